@@ -1,0 +1,184 @@
+/**
+ * What use cases need from storage. The store implements these for SQLite and PostgreSQL and
+ * translates driver errors (a unique violation becomes the conflict code named on the method).
+ */
+import type { AuditEvent, AuditRecord } from '../../domain/audit/event.ts';
+import type {
+  AssignmentKey,
+  Principal,
+  PrincipalType,
+  RequestStatus,
+  RoleDefinition,
+  Schedule,
+  ScheduleKind,
+  ScheduleRequest,
+  Scope,
+} from '../../domain/model.ts';
+import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
+import type { Instant } from '../../domain/time.ts';
+import type { ListQuery, Page } from '../query.ts';
+
+export interface Tenant {
+  readonly id: string;
+  readonly displayName: string;
+  readonly createdAt: Instant;
+}
+
+export interface TenantRepository {
+  first(): Promise<Tenant | null>;
+  get(id: string): Promise<Tenant | null>;
+  insert(tenant: Tenant): Promise<void>;
+}
+
+export interface PrincipalRepository {
+  get(tenantId: string, id: string): Promise<Principal | null>;
+  getByUpn(tenantId: string, userPrincipalName: string): Promise<Principal | null>;
+  /** Conflict on a duplicate id or userPrincipalName: ObjectConflict. */
+  insert(principal: Principal): Promise<void>;
+  list(tenantId: string, type: PrincipalType, query: ListQuery): Promise<Page<Principal>>;
+  /** Direct members of a group. */
+  members(tenantId: string, groupId: string, query: ListQuery): Promise<Page<Principal>>;
+  /** The groups a principal is in, directly or through nested groups. */
+  groupsOf(tenantId: string, principalId: string): Promise<string[]>;
+  /** Conflict when already a member: ObjectConflict. */
+  addMember(tenantId: string, groupId: string, memberId: string, at: Instant): Promise<void>;
+  /** Whether there was such a membership. */
+  removeMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
+}
+
+export interface RoleRepository {
+  get(tenantId: string, id: string): Promise<RoleDefinition | null>;
+  getMany(tenantId: string, ids: readonly string[]): Promise<RoleDefinition[]>;
+  list(tenantId: string, query: ListQuery): Promise<Page<RoleDefinition>>;
+  /** Conflict on a duplicate id or display name: ObjectConflict. */
+  insert(role: RoleDefinition): Promise<void>;
+}
+
+export interface ScopeRepository {
+  get(tenantId: string, id: string): Promise<Scope | null>;
+  list(tenantId: string, query: ListQuery): Promise<Page<Scope>>;
+  insert(scope: Scope): Promise<void>;
+}
+
+export interface Policy {
+  readonly tenantId: string;
+  readonly id: string;
+  /** Where the policy applies: `/` or a narrower scope. */
+  readonly scopeId: string;
+  readonly scopeType: 'DirectoryRole' | 'Directory';
+  readonly roleDefinitionId: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly isOrganizationDefault: boolean;
+  readonly lastModifiedBy: { id: string; displayName: string | null } | null;
+  readonly lastModifiedAt: Instant | null;
+  readonly rules: PolicyRules;
+}
+
+export interface PolicyRepository {
+  get(tenantId: string, id: string): Promise<Policy | null>;
+  /** The policy for a role at exactly this scope, if one is set there. */
+  forRoleAt(tenantId: string, roleDefinitionId: string, scopeId: string): Promise<Policy | null>;
+  list(tenantId: string, query: ListQuery): Promise<Page<Policy>>;
+  insert(policy: Policy): Promise<void>;
+  updateRule(tenantId: string, policyId: string, rule: PolicyRule, modifiedBy: { id: string; displayName: string | null }, at: Instant): Promise<void>;
+}
+
+export interface ScheduleListOptions {
+  readonly kind: ScheduleKind;
+  /** Limit to these principals (filterByCurrentUser). */
+  readonly principalIds?: readonly string[];
+  /** Instances: only what is in effect at this instant. Schedules: open and not yet ended at it. */
+  readonly view: 'schedules' | 'instances';
+  readonly at: Instant;
+}
+
+export interface ScheduleRepository {
+  get(tenantId: string, id: string): Promise<Schedule | null>;
+  /** The schedule not yet closed for a key (at most one exists: the database guarantees it). */
+  findOpen(key: AssignmentKey): Promise<Schedule | null>;
+  /** The most recently ended schedule for a key. */
+  findLastClosed(key: AssignmentKey): Promise<Schedule | null>;
+  /** Conflict when the key already has an open schedule: RoleAssignmentExists. */
+  insert(schedule: Schedule): Promise<void>;
+  /** Replaces a schedule's mutable fields. */
+  update(schedule: Schedule): Promise<void>;
+  /** Open activations made from an eligibility schedule. */
+  activationsFrom(tenantId: string, eligibilityScheduleId: string): Promise<Schedule[]>;
+  /** Active assignments of these principals in effect at `at`, at the tenant root. */
+  activeAtRoot(tenantId: string, principalIds: readonly string[], at: Instant): Promise<Schedule[]>;
+  /** Open permanent active assignments of a role at the tenant root, except one. */
+  countStanding(tenantId: string, roleDefinitionId: string, exceptScheduleId: string): Promise<number>;
+  list(tenantId: string, options: ScheduleListOptions, query: ListQuery): Promise<Page<Schedule>>;
+}
+
+export interface RequestRepository {
+  get(tenantId: string, kind: ScheduleKind, id: string): Promise<ScheduleRequest | null>;
+  /** Conflict when the key already has a pending request: PendingRoleAssignmentRequest. */
+  insert(request: ScheduleRequest): Promise<void>;
+  /** Sets status (and completedAt); fails with ConcurrencyConflict if the status changed meanwhile. */
+  setStatus(request: ScheduleRequest, status: RequestStatus, at: Instant): Promise<ScheduleRequest>;
+  pendingFor(key: AssignmentKey): Promise<ScheduleRequest[]>;
+  /** Requests that created a future schedule for the key and are not started yet. */
+  byTargetSchedule(tenantId: string, scheduleId: string): Promise<ScheduleRequest[]>;
+  list(tenantId: string, kind: ScheduleKind, principalIds: readonly string[] | null, query: ListQuery): Promise<Page<ScheduleRequest>>;
+}
+
+/** Due transitions (PRODUCT §2, ARCHITECTURE invariant 2). */
+export type TimelineKind = 'scheduleStart' | 'scheduleEnd' | 'requestTimeout';
+
+export interface TimelineItem {
+  readonly id: number;
+  readonly tenantId: string;
+  readonly kind: TimelineKind;
+  readonly refId: string;
+  readonly dueAt: Instant;
+}
+
+export interface TimelineRepository {
+  /** Adds or moves the item for (kind, refId) to `dueAt`, making it pending again. */
+  schedule(tenantId: string, kind: TimelineKind, refId: string, dueAt: Instant): Promise<void>;
+  /** Drops a pending item (e.g. a request that no longer can time out). */
+  unschedule(kind: TimelineKind, refId: string): Promise<void>;
+  due(at: Instant, limit: number): Promise<TimelineItem[]>;
+  complete(id: number, at: Instant): Promise<void>;
+  /** Records a failed attempt and moves the item to `retryAt`. */
+  fail(id: number, error: string, retryAt: Instant): Promise<void>;
+  /** The earliest pending due time, if any. */
+  next(): Promise<Instant | null>;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<AuditEvent>;
+  list(tenantId: string, query: ListQuery): Promise<Page<AuditEvent>>;
+  get(tenantId: string, id: string): Promise<AuditEvent | null>;
+  /** The stored head of the chain: the last event's number and hash. */
+  head(): Promise<{ seq: number; hash: string }>;
+  /** Events after `afterSeq` in chain order, across tenants (for verification). */
+  range(afterSeq: number, limit: number): Promise<AuditEvent[]>;
+}
+
+export interface ChangeFeed {
+  append(tenantId: string, topic: string, entityId: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+/** Every repository, bound to one transaction (or to the database for reads). */
+export interface Repositories {
+  readonly tenants: TenantRepository;
+  readonly principals: PrincipalRepository;
+  readonly roles: RoleRepository;
+  readonly scopes: ScopeRepository;
+  readonly policies: PolicyRepository;
+  readonly schedules: ScheduleRepository;
+  readonly requests: RequestRepository;
+  readonly timeline: TimelineRepository;
+  readonly audit: AuditLog;
+  readonly feed: ChangeFeed;
+}
+
+/** Runs work in one transaction: all of it happens, or none. */
+export interface UnitOfWork {
+  run<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Repositories outside any transaction, for reads. */
+  readonly read: Repositories;
+}

@@ -1,0 +1,26 @@
+/** adminRemove (an admin ends a grant) and selfDeactivate (its holder ends an activation early). */
+import { requestActivity } from '../../../domain/audit/activities.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import type { ScheduleRequest } from '../../../domain/model.ts';
+import { assertMayEnd } from '../../../domain/requests/hard-rules.ts';
+import { assertNotLastStanding } from '../../../domain/safeguards.ts';
+import { closeSchedule, endDependents } from '../end-schedule.ts';
+import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
+
+export async function remove(ctx: RequestContext): Promise<ScheduleRequest> {
+  const self = ctx.input.action === 'selfDeactivate';
+  const schedule = await currentTarget(ctx);
+  if (!schedule || (self && ctx.key.kind === 'assignment' && schedule.assignmentType !== 'Activated')) {
+    throw new DomainError('RoleAssignmentDoesNotExist', self
+      ? 'There is no activation of this role to deactivate.'
+      : 'The role assignment does not exist.');
+  }
+  assertMayEnd(schedule, ctx.now);
+  assertNotLastStanding(schedule, await ctx.tx.schedules.countStanding(ctx.key.tenantId, schedule.roleDefinitionId, schedule.id));
+  const request = newRequest(ctx, { status: 'Revoked', targetScheduleId: schedule.id });
+  await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, schedule.endAt === null), { startAt: schedule.startAt, endAt: schedule.endAt });
+  const endContext = { tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId };
+  await closeSchedule(endContext, schedule, self ? 'deactivated' : 'removed');
+  await endDependents(endContext, schedule);
+  return request;
+}

@@ -1,0 +1,45 @@
+/**
+ * selfExtend (in a grant's last 14 days) and selfRenew (up to 30 days after it ended): the holder
+ * asks, an admin approves (PRODUCT §2), so the request waits as PendingApproval.
+ */
+import { requestActivity } from '../../../domain/audit/activities.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import type { ScheduleRequest } from '../../../domain/model.ts';
+import { assertExtendWindow, assertRenewWindow } from '../../../domain/requests/hard-rules.ts';
+import { windowOf } from '../../../domain/requests/window.ts';
+import { DAY } from '../../../domain/time.ts';
+import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
+import { adminDefaultLength, checkPolicy } from './check-policy.ts';
+
+/** How long a holder's extend or renew request waits for an admin. */
+const PENDING_FOR = DAY;
+
+export async function selfExtendOrRenew(ctx: RequestContext): Promise<ScheduleRequest> {
+  const extending = ctx.input.action === 'selfExtend';
+  const open = await currentTarget(ctx);
+  let targetId: string;
+  let window;
+  if (extending) {
+    if (!open) throw new DomainError('RoleAssignmentDoesNotExist', 'There is no current assignment of this role to extend.');
+    assertExtendWindow(open, ctx.now);
+    const asked = windowOf({ ...ctx.input.scheduleInfo, startDateTime: open.startAt }, open.startAt, adminDefaultLength(ctx));
+    if (asked.endAt !== null && open.endAt !== null && asked.endAt <= open.endAt) {
+      throw new DomainError('InvalidScheduleInfo', 'An extension must end later than the assignment does now.');
+    }
+    window = { startAt: open.startAt, endAt: asked.endAt };
+    targetId = open.id;
+  } else {
+    if (open) throw new DomainError('RoleAssignmentExists', 'The assignment has not expired: extend it instead of renewing it.');
+    const last = await ctx.tx.schedules.findLastClosed(ctx.key);
+    if (!last || last.closeReason !== 'expired') throw new DomainError('RoleAssignmentDoesNotExist', 'There is no expired assignment of this role to renew.');
+    assertRenewWindow(last, ctx.now);
+    window = windowOf(ctx.input.scheduleInfo, ctx.now, adminDefaultLength(ctx));
+    targetId = last.id;
+  }
+  checkPolicy(ctx, window);
+  const expiresAt = ctx.now + PENDING_FOR;
+  const request = newRequest(ctx, { status: 'PendingApproval', targetScheduleId: targetId, approvalId: ctx.requestId, completedAt: null, expiresAt });
+  await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, window.endAt === null), window);
+  await ctx.tx.timeline.schedule(ctx.key.tenantId, 'requestTimeout', request.id, expiresAt);
+  return request;
+}

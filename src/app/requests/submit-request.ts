@@ -1,0 +1,124 @@
+/**
+ * Submit a role assignment or eligibility schedule request (Graph: POST
+ * roleAssignmentScheduleRequests / roleEligibilityScheduleRequests). Loads and checks what every
+ * action needs, then hands over to the action's handler — all in one transaction. A validation-only
+ * request runs the same path and rolls back, so it reports exactly what a real one would.
+ */
+import { DomainError } from '../../domain/errors.ts';
+import type { RequestAction, RequestSchedule, ScheduleKind, ScheduleRequest, TicketInfo } from '../../domain/model.ts';
+import { actorOf } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+import { resolvePolicy } from '../policies/resolve-policy.ts';
+import { activate } from './actions/activate.ts';
+import { assign, renew } from './actions/assign.ts';
+import { extend, update } from './actions/change.ts';
+import { remove } from './actions/remove.ts';
+import { selfExtendOrRenew } from './actions/self-extend-renew.ts';
+import type { RequestContext } from './request-context.ts';
+
+export interface SubmitRequestInput {
+  readonly kind: ScheduleKind;
+  readonly action: RequestAction;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string;
+  readonly justification: string | null;
+  readonly ticketInfo: TicketInfo;
+  readonly scheduleInfo: RequestSchedule;
+  readonly isValidationOnly: boolean;
+  readonly targetScheduleId: string | null;
+}
+
+export interface SubmitRequestDeps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+const HANDLERS: Record<RequestAction, (ctx: RequestContext) => Promise<ScheduleRequest>> = {
+  adminAssign: assign,
+  adminRenew: renew,
+  adminUpdate: update,
+  adminExtend: extend,
+  adminRemove: remove,
+  selfDeactivate: remove,
+  selfActivate: activate,
+  selfExtend: selfExtendOrRenew,
+  selfRenew: selfExtendOrRenew,
+};
+
+class ValidationOnly extends Error {
+  readonly request: ScheduleRequest;
+  constructor(request: ScheduleRequest) {
+    super('validation only');
+    this.request = request;
+  }
+}
+
+export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, input: SubmitRequestInput): Promise<ScheduleRequest> {
+  if (input.action.startsWith('admin')) {
+    authorize(caller, PERMISSION.roleAssignmentsManage);
+  } else if (input.principalId !== caller.principal.id) {
+    throw new DomainError('Authorization_RequestDenied', `${input.action} is for your own assignments: principalId must be your own id.`);
+  }
+  if (input.kind === 'eligibility' && input.action === 'selfActivate') {
+    throw new DomainError('Request_BadRequest', 'selfActivate activates an eligibility: send it to roleAssignmentScheduleRequests.');
+  }
+  const now = deps.clock.now();
+  const requestId = deps.ids.uuid();
+  try {
+    return await deps.uow.run(async (tx) => {
+      const tenantId = caller.tenantId;
+      const [principal, role] = await Promise.all([
+        tx.principals.get(tenantId, input.principalId),
+        tx.roles.get(tenantId, input.roleDefinitionId),
+      ]);
+      if (!principal) throw new DomainError('Request_BadRequest', `principalId '${input.principalId}' does not exist in this tenant.`);
+      if (!role) throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' does not exist in this tenant.`);
+      if (!role.isEnabled) throw new DomainError('Request_BadRequest', `Role '${role.displayName}' is disabled.`);
+      await assertScope(tx, tenantId, input.directoryScopeId, role.kind);
+      if (input.action === 'adminAssign') {
+        if (input.kind === 'eligibility' && principal.type === 'servicePrincipal') {
+          throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
+        }
+        if (principal.type === 'group' && !principal.isAssignableToRole) {
+          throw new DomainError('GroupNotAssignableToRole', `Group '${principal.displayName}' is not role-assignable (isAssignableToRole is false).`);
+        }
+      }
+      const policy = await resolvePolicy(tx, tenantId, role.id, input.directoryScopeId);
+      const ctx: RequestContext = {
+        tx,
+        ids: deps.ids,
+        now,
+        caller,
+        actor: actorOf(caller),
+        input,
+        key: { tenantId, kind: input.kind, principalId: principal.id, roleDefinitionId: role.id, directoryScopeId: input.directoryScopeId },
+        principal,
+        role,
+        policy,
+        requestId,
+      };
+      const request = await HANDLERS[input.action](ctx);
+      if (input.isValidationOnly) throw new ValidationOnly(request);
+      return request;
+    });
+  } catch (error) {
+    if (error instanceof ValidationOnly) return error.request;
+    throw error;
+  }
+}
+
+async function assertScope(tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0], tenantId: string, scopeId: string, roleKind: 'directory' | 'resource') {
+  if (roleKind === 'resource') {
+    throw new DomainError('Request_BadRequest', 'Resource roles are assigned at resource scopes, which this API does not manage yet.');
+  }
+  if (scopeId === '/') return;
+  const scope = await tx.scopes.get(tenantId, scopeId);
+  if (!scope || scope.type !== 'administrativeUnit') {
+    throw new DomainError('Request_BadRequest', `directoryScopeId '${scopeId}' is neither '/' nor an administrative unit of this tenant.`);
+  }
+}

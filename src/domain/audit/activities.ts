@@ -1,0 +1,54 @@
+/**
+ * Activity names, worded as Microsoft Entra words its PIM audit events so that reports and
+ * SIEM rules written for Entra keep matching.
+ */
+import type { RequestAction, ScheduleKind } from '../model.ts';
+
+const span = (permanent: boolean) => (permanent ? 'permanent' : 'timebound');
+
+/** The activity of a completed request. */
+export function requestActivity(kind: ScheduleKind, action: RequestAction, permanent: boolean): string {
+  const member = kind === 'eligibility' ? 'eligible member' : 'member';
+  switch (action) {
+    case 'adminAssign':
+      return `Add ${member} to role in PIM completed (${span(permanent)})`;
+    case 'adminUpdate':
+      return `Update ${member} in role in PIM completed (${span(permanent)})`;
+    case 'adminRemove':
+      return `Remove ${member} from role in PIM completed (${span(permanent)})`;
+    case 'adminExtend':
+      return `Extend ${member} role assignment in PIM completed`;
+    case 'adminRenew':
+      return `Renew ${member} role assignment in PIM completed`;
+    case 'selfActivate':
+      return 'Add member to role completed (PIM activation)';
+    case 'selfDeactivate':
+      return kind === 'eligibility' ? 'Remove eligible member from role completed (PIM deactivate)' : 'Remove member from role completed (PIM deactivate)';
+    case 'selfExtend':
+      return `Extend ${member} role assignment requested`;
+    case 'selfRenew':
+      return `Renew ${member} role assignment requested`;
+  }
+}
+
+export const ACTIVITY = {
+  activationRequested: 'Add member to role requested (PIM activation)',
+  activationCompleted: 'Add member to role completed (PIM activation)',
+  activationStarted: 'Add member to role completed (PIM activation starts)',
+  activationExpired: 'Remove member from role (PIM activation expired)',
+  assignmentExpired: 'Remove member from role in PIM (assignment expired)',
+  eligibilityExpired: 'Remove eligible member from role in PIM (expired)',
+  endedWithEligibility: 'Remove member from role (PIM eligibility ended)',
+  scheduleStarted: 'Add member to role in PIM completed (scheduled start)',
+  requestCanceled: 'Cancel request for role in PIM completed',
+  requestCanceledWithEligibility: 'Cancel request for role in PIM (eligibility ended)',
+  requestTimedOut: 'PIM activation request expired',
+  policyUpdated: 'Update role setting in PIM',
+  roleDefinitionAdded: 'Add role definition',
+  userAdded: 'Add user',
+  groupAdded: 'Add group',
+  groupMemberAdded: 'Add member to group',
+  groupMemberRemoved: 'Remove member from group',
+  scopeAdded: 'Add administrative unit',
+  tenantCreated: 'Create tenant',
+} as const;

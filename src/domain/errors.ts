@@ -1,0 +1,51 @@
+/**
+ * Typed error codes of the core. Where Microsoft Graph has a code for the situation we use it,
+ * so that scripts written against Entra PIM recognise our errors. The http layer maps every code
+ * to a status in one exhaustive table (src/http/error-map.ts).
+ */
+export const ERROR_CODES = [
+  // Input
+  'Request_BadRequest',
+  'Request_UnsupportedQuery',
+  'RequestBodyTooLarge',
+  'InvalidScheduleInfo',
+  // Identity and authorization
+  'InvalidAuthenticationToken',
+  'Authorization_RequestDenied',
+  // Lookup
+  'Request_ResourceNotFound',
+  'RoleAssignmentDoesNotExist',
+  // Policy and hard rules (PRODUCT §2)
+  'RoleAssignmentRequestPolicyValidationFailed',
+  'RoleAssignmentRequestAcrsValidationFailed',
+  'ActiveDurationTooShort',
+  'ExtendWindowNotOpen',
+  'RenewWindowClosed',
+  'PrincipalCannotBeEligible',
+  'GroupNotAssignableToRole',
+  'LastPrivilegedRoleHolder',
+  // Conflicts
+  'RoleAssignmentExists',
+  'PendingRoleAssignmentRequest',
+  'RequestCannotBeCanceled',
+  'ObjectConflict',
+  'ConcurrencyConflict',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An expected failure with a code the API reports as it is. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  /** Extra machine-readable facts (for example the failing policy rules). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -1,0 +1,32 @@
+/**
+ * The request status machine. Terminal statuses are never left; every status change goes through
+ * `transition`, so an illegal one is refused in exactly one place.
+ */
+import { DomainError } from '../errors.ts';
+import { TERMINAL_STATUSES, type RequestStatus } from '../model.ts';
+
+const NEXT: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  PendingApproval: ['Granted', 'Provisioned', 'PendingProvisioning', 'Denied', 'Canceled', 'TimedOut', 'Failed'],
+  PendingScheduleCreation: ['Granted', 'Provisioned', 'PendingProvisioning', 'Canceled', 'Failed'],
+  Granted: ['Provisioned', 'PendingProvisioning', 'Canceled', 'Revoked', 'Failed'],
+  PendingProvisioning: ['Provisioned', 'Failed', 'Revoked'],
+  Provisioned: [],
+  Denied: [],
+  Canceled: [],
+  Revoked: [],
+  Failed: [],
+  TimedOut: [],
+};
+
+export const canTransition = (from: RequestStatus, to: RequestStatus): boolean => NEXT[from].includes(to);
+
+/** The new status, or a conflict when the request can no longer move there. */
+export function transition(from: RequestStatus, to: RequestStatus): RequestStatus {
+  if (canTransition(from, to)) return to;
+  const why = TERMINAL_STATUSES.has(from) ? `it is already ${from}` : `it is ${from}`;
+  throw new DomainError('ConcurrencyConflict', `The request cannot become ${to}: ${why}.`);
+}
+
+/** Requests that `cancel` may still stop: not decided yet, or granted but not started. */
+export const isCancelable = (status: RequestStatus): boolean =>
+  status === 'PendingApproval' || status === 'PendingScheduleCreation' || status === 'Granted';

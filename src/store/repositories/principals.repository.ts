@@ -1,0 +1,112 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { PrincipalRepository } from '../../app/ports/repositories.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/model.ts';
+import { isUniqueViolation } from '../driver-errors.ts';
+import { listPage, type FieldMap } from '../query/apply-list-query.ts';
+import type { Database, PrincipalsTable } from '../schema.ts';
+import { bool, int } from './json.ts';
+
+const FIELDS: FieldMap = {
+  id: { column: 'p.id', type: 'string' },
+  displayName: { column: 'p.display_name', type: 'string' },
+  userPrincipalName: { column: 'p.upn_key', type: 'string', nullable: true },
+  mail: { column: 'p.mail', type: 'string', nullable: true },
+  accountEnabled: { column: 'p.account_enabled', type: 'boolean' },
+  isAssignableToRole: { column: 'p.is_assignable_to_role', type: 'boolean' },
+  createdDateTime: { column: 'p.created_at', type: 'instant' },
+};
+
+const map = (r: Selectable<PrincipalsTable>): Principal => ({
+  tenantId: r.tenant_id,
+  id: r.id,
+  type: r.type,
+  displayName: r.display_name,
+  userPrincipalName: r.user_principal_name,
+  mail: r.mail,
+  accountEnabled: bool(r.account_enabled),
+  isBreakGlass: bool(r.is_break_glass),
+  isAssignableToRole: bool(r.is_assignable_to_role),
+  description: r.description,
+  createdAt: r.created_at,
+});
+
+/** Filters on userPrincipalName compare case-insensitively, as the directory does. */
+const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q => JSON.parse(JSON.stringify(query), (k, v) =>
+  v && typeof v === 'object' && v.field === 'userPrincipalName' && typeof v.value === 'string' ? { ...v, value: v.value.toLowerCase() } : v);
+
+export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
+  return {
+    async get(tenantId, id) {
+      const row = await db.selectFrom('principals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row ? map(row) : null;
+    },
+    async getByUpn(tenantId, upn) {
+      const row = await db.selectFrom('principals').selectAll()
+        .where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+      return row ? map(row) : null;
+    },
+    async insert(p) {
+      try {
+        await db.insertInto('principals').values({
+          tenant_id: p.tenantId,
+          id: p.id,
+          type: p.type,
+          display_name: p.displayName,
+          user_principal_name: p.userPrincipalName,
+          upn_key: p.userPrincipalName?.toLowerCase() ?? null,
+          mail: p.mail,
+          account_enabled: int(p.accountEnabled),
+          is_break_glass: int(p.isBreakGlass),
+          is_assignable_to_role: int(p.isAssignableToRole),
+          description: p.description,
+          created_at: p.createdAt,
+        }).execute();
+      } catch (error) {
+        if (isUniqueViolation(error, 'principals')) {
+          throw new DomainError('ObjectConflict', `Another object with the same id or userPrincipalName '${p.userPrincipalName}' already exists.`);
+        }
+        throw error;
+      }
+    },
+    list(tenantId, type, query) {
+      const base = db.selectFrom('principals as p').selectAll('p').where('p.tenant_id', '=', tenantId).where('p.type', '=', type);
+      return listPage(base, lowerUpn(query), FIELDS, map);
+    },
+    members(tenantId, groupId, query) {
+      const base = db.selectFrom('group_members as m')
+        .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.member_id'))
+        .selectAll('p')
+        .where('m.tenant_id', '=', tenantId)
+        .where('m.group_id', '=', groupId);
+      return listPage(base, lowerUpn(query), FIELDS, map);
+    },
+    async groupsOf(tenantId, principalId) {
+      // Walk up nested groups breadth-first; the visited set stops cycles.
+      const seen = new Set<string>();
+      let frontier = [principalId];
+      while (frontier.length > 0) {
+        const rows = await db.selectFrom('group_members').select('group_id')
+          .where('tenant_id', '=', tenantId).where('member_id', 'in', frontier).execute();
+        frontier = rows.map((r) => r.group_id).filter((g) => !seen.has(g) && g !== principalId);
+        for (const g of frontier) seen.add(g);
+      }
+      return [...seen];
+    },
+    async addMember(tenantId, groupId, memberId, at) {
+      try {
+        await db.insertInto('group_members').values({ tenant_id: tenantId, group_id: groupId, member_id: memberId, created_at: at }).execute();
+      } catch (error) {
+        if (isUniqueViolation(error, 'group_members')) {
+          throw new DomainError('ObjectConflict', 'One or more added object references already exist for the following modified properties: \'members\'.');
+        }
+        throw error;
+      }
+    },
+    async removeMember(tenantId, groupId, memberId) {
+      const result = await db.deleteFrom('group_members')
+        .where('tenant_id', '=', tenantId).where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

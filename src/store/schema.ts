@@ -1,0 +1,205 @@
+/**
+ * The database as Kysely sees it. Instants are integer epoch milliseconds, booleans integers 0/1,
+ * JSON is text: the same columns mean the same on SQLite and PostgreSQL (docs/decisions/0002).
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  display_name: string;
+  created_at: number;
+}
+
+export interface PrincipalsTable {
+  tenant_id: string;
+  id: string;
+  type: 'user' | 'group' | 'servicePrincipal';
+  display_name: string;
+  user_principal_name: string | null;
+  /** Lower-cased UPN for the unique index and lookups. */
+  upn_key: string | null;
+  mail: string | null;
+  account_enabled: number;
+  is_break_glass: number;
+  is_assignable_to_role: number;
+  description: string | null;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  member_id: string;
+  created_at: number;
+}
+
+export interface RoleDefinitionsTable {
+  tenant_id: string;
+  id: string;
+  template_id: string;
+  display_name: string;
+  description: string;
+  is_built_in: number;
+  is_enabled: number;
+  is_privileged: number;
+  kind: 'directory' | 'resource';
+  allowed_actions: string;
+  excluded_actions: string;
+  version: string;
+}
+
+export interface ScopesTable {
+  tenant_id: string;
+  id: string;
+  type: 'tenant' | 'administrativeUnit' | 'resource';
+  display_name: string;
+  parent_id: string | null;
+}
+
+export interface PoliciesTable {
+  tenant_id: string;
+  id: string;
+  scope_id: string;
+  scope_type: 'DirectoryRole' | 'Directory';
+  role_definition_id: string;
+  display_name: string;
+  description: string;
+  is_organization_default: number;
+  last_modified_by: string | null;
+  last_modified_at: number | null;
+}
+
+export interface PolicyRulesTable {
+  tenant_id: string;
+  policy_id: string;
+  rule_id: string;
+  body: string;
+}
+
+export interface ScheduleRequestsTable {
+  tenant_id: string;
+  id: string;
+  kind: 'eligibility' | 'assignment';
+  action: string;
+  principal_id: string;
+  role_definition_id: string;
+  directory_scope_id: string;
+  status: string;
+  /** 1 while PendingApproval / PendingScheduleCreation: a partial unique index allows one. */
+  is_pending: number;
+  justification: string | null;
+  ticket_number: string | null;
+  ticket_system: string | null;
+  start_at: number | null;
+  expiration_type: string;
+  expiration_end_at: number | null;
+  expiration_duration: string | null;
+  is_validation_only: number;
+  target_schedule_id: string | null;
+  approval_id: string | null;
+  created_by_id: string;
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+}
+
+export interface SchedulesTable {
+  tenant_id: string;
+  id: string;
+  kind: 'eligibility' | 'assignment';
+  principal_id: string;
+  role_definition_id: string;
+  directory_scope_id: string;
+  assignment_type: 'Assigned' | 'Activated' | null;
+  member_type: 'Direct' | 'Group' | 'Inherited';
+  start_at: number;
+  end_at: number | null;
+  /** 0 while current or future: a partial unique index allows one open schedule per key. */
+  closed: number;
+  close_reason: string | null;
+  closed_at: number | null;
+  created_using: string;
+  source_schedule_id: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface TimelineTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: 'scheduleStart' | 'scheduleEnd' | 'requestTimeout';
+  ref_id: string;
+  due_at: number;
+  /** 1 while waiting: the timeline reads only these. */
+  pending: number;
+  attempts: number;
+  last_error: string | null;
+  done_at: number | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  tenant_id: string;
+  activity_at: number;
+  activity: string;
+  category: string;
+  operation_type: string;
+  result: string;
+  result_reason: string | null;
+  correlation_id: string;
+  /** initiatedBy.id, for 'my audit' queries; not part of the hashed event. */
+  actor_id: string;
+  initiated_by: string;
+  targets: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row: the head of the audit chain and the change feed counter, locked by every write. */
+export interface ChainHeadTable {
+  id: number;
+  audit_seq: number;
+  audit_hash: string;
+  feed_seq: number;
+}
+
+export interface ChangeFeedTable {
+  seq: number;
+  tenant_id: string;
+  topic: string;
+  entity_id: string;
+  payload: string;
+  created_at: number;
+}
+
+export interface FeedCursorsTable {
+  consumer: string;
+  position: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  principals: PrincipalsTable;
+  group_members: GroupMembersTable;
+  role_definitions: RoleDefinitionsTable;
+  scopes: ScopesTable;
+  policies: PoliciesTable;
+  policy_rules: PolicyRulesTable;
+  schedule_requests: ScheduleRequestsTable;
+  schedules: SchedulesTable;
+  timeline: TimelineTable;
+  audit_events: AuditEventsTable;
+  chain_head: ChainHeadTable;
+  change_feed: ChangeFeedTable;
+  feed_cursors: FeedCursorsTable;
+  signing_keys: SigningKeysTable;
+}

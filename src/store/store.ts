@@ -1,0 +1,105 @@
+/**
+ * The store: repositories over one database, a UnitOfWork that runs use cases in a transaction
+ * (retrying PostgreSQL serialization failures a bounded number of times), and after-commit hooks.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock, Ids } from '../app/ports/clock.ts';
+import type { Repositories, UnitOfWork } from '../app/ports/repositories.ts';
+import { DomainError } from '../domain/errors.ts';
+import { openDatabase, type DatabaseTarget } from './database.ts';
+import { isRetryable } from './driver-errors.ts';
+import { migrateToLatest } from './migrate.ts';
+import { auditRepository } from './repositories/audit.repository.ts';
+import { feedRepository } from './repositories/feed.repository.ts';
+import { policiesRepository } from './repositories/policies.repository.ts';
+import { principalsRepository } from './repositories/principals.repository.ts';
+import { requestsRepository } from './repositories/requests.repository.ts';
+import { rolesRepository } from './repositories/roles.repository.ts';
+import { schedulesRepository } from './repositories/schedules.repository.ts';
+import { scopesRepository } from './repositories/scopes.repository.ts';
+import { tenantsRepository } from './repositories/tenants.repository.ts';
+import { timelineRepository } from './repositories/timeline.repository.ts';
+import type { Database } from './schema.ts';
+
+const MAX_ATTEMPTS = 4;
+
+/** What a committed transaction may tell listeners (the timeline re-arms on new due times). */
+export interface CommitInfo {
+  readonly earliestDue: number | null;
+}
+
+export interface Store extends UnitOfWork {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Called after every commit, never inside a transaction. */
+  onCommit(listener: (info: CommitInfo) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  readonly clock: Clock;
+  readonly ids: Ids;
+  /** Bring the schema up to date on open (default true). */
+  readonly migrate?: boolean;
+}
+
+function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: (dueAt: number) => void): Repositories {
+  return {
+    tenants: tenantsRepository(db),
+    principals: principalsRepository(db),
+    roles: rolesRepository(db),
+    scopes: scopesRepository(db),
+    policies: policiesRepository(db),
+    schedules: schedulesRepository(db),
+    requests: requestsRepository(db),
+    timeline: timelineRepository(db, onScheduled),
+    audit: auditRepository(db, () => options.ids.uuid()),
+    feed: feedRepository(db, () => options.clock.now()),
+  };
+}
+
+export async function openStore(target: DatabaseTarget, options: StoreOptions): Promise<Store> {
+  const { db, dialect } = openDatabase(target);
+  if (options.migrate ?? true) await migrateToLatest(db as Kysely<unknown>);
+  const listeners = new Set<(info: CommitInfo) => void>();
+
+  async function attempt<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    let earliestDue: number | null = null;
+    const noteDue = (dueAt: number) => {
+      earliestDue = earliestDue === null ? dueAt : Math.min(earliestDue, dueAt);
+    };
+    const result = await db.transaction().execute((trx: Transaction<Database>) => work(repositories(trx, options, noteDue)));
+    const info: CommitInfo = { earliestDue };
+    for (const listener of listeners) {
+      try {
+        listener(info);
+      } catch {
+        // A listener's failure must not turn a committed change into an error.
+      }
+    }
+    return result;
+  }
+
+  return {
+    db,
+    dialect,
+    read: repositories(db, options, () => {}),
+    async run(work) {
+      for (let i = 1; ; i++) {
+        try {
+          return await attempt(work);
+        } catch (error) {
+          if (!isRetryable(error)) throw error;
+          if (i >= MAX_ATTEMPTS) throw new DomainError('ConcurrencyConflict', 'The change conflicted with concurrent changes; retry.');
+        }
+      }
+    },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
