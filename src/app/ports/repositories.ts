@@ -141,7 +141,8 @@ export interface TimelineRepository {
   /** Drops a pending item (e.g. a request that no longer can time out). */
   unschedule(kind: TimelineKind, refId: string): Promise<void>;
   due(at: Instant, limit: number): Promise<TimelineItem[]>;
-  complete(id: number, at: Instant): Promise<void>;
+  /** Marks an item done, unless it was moved to another due time meanwhile. */
+  complete(item: TimelineItem, at: Instant): Promise<void>;
   /** Records a failed attempt and moves the item to `retryAt`. */
   fail(id: number, error: string, retryAt: Instant): Promise<void>;
   /** The earliest pending due time, if any. */

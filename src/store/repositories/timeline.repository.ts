@@ -23,8 +23,8 @@ export function timelineRepository(db: Kysely<Database>, onScheduled: (dueAt: nu
         .where('pending', '=', 1).where('due_at', '<=', at).orderBy('due_at').orderBy('id').limit(limit).execute();
       return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, kind: r.kind, refId: r.ref_id, dueAt: r.due_at }));
     },
-    async complete(id, at) {
-      await db.updateTable('timeline').set({ pending: 0, done_at: at }).where('id', '=', id).execute();
+    async complete(item, at) {
+      await db.updateTable('timeline').set({ pending: 0, done_at: at }).where('id', '=', item.id).where('due_at', '=', item.dueAt).execute();
     },
     async fail(id, error, retryAt) {
       await db.updateTable('timeline')

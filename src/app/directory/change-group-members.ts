@@ -1,0 +1,54 @@
+/**
+ * Add or remove a group member (Graph: POST /groups/{id}/members/$ref, DELETE …/{memberId}/$ref).
+ * Members of role-assignable groups hold roles, so only privileged admins change them; nesting
+ * that would make a cycle is refused.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/model.ts';
+import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+
+async function loadGroup(tx: Repositories, caller: Caller, groupId: string): Promise<Principal> {
+  const group = await tx.principals.get(caller.tenantId, groupId);
+  if (!group || group.type !== 'group') throw new DomainError('Request_ResourceNotFound', `Group '${groupId}' does not exist.`);
+  authorize(caller, PERMISSION.groupMembersUpdate);
+  if (group.isAssignableToRole) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
+  return group;
+}
+
+export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (tx) => {
+    const group = await loadGroup(tx, caller, groupId);
+    const member = await tx.principals.get(caller.tenantId, memberId);
+    if (!member) throw new DomainError('Request_BadRequest', `Directory object '${memberId}' does not exist.`);
+    if (member.id === group.id || (member.type === 'group' && (await tx.principals.groupsOf(caller.tenantId, group.id)).includes(member.id))) {
+      throw new DomainError('Request_BadRequest', 'Adding this group as a member would make a cycle of nested groups.');
+    }
+    await tx.principals.addMember(caller.tenantId, group.id, member.id, now);
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.groupMemberAdded, category: 'GroupManagement', operationType: 'Assign', targets: [principalTarget(member), principalTarget(group)],
+    }));
+    await tx.feed.append(caller.tenantId, 'group.memberAdded', group.id, { memberId: member.id });
+  });
+}
+
+export async function removeGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (tx) => {
+    const group = await loadGroup(tx, caller, groupId);
+    if (!(await tx.principals.removeMember(caller.tenantId, group.id, memberId))) {
+      throw new DomainError('Request_ResourceNotFound', `'${memberId}' is not a member of group '${groupId}'.`);
+    }
+    const member = await tx.principals.get(caller.tenantId, memberId);
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',
+      targets: [member ? principalTarget(member) : { id: memberId, displayName: null, type: 'Other' }, principalTarget(group)],
+    }));
+    await tx.feed.append(caller.tenantId, 'group.memberRemoved', group.id, { memberId });
+  });
+}

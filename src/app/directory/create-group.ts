@@ -1,0 +1,42 @@
+/** Create a security group (Graph: POST /groups). Role-assignable groups need a privileged admin. */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import type { Principal } from '../../domain/model.ts';
+import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+
+export interface CreateGroupInput {
+  readonly displayName: string;
+  readonly description: string | null;
+  readonly mailNickname: string | null;
+  readonly isAssignableToRole: boolean;
+}
+
+export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateGroupInput): Promise<Principal> {
+  authorize(caller, PERMISSION.groupsCreate);
+  if (input.isAssignableToRole) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
+  const now = deps.clock.now();
+  const group: Principal = {
+    tenantId: caller.tenantId,
+    id: deps.ids.uuid(),
+    type: 'group',
+    displayName: input.displayName,
+    userPrincipalName: null,
+    mail: null,
+    accountEnabled: true,
+    isBreakGlass: false,
+    isAssignableToRole: input.isAssignableToRole,
+    description: input.description,
+    createdAt: now,
+  };
+  return deps.uow.run(async (tx) => {
+    await tx.principals.insert(group);
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
+    }));
+    await tx.feed.append(caller.tenantId, 'principal.created', group.id, { type: 'group' });
+    return group;
+  });
+}

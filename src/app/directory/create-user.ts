@@ -1,0 +1,45 @@
+/** Create a user (Graph: POST /users). */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/model.ts';
+import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+
+export interface CreateUserInput {
+  readonly displayName: string;
+  readonly userPrincipalName: string;
+  readonly mail: string | null;
+  readonly accountEnabled: boolean;
+}
+
+export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateUserInput): Promise<Principal> {
+  authorize(caller, PERMISSION.usersCreate);
+  if (!/^[^\s@]+@[^\s@]+$/.test(input.userPrincipalName)) {
+    throw new DomainError('Request_BadRequest', `userPrincipalName '${input.userPrincipalName}' must look like name@domain.`);
+  }
+  const now = deps.clock.now();
+  const user: Principal = {
+    tenantId: caller.tenantId,
+    id: deps.ids.uuid(),
+    type: 'user',
+    displayName: input.displayName,
+    userPrincipalName: input.userPrincipalName,
+    mail: input.mail ?? input.userPrincipalName,
+    accountEnabled: input.accountEnabled,
+    isBreakGlass: false,
+    isAssignableToRole: false,
+    description: null,
+    createdAt: now,
+  };
+  return deps.uow.run(async (tx) => {
+    await tx.principals.insert(user);
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
+    }));
+    await tx.feed.append(caller.tenantId, 'principal.created', user.id, { type: 'user' });
+    return user;
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The timeline job: performs transitions that have come due — a future grant starting, a grant
+ * ending, a pending request timing out — each in its own transaction with its audit event.
+ * Decisions never wait for it (expiry is intrinsic); it records what happened and does the side
+ * effects. Handlers are idempotent: they re-read the entity and act only if the transition is
+ * still due, so an item processed twice (a crash after commit, two nodes) changes nothing twice.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
+import { isPending } from '../../domain/model.ts';
+import { MINUTE, type Instant } from '../../domain/time.ts';
+import { auditRecord, requestTarget } from '../audit/record.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
+import { expireIfOverdue } from '../requests/end-schedule.ts';
+
+export interface ProcessDueDeps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly onError?: (item: TimelineItem, error: unknown) => void;
+}
+
+const BATCH = 500;
+
+/** Processes everything due at the clock's now; returns how many items it handled. */
+export async function processDue(deps: ProcessDueDeps): Promise<number> {
+  let handled = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const items = await deps.uow.read.timeline.due(now, BATCH);
+    for (const item of items) {
+      try {
+        await deps.uow.run((tx) => handle(tx, item, now, deps.ids.uuid()));
+      } catch (error) {
+        deps.onError?.(item, error);
+        await deps.uow.run((tx) => tx.timeline.fail(item.id, String(error), now + MINUTE));
+      }
+      handled++;
+    }
+    if (items.length < BATCH) return handled;
+  }
+}
+
+async function handle(tx: Repositories, item: TimelineItem, now: Instant, correlationId: string): Promise<void> {
+  const ctx = { tx, now, actor: SYSTEM_ACTOR, correlationId };
+  switch (item.kind) {
+    case 'scheduleEnd': {
+      await expireIfOverdue(ctx, await tx.schedules.get(item.tenantId, item.refId));
+      break;
+    }
+    case 'scheduleStart': {
+      const schedule = await tx.schedules.get(item.tenantId, item.refId);
+      if (schedule && !schedule.closed && schedule.startAt <= now) {
+        for (const request of await tx.requests.byTargetSchedule(item.tenantId, schedule.id)) {
+          if (request.status !== 'Granted') continue;
+          await tx.requests.setStatus(request, 'Provisioned', now);
+          await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+            activity: schedule.assignmentType === 'Activated' ? ACTIVITY.activationStarted : ACTIVITY.scheduleStarted,
+            operationType: 'Assign',
+            targets: [{ id: schedule.roleDefinitionId, displayName: null, type: 'Role' }, { id: schedule.principalId, displayName: null, type: 'User' }, requestTarget(request)],
+            details: { ScheduleId: schedule.id, RequestId: request.id },
+          }));
+        }
+        await tx.feed.append(item.tenantId, 'schedule.started', schedule.id, { principalId: schedule.principalId });
+      }
+      break;
+    }
+    case 'requestTimeout': {
+      const request = await findRequest(tx, item.tenantId, item.refId);
+      if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
+        await tx.requests.setStatus(request, 'TimedOut', now);
+        await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+          activity: ACTIVITY.requestTimedOut,
+          operationType: 'Update',
+          targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+          details: { RequestId: request.id, Action: request.action },
+        }));
+        await tx.feed.append(item.tenantId, 'request.timedOut', request.id, {});
+      }
+      break;
+    }
+  }
+  await tx.timeline.complete(item, now);
+}
+
+async function findRequest(tx: Repositories, tenantId: string, id: string) {
+  return (await tx.requests.get(tenantId, 'assignment', id)) ?? (await tx.requests.get(tenantId, 'eligibility', id));
+}

@@ -1,0 +1,53 @@
+/**
+ * Change one rule of a role management policy (Graph: PATCH
+ * /policies/roleManagementPolicies/{id}/rules/{ruleId}). The rule is validated as a whole; the old
+ * and new values go into the audit event.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { PolicyRule, RuleId } from '../../domain/policy/rules.ts';
+import { validateRule } from '../../domain/policy/validate-rule.ts';
+import { actorOf, auditRecord } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+
+export async function updatePolicyRule(
+  deps: { uow: UnitOfWork; clock: Clock },
+  caller: Caller,
+  policyId: string,
+  ruleId: RuleId,
+  /** The new rule, already merged from the patch and shape-checked at the boundary. */
+  change: (current: PolicyRule) => PolicyRule,
+): Promise<PolicyRule> {
+  authorize(caller, PERMISSION.policiesUpdate);
+  const now = deps.clock.now();
+  return deps.uow.run(async (tx) => {
+    const policy = await tx.policies.get(caller.tenantId, policyId);
+    if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${policyId}' does not exist.`);
+    const current = policy.rules[ruleId];
+    const next = change(current);
+    if (next.id !== ruleId || next.kind !== current.kind) {
+      throw new DomainError('Request_BadRequest', `Rule '${ruleId}' is a ${current.kind} rule; its id and type cannot change.`);
+    }
+    const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
+    const problems = validateRule(next, { approverRequired: role?.kind === 'resource' });
+    if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
+    await tx.policies.updateRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.policyUpdated,
+      category: 'Policy',
+      operationType: 'Update',
+      targets: [{
+        id: policy.id,
+        displayName: role?.displayName ?? null,
+        type: 'Policy',
+        modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(current), newValue: JSON.stringify(next) }],
+      }],
+      details: { RoleDefinitionId: policy.roleDefinitionId, ScopeId: policy.scopeId, RuleId: ruleId },
+    }));
+    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId });
+    return next;
+  });
+}

@@ -1,0 +1,25 @@
+/** Reading the audit log: security readers and admins. */
+import { DomainError } from '../../domain/errors.ts';
+import type { AuditEvent } from '../../domain/audit/event.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Repositories } from '../ports/repositories.ts';
+import type { ListQuery, Page } from '../query.ts';
+import { verifyAudit, type VerifyResult } from '../audit/verify-audit.ts';
+
+export function listAudit(read: Repositories, caller: Caller, query: ListQuery): Promise<Page<AuditEvent>> {
+  authorize(caller, PERMISSION.auditLogsRead);
+  return read.audit.list(caller.tenantId, query);
+}
+
+export async function getAuditEvent(read: Repositories, caller: Caller, id: string): Promise<AuditEvent> {
+  authorize(caller, PERMISSION.auditLogsRead);
+  const event = await read.audit.get(caller.tenantId, id);
+  if (!event) throw new DomainError('Request_ResourceNotFound', `Audit event '${id}' does not exist.`);
+  return event;
+}
+
+export function verifyAuditFor(read: Repositories, caller: Caller): Promise<VerifyResult> {
+  authorize(caller, PERMISSION.auditLogsRead);
+  return verifyAudit(read.audit);
+}

@@ -1,0 +1,41 @@
+/**
+ * Reading the directory, role definitions and policies. Every signed-in principal may: users need
+ * to see whom they work with, which roles exist and what activating one will ask of them.
+ */
+import { DomainError } from '../../domain/errors.ts';
+import type { Principal, PrincipalType, RoleDefinition, Scope } from '../../domain/model.ts';
+import type { Caller } from '../caller.ts';
+import type { Policy, Repositories } from '../ports/repositories.ts';
+import type { ListQuery, Page } from '../query.ts';
+
+export const listPrincipals = (read: Repositories, caller: Caller, type: PrincipalType, query: ListQuery): Promise<Page<Principal>> =>
+  read.principals.list(caller.tenantId, type, query);
+
+export async function getPrincipal(read: Repositories, caller: Caller, type: PrincipalType, idOrUpn: string): Promise<Principal> {
+  const p = (await read.principals.get(caller.tenantId, idOrUpn)) ?? (type === 'user' ? await read.principals.getByUpn(caller.tenantId, idOrUpn) : null);
+  if (!p || p.type !== type) throw new DomainError('Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+  return p;
+}
+
+export async function listMembers(read: Repositories, caller: Caller, groupId: string, query: ListQuery): Promise<Page<Principal>> {
+  await getPrincipal(read, caller, 'group', groupId);
+  return read.principals.members(caller.tenantId, groupId, query);
+}
+
+export const listRoles = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> => read.roles.list(caller.tenantId, query);
+
+export async function getRole(read: Repositories, caller: Caller, id: string): Promise<RoleDefinition> {
+  const role = await read.roles.get(caller.tenantId, id);
+  if (!role) throw new DomainError('Request_ResourceNotFound', `Role definition '${id}' does not exist.`);
+  return role;
+}
+
+export const listPolicies = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<Policy>> => read.policies.list(caller.tenantId, query);
+
+export async function getPolicy(read: Repositories, caller: Caller, id: string): Promise<Policy> {
+  const policy = await read.policies.get(caller.tenantId, id);
+  if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${id}' does not exist.`);
+  return policy;
+}
+
+export const listScopes = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<Scope>> => read.scopes.list(caller.tenantId, query);

@@ -1,0 +1,46 @@
+/**
+ * Cancel a request that has not run its course (Graph: POST …/{id}/cancel): one awaiting approval,
+ * or one granted with a future start (its schedule is withdrawn). The requester or an admin may.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
+import { isCancelable } from '../../domain/requests/lifecycle.ts';
+import { actorOf, auditRecord, requestTarget } from '../audit/record.ts';
+import { can, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+import { closeSchedule } from './end-schedule.ts';
+
+export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (tx) => {
+    const request = await tx.requests.get(caller.tenantId, kind, id);
+    const own = request && (request.principalId === caller.principal.id || request.createdById === caller.principal.id);
+    if (!request || (!own && !can(caller, PERMISSION.roleAssignmentsRead))) {
+      throw new DomainError('Request_ResourceNotFound', `Request '${id}' does not exist.`);
+    }
+    if (!own && !can(caller, PERMISSION.roleAssignmentsManage)) {
+      throw new DomainError('Authorization_RequestDenied', 'Only the requester or an administrator can cancel a request.');
+    }
+    if (!isCancelable(request.status)) {
+      throw new DomainError('RequestCannotBeCanceled', `The request is ${request.status}; only pending or granted-but-not-started requests can be canceled.`);
+    }
+    const actor = actorOf(caller);
+    if (request.status === 'Granted' && request.targetScheduleId) {
+      const schedule = await tx.schedules.get(caller.tenantId, request.targetScheduleId);
+      if (schedule && !schedule.closed) await closeSchedule({ tx, now, actor, correlationId: caller.correlationId }, schedule, 'canceled');
+    }
+    const canceled = await tx.requests.setStatus(request, 'Canceled', now);
+    await tx.timeline.unschedule('requestTimeout', request.id);
+    await tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
+      activity: ACTIVITY.requestCanceled,
+      operationType: 'Update',
+      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+      details: { RequestId: request.id, Action: request.action },
+    }));
+    await tx.feed.append(caller.tenantId, 'request.canceled', request.id, { kind });
+    return canceled;
+  });
+}

@@ -1,0 +1,52 @@
+/** Create a custom role definition (Graph: POST /roleManagement/directory/roleDefinitions) with its default policy. */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { RoleDefinition } from '../../domain/model.ts';
+import { actorOf, auditRecord, roleTarget } from '../audit/record.ts';
+import { authorize, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+import { newRolePolicy } from '../policies/new-policy.ts';
+
+export interface CreateRoleInput {
+  readonly displayName: string;
+  readonly description: string;
+  readonly isEnabled: boolean;
+  readonly allowedActions: readonly string[];
+  readonly excludedActions: readonly string[];
+}
+
+const ACTION = /^[A-Za-z0-9.*_-]+(\/[A-Za-z0-9.*_-]+)+$/;
+
+export async function createRoleDefinition(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateRoleInput): Promise<RoleDefinition> {
+  authorize(caller, PERMISSION.roleDefinitionsCreate);
+  const bad = [...input.allowedActions, ...input.excludedActions].filter((a) => !ACTION.test(a));
+  if (bad.length > 0) throw new DomainError('Request_BadRequest', `Not valid resource actions: ${bad.join(', ')} (expected namespace/resource/verb).`);
+  if (input.allowedActions.length === 0) throw new DomainError('Request_BadRequest', 'A role definition needs at least one allowed resource action.');
+  const now = deps.clock.now();
+  const id = deps.ids.uuid();
+  const role: RoleDefinition = {
+    tenantId: caller.tenantId,
+    id,
+    templateId: id,
+    displayName: input.displayName,
+    description: input.description,
+    isBuiltIn: false,
+    isEnabled: input.isEnabled,
+    isPrivileged: false,
+    kind: 'directory',
+    allowedActions: input.allowedActions,
+    excludedActions: input.excludedActions,
+    version: '1',
+  };
+  return deps.uow.run(async (tx) => {
+    await tx.roles.insert(role);
+    await tx.policies.insert(newRolePolicy(role, deps.ids.uuid()));
+    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)],
+    }));
+    await tx.feed.append(caller.tenantId, 'role.created', role.id, {});
+    return role;
+  });
+}
