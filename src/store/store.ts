@@ -58,6 +58,20 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
   };
 }
 
+/**
+ * PostgreSQL: take the chain head's row lock before the work reads anything, so write
+ * transactions run one after another, as SQLite's BEGIN IMMEDIATE makes them. Use cases decide
+ * on what they read (the schedule to end, the other standing Global Administrators, the request
+ * still pending); under READ COMMITTED two transactions reading before either wrote both saw the
+ * old state and both acted — two deactivations of one activation, or the last two permanent
+ * Global Administrators removed together. Every write appends to the audit chain and so queued
+ * on this row anyway; taking it first only moves the queue ahead of the reads. Each statement
+ * after the wait sees everything committed before it.
+ */
+async function serializeWrites(trx: Transaction<Database>): Promise<void> {
+  await trx.selectFrom('chain_head').select('id').where('id', '=', 1).forUpdate().execute();
+}
+
 export async function openStore(target: DatabaseTarget, options: StoreOptions): Promise<Store> {
   const { db, dialect } = openDatabase(target);
   if (options.migrate ?? true) await migrateToLatest(db as Kysely<unknown>);
@@ -68,7 +82,10 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions): 
     const noteDue = (dueAt: number) => {
       earliestDue = earliestDue === null ? dueAt : Math.min(earliestDue, dueAt);
     };
-    const result = await db.transaction().execute((trx: Transaction<Database>) => work(repositories(trx, options, noteDue)));
+    const result = await db.transaction().execute(async (trx: Transaction<Database>) => {
+      if (dialect === 'postgres') await serializeWrites(trx);
+      return work(repositories(trx, options, noteDue));
+    });
     const info: CommitInfo = { earliestDue };
     for (const listener of listeners) {
       try {

@@ -7,7 +7,7 @@
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
-import { isPending } from '../../domain/model.ts';
+import { isPending, type Schedule } from '../../domain/model.ts';
 import { MINUTE, type Instant } from '../../domain/time.ts';
 import { auditRecord, requestTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
@@ -56,7 +56,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
           if (request.status !== 'Granted') continue;
           await tx.requests.setStatus(request, 'Provisioned', now);
           await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
-            activity: schedule.assignmentType === 'Activated' ? ACTIVITY.activationStarted : ACTIVITY.scheduleStarted,
+            activity: startActivity(schedule),
             operationType: 'Assign',
             targets: [{ id: schedule.roleDefinitionId, displayName: null, type: 'Role' }, { id: schedule.principalId, displayName: null, type: 'User' }, requestTarget(request)],
             details: { ScheduleId: schedule.id, RequestId: request.id },
@@ -82,6 +82,12 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
     }
   }
   await tx.timeline.complete(item, now);
+}
+
+/** An eligibility starting is not an active membership starting: the audit says which began. */
+function startActivity(s: Schedule): string {
+  if (s.kind === 'eligibility') return ACTIVITY.eligibilityStarted;
+  return s.assignmentType === 'Activated' ? ACTIVITY.activationStarted : ACTIVITY.scheduleStarted;
 }
 
 async function findRequest(tx: Repositories, tenantId: string, id: string) {

@@ -38,4 +38,8 @@ export async function getPolicy(read: Repositories, caller: Caller, id: string):
   return policy;
 }
 
-export const listScopes = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<Scope>> => read.scopes.list(caller.tenantId, query);
+/** Scopes of one type (e.g. administrative units). */
+export function listScopes(read: Repositories, caller: Caller, type: Scope['type'], query: ListQuery): Promise<Page<Scope>> {
+  const ofType = { op: 'eq', field: 'type', value: type } as const;
+  return read.scopes.list(caller.tenantId, { ...query, filter: query.filter ? { op: 'and', left: ofType, right: query.filter } : ofType });
+}

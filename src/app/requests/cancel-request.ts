@@ -30,6 +30,12 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
     const actor = actorOf(caller);
     if (request.status === 'Granted' && request.targetScheduleId) {
       const schedule = await tx.schedules.get(caller.tenantId, request.targetScheduleId);
+      // Start times are compared with the clock, not trusted to the timeline: once the start has
+      // come the grant is in effect, and ending it is a removal (with its 5-minute floor and
+      // safeguards), not a cancel.
+      if (schedule && !schedule.closed && schedule.startAt <= now) {
+        throw new DomainError('RequestCannotBeCanceled', 'The request has started; remove or deactivate the assignment instead.');
+      }
       if (schedule && !schedule.closed) await closeSchedule({ tx, now, actor, correlationId: caller.correlationId }, schedule, 'canceled');
     }
     const canceled = await tx.requests.setStatus(request, 'Canceled', now);

@@ -40,6 +40,7 @@ export const ACTIVITY = {
   eligibilityExpired: 'Remove eligible member from role in PIM (expired)',
   endedWithEligibility: 'Remove member from role (PIM eligibility ended)',
   scheduleStarted: 'Add member to role in PIM completed (scheduled start)',
+  eligibilityStarted: 'Add eligible member to role in PIM completed (scheduled start)',
   requestCanceled: 'Cancel request for role in PIM completed',
   requestCanceledWithEligibility: 'Cancel request for role in PIM (eligibility ended)',
   requestTimedOut: 'PIM activation request expired',

@@ -1,0 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { resolveCaller } from '../app/caller.ts';
+import { seedDemo } from '../server/demo-seed.ts';
+import { startServer } from '../server/start.ts';
+import { randomIds, systemClock } from '../server/system-clock.ts';
+import { HOUR } from '../domain/time.ts';
+import { configFrom } from './options.ts';
+import { stopOnSignal } from './serve.command.ts';
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('serve a demo organisation on a fresh embedded database and print ready-to-use tokens')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default 8080)')
+    .option('--data <dir>', 'keep the demo database here (default: a new temporary directory)')
+    .action(async (options) => {
+      const dataDir = options.data ?? mkdtempSync(join(tmpdir(), 'openpim-demo-'));
+      const config = configFrom({ ...options, data: dataDir, bootstrapAdmin: 'admin@contoso.example', tenantName: 'Contoso (demo)' });
+      const running = await startServer({ ...config, logLevel: 'warn' });
+      const deps = { uow: running.store, clock: systemClock, ids: randomIds };
+      const now = systemClock.now();
+      const admin = await resolveCaller(running.store.read, {
+        tenantId: running.tenant.id, principalId: running.admin.id, amr: ['pwd', 'mfa'], authTime: now, acrs: [], correlationId: randomIds.uuid(),
+      }, now, config.mfaMaxAge);
+      const existing = await running.store.read.principals.getByUpn(running.tenant.id, 'alice@contoso.example');
+      const users = existing ? [] : (await seedDemo(deps, admin)).users;
+      const token = (principalId: string, mfa: boolean) => running.tokens.issue({
+        tenantId: running.tenant.id, principalId, amr: mfa ? ['pwd', 'mfa'] : ['pwd'], authTime: now, acrs: [],
+      }, 8 * HOUR);
+      const out: string[] = [
+        `OpenPIM demo listening on ${running.url}  (database: ${dataDir})`,
+        '',
+        'Tokens (valid 8 hours; MFA counts for the first hour). Try:',
+        `  curl -H "Authorization: Bearer $TOKEN" ${running.url}/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser\\(on=\\'principal\\'\\)`,
+        '',
+        `admin@contoso.example (Global Administrator, break-glass):\n  ${await token(running.admin.id, true)}`,
+      ];
+      for (const user of users) out.push(`${user.userPrincipalName} (MFA):\n  ${await token(user.id, true)}`);
+      if (users.length > 0) out.push(`${users[0]!.userPrincipalName} (password only, no MFA):\n  ${await token(users[0]!.id, false)}`);
+      out.push('', 'Press Ctrl+C to stop.');
+      process.stdout.write(`${out.join('\n')}\n`);
+      stopOnSignal(running.close);
+    });
+}

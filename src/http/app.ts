@@ -1,0 +1,70 @@
+/**
+ * The HTTP API as a Fastify instance: Graph-shaped routes, bearer authentication, OData, Graph's
+ * error shape, OpenAPI at /openapi.json and /healthz. Everything it does goes through use cases.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authenticate } from './auth.ts';
+import type { HttpDeps } from './context.ts';
+import { sendError } from './errors.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { directoryRoutes } from './routes/directory.routes.ts';
+import { policyRoutes } from './routes/policies.routes.ts';
+import { roleDefinitionRoutes } from './routes/role-definitions.routes.ts';
+import { scheduleRequestRoutes } from './routes/schedule-requests.routes.ts';
+import { scheduleRoutes } from './routes/schedules.routes.ts';
+
+const PUBLIC = new Set(['/healthz', '/openapi.json']);
+
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit,
+    genReqId: () => deps.ids.uuid(),
+    requestIdHeader: 'client-request-id',
+    // Graph paths carry OData punctuation ($ref, filterByCurrentUser(on='principal')).
+    routerOptions: { maxParamLength: 500 },
+  });
+
+  // JSON bodies: an empty body is "no body" (POST …/cancel); bad JSON is a 400 in Graph's shape.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    const body = String(text);
+    if (body.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OpenPIM API', version: '0.1.0', description: 'Privileged Identity Management shaped after Microsoft Graph.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'Request_ResourceNotFound', message: `No resource at ${request.method} ${request.url.split('?')[0]}.` } }));
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (PUBLIC.has(path)) return;
+    await authenticate(deps, request);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) =>
+    deps.isReady() ? { status: 'ready' } : reply.status(503).send({ status: 'starting' }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  directoryRoutes(app, deps);
+  roleDefinitionRoutes(app, deps);
+  scheduleRequestRoutes(app, deps);
+  scheduleRoutes(app, deps);
+  policyRoutes(app, deps);
+  auditRoutes(app, deps);
+  return app;
+}

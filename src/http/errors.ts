@@ -1,0 +1,93 @@
+/**
+ * The one table from core error codes to HTTP statuses, and Graph's error body. Unknown errors
+ * become a 500 that names the request id and nothing of the internals.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDomainError, type ErrorCode } from '../domain/errors.ts';
+
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  Request_BadRequest: 400,
+  Request_UnsupportedQuery: 400,
+  RequestBodyTooLarge: 400,
+  InvalidScheduleInfo: 400,
+  InvalidAuthenticationToken: 401,
+  Authorization_RequestDenied: 403,
+  Request_ResourceNotFound: 404,
+  RoleAssignmentDoesNotExist: 400,
+  RoleAssignmentRequestPolicyValidationFailed: 400,
+  RoleAssignmentRequestAcrsValidationFailed: 400,
+  ActiveDurationTooShort: 400,
+  ExtendWindowNotOpen: 400,
+  RenewWindowClosed: 400,
+  PrincipalCannotBeEligible: 400,
+  GroupNotAssignableToRole: 400,
+  LastPrivilegedRoleHolder: 409,
+  RoleAssignmentExists: 409,
+  PendingRoleAssignmentRequest: 409,
+  RequestCannotBeCanceled: 409,
+  ObjectConflict: 409,
+  ConcurrencyConflict: 409,
+};
+
+export interface GraphError {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Fastify's own errors (bad JSON, oversize body, …) in Graph's terms. */
+function fromFastify(error: { code?: string; statusCode?: number; message: string }): GraphError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 400, code: 'RequestBodyTooLarge', message: 'The request body is larger than the server accepts.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'Request_BadRequest', message: 'Send the request body as application/json.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'Request_BadRequest', message: 'The request body is empty; a JSON object is expected.' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    default:
+      if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        return { status: 400, code: 'Request_BadRequest', message: 'The request body is not valid JSON.' };
+      }
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return { status: error.statusCode, code: 'Request_BadRequest', message: error.message };
+      }
+      return null;
+  }
+}
+
+export function toGraphError(error: unknown): GraphError {
+  if (isDomainError(error)) {
+    const headers: Record<string, string> = {};
+    const retry = error.details.retryAfterSeconds;
+    if (typeof retry === 'number') headers['retry-after'] = String(retry);
+    if (error.code === 'InvalidAuthenticationToken') headers['www-authenticate'] = 'Bearer realm="openpim", error="invalid_token"';
+    const failed = error.details.failedRules;
+    if (Array.isArray(failed) && failed.includes('MfaRule')) {
+      // A step-up challenge (RFC 6750 + claims challenge): sign in again with MFA and retry.
+      const claims = Buffer.from(JSON.stringify({ access_token: { amr: { essential: true, values: ['mfa'] } } })).toString('base64');
+      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_claims", error_description="multi-factor authentication required", claims="${claims}"`;
+    }
+    return { status: STATUS_OF[error.code], code: error.code, message: error.message, headers };
+  }
+  const fastify = error && typeof error === 'object' && 'message' in error ? fromFastify(error as { code?: string; statusCode?: number; message: string }) : null;
+  return fastify ?? { status: 500, code: 'InternalServerError', message: 'An internal error occurred; quote the request-id to the operator.' };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const graph = toGraphError(error);
+  if (graph.status >= 500) request.log.error({ err: error }, 'request failed');
+  for (const [name, value] of Object.entries(graph.headers ?? {})) reply.header(name, value);
+  return reply.status(graph.status).send({
+    error: {
+      code: graph.code,
+      message: graph.message,
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+        'request-id': request.id,
+        'client-request-id': request.headers['client-request-id'] ?? request.id,
+      },
+    },
+  });
+}

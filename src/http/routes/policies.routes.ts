@@ -1,0 +1,87 @@
+/** /v1.0/policies/roleManagementPolicies (+ rules) and roleManagementPolicyAssignments. */
+import type { FastifyInstance } from 'fastify';
+import { getPolicy, listPolicies } from '../../app/queries/directory.ts';
+import type { FilterExpr } from '../../app/query.ts';
+import { updatePolicyRule } from '../../app/policies/update-policy-rule.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { isRuleId } from '../../domain/policy/rules.ts';
+import { collection, entity } from '../collection.ts';
+import type { HttpDeps } from '../context.ts';
+import { parseListQuery } from '../odata/parse-query.ts';
+import {
+  parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, ruleShape,
+} from '../shapes/policies.ts';
+
+const POLICIES = '/v1.0/policies/roleManagementPolicies';
+const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
+const byId = [{ field: 'id', direction: 'asc' as const }];
+
+/** Entra tools filter role policies by scopeType 'Directory' or 'DirectoryRole'; both mean ours. */
+function normaliseScopeType(expr: FilterExpr | undefined): FilterExpr | undefined {
+  if (!expr) return expr;
+  switch (expr.op) {
+    case 'and':
+    case 'or':
+      return { ...expr, left: normaliseScopeType(expr.left)!, right: normaliseScopeType(expr.right)! };
+    case 'not':
+      return { ...expr, expr: normaliseScopeType(expr.expr)! };
+    case 'in':
+      return expr;
+    default:
+      return expr.field === 'scopeType' && expr.value === 'Directory' ? { ...expr, value: 'DirectoryRole' } : expr;
+  }
+}
+
+/** `$expand=policy($expand=rules)`, as Entra's documentation writes it, means policy with rules. */
+function withoutNestedExpand(query: Record<string, unknown>): Record<string, unknown> {
+  const expand = query.$expand;
+  return typeof expand === 'string' ? { ...query, $expand: expand.replace(/policy\(\s*\$expand\s*=\s*rules\s*\)/i, 'policy') } : query;
+}
+
+export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const read = deps.uow.read;
+
+  app.get(POLICIES, async (req) => {
+    const query = parseListQuery(req.query as Record<string, unknown>, { fields: POLICY_FIELDS, defaultOrder: byId, expandable: ['rules', 'effectiveRules'] });
+    const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
+    const withRules = query.expand?.includes('rules') ?? false;
+    return collection(req, 'policies/roleManagementPolicies', { ...page, items: page.items.map((p) => policyShape(p, withRules)) }, query, POLICY_PROPERTIES);
+  });
+  app.get<{ Params: { id: string } }>(`${POLICIES}/:id`, async (req) => {
+    const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['rules', 'effectiveRules'] });
+    const policy = await getPolicy(read, req.caller, req.params.id);
+    return entity(req, 'policies/roleManagementPolicies', policyShape(policy, query.expand?.includes('rules') ?? false), query.select, POLICY_PROPERTIES);
+  });
+  app.get<{ Params: { id: string } }>(`${POLICIES}/:id/rules`, async (req) => {
+    const policy = await getPolicy(read, req.caller, req.params.id);
+    const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
+    const rules = Object.values(policy.rules).map(ruleShape);
+    return collection(req, `policies/roleManagementPolicies('${policy.id}')/rules`, { items: rules, hasMore: false, count: query.count ? rules.length : undefined }, query, []);
+  });
+  app.get<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, async (req) => {
+    const policy = await getPolicy(read, req.caller, req.params.id);
+    if (!isRuleId(req.params.ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${req.params.ruleId}' does not exist.`);
+    return entity(req, `policies/roleManagementPolicies('${policy.id}')/rules`, ruleShape(policy.rules[req.params.ruleId]));
+  });
+  app.patch<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, async (req, reply) => {
+    const ruleId = req.params.ruleId;
+    if (!isRuleId(ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${ruleId}' does not exist.`);
+    await updatePolicyRule(deps, req.caller, req.params.id, ruleId, (current) => parseRulePatch(req.body, current));
+    return reply.status(204).send();
+  });
+
+  app.get(ASSIGNMENTS, async (req) => {
+    const query = parseListQuery(withoutNestedExpand(req.query as Record<string, unknown>), { fields: POLICY_FIELDS, defaultOrder: byId, expandable: ['policy'] });
+    const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
+    const withPolicy = query.expand?.includes('policy') ?? false;
+    const items = page.items.map((p) => policyAssignmentShape(p, withPolicy));
+    return collection(req, 'policies/roleManagementPolicyAssignments', { ...page, items }, query, POLICY_ASSIGNMENT_PROPERTIES);
+  });
+  app.get<{ Params: { id: string } }>(`${ASSIGNMENTS}/:id`, async (req) => {
+    const query = parseListQuery(withoutNestedExpand(req.query as Record<string, unknown>), { fields: [], defaultOrder: [], expandable: ['policy'] });
+    const policyId = req.params.id.replace(/_[^_]+$/, '');
+    const policy = await getPolicy(read, req.caller, policyId);
+    if (`${policy.id}_${policy.roleDefinitionId}` !== req.params.id) throw new DomainError('Request_ResourceNotFound', `Policy assignment '${req.params.id}' does not exist.`);
+    return entity(req, 'policies/roleManagementPolicyAssignments', policyAssignmentShape(policy, query.expand?.includes('policy') ?? false), query.select, POLICY_ASSIGNMENT_PROPERTIES);
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * The four read-only schedule / instance collections and roleAssignments, each with
+ * filterByCurrentUser(on='principal'). Readers list everyone's; others list their own.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { can, PERMISSION } from '../../app/authorization.ts';
+import { getSchedule, listRoleAssignments, listSchedules, type ScheduleQuery } from '../../app/queries/schedules.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { entity } from '../collection.ts';
+import type { HttpDeps } from '../context.ts';
+import { parseListQuery } from '../odata/parse-query.ts';
+import {
+  ASSIGNMENT_FIELDS, INSTANCE_FIELDS, INSTANCE_PROPERTIES, instanceShape, roleAssignmentShape, SCHEDULE_FIELDS, SCHEDULE_PROPERTIES, scheduleShape,
+} from '../shapes/schedules.ts';
+import { currentUserFunction, expandPrincipalAndRole, listResponse } from './list-route.ts';
+
+const COLLECTIONS: readonly (Omit<ScheduleQuery, 'mine'> & { name: string })[] = [
+  { kind: 'assignment', view: 'schedules', name: 'roleAssignmentSchedules' },
+  { kind: 'eligibility', view: 'schedules', name: 'roleEligibilitySchedules' },
+  { kind: 'assignment', view: 'instances', name: 'roleAssignmentScheduleInstances' },
+  { kind: 'eligibility', view: 'instances', name: 'roleEligibilityScheduleInstances' },
+];
+
+export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const read = deps.uow.read;
+  for (const c of COLLECTIONS) {
+    const base = `/v1.0/roleManagement/directory/${c.name}`;
+    const set = `roleManagement/directory/${c.name}`;
+    const instances = c.view === 'instances';
+    const shape = instances ? instanceShape : scheduleShape;
+    const properties = instances ? INSTANCE_PROPERTIES : SCHEDULE_PROPERTIES;
+    const list = (mine: boolean) => (req: FastifyRequest) => listResponse(req, {
+      entitySet: set, fields: instances ? INSTANCE_FIELDS : SCHEDULE_FIELDS, properties, expandable: ['principal', 'roleDefinition'],
+      defaultOrder: [{ field: 'id', direction: 'asc' }],
+      fetch: (q) => listSchedules(read, req.caller, { kind: c.kind, view: c.view, mine: mine || !can(req.caller, PERMISSION.roleAssignmentsRead) }, q, deps.clock.now()),
+      shape: shape as (s: Parameters<typeof shape>[0]) => ReturnType<typeof instanceShape>,
+    }, expandPrincipalAndRole(read, req.caller));
+
+    app.get(base, list(false));
+    app.get<{ Params: { id: string } }>(`${base}/:id`, async (req) => {
+      const on = currentUserFunction(req.params.id);
+      if (on === 'principal') return list(true)(req);
+      if (on) throw new DomainError('Request_BadRequest', `filterByCurrentUser(on='${on}') is not supported here; use on='principal'.`);
+      const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['principal', 'roleDefinition'] });
+      const shaped = shape(await getSchedule(read, req.caller, c, req.params.id, deps.clock.now()));
+      const [expanded] = q.expand?.length ? await expandPrincipalAndRole(read, req.caller)([shaped], q.expand) : [shaped];
+      return entity(req, set, expanded!, q.select, properties);
+    });
+  }
+
+  app.get('/v1.0/roleManagement/directory/roleAssignments', (req) => listResponse(req, {
+    entitySet: 'roleManagement/directory/roleAssignments', fields: ASSIGNMENT_FIELDS, expandable: ['principal', 'roleDefinition'],
+    properties: ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'condition', 'principal', 'roleDefinition'],
+    defaultOrder: [{ field: 'id', direction: 'asc' }],
+    fetch: (q) => listRoleAssignments(read, req.caller, q, deps.clock.now()), shape: roleAssignmentShape,
+  }, expandPrincipalAndRole(read, req.caller)));
+}

@@ -1,0 +1,133 @@
+/**
+ * Graph's unifiedRoleManagementPolicy, its rules (polymorphic by @odata.type) and
+ * unifiedRoleManagementPolicyAssignment.
+ */
+import { z } from 'zod';
+import type { Policy } from '../../app/ports/repositories.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { PolicyRule, RuleKind } from '../../domain/policy/rules.ts';
+import { isDuration, toIso } from '../../domain/time.ts';
+
+const TYPE_OF: Record<RuleKind, string> = {
+  expiration: '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+  enablement: '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+  approval: '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
+  authenticationContext: '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
+  notification: '#microsoft.graph.unifiedRoleManagementPolicyNotificationRule',
+};
+
+export const POLICY_PROPERTIES = ['id', 'displayName', 'description', 'isOrganizationDefault', 'scopeId', 'scopeType', 'lastModifiedDateTime', 'lastModifiedBy', 'rules', 'effectiveRules'] as const;
+export const POLICY_FIELDS = ['id', 'scopeId', 'scopeType', 'roleDefinitionId', 'displayName', 'isOrganizationDefault', 'lastModifiedDateTime'];
+export const POLICY_ASSIGNMENT_PROPERTIES = ['id', 'policyId', 'roleDefinitionId', 'scopeId', 'scopeType', 'policy'] as const;
+
+export function ruleShape(rule: PolicyRule) {
+  const { kind, ...fields } = rule;
+  return { '@odata.type': TYPE_OF[kind], ...fields, target: { '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...rule.target } };
+}
+
+export function policyShape(p: Policy, withRules: boolean) {
+  return {
+    id: p.id,
+    displayName: p.displayName,
+    description: p.description,
+    isOrganizationDefault: p.isOrganizationDefault,
+    scopeId: p.scopeId,
+    scopeType: p.scopeType,
+    lastModifiedDateTime: p.lastModifiedAt === null ? null : toIso(p.lastModifiedAt),
+    lastModifiedBy: p.lastModifiedBy ? { displayName: p.lastModifiedBy.displayName, id: p.lastModifiedBy.id } : null,
+    ...(withRules ? { rules: Object.values(p.rules).map(ruleShape) } : {}),
+  };
+}
+
+export const policyAssignmentShape = (p: Policy, withPolicy: boolean) => ({
+  id: `${p.id}_${p.roleDefinitionId}`,
+  policyId: p.id,
+  roleDefinitionId: p.roleDefinitionId,
+  scopeId: p.scopeId,
+  scopeType: p.scopeType,
+  ...(withPolicy ? { policy: policyShape(p, true) } : {}),
+});
+
+const target = z.strictObject({
+  '@odata.type': z.string().optional(),
+  caller: z.enum(['Admin', 'EndUser']),
+  operations: z.array(z.string().max(40)).max(10),
+  level: z.enum(['Eligibility', 'Assignment']),
+  inheritableSettings: z.array(z.string().max(100)).max(20).nullish(),
+  enforcedSettings: z.array(z.string().max(100)).max(20).nullish(),
+  targetObjects: z.array(z.unknown()).max(0).nullish(),
+}).partial();
+
+const subjectSet = z.discriminatedUnion('@odata.type', [
+  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: z.string().min(1).max(200), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
+  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: z.string().min(1).max(200), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
+  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.requestorManager'), managerLevel: z.number().int(), isBackup: z.boolean().nullish() }),
+]);
+
+const stage = z.strictObject({
+  '@odata.type': z.string().optional(),
+  approvalStageTimeOutInDays: z.number().int(),
+  isApproverJustificationRequired: z.boolean(),
+  escalationTimeInMinutes: z.number().int(),
+  isEscalationEnabled: z.boolean(),
+  primaryApprovers: z.array(subjectSet).max(50),
+  escalationApprovers: z.array(subjectSet).max(50),
+});
+
+const PATCH: Record<RuleKind, z.ZodObject> = {
+  expiration: z.strictObject({ isExpirationRequired: z.boolean(), maximumDuration: z.string().max(40).refine(isDuration, 'must be an ISO-8601 duration such as PT8H') }),
+  enablement: z.strictObject({ enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])).max(3) }),
+  approval: z.strictObject({
+    setting: z.strictObject({
+      '@odata.type': z.string().optional(),
+      isApprovalRequired: z.boolean(),
+      isApprovalRequiredForExtension: z.boolean(),
+      isRequestorJustificationRequired: z.boolean(),
+      approvalMode: z.enum(['SingleStage', 'Serial', 'Parallel', 'NoApproval']),
+      approvalStages: z.array(stage).max(5),
+    }),
+  }),
+  authenticationContext: z.strictObject({ isEnabled: z.boolean(), claimValue: z.string().max(100).nullish() }),
+  notification: z.strictObject({
+    notificationType: z.literal('Email'),
+    recipientType: z.enum(['Requestor', 'Approver', 'Admin']),
+    notificationLevel: z.enum(['None', 'Critical', 'All']),
+    isDefaultRecipientsEnabled: z.boolean(),
+    notificationRecipients: z.array(z.string().max(256)).max(50),
+  }),
+};
+
+/**
+ * Reads a rule PATCH body: its @odata.type must name the rule's own type (as Graph requires);
+ * fields not sent keep their values.
+ */
+export function parseRulePatch(body: unknown, current: PolicyRule): PolicyRule {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('Request_BadRequest', 'The request body must be a JSON object.');
+  const { '@odata.type': type, id, target: t, ...rest } = body as Record<string, unknown>;
+  if (type !== undefined && type !== TYPE_OF[current.kind] && type !== TYPE_OF[current.kind].slice(1)) {
+    throw new DomainError('Request_BadRequest', `Rule '${current.id}' is of type ${TYPE_OF[current.kind]}, not ${String(type)}.`);
+  }
+  if (id !== undefined && id !== current.id) throw new DomainError('Request_BadRequest', `The body names rule '${String(id)}' but the URL names '${current.id}'.`);
+  let targetFields: Record<string, unknown> = {};
+  if (t !== undefined) {
+    const parsed = target.safeParse(t);
+    if (!parsed.success) {
+      throw new DomainError('Request_BadRequest', `Invalid rule target: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    targetFields = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => k !== '@odata.type' && v != null));
+  }
+  const fields = PATCH[current.kind].partial().safeParse(rest);
+  if (!fields.success) {
+    throw new DomainError('Request_BadRequest', `Invalid ${current.id} rule: ${fields.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown properties ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
+  }
+  const merged = { ...current, ...stripAnnotations(fields.data), target: { ...current.target, ...targetFields } } as PolicyRule;
+  return merged;
+}
+
+function stripAnnotations(value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value), (key, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '@odata.type' || isSubjectSet(v)))
+    : v)) as Record<string, unknown>;
+}
+
+const isSubjectSet = (v: object) => 'userId' in v || 'groupId' in v || 'managerLevel' in v;

@@ -1,0 +1,68 @@
+/**
+ * A small realistic organisation for `openpim demo`, created through the same use cases the API
+ * uses (so it is audited like everything else).
+ */
+import type { Caller } from '../app/caller.ts';
+import { addGroupMember } from '../app/directory/change-group-members.ts';
+import { createAdministrativeUnit } from '../app/directory/create-administrative-unit.ts';
+import { createGroup } from '../app/directory/create-group.ts';
+import { createUser } from '../app/directory/create-user.ts';
+import type { Clock, Ids } from '../app/ports/clock.ts';
+import type { UnitOfWork } from '../app/ports/repositories.ts';
+import { updatePolicyRule } from '../app/policies/update-policy-rule.ts';
+import { submitRequest } from '../app/requests/submit-request.ts';
+import type { Principal } from '../domain/model.ts';
+import { ROLE } from '../domain/roles/catalogue.ts';
+
+export interface DemoOrganisation {
+  readonly users: readonly Principal[];
+}
+
+const PEOPLE = [
+  { upn: 'alice@contoso.example', name: 'Alice Martin', eligible: [ROLE.userAdministrator, ROLE.helpdeskAdministrator] },
+  { upn: 'bob@contoso.example', name: 'Bob Okafor', eligible: [ROLE.securityAdministrator, ROLE.securityReader] },
+  { upn: 'carol@contoso.example', name: 'Carol Nguyen', eligible: [ROLE.privilegedRoleAdministrator, ROLE.globalAdministrator] },
+  { upn: 'dave@contoso.example', name: 'Dave Schmidt', eligible: [ROLE.applicationAdministrator, ROLE.conditionalAccessAdministrator] },
+  { upn: 'erin@contoso.example', name: 'Erin Rossi', eligible: [ROLE.globalReader] },
+  { upn: 'frank@contoso.example', name: 'Frank Dubois', eligible: [] },
+] as const;
+
+export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, admin: Caller): Promise<DemoOrganisation> {
+  const users: Principal[] = [];
+  for (const person of PEOPLE) {
+    const user = await createUser(deps, admin, { userPrincipalName: person.upn, displayName: person.name, mail: person.upn, accountEnabled: true });
+    users.push(user);
+    for (const roleId of person.eligible) {
+      await submitRequest(deps, admin, {
+        kind: 'eligibility', action: 'adminAssign', principalId: user.id, roleDefinitionId: roleId, directoryScopeId: '/',
+        justification: 'Demo organisation', ticketInfo: { ticketNumber: null, ticketSystem: null },
+        scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P180D' } },
+        isValidationOnly: false, targetScheduleId: null,
+      });
+    }
+  }
+  const helpdesk = await createGroup(deps, admin, { displayName: 'Helpdesk', description: 'First-line support', mailNickname: 'helpdesk', isAssignableToRole: false });
+  const security = await createGroup(deps, admin, { displayName: 'Security Operations', description: 'Role-assignable: holds Security Reader', mailNickname: 'secops', isAssignableToRole: true });
+  await addGroupMember(deps, admin, helpdesk.id, users[0]!.id);
+  await addGroupMember(deps, admin, security.id, users[1]!.id);
+  await addGroupMember(deps, admin, security.id, users[4]!.id);
+  await submitRequest(deps, admin, {
+    kind: 'assignment', action: 'adminAssign', principalId: security.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/',
+    justification: 'Security Operations read security settings', ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+  });
+  const paris = await createAdministrativeUnit(deps, admin, { displayName: 'Paris office' });
+  await submitRequest(deps, admin, {
+    kind: 'eligibility', action: 'adminAssign', principalId: users[5]!.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: paris.id,
+    justification: 'Manages Paris office accounts', ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+  });
+  // Stricter settings for the most powerful roles: short activations and a ticket.
+  for (const roleId of [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator]) {
+    const policy = await deps.uow.read.policies.forRoleAt(admin.tenantId, roleId, '/');
+    if (!policy) continue;
+    await updatePolicyRule(deps, admin, policy.id, 'Expiration_EndUser_Assignment', (r) => ({ ...r, maximumDuration: 'PT2H' }) as typeof r);
+    await updatePolicyRule(deps, admin, policy.id, 'Enablement_EndUser_Assignment', (r) => ({ ...r, enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] }) as typeof r);
+  }
+  return { users };
+}
