@@ -13,6 +13,7 @@ import { submitRequest, type SubmitRequestInput } from '../../src/app/requests/s
 import { bootstrapTenant } from '../../src/app/tenancy/bootstrap-tenant.ts';
 import type { Principal, ScheduleRequest } from '../../src/domain/model.ts';
 import { MINUTE } from '../../src/domain/time.ts';
+import type { DatabaseTarget } from '../../src/store/database.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import type { TestDatabase } from './databases.ts';
 import { FakeClock, testIds } from './fake-clock.ts';
@@ -32,11 +33,23 @@ export interface Harness {
   submit(caller: Caller, input: Partial<SubmitRequestInput> & Pick<SubmitRequestInput, 'action' | 'principalId' | 'roleDefinitionId'>): Promise<ScheduleRequest>;
   /** Runs the timeline for everything due now. */
   tick(): Promise<number>;
+  /** The database this harness's store is open on. */
+  readonly target: DatabaseTarget;
+  /**
+   * Closes the store and opens a new one on the same database with the same clock, as a process
+   * restart would (the tenant is found, not bootstrapped again). Not for `:memory:` SQLite.
+   */
+  reopen(): Promise<Harness>;
   close(): Promise<void>;
 }
 
 export async function openHarness(database: TestDatabase, clock = new FakeClock()): Promise<Harness> {
-  const store = await openStore(await database.target(), { clock, ids: testIds });
+  return openHarnessAt(await database.target(), clock);
+}
+
+/** A harness on a given database; when the database already holds the tenant, it is reused. */
+export async function openHarnessAt(target: DatabaseTarget, clock = new FakeClock()): Promise<Harness> {
+  const store = await openStore(target, { clock, ids: testIds });
   const deps = { uow: store, clock, ids: testIds };
   const boot = await bootstrapTenant(deps, { tenantName: 'Contoso', adminUpn: 'admin@contoso.test' });
   if (!boot) throw new Error('bootstrap failed');
@@ -70,6 +83,12 @@ export async function openHarness(database: TestDatabase, clock = new FakeClock(
       ...input,
     }),
     tick: () => processDue(deps),
+    target,
+    async reopen() {
+      if (target.kind === 'sqlite' && target.path === ':memory:') throw new Error('an in-memory SQLite database does not survive a restart');
+      await store.close();
+      return openHarnessAt(target, clock);
+    },
     close: () => store.close(),
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog } from '../../app/ports/repositories.ts';
 import { chainHash } from '../../domain/audit/chain.ts';
-import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { AuditActor, AuditEvent } from '../../domain/audit/event.ts';
 import { listPage, type FieldMap } from '../query/apply-list-query.ts';
 import type { AuditEventsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './json.ts';
@@ -28,7 +28,10 @@ export const toAuditEvent = (r: Selectable<AuditEventsTable>): AuditEvent => ({
   result: r.result as AuditEvent['result'],
   resultReason: r.result_reason,
   correlationId: r.correlation_id,
-  initiatedBy: fromJson(r.initiated_by),
+  // actor_id repeats initiatedBy.id for filtering; reading the event through it makes the column
+  // part of what the hash covers, so rewriting it (to hide an actor's events from a filtered
+  // listing) breaks the chain at that event instead of passing verification.
+  initiatedBy: { ...fromJson<AuditActor>(r.initiated_by), id: r.actor_id },
   targets: fromJson(r.targets),
   details: fromJson(r.details),
   prevHash: r.prev_hash,
