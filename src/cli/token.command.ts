@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DomainError } from '../domain/errors.ts';
+import type { DomainError } from '../domain/errors.ts';
 import { parseDuration } from '../domain/time.ts';
 import { openServices } from '../server/start.ts';
 import { systemClock } from '../server/system-clock.ts';

@@ -39,6 +39,7 @@ export const ACTIVITY = {
   assignmentExpired: 'Remove member from role in PIM (assignment expired)',
   eligibilityExpired: 'Remove eligible member from role in PIM (expired)',
   endedWithEligibility: 'Remove member from role (PIM eligibility ended)',
+  shortenedWithEligibility: 'Update member in role (PIM eligibility shortened)',
   scheduleStarted: 'Add member to role in PIM completed (scheduled start)',
   eligibilityStarted: 'Add eligible member to role in PIM completed (scheduled start)',
   requestCanceled: 'Cancel request for role in PIM completed',
