@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { verifyAudit } from '../app/audit/verify-audit.ts';
 import { openStore } from '../store/store.ts';
@@ -10,7 +12,12 @@ export function auditCommand(): Command {
   audit.addCommand(databaseOptions(new Command('verify'))
     .description('check the hash chain of the audit log; exit 1 and name the first broken link if any')
     .action(async (options) => {
-      const store = await openStore(targetOf(configFrom(options)), { clock: systemClock, ids: randomIds, migrate: false });
+      const config = configFrom(options);
+      // Verifying must not create an empty database where there was none (a mistyped --data).
+      if (!config.databaseUrl && config.dataDir !== ':memory:' && !existsSync(join(config.dataDir, 'openpim.db'))) {
+        throw new Error(`no OpenPIM database in ${config.dataDir}`);
+      }
+      const store = await openStore(targetOf(config), { clock: systemClock, ids: randomIds, migrate: false });
       try {
         const result = await verifyAudit(store.read.audit);
         if (result.ok) {

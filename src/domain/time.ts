@@ -59,7 +59,9 @@ export const toIso = (at: Instant): string => new Date(at).toISOString();
 
 /** Parses an ISO-8601 date-time with an explicit offset (or Z). */
 export function parseInstant(text: string): Instant {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const match = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  // Date.parse rolls a day past the month's end over into the next month (Feb 30 → Mar 2).
+  const ok = match !== null && Number(match[3]) <= new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).getUTCDate();
   const at = ok ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(at)) {
     throw new DomainError('InvalidScheduleInfo', `'${text}' is not an ISO-8601 date-time with a time zone (e.g. 2026-01-31T09:00:00Z).`);

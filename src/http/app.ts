@@ -4,6 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DomainError } from '../domain/errors.ts';
 import { authenticate } from './auth.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
@@ -21,7 +22,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit,
     genReqId: () => deps.ids.uuid(),
-    requestIdHeader: 'client-request-id',
+    // request-id is always ours (the operator looks it up); a client's id is echoed as client-request-id.
+    requestIdHeader: false,
     // Graph paths carry OData punctuation ($ref, filterByCurrentUser(on='principal')).
     routerOptions: { maxParamLength: 500 },
   });
@@ -48,7 +50,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'Request_ResourceNotFound', message: `No resource at ${request.method} ${request.url.split('?')[0]}.` } }));
+    sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
 
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;

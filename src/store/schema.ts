@@ -148,7 +148,7 @@ export interface AuditEventsTable {
   result: string;
   result_reason: string | null;
   correlation_id: string;
-  /** initiatedBy.id, for 'my audit' queries; not part of the hashed event. */
+  /** initiatedBy.id, for 'my audit' queries; events are read back through it, so the hash covers it too. */
   actor_id: string;
   initiated_by: string;
   targets: string;

@@ -66,7 +66,7 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
  * old state and both acted — two deactivations of one activation, or the last two permanent
  * Global Administrators removed together. Every write appends to the audit chain and so queued
  * on this row anyway; taking it first only moves the queue ahead of the reads. Each statement
- * after the wait sees everything committed before it.
+ * after the wait sees everything committed before it (docs/decisions/0005).
  */
 async function serializeWrites(trx: Transaction<Database>): Promise<void> {
   await trx.selectFrom('chain_head').select('id').where('id', '=', 1).forUpdate().execute();

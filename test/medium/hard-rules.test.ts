@@ -178,7 +178,12 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
     const start = h.clock.now();
     await adminAssign(h, 'eligibility', alice, ROLE_ID, 'P1D');
     await selfActivate(h, alice, ROLE_ID, 'PT8H');
+    const updating = await auditMark(h);
     await h.submit(h.admin, { kind: 'eligibility', action: 'adminUpdate', principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, { endIn: 'PT2H' }) });
+    expect(await activitiesSince(h, updating)).toEqual([
+      'Update eligible member in role in PIM completed (timebound)',
+      'Update member in role (PIM eligibility shortened)',
+    ]);
     h.clock.set(start + 2 * HOUR - 1);
     expect(await rolesHeld(h, alice)).toEqual([ROLE_ID]);
     h.clock.set(start + 2 * HOUR);
@@ -187,8 +192,8 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
     const mark = await auditMark(h);
     await h.tick();
     const ended = await activitiesSince(h, mark);
-    expect(ended).toContain('Remove eligible member from role in PIM (expired)');
-    expect(ended.filter((a) => a.startsWith('Remove member from role'))).toHaveLength(1);
+    expect(ended).toEqual(['Remove eligible member from role in PIM (expired)', 'Remove member from role (PIM eligibility ended)']);
+    expect(await h.tick()).toBe(0);
   });
 
   describe('isValidationOnly: reports what would happen, stores nothing', () => {

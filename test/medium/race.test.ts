@@ -5,6 +5,7 @@
  * requests run on several pool connections at once: an observer on its own connection watches
  * pg_stat_activity and the test checks that several of them were inside a transaction together.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
@@ -20,6 +21,8 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 
 const N = 25;
+/** The store's pg pool size (src/store/database.ts). */
+const POOL_SIZE = 10;
 const ONE_HOUR = { startDateTime: null, expiration: { type: 'afterDuration' as const, duration: 'PT1H' } };
 
 /**
@@ -29,6 +32,9 @@ const ONE_HOUR = { startDateTime: null, expiration: { type: 'afterDuration' as c
 async function maxOpenTransactions<T>(h: Harness, race: () => Promise<T>): Promise<{ result: T; max: number }> {
   if (h.store.dialect !== 'postgres') return { result: await race(), max: 1 };
   const { name } = (await h.store.db.selectNoFrom((eb) => eb.fn<string>('current_database').as('name')).executeTakeFirstOrThrow());
+  // Open the pool's connections first (it grows on demand), so the racers start together rather
+  // than one finishing while the next is still connecting.
+  await Promise.all(Array.from({ length: POOL_SIZE }, () => sql`select pg_sleep(0.02)`.execute(h.store.db)));
   const observer = new pg.Client({ connectionString: inject('postgresUrl') });
   await observer.connect();
   let max = 0;
@@ -190,7 +196,7 @@ describe.each(TEST_DATABASES)('races on $name', (db) => {
     await activate(me, alice);
     h.clock.advance('PT1H');
 
-    const results = await race(6, (i) => (i === 0 ? h.tick() : activate(me, alice)));
+    const results = await race<number | ScheduleRequest>(6, (i) => (i === 0 ? h.tick() : activate(me, alice)));
 
     expect(results[0]!.status).toBe('fulfilled');
     const requests = results.slice(1) as PromiseSettledResult<ScheduleRequest>[];

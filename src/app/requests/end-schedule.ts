@@ -27,10 +27,17 @@ export async function closeSchedule(ctx: EndContext, schedule: Schedule, reason:
   return closed;
 }
 
-/** When an eligibility ends: its activations end and requests to activate it are canceled. */
+/**
+ * When an eligibility ends: its activations end, activations granted for later are withdrawn
+ * with their requests, and requests to activate it are canceled.
+ */
 export async function endDependents(ctx: EndContext, eligibility: Schedule): Promise<void> {
   if (eligibility.kind !== 'eligibility') return;
   for (const activation of await ctx.tx.schedules.activationsFrom(eligibility.tenantId, eligibility.id)) {
+    if (activation.startAt > ctx.now) {
+      await withdrawFutureActivation(ctx, activation, eligibility.id);
+      continue;
+    }
     await closeSchedule(ctx, activation, 'sourceEnded');
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.endedWithEligibility,
@@ -49,6 +56,48 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
       operationType: 'Update',
       targets: [requestTarget(pending)],
       details: { RequestId: pending.id, EligibilityScheduleId: eligibility.id },
+    }));
+  }
+}
+
+/** An activation granted for later whose eligibility is gone: it never starts and its request is Canceled. */
+async function withdrawFutureActivation(ctx: EndContext, activation: Schedule, eligibilityId: string): Promise<void> {
+  await closeSchedule(ctx, activation, 'canceled');
+  for (const request of await ctx.tx.requests.byTargetSchedule(activation.tenantId, activation.id)) {
+    if (request.status !== 'Granted') continue;
+    await ctx.tx.requests.setStatus(request, 'Canceled', ctx.now);
+    await ctx.tx.audit.append(auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity: ACTIVITY.requestCanceledWithEligibility,
+      operationType: 'Update',
+      targets: [requestTarget(request)],
+      details: { RequestId: request.id, EligibilityScheduleId: eligibilityId },
+    }));
+  }
+}
+
+/**
+ * When an eligibility's end moves earlier (adminUpdate): its activations end no later than it
+ * does, so access checks — which compare the activation's own end with the clock — stop granting
+ * at the eligibility's end even before the timeline runs.
+ */
+export async function capDependents(ctx: EndContext, eligibility: Schedule): Promise<void> {
+  if (eligibility.kind !== 'eligibility' || eligibility.endAt === null) return;
+  const endAt = eligibility.endAt;
+  for (const activation of await ctx.tx.schedules.activationsFrom(eligibility.tenantId, eligibility.id)) {
+    if (activation.endAt !== null && activation.endAt <= endAt) continue;
+    if (activation.startAt >= endAt) {
+      await withdrawFutureActivation(ctx, activation, eligibility.id);
+      continue;
+    }
+    const capped: Schedule = { ...activation, endAt, modifiedAt: ctx.now };
+    await ctx.tx.schedules.update(capped);
+    await ctx.tx.timeline.schedule(capped.tenantId, 'scheduleEnd', capped.id, endAt);
+    await ctx.tx.feed.append(capped.tenantId, 'schedule.updated', capped.id, { startAt: capped.startAt, endAt });
+    await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity: ACTIVITY.shortenedWithEligibility,
+      operationType: 'Update',
+      targets: [{ id: activation.roleDefinitionId, displayName: null, type: 'Role' }, { id: activation.principalId, displayName: null, type: 'User' }],
+      details: { ScheduleId: activation.id, EligibilityScheduleId: eligibility.id, EndDateTime: new Date(endAt).toISOString() },
     }));
   }
 }

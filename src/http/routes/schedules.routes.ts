@@ -1,9 +1,10 @@
 /**
- * The four read-only schedule / instance collections and roleAssignments, each with
- * filterByCurrentUser(on='principal'). Readers list everyone's; others list their own.
+ * The four read-only schedule / instance collections, each with filterByCurrentUser(on='principal'),
+ * and roleAssignments. Readers list everyone's; others list their own with filterByCurrentUser and
+ * get 403 on the whole collection (as in Graph, and as for requests), so a script never mistakes a
+ * silently narrowed list for everyone's. roleAssignments lists a non-reader's own.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can, PERMISSION } from '../../app/authorization.ts';
 import { getSchedule, listRoleAssignments, listSchedules, type ScheduleQuery } from '../../app/queries/schedules.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { entity } from '../collection.ts';
@@ -32,7 +33,7 @@ export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const list = (mine: boolean) => (req: FastifyRequest) => listResponse(req, {
       entitySet: set, fields: instances ? INSTANCE_FIELDS : SCHEDULE_FIELDS, properties, expandable: ['principal', 'roleDefinition'],
       defaultOrder: [{ field: 'id', direction: 'asc' }],
-      fetch: (q) => listSchedules(read, req.caller, { kind: c.kind, view: c.view, mine: mine || !can(req.caller, PERMISSION.roleAssignmentsRead) }, q, deps.clock.now()),
+      fetch: (q) => listSchedules(read, req.caller, { kind: c.kind, view: c.view, mine }, q, deps.clock.now()),
       shape: shape as (s: Parameters<typeof shape>[0]) => ReturnType<typeof instanceShape>,
     }, expandPrincipalAndRole(read, req.caller));
 

@@ -31,9 +31,12 @@ const map = (r: Selectable<PrincipalsTable>): Principal => ({
   createdAt: r.created_at,
 });
 
-/** Filters on userPrincipalName compare case-insensitively, as the directory does. */
-const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q => JSON.parse(JSON.stringify(query), (k, v) =>
-  v && typeof v === 'object' && v.field === 'userPrincipalName' && typeof v.value === 'string' ? { ...v, value: v.value.toLowerCase() } : v);
+/** Filters on userPrincipalName compare case-insensitively, as the directory does (eq/ne/… and `in`). */
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q => JSON.parse(JSON.stringify(query), (_k, v) => {
+  if (!v || typeof v !== 'object' || v.field !== 'userPrincipalName') return v;
+  return Array.isArray(v.values) ? { ...v, values: v.values.map(lower) } : { ...v, value: lower(v.value) };
+});
 
 export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
   return {

@@ -4,6 +4,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import type { Schedule, ScheduleRequest } from '../../../domain/model.ts';
 import { windowOf } from '../../../domain/requests/window.ts';
 import { assertNotLastStanding } from '../../../domain/safeguards.ts';
+import { capDependents } from '../end-schedule.ts';
 import { currentTarget, newRequest, recordRequest, scheduleTimeline, type RequestContext } from '../request-context.ts';
 import { adminDefaultLength, checkPolicy } from './check-policy.ts';
 
@@ -22,7 +23,10 @@ async function apply(ctx: RequestContext, schedule: Schedule, updated: Schedule)
   await ctx.tx.feed.append(updated.tenantId, 'schedule.updated', updated.id, { startAt: updated.startAt, endAt: updated.endAt });
   const request = newRequest(ctx, { status: 'Provisioned', targetScheduleId: schedule.id });
   const window = { startAt: updated.startAt, endAt: updated.endAt };
-  return recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, updated.endAt === null), window);
+  const recorded = await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, updated.endAt === null), window);
+  // An eligibility ending earlier takes its activations' ends with it.
+  await capDependents({ tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId }, updated);
+  return recorded;
 }
 
 export async function update(ctx: RequestContext): Promise<ScheduleRequest> {
