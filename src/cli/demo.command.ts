@@ -20,6 +20,7 @@ export function demoCommand(): Command {
       const dataDir = options.data ?? mkdtempSync(join(tmpdir(), 'openpim-demo-'));
       const config = configFrom({ ...options, data: dataDir, bootstrapAdmin: 'admin@contoso.example', tenantName: 'Contoso (demo)' });
       const running = await startServer({ ...config, logLevel: 'warn' });
+      stopOnSignal(running.close); // before anything is printed: a caller may stop us as soon as it reads the URL
       const deps = { uow: running.store, clock: systemClock, ids: randomIds };
       const now = systemClock.now();
       const admin = await resolveCaller(running.store.read, {
@@ -42,6 +43,5 @@ export function demoCommand(): Command {
       if (users.length > 0) out.push(`${users[0]!.userPrincipalName} (password only, no MFA):\n  ${await token(users[0]!.id, false)}`);
       out.push('', 'Press Ctrl+C to stop.');
       process.stdout.write(`${out.join('\n')}\n`);
-      stopOnSignal(running.close);
     });
 }

@@ -11,9 +11,10 @@ export function serveCommand(): Command {
     .action(async (options) => {
       const config = configFrom(options);
       const running = await startServer(config);
+      // Handle signals before announcing readiness: whoever waits for the line may stop us at once.
+      stopOnSignal(running.close);
       process.stdout.write(`OpenPIM listening on ${running.url} (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`})\n`);
       if (running.caughtUp > 0) process.stdout.write(`Caught up on ${running.caughtUp} overdue timeline item(s).\n`);
-      stopOnSignal(running.close);
     });
 }
 

@@ -60,6 +60,8 @@ export interface HttpHarnessOptions {
   readonly clock?: FakeClock;
   readonly bodyLimit?: number;
   readonly mfaMaxAge?: number;
+  /** What /healthz reports (default: always ready). */
+  readonly isReady?: () => boolean;
 }
 
 const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals', 'group_members', 'role_definitions', 'scopes', 'policy_rules', 'timeline', 'change_feed'] as const;
@@ -74,7 +76,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
     tokens,
     mfaMaxAge: options.mfaMaxAge ?? HOUR,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    isReady: () => true,
+    isReady: options.isReady ?? (() => true),
     logger: false,
   });
   await app.ready();
