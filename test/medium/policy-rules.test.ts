@@ -33,6 +33,12 @@ const APPROVAL: RuleChange = {
   set: { setting: { ...ruleOf(defaultPolicyRules(), 'Approval_EndUser_Assignment', 'approval').setting, isApprovalRequired: true } },
 };
 
+/** Approval required, with one named primary approver in its single stage. */
+function approvalWith(approver: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const setting = ruleOf(defaultPolicyRules(), 'Approval_EndUser_Assignment', 'approval').setting;
+  return { setting: { ...setting, isApprovalRequired: true, approvalStages: [{ ...setting.approvalStages[0]!, primaryApprovers: [approver] }] } };
+}
+
 interface PolicyCase {
   readonly name: string;
   readonly policy?: readonly RuleChange[];
@@ -228,6 +234,8 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     { why: 'Ticketing for admin assignments', rule: 'Enablement_Admin_Assignment', set: { enabledRules: ['Ticketing'] } },
     { why: 'a rule listed twice', rule: 'Enablement_EndUser_Assignment', set: { enabledRules: ['Justification', 'Justification'] } },
     { why: 'a rule changing its kind', rule: 'Enablement_EndUser_Assignment', set: { kind: 'expiration' } },
+    { why: 'an approver user that does not exist', rule: 'Approval_EndUser_Assignment', set: approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: '00000000-0000-4000-8000-000000000001' }) },
+    { why: 'an approver group that does not exist', rule: 'Approval_EndUser_Assignment', set: approvalWith({ '@odata.type': '#microsoft.graph.groupMembers', groupId: '00000000-0000-4000-8000-000000000002' }) },
   ];
 
   it.each(INVALID)('refuses $why (Request_BadRequest), stores nothing', async ({ rule, set }) => {
@@ -237,5 +245,19 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     expect((await failureOf(setRule(h, ROLE_ID, rule, set))).code).toBe('Request_BadRequest');
     expect(await h.store.read.policies.forRoleAt(h.tenantId, ROLE_ID, '/')).toEqual(before);
     expect(await activitiesSince(h, mark)).toEqual([]);
+  });
+});
+
+describe.each(TEST_DATABASES)('approval rule approvers on $name', (db) => {
+  it('stores an approval rule naming an existing user and group as approvers', async () => {
+    const h = await openHarness(db);
+    try {
+      const approver = await h.user('approver@contoso.test');
+      const rule = await setRule(h, ROLE_ID, 'Approval_EndUser_Assignment', approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }));
+      expect(ruleOf({ Approval_EndUser_Assignment: rule } as never, 'Approval_EndUser_Assignment', 'approval').setting.approvalStages[0]!.primaryApprovers)
+        .toEqual([{ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }]);
+    } finally {
+      await h.close();
+    }
   });
 });

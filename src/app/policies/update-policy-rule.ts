@@ -11,7 +11,7 @@ import { actorOf, auditRecord } from '../audit/record.ts';
 import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { UnitOfWork } from '../ports/repositories.ts';
+import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 
 export async function updatePolicyRule(
   deps: { uow: UnitOfWork; clock: Clock },
@@ -32,7 +32,7 @@ export async function updatePolicyRule(
       throw new DomainError('Request_BadRequest', `Rule '${ruleId}' is a ${current.kind} rule; its id and type cannot change.`);
     }
     const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
-    const problems = validateRule(next, { approverRequired: role?.kind === 'resource' });
+    const problems = [...validateRule(next, { approverRequired: role?.kind === 'resource' }), ...(await unknownApprovers(tx, caller.tenantId, next))];
     if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
     await tx.policies.updateRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
@@ -50,4 +50,19 @@ export async function updatePolicyRule(
     await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId });
     return next;
   });
+}
+
+/** Approvers an approval rule names must exist: a user for singleUser, a group for groupMembers. */
+async function unknownApprovers(tx: Repositories, tenantId: string, rule: PolicyRule): Promise<string[]> {
+  if (rule.kind !== 'approval') return [];
+  const problems: string[] = [];
+  for (const stage of rule.setting.approvalStages) {
+    for (const subject of [...stage.primaryApprovers, ...stage.escalationApprovers]) {
+      if (subject['@odata.type'] === '#microsoft.graph.requestorManager') continue;
+      const [id, type] = subject['@odata.type'] === '#microsoft.graph.singleUser' ? [subject.userId, 'user'] : [subject.groupId, 'group'];
+      const principal = await tx.principals.get(tenantId, id);
+      if (!principal || principal.type !== type) problems.push(`Approver ${type} '${id}' does not exist.`);
+    }
+  }
+  return problems;
 }
