@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors.ts';
 import { authenticate } from './auth.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
+import { GRAPH_ERROR_SCHEMA, noValidation, TAGS } from './openapi.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
 import { policyRoutes } from './routes/policies.routes.ts';
@@ -28,6 +29,11 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 500 },
   });
 
+  // Route schemas document the API (/openapi.json) and are never used to validate: zod in each
+  // handler is the single validator (ADR 0004), and body, params and query reach it exactly as parsed.
+  app.setValidatorCompiler(noValidation);
+  app.addSchema(GRAPH_ERROR_SCHEMA);
+
   // JSON bodies: an empty body is "no body" (POST …/cancel); bad JSON is a 400 in Graph's shape.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
@@ -45,7 +51,10 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
       info: { title: 'OpenPIM API', version: '0.1.0', description: 'Privileged Identity Management shaped after Microsoft Graph.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
+      tags: TAGS.map((t) => ({ ...t })),
     },
+    // Shared schemas (GraphError) keep their $id as their name under components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));

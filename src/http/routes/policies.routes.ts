@@ -4,17 +4,21 @@ import { getPolicy, listPolicies } from '../../app/queries/directory.ts';
 import type { FilterExpr } from '../../app/query.ts';
 import { updatePolicyRule } from '../../app/policies/update-policy-rule.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { isRuleId } from '../../domain/policy/rules.ts';
+import { isRuleId, RULE_IDS } from '../../domain/policy/rules.ts';
 import { collection, entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
+import { doc, entityQuery, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
 import {
-  parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, ruleShape,
+  parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, rulePatchDoc, ruleShape,
 } from '../shapes/policies.ts';
 
 const POLICIES = '/v1.0/policies/roleManagementPolicies';
 const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
 const byId = [{ field: 'id', direction: 'asc' as const }];
+const tags = ['policies'] as const;
+const POLICY_NOT_FOUND = '`Request_ResourceNotFound`: no policy has this id.';
+const RULE_ID = `The rule id: ${RULE_IDS.join(', ')}.`;
 
 /** Entra tools filter role policies by scopeType 'Directory' or 'DirectoryRole'; both mean ours. */
 function normaliseScopeType(expr: FilterExpr | undefined): FilterExpr | undefined {
@@ -41,43 +45,71 @@ function withoutNestedExpand(query: Record<string, unknown>): Record<string, unk
 export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
 
-  app.get(POLICIES, async (req) => {
+  app.get(POLICIES, doc({
+    summary: 'List role management policies', tags, query: listQuery(POLICY_FIELDS, ['rules', 'effectiveRules']),
+    notes: "Filter by scopeId and scopeType as Entra tools do (scopeType 'Directory' and 'DirectoryRole' both match).",
+    responses: { 200: 'A page of policies (with $expand=rules, their rules).' },
+  }), async (req) => {
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: POLICY_FIELDS, defaultOrder: byId, expandable: ['rules', 'effectiveRules'] });
     const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
     const withRules = query.expand?.includes('rules') ?? false;
     return collection(req, 'policies/roleManagementPolicies', { ...page, items: page.items.map((p) => policyShape(p, withRules)) }, query, POLICY_PROPERTIES);
   });
-  app.get<{ Params: { id: string } }>(`${POLICIES}/:id`, async (req) => {
+  app.get<{ Params: { id: string } }>(`${POLICIES}/:id`, doc({
+    summary: 'Get a role management policy', tags, params: { id: 'The policy id.' }, query: entityQuery(['rules', 'effectiveRules']),
+    responses: { 200: 'The policy.', 404: POLICY_NOT_FOUND },
+  }), async (req) => {
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['rules', 'effectiveRules'] });
     const policy = await getPolicy(read, req.caller, req.params.id);
     return entity(req, 'policies/roleManagementPolicies', policyShape(policy, query.expand?.includes('rules') ?? false), query.select, POLICY_PROPERTIES);
   });
-  app.get<{ Params: { id: string } }>(`${POLICIES}/:id/rules`, async (req) => {
+  app.get<{ Params: { id: string } }>(`${POLICIES}/:id/rules`, doc({
+    summary: "List a policy's rules", tags, params: { id: 'The policy id.' },
+    responses: { 200: 'All rules of the policy, each with its @odata.type.', 404: POLICY_NOT_FOUND },
+  }), async (req) => {
     const policy = await getPolicy(read, req.caller, req.params.id);
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
     const rules = Object.values(policy.rules).map(ruleShape);
     return collection(req, `policies/roleManagementPolicies('${policy.id}')/rules`, { items: rules, hasMore: false, count: query.count ? rules.length : undefined }, query, []);
   });
-  app.get<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, async (req) => {
+  app.get<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, doc({
+    summary: 'Get a policy rule', tags, params: { id: 'The policy id.', ruleId: RULE_ID },
+    responses: { 200: 'The rule, with its @odata.type.', 404: '`Request_ResourceNotFound`: no policy or rule has this id.' },
+  }), async (req) => {
     const policy = await getPolicy(read, req.caller, req.params.id);
     if (!isRuleId(req.params.ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${req.params.ruleId}' does not exist.`);
     return entity(req, `policies/roleManagementPolicies('${policy.id}')/rules`, ruleShape(policy.rules[req.params.ruleId]));
   });
-  app.patch<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, async (req, reply) => {
+  app.patch<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, doc({
+    summary: 'Update a policy rule', tags, params: { id: 'The policy id.', ruleId: RULE_ID }, body: rulePatchDoc,
+    responses: {
+      204: 'Updated.',
+      400: "`Request_BadRequest`: a field invalid for the rule's type, an @odata.type or id that is not the rule's, or a resulting policy that is inconsistent.",
+      404: '`Request_ResourceNotFound`: no policy or rule has this id.',
+      409: '`ConcurrencyConflict`: the policy changed meanwhile; retry.',
+    },
+  }), async (req, reply) => {
     const ruleId = req.params.ruleId;
     if (!isRuleId(ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${ruleId}' does not exist.`);
     await updatePolicyRule(deps, req.caller, req.params.id, ruleId, (current) => parseRulePatch(req.body, current));
     return reply.status(204).send();
   });
 
-  app.get(ASSIGNMENTS, async (req) => {
+  app.get(ASSIGNMENTS, doc({
+    summary: 'List role management policy assignments', tags, query: listQuery(POLICY_FIELDS, ['policy']),
+    notes: 'Filter by scopeId, scopeType and roleDefinitionId to find the policy of a role; `$expand=policy($expand=rules)` is accepted.',
+    responses: { 200: 'A page of policy assignments (with $expand=policy, the policy and its rules).' },
+  }), async (req) => {
     const query = parseListQuery(withoutNestedExpand(req.query as Record<string, unknown>), { fields: POLICY_FIELDS, defaultOrder: byId, expandable: ['policy'] });
     const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
     const withPolicy = query.expand?.includes('policy') ?? false;
     const items = page.items.map((p) => policyAssignmentShape(p, withPolicy));
     return collection(req, 'policies/roleManagementPolicyAssignments', { ...page, items }, query, POLICY_ASSIGNMENT_PROPERTIES);
   });
-  app.get<{ Params: { id: string } }>(`${ASSIGNMENTS}/:id`, async (req) => {
+  app.get<{ Params: { id: string } }>(`${ASSIGNMENTS}/:id`, doc({
+    summary: 'Get a role management policy assignment', tags, params: { id: 'The assignment id: {policyId}_{roleDefinitionId}.' }, query: entityQuery(['policy']),
+    responses: { 200: 'The policy assignment.', 404: '`Request_ResourceNotFound`: no policy assignment has this id.' },
+  }), async (req) => {
     const query = parseListQuery(withoutNestedExpand(req.query as Record<string, unknown>), { fields: [], defaultOrder: [], expandable: ['policy'] });
     const policyId = req.params.id.replace(/_[^_]+$/, '');
     const policy = await getPolicy(read, req.caller, policyId);

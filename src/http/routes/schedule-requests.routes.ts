@@ -10,19 +10,30 @@ import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleKind } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
+import { doc, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
 import { REQUEST_FIELDS, REQUEST_PROPERTIES, requestBody, requestShape, toSubmitInput } from '../shapes/requests.ts';
 import { parseBody } from '../validation.ts';
 import { currentUserFunction, expandPrincipalAndRole, listResponse } from './list-route.ts';
 
-const COLLECTIONS: readonly { kind: ScheduleKind; name: string }[] = [
-  { kind: 'assignment', name: 'roleAssignmentScheduleRequests' },
-  { kind: 'eligibility', name: 'roleEligibilityScheduleRequests' },
+const COLLECTIONS: readonly { kind: ScheduleKind; name: string; noun: string }[] = [
+  { kind: 'assignment', name: 'roleAssignmentScheduleRequests', noun: 'role assignment schedule request' },
+  { kind: 'eligibility', name: 'roleEligibilityScheduleRequests', noun: 'role eligibility schedule request' },
 ];
+const tags = ['roleManagement'] as const;
+const EXPANDABLE = ['principal', 'roleDefinition'];
+const SUBMIT_ERRORS = {
+  201: 'The request, with its status (for instance Provisioned, PendingApproval, or Granted).',
+  400: 'The action is refused: `Request_BadRequest` (unknown principal, role or scope), `InvalidScheduleInfo`, `RoleAssignmentDoesNotExist`, '
+    + '`RoleAssignmentRequestPolicyValidationFailed` (a policy rule such as justification, ticket, MFA or maximum duration), '
+    + '`RoleAssignmentRequestAcrsValidationFailed`, `ActiveDurationTooShort`, `ExtendWindowNotOpen`, `RenewWindowClosed`, '
+    + '`PrincipalCannotBeEligible` or `GroupNotAssignableToRole`.',
+  409: '`RoleAssignmentExists`, `PendingRoleAssignmentRequest`, `LastPrivilegedRoleHolder` or `ConcurrencyConflict`.',
+};
 
 export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
-  for (const { kind, name } of COLLECTIONS) {
+  for (const { kind, name, noun } of COLLECTIONS) {
     const base = `/v1.0/roleManagement/directory/${name}`;
     const set = `roleManagement/directory/${name}`;
     const list = (mine: boolean) => (req: Parameters<typeof listResponse>[0]) => listResponse(req, {
@@ -31,13 +42,28 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
       fetch: (q) => listRequests(read, req.caller, kind, q, mine), shape: requestShape,
     }, expandPrincipalAndRole(read, req.caller));
 
-    app.get(base, list(false));
-    app.post(base, async (req, reply) => {
+    app.get(base, doc({
+      summary: `List ${noun}s`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
+      responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
+    }), list(false));
+    app.post(base, doc({
+      summary: `Submit a ${noun}`, tags, body: requestBody,
+      notes: 'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
+      responses: SUBMIT_ERRORS,
+    }), async (req, reply) => {
       const input = toSubmitInput(kind, parseBody(requestBody, req.body));
       const request = await submitRequest(deps, req.caller, input);
       return reply.status(201).send(entity(req, set, requestShape(request)));
     });
-    app.get<{ Params: { id: string } }>(`${base}/:id`, async (req, reply) => {
+    app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
+      summary: `Get a ${noun}, or list the caller's own`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
+      params: { id: "The request id, or `filterByCurrentUser(on='principal')` to list the caller's own requests (then the list options apply)." },
+      responses: {
+        200: "The request, or a page of the caller's own requests.",
+        400: "`Request_BadRequest`: filterByCurrentUser(on='approver') is not offered yet.",
+        404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
+      },
+    }), async (req, reply) => {
       const on = currentUserFunction(req.params.id);
       if (on === 'principal') return list(true)(req);
       if (on === 'approver') {
@@ -48,7 +74,16 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
       const [expanded] = q.expand?.length ? await expandPrincipalAndRole(read, req.caller)([shaped], q.expand) : [shaped];
       return reply.send(entity(req, set, expanded!, q.select, REQUEST_PROPERTIES));
     });
-    app.post<{ Params: { id: string } }>(`${base}/:id/cancel`, async (req, reply) => {
+    app.post<{ Params: { id: string } }>(`${base}/:id/cancel`, doc({
+      summary: `Cancel a pending ${noun}`, tags, params: { id: 'The request id.' },
+      notes: 'No request body.',
+      responses: {
+        204: 'Canceled.',
+        403: '`Authorization_RequestDenied`: only the requester or an administrator can cancel.',
+        404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
+        409: '`RequestCannotBeCanceled`: the request is no longer pending.',
+      },
+    }), async (req, reply) => {
       await cancelRequest(deps, req.caller, kind, req.params.id);
       return reply.status(204).send();
     });

@@ -48,6 +48,21 @@ export const policyAssignmentShape = (p: Policy, withPolicy: boolean) => ({
   ...(withPolicy ? { policy: policyShape(p, true) } : {}),
 });
 
+/** A rule PATCH body for /openapi.json: polymorphic by `@odata.type`, so described loosely (parseRulePatch validates). */
+export const rulePatchDoc = {
+  type: 'object',
+  description: "One rule's fields to change, as Graph's unifiedRoleManagementPolicyRule subtype named by @odata.type "
+    + '(expiration: isExpirationRequired, maximumDuration; enablement: enabledRules; approval: setting; '
+    + 'authenticationContext: isEnabled, claimValue; notification: notificationType, recipientType, notificationLevel, '
+    + 'isDefaultRecipientsEnabled, notificationRecipients). Fields not sent keep their values.',
+  properties: {
+    '@odata.type': { type: 'string', enum: Object.values(TYPE_OF), description: "The rule's own type (optional; the leading # may be left out)." },
+    id: { type: 'string', description: 'The rule id, if sent, must be the one in the URL.' },
+    target: { type: 'object', description: 'caller, operations, level, inheritableSettings, enforcedSettings.', additionalProperties: true },
+  },
+  additionalProperties: true,
+};
+
 const target = z.strictObject({
   '@odata.type': z.string().optional(),
   caller: z.enum(['Admin', 'EndUser']),
