@@ -12,6 +12,7 @@ const D = 'openpim.directory';
 /** Every action a use case checks, by resource. */
 export const PERMISSION = {
   usersCreate: `${D}/users/create`,
+  usersUpdate: `${D}/users/update`,
   groupsCreate: `${D}/groups/create`,
   groupMembersUpdate: `${D}/groups/members/update`,
   roleAssignableGroupsUpdate: `${D}/roleAssignableGroups/update`,

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   // Identity and authorization
   'InvalidAuthenticationToken',
   'Authorization_RequestDenied',
+  'SelfApprovalNotAllowed',
   // Lookup
   'Request_ResourceNotFound',
   'RoleAssignmentDoesNotExist',
@@ -28,6 +29,8 @@ export const ERROR_CODES = [
   'RoleAssignmentExists',
   'PendingRoleAssignmentRequest',
   'RequestCannotBeCanceled',
+  'ApproverAlreadyDecided',
+  'ApprovalStepNotActive',
   'ObjectConflict',
   'ConcurrencyConflict',
 ] as const;

@@ -20,6 +20,8 @@ export interface Principal {
   /** Groups only: may the group receive role assignments? */
   readonly isAssignableToRole: boolean;
   readonly description: string | null;
+  /** Users only: their manager (an approver when a policy names the requester's manager). */
+  readonly managerId: string | null;
   readonly createdAt: Instant;
 }
 

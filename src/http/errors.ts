@@ -12,6 +12,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   InvalidScheduleInfo: 400,
   InvalidAuthenticationToken: 401,
   Authorization_RequestDenied: 403,
+  SelfApprovalNotAllowed: 403,
   Request_ResourceNotFound: 404,
   RoleAssignmentDoesNotExist: 400,
   RoleAssignmentRequestPolicyValidationFailed: 400,
@@ -25,6 +26,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   RoleAssignmentExists: 409,
   PendingRoleAssignmentRequest: 409,
   RequestCannotBeCanceled: 409,
+  ApproverAlreadyDecided: 409,
+  ApprovalStepNotActive: 409,
   ObjectConflict: 409,
   ConcurrencyConflict: 409,
 };

@@ -2,9 +2,11 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as core from './migrations/0001-core.ts';
+import * as approvals from './migrations/0002-approvals.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
+  '0002-approvals': approvals,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

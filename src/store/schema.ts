@@ -23,6 +23,7 @@ export interface PrincipalsTable {
   is_break_glass: number;
   is_assignable_to_role: number;
   description: string | null;
+  manager_id: string | null;
   created_at: number;
 }
 
@@ -127,7 +128,7 @@ export interface SchedulesTable {
 export interface TimelineTable {
   id: Generated<number>;
   tenant_id: string;
-  kind: 'scheduleStart' | 'scheduleEnd' | 'requestTimeout';
+  kind: 'scheduleStart' | 'scheduleEnd' | 'requestTimeout' | 'approvalEscalation' | 'expiryReminder';
   ref_id: string;
   due_at: number;
   /** 1 while waiting: the timeline reads only these. */
@@ -186,6 +187,41 @@ export interface SigningKeysTable {
   created_at: number;
 }
 
+export interface ApprovalsTable {
+  tenant_id: string;
+  id: string;
+  request_id: string;
+  kind: 'eligibility' | 'assignment';
+  requester_id: string;
+  grant_starts_at: 'approval' | 'request';
+  fallback_to_admins: number;
+  /** The stages as JSON (a snapshot of the policy with their progress). */
+  stages: string;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface ApprovalDecisionsTable {
+  tenant_id: string;
+  approval_id: string;
+  stage: number;
+  approver_id: string;
+  result: 'Approve' | 'Deny';
+  justification: string | null;
+  decided_at: number;
+}
+
+/** Who may decide a stage, resolved when it starts (and on escalation); feeds the approver inbox. */
+export interface ApprovalApproversTable {
+  tenant_id: string;
+  approval_id: string;
+  stage: number;
+  approver_id: string;
+  source: 'primary' | 'escalation' | 'fallback';
+  /** 1 while the stage waits for decisions. */
+  active: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   principals: PrincipalsTable;
@@ -202,4 +238,7 @@ export interface Database {
   change_feed: ChangeFeedTable;
   feed_cursors: FeedCursorsTable;
   signing_keys: SigningKeysTable;
+  approvals: ApprovalsTable;
+  approval_decisions: ApprovalDecisionsTable;
+  approval_approvers: ApprovalApproversTable;
 }

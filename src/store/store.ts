@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors.ts';
 import { openDatabase, type DatabaseTarget } from './database.ts';
 import { isRetryable } from './driver-errors.ts';
 import { migrateToLatest } from './migrate.ts';
+import { approvalsRepository } from './repositories/approvals.repository.ts';
 import { auditRepository } from './repositories/audit.repository.ts';
 import { feedRepository } from './repositories/feed.repository.ts';
 import { policiesRepository } from './repositories/policies.repository.ts';
@@ -52,6 +53,7 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
     policies: policiesRepository(db),
     schedules: schedulesRepository(db),
     requests: requestsRepository(db),
+    approvals: approvalsRepository(db),
     timeline: timelineRepository(db, onScheduled),
     audit: auditRepository(db, () => options.ids.uuid()),
     feed: feedRepository(db, () => options.clock.now()),

@@ -68,7 +68,7 @@ describe.each(TEST_DATABASES)('who may on $name', (db) => {
       case 'service principal': {
         const sp: Principal = {
           tenantId: h.tenantId, id: 'sp-build-agent', type: 'servicePrincipal', displayName: 'Build agent', userPrincipalName: null, mail: null,
-          accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, description: null, createdAt: h.clock.now(),
+          accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, description: null, managerId: null, createdAt: h.clock.now(),
         };
         await h.store.run((tx) => tx.principals.insert(sp));
         return sp;

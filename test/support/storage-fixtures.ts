@@ -22,6 +22,7 @@ export function aPrincipal(tenantId: string, fields: Partial<Principal> = {}): P
     isBreakGlass: false,
     isAssignableToRole: false,
     description: null,
+    managerId: null,
     createdAt: T0,
     ...fields,
   };

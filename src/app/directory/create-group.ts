@@ -28,6 +28,7 @@ export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Id
     accountEnabled: true,
     isBreakGlass: false,
     isAssignableToRole: input.isAssignableToRole,
+    managerId: null,
     description: input.description,
     createdAt: now,
   };

@@ -31,6 +31,7 @@ export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids
     accountEnabled: input.accountEnabled,
     isBreakGlass: false,
     isAssignableToRole: false,
+    managerId: null,
     description: null,
     createdAt: now,
   };

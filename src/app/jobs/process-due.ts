@@ -13,6 +13,9 @@ import { auditRecord, requestTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
 import { expireIfOverdue } from '../requests/end-schedule.ts';
+import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
+import { resolveApprovers } from '../approvals/approvers.ts';
+import { endApprovalOf } from '../approvals/open-approval.ts';
 
 export interface ProcessDueDeps {
   readonly uow: UnitOfWork;
@@ -70,16 +73,23 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
       const request = await findRequest(tx, item.tenantId, item.refId);
       if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
         await tx.requests.setStatus(request, 'TimedOut', now);
+        await endApprovalOf(tx, request, 'Expired', now);
         await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
           activity: ACTIVITY.requestTimedOut,
           operationType: 'Update',
           targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
           details: { RequestId: request.id, Action: request.action },
         }));
-        await tx.feed.append(item.tenantId, 'request.timedOut', request.id, {});
+        await tx.feed.append(item.tenantId, 'request.timedOut', request.id, { requesterId: request.principalId, kind: request.kind, action: request.action });
       }
       break;
     }
+    case 'approvalEscalation': {
+      await escalate(tx, item, now, correlationId);
+      break;
+    }
+    case 'expiryReminder':
+      break;
   }
   await tx.timeline.complete(item, now);
 }
@@ -88,6 +98,29 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
 function startActivity(s: Schedule): string {
   if (s.kind === 'eligibility') return ACTIVITY.eligibilityStarted;
   return s.assignmentType === 'Activated' ? ACTIVITY.activationStarted : ACTIVITY.scheduleStarted;
+}
+
+/** A stage nobody decided in time: its escalation approvers join, and hear about it. */
+async function escalate(tx: Repositories, item: TimelineItem, now: Instant, correlationId: string): Promise<void> {
+  const [approvalId, stageText] = item.refId.split(':');
+  const approval = await tx.approvals.get(item.tenantId, approvalId!);
+  const stage = approval && currentStage(approval);
+  if (!approval || !stage || stage.index !== Number(stageText) || stage.escalated) return;
+  const request = await tx.requests.get(item.tenantId, approval.kind, approval.requestId);
+  if (!request || !isPending(request.status)) return;
+  const escalated = markEscalated(approval, stage);
+  await tx.approvals.update(escalated, now);
+  const added = (await resolveApprovers(tx, escalated, currentStage(escalated)!, now)).get('escalation') ?? [];
+  await tx.approvals.addApprovers(item.tenantId, approval.id, stage.index, added, 'escalation');
+  await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+    activity: ACTIVITY.requestEscalated, operationType: 'Update',
+    targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+    details: { RequestId: request.id, Stage: String(stage.index + 1), EscalationApprovers: added.join(',') },
+  }));
+  await tx.feed.append(item.tenantId, 'approval.pending', approval.id, {
+    requestId: request.id, kind: request.kind, action: request.action, stage: stage.index + 1, stages: approval.stages.length,
+    approverIds: added, requesterId: request.principalId, roleDefinitionId: request.roleDefinitionId, directoryScopeId: request.directoryScopeId, escalation: true,
+  });
 }
 
 async function findRequest(tx: Repositories, tenantId: string, id: string) {

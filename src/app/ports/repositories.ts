@@ -2,6 +2,7 @@
  * What use cases need from storage. The store implements these for SQLite and PostgreSQL and
  * translates driver errors (a unique violation becomes the conflict code named on the method).
  */
+import type { Approval, ApprovalDecision } from '../../domain/approvals/approval.ts';
 import type { AuditEvent, AuditRecord } from '../../domain/audit/event.ts';
 import type {
   AssignmentKey,
@@ -44,6 +45,9 @@ export interface PrincipalRepository {
   addMember(tenantId: string, groupId: string, memberId: string, at: Instant): Promise<void>;
   /** Whether there was such a membership. */
   removeMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
+  /** Users in a group, directly or through nested groups. */
+  usersIn(tenantId: string, groupId: string): Promise<string[]>;
+  setManager(tenantId: string, userId: string, managerId: string | null): Promise<void>;
 }
 
 export interface RoleRepository {
@@ -107,6 +111,8 @@ export interface ScheduleRepository {
   activationsFrom(tenantId: string, eligibilityScheduleId: string): Promise<Schedule[]>;
   /** Active assignments of these principals in effect at `at`, at the tenant root. */
   activeAtRoot(tenantId: string, principalIds: readonly string[], at: Instant): Promise<Schedule[]>;
+  /** Principals holding any of these roles at the tenant root at `at` (users, groups, service principals). */
+  holdersAtRoot(tenantId: string, roleDefinitionIds: readonly string[], at: Instant): Promise<string[]>;
   /** Open permanent active assignments of a role at the tenant root, except one. */
   countStanding(tenantId: string, roleDefinitionId: string, exceptScheduleId: string): Promise<number>;
   list(tenantId: string, options: ScheduleListOptions, query: ListQuery): Promise<Page<Schedule>>;
@@ -117,15 +123,40 @@ export interface RequestRepository {
   /** Conflict when the key already has a pending request: PendingRoleAssignmentRequest. */
   insert(request: ScheduleRequest): Promise<void>;
   /** Sets status (and completedAt); fails with ConcurrencyConflict if the status changed meanwhile. */
-  setStatus(request: ScheduleRequest, status: RequestStatus, at: Instant): Promise<ScheduleRequest>;
+  setStatus(request: ScheduleRequest, status: RequestStatus, at: Instant, targetScheduleId?: string): Promise<ScheduleRequest>;
+  /** Moves the time a pending request times out (each approval stage has its own). */
+  setExpiresAt(request: ScheduleRequest, expiresAt: Instant): Promise<ScheduleRequest>;
   pendingFor(key: AssignmentKey): Promise<ScheduleRequest[]>;
   /** Requests that created a future schedule for the key and are not started yet. */
   byTargetSchedule(tenantId: string, scheduleId: string): Promise<ScheduleRequest[]>;
   list(tenantId: string, kind: ScheduleKind, principalIds: readonly string[] | null, query: ListQuery): Promise<Page<ScheduleRequest>>;
+  /** Pending requests whose current approval stage this principal may decide (the approver inbox). */
+  listForApprover(tenantId: string, kind: ScheduleKind, approverId: string, query: ListQuery): Promise<Page<ScheduleRequest>>;
+}
+
+export interface ResolvedApprover {
+  readonly stage: number;
+  readonly approverId: string;
+  readonly source: 'primary' | 'escalation' | 'fallback';
+  readonly active: boolean;
+}
+
+export interface ApprovalRepository {
+  get(tenantId: string, id: string): Promise<Approval | null>;
+  insert(approval: Approval): Promise<void>;
+  update(approval: Approval, at: Instant): Promise<void>;
+  decisions(tenantId: string, approvalId: string): Promise<ApprovalDecision[]>;
+  /** Conflict when this approver already decided this stage: ApproverAlreadyDecided. */
+  addDecision(decision: ApprovalDecision): Promise<void>;
+  /** Records who may decide a stage (existing rows are kept). */
+  addApprovers(tenantId: string, approvalId: string, stage: number, approverIds: readonly string[], source: ResolvedApprover['source']): Promise<void>;
+  /** The stage is no longer waiting (decided, timed out, canceled): drop it from inboxes. */
+  deactivateApprovers(tenantId: string, approvalId: string): Promise<void>;
+  approvers(tenantId: string, approvalId: string): Promise<ResolvedApprover[]>;
 }
 
 /** Due transitions (PRODUCT §2, ARCHITECTURE invariant 2). */
-export type TimelineKind = 'scheduleStart' | 'scheduleEnd' | 'requestTimeout';
+export type TimelineKind = 'scheduleStart' | 'scheduleEnd' | 'requestTimeout' | 'approvalEscalation' | 'expiryReminder';
 
 export interface TimelineItem {
   readonly id: number;
@@ -172,6 +203,7 @@ export interface Repositories {
   readonly policies: PolicyRepository;
   readonly schedules: ScheduleRepository;
   readonly requests: RequestRepository;
+  readonly approvals: ApprovalRepository;
   readonly timeline: TimelineRepository;
   readonly audit: AuditLog;
   readonly feed: ChangeFeed;

@@ -11,6 +11,7 @@ import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
+import { endApprovalOf } from '../approvals/open-approval.ts';
 import { closeSchedule } from './end-schedule.ts';
 
 export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
@@ -40,6 +41,7 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
     }
     const canceled = await tx.requests.setStatus(request, 'Canceled', now);
     await tx.timeline.unschedule('requestTimeout', request.id);
+    await endApprovalOf(tx, request, 'Canceled', now);
     await tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
       activity: ACTIVITY.requestCanceled,
       operationType: 'Update',

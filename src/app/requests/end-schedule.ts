@@ -9,6 +9,7 @@ import { type CloseReason, type Schedule } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 import { auditRecord, requestTarget } from '../audit/record.ts';
 import type { Repositories } from '../ports/repositories.ts';
+import { endApprovalOf } from '../approvals/open-approval.ts';
 
 export interface EndContext {
   readonly tx: Repositories;
@@ -51,6 +52,7 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
     if (pending.action !== 'selfActivate') continue;
     await ctx.tx.requests.setStatus(pending, 'Canceled', ctx.now);
     await ctx.tx.timeline.unschedule('requestTimeout', pending.id);
+    await endApprovalOf(ctx.tx, pending, 'Canceled', ctx.now);
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.requestCanceledWithEligibility,
       operationType: 'Update',

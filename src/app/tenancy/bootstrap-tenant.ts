@@ -47,6 +47,7 @@ export async function bootstrapTenant(
       accountEnabled: true,
       isBreakGlass: true,
       isAssignableToRole: false,
+      managerId: null,
       description: 'Break-glass account created at first start.',
       createdAt: now,
     };

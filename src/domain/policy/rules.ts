@@ -28,6 +28,8 @@ export interface ApprovalStage {
   readonly isEscalationEnabled: boolean;
   readonly primaryApprovers: readonly SubjectSet[];
   readonly escalationApprovers: readonly SubjectSet[];
+  /** OpenPIM: how many approvals the stage needs (a quorum of its approvers). Default 1. */
+  readonly approvalsRequired?: number;
 }
 
 export interface ApprovalSettings {
@@ -36,6 +38,8 @@ export interface ApprovalSettings {
   readonly isRequestorJustificationRequired: boolean;
   readonly approvalMode: 'SingleStage' | 'Serial' | 'Parallel' | 'NoApproval';
   readonly approvalStages: readonly ApprovalStage[];
+  /** OpenPIM: does granted time start when the final approval lands (default) or at the request? */
+  readonly grantStartsAt?: 'approval' | 'request';
 }
 
 interface RuleBase {

@@ -43,7 +43,20 @@ describe('validateRule', () => {
     expect(check(required, true)).toHaveLength(1);
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [] } })).toHaveLength(1);
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, approvalStageTimeOutInDays: 0 }] } })).toHaveLength(1);
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true }] } })).toHaveLength(1);
+    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30 }] } })).toHaveLength(1);
+    const backup = { '@odata.type': '#microsoft.graph.singleUser' as const, userId: 'u1' };
+    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 0, escalationApprovers: [backup] }] } })).toHaveLength(1);
+    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30, escalationApprovers: [backup] }] } })).toEqual([]);
+  });
+  it('approval quorum: a whole number, at most the named approvers', () => {
+    const rule = rules.Approval_EndUser_Assignment as Extract<PolicyRule, { kind: 'approval' }>;
+    const stage = rule.setting.approvalStages[0]!;
+    const users = ['u1', 'u2', 'u3'].map((userId) => ({ '@odata.type': '#microsoft.graph.singleUser' as const, userId }));
+    const withStage = (s: object) => ({ ...rule, setting: { ...rule.setting, isApprovalRequired: true, approvalStages: [{ ...stage, ...s }] } });
+    expect(check(withStage({ primaryApprovers: users, approvalsRequired: 2 }))).toEqual([]);
+    expect(check(withStage({ primaryApprovers: users, approvalsRequired: 4 }))).toHaveLength(1);
+    expect(check(withStage({ primaryApprovers: users, approvalsRequired: 0 }))).toHaveLength(1);
+    expect(check(withStage({ primaryApprovers: [{ '@odata.type': '#microsoft.graph.groupMembers', groupId: 'g1' }], approvalsRequired: 5 }))).toEqual([]);
   });
   it('notification recipients are email addresses', () => {
     const rule = rules.Notification_Admin_Admin_Assignment as Extract<PolicyRule, { kind: 'notification' }>;

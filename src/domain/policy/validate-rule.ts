@@ -77,6 +77,17 @@ function validateApproval(setting: Extract<PolicyRule, { kind: 'approval' }>['se
     if (!Number.isInteger(stage.escalationTimeInMinutes) || stage.escalationTimeInMinutes < 0) {
       problems.push(`Approval stage ${n}: escalationTimeInMinutes must be a whole number ≥ 0.`);
     }
+    const quorum = stage.approvalsRequired ?? 1;
+    if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) {
+      problems.push(`Approval stage ${n}: approvalsRequired must be a whole number from 1 to 25.`);
+    }
+    const named = stage.primaryApprovers.filter((s) => s['@odata.type'] === '#microsoft.graph.singleUser').length;
+    if (stage.primaryApprovers.length > 0 && named === stage.primaryApprovers.length && quorum > named) {
+      problems.push(`Approval stage ${n}: approvalsRequired (${quorum}) is more than the ${named} approver(s) listed.`);
+    }
+    if (stage.isEscalationEnabled && stage.escalationTimeInMinutes < 1) {
+      problems.push(`Approval stage ${n}: escalation needs escalationTimeInMinutes of at least 1.`);
+    }
     if (stage.isEscalationEnabled && stage.escalationApprovers.length === 0) {
       problems.push(`Approval stage ${n}: escalation is enabled but lists no escalation approvers.`);
     }

@@ -5,6 +5,8 @@ import { createAdministrativeUnit } from '../../app/directory/create-administrat
 import { addGroupMember, removeGroupMember } from '../../app/directory/change-group-members.ts';
 import { createGroup } from '../../app/directory/create-group.ts';
 import { createUser } from '../../app/directory/create-user.ts';
+import { setManager } from '../../app/directory/set-manager.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { getPrincipal, listMembers, listPrincipals, listScopes } from '../../app/queries/directory.ts';
 import type { Scope } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
@@ -43,6 +45,30 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
   }), async (req) => {
     const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
     return entity(req, 'users', userShape(await getPrincipal(read, req.caller, 'user', req.params.id)), q.select, USER_PROPERTIES);
+  });
+  app.get<{ Params: { id: string } }>('/v1.0/users/:id/manager', doc({
+    summary: "Get a user's manager", tags, params: { id: 'The user id.' },
+    responses: { 200: 'The manager.', 404: '`Request_ResourceNotFound`: no such user, or the user has no manager.' },
+  }), async (req) => {
+    const user = await getPrincipal(read, req.caller, 'user', req.params.id);
+    if (!user.managerId) throw new DomainError('Request_ResourceNotFound', `User '${req.params.id}' has no manager.`);
+    return entity(req, 'directoryObjects', directoryObjectShape(await getPrincipal(read, req.caller, 'user', user.managerId)));
+  });
+  app.put<{ Params: { id: string } }>('/v1.0/users/:id/manager/$ref', doc({
+    summary: "Set a user's manager", tags, body: memberRefBody, params: { id: 'The user id.' },
+    notes: 'Managers approve requests whose policy names the requestor manager as approver.',
+    responses: { 204: 'Set.', 400: '`Request_BadRequest`: the manager is not a user, or is the user.', 403: '`Authorization_RequestDenied`: not a user administrator.', 404: '`Request_ResourceNotFound`: no such user.' },
+  }), async (req, reply) => {
+    const body = parseBody(memberRefBody, req.body);
+    await setManager(deps, req.caller, req.params.id, refId(body['@odata.id']));
+    return reply.status(204).send();
+  });
+  app.delete<{ Params: { id: string } }>('/v1.0/users/:id/manager/$ref', doc({
+    summary: "Remove a user's manager", tags, params: { id: 'The user id.' },
+    responses: { 204: 'Removed.', 403: '`Authorization_RequestDenied`: not a user administrator.', 404: '`Request_ResourceNotFound`: no such user, or no manager.' },
+  }), async (req, reply) => {
+    await setManager(deps, req.caller, req.params.id, null);
+    return reply.status(204).send();
   });
 
   app.get('/v1.0/groups', doc({ summary: 'List groups', tags, query: listQuery(DIRECTORY_OBJECT_FIELDS), responses: { 200: 'A page of groups.' } }), (req) => listResponse(req, {

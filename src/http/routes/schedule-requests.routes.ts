@@ -3,10 +3,10 @@
  * own with filterByCurrentUser(on='principal')), get, cancel.
  */
 import type { FastifyInstance } from 'fastify';
+import { listApproverInbox } from '../../app/queries/approvals.ts';
 import { getRequest, listRequests } from '../../app/queries/requests.ts';
 import { cancelRequest } from '../../app/requests/cancel-request.ts';
 import { submitRequest } from '../../app/requests/submit-request.ts';
-import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleKind } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
@@ -36,16 +36,17 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
   for (const { kind, name, noun } of COLLECTIONS) {
     const base = `/v1.0/roleManagement/directory/${name}`;
     const set = `roleManagement/directory/${name}`;
-    const list = (mine: boolean) => (req: Parameters<typeof listResponse>[0]) => listResponse(req, {
+    const list = (view: 'all' | 'principal' | 'approver') => (req: Parameters<typeof listResponse>[0]) => listResponse(req, {
       entitySet: set, fields: REQUEST_FIELDS, properties: REQUEST_PROPERTIES, expandable: ['principal', 'roleDefinition'],
       defaultOrder: [{ field: 'createdDateTime', direction: 'desc' }, { field: 'id', direction: 'asc' }],
-      fetch: (q) => listRequests(read, req.caller, kind, q, mine), shape: requestShape,
+      fetch: (q) => (view === 'approver' ? listApproverInbox(read, req.caller, kind, q) : listRequests(read, req.caller, kind, q, view === 'principal')),
+      shape: requestShape,
     }, expandPrincipalAndRole(read, req.caller));
 
     app.get(base, doc({
       summary: `List ${noun}s`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
       responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
-    }), list(false));
+    }), list('all'));
     app.post(base, doc({
       summary: `Submit a ${noun}`, tags, body: requestBody,
       notes: 'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
@@ -57,18 +58,14 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
     });
     app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
       summary: `Get a ${noun}, or list the caller's own`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
-      params: { id: "The request id, or `filterByCurrentUser(on='principal')` to list the caller's own requests (then the list options apply)." },
+      params: { id: "The request id; `filterByCurrentUser(on='principal')` lists the caller's own requests, `filterByCurrentUser(on='approver')` the pending ones the caller may approve now (then the list options apply)." },
       responses: {
-        200: "The request, or a page of the caller's own requests.",
-        400: "`Request_BadRequest`: filterByCurrentUser(on='approver') is not offered yet.",
+        200: "The request, or a page of the caller's own requests or approver inbox.",
         404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
       },
     }), async (req, reply) => {
       const on = currentUserFunction(req.params.id);
-      if (on === 'principal') return list(true)(req);
-      if (on === 'approver') {
-        throw new DomainError('Request_BadRequest', "filterByCurrentUser(on='approver') needs the approval workflow, which this server does not offer yet.");
-      }
+      if (on) return list(on)(req);
       const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['principal', 'roleDefinition'] });
       const shaped = requestShape(await getRequest(read, req.caller, kind, req.params.id));
       const [expanded] = q.expand?.length ? await expandPrincipalAndRole(read, req.caller)([shaped], q.expand) : [shaped];

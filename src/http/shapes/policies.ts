@@ -87,6 +87,7 @@ const stage = z.strictObject({
   isEscalationEnabled: z.boolean(),
   primaryApprovers: z.array(subjectSet).max(50),
   escalationApprovers: z.array(subjectSet).max(50),
+  approvalsRequired: z.number().int().optional(),
 });
 
 const PATCH: Record<RuleKind, z.ZodObject> = {
@@ -100,6 +101,7 @@ const PATCH: Record<RuleKind, z.ZodObject> = {
       isRequestorJustificationRequired: z.boolean(),
       approvalMode: z.enum(['SingleStage', 'Serial', 'Parallel', 'NoApproval']),
       approvalStages: z.array(stage).max(5),
+      grantStartsAt: z.enum(['approval', 'request']).optional(),
     }),
   }),
   authenticationContext: z.strictObject({ isEnabled: z.boolean(), claimValue: z.string().max(100).nullish() }),

@@ -28,6 +28,7 @@ const map = (r: Selectable<PrincipalsTable>): Principal => ({
   isBreakGlass: bool(r.is_break_glass),
   isAssignableToRole: bool(r.is_assignable_to_role),
   description: r.description,
+  managerId: r.manager_id,
   createdAt: r.created_at,
 });
 
@@ -63,6 +64,7 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
           is_break_glass: int(p.isBreakGlass),
           is_assignable_to_role: int(p.isAssignableToRole),
           description: p.description,
+          manager_id: p.managerId,
           created_at: p.createdAt,
         }).execute();
       } catch (error) {
@@ -105,6 +107,29 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
         }
         throw error;
       }
+    },
+    async usersIn(tenantId, groupId) {
+      const users = new Set<string>();
+      const seen = new Set<string>([groupId]);
+      let frontier = [groupId];
+      while (frontier.length > 0) {
+        const rows = await db.selectFrom('group_members as m')
+          .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.member_id'))
+          .select(['p.id', 'p.type'])
+          .where('m.tenant_id', '=', tenantId).where('m.group_id', 'in', frontier).execute();
+        frontier = [];
+        for (const r of rows) {
+          if (r.type === 'user') users.add(r.id);
+          else if (r.type === 'group' && !seen.has(r.id)) {
+            seen.add(r.id);
+            frontier.push(r.id);
+          }
+        }
+      }
+      return [...users];
+    },
+    async setManager(tenantId, userId, managerId) {
+      await db.updateTable('principals').set({ manager_id: managerId }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
     },
     async removeMember(tenantId, groupId, memberId) {
       const result = await db.deleteFrom('group_members')

@@ -96,16 +96,21 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
         throw error;
       }
     },
-    async setStatus(q, status, at) {
-      const completedAt = isPending(status) || status === 'Granted' ? q.completedAt : at;
+    async setStatus(q, status, at, targetScheduleId) {
+      const completedAt = isPending(status) || (status === 'Granted' && q.status === 'Granted') ? q.completedAt : at;
+      const target = targetScheduleId ?? q.targetScheduleId;
       const result = await db.updateTable('schedule_requests')
-        .set({ status, is_pending: int(isPending(status)), completed_at: completedAt })
+        .set({ status, is_pending: int(isPending(status)), completed_at: completedAt, target_schedule_id: target })
         .where('tenant_id', '=', q.tenantId).where('id', '=', q.id).where('status', '=', q.status)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) {
         throw new DomainError('ConcurrencyConflict', 'The request changed while this change was being made; reload it and retry.');
       }
-      return { ...q, status, completedAt };
+      return { ...q, status, completedAt, targetScheduleId: target };
+    },
+    async setExpiresAt(q, expiresAt) {
+      await db.updateTable('schedule_requests').set({ expires_at: expiresAt }).where('tenant_id', '=', q.tenantId).where('id', '=', q.id).execute();
+      return { ...q, expiresAt };
     },
     async pendingFor(key) {
       const rows = await db.selectFrom('schedule_requests').selectAll()
@@ -125,6 +130,14 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
         if (principalIds.length === 0) return Promise.resolve({ items: [], hasMore: false, count: query.count ? 0 : undefined });
         base = base.where('r.principal_id', 'in', principalIds);
       }
+      return listPage(base, query, FIELDS, map);
+    },
+    listForApprover(tenantId, kind, approverId, query) {
+      const base = db.selectFrom('schedule_requests as r').selectAll('r')
+        .where('r.tenant_id', '=', tenantId).where('r.kind', '=', kind).where('r.is_pending', '=', 1)
+        .where((eb) => eb.exists(eb.selectFrom('approval_approvers as aa').select('aa.approver_id')
+          .whereRef('aa.tenant_id', '=', 'r.tenant_id').whereRef('aa.approval_id', '=', 'r.approval_id')
+          .where('aa.approver_id', '=', approverId).where('aa.active', '=', 1)));
       return listPage(base, query, FIELDS, map);
     },
   };

@@ -116,6 +116,19 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
         .execute();
       return rows.map(toSchedule);
     },
+    async holdersAtRoot(tenantId, roleDefinitionIds, at) {
+      if (roleDefinitionIds.length === 0) return [];
+      const rows = await db.selectFrom('schedules').select('principal_id').distinct()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', 'assignment')
+        .where('closed', '=', 0)
+        .where('directory_scope_id', '=', '/')
+        .where('role_definition_id', 'in', roleDefinitionIds)
+        .where('start_at', '<=', at)
+        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .execute();
+      return rows.map((r) => r.principal_id);
+    },
     async countStanding(tenantId, roleDefinitionId, exceptScheduleId) {
       const row = await db.selectFrom('schedules')
         .select((eb) => eb.fn.countAll().as('n'))

@@ -7,12 +7,10 @@ import { DomainError } from '../../../domain/errors.ts';
 import type { ScheduleRequest } from '../../../domain/model.ts';
 import { assertExtendWindow, assertRenewWindow } from '../../../domain/requests/hard-rules.ts';
 import { windowOf } from '../../../domain/requests/window.ts';
-import { DAY } from '../../../domain/time.ts';
+import { ruleOf } from '../../../domain/policy/rules.ts';
+import { openApproval } from '../../approvals/open-approval.ts';
 import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
 import { adminDefaultLength, checkPolicy } from './check-policy.ts';
-
-/** How long a holder's extend or renew request waits for an admin. */
-const PENDING_FOR = DAY;
 
 export async function selfExtendOrRenew(ctx: RequestContext): Promise<ScheduleRequest> {
   const extending = ctx.input.action === 'selfExtend';
@@ -37,9 +35,10 @@ export async function selfExtendOrRenew(ctx: RequestContext): Promise<ScheduleRe
     targetId = last.id;
   }
   checkPolicy(ctx, window);
-  const expiresAt = ctx.now + PENDING_FOR;
-  const request = newRequest(ctx, { status: 'PendingApproval', targetScheduleId: targetId, approvalId: ctx.requestId, completedAt: null, expiresAt });
+  const request = newRequest(ctx, { status: 'PendingApproval', targetScheduleId: targetId, approvalId: ctx.requestId, completedAt: null });
   await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, window.endAt === null), window);
-  await ctx.tx.timeline.schedule(ctx.key.tenantId, 'requestTimeout', request.id, expiresAt);
-  return request;
+  // Always approved by someone else: the policy's stages when isApprovalRequiredForExtension, else the tenant's admins.
+  const settings = ruleOf(ctx.policy.rules, 'Approval_EndUser_Assignment', 'approval').setting;
+  const stages = settings.isApprovalRequiredForExtension ? settings : { ...settings, approvalStages: [] };
+  return (await openApproval(ctx.tx, request, stages, true, ctx.now)).request;
 }

@@ -1,0 +1,83 @@
+/**
+ * Puts a request up for approval: the approval with its stages (a snapshot of the policy), the
+ * first stage's approvers in their inboxes, its time-out and escalation on the timeline, and a
+ * change-feed event the notifier turns into "approval needed" messages.
+ */
+import { closeApproval, currentStage, newApproval, stageDeadlines, type Approval, type ApprovalStage } from '../../domain/approvals/approval.ts';
+import type { ScheduleRequest } from '../../domain/model.ts';
+import type { ApprovalSettings } from '../../domain/policy/rules.ts';
+import type { Instant } from '../../domain/time.ts';
+import type { Repositories } from '../ports/repositories.ts';
+import { resolveApprovers } from './approvers.ts';
+
+/** The stage used when the policy asks for approval but lists no stage (self extend / renew). */
+const DEFAULT_STAGE = {
+  approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0,
+  isEscalationEnabled: false, primaryApprovers: [], escalationApprovers: [],
+} as const;
+
+export async function openApproval(
+  tx: Repositories,
+  request: ScheduleRequest,
+  settings: ApprovalSettings,
+  fallbackToAdmins: boolean,
+  now: Instant,
+): Promise<{ approval: Approval; request: ScheduleRequest }> {
+  const stages = settings.approvalStages.length > 0 ? settings.approvalStages : [DEFAULT_STAGE];
+  const approval = newApproval({
+    tenantId: request.tenantId, id: request.id, requestId: request.id, kind: request.kind, requesterId: request.principalId, fallbackToAdmins,
+  }, { ...settings, approvalStages: stages }, now);
+  await tx.approvals.insert(approval);
+  const updated = await startStage(tx, approval, currentStage(approval)!, request, now, false);
+  return { approval, request: updated };
+}
+
+/**
+ * A stage begins (the first, or the next after a quorum): its approvers get it in their inbox,
+ * the request's time-out moves to this stage's, and escalation is set if the stage has one.
+ */
+export async function startStage(
+  tx: Repositories,
+  approval: Approval,
+  stage: ApprovalStage,
+  request: ScheduleRequest,
+  now: Instant,
+  escalation: boolean,
+): Promise<ScheduleRequest> {
+  const approvers = await resolveApprovers(tx, approval, stage, now);
+  for (const [source, ids] of approvers) await tx.approvals.addApprovers(approval.tenantId, approval.id, stage.index, ids, source);
+  const { timeoutAt, escalateAt } = stageDeadlines(stage);
+  const updated = request.expiresAt === timeoutAt ? request : await tx.requests.setExpiresAt(request, timeoutAt);
+  await tx.timeline.schedule(approval.tenantId, 'requestTimeout', request.id, timeoutAt);
+  if (escalateAt !== null && !stage.escalated) await tx.timeline.schedule(approval.tenantId, 'approvalEscalation', `${approval.id}:${stage.index}`, escalateAt);
+  await tx.feed.append(approval.tenantId, 'approval.pending', approval.id, {
+    requestId: request.id,
+    kind: request.kind,
+    action: request.action,
+    stage: stage.index + 1,
+    stages: approval.stages.length,
+    approverIds: [...new Set([...approvers.values()].flat())],
+    requesterId: request.principalId,
+    roleDefinitionId: request.roleDefinitionId,
+    directoryScopeId: request.directoryScopeId,
+    escalation,
+  });
+  return updated;
+}
+
+/** The approval stops waiting (decided, timed out, canceled): out of every inbox, timers dropped. */
+export async function stopWaiting(tx: Repositories, approval: Approval): Promise<void> {
+  await tx.approvals.deactivateApprovers(approval.tenantId, approval.id);
+  await tx.timeline.unschedule('requestTimeout', approval.requestId);
+  for (const stage of approval.stages) await tx.timeline.unschedule('approvalEscalation', `${approval.id}:${stage.index}`);
+}
+
+/** A pending request ended without a decision (timed out, canceled): its approval ends with it. */
+export async function endApprovalOf(tx: Repositories, request: ScheduleRequest, status: 'Expired' | 'Canceled', now: Instant): Promise<void> {
+  if (!request.approvalId) return;
+  const approval = await tx.approvals.get(request.tenantId, request.approvalId);
+  if (!approval) return;
+  const closed = closeApproval(approval, status, now);
+  await tx.approvals.update(closed, now);
+  await stopWaiting(tx, closed);
+}

@@ -1,0 +1,103 @@
+/**
+ * An approver approves or denies the current step of a request (Graph: PATCH
+ * /beta/roleManagement/directory/roleAssignmentApprovals/{id}/steps/{stepId}). The approver's right
+ * is re-resolved now, not trusted from when the step started. Concurrent decisions queue on the
+ * store's write lock and the one-decision-per-approver key, so a request gets exactly one outcome.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { currentStage, type Approval } from '../../domain/approvals/approval.ts';
+import { decide } from '../../domain/approvals/decide.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { ScheduleRequest } from '../../domain/model.ts';
+import { actorOf, auditRecord, requestTarget } from '../audit/record.ts';
+import { can, PERMISSION } from '../authorization.ts';
+import type { Caller } from '../caller.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
+import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import { isApproverNow } from './approvers.ts';
+import { grantApproved } from './grant-approved.ts';
+import { startStage, stopWaiting } from './open-approval.ts';
+
+export interface ReviewInput {
+  readonly reviewResult: 'Approve' | 'Deny';
+  readonly justification: string | null;
+}
+
+/** Step ids are the stage numbers, from "1". */
+export const stepIdOf = (stageIndex: number): string => String(stageIndex + 1);
+
+export async function loadApproval(tx: Repositories, caller: Caller, approvalId: string): Promise<{ approval: Approval; request: ScheduleRequest }> {
+  const approval = await tx.approvals.get(caller.tenantId, approvalId);
+  const request = approval && (await tx.requests.get(caller.tenantId, approval.kind, approval.requestId));
+  if (!approval || !request) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
+  const involved = request.principalId === caller.principal.id
+    || (await tx.approvals.approvers(caller.tenantId, approval.id)).some((a) => a.approverId === caller.principal.id)
+    || can(caller, PERMISSION.roleAssignmentsRead);
+  if (!involved) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
+  return { approval, request };
+}
+
+export async function reviewApprovalStep(
+  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  caller: Caller,
+  approvalId: string,
+  stepId: string,
+  input: ReviewInput,
+): Promise<ScheduleRequest> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (tx) => {
+    const { approval, request } = await loadApproval(tx, caller, approvalId);
+    const stageIndex = Number(stepId) - 1;
+    if (!Number.isInteger(stageIndex) || !approval.stages[stageIndex]) throw new DomainError('Request_ResourceNotFound', `Step '${stepId}' does not exist.`);
+    const stage = currentStage(approval);
+    const waiting = request.status === 'PendingApproval' && stage !== null;
+    const isApprover = waiting && stage.index === stageIndex ? await isApproverNow(tx, approval, stage, caller.principal.id, now) : false;
+    const outcome = decide(
+      waiting ? approval : { ...approval, stages: approval.stages.map((s) => ({ ...s, status: s.status === 'InProgress' ? 'Expired' as const : s.status })) },
+      await tx.approvals.decisions(caller.tenantId, approval.id),
+      { approverId: caller.principal.id, stage: stageIndex, result: input.reviewResult, justification: input.justification },
+      isApprover,
+      now,
+    );
+    await tx.approvals.addDecision({
+      tenantId: caller.tenantId, approvalId: approval.id, stage: stageIndex, approverId: caller.principal.id,
+      result: input.reviewResult, justification: input.justification, decidedAt: now,
+    });
+    const actor = actorOf(caller);
+    const audit = (activity: string, details: Record<string, string> = {}) => tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
+      activity, operationType: 'Update',
+      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, { id: request.principalId, displayName: null, type: 'User' }],
+      details: { RequestId: request.id, Stage: stepIdOf(stageIndex), Decision: input.reviewResult, ...(input.justification ? { ApproverJustification: input.justification } : {}), ...details },
+    }));
+    switch (outcome.kind) {
+      case 'recorded':
+        await audit(ACTIVITY.approvalRecorded, { Approvals: `${outcome.approvals} of ${approval.stages[stageIndex]!.approvalsRequired}` });
+        return request;
+      case 'stageApproved': {
+        await tx.approvals.update(outcome.approval, now);
+        await tx.approvals.deactivateApprovers(caller.tenantId, approval.id);
+        await tx.timeline.unschedule('approvalEscalation', `${approval.id}:${stageIndex}`);
+        await audit(ACTIVITY.stageApproved);
+        return startStage(tx, outcome.approval, currentStage(outcome.approval)!, request, now, false);
+      }
+      case 'denied': {
+        await tx.approvals.update(outcome.approval, now);
+        await stopWaiting(tx, outcome.approval);
+        const denied = await tx.requests.setStatus(request, 'Denied', now);
+        await audit(ACTIVITY.requestDenied);
+        await tx.feed.append(caller.tenantId, 'request.denied', request.id, { requesterId: request.principalId, approverId: caller.principal.id, justification: input.justification });
+        return denied;
+      }
+      case 'approved': {
+        await tx.approvals.update(outcome.approval, now);
+        await stopWaiting(tx, outcome.approval);
+        await audit(ACTIVITY.requestApproved);
+        const granted = await grantApproved(tx, deps.ids, caller, actor, request, outcome.approval, now);
+        if (granted.status !== 'Failed') {
+          await tx.feed.append(caller.tenantId, 'request.approved', request.id, { requesterId: request.principalId, approverId: caller.principal.id, status: granted.status });
+        }
+        return granted;
+      }
+    }
+  });
+}

@@ -1,0 +1,28 @@
+/** Reading approvals: the approver inbox, and one approval with its steps and decisions. */
+import type { Approval, ApprovalDecision } from '../../domain/approvals/approval.ts';
+import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
+import type { Caller } from '../caller.ts';
+import { loadApproval } from '../approvals/review-approval-step.ts';
+import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
+import type { ListQuery, Page } from '../query.ts';
+
+/** filterByCurrentUser(on='approver'): pending requests the caller may decide now. */
+export const listApproverInbox = (read: Repositories, caller: Caller, kind: ScheduleKind, query: ListQuery): Promise<Page<ScheduleRequest>> =>
+  read.requests.listForApprover(caller.tenantId, kind, caller.principal.id, query);
+
+export interface ApprovalView {
+  readonly approval: Approval;
+  readonly request: ScheduleRequest;
+  readonly decisions: readonly ApprovalDecision[];
+  readonly approvers: readonly ResolvedApprover[];
+}
+
+/** An approval as its requester, its approvers and readers may see it. */
+export async function getApproval(read: Repositories, caller: Caller, approvalId: string): Promise<ApprovalView> {
+  const { approval, request } = await loadApproval(read, caller, approvalId);
+  const [decisions, approvers] = await Promise.all([
+    read.approvals.decisions(caller.tenantId, approval.id),
+    read.approvals.approvers(caller.tenantId, approval.id),
+  ]);
+  return { approval, request, decisions, approvers };
+}
