@@ -7,6 +7,7 @@ import { addGroupMember } from '../app/directory/change-group-members.ts';
 import { createAdministrativeUnit } from '../app/directory/create-administrative-unit.ts';
 import { createGroup } from '../app/directory/create-group.ts';
 import { createUser } from '../app/directory/create-user.ts';
+import { setManager } from '../app/directory/set-manager.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
 import type { UnitOfWork } from '../app/ports/repositories.ts';
 import { updatePolicyRule } from '../app/policies/update-policy-rule.ts';
@@ -57,6 +58,14 @@ export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }
     justification: 'Manages Paris office accounts', ticketInfo: { ticketNumber: null, ticketSystem: null },
     scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
   });
+  // Managers: Alice manages Frank and Erin (a policy may name the requester's manager as approver).
+  await setManager(deps, admin, users[5]!.id, users[0]!.id);
+  await setManager(deps, admin, users[4]!.id, users[0]!.id);
+  // Activating Privileged Role Administrator needs an administrator's approval (none listed: the tenant's admins decide).
+  const pra = await deps.uow.read.policies.forRoleAt(admin.tenantId, ROLE.privilegedRoleAdministrator, '/');
+  if (pra) {
+    await updatePolicyRule(deps, admin, pra.id, 'Approval_EndUser_Assignment', (r) => (r.kind === 'approval' ? { ...r, setting: { ...r.setting, isApprovalRequired: true } } : r));
+  }
   // Stricter settings for the most powerful roles: short activations and a ticket.
   for (const roleId of [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator]) {
     const policy = await deps.uow.read.policies.forRoleAt(admin.tenantId, roleId, '/');
