@@ -33,6 +33,10 @@ export const ERROR_CODES = [
   'ApprovalStepNotActive',
   'ObjectConflict',
   'ConcurrencyConflict',
+  // Signed approval links (notifications)
+  'ApprovalLinkInvalid',
+  'ApprovalLinkExpired',
+  'ApprovalLinkUsed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

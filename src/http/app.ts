@@ -9,6 +9,7 @@ import { authenticate } from './auth.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, TAGS } from './openapi.ts';
+import { approvalLinkRoutes } from './routes/approval-links.routes.ts';
 import { approvalRoutes } from './routes/approvals.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   scheduleRoutes(app, deps);
   policyRoutes(app, deps);
   approvalRoutes(app, deps);
+  approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
   return app;
 }

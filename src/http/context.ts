@@ -2,6 +2,7 @@
 import type { Caller } from '../app/caller.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
 import type { UnitOfWork } from '../app/ports/repositories.ts';
+import type { ApprovalLinks } from '../app/ports/notifier.ts';
 import type { TokenVerifier } from '../app/ports/tokens.ts';
 
 export interface HttpDeps {
@@ -15,6 +16,8 @@ export interface HttpDeps {
   readonly bodyLimit: number;
   /** False until start-up catch-up is done: /healthz answers 503 meanwhile. */
   readonly isReady: () => boolean;
+  /** Verifies one-click approval links; without it /openpim/approvals/act answers 404. */
+  readonly approvalLinks?: ApprovalLinks;
   /** Pino options, or false for silence in tests. */
   readonly logger?: boolean | Record<string, unknown>;
 }

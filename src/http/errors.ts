@@ -30,6 +30,9 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   ApprovalStepNotActive: 409,
   ObjectConflict: 409,
   ConcurrencyConflict: 409,
+  ApprovalLinkInvalid: 400,
+  ApprovalLinkExpired: 410,
+  ApprovalLinkUsed: 409,
 };
 
 export interface GraphError {

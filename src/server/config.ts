@@ -1,11 +1,53 @@
 /**
- * Configuration, parsed once at start-up from command-line options and OPENPIM_* environment
- * variables (options win). Errors name the setting.
+ * Configuration, parsed once at start-up from a JSON config file (`--config` / OPENPIM_CONFIG),
+ * OPENPIM_* environment variables and command-line options — options win over the environment,
+ * which wins over the file. Errors name the setting.
  */
 import { z } from 'zod';
+import { NOTIFICATION_TYPES } from '../app/notifications/events.ts';
 import { isDuration, parseDuration } from '../domain/time.ts';
+import { ConfigFileError, mergeSources, readConfigFile, setPath } from './config-file.ts';
 
 const duration = z.string().refine(isDuration, 'must be an ISO-8601 duration such as PT1H').transform(parseDuration);
+/** true/false from JSON, or the strings an environment variable holds. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+/** A JSON value given as text (an environment variable) or as itself (file, options). */
+const jsonText = <T extends z.ZodType>(schema: T) => z.preprocess((v, ctx) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+}, schema);
+
+const smtpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535).default(587),
+  /** TLS from the first byte; default: on for port 465, else STARTTLS when offered. */
+  secure: flag.optional(),
+  user: z.string().min(1).optional(),
+  password: z.string().optional(),
+  from: z.string().regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address like pim@example.com or "OpenPIM <pim@example.com>"'),
+}).transform((s) => ({ ...s, secure: s.secure ?? s.port === 465 }));
+
+const webhookSchema = z.strictObject({
+  /** Recorded with each delivery instead of the URL (webhook URLs are secrets). Default webhook-N. */
+  name: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" and "-" only').optional(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  format: z.enum(['slack', 'teams']).default('slack'),
+  /** Only these notifications (default: all). */
+  events: z.array(z.enum(NOTIFICATION_TYPES)).optional(),
+});
+
+const webhooksSchema = jsonText(z.array(webhookSchema)).default([]).transform((list, ctx) => {
+  const named = list.map((w, i) => ({ ...w, name: w.name ?? `webhook-${i + 1}` }));
+  const names = named.map((w) => w.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) ctx.addIssue({ code: 'custom', message: `two webhooks are named '${duplicate}'` });
+  return named;
+});
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
@@ -18,11 +60,21 @@ export const configSchema = z.object({
   mfaMaxAge: duration.default(parseDuration('PT1H')),
   bodyLimit: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How people reach OpenPIM; links in notifications start with it. Default: the address the server listens on. */
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** Email notifications; without it no email is sent. */
+  smtp: smtpSchema.optional(),
+  webhooks: webhooksSchema,
+  /** How long one-click approve/deny links work after they are sent. */
+  approvalLinkTtl: duration.default(parseDuration('PT1H')),
+  /** The weekly digest to privileged administrators. */
+  weeklyDigest: flag.default(true),
 });
 
 export type Config = z.output<typeof configSchema>;
+export type SmtpConfig = NonNullable<Config['smtp']>;
 
-const ENV: Record<string, keyof z.input<typeof configSchema>> = {
+const ENV: Record<string, string> = {
   OPENPIM_DATA: 'dataDir',
   OPENPIM_DATABASE_URL: 'databaseUrl',
   OPENPIM_HOST: 'host',
@@ -32,22 +84,63 @@ const ENV: Record<string, keyof z.input<typeof configSchema>> = {
   OPENPIM_MFA_MAX_AGE: 'mfaMaxAge',
   OPENPIM_BODY_LIMIT: 'bodyLimit',
   OPENPIM_LOG_LEVEL: 'logLevel',
+  OPENPIM_PUBLIC_URL: 'publicUrl',
+  OPENPIM_SMTP_HOST: 'smtp.host',
+  OPENPIM_SMTP_PORT: 'smtp.port',
+  OPENPIM_SMTP_SECURE: 'smtp.secure',
+  OPENPIM_SMTP_USER: 'smtp.user',
+  OPENPIM_SMTP_PASSWORD: 'smtp.password',
+  OPENPIM_SMTP_FROM: 'smtp.from',
+  OPENPIM_WEBHOOKS: 'webhooks',
+  OPENPIM_APPROVAL_LINK_TTL: 'approvalLinkTtl',
+  OPENPIM_WEEKLY_DIGEST: 'weeklyDigest',
 };
 
 export class ConfigError extends Error {}
 
-/** Parses options over environment; throws ConfigError naming each bad setting. */
+/**
+ * Parses options over environment over the config file; throws ConfigError naming each bad
+ * setting. The file is `options.configFile`, else OPENPIM_CONFIG.
+ */
 export function loadConfig(options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config {
   const fromEnv: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const result = configSchema.safeParse({ ...fromEnv, ...given });
+  for (const [name, path] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') setPath(fromEnv, path, env[name]);
+  const { configFile, ...given } = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const file = typeof configFile === 'string' ? configFile : env.OPENPIM_CONFIG || undefined;
+  let fromFile: Record<string, unknown> = {};
+  try {
+    if (file) fromFile = readConfigFile(file);
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const result = configSchema.safeParse(mergeSources(fromFile, fromEnv, given));
   if (!result.success) {
-    const envName = (key: string) => Object.entries(ENV).find(([, k]) => k === key)?.[0];
     throw new ConfigError(result.error.issues.map((i) => {
-      const key = String(i.path[0]);
-      return `${key}${envName(key) ? ` (${envName(key)})` : ''}: ${i.message}`;
+      const key = i.path.map(String).join('.') || '(config)';
+      const envName = Object.entries(ENV).find(([, p]) => p === key || p === String(i.path[0]))?.[0];
+      return `${key}${envName ? ` (${envName})` : ''}: ${i.message}`;
     }).join('\n'));
   }
   return result.data;
+}
+
+const REDACTED = '[redacted]';
+
+/** The configuration with its secrets hidden: fit for logs and `notify test` output. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const url = (u: string) => {
+    try {
+      const parsed = new URL(u);
+      return parsed.password || parsed.pathname.length > 1 || parsed.search ? `${parsed.protocol}//${parsed.host}/${REDACTED}` : u;
+    } catch {
+      return REDACTED;
+    }
+  };
+  return {
+    ...config,
+    ...(config.databaseUrl ? { databaseUrl: url(config.databaseUrl) } : {}),
+    ...(config.smtp ? { smtp: { ...config.smtp, ...(config.smtp.password !== undefined ? { password: REDACTED } : {}) } } : {}),
+    webhooks: config.webhooks.map((w) => ({ ...w, url: url(w.url) })),
+  };
 }

@@ -12,10 +12,10 @@ export const AUDIENCE = 'openpim';
 
 export interface JwtTokens extends TokenIssuer, TokenVerifier {}
 
-export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTokens {
+/** The server's signing keys, newest first, made on first use and cached. Also signs approval links. */
+export function signingKeyring(keys: SigningKeyStore, clock: Clock, ids: Ids): () => Promise<SigningKey[]> {
   let cached: SigningKey[] | null = null;
-
-  async function keyring(): Promise<SigningKey[]> {
+  return async function keyring(): Promise<SigningKey[]> {
     if (cached && cached.length > 0) return cached;
     let all = await keys.all();
     if (all.length === 0) {
@@ -26,7 +26,11 @@ export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTok
     }
     cached = all;
     return all;
-  }
+  };
+}
+
+export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTokens {
+  const keyring = signingKeyring(keys, clock, ids);
 
   return {
     async issue(claims, ttlMs) {

@@ -11,11 +11,15 @@ import { buildApp } from '../http/app.ts';
 import { sqliteTarget, type DatabaseTarget } from '../store/database.ts';
 import { signingKeyStore } from '../store/signing-keys.ts';
 import { openStore, type Store } from '../store/store.ts';
-import type { Config } from './config.ts';
-import { jwtTokens, type JwtTokens } from './jwt-tokens.ts';
+import { redactedConfig, type Config } from './config.ts';
+import { jwtTokens, signingKeyring, type JwtTokens } from './jwt-tokens.ts';
 import { randomIds, systemClock } from './system-clock.ts';
 import { startTimelineRunner } from './timeline-runner.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
+import { chatWebhooks } from '../notify/chat-webhook.ts';
+import { smtpMailer } from '../notify/smtp-mailer.ts';
+import { approvalLinkTokens } from './approval-link-tokens.ts';
+import { startNotificationRunner, type NotificationRunner } from './notification-runner.ts';
 
 export interface Running {
   readonly url: string;
@@ -26,8 +30,13 @@ export interface Running {
   readonly admin: Principal;
   /** Overdue items processed at start-up. */
   readonly caughtUp: number;
+  /** The notification job's runner (tests wake it after moving a fake clock). */
+  readonly notifier: NotificationRunner;
   close(): Promise<void>;
 }
+
+/** Approval links carry their token in the query string: keep it out of request logs. */
+const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
 
 export const targetOf = (config: Pick<Config, 'dataDir' | 'databaseUrl'>): DatabaseTarget =>
   config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : sqliteTarget(config.dataDir);
@@ -50,6 +59,7 @@ export async function openServices(config: Config, clock: Clock = systemClock, i
 
 export async function startServer(config: Config, clock: Clock = systemClock, ids: Ids = randomIds): Promise<Running> {
   const { store, tokens, tenant, admin } = await openServices(config, clock, ids);
+  const links = approvalLinkTokens(signingKeyring(signingKeyStore(store.db), clock, ids), clock, ids);
   let ready = false;
   const app = await buildApp({
     uow: store,
@@ -59,9 +69,13 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     mfaMaxAge: config.mfaMaxAge,
     bodyLimit: config.bodyLimit,
     isReady: () => ready,
+    approvalLinks: links,
     logger: config.logLevel === 'silent' ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: {
+        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), hostname: req.hostname, remoteAddress: req.ip }),
+      },
     },
   });
   const deps = { uow: store, clock, ids, onError: (item: { id: number }, error: unknown) => app.log.error({ err: error, item }, 'timeline item failed') };
@@ -70,6 +84,21 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
   const runner = startTimelineRunner(deps);
   const unsubscribe = store.onCommit((info) => runner.wake(info.earliestDue));
   const address = await app.listen({ host: config.host, port: config.port });
+  // After commit, never inside: the notification job reads the change feed (ARCHITECTURE invariant 3).
+  const notifier = startNotificationRunner({
+    uow: store, clock, links,
+    mailer: config.smtp ? smtpMailer(config.smtp) : null,
+    chat: chatWebhooks(),
+    settings: { publicUrl: config.publicUrl ?? address, webhooks: config.webhooks, linkTtlMs: config.approvalLinkTtl, digest: config.weeklyDigest },
+    onError: (error, context) => app.log.warn({ err: error }, `${context} failed`),
+  });
+  const stopNotifying = store.onCommit(() => notifier.wake());
+  app.log.debug({ config: redactedConfig(config) }, 'configuration');
+  app.log.info(`notifications: ${config.smtp ? `email via ${config.smtp.host}:${config.smtp.port}` : 'no email (smtp not set)'}, `
+    + `${config.webhooks.length ? `webhooks ${config.webhooks.map((w) => w.name).join(', ')}` : 'no webhooks'}`);
+  if (!config.publicUrl && (config.smtp || config.webhooks.length > 0)) {
+    app.log.warn(`publicUrl is not set: links in notifications point at ${address}; set OPENPIM_PUBLIC_URL to the address people use`);
+  }
   ready = true;
   const bootstrapAdmin = admin ?? (await store.read.principals.getByUpn(tenant.id, config.bootstrapAdmin));
   return {
@@ -80,9 +109,12 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     tenant,
     admin: bootstrapAdmin!,
     caughtUp,
+    notifier,
     async close() {
       unsubscribe();
+      stopNotifying();
       runner.stop();
+      await notifier.stop();
       await app.close();
       await store.close();
     },

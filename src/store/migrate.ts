@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as core from './migrations/0001-core.ts';
 import * as approvals from './migrations/0002-approvals.ts';
+import * as notifications from './migrations/0003-notifications.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-approvals': approvals,
+  '0003-notifications': notifications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -222,6 +222,33 @@ export interface ApprovalApproversTable {
   active: number;
 }
 
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  dedupe_key: string;
+  channel: 'email' | 'chat';
+  /** An email address or a configured webhook's name (never its URL: those are secrets). */
+  recipient: string;
+  template: string;
+  /** JSON: what the template renders from. */
+  params: string;
+  subject: string;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface ApprovalLinkUsesTable {
+  jti: string;
+  tenant_id: string;
+  approval_id: string;
+  approver_id: string;
+  used_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   principals: PrincipalsTable;
@@ -241,4 +268,6 @@ export interface Database {
   approvals: ApprovalsTable;
   approval_decisions: ApprovalDecisionsTable;
   approval_approvers: ApprovalApproversTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  approval_link_uses: ApprovalLinkUsesTable;
 }

@@ -9,9 +9,13 @@ import { DomainError } from '../domain/errors.ts';
 import { openDatabase, type DatabaseTarget } from './database.ts';
 import { isRetryable } from './driver-errors.ts';
 import { migrateToLatest } from './migrate.ts';
+import { activityStatsRepository } from './repositories/activity-stats.repository.ts';
 import { approvalsRepository } from './repositories/approvals.repository.ts';
 import { auditRepository } from './repositories/audit.repository.ts';
+import { deliveriesRepository } from './repositories/deliveries.repository.ts';
+import { feedReaderRepository } from './repositories/feed-reader.repository.ts';
 import { feedRepository } from './repositories/feed.repository.ts';
+import { linkUsesRepository } from './repositories/link-uses.repository.ts';
 import { policiesRepository } from './repositories/policies.repository.ts';
 import { principalsRepository } from './repositories/principals.repository.ts';
 import { requestsRepository } from './repositories/requests.repository.ts';
@@ -57,6 +61,10 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
     timeline: timelineRepository(db, onScheduled),
     audit: auditRepository(db, () => options.ids.uuid()),
     feed: feedRepository(db, () => options.clock.now()),
+    feedReader: feedReaderRepository(db),
+    deliveries: deliveriesRepository(db),
+    linkUses: linkUsesRepository(db),
+    activity: activityStatsRepository(db),
   };
 }
 

@@ -3,59 +3,17 @@
  * through the life of an activation — eligibility, the policy refusals (each naming its rule),
  * the MFA step-up challenge, activation, the hard rules, a policy change, and authorization.
  */
-import { Client, GraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { graphClient, graphFailure as failure } from '../support/graph-client.ts';
 import { openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
-
-/** Sets `Authorization: Bearer …` on every request (the library's own handler only does so for Graph's https hosts). */
-class BearerMiddleware implements Middleware {
-  readonly #token: () => Promise<string>;
-  #next: Middleware | undefined;
-  constructor(token: () => Promise<string>) {
-    this.#token = token;
-  }
-  async execute(context: Context): Promise<void> {
-    const value = `Bearer ${await this.#token()}`;
-    if (context.request instanceof Request) {
-      context.request.headers.set('Authorization', value);
-    } else {
-      context.options ??= {};
-      const headers = new Headers(context.options.headers as ConstructorParameters<typeof Headers>[0]);
-      headers.set('Authorization', value);
-      context.options.headers = headers;
-    }
-    await this.#next!.execute(context);
-  }
-  setNext(next: Middleware): void {
-    this.#next = next;
-  }
-}
 
 const DIR = '/roleManagement/directory';
 const MINE = "filterByCurrentUser(on='principal')";
-
-interface Failure {
-  readonly statusCode: number;
-  readonly code: string | null;
-  readonly message: string;
-  readonly body: { code: string; message: string; innerError: { date: string; 'request-id': string } };
-  readonly headers: Headers | undefined;
-}
-
-/** The GraphError a client call rejects with (fails the test if it resolves). */
-async function failure(call: Promise<unknown>): Promise<Failure> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof GraphError)) throw error;
-    return { statusCode: error.statusCode, code: error.code, message: error.message, body: JSON.parse(error.body as string), headers: error.headers };
-  }
-  throw new Error('expected the Graph call to fail, but it succeeded');
-}
 
 const activation = (principalId: string, roleDefinitionId: string, duration: string, justification: string | null = 'Incident 4711') => ({
   action: 'selfActivate',
@@ -69,11 +27,7 @@ const activation = (principalId: string, roleDefinitionId: string, duration: str
 describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $name', (database) => {
   let api: HttpHarness;
   let baseUrl: string;
-  const clientFor = (principal: Principal, mfa = true) => {
-    const auth = new BearerMiddleware(() => api.token(principal, { mfa }));
-    auth.setNext(new HTTPMessageHandler());
-    return Client.initWithMiddleware({ middleware: auth, baseUrl, defaultVersion: 'v1.0' });
-  };
+  const clientFor = (principal: Principal, mfa = true) => graphClient(baseUrl, () => api.token(principal, { mfa }));
   let admin: Client;
 
   beforeAll(async () => {

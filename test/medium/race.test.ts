@@ -5,9 +5,7 @@
  * requests run on several pool connections at once: an observer on its own connection watches
  * pg_stat_activity and the test checks that several of them were inside a transaction together.
  */
-import { sql } from 'kysely';
-import pg from 'pg';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
 import { updatePolicyRule } from '../../src/app/policies/update-policy-rule.ts';
 import { ACTIVITY, requestActivity } from '../../src/domain/audit/activities.ts';
@@ -19,42 +17,10 @@ import type { PolicyRule } from '../../src/domain/policy/rules.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
+import { maxOpenTransactions } from '../support/race.ts';
 
 const N = 25;
-/** The store's pg pool size (src/store/database.ts). */
-const POOL_SIZE = 10;
 const ONE_HOUR = { startDateTime: null, expiration: { type: 'afterDuration' as const, duration: 'PT1H' } };
-
-/**
- * Watches, from a connection of its own, how many sessions of the store's database are inside a
- * transaction at once while `race` runs (PostgreSQL only: SQLite has one connection).
- */
-async function maxOpenTransactions<T>(h: Harness, race: () => Promise<T>): Promise<{ result: T; max: number }> {
-  if (h.store.dialect !== 'postgres') return { result: await race(), max: 1 };
-  const { name } = (await h.store.db.selectNoFrom((eb) => eb.fn<string>('current_database').as('name')).executeTakeFirstOrThrow());
-  // Open the pool's connections first (it grows on demand), so the racers start together rather
-  // than one finishing while the next is still connecting.
-  await Promise.all(Array.from({ length: POOL_SIZE }, () => sql`select pg_sleep(0.02)`.execute(h.store.db)));
-  const observer = new pg.Client({ connectionString: inject('postgresUrl') });
-  await observer.connect();
-  let max = 0;
-  let done = false;
-  const watching = (async () => {
-    while (!done) {
-      const { rows } = await observer.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where datname = $1 and xact_start is not null and backend_type = 'client backend'", [name]);
-      max = Math.max(max, rows[0]!.n);
-    }
-  })();
-  try {
-    const result = await race();
-    return { result, max };
-  } finally {
-    done = true;
-    await watching;
-    await observer.end();
-  }
-}
 
 /** Exactly one fulfilled; every other rejected with a DomainError of `code`. */
 function expectOneWinner(results: PromiseSettledResult<ScheduleRequest>[], code: ErrorCode): ScheduleRequest {

@@ -4,12 +4,17 @@
  * since a point.
  */
 import { expect } from 'vitest';
+import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
+import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
+import { createGroup } from '../../src/app/directory/create-group.ts';
+import { setManager } from '../../src/app/directory/set-manager.ts';
 import { updatePolicyRule } from '../../src/app/policies/update-policy-rule.ts';
 import type { ListQuery } from '../../src/app/query.ts';
 import { isDomainError, type ErrorCode } from '../../src/domain/errors.ts';
 import type { Principal, RequestSchedule, Schedule, ScheduleKind, ScheduleRequest } from '../../src/domain/model.ts';
-import type { PolicyRule, RuleId } from '../../src/domain/policy/rules.ts';
+import type { Approval } from '../../src/domain/approvals/approval.ts';
+import type { ApprovalStage, PolicyRule, RuleId, SubjectSet } from '../../src/domain/policy/rules.ts';
 import { parseDuration } from '../../src/domain/time.ts';
 import type { Harness } from './harness.ts';
 
@@ -131,4 +136,94 @@ export async function expectAuditChainIntact(h: Harness): Promise<void> {
   const result = await verifyAudit(h.store.read.audit);
   expect(result.break).toBeNull();
   expect(result.ok).toBe(true);
+}
+
+// ---- Approvals -------------------------------------------------------------------------------
+
+/** Approver subject sets as a policy names them. */
+export const approver = {
+  user: (p: Pick<Principal, 'id'>): SubjectSet => ({ '@odata.type': '#microsoft.graph.singleUser', userId: p.id }),
+  group: (g: Pick<Principal, 'id'>): SubjectSet => ({ '@odata.type': '#microsoft.graph.groupMembers', groupId: g.id }),
+  manager: (managerLevel = 1): SubjectSet => ({ '@odata.type': '#microsoft.graph.requestorManager', managerLevel }),
+};
+
+/** One approval stage as a table writes it; unspecified fields take the policy defaults. */
+export interface StageSpec {
+  /** Primary approvers; none: the role's fallback (Privileged Role and Global Administrators). */
+  readonly approvers?: readonly SubjectSet[];
+  /** How many approvals the stage needs (OpenPIM's quorum; default 1). */
+  readonly quorum?: number;
+  readonly timeoutDays?: number;
+  /** isApproverJustificationRequired (default false, so tables state it when they test it). */
+  readonly justification?: boolean;
+  /** Escalate to `escalation` after this many minutes. */
+  readonly escalateAfterMinutes?: number;
+  readonly escalation?: readonly SubjectSet[];
+}
+
+/**
+ * Sets the Approval_EndUser_Assignment rule of a role's policy at `/` through the use case:
+ * approval required, these stages in series, and the OpenPIM settings given.
+ */
+export async function setApproval(
+  h: Harness,
+  roleId: string,
+  stages: readonly StageSpec[],
+  options: { readonly grantStartsAt?: 'approval' | 'request'; readonly forExtension?: boolean; readonly forActivation?: boolean } = {},
+): Promise<void> {
+  await setRule(h, roleId, 'Approval_EndUser_Assignment', {
+    setting: {
+      isApprovalRequired: options.forActivation ?? true,
+      isApprovalRequiredForExtension: options.forExtension ?? false,
+      isRequestorJustificationRequired: true,
+      approvalMode: stages.length > 1 ? 'Serial' : 'SingleStage',
+      approvalStages: stages.map((s): ApprovalStage => ({
+        approvalStageTimeOutInDays: s.timeoutDays ?? 1,
+        isApproverJustificationRequired: s.justification ?? false,
+        escalationTimeInMinutes: s.escalateAfterMinutes ?? 0,
+        isEscalationEnabled: s.escalateAfterMinutes !== undefined,
+        primaryApprovers: s.approvers ?? [],
+        escalationApprovers: s.escalation ?? [],
+        ...(s.quorum === undefined ? {} : { approvalsRequired: s.quorum }),
+      })),
+      ...(options.grantStartsAt ? { grantStartsAt: options.grantStartsAt } : {}),
+    },
+  });
+}
+
+/** A principal approves or denies a step (default: step 1) of a request's approval. */
+export async function decide(
+  h: Harness,
+  who: Principal,
+  request: Pick<ScheduleRequest, 'approvalId'>,
+  reviewResult: 'Approve' | 'Deny',
+  options: { readonly step?: string; readonly justification?: string | null } = {},
+): Promise<ScheduleRequest> {
+  if (!request.approvalId) throw new Error('the request has no approval');
+  const justification = options.justification === undefined ? `${reviewResult} by ${who.displayName}` : options.justification;
+  return reviewApprovalStep(h.deps, await h.caller(who), request.approvalId, options.step ?? '1', { reviewResult, justification });
+}
+
+/** The ids of the requests in a principal's approver inbox now. */
+export async function inboxOf(h: Harness, who: Principal, kind: ScheduleKind = 'assignment'): Promise<string[]> {
+  return (await h.store.read.requests.listForApprover(h.tenantId, kind, who.id, ALL)).items.map((r) => r.id);
+}
+
+/** A request's approval as stored now. */
+export async function approvalOf(h: Harness, request: Pick<ScheduleRequest, 'approvalId'>): Promise<Approval> {
+  const approval = request.approvalId ? await h.store.read.approvals.get(h.tenantId, request.approvalId) : null;
+  if (!approval) throw new Error(`no approval ${request.approvalId}`);
+  return approval;
+}
+
+/** A security group (role-assignable if asked) with these direct members, made by the admin. */
+export async function groupWith(h: Harness, name: string, members: readonly Principal[], options: { readonly assignable?: boolean } = {}): Promise<Principal> {
+  const group = await createGroup(h.deps, h.admin, { displayName: name, description: null, mailNickname: null, isAssignableToRole: options.assignable ?? false });
+  for (const m of members) await addGroupMember(h.deps, h.admin, group.id, m.id);
+  return group;
+}
+
+/** The admin sets (or clears) a user's manager. */
+export function setManagerOf(h: Harness, user: Principal, manager: Principal | null): Promise<void> {
+  return setManager(h.deps, h.admin, user.id, manager?.id ?? null);
 }

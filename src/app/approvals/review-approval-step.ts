@@ -50,7 +50,8 @@ export async function reviewApprovalStep(
     const stageIndex = Number(stepId) - 1;
     if (!Number.isInteger(stageIndex) || !approval.stages[stageIndex]) throw new DomainError('Request_ResourceNotFound', `Step '${stepId}' does not exist.`);
     const stage = currentStage(approval);
-    const waiting = request.status === 'PendingApproval' && stage !== null;
+    // The time-out is the clock's: past its deadline a request takes no decision, even before the timeline records it.
+    const waiting = request.status === 'PendingApproval' && stage !== null && (request.expiresAt === null || now < request.expiresAt);
     const isApprover = waiting && stage.index === stageIndex ? await isApproverNow(tx, approval, stage, caller.principal.id, now) : false;
     const outcome = decide(
       waiting ? approval : { ...approval, stages: approval.stages.map((s) => ({ ...s, status: s.status === 'InProgress' ? 'Expired' as const : s.status })) },

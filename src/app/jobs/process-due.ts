@@ -16,6 +16,7 @@ import { expireIfOverdue } from '../requests/end-schedule.ts';
 import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
 import { resolveApprovers } from '../approvals/approvers.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
+import { remindExpiry } from '../notifications/expiry-reminders.ts';
 
 export interface ProcessDueDeps {
   readonly uow: UnitOfWork;
@@ -89,6 +90,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
       break;
     }
     case 'expiryReminder':
+      await remindExpiry(tx, item, now);
       break;
   }
   await tx.timeline.complete(item, now);

@@ -18,6 +18,7 @@ import type {
 import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
+import type { ActivityStats, ApprovalLinkUses, DeliveryRepository, FeedReader } from './notifications.ts';
 
 export interface Tenant {
   readonly id: string;
@@ -130,7 +131,7 @@ export interface RequestRepository {
   /** Requests that created a future schedule for the key and are not started yet. */
   byTargetSchedule(tenantId: string, scheduleId: string): Promise<ScheduleRequest[]>;
   list(tenantId: string, kind: ScheduleKind, principalIds: readonly string[] | null, query: ListQuery): Promise<Page<ScheduleRequest>>;
-  /** Pending requests whose current approval stage this principal may decide (the approver inbox). */
+  /** Pending requests whose current approval stage this principal is asked to decide and has not yet (the approver inbox). */
   listForApprover(tenantId: string, kind: ScheduleKind, approverId: string, query: ListQuery): Promise<Page<ScheduleRequest>>;
 }
 
@@ -207,6 +208,10 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   readonly audit: AuditLog;
   readonly feed: ChangeFeed;
+  readonly feedReader: FeedReader;
+  readonly deliveries: DeliveryRepository;
+  readonly linkUses: ApprovalLinkUses;
+  readonly activity: ActivityStats;
 }
 
 /** Runs work in one transaction: all of it happens, or none. */

@@ -7,6 +7,7 @@ import { auditRecord, principalTarget, requestDetails, requestTarget, roleTarget
 import type { Caller } from '../caller.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { Policy, Repositories } from '../ports/repositories.ts';
+import { scheduleExpiryReminders } from '../notifications/expiry-reminders.ts';
 import { expireIfOverdue } from './end-schedule.ts';
 import type { SubmitRequestInput } from './submit-request.ts';
 
@@ -76,6 +77,7 @@ export async function scheduleTimeline(ctx: RequestContext, schedule: Schedule):
   if (schedule.startAt > ctx.now) await ctx.tx.timeline.schedule(schedule.tenantId, 'scheduleStart', schedule.id, schedule.startAt);
   if (schedule.endAt !== null) await ctx.tx.timeline.schedule(schedule.tenantId, 'scheduleEnd', schedule.id, schedule.endAt);
   else await ctx.tx.timeline.unschedule('scheduleEnd', schedule.id);
+  await scheduleExpiryReminders(ctx.tx, schedule, ctx.now);
 }
 
 /** Stores the request and its audit event. */

@@ -13,7 +13,9 @@ export function stepsShape(view: ApprovalView, callerId: string, names: Readonly
   return view.approval.stages.map((stage) => {
     const decisions = view.decisions.filter((d) => d.stage === stage.index);
     const mine = decisions.find((d) => d.approverId === callerId);
-    const last = decisions.at(-1);
+    // A completed step was settled by its deny, or by the approval that made the quorum; decisions
+    // in the same millisecond are ordered by approver id, so the latest alone could name someone else.
+    const last = (stage.status === 'Completed' ? decisions.filter((d) => d.result === stage.result) : decisions).at(-1);
     const assigned = view.approvers.some((a) => a.stage === stage.index && a.approverId === callerId && a.active);
     return {
       id: stepIdOf(stage.index),

@@ -137,7 +137,11 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
         .where('r.tenant_id', '=', tenantId).where('r.kind', '=', kind).where('r.is_pending', '=', 1)
         .where((eb) => eb.exists(eb.selectFrom('approval_approvers as aa').select('aa.approver_id')
           .whereRef('aa.tenant_id', '=', 'r.tenant_id').whereRef('aa.approval_id', '=', 'r.approval_id')
-          .where('aa.approver_id', '=', approverId).where('aa.active', '=', 1)));
+          .where('aa.approver_id', '=', approverId).where('aa.active', '=', 1)
+          // An approver who has decided this stage (a quorum still waiting on others) has nothing left to do.
+          .where((inner) => inner.not(inner.exists(inner.selectFrom('approval_decisions as d').select('d.approver_id')
+            .whereRef('d.tenant_id', '=', 'aa.tenant_id').whereRef('d.approval_id', '=', 'aa.approval_id')
+            .whereRef('d.stage', '=', 'aa.stage').whereRef('d.approver_id', '=', 'aa.approver_id'))))));
       return listPage(base, query, FIELDS, map);
     },
   };

@@ -1,0 +1,141 @@
+/**
+ * From a change-feed row to a notification event: looks up the request, grant, people, role and
+ * governing policy the planner needs. Rows that concern nobody (a group created, a policy edited)
+ * and events already overtaken (an approval request decided before we got to it) give null.
+ */
+import { currentStage } from '../../domain/approvals/approval.ts';
+import type { RoleDefinition, Schedule, ScheduleRequest } from '../../domain/model.ts';
+import type { PolicyRules } from '../../domain/policy/rules.ts';
+import type { Instant } from '../../domain/time.ts';
+import type { FeedEvent } from '../ports/notifications.ts';
+import type { Repositories } from '../ports/repositories.ts';
+import { resolvePolicy } from '../policies/resolve-policy.ts';
+import { contextOfRequest, contextOfSchedule, type NotificationEvent, type NotificationParams } from './events.ts';
+import { peopleByIds, personById, privilegedAdmins } from './people.ts';
+
+export interface Interpreted {
+  readonly event: NotificationEvent;
+  readonly rules: PolicyRules;
+}
+
+type Subject = { tenantId: string; roleDefinitionId: string; directoryScopeId: string; principalId: string };
+
+/** Role, scope and principal names and the policy, common to every event. */
+async function basics(read: Repositories, s: Subject) {
+  const [role, scope, principal, policy] = await Promise.all([
+    read.roles.get(s.tenantId, s.roleDefinitionId),
+    read.scopes.get(s.tenantId, s.directoryScopeId),
+    read.principals.get(s.tenantId, s.principalId),
+    resolvePolicy(read, s.tenantId, s.roleDefinitionId, s.directoryScopeId),
+  ]);
+  const params: Omit<NotificationParams, 'audience'> = {
+    roleName: role?.displayName ?? s.roleDefinitionId,
+    scopeName: scope ? (scope.id === '/' ? `${scope.displayName} (/)` : scope.displayName) : s.directoryScopeId,
+    principalName: principal?.displayName ?? s.principalId,
+  };
+  return { role, params, rules: policy.rules };
+}
+
+const requestParams = (r: ScheduleRequest): Omit<NotificationParams, 'audience'> => ({
+  kind: r.kind, action: r.action, requestId: r.id, justification: r.justification,
+  ticketNumber: r.ticketInfo.ticketNumber, ticketSystem: r.ticketInfo.ticketSystem,
+});
+
+const scheduleParams = (s: Schedule): Omit<NotificationParams, 'audience'> => ({
+  kind: s.kind, assignmentType: s.assignmentType, startAt: s.startAt, endAt: s.endAt,
+});
+
+async function findRequest(read: Repositories, tenantId: string, id: string): Promise<ScheduleRequest | null> {
+  return (await read.requests.get(tenantId, 'assignment', id)) ?? (await read.requests.get(tenantId, 'eligibility', id));
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const isPrivileged = (role: RoleDefinition | null) => role?.isPrivileged ?? false;
+
+const OUTCOMES = { 'request.approved': 'approved', 'request.denied': 'denied', 'request.timedOut': 'timedOut', 'request.failed': 'failed' } as const;
+
+/** The notification event a change-feed row stands for, or null when it concerns nobody (any more). */
+export async function interpret(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
+  const { tenantId, payload } = row;
+  if (row.topic === 'approval.pending') {
+    const approval = await read.approvals.get(tenantId, row.entityId);
+    const request = approval && (await read.requests.get(tenantId, approval.kind, approval.requestId));
+    const stage = Number(payload.stage);
+    if (!approval || !request || request.status !== 'PendingApproval' || currentStage(approval)?.index !== stage - 1) return null;
+    const { params, rules, role } = await basics(read, request);
+    const approverIds = Array.isArray(payload.approverIds) ? payload.approverIds.filter((x): x is string => typeof x === 'string') : [];
+    return {
+      rules,
+      event: {
+        tenantId, type: 'approvalNeeded', key: `approval:${approval.id}:${stage}`, context: contextOfRequest(request.action, request.kind),
+        privilegedRole: isPrivileged(role),
+        params: { ...params, ...requestParams(request), approvalId: approval.id, stepId: String(stage), stages: approval.stages.length, escalation: payload.escalation === true, expiresAt: request.expiresAt },
+        audiences: { Approver: await peopleByIds(read, tenantId, approverIds) },
+      },
+    };
+  }
+  if (row.topic in OUTCOMES) {
+    const request = await findRequest(read, tenantId, row.entityId);
+    if (!request) return null;
+    const { params, rules, role } = await basics(read, request);
+    const approverId = str(payload.approverId);
+    const approver = approverId ? await read.principals.get(tenantId, approverId) : null;
+    const schedule = request.targetScheduleId ? await read.schedules.get(tenantId, request.targetScheduleId) : null;
+    const requester = await personById(read, tenantId, request.principalId);
+    return {
+      rules,
+      event: {
+        tenantId, type: OUTCOMES[row.topic as keyof typeof OUTCOMES], key: `request:${request.id}`, context: contextOfRequest(request.action, request.kind),
+        privilegedRole: isPrivileged(role),
+        params: {
+          ...params, ...requestParams(request), ...(schedule ? { startAt: schedule.startAt, endAt: schedule.endAt } : {}),
+          approverName: approver?.displayName ?? null,
+          approverJustification: row.topic === 'request.denied' ? str(payload.justification) : null,
+          reason: str(payload.reason),
+        },
+        audiences: { Requestor: requester ? [requester] : [] },
+      },
+    };
+  }
+  if (row.topic === 'request.created' && payload.action === 'adminExtend') {
+    const request = await findRequest(read, tenantId, row.entityId);
+    const schedule = request?.targetScheduleId ? await read.schedules.get(tenantId, request.targetScheduleId) : null;
+    if (!request || !schedule || request.status !== 'Provisioned') return null;
+    return grantEvent(read, 'extended', `request:${request.id}`, schedule, false, now);
+  }
+  if (row.topic === 'schedule.created' || row.topic === 'schedule.closed' || row.topic === 'schedule.expiring') {
+    const schedule = await read.schedules.get(tenantId, row.entityId);
+    if (!schedule) return null;
+    if (row.topic === 'schedule.created') {
+      return schedule.assignmentType === 'Activated'
+        ? grantEvent(read, 'activated', `schedule:${schedule.id}`, schedule, true, now)
+        : grantEvent(read, 'assigned', `schedule:${schedule.id}`, schedule, true, now);
+    }
+    // Activations end every few hours: their holders are not told each time.
+    if (schedule.assignmentType === 'Activated') return null;
+    if (row.topic === 'schedule.closed') return payload.reason === 'expired' ? grantEvent(read, 'expired', `schedule:${schedule.id}`, schedule, false, now) : null;
+    const within = payload.within === '1d' ? '1d' : '14d';
+    if (schedule.closed || schedule.endAt === null || schedule.endAt <= now) return null;
+    const interpreted = await grantEvent(read, 'expiring', `schedule:${schedule.id}:${schedule.endAt}:${within}`, schedule, false, now);
+    return interpreted && { ...interpreted, event: { ...interpreted.event, params: { ...interpreted.event.params, within } } };
+  }
+  return null;
+}
+
+/** A grant was made, activated, extended, is expiring or expired: its holder hears, and for new grants the admins. */
+async function grantEvent(
+  read: Repositories, type: 'activated' | 'assigned' | 'extended' | 'expiring' | 'expired', key: string, schedule: Schedule, admins: boolean, now: Instant,
+): Promise<Interpreted | null> {
+  const { params, rules, role } = await basics(read, schedule);
+  const holder = await personById(read, schedule.tenantId, schedule.principalId);
+  const audiences: NotificationEvent['audiences'] = type === 'activated'
+    ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) }
+    : { Requestor: holder ? [holder] : [], ...(admins ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) } : {}) };
+  return {
+    rules,
+    event: {
+      tenantId: schedule.tenantId, type, key, context: contextOfSchedule(schedule), privilegedRole: isPrivileged(role),
+      params: { ...params, ...scheduleParams(schedule) }, audiences,
+    },
+  };
+}
