@@ -10,6 +10,7 @@ import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, TAGS } from './openapi.ts';
 import { approvalLinkRoutes } from './routes/approval-links.routes.ts';
+import { accessRoutes } from './routes/access.routes.ts';
 import { approvalRoutes } from './routes/approvals.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
@@ -79,6 +80,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   scheduleRoutes(app, deps);
   policyRoutes(app, deps);
   approvalRoutes(app, deps);
+  accessRoutes(app, deps);
   approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
   return app;

@@ -4,12 +4,15 @@ import type { Clock, Ids } from '../app/ports/clock.ts';
 import type { UnitOfWork } from '../app/ports/repositories.ts';
 import type { ApprovalLinks } from '../app/ports/notifier.ts';
 import type { TokenVerifier } from '../app/ports/tokens.ts';
+import type { AccessChecker } from '../app/ports/access.ts';
 
 export interface HttpDeps {
   readonly uow: UnitOfWork;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly tokens: TokenVerifier;
+  /** The access decision engine (the check API answers 404 without it). */
+  readonly access?: AccessChecker;
   /** How long after an MFA sign-in it satisfies MFA rules (ms). */
   readonly mfaMaxAge: number;
   /** Largest accepted request body in bytes. */

@@ -10,6 +10,8 @@ import type { Tenant } from '../app/ports/repositories.ts';
 import { buildApp } from '../http/app.ts';
 import { sqliteTarget, type DatabaseTarget } from '../store/database.ts';
 import { signingKeyStore } from '../store/signing-keys.ts';
+import { accessFacts } from '../store/access-facts.ts';
+import { accessService } from '../access/access-service.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { redactedConfig, type Config } from './config.ts';
 import { jwtTokens, signingKeyring, type JwtTokens } from './jwt-tokens.ts';
@@ -60,8 +62,16 @@ export async function openServices(config: Config, clock: Clock = systemClock, i
 export async function startServer(config: Config, clock: Clock = systemClock, ids: Ids = randomIds): Promise<Running> {
   const { store, tokens, tenant, admin } = await openServices(config, clock, ids);
   const links = approvalLinkTokens(signingKeyring(signingKeyStore(store.db), clock, ids), clock, ids);
+  // The access index is built before serving; it follows the change feed after every commit.
+  const access = accessService(accessFacts(store.db), store.read);
+  await access.start();
+  const stopAccess = store.onCommit(() => access.markDirty());
+  // Other nodes' writes reach the index through this poll (and the next check after any local commit).
+  const accessPoll = setInterval(() => access.markDirty(), 1000);
+  accessPoll.unref();
   let ready = false;
   const app = await buildApp({
+    access,
     uow: store,
     clock,
     ids,
@@ -113,6 +123,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     async close() {
       unsubscribe();
       stopNotifying();
+      stopAccess();
+      clearInterval(accessPoll);
       runner.stop();
       await notifier.stop();
       await app.close();

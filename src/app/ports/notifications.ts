@@ -19,6 +19,8 @@ export interface FeedEvent {
 export interface FeedReader {
   /** Rows with seq > `afterSeq`, in order (commit order: see feed.repository.ts). */
   after(afterSeq: number, limit: number): Promise<FeedEvent[]>;
+  /** The newest seq committed (0 when the feed is empty). */
+  head(): Promise<number>;
   /** A consumer's position (the last seq it handled), or null before its first run. */
   cursor(consumer: string): Promise<number | null>;
   /** Sets a consumer's position. */

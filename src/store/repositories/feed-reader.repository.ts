@@ -15,6 +15,10 @@ export function feedReaderRepository(db: Kysely<Database>): FeedReader {
         payload: JSON.parse(r.payload) as Record<string, unknown>, createdAt: Number(r.created_at),
       }));
     },
+    async head() {
+      const row = await db.selectFrom('chain_head').select('feed_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+      return Number(row.feed_seq);
+    },
     async cursor(consumer) {
       const row = await db.selectFrom('feed_cursors').select('position').where('consumer', '=', consumer).executeTakeFirst();
       return row ? Number(row.position) : null;

@@ -1,0 +1,111 @@
+/**
+ * Keeps one AccessIndex per tenant current: built from the database at start-up, then kept up by
+ * following the change feed. Every check first applies what has committed since (in this process
+ * the store says so after each commit), so a grant is allowed from the moment its request returned
+ * — and end times are compared with the clock inside the index, so nothing expired is allowed even
+ * if no event has arrived.
+ */
+import type { AccessChecker, AccessFacts, AccessReason } from '../app/ports/access.ts';
+import type { FeedEvent } from '../app/ports/notifications.ts';
+import type { Repositories } from '../app/ports/repositories.ts';
+import { AccessIndex, grantFromSchedule } from './index.ts';
+
+const BATCH = 1000;
+
+export interface AccessService extends AccessChecker {
+  /** Builds every tenant's index. */
+  start(): Promise<void>;
+  /** Something committed: apply the feed before the next answer. */
+  markDirty(): void;
+  /** Applies everything committed so far (also used by a poll for other nodes' writes). */
+  catchUp(): Promise<void>;
+}
+
+export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feedReader' | 'schedules' | 'roles' | 'scopes'>): AccessService {
+  const indexes = new Map<string, AccessIndex>();
+  let position = 0;
+  let dirty = true;
+  let catching: Promise<void> | null = null;
+
+  async function build(tenantId: string): Promise<void> {
+    const s = await facts.snapshot(tenantId);
+    const index = new AccessIndex();
+    index.load({ roles: s.roles, scopes: s.scopes, memberships: s.memberships, grants: s.grants.flatMap((g) => grantFromSchedule(g) ?? []) });
+    indexes.set(tenantId, index);
+  }
+
+  async function apply(e: FeedEvent): Promise<void> {
+    if (e.topic === 'tenant.created') return build(e.tenantId);
+    const index = indexes.get(e.tenantId);
+    if (!index) return build(e.tenantId);
+    if (e.topic.startsWith('schedule.')) {
+      const schedule = await read.schedules.get(e.tenantId, e.entityId);
+      const grant = schedule && grantFromSchedule(schedule);
+      if (grant) index.putGrant(grant);
+      else index.removeGrant(e.entityId);
+    } else if (e.topic === 'group.memberAdded') {
+      index.addMember(e.entityId, String(e.payload.memberId));
+    } else if (e.topic === 'group.memberRemoved') {
+      index.removeMember(e.entityId, String(e.payload.memberId));
+    } else if (e.topic === 'role.created') {
+      const role = await read.roles.get(e.tenantId, e.entityId);
+      if (role) index.putRole(role);
+    } else if (e.topic === 'scope.created') {
+      const scope = await read.scopes.get(e.tenantId, e.entityId);
+      if (scope) index.putScope(scope);
+    }
+  }
+
+  async function follow(): Promise<void> {
+    dirty = false;
+    for (;;) {
+      const events = await read.feedReader.after(position, BATCH);
+      for (const e of events) {
+        await apply(e);
+        position = e.seq;
+      }
+      if (events.length < BATCH) return;
+    }
+  }
+
+  const catchUp = (): Promise<void> => {
+    // One follower at a time; callers arriving meanwhile wait for it and then re-check dirtiness.
+    catching ??= follow().finally(() => {
+      catching = null;
+    });
+    return catching;
+  };
+
+  async function fresh(tenantId: string): Promise<AccessIndex | null> {
+    while (dirty || catching) await catchUp();
+    return indexes.get(tenantId) ?? null;
+  }
+
+  const plain = (r: AccessReason): AccessReason => ({
+    grantId: r.grantId, roleDefinitionId: r.roleDefinitionId, roleDisplayName: r.roleDisplayName, scopeId: r.scopeId, inherited: r.inherited,
+    via: r.via, groupId: r.groupId, memberType: r.memberType, startAt: r.startAt, endAt: r.endAt,
+  });
+
+  return {
+    async start() {
+      // The position is taken before the snapshot: events in between are applied twice, harmlessly.
+      position = await read.feedReader.head();
+      for (const tenantId of await facts.tenantIds()) await build(tenantId);
+      dirty = true;
+    },
+    markDirty() {
+      dirty = true;
+    },
+    catchUp,
+    async check(tenantId, principalId, action, scope, at) {
+      const index = await fresh(tenantId);
+      if (!index) return { allowed: false, reasons: [] };
+      const decision = index.check(principalId, action, scope, at);
+      return { allowed: decision.allowed, reasons: decision.reasons.map(plain) };
+    },
+    async holdings(tenantId, principalId, at, scope) {
+      const index = await fresh(tenantId);
+      return index ? index.holdings(principalId, at, scope).map(plain) : [];
+    },
+  };
+}
