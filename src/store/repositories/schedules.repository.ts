@@ -71,6 +71,16 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
       .where('role_definition_id', '=', key.roleDefinitionId)
       .where('directory_scope_id', '=', key.directoryScopeId);
 
+  /** Active assignments at the tenant root in effect at `at` — the end compared here, not trusted to the timeline. */
+  const activeAtRootWhere = (tenantId: string, at: number) =>
+    db.selectFrom('schedules')
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', 'assignment')
+      .where('closed', '=', 0)
+      .where('directory_scope_id', '=', '/')
+      .where('start_at', '<=', at)
+      .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
+
   return {
     async get(tenantId, id) {
       const row = await db.selectFrom('schedules').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -105,28 +115,12 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
     },
     async activeAtRoot(tenantId, principalIds, at) {
       if (principalIds.length === 0) return [];
-      const rows = await db.selectFrom('schedules').selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('kind', '=', 'assignment')
-        .where('closed', '=', 0)
-        .where('directory_scope_id', '=', '/')
-        .where('principal_id', 'in', principalIds)
-        .where('start_at', '<=', at)
-        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
-        .execute();
+      const rows = await activeAtRootWhere(tenantId, at).selectAll().where('principal_id', 'in', principalIds).execute();
       return rows.map(toSchedule);
     },
     async holdersAtRoot(tenantId, roleDefinitionIds, at) {
       if (roleDefinitionIds.length === 0) return [];
-      const rows = await db.selectFrom('schedules').select('principal_id').distinct()
-        .where('tenant_id', '=', tenantId)
-        .where('kind', '=', 'assignment')
-        .where('closed', '=', 0)
-        .where('directory_scope_id', '=', '/')
-        .where('role_definition_id', 'in', roleDefinitionIds)
-        .where('start_at', '<=', at)
-        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
-        .execute();
+      const rows = await activeAtRootWhere(tenantId, at).select('principal_id').distinct().where('role_definition_id', 'in', roleDefinitionIds).execute();
       return rows.map((r) => r.principal_id);
     },
     async countStanding(tenantId, roleDefinitionId, exceptScheduleId) {
