@@ -64,6 +64,16 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
       expect((await decide(h, dave, request, 'Approve')).status).toBe('Provisioned');
     });
 
+    it('a disabled member of the approver group is not among the approvers (no inbox, no mail)', async () => {
+      const request = await open(async (p) => {
+        const group = await groupWith(h, 'Approvers', [p.carol, p.dave]);
+        await h.store.db.updateTable('principals').set({ account_enabled: 0 }).where('id', '=', p.carol.id).execute();
+        return [{ approvers: [approver.group(group)] }];
+      });
+      const resolved = await h.store.read.approvals.approvers(h.tenantId, request.approvalId!);
+      expect(resolved.map((a) => a.approverId)).toEqual([dave.id]);
+    });
+
     it('removed from a nested group after the stage started: refused', async () => {
       let inner!: Principal;
       const request = await open(async (p) => {

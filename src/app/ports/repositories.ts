@@ -46,7 +46,7 @@ export interface PrincipalRepository {
   addMember(tenantId: string, groupId: string, memberId: string, at: Instant): Promise<void>;
   /** Whether there was such a membership. */
   removeMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
-  /** Users in a group, directly or through nested groups. */
+  /** Enabled users in a group, directly or through nested groups (approvers, notification recipients). */
   usersIn(tenantId: string, groupId: string): Promise<string[]>;
   setManager(tenantId: string, userId: string, managerId: string | null): Promise<void>;
 }

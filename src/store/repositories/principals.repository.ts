@@ -115,11 +115,11 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
       while (frontier.length > 0) {
         const rows = await db.selectFrom('group_members as m')
           .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.member_id'))
-          .select(['p.id', 'p.type'])
+          .select(['p.id', 'p.type', 'p.account_enabled'])
           .where('m.tenant_id', '=', tenantId).where('m.group_id', 'in', frontier).execute();
         frontier = [];
         for (const r of rows) {
-          if (r.type === 'user') users.add(r.id);
+          if (r.type === 'user' && bool(r.account_enabled)) users.add(r.id);
           else if (r.type === 'group' && !seen.has(r.id)) {
             seen.add(r.id);
             frontier.push(r.id);
