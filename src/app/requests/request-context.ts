@@ -85,7 +85,7 @@ export async function recordRequest(ctx: RequestContext, request: ScheduleReques
   await ctx.tx.requests.insert(request);
   await ctx.tx.audit.append(auditRecord(ctx.key.tenantId, ctx.actor, ctx.caller.correlationId, ctx.now, {
     activity,
-    operationType: request.action.endsWith('Remove') || request.action === 'selfDeactivate' ? 'Unassign' : request.action.endsWith('Assign') || request.action === 'selfActivate' ? 'Assign' : 'Update',
+    operationType: operationOf(request.action),
     targets: [roleTarget(ctx.role), principalTarget(ctx.principal), requestTarget(request)],
     details: requestDetails(request, window),
   }));
@@ -101,6 +101,13 @@ export async function currentTarget(ctx: RequestContext): Promise<Schedule | nul
   if (!open || open.closed || !sameKey(open, ctx.key)) return null;
   if (await expireIfOverdue({ tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId }, open)) return null;
   return open;
+}
+
+/** The directoryAudit operationType of a request. */
+function operationOf(action: ScheduleRequest['action']): 'Assign' | 'Unassign' | 'Update' {
+  if (action === 'adminRemove' || action === 'selfDeactivate') return 'Unassign';
+  if (action === 'adminAssign' || action === 'selfActivate') return 'Assign';
+  return 'Update';
 }
 
 export const sameKey = (a: AssignmentKey, b: AssignmentKey): boolean =>

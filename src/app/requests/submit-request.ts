@@ -10,7 +10,7 @@ import { actorOf } from '../audit/record.ts';
 import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { UnitOfWork } from '../ports/repositories.ts';
+import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { activate } from './actions/activate.ts';
 import { assign, renew } from './actions/assign.ts';
@@ -112,7 +112,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
   }
 }
 
-async function assertScope(tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0], tenantId: string, scopeId: string, roleKind: 'directory' | 'resource') {
+async function assertScope(tx: Repositories, tenantId: string, scopeId: string, roleKind: 'directory' | 'resource'): Promise<void> {
   if (roleKind === 'resource') {
     throw new DomainError('Request_BadRequest', 'Resource roles are assigned at resource scopes, which this API does not manage yet.');
   }
