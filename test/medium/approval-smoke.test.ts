@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
-import { ALL, adminAssign, expectAuditChainIntact, instancesOf, requireApproval, selfActivate } from '../support/scenario.ts';
+import { ALL, adminAssign, instancesOf, requireApproval, selfActivate, closeVerifiedAfterEach } from '../support/scenario.ts';
 
 describe.each(TEST_DATABASES)('approval smoke on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it('falls back to the Global Administrator, who approves; the activation starts at approval', async () => {
     h = await openHarness(db);

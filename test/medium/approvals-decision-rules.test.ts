@@ -4,7 +4,7 @@
  * decision time, one decision per approver per stage, no decision once the outcome is known, and
  * an approver justification when the stage asks for one.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import { removeGroupMember } from '../../src/app/directory/change-group-members.ts';
 import type { Principal, RequestStatus, ScheduleRequest } from '../../src/domain/model.ts';
@@ -12,8 +12,7 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  adminAssign, approver, auditMark, decide, expectAuditChainIntact, failureOf, groupWith, rowCounts, selfActivate, setApproval, setManagerOf,
-  stored, type StageSpec,
+  adminAssign, approver, auditMark, decide, failureOf, groupWith, rowCounts, selfActivate, setApproval, setManagerOf, stored, type StageSpec, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -24,11 +23,7 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
   let carol: Principal;
   let dave: Principal;
   let erin: Principal;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   async function open(stages: (p: { carol: Principal; dave: Principal; erin: Principal }) => Promise<readonly StageSpec[]> | readonly StageSpec[]) {
     h = await openHarness(db);

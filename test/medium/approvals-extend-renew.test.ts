@@ -4,7 +4,7 @@
  * table gives what the holder has, the policy, who decides when, and what the grant looks like
  * afterwards — including the world changing while the request waits.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import type { Principal, RequestStatus, ScheduleKind } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
@@ -12,8 +12,7 @@ import { parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, approver, auditMark, decide, expectAuditChainIntact, failureOf, inboxOf, schedulesOf, scheduleOf, setApproval,
-  stored, type Span,
+  activitiesSince, adminAssign, approver, auditMark, decide, failureOf, inboxOf, schedulesOf, scheduleOf, setApproval, stored, type Span, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 type Who = 'admin' | 'carol' | 'alice';
@@ -121,11 +120,7 @@ const offset = (d: string) => (d.startsWith('-') ? -parseDuration(d.slice(1)) : 
 
 describe.each(TEST_DATABASES)('extend and renew through approval on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);

@@ -5,7 +5,7 @@
  * behind. On PostgreSQL the decisions run on several pool connections at once and the test checks,
  * through pg_stat_activity, that their transactions really overlapped.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
 import type { Caller } from '../../src/app/caller.ts';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
@@ -16,7 +16,7 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import { maxOpenTransactions } from '../support/race.ts';
-import { adminAssign, approver, expectAuditChainIntact, inboxOf, selfActivate, setApproval, stored } from '../support/scenario.ts';
+import { adminAssign, approver, inboxOf, selfActivate, setApproval, stored, closeVerifiedAfterEach } from '../support/scenario.ts';
 
 const N = 10;
 const ROLE_ID = ROLE.userAdministrator;
@@ -40,11 +40,7 @@ const CASES: readonly RaceCase[] = [
 
 describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   const countActivity = async (activity: string) => Number((await h.store.db.selectFrom('audit_events')
     .select((eb) => eb.fn.countAll().as('n')).where('activity', '=', activity).executeTakeFirstOrThrow()).n);

@@ -5,7 +5,7 @@
  * are approvers, frank a backup approver. Each step either moves the clock (the timeline runs),
  * looks at inboxes, or has someone decide or cancel — and says what happens.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import type { StageStatus, ReviewResult } from '../../src/domain/approvals/approval.ts';
 import type { ErrorCode } from '../../src/domain/errors.ts';
@@ -16,8 +16,7 @@ import { parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, approvalOf, approver, auditMark, decide, expectAuditChainIntact, failureOf, inboxOf, schedulesOf, selfActivate,
-  setApproval, stored, type StageSpec,
+  activitiesSince, adminAssign, approvalOf, approver, auditMark, decide, failureOf, inboxOf, schedulesOf, selfActivate, setApproval, stored, type StageSpec, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -245,11 +244,7 @@ const SCENARIOS: readonly Scenario[] = [
 
 describe.each(TEST_DATABASES)('approval scenarios on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(SCENARIOS)('$name', async (s) => {
     h = await openHarness(db);

@@ -6,14 +6,13 @@
  * is never resolved as an approver, never sees the request in their inbox, and their decision is
  * refused with SelfApprovalNotAllowed — while whoever else the policy names can still decide.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  adminAssign, approver, decide, expectAuditChainIntact, failureOf, groupWith, inboxOf, selfActivate, setApproval, setManagerOf, stored,
-  type StageSpec,
+  adminAssign, approver, decide, failureOf, groupWith, inboxOf, selfActivate, setApproval, setManagerOf, stored, type StageSpec, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -107,11 +106,7 @@ const CASES: readonly SelfCase[] = [
 
 describe.each(TEST_DATABASES)('no self-approval on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);

@@ -3,7 +3,7 @@
  * decision, or granted with a start still to come, can be canceled — by its requester or an admin.
  * A canceled request never times out and a canceled future grant never starts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import type { Principal, ScheduleRequest } from '../../src/domain/model.ts';
@@ -11,7 +11,7 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, requireApproval, scheduleOf, schedulesOf, selfActivate, stored,
+  activitiesSince, adminAssign, auditMark, failureOf, requireApproval, scheduleOf, schedulesOf, selfActivate, stored, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -60,11 +60,7 @@ const CASES: readonly CancelCase[] = [
 
 describe.each(TEST_DATABASES)('canceling requests on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);

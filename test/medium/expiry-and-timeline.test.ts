@@ -4,15 +4,14 @@
  * The timeline then records each ending exactly once, however often it runs or whoever meets
  * the expiry first; pending requests time out the same way.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal, ScheduleKind, ScheduleRequest } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { DAY, HOUR } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, instancesOf, requireApproval, rolesHeld, scheduleOf, schedulesOf,
-  selfActivate, stored,
+  activitiesSince, adminAssign, auditMark, failureOf, instancesOf, requireApproval, rolesHeld, scheduleOf, schedulesOf, selfActivate, stored, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -41,11 +40,7 @@ async function grant(h: Harness, alice: Principal, c: ExpiryCase): Promise<Sched
 describe.each(TEST_DATABASES)('expiry and the timeline on $name', (db) => {
   let h: Harness;
   let alice: Principal;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
   const open = async () => {
     h = await openHarness(db);
     alice = await h.user('alice@contoso.test');

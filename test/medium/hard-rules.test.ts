@@ -3,7 +3,7 @@
  * a time, activations bound to their eligibility (capped at its end, ended and canceled with it),
  * and dry runs that change nothing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import type { Principal, RequestAction, ScheduleKind, ScheduleRequest } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
@@ -11,8 +11,7 @@ import { HOUR, parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, instancesOf, requireApproval, rolesHeld, rowCounts, scheduleOf,
-  schedulesOf, selfActivate, stored, type Span,
+  activitiesSince, adminAssign, auditMark, failureOf, instancesOf, requireApproval, rolesHeld, rowCounts, scheduleOf, schedulesOf, selfActivate, stored, type Span, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -20,11 +19,7 @@ const ROLE_ID = ROLE.userAdministrator;
 describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
   let h: Harness;
   let alice: Principal;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
   const open = async () => {
     h = await openHarness(db);
     alice = await h.user('alice@contoso.test');

@@ -4,7 +4,7 @@
  * failing rule at once. Then approval's pending life (one at a time, timeout) and the rule values
  * an admin may not store.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import type { RequestAction, RequestStatus, ScheduleKind } from '../../src/domain/model.ts';
 import { defaultPolicyRules } from '../../src/domain/policy/defaults.ts';
@@ -15,7 +15,7 @@ import { DAY, parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, requireApproval, scheduleOf, selfActivate, setRule, stored, type Span,
+  activitiesSince, adminAssign, auditMark, failureOf, requireApproval, scheduleOf, selfActivate, setRule, stored, type Span, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -125,11 +125,7 @@ const CASES: readonly PolicyCase[] = [
 
 describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);

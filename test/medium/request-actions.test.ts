@@ -3,14 +3,14 @@
  * exists, how much time passes (the timeline keeping up), the request → its status and exactly the
  * audit events it records; and for future starts, what the timeline does when the start comes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import type { RequestAction, RequestStatus, ScheduleKind } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, instancesOf, scheduleOf, selfActivate, stored, type Span,
+  activitiesSince, adminAssign, auditMark, failureOf, instancesOf, scheduleOf, selfActivate, stored, type Span, closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -135,11 +135,7 @@ const CASES: readonly ActionCase[] = [
 
 describe.each(TEST_DATABASES)('request actions on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);

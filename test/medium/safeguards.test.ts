@@ -4,13 +4,13 @@
  * the time that passes first and its outcome. Time-bound grants end by design, so they neither
  * count as standing nor are held back from ending.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';
 import { REQUEST_STATUSES, type Principal, type RequestAction, type RequestStatus } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
-import { activitiesSince, auditMark, expectAuditChainIntact, failureOf, rolesHeld, scheduleOf, type Span } from '../support/scenario.ts';
+import { activitiesSince, auditMark, failureOf, rolesHeld, scheduleOf, type Span, closeVerifiedAfterEach } from '../support/scenario.ts';
 
 type Who = 'admin' | 'bob' | 'carol';
 
@@ -60,11 +60,7 @@ const STORIES: Readonly<Record<string, readonly Step[]>> = {
 
 describe.each(TEST_DATABASES)('safeguards on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   it.each(Object.entries(STORIES))('%s', async (_name, steps) => {
     h = await openHarness(db);

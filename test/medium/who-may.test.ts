@@ -4,7 +4,7 @@
  * need an admin role (held now — an activated one counts, an expired one doesn't), and self
  * actions are for one's own assignments.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/app/caller.ts';
 import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
 import { createAdministrativeUnit } from '../../src/app/directory/create-administrative-unit.ts';
@@ -14,7 +14,7 @@ import type { Principal, RequestAction, RequestStatus, ScheduleKind } from '../.
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
-import { activitiesSince, adminAssign, auditMark, expectAuditChainIntact, failureOf, rolesHeld, selfActivate } from '../support/scenario.ts';
+import { activitiesSince, adminAssign, auditMark, failureOf, rolesHeld, selfActivate, closeVerifiedAfterEach } from '../support/scenario.ts';
 
 type Subject = 'user' | 'service principal' | 'role-assignable group' | 'ordinary group' | 'unknown id';
 type Asker = 'Global Administrator' | 'Privileged Role Administrator' | 'Global Reader' | 'user without roles' | 'the subject';
@@ -55,11 +55,7 @@ const CASES: readonly WhoCase[] = [
 
 describe.each(TEST_DATABASES)('who may on $name', (db) => {
   let h: Harness;
-  afterEach(async () => {
-    if (!h) return;
-    await expectAuditChainIntact(h);
-    await h.close();
-  });
+  closeVerifiedAfterEach(() => h);
 
   async function subjectOf(kind: Subject): Promise<Principal | { id: string }> {
     switch (kind) {

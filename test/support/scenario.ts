@@ -3,7 +3,7 @@
  * policy changes through the real use case, failures as codes, and what the audit log recorded
  * since a point.
  */
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
 import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
@@ -136,6 +136,19 @@ export async function expectAuditChainIntact(h: Harness): Promise<void> {
   const result = await verifyAudit(h.store.read.audit);
   expect(result.break).toBeNull();
   expect(result.ok).toBe(true);
+}
+
+/**
+ * The teardown every scenario file wants: after each test the audit chain still verifies, then the
+ * harness is closed.
+ */
+export function closeVerifiedAfterEach(current: () => Harness | undefined): void {
+  afterEach(async () => {
+    const h = current();
+    if (!h) return;
+    await expectAuditChainIntact(h);
+    await h.close();
+  });
 }
 
 // ---- Approvals -------------------------------------------------------------------------------
