@@ -3,9 +3,10 @@
  * following the change feed. Every check first applies what has committed since (in this process
  * the store says so after each commit), so a grant is allowed from the moment its request returned
  * — and end times are compared with the clock inside the index, so nothing expired is allowed even
- * if no event has arrived.
+ * if no event has arrived. Schedules of `member` assignments at `/groups/{id}` (PIM for Groups) go
+ * through the same putGrant/removeGrant and become timed group memberships in the index.
  */
-import type { AccessChecker, AccessFacts, AccessReason } from '../app/ports/access.ts';
+import type { AccessChecker, AccessFacts, AccessHolder, AccessReason } from '../app/ports/access.ts';
 import type { FeedEvent } from '../app/ports/notifications.ts';
 import type { Repositories } from '../app/ports/repositories.ts';
 import { AccessIndex, grantFromSchedule } from './index.ts';
@@ -83,8 +84,9 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
 
   const plain = (r: AccessReason): AccessReason => ({
     grantId: r.grantId, roleDefinitionId: r.roleDefinitionId, roleDisplayName: r.roleDisplayName, scopeId: r.scopeId, inherited: r.inherited,
-    via: r.via, groupId: r.groupId, memberType: r.memberType, startAt: r.startAt, endAt: r.endAt,
+    via: r.via, groupId: r.groupId, groupPath: r.groupPath, memberType: r.memberType, startAt: r.startAt, endAt: r.endAt,
   });
+  const plainHolder = (h: AccessHolder): AccessHolder => ({ principalId: h.principalId, ...plain(h) });
 
   return {
     async start() {
@@ -106,6 +108,10 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
     async holdings(tenantId, principalId, at, scope) {
       const index = await fresh(tenantId);
       return index ? index.holdings(principalId, at, scope).map(plain) : [];
+    },
+    async holders(tenantId, scope, at) {
+      const index = await fresh(tenantId);
+      return index ? index.holders(scope, at).map(plainHolder) : [];
     },
   };
 }

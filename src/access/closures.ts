@@ -1,13 +1,27 @@
 /**
  * Group closures for the decision index: `C` (Int32Array) holds, for each principal asked about,
- * every group containing it transitively, computed lazily (breadth first with a generation mark,
- * so membership cycles terminate). A membership change marks the member's whole downward cone
+ * every group containing it transitively, computed lazily (breadth first with a mark, so
+ * membership cycles terminate). A membership change marks the member's whole downward cone
  * stale; when `C` fills up and is mostly stale, every closure is dropped and recomputed on demand.
  *
- * Cost: computing a closure is O(its edges); a membership change is O(the member's downward cone).
+ * Timed memberships (memberships.ts). A closure is computed over static *and* timed edges,
+ * ignoring windows: a superset of the groups the principal is in at any instant, so it never
+ * needs recomputing when time passes or a window moves. It is stored in two parts: first the
+ * groups reachable through static edges alone (a member whatever the time: stored as the pid),
+ * then those reachable only through at least one timed edge (stored as `~pid`, negative). The
+ * hot path trusts the first part as before; for an entry of the second part it asks, only when
+ * that group's grants would allow, whether the group is reachable at the check's instant through
+ * edges in effect (`markAt`). A principal without timed memberships anywhere above it has no
+ * negative entries, so its checks cost what they did (one sign test per group).
+ *
+ * Cost: computing a closure is O(its edges); a membership change is O(the member's downward
+ * cone, through static and timed members); `markAt` is O(the edges in effect above pid).
  */
 import { C_LEN, C_OFF, MARK, R } from './layout.ts';
-import type { Principals } from './principals.ts';
+import { inEffectAt, type Principals } from './principals.ts';
+
+/** The group of a closure entry (entries reached through a timed edge are stored as ~group). */
+export const groupOfEntry = (entry: number): number => (entry < 0 ? ~entry : entry);
 
 export class GroupClosures {
   /** Read directly by the hot path: closure of pid at M[C_OFF] … M[C_OFF] + M[C_LEN]. */
@@ -15,8 +29,9 @@ export class GroupClosures {
   private top = 0;
   private stale = 0;
   private scratch: number[] = [];
-  private generation = 0;
   private readonly principals: Principals;
+  /** How many timed memberships exist (memberships.ts keeps it): none, no second part to look for. */
+  timedEdges = 0;
 
   constructor(principals: Principals) {
     this.principals = principals;
@@ -26,51 +41,113 @@ export class GroupClosures {
     this.C = new Int32Array(1024);
     this.top = 0;
     this.stale = 0;
+    this.timedEdges = 0;
   }
 
   /**
    * Transitive groups of `pid` (excluding itself), breadth first; marks make cycles terminate.
-   * Stored in C; returns how many. O(closure edges).
+   * Stored in C (static part, then timed part as ~pid); returns how many. O(closure edges).
    */
   compute(pid: number): number {
     const P = this.principals;
     const M = P.M;
-    const gen = ++this.generation;
-    M[pid * R + MARK] = gen;
+    const mark = P.nextMark();
+    M[pid * R + MARK] = mark;
     const out = this.scratch;
     out.length = 0;
+    // Static edges only: groups pid is in whatever the time.
     for (let i = -1; i < out.length; i++) {
       for (const g of P.memberOf[i < 0 ? pid : out[i]!]!) {
-        if (M[g * R + MARK] === gen) continue;
-        M[g * R + MARK] = gen;
+        if (M[g * R + MARK] === mark) continue;
+        M[g * R + MARK] = mark;
         out.push(g);
+      }
+    }
+    const fixed = out.length;
+    // Then from every node found, timed edges too: what is found now needs a timed edge to reach.
+    if (this.timedEdges > 0) {
+      for (let i = -1; i < out.length; i++) {
+        const node = i < 0 ? pid : out[i]!;
+        const timed = P.timedOf.get(node);
+        if (timed !== undefined) {
+          for (const e of timed) {
+            if (M[e.group * R + MARK] === mark) continue;
+            M[e.group * R + MARK] = mark;
+            out.push(e.group);
+          }
+        }
+        if (i < fixed) continue; // its static edges were followed above
+        for (const g of P.memberOf[node]!) {
+          if (M[g * R + MARK] === mark) continue;
+          M[g * R + MARK] = mark;
+          out.push(g);
+        }
       }
     }
     if (this.top + out.length > this.C.length) this.makeRoom(out.length);
     const off = this.top;
-    for (let i = 0; i < out.length; i++) this.C[off + i] = out[i]!;
+    for (let i = 0; i < out.length; i++) this.C[off + i] = i < fixed ? out[i]! : ~out[i]!;
     this.top += out.length;
     M[pid * R + C_OFF] = off;
     M[pid * R + C_LEN] = out.length;
     return out.length;
   }
 
-  /** The closure of pid as a fresh array (computed if needed). */
+  /** The closure of pid as a fresh array of groups, windows ignored (computed if needed). */
   of(pid: number): number[] {
     const M = this.principals.M;
     let n = M[pid * R + C_LEN]!;
     if (n < 0) n = this.compute(pid);
     const off = M[pid * R + C_OFF]!;
-    return Array.from(this.C.subarray(off, off + n));
+    return Array.from(this.C.subarray(off, off + n), groupOfEntry);
   }
 
-  /** Marks stale the cached closures of `member` and of everything below it (its members, transitively). */
+  /**
+   * Marks every group pid is in at `at` — through static edges and timed ones in effect at `at`
+   * — with a fresh mark, and returns it: group g is in iff M[g·R + MARK] equals it (until the
+   * next walk). Allocates nothing. O(the edges in effect above pid).
+   */
+  markAt(pid: number, at: number): number {
+    const P = this.principals;
+    const M = P.M;
+    const mark = P.nextMark();
+    M[pid * R + MARK] = mark;
+    const out = this.scratch;
+    out.length = 0;
+    for (let i = -1; i < out.length; i++) {
+      const node = i < 0 ? pid : out[i]!;
+      for (const g of P.memberOf[node]!) {
+        if (M[g * R + MARK] === mark) continue;
+        M[g * R + MARK] = mark;
+        out.push(g);
+      }
+      if (P.timedOf.size === 0) continue;
+      const timed = P.timedOf.get(node);
+      if (timed === undefined) continue;
+      for (const e of timed) {
+        if (M[e.group * R + MARK] === mark || !inEffectAt(e, at)) continue;
+        M[e.group * R + MARK] = mark;
+        out.push(e.group);
+      }
+    }
+    return mark;
+  }
+
+  /**
+   * Marks stale the cached closures of `member` and of everything below it (its members, static
+   * and timed, transitively).
+   */
   invalidate(member: number): void {
     const P = this.principals;
     const M = P.M;
-    const gen = ++this.generation;
+    const mark = P.nextMark();
     const stack = [member];
-    M[member * R + MARK] = gen;
+    M[member * R + MARK] = mark;
+    const visit = (m: number): void => {
+      if (M[m * R + MARK] === mark) return;
+      M[m * R + MARK] = mark;
+      stack.push(m);
+    };
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (M[node * R + C_LEN]! >= 0) {
@@ -78,12 +155,9 @@ export class GroupClosures {
         M[node * R + C_LEN] = -1;
       }
       const below = P.members[node];
-      if (below === null || below === undefined) continue;
-      for (const m of below) {
-        if (M[m * R + MARK] === gen) continue;
-        M[m * R + MARK] = gen;
-        stack.push(m);
-      }
+      if (below !== null && below !== undefined) for (const m of below) visit(m);
+      const timed = P.timedIn.get(node);
+      if (timed !== undefined) for (const e of timed) visit(e.member);
     }
   }
 

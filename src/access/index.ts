@@ -10,17 +10,26 @@
  *
  * One index serves one tenant: scope paths (`/` above all) are per tenant.
  *
+ * Group memberships are static (the group_members table) or timed (PIM for Groups, decision 0007:
+ * a `member` assignment at `/groups/{id}` arrives as a grant and becomes a membership edge for
+ * its window, compared with `at` on every check like a grant's).
+ *
  * Layout. At a million grants a check costs what its cache misses cost (≈ 150–200 ns each on the
  * machines we measure), so what a check reads is kept dense rather than spread over objects:
  *
  *   principals  principals.ts: numbered (pid), one 32-byte record each in `M` (layout.ts), with a
  *               64-bit summary of the scopes its grants sit at; direct groups and members.
+ *   memberships memberships.ts: static and timed membership edges, by pid (and timed ones by id).
  *   closures    closures.ts: `C`, every group containing a principal, transitively, computed
- *               lazily and marked stale on membership changes.
+ *               lazily over all edges (windows ignored; groups reached only through a timed
+ *               edge flagged, checked against `at` when they would allow) and marked stale on
+ *               membership changes.
  *   arena       grant-arena.ts: `A`, 4 numbers per grant slot, one power-of-two block per holder.
  *   scopes      scopes.ts: numbered nodes caching their ancestry and its 64-bit summary.
  *   roles       roles.ts: numbered, compiled once; a cached decision byte per (action, role).
- *   reasons     reasons.ts: what `check` and `holdings` explain their answers with.
+ *   reasons     reasons.ts: what `check` and `holdings` explain their answers with, through the
+ *               longest-lasting membership chains at `at` (membership-paths.ts).
+ *   holders     holders.ts: who holds what at a scope.
  *
  * access-index.ts composes them and states the check and update costs; this module is the entry
  * point, re-exporting the public names.
@@ -33,7 +42,9 @@ export {
   type Decision,
   type Grant,
   grantFromSchedule,
+  type Holder,
   type Holding,
   type Membership,
   type Reason,
 } from './types.ts';
+export { membershipGroup } from './memberships.ts';

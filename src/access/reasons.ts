@@ -5,6 +5,7 @@
 import type { GroupClosures } from './closures.ts';
 import type { GrantArena } from './grant-arena.ts';
 import { F, LEN, OFF, R } from './layout.ts';
+import { type ChainStep, chainUp, groupsAt } from './membership-paths.ts';
 import type { Principals } from './principals.ts';
 import type { RoleTable } from './roles.ts';
 import type { ScopeTable } from './scopes.ts';
@@ -16,7 +17,7 @@ export const DENY: Decision = Object.freeze({ allowed: false, reasons: Object.fr
  * An unregistered scope is answered by its nearest registered ancestor; every grant found there is
  * then inherited from above the scope that was asked about.
  */
-export function below(reasons: Reason[], resolved: string, asked: string): Reason[] {
+export function below<X extends Reason>(reasons: X[], resolved: string, asked: string): X[] {
   if (resolved === asked) return reasons;
   return reasons.map((r) => ({ ...r, inherited: true, memberType: r.via === 'group' ? 'Group' : 'Inherited' }));
 }
@@ -30,48 +31,52 @@ export interface Explained {
   readonly scopes: ScopeTable;
 }
 
-/** Grants in effect at `at` held by pid or its groups, at `anc` (any scope when null), passing `keep`. */
+/**
+ * Grants in effect at `at` held by pid or its groups at `at`, at `anc` (any scope when null),
+ * passing `keep`. The groups come from pid's cached closure (windows ignored); only when one of
+ * them holds a grant that would count are the chains at `at` computed (membership-paths.ts): a
+ * group not reachable then (its timed memberships not in effect) counts for nothing.
+ */
 export function collect(x: Explained, pid: number, at: number, anc: number[] | null, keep: (slot: number) => boolean): Reason[] {
   const out: Reason[] = [];
   const A = x.arena.A;
   const M = x.principals.M;
-  let paths: Map<number, number[]> | null = null;
+  let chains: Map<number, ChainStep> | null = null;
   for (const holder of [pid, ...x.closures.of(pid)]) {
     const from = M[holder * R + OFF]!;
     const end = from + M[holder * R + LEN]!;
+    let step: ChainStep | undefined;
+    let path: number[] | null = null;
     for (let slot = from; slot < end; slot++) {
       const i = slot * F;
       if (!(A[i]! <= at && at < A[i + 1]!)) continue;
       if (anc !== null && !anc.includes(A[i + 2]!)) continue;
       if (!keep(slot)) continue;
-      if (holder !== pid) paths ??= groupPaths(x.principals, pid);
-      out.push(reasonOf(x, slot, holder, holder === pid ? null : paths!.get(holder)!, anc !== null && A[i + 2] !== anc[0]));
+      if (holder !== pid) {
+        chains ??= groupsAt(x.principals, pid, at);
+        step ??= chains.get(holder);
+        if (step === undefined) break; // pid is not in this group at `at`
+        path ??= chainUp(chains, holder);
+      }
+      const inherited = anc !== null && A[i + 2] !== anc[0];
+      out.push(reasonOf(x, slot, holder, path, inherited, step?.end ?? Infinity));
     }
   }
   return out;
 }
 
-/** For each group containing pid, the membership chain from pid to it (shortest, breadth first). */
-function groupPaths(principals: Principals, pid: number): Map<number, number[]> {
-  const paths = new Map<number, number[]>([[pid, []]]);
-  const queue = [pid];
-  for (let i = 0; i < queue.length; i++) {
-    const from = queue[i]!;
-    for (const g of principals.memberOf[from]!) {
-      if (paths.has(g)) continue;
-      paths.set(g, [...paths.get(from)!, g]);
-      queue.push(g);
-    }
-  }
-  return paths;
-}
-
-function reasonOf(x: Explained, slot: number, holder: number, groupPath: number[] | null, inherited: boolean): Reason {
+/**
+ * The reason a grant (at `slot`, held by `holder`) gives: direct when groupPath is null, else
+ * through that chain of groups; `until` is when the chain's memberships end (Infinity: never),
+ * and the reason ends at the earlier of it and the grant's end.
+ */
+export function reasonOf(x: Explained, slot: number, holder: number, groupPath: number[] | null, inherited: boolean, until: number): Reason {
   const i = slot * F;
   const A = x.arena.A;
   const pId = x.principals.pId;
   const role = x.roles.list[A[i + 3]!]!;
   const viaGroup = groupPath !== null;
+  const end = Math.min(A[i + 1]!, until);
   return {
     grantId: x.arena.slotId[slot]!,
     roleDefinitionId: role.id,
@@ -83,6 +88,6 @@ function reasonOf(x: Explained, slot: number, holder: number, groupPath: number[
     groupPath: viaGroup ? groupPath.map((g) => pId[g]!) : [],
     memberType: viaGroup ? 'Group' : inherited ? 'Inherited' : 'Direct',
     startAt: A[i]!,
-    endAt: A[i + 1] === Infinity ? null : A[i + 1]!,
+    endAt: end === Infinity ? null : end,
   };
 }

@@ -5,7 +5,11 @@
 import type { MemberType, RoleDefinition, Schedule, Scope } from '../domain/model.ts';
 import type { Instant } from '../domain/time.ts';
 
-/** An active assignment as the index needs it: only open `assignment` schedules grant anything. */
+/**
+ * An active assignment as the index needs it: only open `assignment` schedules grant anything. A
+ * `member` assignment at `/groups/{groupId}` is not a grant but a timed group membership
+ * (memberships.ts): it allows no action itself.
+ */
 export interface Grant {
   readonly id: string;
   readonly principalId: string;
@@ -37,7 +41,7 @@ export interface Reason {
   /** Where the grant was made: the requested scope, or (inherited) one of its ancestors. */
   readonly scopeId: string;
   readonly inherited: boolean;
-  /** 'group' when the grant is held by a group the principal belongs to. */
+  /** 'group' when the grant is held by a group the principal belongs to (statically or through timed memberships in effect). */
   readonly via: 'direct' | 'group';
   /** The holder group when via a group, else null. */
   readonly groupId: string | null;
@@ -45,8 +49,13 @@ export interface Reason {
   readonly groupPath: readonly string[];
   /** Graph's memberType: Group when via a group, else Inherited when from an ancestor scope, else Direct. */
   readonly memberType: MemberType;
+  /** The grant's start. */
   readonly startAt: Instant;
-  /** null = permanent. */
+  /**
+   * When this reason stops holding (null = never): the grant's end, or, through groups, the
+   * earlier of it and the end of the timed memberships along the chain (membership-paths.ts: of
+   * several chains, the one lasting longest, which `groupPath` names).
+   */
   readonly endAt: Instant | null;
 }
 
@@ -59,8 +68,16 @@ export interface Decision {
 /** A grant in effect as `holdings` lists it: a Reason without the action it was asked for. */
 export type Holding = Reason;
 
+/** A grant in effect at a scope as `holders` lists it: who holds it (directly or as a member of the holder group), and why. */
+export interface Holder extends Reason {
+  readonly principalId: string;
+}
+
 export interface AccessIndexStats {
+  /** Ordinary grants (not counting timed memberships). */
   readonly grants: number;
+  /** Timed group memberships (`member` assignments at group scopes), in effect or not. */
+  readonly timedMemberships: number;
   readonly principals: number;
   readonly scopes: number;
   readonly roles: number;

@@ -1,6 +1,7 @@
 /**
- * Who is calling, as use cases see it: the principal, the roles they hold at the tenant root right
- * now (directly or through groups), and how they authenticated.
+ * Who is calling, as use cases see it: the principal, the roles they hold right now (directly or
+ * through groups, static or PIM for Groups membership) — at the tenant root, and below it at
+ * resource and group scopes — and how they authenticated.
  */
 import type { Principal, RoleDefinition } from '../domain/model.ts';
 import { isInEffect } from '../domain/model.ts';
@@ -12,12 +13,22 @@ export interface Caller {
   readonly tenantId: string;
   readonly principal: Principal;
   readonly groupIds: readonly string[];
+  /** Roles held at the tenant root: they apply everywhere. */
   readonly roles: readonly RoleDefinition[];
+  /** Roles held at a narrower scope (a resource, a group, an administrative unit): they apply there and below. */
+  readonly scopedRoles: readonly ScopedRole[];
   /** Passed multi-factor authentication recently enough for policies that ask for it. */
   readonly mfa: boolean;
+  /** How the token says the caller authenticated (RFC 8176: `pwd`, `mfa`, `otp`, …); step-up adds to it. */
+  readonly amr: readonly string[];
   readonly acrs: readonly string[];
   /** Ties the audit events of one API call together. */
   readonly correlationId: string;
+}
+
+export interface ScopedRole {
+  readonly role: RoleDefinition;
+  readonly scopeId: string;
 }
 
 export interface Authentication {
@@ -40,10 +51,12 @@ export async function resolveCaller(read: Repositories, auth: Authentication, no
   if (!principal || !principal.accountEnabled || principal.type === 'group') {
     throw new DomainError('InvalidAuthenticationToken', 'The token names no enabled principal of this tenant.');
   }
-  const groupIds = await read.principals.groupsOf(auth.tenantId, principal.id);
-  const active = await read.schedules.activeAtRoot(auth.tenantId, [principal.id, ...groupIds], now);
-  const roleIds = [...new Set(active.filter((s) => isInEffect(s, now)).map((s) => s.roleDefinitionId))];
-  const roles = (await read.roles.getMany(auth.tenantId, roleIds)).filter((r) => r.isEnabled);
+  const groupIds = await read.principals.groupsOf(auth.tenantId, principal.id, now);
+  const active = (await read.schedules.activeOf(auth.tenantId, [principal.id, ...groupIds], now)).filter((s) => isInEffect(s, now));
+  const byId = new Map((await read.roles.getMany(auth.tenantId, [...new Set(active.map((s) => s.roleDefinitionId))])).filter((r) => r.isEnabled).map((r) => [r.id, r]));
+  const roles = [...new Set(active.filter((s) => s.directoryScopeId === '/').flatMap((s) => byId.get(s.roleDefinitionId) ?? []))];
+  const scopedRoles = active.filter((s) => s.directoryScopeId !== '/' && byId.has(s.roleDefinitionId))
+    .map((s) => ({ role: byId.get(s.roleDefinitionId)!, scopeId: s.directoryScopeId }));
   const mfa = auth.amr.includes('mfa') && auth.authTime !== null && now - auth.authTime <= mfaMaxAge && auth.authTime <= now;
-  return { tenantId: auth.tenantId, principal, groupIds, roles, mfa, acrs: auth.acrs, correlationId: auth.correlationId };
+  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId };
 }

@@ -1,7 +1,7 @@
 /**
  * Typed error codes of the core. Where Microsoft Graph has a code for the situation we use it,
  * so that scripts written against Entra PIM recognise our errors. The http layer maps every code
- * to a status in one exhaustive table (src/http/error-map.ts).
+ * to a status in one exhaustive table (src/http/errors.ts).
  */
 export const ERROR_CODES = [
   // Input
@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'PrincipalCannotBeEligible',
   'GroupNotAssignableToRole',
   'LastPrivilegedRoleHolder',
+  'LastGroupOwner',
   // Conflicts
   'RoleAssignmentExists',
   'PendingRoleAssignmentRequest',
@@ -37,6 +38,10 @@ export const ERROR_CODES = [
   'ApprovalLinkInvalid',
   'ApprovalLinkExpired',
   'ApprovalLinkUsed',
+  // Sign-in and credentials (local accounts, TOTP, client secrets)
+  'InvalidCredentials',
+  'AuthenticationMethodNotEnrolled',
+  'TooManyRequests',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

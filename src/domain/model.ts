@@ -25,6 +25,8 @@ export interface Principal {
   readonly createdAt: Instant;
 }
 
+export type RoleKind = 'directory' | 'resource' | 'group';
+
 export interface RoleDefinition {
   readonly tenantId: string;
   readonly id: string;
@@ -34,8 +36,11 @@ export interface RoleDefinition {
   readonly isBuiltIn: boolean;
   readonly isEnabled: boolean;
   readonly isPrivileged: boolean;
-  /** 'directory' roles live at `/` and administrative units; 'resource' roles at resource scopes. */
-  readonly kind: 'directory' | 'resource';
+  /**
+   * 'directory' roles live at `/` and administrative units; 'resource' roles at resource scopes;
+   * 'group' roles (`member`, `owner`) at group scopes `/groups/{id}` (PIM for Groups).
+   */
+  readonly kind: RoleKind;
   readonly allowedActions: readonly string[];
   readonly excludedActions: readonly string[];
   readonly version: string;

@@ -5,7 +5,9 @@
  * has to be suspended to honour the safeguard.
  */
 import { DomainError } from './errors.ts';
-import type { Schedule } from './model.ts';
+import { GROUP_ROLE, groupOfScope } from './group-access.ts';
+import { isInEffect, type Schedule } from './model.ts';
+import type { Instant } from './time.ts';
 import { ROLE } from './roles/catalogue.ts';
 
 export const GUARDED_ROLES: ReadonlySet<string> = new Set([ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator]);
@@ -25,5 +27,19 @@ export function assertNotLastStanding(schedule: Schedule, othersStanding: number
       'LastPrivilegedRoleHolder',
       `This is the last permanent active ${role} assignment; assign another permanent ${role} first.`,
     );
+  }
+}
+
+/** Is this an owner assignment of a group (PIM for Groups) in effect at `at`? */
+export const isGroupOwnership = (s: Schedule, at: Instant): boolean =>
+  s.kind === 'assignment' && s.roleDefinitionId === GROUP_ROLE.owner && groupOfScope(s.directoryScopeId) !== null && isInEffect(s, at);
+
+/**
+ * PIM for Groups: a group never loses its last owner by removal or deactivation.
+ * `otherOwners` counts the other owner assignments of the group in effect now.
+ */
+export function assertNotLastOwner(schedule: Schedule, otherOwners: number, at: Instant): void {
+  if (isGroupOwnership(schedule, at) && otherOwners === 0) {
+    throw new DomainError('LastGroupOwner', 'This is the last owner of the group; make someone else an owner first.');
   }
 }

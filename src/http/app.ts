@@ -8,7 +8,10 @@ import { DomainError } from '../domain/errors.ts';
 import { authenticate } from './auth.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
-import { GRAPH_ERROR_SCHEMA, noValidation, TAGS } from './openapi.ts';
+import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './openapi.ts';
+import { accountRoutes } from './routes/accounts.routes.ts';
+import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/auth.routes.ts';
+import { servicePrincipalRoutes } from './routes/service-principals.routes.ts';
 import { approvalLinkRoutes } from './routes/approval-links.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
 import { approvalRoutes } from './routes/approvals.routes.ts';
@@ -18,8 +21,9 @@ import { policyRoutes } from './routes/policies.routes.ts';
 import { roleDefinitionRoutes } from './routes/role-definitions.routes.ts';
 import { scheduleRequestRoutes } from './routes/schedule-requests.routes.ts';
 import { scheduleRoutes } from './routes/schedules.routes.ts';
+import { scopeRoutes } from './routes/scopes.routes.ts';
 
-const PUBLIC = new Set(['/healthz', '/openapi.json']);
+const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS]);
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -30,12 +34,15 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     // Graph paths carry OData punctuation ($ref, filterByCurrentUser(on='principal')).
     routerOptions: { maxParamLength: 500 },
+    // Behind a reverse proxy, the client's address (rate limits, lockout audit) is in X-Forwarded-For.
+    trustProxy: deps.trustProxy ?? false,
   });
 
   // Route schemas document the API (/openapi.json) and are never used to validate: zod in each
   // handler is the single validator (ADR 0004), and body, params and query reach it exactly as parsed.
   app.setValidatorCompiler(noValidation);
   app.addSchema(GRAPH_ERROR_SCHEMA);
+  app.addSchema(OAUTH_ERROR_SCHEMA);
 
   // JSON bodies: an empty body is "no body" (POST …/cancel); bad JSON is a 400 in Graph's shape.
   app.removeContentTypeParser('application/json');
@@ -81,7 +88,11 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   policyRoutes(app, deps);
   approvalRoutes(app, deps);
   accessRoutes(app, deps);
+  scopeRoutes(app, deps);
   approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
+  authRoutes(app, deps);
+  accountRoutes(app, deps);
+  servicePrincipalRoutes(app, deps);
   return app;
 }

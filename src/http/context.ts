@@ -3,8 +3,11 @@ import type { Caller } from '../app/caller.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
 import type { UnitOfWork } from '../app/ports/repositories.ts';
 import type { ApprovalLinks } from '../app/ports/notifier.ts';
-import type { TokenVerifier } from '../app/ports/tokens.ts';
+import type { TokenIssuer, TokenVerifier } from '../app/ports/tokens.ts';
 import type { AccessChecker } from '../app/ports/access.ts';
+import type { PasswordHasher, Random } from '../app/ports/identity.ts';
+import type { LockoutPolicy } from '../domain/identity/lockout.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 export interface HttpDeps {
   readonly uow: UnitOfWork;
@@ -23,6 +26,20 @@ export interface HttpDeps {
   readonly approvalLinks?: ApprovalLinks;
   /** Pino options, or false for silence in tests. */
   readonly logger?: boolean | Record<string, unknown>;
+  /** Sign-in, step-up, the token endpoint and credential management; without it those routes answer 404. */
+  readonly identity?: IdentityHttpDeps;
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client address (rate limits, audit). */
+  readonly trustProxy?: boolean | string;
+}
+
+export interface IdentityHttpDeps {
+  readonly passwords: PasswordHasher;
+  readonly random: Random;
+  readonly issuer: TokenIssuer;
+  /** Lifetime of tokens issued by sign-in, step-up and the token endpoint (ms). */
+  readonly tokenTtl: number;
+  readonly rateLimiter: RateLimiter;
+  readonly lockout?: LockoutPolicy;
 }
 
 declare module 'fastify' {

@@ -23,6 +23,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   PrincipalCannotBeEligible: 400,
   GroupNotAssignableToRole: 400,
   LastPrivilegedRoleHolder: 409,
+  LastGroupOwner: 409,
   RoleAssignmentExists: 409,
   PendingRoleAssignmentRequest: 409,
   RequestCannotBeCanceled: 409,
@@ -33,7 +34,13 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   ApprovalLinkInvalid: 400,
   ApprovalLinkExpired: 410,
   ApprovalLinkUsed: 409,
+  InvalidCredentials: 400,
+  AuthenticationMethodNotEnrolled: 400,
+  TooManyRequests: 429,
 };
+
+/** Where a token without MFA is exchanged for one with it (routes/auth.routes.ts). */
+export const STEP_UP_PATH = '/openpim/auth/stepup';
 
 export interface GraphError {
   readonly status: number;
@@ -71,14 +78,53 @@ export function toGraphError(error: unknown): GraphError {
     if (error.code === 'InvalidAuthenticationToken') headers['www-authenticate'] = 'Bearer realm="openpim", error="invalid_token"';
     const failed = error.details.failedRules;
     if (Array.isArray(failed) && failed.includes('MfaRule')) {
-      // A step-up challenge (RFC 6750 + claims challenge): sign in again with MFA and retry.
+      // A step-up challenge (RFC 6750 + claims challenge) naming where to complete it: POST a TOTP
+      // or recovery code with the current token to the step-up endpoint, then retry with the new token.
       const claims = Buffer.from(JSON.stringify({ access_token: { amr: { essential: true, values: ['mfa'] } } })).toString('base64');
-      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_claims", error_description="multi-factor authentication required", claims="${claims}"`;
+      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_claims", `
+        + `error_description="multi-factor authentication required: POST a TOTP or recovery code to ${STEP_UP_PATH}", `
+        + `claims="${claims}", step_up_uri="${STEP_UP_PATH}"`;
     }
     return { status: STATUS_OF[error.code], code: error.code, message: error.message, headers };
   }
   const fastify = error && typeof error === 'object' && 'message' in error ? fromFastify(error as { code?: string; statusCode?: number; message: string }) : null;
   return fastify ?? { status: 500, code: 'InternalServerError', message: 'An internal error occurred; quote the request-id to the operator.' };
+}
+
+/** An RFC 6749 §5.2 error, as the token endpoint answers. */
+export interface OAuthError {
+  readonly status: number;
+  readonly error: string;
+  readonly description: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * The token endpoint's table: the same core errors in OAuth's terms. Anything else is a
+ * `server_error` 500 (no internals); Fastify's body errors are an `invalid_request`.
+ */
+export function toOAuthError(error: unknown): OAuthError {
+  if (isDomainError(error)) {
+    const retry = error.details.retryAfterSeconds;
+    switch (error.code) {
+      case 'InvalidCredentials':
+        return { status: 401, error: 'invalid_client', description: error.message, headers: { 'www-authenticate': 'Basic realm="openpim"' } };
+      case 'Authorization_RequestDenied':
+        return { status: 400, error: 'unauthorized_client', description: error.message, headers: {} };
+      case 'TooManyRequests':
+        return { status: 429, error: 'temporarily_unavailable', description: error.message, headers: typeof retry === 'number' ? { 'retry-after': String(retry) } : {} };
+      case 'Request_BadRequest':
+      case 'RequestBodyTooLarge':
+        return { status: 400, error: 'invalid_request', description: error.message, headers: {} };
+      case 'Request_ResourceNotFound':
+        return { status: 404, error: 'invalid_request', description: error.message, headers: {} };
+      default:
+        break;
+    }
+  }
+  const graph = toGraphError(error);
+  if (graph.status < 500) return { status: 400, error: 'invalid_request', description: graph.message, headers: {} };
+  return { status: 500, error: 'server_error', description: 'An internal error occurred.', headers: {} };
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {

@@ -10,13 +10,16 @@ import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../app/query.ts';
 
-export type Tag = 'directory' | 'roleManagement' | 'policies' | 'audit';
+export type Tag = 'directory' | 'roleManagement' | 'policies' | 'audit' | 'scopes' | 'groups' | 'identity';
 
 /** The document's tag list, in display order. */
 export const TAGS: readonly { name: Tag; description: string }[] = [
   { name: 'directory', description: 'Users, groups, group membership and administrative units.' },
   { name: 'roleManagement', description: 'Role definitions, assignment and eligibility requests, schedules and instances.' },
   { name: 'policies', description: 'Role management policies, their rules, and policy assignments.' },
+  { name: 'scopes', description: 'Registered resource scopes: the tree resource roles are assigned in.' },
+  { name: 'groups', description: 'PIM for Groups: eligible and active membership and ownership of groups.' },
+  { name: 'identity', description: 'Sign-in, step-up, the OAuth token endpoint, authentication methods, passwords and service principal secrets.' },
   { name: 'audit', description: 'The tamper-evident audit trail.' },
 ];
 
@@ -37,10 +40,17 @@ export interface RouteDoc {
   readonly query?: Readonly<Partial<Record<ODataOption, string>>>;
   /** The request body: the zod schema the handler parses with, or a hand-written JSON schema. */
   readonly body?: z.ZodType | JsonSchema;
+  /** Served without a bearer token (sign-in, the token endpoint): no security requirement, no generic 401/403. */
+  readonly public?: boolean;
+  /** Content types of the body, when not JSON (the token endpoint takes a form). */
+  readonly consumes?: readonly string[];
+  /** The error body's schema, when not Graph's (the token endpoint answers RFC 6749 errors). */
+  readonly errorSchema?: 'GraphError' | 'OAuthError';
 }
 
 const COMMON_ERRORS = 'Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`. '
   + 'A missing, expired or invalid bearer token is a 401 `InvalidAuthenticationToken`; a caller without the needed permission gets a 403 `Authorization_RequestDenied`.';
+const PUBLIC_ERRORS = 'No bearer token is needed. Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`.';
 const BODY_ERRORS = 'the body is not valid JSON, not a JSON object, or does not match the schema (unknown properties are refused); a body over the size limit is `RequestBodyTooLarge`.';
 const QUERY_ERRORS = 'A malformed OData option (`Request_BadRequest`) or an unsupported property or option (`Request_UnsupportedQuery`).';
 
@@ -95,21 +105,29 @@ export const GRAPH_ERROR_SCHEMA = {
     },
   },
 };
+/** RFC 6749 §5.2's error body, used by the token endpoint. */
+export const OAUTH_ERROR_SCHEMA = {
+  $id: 'OAuthError',
+  title: 'OAuthError',
+  type: 'object',
+  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+  required: ['error'],
+};
 const GENERIC: Readonly<Record<number, string>> = {
   401: '`InvalidAuthenticationToken`: the bearer token is missing, expired or invalid.',
   403: '`Authorization_RequestDenied`: the caller lacks the needed permission.',
 };
 
 /** The document's `responses`, one per status code: descriptions and, for errors, Graph's error shape. */
-function responsesOf(codes: readonly (readonly [number, string])[]): Record<string, JsonSchema> {
+function responsesOf(codes: readonly (readonly [number, string])[], generic = true, errorSchema = 'GraphError'): Record<string, JsonSchema> {
   const texts = new Map<number, string[]>();
-  for (const [code, text] of [...codes, ...Object.entries(GENERIC).map(([c, t]) => [Number(c), t] as const)]) {
+  for (const [code, text] of [...codes, ...(generic ? Object.entries(GENERIC) : []).map(([c, t]) => [Number(c), t] as const)]) {
     if (code in GENERIC && texts.has(code) && text === GENERIC[code]) continue;
     texts.set(code, [...texts.get(code) ?? [], text]);
   }
   return Object.fromEntries([...texts].sort(([a], [b]) => a - b).map(([code, lines]) => {
     const description = lines.join(' ');
-    if (code >= 400) return [String(code), { $ref: 'GraphError#', description }];
+    if (code >= 400) return [String(code), { $ref: `${errorSchema}#`, description }];
     return [String(code), code === 204 ? { type: 'null', description } : { type: 'object', 'x-response-description': description }];
   }));
 }
@@ -126,20 +144,32 @@ export interface DocOptions {
  */
 export function doc(d: RouteDoc): DocOptions {
   const codes: [number, string][] = Object.entries(d.responses).map(([code, text]) => [Number(code), text]);
-  if (d.body) codes.push([400, `\`Request_BadRequest\`: ${BODY_ERRORS}`], [415, '`Request_BadRequest`: the body is not sent as application/json.']);
+  if (d.body && !d.consumes) codes.push([400, `\`Request_BadRequest\`: ${BODY_ERRORS}`], [415, '`Request_BadRequest`: the body is not sent as application/json.']);
   if (d.query) codes.push([400, QUERY_ERRORS]);
   // A stable sort: a route's own text for a code comes before the generic ones.
   codes.sort(([a], [b]) => a - b);
   const lines = codes.map(([code, text]) => `- **${code}** ${text}`);
-  const description = [d.notes, lines.join('\n'), COMMON_ERRORS].filter(Boolean).join('\n\n');
+  const common = d.errorSchema === 'OAuthError' ? null : d.public ? PUBLIC_ERRORS : COMMON_ERRORS;
+  const description = [d.notes, lines.join('\n'), common].filter(Boolean).join('\n\n');
 
   const schema: FastifySchema & Record<string, unknown> = { summary: d.summary, tags: [...d.tags], description };
   if (d.params) schema.params = strings(d.params, true);
   if (d.query) schema.querystring = strings(d.query as Record<string, string>, false);
   if (d.body) schema.body = d.body instanceof z.ZodType ? bodySchema(d.body) : d.body;
-  const response = responsesOf(codes);
+  if (d.consumes) schema.consumes = [...d.consumes];
+  if (d.public) schema.security = [];
+  const response = responsesOf(codes, !d.public, d.errorSchema ?? 'GraphError');
   return { schema, config: { swaggerTransform: (route) => ({ schema: { ...route.schema, response }, url: route.url }) } };
 }
 
 /** Documentation-only schemas: every request part passes, and is left exactly as it was parsed. */
 export const noValidation = () => () => true;
+
+/**
+ * Route options for a wildcard route (`/openpim/scopes/*`) documented under a named parameter
+ * (`/openpim/scopes/{path}`): Fastify matches the wildcard, the document shows the name.
+ */
+export function documentedAs(d: DocOptions, url: string): DocOptions {
+  const transform = d.config.swaggerTransform;
+  return { ...d, config: { swaggerTransform: (route) => ({ ...transform(route), url }) } };
+}

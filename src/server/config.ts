@@ -69,6 +69,13 @@ export const configSchema = z.object({
   approvalLinkTtl: duration.default(parseDuration('PT1H')),
   /** The weekly digest to privileged administrators. */
   weeklyDigest: flag.default(true),
+  /** Lifetime of bearer tokens from sign-in, step-up and the token endpoint. */
+  tokenTtl: duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be between PT1M and PT24H').default(parseDuration('PT1H')),
+  /** Sign-in, step-up and token attempts per minute from one address, and on one account (per node). */
+  authRateLimitPerIp: z.coerce.number().int().min(1).max(100_000).default(30),
+  authRateLimitPerAccount: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Believe X-Forwarded-For from: true (any proxy), or addresses/CIDRs such as "127.0.0.1,10.0.0.0/8". */
+  trustProxy: z.union([flag, z.string().regex(/^[\w.:/, -]+$/, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8').transform((v) => v.replace(/\s+/g, ''))]).default(false),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -94,6 +101,10 @@ const ENV: Record<string, string> = {
   OPENPIM_WEBHOOKS: 'webhooks',
   OPENPIM_APPROVAL_LINK_TTL: 'approvalLinkTtl',
   OPENPIM_WEEKLY_DIGEST: 'weeklyDigest',
+  OPENPIM_TOKEN_TTL: 'tokenTtl',
+  OPENPIM_AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
+  OPENPIM_AUTH_RATE_LIMIT_PER_ACCOUNT: 'authRateLimitPerAccount',
+  OPENPIM_TRUST_PROXY: 'trustProxy',
 };
 
 export class ConfigError extends Error {}

@@ -21,6 +21,9 @@ import type { Clock, Ids } from '../app/ports/clock.ts';
 import { chatWebhooks } from '../notify/chat-webhook.ts';
 import { smtpMailer } from '../notify/smtp-mailer.ts';
 import { approvalLinkTokens } from './approval-link-tokens.ts';
+import { argon2Passwords } from './argon2-passwords.ts';
+import { cryptoRandom } from './crypto-random.ts';
+import { memoryRateLimiter } from '../http/rate-limit.ts';
 import { startNotificationRunner, type NotificationRunner } from './notification-runner.ts';
 
 export interface Running {
@@ -80,6 +83,14 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     bodyLimit: config.bodyLimit,
     isReady: () => ready,
     approvalLinks: links,
+    identity: {
+      passwords: argon2Passwords(),
+      random: cryptoRandom,
+      issuer: tokens,
+      tokenTtl: config.tokenTtl,
+      rateLimiter: memoryRateLimiter(clock, { perIpPerMinute: config.authRateLimitPerIp, perAccountPerMinute: config.authRateLimitPerAccount }),
+    },
+    trustProxy: config.trustProxy,
     logger: config.logLevel === 'silent' ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -4,11 +4,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import * as core from './migrations/0001-core.ts';
 import * as approvals from './migrations/0002-approvals.ts';
 import * as notifications from './migrations/0003-notifications.ts';
+import * as identity from './migrations/0004-identity.ts';
+import * as groupAccess from './migrations/0005-group-access.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-approvals': approvals,
   '0003-notifications': notifications,
+  '0004-identity': identity,
+  '0005-group-access': groupAccess,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

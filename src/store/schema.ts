@@ -43,7 +43,7 @@ export interface RoleDefinitionsTable {
   is_built_in: number;
   is_enabled: number;
   is_privileged: number;
-  kind: 'directory' | 'resource';
+  kind: 'directory' | 'resource' | 'group';
   allowed_actions: string;
   excluded_actions: string;
   version: string;
@@ -61,7 +61,7 @@ export interface PoliciesTable {
   tenant_id: string;
   id: string;
   scope_id: string;
-  scope_type: 'DirectoryRole' | 'Directory';
+  scope_type: 'DirectoryRole' | 'Directory' | 'Group';
   role_definition_id: string;
   display_name: string;
   description: string;
@@ -249,6 +249,58 @@ export interface ApprovalLinkUsesTable {
   used_at: number;
 }
 
+/** A user's password as a PHC string (argon2id with its parameters). */
+export interface PasswordCredentialsTable {
+  tenant_id: string;
+  principal_id: string;
+  hash: string;
+  set_at: number;
+  set_by: string;
+}
+
+/** Lockout back-off and the last successful sign-in. */
+export interface SignInStatesTable {
+  tenant_id: string;
+  principal_id: string;
+  failures: number;
+  lockouts: number;
+  locked_until: number | null;
+  last_failure_at: number | null;
+  last_sign_in_at: number | null;
+}
+
+export interface TotpFactorsTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  secret: string;
+  /** 0 while waiting for the first code; a unique index allows one of each per principal. */
+  active: number;
+  created_at: number;
+  confirmed_at: number | null;
+  last_used_step: number | null;
+}
+
+export interface RecoveryCodesTable {
+  tenant_id: string;
+  principal_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface ClientSecretsTable {
+  tenant_id: string;
+  key_id: string;
+  principal_id: string;
+  display_name: string | null;
+  hint: string;
+  secret_hash: string;
+  start_at: number;
+  end_at: number;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   principals: PrincipalsTable;
@@ -270,4 +322,9 @@ export interface Database {
   approval_approvers: ApprovalApproversTable;
   notification_deliveries: NotificationDeliveriesTable;
   approval_link_uses: ApprovalLinkUsesTable;
+  password_credentials: PasswordCredentialsTable;
+  sign_in_states: SignInStatesTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  client_secrets: ClientSecretsTable;
 }

@@ -9,9 +9,11 @@ import { DomainError } from '../domain/errors.ts';
 import { openDatabase, type DatabaseTarget } from './database.ts';
 import { isRetryable } from './driver-errors.ts';
 import { migrateToLatest } from './migrate.ts';
+import { accountsRepository } from './repositories/accounts.repository.ts';
 import { activityStatsRepository } from './repositories/activity-stats.repository.ts';
 import { approvalsRepository } from './repositories/approvals.repository.ts';
 import { auditRepository } from './repositories/audit.repository.ts';
+import { clientSecretsRepository } from './repositories/client-secrets.repository.ts';
 import { deliveriesRepository } from './repositories/deliveries.repository.ts';
 import { feedReaderRepository } from './repositories/feed-reader.repository.ts';
 import { feedRepository } from './repositories/feed.repository.ts';
@@ -24,6 +26,7 @@ import { schedulesRepository } from './repositories/schedules.repository.ts';
 import { scopesRepository } from './repositories/scopes.repository.ts';
 import { tenantsRepository } from './repositories/tenants.repository.ts';
 import { timelineRepository } from './repositories/timeline.repository.ts';
+import { totpRepository } from './repositories/totp.repository.ts';
 import type { Database } from './schema.ts';
 
 const MAX_ATTEMPTS = 4;
@@ -65,6 +68,9 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
     deliveries: deliveriesRepository(db),
     linkUses: linkUsesRepository(db),
     activity: activityStatsRepository(db),
+    accounts: accountsRepository(db),
+    totp: totpRepository(db),
+    clientSecrets: clientSecretsRepository(db),
   };
 }
 

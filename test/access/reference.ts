@@ -2,6 +2,12 @@
  * The reference evaluator: the access rules written as plainly as possible, to check the decision
  * index against (TARGETS T12). Loops over every grant; no caches, no indexes. It deliberately
  * imports nothing from src/access (nor the domain's matcher): if the two disagree, one is wrong.
+ *
+ * Group membership (decision 0007): static memberships have no window; a `member` grant at
+ * `/groups/{id}` is not a grant but a membership of that group for its window. Through a chain
+ * of memberships a principal holds a group's grants while every membership on the chain is in
+ * effect; a reason through groups ends at the earliest of the grant's end and the chain's
+ * memberships' ends, taking the chain that lasts longest when there are several.
  */
 
 export interface RefRole {
@@ -29,16 +35,47 @@ export interface RefData {
   grants: readonly RefGrant[];
 }
 
-/** The principal and every group it is in, directly or through other groups. */
-export function principalAndGroups(data: RefData, principalId: string): Set<string> {
-  const found = new Set<string>();
-  const visit = (id: string): void => {
-    if (found.has(id)) return;
-    found.add(id);
-    for (const m of data.memberships) if (m.memberId === id) visit(m.groupId);
-  };
-  visit(principalId);
-  return found;
+/** The group a `member` grant at `/groups/{id}` makes its principal a member of; null for any other grant. */
+export function refMembershipGroup(g: RefGrant): string | null {
+  if (g.roleDefinitionId !== 'member' || !g.scopeId.startsWith('/groups/')) return null;
+  const id = g.scopeId.slice('/groups/'.length);
+  return id !== '' && !id.includes('/') ? id : null;
+}
+
+/** The grants that are grants (not memberships). */
+export const ordinaryGrants = (data: RefData): RefGrant[] => data.grants.filter((g) => refMembershipGroup(g) === null);
+
+/** Every membership edge in effect at `at`, with its end (Infinity: static, or a permanent member grant). */
+export function membershipsAt(data: RefData, at: number): { groupId: string; memberId: string; end: number }[] {
+  const edges = data.memberships.map((m) => ({ groupId: m.groupId, memberId: m.memberId, end: Infinity }));
+  for (const g of data.grants) {
+    const group = refMembershipGroup(g);
+    if (group !== null && inEffect(g, at)) edges.push({ groupId: group, memberId: g.principalId, end: g.endAt ?? Infinity });
+  }
+  return edges;
+}
+
+/**
+ * The principal (until Infinity) and every group it is in at `at`, directly or through other
+ * groups, each with how long: the latest, over chains, of the earliest end on the chain.
+ * Relaxes every edge until nothing changes.
+ */
+export function principalAndGroups(data: RefData, principalId: string, at: number): Map<string, number> {
+  const edges = membershipsAt(data, at);
+  const until = new Map<string, number>([[principalId, Infinity]]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const e of edges) {
+      const from = until.get(e.memberId);
+      if (from === undefined || e.groupId === principalId) continue;
+      const end = Math.min(from, e.end);
+      if ((until.get(e.groupId) ?? -Infinity) < end) {
+        until.set(e.groupId, end);
+        changed = true;
+      }
+    }
+  }
+  return until;
 }
 
 /** A well-formed path: `/`, or non-empty segments (not `.` or `..`) after each `/`. */
@@ -91,16 +128,32 @@ export function refRoleAllows(role: RefRole | undefined, action: string): boolea
 
 export const inEffect = (g: RefGrant, at: number): boolean => g.startAt <= at && (g.endAt === null || at < g.endAt);
 
+/** A grant the principal holds at `at`, and until when it holds it (null = never ends). */
+export interface RefReason {
+  grant: RefGrant;
+  endAt: number | null;
+}
+
+/**
+ * The grants the principal holds at `at` (through groups: while in them), optionally only those
+ * applying at `scope` and only those allowing `action`.
+ */
+export function refReasons(data: RefData, principalId: string, at: number, scope?: string, action?: string): RefReason[] {
+  if (scope !== undefined && !wellFormed(scope)) return [];
+  const holders = principalAndGroups(data, principalId, at);
+  const scopes = scope === undefined ? null : scopeAndAncestors(data, scope);
+  return ordinaryGrants(data)
+    .filter((g) => holders.has(g.principalId) && inEffect(g, at) && (scopes === null || scopes.includes(g.scopeId)))
+    .filter((g) => action === undefined || refRoleAllows(data.roles.find((r) => r.id === g.roleDefinitionId), action))
+    .map((g) => {
+      const end = Math.min(g.endAt ?? Infinity, holders.get(g.principalId)!);
+      return { grant: g, endAt: end === Infinity ? null : end };
+    });
+}
+
 /** The grants that allow `action` for the principal at the scope at `at` (empty = deny). */
 export function refAllowingGrants(data: RefData, principalId: string, action: string, scope: string, at: number): RefGrant[] {
-  if (!wellFormed(scope)) return [];
-  const holders = principalAndGroups(data, principalId);
-  const scopes = scopeAndAncestors(data, scope);
-  return data.grants.filter((g) =>
-    holders.has(g.principalId) &&
-    scopes.includes(g.scopeId) &&
-    inEffect(g, at) &&
-    refRoleAllows(data.roles.find((r) => r.id === g.roleDefinitionId), action));
+  return refReasons(data, principalId, at, scope, action).map((r) => r.grant);
 }
 
 export const refCheck = (data: RefData, principalId: string, action: string, scope: string, at: number): boolean =>
@@ -108,8 +161,13 @@ export const refCheck = (data: RefData, principalId: string, action: string, sco
 
 /** What the principal holds at `at` (optionally only what applies at `scope`). */
 export function refHoldings(data: RefData, principalId: string, at: number, scope?: string): RefGrant[] {
-  if (scope !== undefined && !wellFormed(scope)) return [];
-  const holders = principalAndGroups(data, principalId);
-  const scopes = scope === undefined ? null : scopeAndAncestors(data, scope);
-  return data.grants.filter((g) => holders.has(g.principalId) && inEffect(g, at) && (scopes === null || scopes.includes(g.scopeId)));
+  return refReasons(data, principalId, at, scope).map((r) => r.grant);
+}
+
+/** Who holds what at `scope` at `at`: every principal named anywhere in the data, and what it holds there. */
+export function refHolders(data: RefData, scope: string, at: number): (RefReason & { principalId: string })[] {
+  const everyone = new Set<string>();
+  for (const m of data.memberships) everyone.add(m.groupId).add(m.memberId);
+  for (const g of data.grants) everyone.add(g.principalId).add(refMembershipGroup(g) ?? g.principalId);
+  return [...everyone].flatMap((p) => refReasons(data, p, at, scope).map((r) => ({ principalId: p, ...r })));
 }

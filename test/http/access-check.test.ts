@@ -54,7 +54,7 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
     expect(res.statusCode).toBe(200);
     const { results } = res.json();
     expect(results.map((r: { allowed: boolean }) => r.allowed)).toEqual([true, false, true]);
-    expect(results[0].reasons[0]).toMatchObject({ via: 'group', groupId: group.id, memberType: 'Group' });
+    expect(results[0].reasons[0]).toMatchObject({ via: 'group', groupId: group.id, groupPath: [group.id], memberType: 'Group' });
     const holdings = (await api.call(bob, 'GET', `/openpim/access/principals/${bob.id}`)).json();
     expect(holdings.holdings.map((h: { roleDefinitionId: string }) => h.roleDefinitionId)).toEqual([ROLE.groupsAdministrator]);
     // Removing bob from the group takes effect on the next check.

@@ -88,7 +88,7 @@ describe('the Graph-shaped API', () => {
     const roles = await get(carol, `${DIR}/roleDefinitions?$filter=${encodeURIComponent('isBuiltIn eq true')}&$count=true&$top=999`);
     expect(roles['@odata.count']).toBe(17);
     expect(roles.value).toHaveLength(17);
-    expect(roles.value.map((r: Json) => r.id).sort()).toEqual(BUILT_IN_ROLES.map((r) => r.id).sort());
+    expect(roles.value.map((r: Json) => r.id).sort()).toEqual(BUILT_IN_ROLES.filter((r) => r.kind !== 'group').map((r) => r.id).sort());
     const ga = await get(carol, `${DIR}/roleDefinitions/62e90394-69f5-4237-9190-012177145e10`);
     expect(ga).toMatchObject({ displayName: 'Global Administrator', isBuiltIn: true, isEnabled: true, isPrivileged: true, templateId: ROLE.globalAdministrator, rolePermissions: [{ allowedResourceActions: ['*'] }] });
 
@@ -208,7 +208,7 @@ describe('the Graph-shaped API', () => {
   });
 
   it('serves role management policies with their 17 rules, one rule at a time, and policy assignments', async () => {
-    const policies = await get(carol, '/v1.0/policies/roleManagementPolicies?$expand=rules&$top=999');
+    const policies = await get(carol, `/v1.0/policies/roleManagementPolicies?$expand=rules&$top=999&$filter=${encodeURIComponent("scopeType eq 'DirectoryRole'")}`);
     expect(policies.value.length).toBeGreaterThanOrEqual(17);
     for (const p of policies.value) {
       expect(p.rules.map((r: Json) => r.id).sort()).toEqual([...RULE_IDS].sort());

@@ -209,7 +209,9 @@ describe('bad input', () => {
       ['PATCH', `/v1.0/policies/roleManagementPolicies/${nobody}/rules/Expiration_EndUser_Assignment`],
       ['GET', `/v1.0/policies/roleManagementPolicyAssignments/${nobody}`],
       ['GET', `/v1.0/auditLogs/directoryAudits/${nobody}`],
-      ['GET', '/v1.0/servicePrincipals'],
+      ['GET', `/v1.0/servicePrincipals/${nobody}`],
+      ['GET', `/v1.0/servicePrincipals/${alice.id}`], // a user is not a service principal
+      ['GET', '/v1.0/applications'],
       ['GET', '/v2.0/users'],
     ];
     for (const [method, url] of paths) {

@@ -50,7 +50,7 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       await run((tx) => tx.principals.insert(group));
       await run((tx) => tx.principals.addMember(h.tenantId, group.id, alice.id, T0));
       await expectCode(run((tx) => tx.principals.addMember(h.tenantId, group.id, alice.id, T0 + 1)), 'ObjectConflict');
-      expect(await h.store.read.principals.groupsOf(h.tenantId, alice.id)).toEqual([group.id]);
+      expect(await h.store.read.principals.groupsOf(h.tenantId, alice.id, null)).toEqual([group.id]);
       expect(await run((tx) => tx.principals.removeMember(h.tenantId, group.id, alice.id))).toBe(true);
       expect(await run((tx) => tx.principals.removeMember(h.tenantId, group.id, alice.id))).toBe(false);
     });

@@ -19,6 +19,12 @@ import { accessService } from '../../src/access/access-service.ts';
 import type { TestDatabase } from './databases.ts';
 import { FakeClock, testIds } from './fake-clock.ts';
 import { openHarness, type Harness } from './harness.ts';
+import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
+import { argon2Passwords } from '../../src/server/argon2-passwords.ts';
+import { cryptoRandom } from '../../src/server/crypto-random.ts';
+
+/** argon2id made cheap for tests (the real parameters are unit-tested in src/server). */
+export const TEST_PASSWORDS = argon2Passwords({ memory: 1024, passes: 1, parallelism: 1 });
 
 /** In-memory SQLite: enough for most HTTP tests, which are about the edge, not the store. */
 export const MEMORY_SQLITE: TestDatabase = { name: 'sqlite', target: async () => ({ kind: 'sqlite', path: ':memory:' }) };
@@ -64,6 +70,12 @@ export interface HttpHarnessOptions {
   readonly mfaMaxAge?: number;
   /** What /healthz reports (default: always ready). */
   readonly isReady?: () => boolean;
+  /** Sign-in rate limits (default: high enough that only tests about them meet them). */
+  readonly rateLimits?: RateLimits;
+  /** Lifetime of tokens from sign-in, step-up and the token endpoint (default PT1H). */
+  readonly tokenTtl?: number;
+  /** What the server's X-Forwarded-For trust is (default: none). */
+  readonly trustProxy?: boolean | string;
 }
 
 const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals', 'group_members', 'role_definitions', 'scopes', 'policy_rules', 'timeline', 'change_feed'] as const;
@@ -84,6 +96,14 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     isReady: options.isReady ?? (() => true),
     logger: false,
+    identity: {
+      passwords: TEST_PASSWORDS,
+      random: cryptoRandom,
+      issuer: tokens,
+      tokenTtl: options.tokenTtl ?? HOUR,
+      rateLimiter: memoryRateLimiter(h.clock, options.rateLimits ?? { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }),
+    },
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   await app.ready();
 

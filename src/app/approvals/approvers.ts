@@ -12,14 +12,14 @@ import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
 
 type Source = ResolvedApprover['source'];
 
-async function usersOf(tx: Repositories, tenantId: string, requesterId: string, subject: SubjectSet): Promise<string[]> {
+async function usersOf(tx: Repositories, tenantId: string, requesterId: string, subject: SubjectSet, now: Instant): Promise<string[]> {
   switch (subject['@odata.type']) {
     case '#microsoft.graph.singleUser': {
       const user = await tx.principals.get(tenantId, subject.userId);
       return user && user.type === 'user' && user.accountEnabled ? [user.id] : [];
     }
     case '#microsoft.graph.groupMembers':
-      return tx.principals.usersIn(tenantId, subject.groupId);
+      return tx.principals.usersIn(tenantId, subject.groupId, now);
     case '#microsoft.graph.requestorManager': {
       let current = await tx.principals.get(tenantId, requesterId);
       for (let level = 0; level < subject.managerLevel && current?.managerId; level++) {
@@ -36,7 +36,7 @@ async function administrators(tx: Repositories, tenantId: string, now: Instant):
   for (const id of holders) {
     const p = await tx.principals.get(tenantId, id);
     if (p?.type === 'user' && p.accountEnabled) users.add(p.id);
-    if (p?.type === 'group') for (const u of await tx.principals.usersIn(tenantId, p.id)) users.add(u);
+    if (p?.type === 'group') for (const u of await tx.principals.usersIn(tenantId, p.id, now)) users.add(u);
   }
   return [...users];
 }
@@ -45,7 +45,7 @@ async function administrators(tx: Repositories, tenantId: string, now: Instant):
 export async function resolveApprovers(tx: Repositories, approval: Approval, stage: ApprovalStage, now: Instant): Promise<Map<Source, string[]>> {
   const collect = async (subjects: readonly SubjectSet[]) => {
     const ids = new Set<string>();
-    for (const s of subjects) for (const id of await usersOf(tx, approval.tenantId, approval.requesterId, s)) ids.add(id);
+    for (const s of subjects) for (const id of await usersOf(tx, approval.tenantId, approval.requesterId, s, now)) ids.add(id);
     ids.delete(approval.requesterId);
     return [...ids];
   };

@@ -1,13 +1,15 @@
 /**
  * Add or remove a group member (Graph: POST /groups/{id}/members/$ref, DELETE …/{memberId}/$ref).
- * Members of role-assignable groups hold roles, so only privileged admins change them; nesting
- * that would make a cycle is refused.
+ * Members of role-assignable groups hold roles, so only privileged admins change them; others are
+ * changed by User and Groups Administrators and the group's owners. Nesting that would make a
+ * cycle is refused.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
-import { authorize, PERMISSION } from '../authorization.ts';
+import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
+import { groupScope } from '../../domain/group-access.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
@@ -15,8 +17,9 @@ import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 async function loadGroup(tx: Repositories, caller: Caller, groupId: string): Promise<Principal> {
   const group = await tx.principals.get(caller.tenantId, groupId);
   if (!group || group.type !== 'group') throw new DomainError('Request_ResourceNotFound', `Group '${groupId}' does not exist.`);
-  authorize(caller, PERMISSION.groupMembersUpdate);
+  // A group's owners (PIM for Groups `owner` at its scope) manage its members, unless it is role-assignable.
   if (group.isAssignableToRole) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
+  else authorizeAny(caller, [PERMISSION.groupMembersUpdate], [groupScope(group.id), '/']);
   return group;
 }
 
@@ -26,7 +29,7 @@ export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, ca
     const group = await loadGroup(tx, caller, groupId);
     const member = await tx.principals.get(caller.tenantId, memberId);
     if (!member) throw new DomainError('Request_BadRequest', `Directory object '${memberId}' does not exist.`);
-    if (member.id === group.id || (member.type === 'group' && (await tx.principals.groupsOf(caller.tenantId, group.id)).includes(member.id))) {
+    if (member.id === group.id || (member.type === 'group' && (await tx.principals.groupsOf(caller.tenantId, group.id, null)).includes(member.id))) {
       throw new DomainError('Request_BadRequest', 'Adding this group as a member would make a cycle of nested groups.');
     }
     await tx.principals.addMember(caller.tenantId, group.id, member.id, now);

@@ -1,4 +1,7 @@
-/** Create a security group (Graph: POST /groups). Role-assignable groups need a privileged admin. */
+/**
+ * Create a security group (Graph: POST /groups) with its two PIM for Groups policies (member,
+ * owner). Role-assignable groups need a privileged admin.
+ */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import type { Principal } from '../../domain/model.ts';
 import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
@@ -6,6 +9,7 @@ import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
+import { ensureGroupPolicies } from '../policies/new-policy.ts';
 
 export interface CreateGroupInput {
   readonly displayName: string;
@@ -34,6 +38,7 @@ export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Id
   };
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(group);
+    await ensureGroupPolicies(tx, caller.tenantId, group.id, deps.ids.uuid);
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
     }));

@@ -6,6 +6,8 @@ import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
 import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
+import type { PasswordHasher } from '../ports/identity.ts';
+import { assertAcceptablePassword } from '../../domain/identity/password-policy.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
 export interface CreateUserInput {
@@ -13,12 +15,21 @@ export interface CreateUserInput {
   readonly userPrincipalName: string;
   readonly mail: string | null;
   readonly accountEnabled: boolean;
+  /** An initial password for sign-in (Graph's `passwordProfile.password`); hashed, never stored. */
+  readonly password?: string | null;
 }
 
-export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateUserInput): Promise<Principal> {
+export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids; passwords?: PasswordHasher }, caller: Caller, input: CreateUserInput): Promise<Principal> {
   authorize(caller, PERMISSION.usersCreate);
   if (!/^[^\s@]+@[^\s@]+$/.test(input.userPrincipalName)) {
     throw new DomainError('Request_BadRequest', `userPrincipalName '${input.userPrincipalName}' must look like name@domain.`);
+  }
+  let passwordHash: string | null = null;
+  if (input.password != null) {
+    if (!deps.passwords) throw new DomainError('Request_BadRequest', 'This server does not keep passwords: sign-in is not configured.');
+    assertAcceptablePassword(input.password);
+    // Hashed before the transaction: argon2 takes tens of milliseconds and must not hold the write lock.
+    passwordHash = await deps.passwords.hash(input.password);
   }
   const now = deps.clock.now();
   const user: Principal = {
@@ -37,8 +48,10 @@ export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids
   };
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(user);
+    if (passwordHash) await tx.accounts.setPassword(user.tenantId, user.id, passwordHash, now, caller.principal.id);
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
+      details: passwordHash ? { PasswordSet: 'true' } : {},
     }));
     await tx.feed.append(caller.tenantId, 'principal.created', user.id, { type: 'user' });
     return user;

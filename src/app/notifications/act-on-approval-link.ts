@@ -45,7 +45,7 @@ export interface ApprovalLinkView {
 /** What a link would do, for a confirmation page (GET). Changes nothing. */
 export async function describeApprovalLink(deps: ApprovalLinkDeps, caller: Caller, token: string): Promise<ApprovalLinkView> {
   const claims = await claimsFor(deps, caller, token);
-  const view = await getApproval(deps.uow.read, caller, claims.approvalId);
+  const view = await getApproval(deps.uow.read, caller, null, claims.approvalId);
   const stage = currentStage(view.approval);
   const step = view.approval.stages[Number(claims.stepId) - 1];
   const decided = view.decisions.some((d) => d.stage === Number(claims.stepId) - 1 && d.approverId === caller.principal.id);

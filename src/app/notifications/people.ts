@@ -35,7 +35,7 @@ export async function privilegedAdmins(read: Repositories, tenantId: string, now
   for (const id of holders) {
     const p = await read.principals.get(tenantId, id);
     if (p?.type === 'user') userIds.push(p.id);
-    if (p?.type === 'group') userIds.push(...(await read.principals.usersIn(tenantId, p.id)));
+    if (p?.type === 'group') userIds.push(...(await read.principals.usersIn(tenantId, p.id, now)));
   }
   return peopleByIds(read, tenantId, userIds);
 }

@@ -8,10 +8,12 @@ import { DomainError } from '../../domain/errors.ts';
 import type { PolicyRule, RuleId } from '../../domain/policy/rules.ts';
 import { validateRule } from '../../domain/policy/validate-rule.ts';
 import { actorOf, auditRecord } from '../audit/record.ts';
-import { authorize, PERMISSION } from '../authorization.ts';
+import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
+import { managementPermissions, requestTarget } from '../requests/request-target.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { Policy, Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { RoleDefinition } from '../../domain/model.ts';
 
 export async function updatePolicyRule(
   deps: { uow: UnitOfWork; clock: Clock },
@@ -21,18 +23,18 @@ export async function updatePolicyRule(
   /** The new rule, already merged from the patch and shape-checked at the boundary. */
   change: (current: PolicyRule) => PolicyRule,
 ): Promise<PolicyRule> {
-  authorize(caller, PERMISSION.policiesUpdate);
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
     const policy = await tx.policies.get(caller.tenantId, policyId);
     if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${policyId}' does not exist.`);
+    const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
+    await authorizePolicyChange(tx, caller, policy, role);
     const current = policy.rules[ruleId];
     const next = change(current);
     if (next.id !== ruleId || next.kind !== current.kind) {
       throw new DomainError('Request_BadRequest', `Rule '${ruleId}' is a ${current.kind} rule; its id and type cannot change.`);
     }
-    const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
-    const problems = [...validateRule(next, { approverRequired: role?.kind === 'resource' }), ...(await unknownApprovers(tx, caller.tenantId, next))];
+    const problems = [...validateRule(next, { approverRequired: role !== null && role.kind !== 'directory' }), ...(await unknownApprovers(tx, caller.tenantId, next))];
     if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
     await tx.policies.updateRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
@@ -50,6 +52,17 @@ export async function updatePolicyRule(
     await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId });
     return next;
   });
+}
+
+/**
+ * Tenant-wide policies take the right to update policies; a policy at a narrower scope may also be
+ * changed by whoever manages assignments there (PRODUCT §4: Owner / User Access Administrator at a
+ * resource scope and above, a group's owners for a group that is not role-assignable).
+ */
+export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null): Promise<void> {
+  if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);
+  const target = await requestTarget(tx, caller.tenantId, policy.scopeId, role);
+  authorizeAny(caller, [PERMISSION.policiesUpdate, ...managementPermissions(role, target)], target.ancestors);
 }
 
 /** Approvers an approval rule names must exist: a user for singleUser, a group for groupMembers. */

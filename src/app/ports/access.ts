@@ -13,9 +13,17 @@ export interface AccessReason {
   readonly inherited: boolean;
   readonly via: 'direct' | 'group';
   readonly groupId: string | null;
+  /** Membership chain from the principal to the holder group: [direct group, …, groupId]; empty when direct. */
+  readonly groupPath: readonly string[];
   readonly memberType: MemberType;
   readonly startAt: Instant;
+  /** When this reason stops holding: the grant's end or, through timed group memberships, the earlier end of those. */
   readonly endAt: Instant | null;
+}
+
+/** One grant in effect at a scope, and who holds it there: the holder itself, or a member of the holder group. */
+export interface AccessHolder extends AccessReason {
+  readonly principalId: string;
 }
 
 export interface AccessChecker {
@@ -23,6 +31,12 @@ export interface AccessChecker {
   check(tenantId: string, principalId: string, action: string, scope: string, at: Instant): Promise<{ allowed: boolean; reasons: readonly AccessReason[] }>;
   /** Every grant in effect for the principal at `at`, direct or through groups, optionally only those applying at a scope. */
   holdings(tenantId: string, principalId: string, at: Instant, scope?: string): Promise<readonly AccessReason[]>;
+  /**
+   * Who holds what at a scope at `at`: every grant in effect made at it or an ancestor, for its
+   * holder and, when the holder is a group, for every principal in it at `at` (nested, static and
+   * timed memberships). Sorted by principal, then grant.
+   */
+  holders(tenantId: string, scope: string, at: Instant): Promise<readonly AccessHolder[]>;
 }
 
 /** Everything the index is built from, per tenant. */
@@ -32,7 +46,7 @@ export interface AccessFacts {
     roles: RoleDefinition[];
     scopes: Scope[];
     memberships: { groupId: string; memberId: string }[];
-    /** Open active-assignment schedules (eligibilities grant nothing). */
+    /** Open active-assignment schedules (eligibilities grant nothing); `member` ones at a group's scope are timed memberships. */
     grants: Schedule[];
   }>;
 }

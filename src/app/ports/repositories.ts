@@ -19,6 +19,7 @@ import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
 import type { ActivityStats, ApprovalLinkUses, DeliveryRepository, FeedReader } from './notifications.ts';
+import type { AccountRepository, ClientSecretRepository, TotpRepository } from './identity.ts';
 
 export interface Tenant {
   readonly id: string;
@@ -40,14 +41,21 @@ export interface PrincipalRepository {
   list(tenantId: string, type: PrincipalType, query: ListQuery): Promise<Page<Principal>>;
   /** Direct members of a group. */
   members(tenantId: string, groupId: string, query: ListQuery): Promise<Page<Principal>>;
-  /** The groups a principal is in, directly or through nested groups. */
-  groupsOf(tenantId: string, principalId: string): Promise<string[]>;
+  /**
+   * The groups a principal is in, directly or through nested groups: static memberships and active
+   * PIM for Groups `member` assignments in effect at `at` — or, with `at` null, every open one
+   * whatever its window (what a nesting-cycle check must consider).
+   */
+  groupsOf(tenantId: string, principalId: string, at: Instant | null): Promise<string[]>;
   /** Conflict when already a member: ObjectConflict. */
   addMember(tenantId: string, groupId: string, memberId: string, at: Instant): Promise<void>;
   /** Whether there was such a membership. */
   removeMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
-  /** Enabled users in a group, directly or through nested groups (approvers, notification recipients). */
-  usersIn(tenantId: string, groupId: string): Promise<string[]>;
+  /**
+   * Enabled users in a group, directly or through nested groups, static or by an active PIM for
+   * Groups membership in effect at `at` (approvers, notification recipients).
+   */
+  usersIn(tenantId: string, groupId: string, at: Instant): Promise<string[]>;
   setManager(tenantId: string, userId: string, managerId: string | null): Promise<void>;
 }
 
@@ -70,7 +78,7 @@ export interface Policy {
   readonly id: string;
   /** Where the policy applies: `/` or a narrower scope. */
   readonly scopeId: string;
-  readonly scopeType: 'DirectoryRole' | 'Directory';
+  readonly scopeType: 'DirectoryRole' | 'Directory' | 'Group';
   readonly roleDefinitionId: string;
   readonly displayName: string;
   readonly description: string;
@@ -110,10 +118,16 @@ export interface ScheduleRepository {
   update(schedule: Schedule): Promise<void>;
   /** Open activations made from an eligibility schedule. */
   activationsFrom(tenantId: string, eligibilityScheduleId: string): Promise<Schedule[]>;
+  /** Active assignments of these principals in effect at `at`, at any scope. */
+  activeOf(tenantId: string, principalIds: readonly string[], at: Instant): Promise<Schedule[]>;
   /** Active assignments of these principals in effect at `at`, at the tenant root. */
   activeAtRoot(tenantId: string, principalIds: readonly string[], at: Instant): Promise<Schedule[]>;
   /** Principals holding any of these roles at the tenant root at `at` (users, groups, service principals). */
   holdersAtRoot(tenantId: string, roleDefinitionIds: readonly string[], at: Instant): Promise<string[]>;
+  /** Open active assignments of a role at a scope in effect at `at`, except one (the last-owner rule). */
+  countActiveAt(tenantId: string, roleDefinitionId: string, scopeId: string, at: Instant, exceptScheduleId: string): Promise<number>;
+  /** Open eligibilities of a principal for a role at any of these scopes, in effect at `at` or starting later. */
+  eligibilitiesAt(tenantId: string, principalIds: readonly string[], roleDefinitionId: string, scopeIds: readonly string[], at: Instant): Promise<Schedule[]>;
   /** Open permanent active assignments of a role at the tenant root, except one. */
   countStanding(tenantId: string, roleDefinitionId: string, exceptScheduleId: string): Promise<number>;
   list(tenantId: string, options: ScheduleListOptions, query: ListQuery): Promise<Page<Schedule>>;
@@ -212,6 +226,9 @@ export interface Repositories {
   readonly deliveries: DeliveryRepository;
   readonly linkUses: ApprovalLinkUses;
   readonly activity: ActivityStats;
+  readonly accounts: AccountRepository;
+  readonly totp: TotpRepository;
+  readonly clientSecrets: ClientSecretRepository;
 }
 
 /** Runs work in one transaction: all of it happens, or none. */

@@ -5,10 +5,12 @@ import type { Caller } from '../caller.ts';
 import { loadApproval } from '../approvals/review-approval-step.ts';
 import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
 import type { ListQuery, Page } from '../query.ts';
+import { isOfProvider, ofProvider, type Provider } from './provider.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 /** filterByCurrentUser(on='approver'): pending requests the caller may decide now. */
-export const listApproverInbox = (read: Repositories, caller: Caller, kind: ScheduleKind, query: ListQuery): Promise<Page<ScheduleRequest>> =>
-  read.requests.listForApprover(caller.tenantId, kind, caller.principal.id, query);
+export const listApproverInbox = (read: Repositories, caller: Caller, provider: Provider, kind: ScheduleKind, query: ListQuery): Promise<Page<ScheduleRequest>> =>
+  read.requests.listForApprover(caller.tenantId, kind, caller.principal.id, ofProvider(query, provider));
 
 export interface ApprovalView {
   readonly approval: Approval;
@@ -17,9 +19,10 @@ export interface ApprovalView {
   readonly approvers: readonly ResolvedApprover[];
 }
 
-/** An approval as its requester, its approvers and readers may see it. */
-export async function getApproval(read: Repositories, caller: Caller, approvalId: string): Promise<ApprovalView> {
+/** An approval as its requester, its approvers and readers may see it (`provider` null: whichever collection it belongs to). */
+export async function getApproval(read: Repositories, caller: Caller, provider: Provider | null, approvalId: string): Promise<ApprovalView> {
   const { approval, request } = await loadApproval(read, caller, approvalId);
+  if (provider && !isOfProvider(request.roleDefinitionId, provider)) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
   const [decisions, approvers] = await Promise.all([
     read.approvals.decisions(caller.tenantId, approval.id),
     read.approvals.approvers(caller.tenantId, approval.id),

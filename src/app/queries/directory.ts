@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Principal, PrincipalType, RoleDefinition, Scope } from '../../domain/model.ts';
 import type { Caller } from '../caller.ts';
 import type { Policy, Repositories } from '../ports/repositories.ts';
-import type { ListQuery, Page } from '../query.ts';
+import { narrowed, type ListQuery, type Page } from '../query.ts';
 
 export const listPrincipals = (read: Repositories, caller: Caller, type: PrincipalType, query: ListQuery): Promise<Page<Principal>> =>
   read.principals.list(caller.tenantId, type, query);
@@ -22,11 +22,13 @@ export async function listMembers(read: Repositories, caller: Caller, groupId: s
   return read.principals.members(caller.tenantId, groupId, query);
 }
 
-export const listRoles = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> => read.roles.list(caller.tenantId, query);
+/** Directory and resource role definitions; the group roles (`member`, `owner`) belong to PIM for Groups. */
+export const listRoles = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> =>
+  read.roles.list(caller.tenantId, narrowed(query, { op: 'ne', field: 'kind', value: 'group' }));
 
 export async function getRole(read: Repositories, caller: Caller, id: string): Promise<RoleDefinition> {
   const role = await read.roles.get(caller.tenantId, id);
-  if (!role) throw new DomainError('Request_ResourceNotFound', `Role definition '${id}' does not exist.`);
+  if (!role || role.kind === 'group') throw new DomainError('Request_ResourceNotFound', `Role definition '${id}' does not exist.`);
   return role;
 }
 
@@ -40,6 +42,11 @@ export async function getPolicy(read: Repositories, caller: Caller, id: string):
 
 /** Scopes of one type (e.g. administrative units). */
 export function listScopes(read: Repositories, caller: Caller, type: Scope['type'], query: ListQuery): Promise<Page<Scope>> {
-  const ofType = { op: 'eq', field: 'type', value: type } as const;
-  return read.scopes.list(caller.tenantId, { ...query, filter: query.filter ? { op: 'and', left: ofType, right: query.filter } : ofType });
+  return read.scopes.list(caller.tenantId, narrowed(query, { op: 'eq', field: 'type', value: type }));
+}
+
+export async function getScope(read: Repositories, caller: Caller, id: string): Promise<Scope> {
+  const scope = await read.scopes.get(caller.tenantId, id);
+  if (!scope || scope.type !== 'resource') throw new DomainError('Request_ResourceNotFound', `No resource scope is registered at '${id}'.`);
+  return scope;
 }

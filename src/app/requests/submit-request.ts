@@ -5,9 +5,9 @@
  * request runs the same path and rolls back, so it reports exactly what a real one would.
  */
 import { DomainError } from '../../domain/errors.ts';
-import type { RequestAction, RequestSchedule, ScheduleKind, ScheduleRequest, TicketInfo } from '../../domain/model.ts';
+import { GROUP_ROLE } from '../../domain/group-access.ts';
+import type { Principal, RequestAction, RequestSchedule, RoleDefinition, ScheduleKind, ScheduleRequest, TicketInfo } from '../../domain/model.ts';
 import { actorOf } from '../audit/record.ts';
-import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
@@ -18,6 +18,7 @@ import { extend, update } from './actions/change.ts';
 import { remove } from './actions/remove.ts';
 import { selfExtendOrRenew } from './actions/self-extend-renew.ts';
 import type { RequestContext } from './request-context.ts';
+import { authorizeManagement, requestTarget, type RequestTarget } from './request-target.ts';
 
 export interface SubmitRequestInput {
   readonly kind: ScheduleKind;
@@ -59,9 +60,8 @@ class ValidationOnly extends Error {
 }
 
 export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, input: SubmitRequestInput): Promise<ScheduleRequest> {
-  if (input.action.startsWith('admin')) {
-    authorize(caller, PERMISSION.roleAssignmentsManage);
-  } else if (input.principalId !== caller.principal.id) {
+  const admin = input.action.startsWith('admin');
+  if (!admin && input.principalId !== caller.principal.id) {
     throw new DomainError('Authorization_RequestDenied', `${input.action} is for your own assignments: principalId must be your own id.`);
   }
   if (input.kind === 'eligibility' && input.action === 'selfActivate') {
@@ -79,15 +79,9 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
       if (!principal) throw new DomainError('Request_BadRequest', `principalId '${input.principalId}' does not exist in this tenant.`);
       if (!role) throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' does not exist in this tenant.`);
       if (!role.isEnabled) throw new DomainError('Request_BadRequest', `Role '${role.displayName}' is disabled.`);
-      await assertScope(tx, tenantId, input.directoryScopeId, role.kind);
-      if (input.action === 'adminAssign') {
-        if (input.kind === 'eligibility' && principal.type === 'servicePrincipal') {
-          throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
-        }
-        if (principal.type === 'group' && !principal.isAssignableToRole) {
-          throw new DomainError('GroupNotAssignableToRole', `Group '${principal.displayName}' is not role-assignable (isAssignableToRole is false).`);
-        }
-      }
+      const target = await requestTarget(tx, tenantId, input.directoryScopeId, role);
+      if (admin) authorizeManagement(caller, role, target);
+      if (input.action === 'adminAssign') await assertMayHold(tx, input.kind, principal, role, target);
       const policy = await resolvePolicy(tx, tenantId, role.id, input.directoryScopeId);
       const ctx: RequestContext = {
         tx,
@@ -112,13 +106,20 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
   }
 }
 
-async function assertScope(tx: Repositories, tenantId: string, scopeId: string, roleKind: 'directory' | 'resource'): Promise<void> {
-  if (roleKind === 'resource') {
-    throw new DomainError('Request_BadRequest', 'Resource roles are assigned at resource scopes, which this API does not manage yet.');
+/** Who may be given this role: never an eligible service principal; groups only when role-assignable; no nesting cycles. */
+async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: RequestTarget): Promise<void> {
+  if (kind === 'eligibility' && principal.type === 'servicePrincipal') {
+    throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
   }
-  if (scopeId === '/') return;
-  const scope = await tx.scopes.get(tenantId, scopeId);
-  if (!scope || scope.type !== 'administrativeUnit') {
-    throw new DomainError('Request_BadRequest', `directoryScopeId '${scopeId}' is neither '/' nor an administrative unit of this tenant.`);
+  if (!target.group) {
+    if (principal.type === 'group' && !principal.isAssignableToRole) {
+      throw new DomainError('GroupNotAssignableToRole', `Group '${principal.displayName}' is not role-assignable (isAssignableToRole is false).`);
+    }
+    return;
+  }
+  if (role.id !== GROUP_ROLE.member || principal.type !== 'group') return;
+  // Eligible or active, a group made a member of a group it contains would be a cycle.
+  if (principal.id === target.group.id || (await tx.principals.groupsOf(principal.tenantId, target.group.id, null)).includes(principal.id)) {
+    throw new DomainError('Request_BadRequest', `Making group '${principal.displayName}' a member of '${target.group.displayName}' would make a cycle of nested groups.`);
   }
 }

@@ -11,6 +11,7 @@ import { auditRecord, principalTarget, requestTarget, roleTarget } from '../audi
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Tenant, UnitOfWork } from '../ports/repositories.ts';
 import { newRolePolicy } from '../policies/new-policy.ts';
+import { upgradeCatalogue } from './upgrade-catalogue.ts';
 
 export interface BootstrapResult {
   readonly tenant: Tenant;
@@ -27,6 +28,7 @@ export async function bootstrapTenant(
   return deps.uow.run(async (tx) => {
     const existing = await tx.tenants.first();
     if (existing) {
+      await upgradeCatalogue(tx, existing.id, deps.ids, now);
       const admin = await tx.principals.getByUpn(existing.id, input.adminUpn);
       return admin ? { tenant: existing, admin, created: false } : null;
     }

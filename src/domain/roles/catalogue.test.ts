@@ -5,8 +5,9 @@ describe('built-in role catalogue', () => {
   it('has the 13 directory and 4 resource roles with unique ids and names', () => {
     expect(BUILT_IN_ROLES.filter((r) => r.kind === 'directory')).toHaveLength(13);
     expect(BUILT_IN_ROLES.filter((r) => r.kind === 'resource')).toHaveLength(4);
-    expect(new Set(BUILT_IN_ROLES.map((r) => r.id)).size).toBe(17);
-    expect(new Set(BUILT_IN_ROLES.map((r) => r.displayName)).size).toBe(17);
+    expect(BUILT_IN_ROLES.filter((r) => r.kind === 'group').map((r) => r.id)).toEqual(['member', 'owner']);
+    expect(new Set(BUILT_IN_ROLES.map((r) => r.id)).size).toBe(19);
+    expect(new Set(BUILT_IN_ROLES.map((r) => r.displayName)).size).toBe(19);
   });
   it("uses Entra's template ids", () => {
     expect(ROLE.globalAdministrator).toBe('62e90394-69f5-4237-9190-012177145e10');

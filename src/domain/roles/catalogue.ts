@@ -7,6 +7,7 @@
  * segment; `*` alone matches everything. OpenPIM's own authorization (app/authorization.ts) reads
  * them, so a custom role can carry OpenPIM permissions too.
  */
+import { GROUP_ROLE } from '../group-access.ts';
 import type { RoleDefinition } from '../model.ts';
 
 export const ROLE = {
@@ -96,6 +97,10 @@ export const BUILT_IN_ROLES: readonly BuiltIn[] = [
     `${D}/authenticationContexts/*`,
   ]),
   directory(ROLE.auditLogReader, 'Audit Log Reader', 'Can read the audit log.', false, [`${D}/auditLogs/read`]),
+  // PIM for Groups (docs/decisions/0007): held at /groups/{id}. A member holds the group's roles;
+  // an owner manages the group's members (not for role-assignable groups: authorization.ts).
+  { id: GROUP_ROLE.member, displayName: 'Group member', description: 'Membership of the group: holds whatever the group holds.', isPrivileged: false, kind: 'group', allowedActions: [], excludedActions: [] },
+  { id: GROUP_ROLE.owner, displayName: 'Group owner', description: 'Ownership of the group: can manage its members and their PIM for Groups access.', isPrivileged: false, kind: 'group', allowedActions: [`${D}/groups/read`, `${D}/groups/members/*`, `${D}/groups/owners/read`], excludedActions: [] },
   resource(ROLE.owner, 'Owner', 'Full access to the resource, including assigning roles at it.', true, [`${R}/*`, `${R}/*/*`]),
   resource(ROLE.contributor, 'Contributor', 'Full access to the resource, but cannot assign roles at it.', true, [`${R}/*`, `${R}/*/*`], [
     `${R}/roleAssignments/*`,

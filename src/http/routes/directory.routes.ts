@@ -36,7 +36,10 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
     responses: { 201: 'The created user.', 409: '`ObjectConflict`: the userPrincipalName is taken.' },
   }), async (req, reply) => {
     const body = parseBody(createUserBody, req.body);
-    const user = await createUser(deps, req.caller, { displayName: body.displayName, userPrincipalName: body.userPrincipalName, mail: body.mail ?? null, accountEnabled: body.accountEnabled });
+    const user = await createUser({ ...deps, ...(deps.identity ? { passwords: deps.identity.passwords } : {}) }, req.caller, {
+      displayName: body.displayName, userPrincipalName: body.userPrincipalName, mail: body.mail ?? null, accountEnabled: body.accountEnabled,
+      password: body.passwordProfile?.password ?? null,
+    });
     return reply.status(201).send(entity(req, 'users', userShape(user)));
   });
   app.get<{ Params: { id: string } }>('/v1.0/users/:id', doc({

@@ -1,5 +1,8 @@
 /** /v1.0/policies/roleManagementPolicies (+ rules) and roleManagementPolicyAssignments. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createScopedPolicy } from '../../app/policies/create-scoped-policy.ts';
+import { groupScope } from '../../domain/group-access.ts';
 import { getPolicy, listPolicies } from '../../app/queries/directory.ts';
 import type { FilterExpr } from '../../app/query.ts';
 import { updatePolicyRule } from '../../app/policies/update-policy-rule.ts';
@@ -12,6 +15,7 @@ import { parseListQuery } from '../odata/parse-query.ts';
 import {
   parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, rulePatchDoc, ruleShape,
 } from '../shapes/policies.ts';
+import { idString, parseBody } from '../validation.ts';
 
 const POLICIES = '/v1.0/policies/roleManagementPolicies';
 const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
@@ -20,7 +24,10 @@ const tags = ['policies'] as const;
 const POLICY_NOT_FOUND = '`Request_ResourceNotFound`: no policy has this id.';
 const RULE_ID = `The rule id: ${RULE_IDS.join(', ')}.`;
 
-/** Entra tools filter role policies by scopeType 'Directory' or 'DirectoryRole'; both mean ours. */
+/**
+ * Entra tools filter role policies by scopeType 'Directory' or 'DirectoryRole' (both mean ours), and
+ * a group's policies by `scopeId eq '{groupId}' and scopeType eq 'Group'` (its scope is /groups/{id}).
+ */
 function normaliseScopeType(expr: FilterExpr | undefined): FilterExpr | undefined {
   if (!expr) return expr;
   switch (expr.op) {
@@ -32,7 +39,9 @@ function normaliseScopeType(expr: FilterExpr | undefined): FilterExpr | undefine
     case 'in':
       return expr;
     default:
-      return expr.field === 'scopeType' && expr.value === 'Directory' ? { ...expr, value: 'DirectoryRole' } : expr;
+      if (expr.field === 'scopeType' && expr.value === 'Directory') return { ...expr, value: 'DirectoryRole' };
+      if (expr.field === 'scopeId' && typeof expr.value === 'string' && !expr.value.startsWith('/')) return { ...expr, value: groupScope(expr.value) };
+      return expr;
   }
 }
 
@@ -42,8 +51,27 @@ function withoutNestedExpand(query: Record<string, unknown>): Record<string, unk
   return typeof expand === 'string' ? { ...query, $expand: expand.replace(/policy\(\s*\$expand\s*=\s*rules\s*\)/i, 'policy') } : query;
 }
 
+const scopedPolicyBody = z.strictObject({
+  roleDefinitionId: idString,
+  scopeId: z.string().min(2).max(400).regex(/^\//, "must be a scope path starting with '/'"),
+});
+
 export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
+
+  app.post('/openpim/policies', doc({
+    summary: 'Give a role its own policy at a narrower scope', tags: ['policies'], body: scopedPolicyBody,
+    notes: 'The new policy starts as a copy of the one that governs the role there now (most specific first: the scope, its ancestors, then `/`); change its rules with PATCH /v1.0/policies/roleManagementPolicies/{id}/rules/{ruleId}. Allowed to Global and Privileged Role Administrators, and to Owners and User Access Administrators at the scope or above.',
+    responses: {
+      201: 'The new policy with its rules.',
+      400: '`Request_BadRequest`: an unknown or group role, `/`, or a scope the role cannot be assigned at.',
+      403: '`Authorization_RequestDenied`: not allowed to manage this role at this scope.',
+      409: '`ObjectConflict`: the role already has a policy at this scope.',
+    },
+  }), async (req, reply) => {
+    const policy = await createScopedPolicy(deps, req.caller, parseBody(scopedPolicyBody, req.body));
+    return reply.status(201).send(entity(req, 'policies/roleManagementPolicies', policyShape(policy, true)));
+  });
 
   app.get(POLICIES, doc({
     summary: 'List role management policies', tags, query: listQuery(POLICY_FIELDS, ['rules', 'effectiveRules']),

@@ -1,63 +1,108 @@
 /**
- * roleAssignmentScheduleRequests and roleEligibilityScheduleRequests: submit, list (all, or one's
- * own with filterByCurrentUser(on='principal')), get, cancel.
+ * roleAssignmentScheduleRequests and roleEligibilityScheduleRequests, and PIM for Groups'
+ * assignmentScheduleRequests and eligibilityScheduleRequests: submit, list (all, one's own with
+ * filterByCurrentUser(on='principal'), or the approver inbox with on='approver'), get, cancel.
+ * One table of collections; the group ones translate groupId + accessId (shapes/group-access.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { listApproverInbox } from '../../app/queries/approvals.ts';
 import { getRequest, listRequests } from '../../app/queries/requests.ts';
 import { cancelRequest } from '../../app/requests/cancel-request.ts';
 import { submitRequest } from '../../app/requests/submit-request.ts';
-import type { ScheduleKind } from '../../domain/model.ts';
+import type { Caller } from '../../app/caller.ts';
+import { isOfProvider, type Provider } from '../../app/queries/provider.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, listQuery } from '../openapi.ts';
-import { parseListQuery } from '../odata/parse-query.ts';
+import { parseListQuery, type ParsedListQuery } from '../odata/parse-query.ts';
+import { GROUP_REQUEST_FIELDS, GROUP_REQUEST_PROPERTIES, groupListQuery, groupRequestBody, groupRequestShape, toGroupSubmitInput } from '../shapes/group-access.ts';
 import { REQUEST_FIELDS, REQUEST_PROPERTIES, requestBody, requestShape, toSubmitInput } from '../shapes/requests.ts';
 import { parseBody } from '../validation.ts';
 import { currentUserFunction, expandPrincipalAndRole, listResponse } from './list-route.ts';
 
-const COLLECTIONS: readonly { kind: ScheduleKind; name: string; noun: string }[] = [
-  { kind: 'assignment', name: 'roleAssignmentScheduleRequests', noun: 'role assignment schedule request' },
-  { kind: 'eligibility', name: 'roleEligibilityScheduleRequests', noun: 'role eligibility schedule request' },
+interface Collection {
+  readonly provider: Provider;
+  readonly kind: ScheduleKind;
+  readonly set: string;
+  readonly noun: string;
+}
+
+const COLLECTIONS: readonly Collection[] = [
+  { provider: 'directory', kind: 'assignment', set: 'roleManagement/directory/roleAssignmentScheduleRequests', noun: 'role assignment schedule request' },
+  { provider: 'directory', kind: 'eligibility', set: 'roleManagement/directory/roleEligibilityScheduleRequests', noun: 'role eligibility schedule request' },
+  { provider: 'group', kind: 'assignment', set: 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests', noun: 'group assignment schedule request' },
+  { provider: 'group', kind: 'eligibility', set: 'identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', noun: 'group eligibility schedule request' },
 ];
-const tags = ['roleManagement'] as const;
+
+/** What differs between role and group requests: names, shapes, body. */
+function flavour(deps: HttpDeps, provider: Provider) {
+  const read = deps.uow.read;
+  return provider === 'group'
+    ? {
+        tags: ['groups'] as const, fields: GROUP_REQUEST_FIELDS, properties: GROUP_REQUEST_PROPERTIES, expandable: [] as string[],
+        body: groupRequestBody, shape: groupRequestShape, storeQuery: groupListQuery,
+        input: (kind: ScheduleKind, raw: unknown) => toGroupSubmitInput(kind, parseBody(groupRequestBody, raw)),
+        expand: () => undefined,
+      }
+    : {
+        tags: ['roleManagement'] as const, fields: REQUEST_FIELDS, properties: REQUEST_PROPERTIES, expandable: EXPANDABLE,
+        body: requestBody, shape: requestShape, storeQuery: (q: ParsedListQuery) => q,
+        input: (kind: ScheduleKind, raw: unknown) => directoryInput(kind, parseBody(requestBody, raw)),
+        expand: (caller: Caller) => expandPrincipalAndRole(read, caller),
+      };
+}
 const EXPANDABLE = ['principal', 'roleDefinition'];
+
+/**
+ * The directory collections take directory and resource roles only: a request for a group's
+ * `member` / `owner` belongs to the group collections, which alone list, get and cancel it.
+ */
+function directoryInput(kind: ScheduleKind, body: Parameters<typeof toSubmitInput>[1]) {
+  if (!isOfProvider(body.roleDefinitionId, 'directory')) {
+    throw new DomainError('Request_BadRequest', `roleDefinitionId '${body.roleDefinitionId}' is PIM for Groups access: send it as accessId and groupId to /v1.0/identityGovernance/privilegedAccess/group/${kind}ScheduleRequests.`);
+  }
+  return toSubmitInput(kind, body);
+}
 const SUBMIT_ERRORS = {
   201: 'The request, with its status (for instance Provisioned, PendingApproval, or Granted).',
   400: 'The action is refused: `Request_BadRequest` (unknown principal, role or scope), `InvalidScheduleInfo`, `RoleAssignmentDoesNotExist`, '
     + '`RoleAssignmentRequestPolicyValidationFailed` (a policy rule such as justification, ticket, MFA or maximum duration), '
     + '`RoleAssignmentRequestAcrsValidationFailed`, `ActiveDurationTooShort`, `ExtendWindowNotOpen`, `RenewWindowClosed`, '
     + '`PrincipalCannotBeEligible` or `GroupNotAssignableToRole`.',
-  409: '`RoleAssignmentExists`, `PendingRoleAssignmentRequest`, `LastPrivilegedRoleHolder` or `ConcurrencyConflict`.',
+  409: '`RoleAssignmentExists`, `PendingRoleAssignmentRequest`, `LastPrivilegedRoleHolder`, `LastGroupOwner` or `ConcurrencyConflict`.',
 };
 
 export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
-  for (const { kind, name, noun } of COLLECTIONS) {
-    const base = `/v1.0/roleManagement/directory/${name}`;
-    const set = `roleManagement/directory/${name}`;
+  for (const { provider, kind, set, noun } of COLLECTIONS) {
+    const base = `/v1.0/${set}`;
+    const f = flavour(deps, provider);
+    const tags = f.tags;
     const list = (view: 'all' | 'principal' | 'approver') => (req: Parameters<typeof listResponse>[0]) => listResponse(req, {
-      entitySet: set, fields: REQUEST_FIELDS, properties: REQUEST_PROPERTIES, expandable: ['principal', 'roleDefinition'],
+      entitySet: set, fields: f.fields, properties: f.properties, expandable: f.expandable,
       defaultOrder: [{ field: 'createdDateTime', direction: 'desc' }, { field: 'id', direction: 'asc' }],
-      fetch: (q) => (view === 'approver' ? listApproverInbox(read, req.caller, kind, q) : listRequests(read, req.caller, kind, q, view === 'principal')),
-      shape: requestShape,
-    }, expandPrincipalAndRole(read, req.caller));
+      fetch: (q) => (view === 'approver'
+        ? listApproverInbox(read, req.caller, provider, kind, f.storeQuery(q))
+        : listRequests(read, req.caller, provider, kind, f.storeQuery(q), view === 'principal')),
+      shape: f.shape as (r: ScheduleRequest) => ReturnType<typeof requestShape>,
+    }, f.expand(req.caller));
 
     app.get(base, doc({
-      summary: `List ${noun}s`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
+      summary: `List ${noun}s`, tags, query: listQuery(f.fields, f.expandable),
       responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
     }), list('all'));
     app.post(base, doc({
-      summary: `Submit a ${noun}`, tags, body: requestBody,
+      summary: `Submit a ${noun}`, tags, body: f.body,
       notes: 'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
       responses: SUBMIT_ERRORS,
     }), async (req, reply) => {
-      const input = toSubmitInput(kind, parseBody(requestBody, req.body));
-      const request = await submitRequest(deps, req.caller, input);
-      return reply.status(201).send(entity(req, set, requestShape(request)));
+      const request = await submitRequest(deps, req.caller, f.input(kind, req.body));
+      return reply.status(201).send(entity(req, set, f.shape(request)));
     });
     app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
-      summary: `Get a ${noun}, or list the caller's own`, tags, query: listQuery(REQUEST_FIELDS, EXPANDABLE),
+      summary: `Get a ${noun}, or list the caller's own`, tags, query: listQuery(f.fields, f.expandable),
       params: { id: "The request id; `filterByCurrentUser(on='principal')` lists the caller's own requests, `filterByCurrentUser(on='approver')` the pending ones the caller may approve now (then the list options apply)." },
       responses: {
         200: "The request, or a page of the caller's own requests or approver inbox.",
@@ -66,10 +111,11 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
     }), async (req, reply) => {
       const on = currentUserFunction(req.params.id);
       if (on) return list(on)(req);
-      const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['principal', 'roleDefinition'] });
-      const shaped = requestShape(await getRequest(read, req.caller, kind, req.params.id));
-      const [expanded] = q.expand?.length ? await expandPrincipalAndRole(read, req.caller)([shaped], q.expand) : [shaped];
-      return reply.send(entity(req, set, expanded!, q.select, REQUEST_PROPERTIES));
+      const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: f.expandable });
+      const shaped = f.shape(await getRequest(read, req.caller, provider, kind, req.params.id)) as ReturnType<typeof requestShape>;
+      const expand = f.expand(req.caller);
+      const [expanded] = q.expand?.length && expand ? await expand([shaped], q.expand) : [shaped];
+      return reply.send(entity(req, set, expanded!, q.select, f.properties));
     });
     app.post<{ Params: { id: string } }>(`${base}/:id/cancel`, doc({
       summary: `Cancel a pending ${noun}`, tags, params: { id: 'The request id.' },
@@ -81,6 +127,7 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
         409: '`RequestCannotBeCanceled`: the request is no longer pending.',
       },
     }), async (req, reply) => {
+      await getRequest(read, req.caller, provider, kind, req.params.id);
       await cancelRequest(deps, req.caller, kind, req.params.id);
       return reply.status(204).send();
     });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Policy } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { groupOfScope } from '../../domain/group-access.ts';
 import type { PolicyRule, RuleKind } from '../../domain/policy/rules.ts';
 import { isDuration, toIso } from '../../domain/time.ts';
 
@@ -25,13 +26,16 @@ export function ruleShape(rule: PolicyRule) {
   return { '@odata.type': TYPE_OF[kind], ...fields, target: { '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...rule.target } };
 }
 
+/** A group's policies name the group as their scope, as Graph does; the store holds /groups/{id}. */
+const publicScopeId = (p: Policy): string => groupOfScope(p.scopeId) ?? p.scopeId;
+
 export function policyShape(p: Policy, withRules: boolean) {
   return {
     id: p.id,
     displayName: p.displayName,
     description: p.description,
     isOrganizationDefault: p.isOrganizationDefault,
-    scopeId: p.scopeId,
+    scopeId: publicScopeId(p),
     scopeType: p.scopeType,
     lastModifiedDateTime: p.lastModifiedAt === null ? null : toIso(p.lastModifiedAt),
     lastModifiedBy: p.lastModifiedBy ? { displayName: p.lastModifiedBy.displayName, id: p.lastModifiedBy.id } : null,
@@ -43,7 +47,7 @@ export const policyAssignmentShape = (p: Policy, withPolicy: boolean) => ({
   id: `${p.id}_${p.roleDefinitionId}`,
   policyId: p.id,
   roleDefinitionId: p.roleDefinitionId,
-  scopeId: p.scopeId,
+  scopeId: publicScopeId(p),
   scopeType: p.scopeType,
   ...(withPolicy ? { policy: policyShape(p, true) } : {}),
 });

@@ -61,12 +61,10 @@ const expirationBody = z.strictObject({
   duration: z.string().max(40).refine(isDuration, 'must be an ISO-8601 duration such as PT8H').nullish(),
 });
 
-export const requestBody = z.strictObject({
+/** What every schedule request body has, whatever it targets (a role at a scope, or a group). */
+export const requestCommon = {
   action: z.enum(REQUEST_ACTIONS),
   principalId: idString,
-  roleDefinitionId: idString,
-  directoryScopeId: z.string().min(1).max(400).default('/'),
-  appScopeId: z.string().max(400).nullish(),
   justification: z.string().max(500).nullish(),
   isValidationOnly: z.boolean().default(false),
   targetScheduleId: idString.nullish(),
@@ -82,10 +80,22 @@ export const requestBody = z.strictObject({
     ticketNumber: z.string().max(100).nullish(),
     ticketSystem: z.string().max(100).nullish(),
   }).optional(),
-}).superRefine((body, ctx) => {
+};
+
+/** An expiration must carry the value its type names. */
+export function checkExpiration(body: { scheduleInfo?: { expiration?: { type: string; endDateTime?: unknown; duration?: unknown } } }, ctx: z.RefinementCtx): void {
   const e = body.scheduleInfo?.expiration;
   if (e?.type === 'afterDateTime' && !e.endDateTime) ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'endDateTime'], message: "is required when type is 'afterDateTime'" });
   if (e?.type === 'afterDuration' && !e.duration) ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'duration'], message: "is required when type is 'afterDuration'" });
+}
+
+export const requestBody = z.strictObject({
+  ...requestCommon,
+  roleDefinitionId: idString,
+  directoryScopeId: z.string().min(1).max(400).default('/'),
+  appScopeId: z.string().max(400).nullish(),
+}).superRefine((body, ctx) => {
+  checkExpiration(body, ctx);
   if (body.appScopeId && body.appScopeId !== '/') ctx.addIssue({ code: 'custom', path: ['appScopeId'], message: 'app scopes are not supported' });
 });
 
@@ -102,7 +112,7 @@ function expirationOf(e: z.output<typeof expirationBody> | undefined): Expiratio
   }
 }
 
-export function toSubmitInput(kind: ScheduleKind, body: z.output<typeof requestBody>): SubmitRequestInput {
+export function toSubmitInput(kind: ScheduleKind, body: Omit<z.output<typeof requestBody>, 'appScopeId'>): SubmitRequestInput {
   return {
     kind,
     action: body.action,

@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { PrincipalRepository } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { GROUP_ROLE, groupOfScope, groupScope } from '../../domain/group-access.ts';
 import type { Principal } from '../../domain/model.ts';
+import type { Instant } from '../../domain/time.ts';
 import { isUniqueViolation } from '../driver-errors.ts';
 import { listPage, type FieldMap } from '../query/apply-list-query.ts';
 import type { Database, PrincipalsTable } from '../schema.ts';
@@ -39,7 +41,19 @@ const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q => JSON.parse(JSO
   return Array.isArray(v.values) ? { ...v, values: v.values.map(lower) } : { ...v, value: lower(v.value) };
 });
 
+/** Open PIM for Groups `member` assignments (in effect at `at`, or any window when null): timed membership edges. */
+function memberGrantsOf(db: Kysely<Database>) {
+  return (tenantId: string, at: Instant | null) => {
+    let q = db.selectFrom('schedules')
+      .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+      .where('role_definition_id', '=', GROUP_ROLE.member);
+    if (at !== null) q = q.where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
+    return q;
+  };
+}
+
 export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
+  const memberGrants = memberGrantsOf(db);
   return {
     async get(tenantId, id) {
       const row = await db.selectFrom('principals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -86,14 +100,17 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
         .where('m.group_id', '=', groupId);
       return listPage(base, lowerUpn(query), FIELDS, map);
     },
-    async groupsOf(tenantId, principalId) {
+    async groupsOf(tenantId, principalId, at) {
       // Walk up nested groups breadth-first; the visited set stops cycles.
       const seen = new Set<string>();
       let frontier = [principalId];
       while (frontier.length > 0) {
-        const rows = await db.selectFrom('group_members').select('group_id')
-          .where('tenant_id', '=', tenantId).where('member_id', 'in', frontier).execute();
-        frontier = rows.map((r) => r.group_id).filter((g) => !seen.has(g) && g !== principalId);
+        const [fixed, timed] = await Promise.all([
+          db.selectFrom('group_members').select('group_id').where('tenant_id', '=', tenantId).where('member_id', 'in', frontier).execute(),
+          memberGrants(tenantId, at).select('directory_scope_id').where('principal_id', 'in', frontier).execute(),
+        ]);
+        const up = [...fixed.map((r) => r.group_id), ...timed.flatMap((r) => groupOfScope(r.directory_scope_id) ?? [])];
+        frontier = [...new Set(up)].filter((g) => !seen.has(g) && g !== principalId);
         for (const g of frontier) seen.add(g);
       }
       return [...seen];
@@ -108,15 +125,17 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
         throw error;
       }
     },
-    async usersIn(tenantId, groupId) {
+    async usersIn(tenantId, groupId, at) {
       const users = new Set<string>();
       const seen = new Set<string>([groupId]);
       let frontier = [groupId];
       while (frontier.length > 0) {
-        const rows = await db.selectFrom('group_members as m')
-          .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.member_id'))
-          .select(['p.id', 'p.type', 'p.account_enabled'])
-          .where('m.tenant_id', '=', tenantId).where('m.group_id', 'in', frontier).execute();
+        const [fixed, timed] = await Promise.all([
+          db.selectFrom('group_members').select('member_id').where('tenant_id', '=', tenantId).where('group_id', 'in', frontier).execute(),
+          memberGrants(tenantId, at).select('principal_id as member_id').where('directory_scope_id', 'in', frontier.map(groupScope)).execute(),
+        ]);
+        const ids = [...new Set([...fixed, ...timed].map((r) => r.member_id))];
+        const rows = ids.length === 0 ? [] : await db.selectFrom('principals').select(['id', 'type', 'account_enabled']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
         frontier = [];
         for (const r of rows) {
           if (r.type === 'user' && bool(r.account_enabled)) users.add(r.id);

@@ -14,6 +14,7 @@ const FIELDS: FieldMap = {
   isBuiltIn: { column: 'r.is_built_in', type: 'boolean' },
   isEnabled: { column: 'r.is_enabled', type: 'boolean' },
   isPrivileged: { column: 'r.is_privileged', type: 'boolean' },
+  kind: { column: 'r.kind', type: 'string' },
 };
 
 const map = (r: Selectable<RoleDefinitionsTable>): RoleDefinition => ({

@@ -113,6 +113,35 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
         .where('tenant_id', '=', tenantId).where('source_schedule_id', '=', eligibilityScheduleId).where('closed', '=', 0).execute();
       return rows.map(toSchedule);
     },
+    async activeOf(tenantId, principalIds, at) {
+      if (principalIds.length === 0) return [];
+      const rows = await db.selectFrom('schedules').selectAll()
+        .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+        .where('principal_id', 'in', principalIds)
+        .where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .execute();
+      return rows.map(toSchedule);
+    },
+    async countActiveAt(tenantId, roleDefinitionId, scopeId, at, exceptScheduleId) {
+      const row = await db.selectFrom('schedules')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+        .where('directory_scope_id', '=', scopeId).where('role_definition_id', '=', roleDefinitionId)
+        .where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .where('id', '!=', exceptScheduleId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async eligibilitiesAt(tenantId, principalIds, roleDefinitionId, scopeIds, at) {
+      if (principalIds.length === 0 || scopeIds.length === 0) return [];
+      const rows = await db.selectFrom('schedules').selectAll()
+        .where('tenant_id', '=', tenantId).where('kind', '=', 'eligibility').where('closed', '=', 0)
+        .where('principal_id', 'in', principalIds).where('role_definition_id', '=', roleDefinitionId)
+        .where('directory_scope_id', 'in', scopeIds)
+        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .execute();
+      return rows.map(toSchedule);
+    },
     async activeAtRoot(tenantId, principalIds, at) {
       if (principalIds.length === 0) return [];
       const rows = await activeAtRootWhere(tenantId, at).selectAll().where('principal_id', 'in', principalIds).execute();

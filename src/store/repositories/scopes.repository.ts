@@ -10,6 +10,7 @@ const FIELDS: FieldMap = {
   id: { column: 's.id', type: 'string' },
   displayName: { column: 's.display_name', type: 'string' },
   type: { column: 's.type', type: 'string' },
+  parentId: { column: 's.parent_id', type: 'string' },
 };
 
 const map = (r: Selectable<ScopesTable>): Scope => ({

@@ -10,6 +10,7 @@ import { windowOf, type Window } from '../../../domain/requests/window.ts';
 import { ruleOf } from '../../../domain/policy/rules.ts';
 import { parseDuration, type Instant } from '../../../domain/time.ts';
 import { openApproval } from '../../approvals/open-approval.ts';
+import { scopeAncestors } from '../../scopes/ancestry.ts';
 import { expireIfOverdue } from '../end-schedule.ts';
 import { currentTarget, insertSchedule, newRequest, newSchedule, recordRequest, type RequestContext } from '../request-context.ts';
 import { checkPolicy } from './check-policy.ts';
@@ -30,17 +31,33 @@ export async function activate(ctx: RequestContext): Promise<ScheduleRequest> {
   return request;
 }
 
+const usable = (e: Schedule | null, now: Instant): e is Schedule => e !== null && !e.closed && (isInEffect(e, now) || e.startAt > now);
+
+/**
+ * The eligibility an activation comes from: the principal's own at this scope; else one at an
+ * ancestor scope (the activation narrows it to a child, PRODUCT §1 — nearest first); else one held
+ * by a group the principal is in now (group-derived eligibility, memberType Group). The first that
+ * is current or yet to start wins; an overdue one is closed on the way.
+ */
+async function eligibilityFor(ctx: RequestContext): Promise<Schedule | null> {
+  const { tx, now, key } = ctx;
+  const end = { tx, now, actor: ctx.actor, correlationId: ctx.caller.correlationId };
+  const own = await tx.schedules.findOpen({ ...key, kind: 'eligibility' });
+  if (own && !(await expireIfOverdue(end, own)) && usable(own, now)) return own;
+  const ancestors = await scopeAncestors(tx, key.tenantId, key.directoryScopeId);
+  const holders = [key.principalId, ...(await tx.principals.groupsOf(key.tenantId, key.principalId, now))];
+  const found = await tx.schedules.eligibilitiesAt(key.tenantId, holders, key.roleDefinitionId, ancestors, now);
+  const rank = (e: Schedule) => (e.principalId === key.principalId ? 0 : 1000) + ancestors.indexOf(e.directoryScopeId);
+  return found.filter((e) => usable(e, now)).sort((a, b) => rank(a) - rank(b))[0] ?? null;
+}
+
 /**
  * The eligibility an activation comes from and the window it gets, counting the requested
  * duration from `base` (now, or when an approval landed). Refuses a second activation.
  */
 export async function activationWindow(ctx: RequestContext, base: Instant): Promise<{ eligibility: Schedule; window: Window }> {
-  const { tx, now } = ctx;
-  const eligibility = await tx.schedules.findOpen({ ...ctx.key, kind: 'eligibility' });
-  await expireIfOverdue({ tx, now, actor: ctx.actor, correlationId: ctx.caller.correlationId }, eligibility);
-  if (!eligibility || eligibility.closed || !isInEffect(eligibility, now) && !(eligibility.startAt > now)) {
-    throw new DomainError('RoleAssignmentDoesNotExist', 'You are not eligible for this role at this scope.');
-  }
+  const eligibility = await eligibilityFor(ctx);
+  if (!eligibility) throw new DomainError('RoleAssignmentDoesNotExist', 'You are not eligible for this role at this scope.');
   const maximum = parseDuration(ruleOf(ctx.policy.rules, 'Expiration_EndUser_Assignment', 'expiration').maximumDuration);
   const asked = windowOf(ctx.input.scheduleInfo, base, maximum);
   if (asked.startAt < eligibility.startAt) {

@@ -1,0 +1,32 @@
+/**
+ * A database made by an earlier version gets what later versions add to the built-in catalogue:
+ * missing built-in roles (with their policy at `/`), and each group's two PIM for Groups policies.
+ * Idempotent; runs at every start inside the bootstrap transaction, and does nothing once current.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
+import { builtInRoles } from '../../domain/roles/catalogue.ts';
+import type { Instant } from '../../domain/time.ts';
+import { auditRecord, roleTarget } from '../audit/record.ts';
+import type { Ids } from '../ports/clock.ts';
+import type { Repositories } from '../ports/repositories.ts';
+import { ensureGroupPolicies, newRolePolicy } from '../policies/new-policy.ts';
+
+const ALL = { orderBy: [], top: 1_000_000, skip: 0, count: false } as const;
+
+export async function upgradeCatalogue(tx: Repositories, tenantId: string, ids: Ids, now: Instant): Promise<void> {
+  const builtIns = builtInRoles(tenantId);
+  const present = new Set((await tx.roles.getMany(tenantId, builtIns.map((r) => r.id))).map((r) => r.id));
+  const added = builtIns.filter((r) => !present.has(r.id));
+  const correlationId = ids.uuid();
+  for (const role of added) {
+    await tx.roles.insert(role);
+    await tx.policies.insert(newRolePolicy(role, ids.uuid()));
+    await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
+      activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)], details: { Reason: 'Built-in role added by an upgrade' },
+    }));
+    await tx.feed.append(tenantId, 'role.created', role.id, {});
+  }
+  if (added.length === 0) return;
+  for (const group of (await tx.principals.list(tenantId, 'group', ALL)).items) await ensureGroupPolicies(tx, tenantId, group.id, ids.uuid);
+}

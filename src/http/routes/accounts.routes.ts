@@ -1,0 +1,58 @@
+/**
+ * Account administration: PATCH /v1.0/users/{id} with `passwordProfile` (set or reset the password)
+ * and `accountEnabled`, and an administrator's removal of a user's authenticator app (a lost phone).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { getPrincipal } from '../../app/queries/directory.ts';
+import { removeTotp } from '../../app/identity/remove-totp.ts';
+import { updateAccount } from '../../app/identity/update-account.ts';
+import type { HttpDeps } from '../context.ts';
+import { doc } from '../openapi.ts';
+import { parseBody } from '../validation.ts';
+
+const updateUserBody = z.strictObject({
+  accountEnabled: z.boolean().optional(),
+  passwordProfile: z.strictObject({
+    password: z.string().min(1).max(1024),
+    forceChangePasswordNextSignIn: z.literal(false, 'is not supported yet: users cannot change their own password').optional(),
+  }).optional(),
+}).refine((b) => b.accountEnabled !== undefined || b.passwordProfile !== undefined, 'give accountEnabled or passwordProfile (the properties OpenPIM lets you change)');
+
+const PRIVILEGED = 'A user who is break-glass, or holds or may activate a privileged role, needs a Privileged Authentication Administrator '
+  + '(password, authenticator) or a Global Administrator (accountEnabled).';
+
+export function accountRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  app.patch<{ Params: { id: string } }>('/v1.0/users/:id', doc({
+    summary: "Update a user's password or accountEnabled", tags: ['directory'], params: { id: 'The user id or user principal name.' }, body: updateUserBody,
+    notes: 'Sets or resets the password (`passwordProfile.password`, at least 8 characters; hashed with argon2id; clears a lockout) '
+      + `and/or enables or disables the account (a disabled account cannot sign in and its tokens stop working). ${PRIVILEGED}`,
+    responses: {
+      204: 'Updated.',
+      400: '`Request_BadRequest`: a password shorter than 8 or longer than 256 characters, disabling your own or a break-glass account.',
+      403: '`Authorization_RequestDenied`: not allowed to change this user (Helpdesk or Authentication Administrator for passwords, User Administrator for accountEnabled).',
+      404: '`Request_ResourceNotFound`: no such user, or passwords are not enabled on this server.',
+    },
+  }), async (req, reply) => {
+    const body = parseBody(updateUserBody, req.body);
+    const user = await getPrincipal(deps.uow.read, req.caller, 'user', req.params.id);
+    await updateAccount({ uow: deps.uow, clock: deps.clock, ...(deps.identity ? { passwords: deps.identity.passwords } : {}) }, req.caller, user.id, {
+      ...(body.passwordProfile ? { password: body.passwordProfile.password } : {}),
+      ...(body.accountEnabled !== undefined ? { accountEnabled: body.accountEnabled } : {}),
+    });
+    return reply.status(204).send();
+  });
+
+  app.delete<{ Params: { id: string } }>('/openpim/users/:id/authentication/totp', doc({
+    summary: "Remove a user's authenticator app", tags: ['identity'], params: { id: 'The user id.' },
+    notes: `OpenPIM extension: for a lost phone. Removes the recovery codes too; the user enrolls again after signing in with the password. ${PRIVILEGED}`,
+    responses: {
+      204: 'Removed.',
+      403: '`Authorization_RequestDenied`: not an Authentication Administrator (or, for a privileged user, a Privileged Authentication Administrator).',
+      404: '`Request_ResourceNotFound`: no such user, or the user has no authenticator app.',
+    },
+  }), async (req, reply) => {
+    await removeTotp(deps, req.caller, req.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,284 @@
+/**
+ * Sign-in (local accounts), step-up, the OAuth 2.0 token endpoint for service principals, and the
+ * caller's own authentication methods (TOTP enrollment, recovery codes). Sign-in, step-up and the
+ * token endpoint are rate-limited per source address and per account (429 + Retry-After).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { tooManyAttempts, type AttemptContext } from '../../app/identity/attempts.ts';
+import { myAuthenticationMethods } from '../../app/identity/authentication-methods.ts';
+import { clientCredentials } from '../../app/identity/client-credentials.ts';
+import { confirmTotp } from '../../app/identity/confirm-totp.ts';
+import { enrollTotp } from '../../app/identity/enroll-totp.ts';
+import type { IssuedToken } from '../../app/identity/issue-token.ts';
+import { regenerateRecoveryCodes } from '../../app/identity/regenerate-recovery-codes.ts';
+import { removeTotp } from '../../app/identity/remove-totp.ts';
+import { signIn } from '../../app/identity/sign-in.ts';
+import { stepUp } from '../../app/identity/step-up.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { toIso } from '../../domain/time.ts';
+import type { HttpDeps, IdentityHttpDeps } from '../context.ts';
+import { STEP_UP_PATH, toOAuthError } from '../errors.ts';
+import { doc } from '../openapi.ts';
+import { idString, parseBody } from '../validation.ts';
+
+export const SIGN_IN_PATH = '/openpim/auth/signin';
+export const TOKEN_PATH = '/openpim/oauth2/token';
+/** Routes served without a bearer token. */
+export const PUBLIC_AUTH_PATHS = [SIGN_IN_PATH, TOKEN_PATH] as const;
+
+const tags = ['identity'] as const;
+const code = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
+
+const signInBody = z.strictObject({
+  userPrincipalName: z.string().trim().min(3).max(113),
+  password: z.string().min(1).max(1024),
+  totp: code.optional(),
+  tenantId: idString.optional(),
+});
+const stepUpBody = z.strictObject({
+  totp: code.optional(),
+  recoveryCode: z.string().min(1).max(64).optional(),
+}).refine((b) => (b.totp === undefined) !== (b.recoveryCode === undefined), 'give exactly one of totp and recoveryCode');
+const confirmBody = z.strictObject({ code });
+const emptyBody = z.strictObject({});
+
+const TOKEN_ERRORS = {
+  400: '`InvalidCredentials`: wrong user principal name, password or code (one answer for all, counted towards the lockout).',
+  429: '`TooManyRequests` with `Retry-After`: too many attempts from this address or on this account, or the account is locked after repeated failures.',
+} as const;
+const TOKEN_RESPONSE = '`{"token_type": "Bearer", "access_token": "…", "expires_in": 3600}`; `Cache-Control: no-store`.';
+
+function requireIdentity(deps: HttpDeps): IdentityHttpDeps {
+  if (!deps.identity) throw new DomainError('Request_ResourceNotFound', 'Sign-in is not enabled on this server.');
+  return deps.identity;
+}
+
+const contextOf = (req: FastifyRequest): AttemptContext => ({ correlationId: String(req.headers['client-request-id'] ?? req.id), sourceIp: req.ip ?? null });
+
+/** Counts an attempt against the address and account budgets; throws TooManyRequests when one is spent. */
+function limit(identity: IdentityHttpDeps, req: FastifyRequest, account: string): void {
+  const wait = identity.rateLimiter.attempt(req.ip ?? 'unknown', account);
+  if (wait > 0) throw tooManyAttempts(wait);
+}
+
+function sendToken(reply: FastifyReply, token: IssuedToken) {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    .send({ token_type: token.tokenType, access_token: token.accessToken, expires_in: token.expiresIn });
+}
+
+/** Form fields, each once (RFC 6749 §3.2: a repeated parameter is an invalid request). */
+function parseForm(text: string): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [name, value] of new URLSearchParams(text)) (fields[name] ??= []).push(value);
+  return fields;
+}
+
+const oauthFailure = (status: number, error: string, description: string, headers: Record<string, string> = {}) =>
+  Object.assign(new Error(description), { oauth: { status, error, description, headers } });
+
+/** `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1), or null when absent. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  if (!header || !/^Basic\s/i.test(header)) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  const text = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+  const colon = text.indexOf(':');
+  if (colon < 0) throw oauthFailure(401, 'invalid_client', 'The Authorization header is not HTTP Basic client authentication.', { 'www-authenticate': 'Basic realm="openpim"' });
+  const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  try {
+    return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
+  } catch {
+    throw oauthFailure(401, 'invalid_client', 'The client credentials in the Authorization header are not form-encoded.', { 'www-authenticate': 'Basic realm="openpim"' });
+  }
+}
+
+/** POST /openpim/oauth2/token: its own scope, for the form parser and RFC 6749 error bodies. */
+function tokenEndpoint(app: FastifyInstance, deps: HttpDeps): void {
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parseForm(String(body))));
+    scope.setErrorHandler((error, req, reply) => {
+      const e = (error as { oauth?: { status: number; error: string; description: string; headers: Record<string, string> } }).oauth ?? toOAuthError(error);
+      if (e.status >= 500) req.log.error({ err: error }, 'token request failed');
+      for (const [name, value] of Object.entries(e.headers)) reply.header(name, value);
+      return reply.status(e.status).header('cache-control', 'no-store').header('pragma', 'no-cache')
+        .send({ error: e.error, error_description: e.description });
+    });
+
+    scope.post(TOKEN_PATH, doc({
+      summary: 'Get a token for a service principal (client credentials)', tags, public: true, errorSchema: 'OAuthError',
+      consumes: ['application/x-www-form-urlencoded'],
+      body: {
+        type: 'object',
+        properties: {
+          grant_type: { type: 'string', enum: ['client_credentials'] },
+          client_id: { type: 'string', description: "The service principal's id (its appId)." },
+          client_secret: { type: 'string', description: 'A secret from addPassword; or send both in `Authorization: Basic`.' },
+          scope: { type: 'string', description: 'Accepted and ignored (e.g. `…/.default`).' },
+        },
+        required: ['grant_type'],
+      },
+      notes: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4), form-encoded. Errors are RFC 6749 `{"error", "error_description"}`. '
+        + 'The token has no `amr`: service principals never satisfy an MFA rule.',
+      responses: {
+        200: TOKEN_RESPONSE,
+        400: '`invalid_request` (not form-encoded, a parameter missing or repeated, two client authentication methods), `unsupported_grant_type`, '
+          + '`unauthorized_client` (the service principal is disabled).',
+        401: '`invalid_client`: unknown client, wrong or expired secret (`WWW-Authenticate: Basic`).',
+        429: '`temporarily_unavailable` with `Retry-After`: too many attempts from this address or for this client.',
+      },
+    }), async (req, reply) => {
+      const identity = requireIdentity(deps);
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || !req.body || typeof req.body !== 'object') {
+        throw oauthFailure(400, 'invalid_request', 'Send the parameters form-encoded (application/x-www-form-urlencoded).');
+      }
+      const form = req.body as Record<string, string[]>;
+      const repeated = Object.entries(form).find(([, values]) => values.length > 1);
+      if (repeated) throw oauthFailure(400, 'invalid_request', `The parameter '${repeated[0]}' is given more than once.`);
+      const field = (name: string) => form[name]?.[0];
+      const grant = field('grant_type');
+      if (!grant) throw oauthFailure(400, 'invalid_request', 'grant_type is missing.');
+      if (grant !== 'client_credentials') throw oauthFailure(400, 'unsupported_grant_type', `grant_type '${grant.slice(0, 50)}' is not supported; use client_credentials.`);
+      const basic = basicCredentials(req.headers.authorization);
+      if (basic && field('client_secret') !== undefined) throw oauthFailure(400, 'invalid_request', 'Use one client authentication method: the Authorization header or client_secret, not both.');
+      if (basic && field('client_id') !== undefined && field('client_id') !== basic.id) throw oauthFailure(400, 'invalid_request', 'client_id differs from the one in the Authorization header.');
+      const clientId = basic?.id ?? field('client_id');
+      const clientSecret = basic?.secret ?? field('client_secret');
+      if (!clientId || !clientSecret) {
+        throw oauthFailure(401, 'invalid_client', 'Client authentication is missing: send client_id and client_secret, or HTTP Basic.', { 'www-authenticate': 'Basic realm="openpim"' });
+      }
+      if (clientId.length > 200 || clientSecret.length > 512) throw oauthFailure(400, 'invalid_request', 'client_id or client_secret is too long.');
+      limit(identity, req, `client:${clientId}`);
+      const token = await clientCredentials({ uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl }, {
+        tenantId: null, clientId, clientSecret,
+      });
+      return sendToken(reply, token);
+    });
+  });
+}
+
+export function authRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const read = deps.uow.read;
+  const signInDeps = (identity: IdentityHttpDeps) => ({
+    uow: deps.uow, clock: deps.clock, passwords: identity.passwords, tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}),
+  });
+
+  app.post(SIGN_IN_PATH, doc({
+    summary: 'Sign in with a local account', tags, public: true, body: signInBody,
+    notes: 'OpenPIM extension. Password, and optionally the current code of the enrolled authenticator app (`totp`). '
+      + 'With a right code the token carries `amr: ["pwd","mfa","otp"]`, else `["pwd"]`; `auth_time` is now. '
+      + `A token without MFA can be stepped up later at \`POST ${STEP_UP_PATH}\`. Five failures in a row lock the account for a minute, doubling with each further lockout up to an hour.`,
+    responses: {
+      200: TOKEN_RESPONSE,
+      ...TOKEN_ERRORS,
+      403: '`Authorization_RequestDenied`: the password was right but the account is disabled.',
+      404: '`Request_ResourceNotFound`: sign-in is not enabled on this server.',
+    },
+  }), async (req, reply) => {
+    const identity = requireIdentity(deps);
+    const body = parseBody(signInBody, req.body);
+    limit(identity, req, `user:${body.tenantId ?? ''}:${body.userPrincipalName.toLowerCase()}`);
+    const token = await signIn(signInDeps(identity), {
+      tenantId: body.tenantId ?? null, userPrincipalName: body.userPrincipalName, password: body.password, totp: body.totp ?? null,
+    }, contextOf(req));
+    return sendToken(reply, token);
+  });
+
+  app.post(STEP_UP_PATH, doc({
+    summary: 'Step up: exchange a TOTP or recovery code for a token with MFA', tags, body: stepUpBody,
+    notes: 'OpenPIM extension. Send the current bearer token and `{"totp": "123456"}` or `{"recoveryCode": "ABCD-EFGH-IJKL-MNOP"}`. '
+      + 'The new token adds `mfa` and `otp` to `amr` and has `auth_time` now, so a request refused with '
+      + '`WWW-Authenticate: Bearer error="insufficient_claims"` (rule `MfaRule`) succeeds when retried with it. Each code works once.',
+    responses: {
+      200: TOKEN_RESPONSE,
+      400: '`InvalidCredentials`: the code is wrong or already used (counted towards the lockout); `AuthenticationMethodNotEnrolled`: no authenticator app is enrolled.',
+      429: TOKEN_ERRORS[429],
+    },
+  }), async (req, reply) => {
+    const identity = requireIdentity(deps);
+    const body = parseBody(stepUpBody, req.body);
+    limit(identity, req, `principal:${req.caller.principal.id}`);
+    const proof = body.totp !== undefined ? { totp: body.totp } : { recoveryCode: body.recoveryCode! };
+    const token = await stepUp({ uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}) },
+      req.caller, proof, contextOf(req));
+    return sendToken(reply, token);
+  });
+
+  tokenEndpoint(app, deps);
+
+  app.get('/openpim/me/authentication/methods', doc({
+    summary: 'My authentication methods', tags,
+    notes: 'OpenPIM extension. Never returns a secret.',
+    responses: { 200: '`{passwordSetDateTime, totp: {id, confirmedDateTime, lastUsedDateTime} | null, pendingTotp, recoveryCodesRemaining, lastSignInDateTime}`.' },
+  }), async (req) => {
+    const m = await myAuthenticationMethods(read, req.caller);
+    const iso = (at: number | null) => (at === null ? null : toIso(at));
+    return {
+      passwordSetDateTime: iso(m.passwordSetAt),
+      totp: m.totp ? { id: m.totp.id, confirmedDateTime: iso(m.totp.confirmedAt), lastUsedDateTime: iso(m.totp.lastUsedAt) } : null,
+      pendingTotp: m.pendingTotp ? { id: m.pendingTotp.id, createdDateTime: iso(m.pendingTotp.createdAt) } : null,
+      recoveryCodesRemaining: m.recoveryCodesRemaining,
+      lastSignInDateTime: iso(m.lastSignInAt),
+    };
+  });
+
+  app.post('/openpim/me/authentication/totp', doc({
+    summary: 'Start enrolling an authenticator app (TOTP)', tags, body: emptyBody,
+    notes: 'OpenPIM extension. Returns the secret once, as base32 and as an `otpauth://` URI to show as a QR code (SHA-1, 6 digits, 30 s). '
+      + 'Confirm within 10 minutes with a code from the app. Replacing an existing authenticator needs a recent MFA (step up first).',
+    responses: {
+      201: '`{id, secret, otpauthUri, algorithm, digits, period, expiresDateTime}`.',
+      400: '`Request_BadRequest`: the caller is not a user.',
+      403: '`Authorization_RequestDenied` with a step-up challenge: an authenticator exists and the token has no recent MFA.',
+    },
+  }), async (req, reply) => {
+    const identity = requireIdentity(deps);
+    if (req.body !== undefined) parseBody(emptyBody, req.body);
+    const e = await enrollTotp({ uow: deps.uow, clock: deps.clock, ids: deps.ids, random: identity.random }, req.caller);
+    return reply.status(201).header('cache-control', 'no-store').send({
+      id: e.factorId, secret: e.secret, otpauthUri: e.otpauthUri, algorithm: 'SHA1', digits: 6, period: 30, expiresDateTime: toIso(e.expiresAt),
+    });
+  });
+
+  app.post('/openpim/me/authentication/totp/confirm', doc({
+    summary: 'Confirm the authenticator app being enrolled', tags, body: confirmBody,
+    notes: 'OpenPIM extension. The code activates the app (replacing an earlier one); the response carries ten single-use recovery codes, shown this once.',
+    responses: {
+      200: '`{recoveryCodes: ["ABCD-EFGH-IJKL-MNOP", …]}`.',
+      400: '`InvalidCredentials`: the code does not match; `AuthenticationMethodNotEnrolled`: no enrollment waiting (or it expired).',
+      403: '`Authorization_RequestDenied` with a step-up challenge: replacing an authenticator needs a recent MFA.',
+    },
+  }), async (req, reply) => {
+    const identity = requireIdentity(deps);
+    const body = parseBody(confirmBody, req.body);
+    const result = await confirmTotp({ uow: deps.uow, clock: deps.clock, random: identity.random }, req.caller, body.code);
+    return reply.header('cache-control', 'no-store').send({ recoveryCodes: result.recoveryCodes });
+  });
+
+  app.post('/openpim/me/authentication/recoveryCodes', doc({
+    summary: 'Replace my recovery codes', tags, body: emptyBody,
+    notes: 'OpenPIM extension. Needs a recent MFA. The earlier codes stop working.',
+    responses: {
+      200: '`{recoveryCodes: […]}`, shown this once.',
+      400: '`AuthenticationMethodNotEnrolled`: no authenticator app.',
+      403: '`Authorization_RequestDenied` with a step-up challenge: no recent MFA.',
+    },
+  }), async (req, reply) => {
+    const identity = requireIdentity(deps);
+    if (req.body !== undefined) parseBody(emptyBody, req.body);
+    const result = await regenerateRecoveryCodes({ uow: deps.uow, clock: deps.clock, random: identity.random }, req.caller);
+    return reply.header('cache-control', 'no-store').send({ recoveryCodes: result.recoveryCodes });
+  });
+
+  app.delete('/openpim/me/authentication/totp', doc({
+    summary: 'Remove my authenticator app', tags,
+    notes: 'OpenPIM extension. Needs a recent MFA. Removes the recovery codes too.',
+    responses: {
+      204: 'Removed.',
+      403: '`Authorization_RequestDenied` with a step-up challenge: no recent MFA.',
+      404: '`Request_ResourceNotFound`: no authenticator app.',
+    },
+  }), async (req, reply) => {
+    await removeTotp(deps, req.caller, req.caller.principal.id);
+    return reply.status(204).send();
+  });
+}
