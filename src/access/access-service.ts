@@ -22,8 +22,11 @@ export interface AccessService extends AccessChecker {
   catchUp(): Promise<void>;
 }
 
-export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feedReader' | 'schedules' | 'roles' | 'scopes'>): AccessService {
+export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feedReader' | 'schedules' | 'roles' | 'scopes' | 'principals'>): AccessService {
   const indexes = new Map<string, AccessIndex>();
+  /** Per tenant, principals whose account is disabled: asked about, they hold nothing (grants stay, for when they are enabled again). */
+  const disabled = new Map<string, Set<string>>();
+  const isDisabled = (tenantId: string, principalId: string) => disabled.get(tenantId)?.has(principalId) ?? false;
   let position = 0;
   let dirty = true;
   let catching: Promise<void> | null = null;
@@ -33,6 +36,7 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
     const index = new AccessIndex();
     index.load({ roles: s.roles, scopes: s.scopes, memberships: s.memberships, grants: s.grants.flatMap((g) => grantFromSchedule(g) ?? []) });
     indexes.set(tenantId, index);
+    disabled.set(tenantId, new Set(s.disabled));
   }
 
   async function apply(e: FeedEvent): Promise<void> {
@@ -48,6 +52,14 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
       index.addMember(e.entityId, String(e.payload.memberId));
     } else if (e.topic === 'group.memberRemoved') {
       index.removeMember(e.entityId, String(e.payload.memberId));
+    } else if (e.topic === 'principal.updated' && typeof e.payload.accountEnabled === 'boolean') {
+      const set = disabled.get(e.tenantId) ?? new Set<string>();
+      if (e.payload.accountEnabled) set.delete(e.entityId);
+      else set.add(e.entityId);
+      disabled.set(e.tenantId, set);
+    } else if (e.topic === 'principal.created') {
+      const principal = await read.principals.get(e.tenantId, e.entityId);
+      if (principal && !principal.accountEnabled) disabled.get(e.tenantId)?.add(principal.id);
     } else if (e.topic === 'role.created') {
       const role = await read.roles.get(e.tenantId, e.entityId);
       if (role) index.putRole(role);
@@ -101,17 +113,17 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
     catchUp,
     async check(tenantId, principalId, action, scope, at) {
       const index = await fresh(tenantId);
-      if (!index) return { allowed: false, reasons: [] };
+      if (!index || isDisabled(tenantId, principalId)) return { allowed: false, reasons: [] };
       const decision = index.check(principalId, action, scope, at);
       return { allowed: decision.allowed, reasons: decision.reasons.map(plain) };
     },
     async holdings(tenantId, principalId, at, scope) {
       const index = await fresh(tenantId);
-      return index ? index.holdings(principalId, at, scope).map(plain) : [];
+      return index && !isDisabled(tenantId, principalId) ? index.holdings(principalId, at, scope).map(plain) : [];
     },
     async holders(tenantId, scope, at) {
       const index = await fresh(tenantId);
-      return index ? index.holders(scope, at).map(plainHolder) : [];
+      return index ? index.holders(scope, at).filter((h) => !isDisabled(tenantId, h.principalId)).map(plainHolder) : [];
     },
   };
 }

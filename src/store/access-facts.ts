@@ -14,17 +14,19 @@ export function accessFacts(db: Kysely<Database>): AccessFacts {
       return (await db.selectFrom('tenants').select('id').execute()).map((r) => r.id);
     },
     async snapshot(tenantId) {
-      const [roles, scopes, memberships, grants] = await Promise.all([
+      const [roles, scopes, memberships, grants, disabled] = await Promise.all([
         rolesRepository(db).list(tenantId, ALL),
         scopesRepository(db).list(tenantId, ALL),
         db.selectFrom('group_members').select(['group_id', 'member_id']).where('tenant_id', '=', tenantId).execute(),
         db.selectFrom('schedules').selectAll().where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0).execute(),
+        db.selectFrom('principals').select('id').where('tenant_id', '=', tenantId).where('account_enabled', '=', 0).execute(),
       ]);
       return {
         roles: [...roles.items],
         scopes: [...scopes.items],
         memberships: memberships.map((m) => ({ groupId: m.group_id, memberId: m.member_id })),
         grants: grants.map(toSchedule),
+        disabled: disabled.map((r) => r.id),
       };
     },
   };

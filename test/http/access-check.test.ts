@@ -40,6 +40,20 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
     expect((await check(alice, alice.id)).json().allowed).toBe(false);
   });
 
+  it('a disabled account holds nothing until it is enabled again', async () => {
+    api = await openHttpHarness({ database: db });
+    const carol = await api.h.user('carol@contoso.test');
+    await api.h.submit(api.h.admin, { kind: 'assignment', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.userAdministrator });
+    expect((await check(api.admin, carol.id)).json().allowed).toBe(true);
+    expect((await api.call(api.admin, 'PATCH', `/v1.0/users/${carol.id}`, { accountEnabled: false })).statusCode).toBe(204);
+    expect((await check(api.admin, carol.id)).json()).toEqual({ allowed: false, reasons: [] });
+    expect((await api.call(api.admin, 'GET', `/openpim/access/principals/${carol.id}`)).json().holdings).toEqual([]);
+    const holders = (await api.call(api.admin, 'GET', '/openpim/access/scopes/holders')).json().holders;
+    expect(holders.map((h: { principalId: string }) => h.principalId)).not.toContain(carol.id);
+    expect((await api.call(api.admin, 'PATCH', `/v1.0/users/${carol.id}`, { accountEnabled: true })).statusCode).toBe(204);
+    expect((await check(api.admin, carol.id)).json().allowed).toBe(true);
+  });
+
   it('answers batches in order, through groups, and lists holdings', async () => {
     api = await openHttpHarness({ database: db });
     const bob = await api.h.user('bob@contoso.test');

@@ -48,5 +48,7 @@ export interface AccessFacts {
     memberships: { groupId: string; memberId: string }[];
     /** Open active-assignment schedules (eligibilities grant nothing); `member` ones at a group's scope are timed memberships. */
     grants: Schedule[];
+    /** Principals whose account is disabled: they hold nothing while so. */
+    disabled: string[];
   }>;
 }
