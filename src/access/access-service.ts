@@ -34,7 +34,7 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
   async function build(tenantId: string): Promise<void> {
     const s = await facts.snapshot(tenantId);
     const index = new AccessIndex();
-    index.load({ roles: s.roles, scopes: s.scopes, memberships: s.memberships, grants: s.grants.flatMap((g) => grantFromSchedule(g) ?? []) });
+    index.load({ roles: s.roles, scopes: s.scopes, memberships: s.memberships, grants: s.grants });
     indexes.set(tenantId, index);
     disabled.set(tenantId, new Set(s.disabled));
   }

@@ -31,6 +31,7 @@ export function signingKeyring(keys: SigningKeyStore, clock: Clock, ids: Ids): (
 
 export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTokens {
   const keyring = signingKeyring(keys, clock, ids);
+  const publicKeys = new Map<string, Awaited<ReturnType<typeof importJWK>>>();
 
   return {
     async issue(claims, ttlMs) {
@@ -56,7 +57,10 @@ export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTok
         const { payload } = await jwtVerify(token, async (header) => {
           const key = ring.find((k) => k.kid === header.kid);
           if (!key) throw new Error('unknown key');
-          return importJWK(key.publicJwk as JWK, 'EdDSA');
+          // Imported once per key: importing on every request cost more than the signature check.
+          let imported = publicKeys.get(key.kid);
+          if (!imported) publicKeys.set(key.kid, (imported = await importJWK(key.publicJwk as JWK, 'EdDSA')));
+          return imported;
         }, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], currentDate: new Date(clock.now()) });
         if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('missing sub or tid');
         const amr = Array.isArray(payload.amr) ? payload.amr.filter((x): x is string => typeof x === 'string') : [];

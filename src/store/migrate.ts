@@ -6,6 +6,7 @@ import * as approvals from './migrations/0002-approvals.ts';
 import * as notifications from './migrations/0003-notifications.ts';
 import * as identity from './migrations/0004-identity.ts';
 import * as groupAccess from './migrations/0005-group-access.ts';
+import * as lookupIndexes from './migrations/0006-lookup-indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-notifications': notifications,
   '0004-identity': identity,
   '0005-group-access': groupAccess,
+  '0006-lookup-indexes': lookupIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

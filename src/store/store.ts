@@ -2,7 +2,7 @@
  * The store: repositories over one database, a UnitOfWork that runs use cases in a transaction
  * (retrying PostgreSQL serialization failures a bounded number of times), and after-commit hooks.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Clock, Ids } from '../app/ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../app/ports/repositories.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -91,6 +91,9 @@ async function serializeWrites(trx: Transaction<Database>): Promise<void> {
 export async function openStore(target: DatabaseTarget, options: StoreOptions): Promise<Store> {
   const { db, dialect } = openDatabase(target);
   if (options.migrate ?? true) await migrateToLatest(db as Kysely<unknown>);
+  // SQLite plans by statistics: without them it preferred a covering index on the wrong leading
+  // column and scanned (bench/REPORT.md, T3/T4). Gather them (bounded) where missing or stale.
+  if (dialect === 'sqlite') await sql`pragma analysis_limit = 1000`.execute(db).then(() => sql`pragma optimize = 0x10002`.execute(db));
   const listeners = new Set<(info: CommitInfo) => void>();
 
   async function attempt<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {

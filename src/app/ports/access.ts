@@ -2,7 +2,7 @@
  * The access decision engine as use cases see it (implemented by src/access), and the facts it is
  * built from (implemented by src/store).
  */
-import type { MemberType, RoleDefinition, Schedule, Scope } from '../../domain/model.ts';
+import type { MemberType, RoleDefinition, Scope } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 
 export interface AccessReason {
@@ -40,14 +40,27 @@ export interface AccessChecker {
 }
 
 /** Everything the index is built from, per tenant. */
+/** An open active assignment as the index reads it at start-up (a lean row: a million of them load at once). */
+export interface GrantFact {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly scopeId: string;
+  readonly startAt: Instant;
+  readonly endAt: Instant | null;
+}
+
 export interface AccessFacts {
   tenantIds(): Promise<string[]>;
   snapshot(tenantId: string): Promise<{
     roles: RoleDefinition[];
     scopes: Scope[];
     memberships: { groupId: string; memberId: string }[];
-    /** Open active-assignment schedules (eligibilities grant nothing); `member` ones at a group's scope are timed memberships. */
-    grants: Schedule[];
+    /**
+     * Open active-assignment schedules, only what a grant needs (eligibilities grant nothing);
+     * `member` ones at a group's scope are timed memberships.
+     */
+    grants: GrantFact[];
     /** Principals whose account is disabled: they hold nothing while so. */
     disabled: string[];
   }>;
