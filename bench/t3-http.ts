@@ -102,10 +102,9 @@ export async function measureHttp(appPort: number, token: string, checks: CheckB
   }
   const a = o.auth;
   const why = `every request first authenticates: at 1 connection a request takes p50 ${f(single.p50)} ms while the check itself takes microseconds (T1)`
-    + (a ? `; measured in process: token verification ${f(a.verifyMs)} ms (Ed25519, the public JWK imported again on every call), caller resolution `
-      + `${f(a.resolveMs)} ms, of which \`principals.groupsOf\` ${f(a.groupsOfMs)} ms — SQLite plans \`select group_id from group_members where tenant_id = ? `
-      + `and member_id in (…)\` as "${a.plan}" (no ANALYZE statistics, so the covering primary key (tenant_id, group_id, member_id) wins over \`group_members_member\`: `
-      + 'a scan of every membership of the tenant per request; with ANALYZE, or a covering (tenant_id, member_id, group_id) index, it is a point lookup)' : '')
+    + (a ? `; measured in process: token verification ${f(a.verifyMs)} ms (Ed25519 signature), caller resolution `
+      + `${f(a.resolveMs)} ms, of which \`principals.groupsOf\` ${f(a.groupsOfMs)} ms (plan: "${a.plan}"); the rest of a request is Fastify, zod, the check `
+      + 'and its JSON, on one event loop that shares 2 cores with the load generator' : '')
     + `. ${CONNECTIONS} closed-loop connections then queue: p99 ≈ ${CONNECTIONS} × the service time`;
   return {
     singleP50: single.p50,

@@ -55,14 +55,10 @@ const scenariosFor = (port: number, who: { principalId: string; token: string }[
   check: postRequest(port, CHECK, { principalId, action: 'openpim.directory/users/update', scope: '/' }, token),
 }));
 
-/**
- * Why an activation's first ALLOW comes later than one check would (the same on every database; at
- * 1M the scans make it seconds, see sampleActivation).
- */
-const AFTER_COMMIT = 'after each activation commits, the server\'s notification job works out whom to tell — `schedules.holdersAtRoot` '
-  + '(`select distinct principal_id … where directory_scope_id = \'/\'`, which no index serves) and `principals.usersIn` for each holder group (timed '
-  + 'memberships: `… where role_definition_id = ?`, no index either), one principal lookup per recipient — and commits its own rows, all synchronously on the '
-  + 'server\'s event loop and its one SQLite connection, so the check sent right after the 2xx waits for it';
+/** Why an activation's first ALLOW comes later than one check would (the same on every database). */
+const AFTER_COMMIT = 'after each activation commits, the server\'s notification job works out whom to tell — `schedules.holdersAtRoot` and '
+  + '`principals.usersIn` for each holder group (indexed lookups since migration 0006), one principal lookup per recipient — and commits its own rows, '
+  + 'on the server\'s one event loop and SQLite connection, so the check sent right after the 2xx waits for it (moving that job off the request path is the next step)';
 
 /** A few activations one at a time on the big database: an informative row (each may take long there). */
 export async function sampleActivation(port: number, tenantId: string, activators: string[], tokens: JwtTokens, read: Repositories, client: HttpClient, label: string): Promise<Row> {
@@ -84,7 +80,7 @@ export async function sampleActivation(port: number, tenantId: string, activator
     ratio: '—', result: null,
     note: `the 2xx came after ${ok.map((r) => `${f(r.activateMs / 1000, 2)} s`).join(', ')}; the first ALLOW waits for the notification job each commit sets off (see the T4 notes). `
       + `At this size, timed in process: holdersAtRoot ${f(holdersMs, 0)} ms (${holders.length} holders of Global Administrator / Privileged Role Administrator, ${groups.length} of them groups) and usersIn ${f(usersInMs, 0)} ms `
-      + 'for one group (more for nested ones), so each activation blocks the server for seconds; the 100-activator and throughput runs are made on the small database',
+      + 'for one group (more for nested ones); the 100-activator and throughput runs are made on the 10k database',
   };
 }
 
@@ -211,7 +207,7 @@ export async function measureActivation(port: number, dir: string, tenantId: str
         note: (ratio >= 0.5 ? '' : `missed by ${((0.5 - ratio) * 100).toFixed(1)} points (${f(0.5 / ratio, 1)}× short): ≈ ${f(1000 / median(appRps), 1)} ms of one event loop per activation against `
           + `${f(1000 / median(limitRps), 2)} ms: besides its one durable commit the server verifies the token and resolves the caller (T3), reads principal, role, scope, policy, `
           + 'eligibility and the open assignment, writes request, schedule, timeline item, change-feed and hash-chained audit rows through Kysely, and after the commit '
-          + 'runs the notification job (whom to tell, by unindexed scans, and a second commit) and the index catch-up on the same thread. ')
+          + 'runs the notification job (whom to tell, and a second commit) and the index catch-up on the same thread. ')
           + `Rounds: ${ratios.map((r) => `${(r * 100).toFixed(1)}%`).join(', ')}; p99 ${f(median(appP99))} ms vs ${f(median(limitP99))} ms; ${failures} failed activations`,
       },
     ],
