@@ -2,6 +2,9 @@
  * Runs the notification job: woken after every commit (new change-feed rows), re-armed for the
  * next retry of a pending delivery, and polling slowly as a safety net (rows written by other
  * nodes, the weekly digest). Runs never overlap; a wake during a run makes it go round again.
+ * A wake settles for `settleMs` first: a burst of commits is planned in one run, and the requests
+ * that follow a commit (the activator's first access check) are not queued behind the planning on
+ * the one event loop and database connection (bench/REPORT.md, T4).
  */
 import { deliverNotifications, type DeliverNotificationsDeps } from '../app/jobs/deliver-notifications.ts';
 
@@ -16,8 +19,9 @@ export interface NotificationRunner {
 }
 
 /** Starts the runner (it runs once at once); `pollMs` bounds how long anything waits. */
-export function startNotificationRunner(deps: DeliverNotificationsDeps, pollMs = 30_000): NotificationRunner {
+export function startNotificationRunner(deps: DeliverNotificationsDeps, pollMs = 30_000, settleMs = 20): NotificationRunner {
   let timer: NodeJS.Timeout | undefined;
+  let settling: NodeJS.Timeout | undefined;
   let current: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -62,9 +66,13 @@ export function startNotificationRunner(deps: DeliverNotificationsDeps, pollMs =
   trigger();
   return {
     wake() {
-      if (stopped) return;
-      // After the committing code has returned: never inside the caller's turn.
-      setImmediate(trigger);
+      // Never inside the committing caller's turn; a wake while one settles joins it (no starvation).
+      if (stopped || settling) return;
+      settling = setTimeout(() => {
+        settling = undefined;
+        trigger();
+      }, settleMs);
+      settling.unref();
     },
     async idle() {
       while (current) await current;
@@ -72,6 +80,7 @@ export function startNotificationRunner(deps: DeliverNotificationsDeps, pollMs =
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(settling);
       while (current) await current;
     },
   };
