@@ -32,6 +32,8 @@ export const PERMISSION = {
   privilegedServicePrincipalCredentialsUpdate: `${D}/servicePrincipals/credentials/privileged/update`,
   /** Assigning roles at a resource scope (Owner, User Access Administrator there or above). */
   resourceRoleAssignmentsWrite: 'openpim.resources/roleAssignments/write',
+  /** SCIM provisioning tokens: whoever holds one writes the directory, so only Global Administrators (`*`) make them. */
+  scimTokensManage: 'openpim.scim/tokens/manage',
 } as const;
 
 export type Permission = (typeof PERMISSION)[keyof typeof PERMISSION];

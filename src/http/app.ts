@@ -12,6 +12,7 @@ import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './op
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/auth.routes.ts';
 import { servicePrincipalRoutes } from './routes/service-principals.routes.ts';
+import { webAuthnRoutes } from './routes/webauthn.routes.ts';
 import { approvalLinkRoutes } from './routes/approval-links.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
 import { approvalRoutes } from './routes/approvals.routes.ts';
@@ -22,6 +23,7 @@ import { roleDefinitionRoutes } from './routes/role-definitions.routes.ts';
 import { scheduleRequestRoutes } from './routes/schedule-requests.routes.ts';
 import { scheduleRoutes } from './routes/schedules.routes.ts';
 import { scopeRoutes } from './routes/scopes.routes.ts';
+import { isScimRequest, scimRoutes, scimTokenRoutes } from './routes/scim.routes.ts';
 
 const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS]);
 
@@ -73,7 +75,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    if (PUBLIC.has(path)) return;
+    // /scim/v2 has its own bearer tokens (SCIM tokens) and error shape: see routes/scim.routes.ts.
+    if (PUBLIC.has(path) || isScimRequest(request)) return;
     await authenticate(deps, request);
   });
 
@@ -94,5 +97,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   authRoutes(app, deps);
   accountRoutes(app, deps);
   servicePrincipalRoutes(app, deps);
+  scimTokenRoutes(app, deps);
+  await app.register(async (scim) => scimRoutes(scim, deps), { prefix: '/scim/v2' });
+  webAuthnRoutes(app, deps);
   return app;
 }

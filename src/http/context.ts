@@ -7,6 +7,8 @@ import type { TokenIssuer, TokenVerifier } from '../app/ports/tokens.ts';
 import type { AccessChecker } from '../app/ports/access.ts';
 import type { PasswordHasher, Random } from '../app/ports/identity.ts';
 import type { LockoutPolicy } from '../domain/identity/lockout.ts';
+import type { AuthenticationContexts } from '../domain/identity/authentication-contexts.ts';
+import type { RelyingParty, WebAuthnCeremonies } from '../app/ports/webauthn.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 export interface HttpDeps {
@@ -40,6 +42,15 @@ export interface IdentityHttpDeps {
   readonly tokenTtl: number;
   readonly rateLimiter: RateLimiter;
   readonly lockout?: LockoutPolicy;
+  /** Passkeys and security keys; without it the WebAuthn routes answer 404. */
+  readonly webauthn?: WebAuthnHttpDeps;
+}
+
+export interface WebAuthnHttpDeps {
+  readonly ceremonies: WebAuthnCeremonies;
+  readonly rp: RelyingParty;
+  /** Authentication context → the factors that satisfy it (default: phishing-resistant → WebAuthn). */
+  readonly contexts?: AuthenticationContexts;
 }
 
 declare module 'fastify' {

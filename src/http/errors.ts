@@ -41,6 +41,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
 
 /** Where a token without MFA is exchanged for one with it (routes/auth.routes.ts). */
 export const STEP_UP_PATH = '/openpim/auth/stepup';
+/** Where a WebAuthn assertion is exchanged for a token with MFA and the contexts it satisfies (routes/webauthn.routes.ts). */
+export const WEBAUTHN_STEP_UP_PATH = '/openpim/auth/webauthn/stepup';
 
 export interface GraphError {
   readonly status: number;
@@ -84,6 +86,16 @@ export function toGraphError(error: unknown): GraphError {
       headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_claims", `
         + `error_description="multi-factor authentication required: POST a TOTP or recovery code to ${STEP_UP_PATH}", `
         + `claims="${claims}", step_up_uri="${STEP_UP_PATH}"`;
+    }
+    const acrValues = error.details.acrValues;
+    if (Array.isArray(acrValues) && acrValues.length > 0) {
+      // RFC 9470: the token lacks an authentication context the policy names. One WebAuthn step-up
+      // meets MfaRule too, so this challenge replaces the MFA one when both rules failed.
+      const values = acrValues.map(String).filter((v) => /^[\w.:-]{1,128}$/.test(v));
+      const claims = Buffer.from(JSON.stringify({ access_token: { acrs: { essential: true, values } } })).toString('base64');
+      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_user_authentication", `
+        + `error_description="authentication context ${values.join(' ')} required: step up with a factor that satisfies it (phishing-resistant: a security key or passkey at ${WEBAUTHN_STEP_UP_PATH})", `
+        + `acr_values="${values.join(' ')}", claims="${claims}", step_up_uri="${WEBAUTHN_STEP_UP_PATH}"`;
     }
     return { status: STATUS_OF[error.code], code: error.code, message: error.message, headers };
   }

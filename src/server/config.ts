@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { NOTIFICATION_TYPES } from '../app/notifications/events.ts';
+import { CONTEXT_FACTORS, DEFAULT_AUTHENTICATION_CONTEXTS } from '../domain/identity/authentication-contexts.ts';
 import { isDuration, parseDuration } from '../domain/time.ts';
+import type { RelyingParty } from '../app/ports/webauthn.ts';
 import { ConfigFileError, mergeSources, readConfigFile, setPath } from './config-file.ts';
 
 const duration = z.string().refine(isDuration, 'must be an ISO-8601 duration such as PT1H').transform(parseDuration);
@@ -76,6 +78,16 @@ export const configSchema = z.object({
   authRateLimitPerAccount: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Believe X-Forwarded-For from: true (any proxy), or addresses/CIDRs such as "127.0.0.1,10.0.0.0/8". */
   trustProxy: z.union([flag, z.string().regex(/^[\w.:/, -]+$/, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8').transform((v) => v.replace(/\s+/g, ''))]).default(false),
+  /** WebAuthn relying party id: the domain passkeys are made for. Default: publicUrl's host name, else localhost. */
+  webauthnRpId: z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'must be a domain name such as pim.example.com').optional(),
+  /** The name authenticators show. Default: tenantName. */
+  webauthnRpName: z.string().min(1).max(100).optional(),
+  /** Origins the browser may sign from, comma-separated. Default: publicUrl, else http://localhost:PORT. */
+  webauthnOrigins: z.union([z.array(z.string()), z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))])
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be origins such as https://pim.example.com' }).transform((u) => new URL(u).origin)).min(1)).optional(),
+  /** Authentication context (a policy's claimValue) → the factors that satisfy it: webauthn, hwk (device-bound key only), otp. */
+  authenticationContexts: jsonText(z.record(z.string().regex(/^[\w.:-]{1,128}$/, 'context names are letters, digits, ".", ":", "_" and "-"'), z.array(z.enum(CONTEXT_FACTORS)).min(1)))
+    .default({ ...DEFAULT_AUTHENTICATION_CONTEXTS } as Record<string, ('webauthn' | 'hwk' | 'otp')[]>),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -105,7 +117,21 @@ const ENV: Record<string, string> = {
   OPENPIM_AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
   OPENPIM_AUTH_RATE_LIMIT_PER_ACCOUNT: 'authRateLimitPerAccount',
   OPENPIM_TRUST_PROXY: 'trustProxy',
+  OPENPIM_WEBAUTHN_RP_ID: 'webauthnRpId',
+  OPENPIM_WEBAUTHN_RP_NAME: 'webauthnRpName',
+  OPENPIM_WEBAUTHN_ORIGINS: 'webauthnOrigins',
+  OPENPIM_AUTHENTICATION_CONTEXTS: 'authenticationContexts',
 };
+
+/** The WebAuthn relying party: configured, or derived from publicUrl (else localhost and the port). */
+export function relyingPartyOf(config: Config): RelyingParty {
+  const base = new URL(config.publicUrl ?? `http://localhost:${config.port}`);
+  return {
+    id: config.webauthnRpId ?? base.hostname,
+    name: config.webauthnRpName ?? config.tenantName,
+    origins: config.webauthnOrigins ?? [base.origin],
+  };
+}
 
 export class ConfigError extends Error {}
 

@@ -13,7 +13,8 @@ import { signingKeyStore } from '../store/signing-keys.ts';
 import { accessFacts } from '../store/access-facts.ts';
 import { accessService } from '../access/access-service.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { redactedConfig, type Config } from './config.ts';
+import { redactedConfig, relyingPartyOf, type Config } from './config.ts';
+import { simpleWebAuthnCeremonies } from './simplewebauthn-ceremonies.ts';
 import { jwtTokens, signingKeyring, type JwtTokens } from './jwt-tokens.ts';
 import { randomIds, systemClock } from './system-clock.ts';
 import { startTimelineRunner } from './timeline-runner.ts';
@@ -89,6 +90,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
       issuer: tokens,
       tokenTtl: config.tokenTtl,
       rateLimiter: memoryRateLimiter(clock, { perIpPerMinute: config.authRateLimitPerIp, perAccountPerMinute: config.authRateLimitPerAccount }),
+      webauthn: { ceremonies: simpleWebAuthnCeremonies, rp: relyingPartyOf(config), contexts: config.authenticationContexts },
     },
     trustProxy: config.trustProxy,
     logger: config.logLevel === 'silent' ? false : {

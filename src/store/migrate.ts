@@ -7,6 +7,8 @@ import * as notifications from './migrations/0003-notifications.ts';
 import * as identity from './migrations/0004-identity.ts';
 import * as groupAccess from './migrations/0005-group-access.ts';
 import * as lookupIndexes from './migrations/0006-lookup-indexes.ts';
+import * as webauthn from './migrations/0007-webauthn.ts';
+import * as scim from './migrations/0008-scim.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
@@ -15,6 +17,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-identity': identity,
   '0005-group-access': groupAccess,
   '0006-lookup-indexes': lookupIndexes,
+  '0007-webauthn': webauthn,
+  '0008-scim': scim,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

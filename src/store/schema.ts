@@ -25,6 +25,12 @@ export interface PrincipalsTable {
   description: string | null;
   manager_id: string | null;
   created_at: number;
+  /** SCIM (0008): the IdP's id for the principal, and the name parts it sends. */
+  external_id: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  /** SCIM (0008): when a SCIM client deleted (deprovisioned) the principal; it is kept for the audit trail. */
+  scim_deleted_at: number | null;
 }
 
 export interface GroupMembersTable {
@@ -301,6 +307,44 @@ export interface ClientSecretsTable {
   created_at: number;
 }
 
+export interface WebAuthnCredentialsTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  public_key: string;
+  counter: number;
+  /** JSON array. */
+  transports: string;
+  hardware: number;
+  attachment: string | null;
+  aaguid: string;
+  backed_up: number;
+  display_name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebAuthnChallengesTable {
+  tenant_id: string;
+  challenge: string;
+  principal_id: string;
+  purpose: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ScimTokensTable {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  hint: string;
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  end_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   principals: PrincipalsTable;
@@ -327,4 +371,7 @@ export interface Database {
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
   client_secrets: ClientSecretsTable;
+  webauthn_credentials: WebAuthnCredentialsTable;
+  webauthn_challenges: WebAuthnChallengesTable;
+  scim_tokens: ScimTokensTable;
 }

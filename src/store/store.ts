@@ -20,6 +20,7 @@ import { feedRepository } from './repositories/feed.repository.ts';
 import { linkUsesRepository } from './repositories/link-uses.repository.ts';
 import { policiesRepository } from './repositories/policies.repository.ts';
 import { principalsRepository } from './repositories/principals.repository.ts';
+import { provisioningRepository } from './repositories/provisioning.repository.ts';
 import { requestsRepository } from './repositories/requests.repository.ts';
 import { rolesRepository } from './repositories/roles.repository.ts';
 import { schedulesRepository } from './repositories/schedules.repository.ts';
@@ -27,6 +28,7 @@ import { scopesRepository } from './repositories/scopes.repository.ts';
 import { tenantsRepository } from './repositories/tenants.repository.ts';
 import { timelineRepository } from './repositories/timeline.repository.ts';
 import { totpRepository } from './repositories/totp.repository.ts';
+import { webauthnRepository } from './repositories/webauthn.repository.ts';
 import type { Database } from './schema.ts';
 
 const MAX_ATTEMPTS = 4;
@@ -71,6 +73,8 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
     accounts: accountsRepository(db),
     totp: totpRepository(db),
     clientSecrets: clientSecretsRepository(db),
+    webauthn: webauthnRepository(db),
+    provisioning: provisioningRepository(db),
   };
 }
 

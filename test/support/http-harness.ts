@@ -22,9 +22,14 @@ import { openHarness, type Harness } from './harness.ts';
 import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
 import { argon2Passwords } from '../../src/server/argon2-passwords.ts';
 import { cryptoRandom } from '../../src/server/crypto-random.ts';
+import { simpleWebAuthnCeremonies } from '../../src/server/simplewebauthn-ceremonies.ts';
+import type { RelyingParty } from '../../src/app/ports/webauthn.ts';
 
 /** argon2id made cheap for tests (the real parameters are unit-tested in src/server). */
 export const TEST_PASSWORDS = argon2Passwords({ memory: 1024, passes: 1, parallelism: 1 });
+
+/** The relying party of HTTP tests; test/support/soft-authenticator.ts signs for it. */
+export const TEST_RELYING_PARTY: RelyingParty = { id: 'pim.contoso.test', name: 'OpenPIM (test)', origins: ['https://pim.contoso.test'] };
 
 /** In-memory SQLite: enough for most HTTP tests, which are about the edge, not the store. */
 export const MEMORY_SQLITE: TestDatabase = { name: 'sqlite', target: async () => ({ kind: 'sqlite', path: ':memory:' }) };
@@ -102,6 +107,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
       issuer: tokens,
       tokenTtl: options.tokenTtl ?? HOUR,
       rateLimiter: memoryRateLimiter(h.clock, options.rateLimits ?? { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }),
+      webauthn: { ceremonies: simpleWebAuthnCeremonies, rp: TEST_RELYING_PARTY },
     },
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });

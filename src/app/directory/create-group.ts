@@ -19,8 +19,7 @@ export interface CreateGroupInput {
 }
 
 export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateGroupInput): Promise<Principal> {
-  authorize(caller, PERMISSION.groupsCreate);
-  if (input.isAssignableToRole) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
+  authorize(caller, input.isAssignableToRole ? PERMISSION.roleAssignableGroupsUpdate : PERMISSION.groupsCreate);
   const now = deps.clock.now();
   const group: Principal = {
     tenantId: caller.tenantId,

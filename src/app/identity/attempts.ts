@@ -19,7 +19,7 @@ export interface AttemptContext {
   readonly sourceIp: string | null;
 }
 
-export type AttemptMethod = 'password' | 'totp' | 'recoveryCode';
+export type AttemptMethod = 'password' | 'totp' | 'recoveryCode' | 'webauthn';
 
 /** The one refusal for any wrong password or code: it never says which part was wrong. */
 export const invalidCredentials = (message = 'The user principal name, password or verification code is incorrect.') =>

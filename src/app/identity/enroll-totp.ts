@@ -48,6 +48,8 @@ export async function enrollTotp(deps: { uow: UnitOfWork; clock: Clock; ids: Ids
   const user = caller.principal;
   const now = deps.clock.now();
   if (await deps.uow.read.totp.get(user.tenantId, user.id, true)) requireRecentMfa(caller, 'Replacing your authenticator app');
+  // Adding a factor next to a security key or passkey needs one too (whoever learnt the password could add theirs).
+  if ((await deps.uow.read.webauthn.list(user.tenantId, user.id)).length > 0) requireRecentMfa(caller, 'Adding an authenticator app');
   const secret = base32Encode(deps.random.bytes(SECRET_BYTES));
   const factorId = deps.ids.uuid();
   const tenant = await deps.uow.read.tenants.get(user.tenantId);

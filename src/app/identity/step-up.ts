@@ -7,6 +7,7 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { base32Decode } from '../../domain/identity/base32.ts';
+import { contextsSatisfiedBy, DEFAULT_AUTHENTICATION_CONTEXTS, type AuthenticationContexts } from '../../domain/identity/authentication-contexts.ts';
 import type { LockoutPolicy } from '../../domain/identity/lockout.ts';
 import { hashRecoveryCode, normalizeRecoveryCode } from '../../domain/identity/recovery-codes.ts';
 import { matchTotp } from '../../domain/identity/totp.ts';
@@ -21,6 +22,8 @@ export interface StepUpDeps extends TokenDeps {
   readonly uow: UnitOfWork;
   readonly clock: Clock;
   readonly lockout?: LockoutPolicy;
+  /** Authentication contexts a TOTP or recovery code satisfies (config; by default none: phishing-resistant needs WebAuthn). */
+  readonly contexts?: AuthenticationContexts;
 }
 
 export type StepUpProof = { readonly totp: string } | { readonly recoveryCode: string };
@@ -68,5 +71,6 @@ export async function stepUp(deps: StepUpDeps, caller: Caller, proof: StepUpProo
     throw invalidCredentials('The verification code is incorrect.');
   }
   const amr = [...new Set([...caller.amr, 'mfa', 'otp'])];
-  return issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs: caller.acrs });
+  const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts ?? DEFAULT_AUTHENTICATION_CONTEXTS, 'otp')])];
+  return issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs });
 }

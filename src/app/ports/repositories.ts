@@ -20,6 +20,8 @@ import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
 import type { ActivityStats, ApprovalLinkUses, DeliveryRepository, FeedReader } from './notifications.ts';
 import type { AccountRepository, ClientSecretRepository, TotpRepository } from './identity.ts';
+import type { ProvisioningRepository } from './provisioning.ts';
+import type { WebAuthnRepository } from './webauthn.ts';
 
 export interface Tenant {
   readonly id: string;
@@ -229,6 +231,9 @@ export interface Repositories {
   readonly accounts: AccountRepository;
   readonly totp: TotpRepository;
   readonly clientSecrets: ClientSecretRepository;
+  readonly webauthn: WebAuthnRepository;
+  /** SCIM tokens and the SCIM side of principals. */
+  readonly provisioning: ProvisioningRepository;
 }
 
 /** Runs work in one transaction: all of it happens, or none. */

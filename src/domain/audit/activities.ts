@@ -75,4 +75,15 @@ export const ACTIVITY = {
   servicePrincipalAdded: 'Add service principal',
   servicePrincipalCredentialsAdded: 'Add service principal credentials',
   servicePrincipalCredentialsRemoved: 'Remove service principal credentials',
+  // SCIM provisioning (docs/decisions/0009)
+  userUpdated: 'Update user',
+  userDeleted: 'Delete user',
+  groupUpdated: 'Update group',
+  groupDeleted: 'Delete group',
+  assignmentDeprovisioned: 'Remove member from role in PIM (user deprovisioned)',
+  eligibilityDeprovisioned: 'Remove eligible member from role in PIM (user deprovisioned)',
+  requestCanceledDeprovisioned: 'Cancel request for role in PIM (user deprovisioned)',
+  groupAccessEndedWithGroup: 'Remove member from group in PIM (group deleted)',
+  scimTokenAdded: 'Add SCIM provisioning token',
+  scimTokenRevoked: 'Revoke SCIM provisioning token',
 } as const;

@@ -17,6 +17,8 @@ export type FailedRule = 'ExpirationRule' | 'JustificationRule' | 'MfaRule' | 'T
 export interface RuleFailure {
   readonly rule: FailedRule;
   readonly message: string;
+  /** For AcrsRule: the authentication context the caller's token lacks. */
+  readonly acr?: string;
 }
 
 export interface PolicyInput {
@@ -80,7 +82,7 @@ export function evaluatePolicy(rules: PolicyRules, input: PolicyInput, _now: Ins
   if (governing.endUser) {
     const context = ruleOf(rules, 'AuthenticationContext_EndUser_Assignment', 'authenticationContext');
     if (context.isEnabled && context.claimValue && !input.acrs.includes(context.claimValue)) {
-      failures.push({ rule: 'AcrsRule', message: `authentication context '${context.claimValue}' is required.` });
+      failures.push({ rule: 'AcrsRule', message: `authentication context '${context.claimValue}' is required.`, acr: context.claimValue });
     }
   }
   return failures;
@@ -103,10 +105,11 @@ export function policyError(failures: readonly RuleFailure[]): DomainError | nul
   if (failures.length === 0) return null;
   const names = failures.map((f) => f.rule);
   const onlyContext = names.every((n) => n === 'AcrsRule');
+  const acrValues = failures.flatMap((f) => (f.acr ? [f.acr] : []));
   const explained = failures.map((f) => `${f.rule}: ${f.message}`).join(' ');
   return new DomainError(
     onlyContext ? 'RoleAssignmentRequestAcrsValidationFailed' : 'RoleAssignmentRequestPolicyValidationFailed',
     `The following policy rules failed: ${JSON.stringify(names)}. ${explained}`,
-    { failedRules: names },
+    { failedRules: names, ...(acrValues.length > 0 ? { acrValues } : {}) },
   );
 }

@@ -198,7 +198,10 @@ export function authRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const body = parseBody(stepUpBody, req.body);
     limit(identity, req, `principal:${req.caller.principal.id}`);
     const proof = body.totp !== undefined ? { totp: body.totp } : { recoveryCode: body.recoveryCode! };
-    const token = await stepUp({ uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}) },
+    const token = await stepUp({
+      uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}),
+      ...(identity.webauthn?.contexts ? { contexts: identity.webauthn.contexts } : {}),
+    },
       req.caller, proof, contextOf(req));
     return sendToken(reply, token);
   });

@@ -1,0 +1,31 @@
+/**
+ * SCIM DELETE /Users/{id} (docs/decisions/0009): deprovision — disable the account, end every
+ * grant, cancel pending requests — and hide the user from SCIM (GET answers 404, its externalId
+ * is freed). The principal itself is kept so the audit trail keeps naming who held what.
+ */
+import { ACTIVITY } from '../../domain/audit/activities.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { auditRecord, principalTarget } from '../audit/record.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+import { assertMayDeprovision, disableAccount, endAllAccess } from './deprovision.ts';
+import { scimEndContext, type ScimClient } from './scim-client.ts';
+
+export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock }, client: ScimClient, userId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (tx) => {
+    const found = await tx.provisioning.get(client.tenantId, 'user', userId);
+    if (!found) throw new DomainError('Request_ResourceNotFound', `No user has the id '${userId}'.`);
+    const user = found.principal;
+    assertMayDeprovision(user);
+    const ctx = scimEndContext(tx, client, now);
+    await disableAccount(ctx, user);
+    const ended = await endAllAccess(ctx, user);
+    await tx.provisioning.markDeleted(user.tenantId, user.id, now);
+    await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
+      activity: ACTIVITY.userDeleted, category: 'UserManagement', operationType: 'Delete', targets: [principalTarget(user)],
+      details: { Source: 'SCIM', GrantsEnded: String(ended), Kept: 'disabled, for the audit trail' },
+    }));
+    await tx.feed.append(user.tenantId, 'principal.updated', user.id, { scimDeleted: true });
+  });
+}

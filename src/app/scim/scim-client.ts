@@ -1,0 +1,23 @@
+/**
+ * Who calls /scim/v2: not a principal but a tenant's SCIM token (an IdP's provisioning agent).
+ * Holding a valid token is the authorization; audit events name the token as their actor.
+ */
+import type { AuditActor } from '../../domain/audit/event.ts';
+import type { Instant } from '../../domain/time.ts';
+import type { EndContext } from '../requests/end-schedule.ts';
+import type { Repositories } from '../ports/repositories.ts';
+
+export interface ScimClient {
+  readonly tenantId: string;
+  readonly tokenId: string;
+  readonly tokenName: string;
+  /** Ties the audit events of one SCIM call together. */
+  readonly correlationId: string;
+}
+
+export const scimActor = (client: ScimClient): AuditActor => ({
+  id: client.tokenId, displayName: `SCIM provisioning: ${client.tokenName}`, userPrincipalName: null, type: 'servicePrincipal',
+});
+
+export const scimEndContext = (tx: Repositories, client: ScimClient, now: Instant): EndContext =>
+  ({ tx, now, actor: scimActor(client), correlationId: client.correlationId });
