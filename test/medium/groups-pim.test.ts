@@ -7,7 +7,7 @@
  * the API would build.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accessService, type AccessService } from '../../src/access/access-service.ts';
+import type { AccessService } from '../../src/access/access-service.ts';
 import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
 import { createGroup } from '../../src/app/directory/create-group.ts';
 import { listSchedules } from '../../src/app/queries/schedules.ts';
@@ -15,9 +15,8 @@ import { updatePolicyRule } from '../../src/app/policies/update-policy-rule.ts';
 import { GROUP_ROLE, groupScope } from '../../src/domain/group-access.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
-import { accessFacts } from '../../src/store/access-facts.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { openHarness, type Harness } from '../support/harness.ts';
+import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { ALL, closeVerifiedAfterEach, failureOf, scheduleOf, type Span } from '../support/scenario.ts';
 
 const READ_USERS = 'openpim.directory/users/read';
@@ -31,9 +30,7 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
 
   beforeEach(async () => {
     h = await openHarness(database);
-    access = accessService(accessFacts(h.store.db), h.store.read);
-    await access.start();
-    h.store.onCommit(() => access.markDirty());
+    access = await liveAccess(h);
     bob = await h.user('bob@contoso.test');
     carol = await h.user('carol@contoso.test');
   });

@@ -17,7 +17,7 @@ import type { Principal, RequestAction, ScheduleKind } from '../../src/domain/mo
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { accessFacts } from '../../src/store/access-facts.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { openHarness, type Harness } from '../support/harness.ts';
+import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { scheduleOf } from '../support/scenario.ts';
 
 const SCOPES = ['/subscriptions/s1', '/subscriptions/s1/resourceGroups/rg1', '/subscriptions/s2', '/databases/pg'];
@@ -53,10 +53,7 @@ describe.each(TEST_DATABASES)('index consistency on $name', (database) => {
       await h?.close();
       h = await openHarness(database);
       const harness = h;
-      live = accessService(accessFacts(harness.store.db), harness.store.read);
-      await live.start();
-      const service = live;
-      harness.store.onCommit(() => service.markDirty());
+      live = await liveAccess(harness);
       const rnd = mulberry32(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
       for (const id of SCOPES) await registerScope(harness.deps, harness.admin, { id });

@@ -5,16 +5,15 @@
  * resolution (most specific first). Access is asked of the real decision engine over the store.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accessService, type AccessService } from '../../src/access/access-service.ts';
+import type { AccessService } from '../../src/access/access-service.ts';
 import { createScopedPolicy } from '../../src/app/policies/create-scoped-policy.ts';
 import { updatePolicyRule } from '../../src/app/policies/update-policy-rule.ts';
 import { listSchedules } from '../../src/app/queries/schedules.ts';
 import { registerScope } from '../../src/app/scopes/register-scope.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
-import { accessFacts } from '../../src/store/access-facts.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { openHarness, type Harness } from '../support/harness.ts';
+import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { ALL, closeVerifiedAfterEach, failureOf, scheduleOf } from '../support/scenario.ts';
 
 const MG = '/managementGroups/mg1';
@@ -35,9 +34,7 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
 
   beforeEach(async () => {
     h = await openHarness(database);
-    access = accessService(accessFacts(h.store.db), h.store.read);
-    await access.start();
-    h.store.onCommit(() => access.markDirty());
+    access = await liveAccess(h);
     await registerScope(h.deps, h.admin, { id: MG, displayName: 'Management group 1' });
     await registerScope(h.deps, h.admin, { id: S1, parentId: MG });
     await registerScope(h.deps, h.admin, { id: RG1 });

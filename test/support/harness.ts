@@ -6,7 +6,9 @@
  *   const alice = await h.user('alice@contoso.test');
  *   await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: alice.id, ... });
  */
+import { accessService, type AccessService } from '../../src/access/access-service.ts';
 import { resolveCaller, type Caller } from '../../src/app/caller.ts';
+import { accessFacts } from '../../src/store/access-facts.ts';
 import { createUser } from '../../src/app/directory/create-user.ts';
 import { processDue } from '../../src/app/jobs/process-due.ts';
 import { submitRequest, type SubmitRequestInput } from '../../src/app/requests/submit-request.ts';
@@ -91,4 +93,12 @@ export async function openHarnessAt(target: DatabaseTarget, clock = new FakeCloc
     },
     close: () => store.close(),
   };
+}
+
+/** The decision engine over the harness's store, as the server wires it: built now, told of every commit. */
+export async function liveAccess(h: Pick<Harness, 'store'>): Promise<AccessService> {
+  const access = accessService(accessFacts(h.store.db), h.store.read);
+  await access.start();
+  h.store.onCommit(() => access.markDirty());
+  return access;
 }

@@ -14,11 +14,9 @@ import { HOUR, parseDuration } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { jwtTokens, type JwtTokens } from '../../src/server/jwt-tokens.ts';
 import { signingKeyStore } from '../../src/store/signing-keys.ts';
-import { accessFacts } from '../../src/store/access-facts.ts';
-import { accessService } from '../../src/access/access-service.ts';
 import type { TestDatabase } from './databases.ts';
 import { FakeClock, testIds } from './fake-clock.ts';
-import { openHarness, type Harness } from './harness.ts';
+import { liveAccess, openHarness, type Harness } from './harness.ts';
 import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
 import { argon2Passwords } from '../../src/server/argon2-passwords.ts';
 import { cryptoRandom } from '../../src/server/crypto-random.ts';
@@ -88,9 +86,7 @@ const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals',
 export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
   const h = await openHarness(options.database ?? MEMORY_SQLITE, options.clock ?? new FakeClock());
   const tokens = jwtTokens(signingKeyStore(h.store.db), h.clock, testIds);
-  const access = accessService(accessFacts(h.store.db), h.store.read);
-  await access.start();
-  h.store.onCommit(() => access.markDirty());
+  const access = await liveAccess(h);
   const app = await buildApp({
     access,
     uow: h.store,

@@ -5,19 +5,30 @@
 import type { MemberType, RoleDefinition, Scope } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 
+/** Why access is allowed (or what is held): one grant in effect. */
 export interface AccessReason {
   readonly grantId: string;
   readonly roleDefinitionId: string;
+  /** null when the index has not seen the role (such a grant never allows anything). */
   readonly roleDisplayName: string | null;
+  /** Where the grant was made: the requested scope, or (inherited) one of its ancestors. */
   readonly scopeId: string;
   readonly inherited: boolean;
+  /** 'group' when the grant is held by a group the principal belongs to (statically or through timed memberships in effect). */
   readonly via: 'direct' | 'group';
+  /** The holder group when via a group, else null. */
   readonly groupId: string | null;
-  /** Membership chain from the principal to the holder group: [direct group, …, groupId]; empty when direct. */
+  /** Membership chain from the principal to the holder: [direct group, …, holder]. Empty when direct. */
   readonly groupPath: readonly string[];
+  /** Graph's memberType: Group when via a group, else Inherited when from an ancestor scope, else Direct. */
   readonly memberType: MemberType;
+  /** The grant's start. */
   readonly startAt: Instant;
-  /** When this reason stops holding: the grant's end or, through timed group memberships, the earlier end of those. */
+  /**
+   * When this reason stops holding (null = never): the grant's end, or, through groups, the
+   * earlier of it and the end of the timed memberships along the chain (src/access/membership-paths.ts: of
+   * several chains, the one lasting longest, which `groupPath` names).
+   */
   readonly endAt: Instant | null;
 }
 
