@@ -24,6 +24,8 @@ export interface Caller {
   readonly acrs: readonly string[];
   /** Ties the audit events of one API call together. */
   readonly correlationId: string;
+  /** The sign-in session the caller is using (a browser cookie, or a token that names one); null for service principals and operator tokens. */
+  readonly sessionId?: string | null;
 }
 
 export interface ScopedRole {
@@ -39,6 +41,7 @@ export interface Authentication {
   readonly authTime: Instant | null;
   readonly acrs: readonly string[];
   readonly correlationId: string;
+  readonly sessionId?: string | null;
 }
 
 /**
@@ -58,5 +61,5 @@ export async function resolveCaller(read: Repositories, auth: Authentication, no
   const scopedRoles = active.filter((s) => s.directoryScopeId !== '/' && byId.has(s.roleDefinitionId))
     .map((s) => ({ role: byId.get(s.roleDefinitionId)!, scopeId: s.directoryScopeId }));
   const mfa = auth.amr.includes('mfa') && auth.authTime !== null && now - auth.authTime <= mfaMaxAge && auth.authTime <= now;
-  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId };
+  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId, sessionId: auth.sessionId ?? null };
 }

@@ -42,6 +42,11 @@ export const ERROR_CODES = [
   'InvalidCredentials',
   'AuthenticationMethodNotEnrolled',
   'TooManyRequests',
+  // Sessions: a code for the CLI that is invalid, used or expired; a cookie request without its CSRF token
+  'InvalidGrant',
+  'InvalidCsrfToken',
+  // OIDC federation: the organisation's identity provider cannot be reached or discovered
+  'IdentityProviderUnavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,14 +5,17 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
+import { breakGlassMemo } from '../app/identity/record-break-glass-use.ts';
 import { authenticate } from './auth.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './openapi.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/auth.routes.ts';
+import { isPublicSessionRequest, PUBLIC_SESSION_PATHS, sessionRoutes } from './routes/session.routes.ts';
 import { servicePrincipalRoutes } from './routes/service-principals.routes.ts';
 import { webAuthnRoutes } from './routes/webauthn.routes.ts';
+import { OIDC_SIGN_IN_PATH, oidcRoutes, PUBLIC_OIDC_PATHS } from './routes/oidc.routes.ts';
 import { approvalLinkRoutes } from './routes/approval-links.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
 import { approvalRoutes } from './routes/approvals.routes.ts';
@@ -25,7 +28,7 @@ import { scheduleRoutes } from './routes/schedules.routes.ts';
 import { scopeRoutes } from './routes/scopes.routes.ts';
 import { isScimRequest, scimRoutes, scimTokenRoutes } from './routes/scim.routes.ts';
 
-const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS]);
+const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS, ...PUBLIC_SESSION_PATHS, ...PUBLIC_OIDC_PATHS]);
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -61,8 +64,14 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'OpenPIM API', version: '0.1.0', description: 'Privileged Identity Management shaped after Microsoft Graph.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // The browser's session; state-changing requests also send X-CSRF-Token.
+          session: { type: 'apiKey', in: 'cookie', name: '__Host-openpim-session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
       tags: TAGS.map((t) => ({ ...t })),
     },
     // Shared schemas (GraphError) keep their $id as their name under components.schemas.
@@ -73,11 +82,13 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
 
+  // Break-glass uses this node has recorded: a busy session is audited once, not per request.
+  const breakGlass = breakGlassMemo();
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     // /scim/v2 has its own bearer tokens (SCIM tokens) and error shape: see routes/scim.routes.ts.
-    if (PUBLIC.has(path) || isScimRequest(request)) return;
-    await authenticate(deps, request);
+    if (PUBLIC.has(path) || isPublicSessionRequest(request) || isScimRequest(request)) return;
+    await authenticate(deps, request, breakGlass);
   });
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) =>
@@ -94,11 +105,14 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   scopeRoutes(app, deps);
   approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
-  authRoutes(app, deps);
+  authRoutes(app, deps, breakGlass);
+  // The CLI's browser sign-in sends a browser without a session to the identity provider, when there is one.
+  sessionRoutes(app, deps, breakGlass, deps.identity?.federation ? (returnTo) => `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}` : undefined);
   accountRoutes(app, deps);
   servicePrincipalRoutes(app, deps);
   scimTokenRoutes(app, deps);
   await app.register(async (scim) => scimRoutes(scim, deps), { prefix: '/scim/v2' });
   webAuthnRoutes(app, deps);
+  oidcRoutes(app, deps);
   return app;
 }

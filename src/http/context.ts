@@ -6,10 +6,15 @@ import type { ApprovalLinks } from '../app/ports/notifier.ts';
 import type { TokenIssuer, TokenVerifier } from '../app/ports/tokens.ts';
 import type { AccessChecker } from '../app/ports/access.ts';
 import type { PasswordHasher, Random } from '../app/ports/identity.ts';
+import type { ClientAssertionVerifier } from '../app/ports/client-assertions.ts';
 import type { LockoutPolicy } from '../domain/identity/lockout.ts';
 import type { AuthenticationContexts } from '../domain/identity/authentication-contexts.ts';
 import type { RelyingParty, WebAuthnCeremonies } from '../app/ports/webauthn.ts';
+import type { IdentityProvider } from '../app/ports/federation.ts';
+import type { FederationSettings } from '../app/identity/federated-sign-in.ts';
+import type { SessionSettings } from '../domain/identity/sessions.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { CookieSettings } from './session-cookie.ts';
 
 export interface HttpDeps {
   readonly uow: UnitOfWork;
@@ -32,7 +37,11 @@ export interface HttpDeps {
   readonly identity?: IdentityHttpDeps;
   /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client address (rate limits, audit). */
   readonly trustProxy?: boolean | string;
+  /** Sign-in sessions: time-outs and the cookie (default: DEFAULT_SESSIONS in auth.ts). */
+  readonly sessions?: SessionHttpSettings;
 }
+
+export interface SessionHttpSettings extends SessionSettings, CookieSettings {}
 
 export interface IdentityHttpDeps {
   readonly passwords: PasswordHasher;
@@ -44,6 +53,24 @@ export interface IdentityHttpDeps {
   readonly lockout?: LockoutPolicy;
   /** Passkeys and security keys; without it the WebAuthn routes answer 404. */
   readonly webauthn?: WebAuthnHttpDeps;
+  /** Sign-in with the organisation's OpenID provider; without it the OIDC routes answer 404. */
+  readonly federation?: FederationHttpDeps;
+  /** private_key_jwt client authentication at the token endpoint; without it client assertions are refused. */
+  readonly clientAssertions?: ClientAssertionHttpDeps;
+}
+
+export interface ClientAssertionHttpDeps {
+  readonly verifier: ClientAssertionVerifier;
+  /**
+   * The server's public base URL: assertions must name `publicUrl + /openpim/oauth2/token` as `aud`.
+   * Without it, the URL the request was made to (its scheme and Host header) is the audience.
+   */
+  readonly publicUrl?: string;
+}
+
+export interface FederationHttpDeps {
+  readonly provider: IdentityProvider;
+  readonly settings: FederationSettings;
 }
 
 export interface WebAuthnHttpDeps {
@@ -57,5 +84,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set by the auth hook on every /v1.0, /beta and /openpim route. */
     caller: Caller;
+    /** How the caller authenticated: a bearer token, or the browser's session cookie (CSRF-checked). */
+    authenticatedBy: 'bearer' | 'cookie';
   }
 }

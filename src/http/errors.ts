@@ -37,6 +37,9 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   InvalidCredentials: 400,
   AuthenticationMethodNotEnrolled: 400,
   TooManyRequests: 429,
+  InvalidGrant: 400,
+  InvalidCsrfToken: 403,
+  IdentityProviderUnavailable: 503,
 };
 
 /** Where a token without MFA is exchanged for one with it (routes/auth.routes.ts). */
@@ -130,6 +133,8 @@ export function toOAuthError(error: unknown): OAuthError {
         return { status: 400, error: 'invalid_request', description: error.message, headers: {} };
       case 'Request_ResourceNotFound':
         return { status: 404, error: 'invalid_request', description: error.message, headers: {} };
+      case 'InvalidGrant':
+        return { status: 400, error: 'invalid_grant', description: error.message, headers: {} };
       default:
         break;
     }

@@ -49,7 +49,9 @@ export interface RouteDoc {
 }
 
 const COMMON_ERRORS = 'Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`. '
-  + 'A missing, expired or invalid bearer token is a 401 `InvalidAuthenticationToken`; a caller without the needed permission gets a 403 `Authorization_RequestDenied`.';
+  + 'A missing, expired or invalid bearer token (or session cookie, or a token whose session was signed out) is a 401 `InvalidAuthenticationToken`; '
+  + 'a request made with the session cookie that changes something and lacks the session\'s `X-CSRF-Token` is a 403 `InvalidCsrfToken`; '
+  + 'a caller without the needed permission gets a 403 `Authorization_RequestDenied`.';
 const PUBLIC_ERRORS = 'No bearer token is needed. Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`.';
 const BODY_ERRORS = 'the body is not valid JSON, not a JSON object, or does not match the schema (unknown properties are refused); a body over the size limit is `RequestBodyTooLarge`.';
 const QUERY_ERRORS = 'A malformed OData option (`Request_BadRequest`) or an unsupported property or option (`Request_UnsupportedQuery`).';

@@ -9,7 +9,8 @@ const mrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 
 export function slackPayload(m: Message): Record<string, unknown> {
   const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: m.subject.slice(0, 150) } },
+    // An alert's header carries a siren: Slack blocks have no colour of their own.
+    { type: 'header', text: { type: 'plain_text', text: `${m.urgent ? ':rotating_light: ' : ''}${m.subject}`.slice(0, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(m.summary) } },
   ];
   if (m.facts.length) {
@@ -36,7 +37,7 @@ export function teamsPayload(m: Message): Record<string, unknown> {
     '@type': 'MessageCard',
     '@context': 'https://schema.org/extensions',
     summary: m.subject,
-    themeColor: '0F5EA8',
+    themeColor: m.urgent ? 'A4262C' : '0F5EA8',
     title: m.subject,
     text: m.summary,
     sections: [{ facts: m.facts.map(([name, value]) => ({ name, value })), ...(m.note ? { text: m.note } : {}) }],

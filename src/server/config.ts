@@ -51,6 +51,27 @@ const webhooksSchema = jsonText(z.array(webhookSchema)).default([]).transform((l
   return named;
 });
 
+/** Sign-in with the organisation's OpenID provider (docs/decisions/0012); without it the routes answer 404. */
+const oidcSchema = z.strictObject({
+  /** The provider's issuer identifier, exactly as its discovery document says it (trailing slash included). */
+  issuer: z.url({ protocol: /^https?$/, error: 'must be the provider\'s issuer URL, such as https://login.example.com/realms/corp' }),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  scopes: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
+  /** Appended to publicUrl for the redirect URI registered at the provider. */
+  redirectPath: z.string().regex(/^\/[\w\-./~]*$/, 'must be a path such as /openpim/auth/oidc/callback').default('/openpim/auth/oidc/callback'),
+  /** Take the provider's `mfa` (amr) or an acr of mfaAcrValues as MFA; otherwise users step up locally. */
+  trustAmr: flag.default(false),
+  mfaAcrValues: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))]).default([]),
+  /** How a provider account without a link finds its user: by verified email (default), or only by an existing link. */
+  matchBy: z.enum(['sub', 'email']).default('email'),
+  /** Create users on their first sign-in when none matches. */
+  jitProvisioning: flag.default(false),
+  /** Plain http to a provider that is not on this machine (loopback is always allowed): tests only. */
+  allowInsecureHttp: flag.default(false),
+});
+
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -73,6 +94,12 @@ export const configSchema = z.object({
   weeklyDigest: flag.default(true),
   /** Lifetime of bearer tokens from sign-in, step-up and the token endpoint. */
   tokenTtl: duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be between PT1M and PT24H').default(parseDuration('PT1H')),
+  /** A browser session ends after this long without a request. */
+  sessionIdleTimeout: duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be between PT1M and PT24H').default(parseDuration('PT30M')),
+  /** Every sign-in session (browser, CLI) ends this long after sign-in, however busy. */
+  sessionAbsoluteTimeout: duration.refine((ms) => ms >= 300_000 && ms <= 30 * 86_400_000, 'must be between PT5M and P30D').default(parseDuration('PT12H')),
+  /** Mark the session cookie Secure (name __Host-openpim-session). Default: on, unless publicUrl is plain http on a host other than localhost. */
+  sessionCookieSecure: flag.optional(),
   /** Sign-in, step-up and token attempts per minute from one address, and on one account (per node). */
   authRateLimitPerIp: z.coerce.number().int().min(1).max(100_000).default(30),
   authRateLimitPerAccount: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -88,6 +115,7 @@ export const configSchema = z.object({
   /** Authentication context (a policy's claimValue) → the factors that satisfy it: webauthn, hwk (device-bound key only), otp. */
   authenticationContexts: jsonText(z.record(z.string().regex(/^[\w.:-]{1,128}$/, 'context names are letters, digits, ".", ":", "_" and "-"'), z.array(z.enum(CONTEXT_FACTORS)).min(1)))
     .default({ ...DEFAULT_AUTHENTICATION_CONTEXTS } as Record<string, ('webauthn' | 'hwk' | 'otp')[]>),
+  oidc: oidcSchema.optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -114,6 +142,9 @@ const ENV: Record<string, string> = {
   OPENPIM_APPROVAL_LINK_TTL: 'approvalLinkTtl',
   OPENPIM_WEEKLY_DIGEST: 'weeklyDigest',
   OPENPIM_TOKEN_TTL: 'tokenTtl',
+  OPENPIM_SESSION_IDLE_TIMEOUT: 'sessionIdleTimeout',
+  OPENPIM_SESSION_ABSOLUTE_TIMEOUT: 'sessionAbsoluteTimeout',
+  OPENPIM_SESSION_COOKIE_SECURE: 'sessionCookieSecure',
   OPENPIM_AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
   OPENPIM_AUTH_RATE_LIMIT_PER_ACCOUNT: 'authRateLimitPerAccount',
   OPENPIM_TRUST_PROXY: 'trustProxy',
@@ -121,6 +152,17 @@ const ENV: Record<string, string> = {
   OPENPIM_WEBAUTHN_RP_NAME: 'webauthnRpName',
   OPENPIM_WEBAUTHN_ORIGINS: 'webauthnOrigins',
   OPENPIM_AUTHENTICATION_CONTEXTS: 'authenticationContexts',
+  OPENPIM_OIDC_ISSUER: 'oidc.issuer',
+  OPENPIM_OIDC_CLIENT_ID: 'oidc.clientId',
+  OPENPIM_OIDC_CLIENT_SECRET: 'oidc.clientSecret',
+  OPENPIM_OIDC_CLIENT_AUTH_METHOD: 'oidc.clientAuthMethod',
+  OPENPIM_OIDC_SCOPES: 'oidc.scopes',
+  OPENPIM_OIDC_REDIRECT_PATH: 'oidc.redirectPath',
+  OPENPIM_OIDC_TRUST_AMR: 'oidc.trustAmr',
+  OPENPIM_OIDC_MFA_ACR_VALUES: 'oidc.mfaAcrValues',
+  OPENPIM_OIDC_MATCH_BY: 'oidc.matchBy',
+  OPENPIM_OIDC_JIT_PROVISIONING: 'oidc.jitProvisioning',
+  OPENPIM_OIDC_ALLOW_INSECURE_HTTP: 'oidc.allowInsecureHttp',
 };
 
 /** The WebAuthn relying party: configured, or derived from publicUrl (else localhost and the port). */
@@ -131,6 +173,14 @@ export function relyingPartyOf(config: Config): RelyingParty {
     name: config.webauthnRpName ?? config.tenantName,
     origins: config.webauthnOrigins ?? [base.origin],
   };
+}
+
+/** Browsers keep Secure cookies only from https pages and from localhost (a secure context even over http). */
+export function sessionsOf(config: Config): { idleTimeout: number; absoluteTimeout: number; secure: boolean } {
+  const base = config.publicUrl ? new URL(config.publicUrl) : null;
+  const local = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  const secure = config.sessionCookieSecure ?? (!base || base.protocol === 'https:' || local(base.hostname));
+  return { idleTimeout: config.sessionIdleTimeout, absoluteTimeout: config.sessionAbsoluteTimeout, secure };
 }
 
 export class ConfigError extends Error {}
@@ -179,5 +229,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...(config.databaseUrl ? { databaseUrl: url(config.databaseUrl) } : {}),
     ...(config.smtp ? { smtp: { ...config.smtp, ...(config.smtp.password !== undefined ? { password: REDACTED } : {}) } } : {}),
     webhooks: config.webhooks.map((w) => ({ ...w, url: url(w.url) })),
+    ...(config.oidc ? { oidc: { ...config.oidc, clientSecret: REDACTED } } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Clock, Ids } from '../app/ports/clock.ts';
-import type { SigningKey, SigningKeyStore, TokenClaims, TokenIssuer, TokenVerifier } from '../app/ports/tokens.ts';
+import type { SigningKey, SigningKeyStore, TokenIssuer, TokenVerifier, VerifiedClaims } from '../app/ports/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export const ISSUER = 'openpim';
@@ -42,12 +42,14 @@ export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTok
         amr: [...claims.amr],
         ...(claims.authTime !== null ? { auth_time: Math.floor(claims.authTime / 1000) } : {}),
         ...(claims.acrs.length ? { acrs: [...claims.acrs] } : {}),
+        ...(claims.sessionId ? { sid: claims.sessionId } : {}),
       })
         .setProtectedHeader({ alg: 'EdDSA', kid: key!.kid, typ: 'JWT' })
         .setSubject(claims.principalId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt(now)
+        .setJti(ids.uuid())
         .setExpirationTime(now + Math.floor(ttlMs / 1000))
         .sign(await importJWK(key!.privateJwk as JWK, 'EdDSA'));
     },
@@ -66,7 +68,9 @@ export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTok
         const amr = Array.isArray(payload.amr) ? payload.amr.filter((x): x is string => typeof x === 'string') : [];
         const acrs = Array.isArray(payload.acrs) ? payload.acrs.filter((x): x is string => typeof x === 'string') : [];
         const authTime = typeof payload.auth_time === 'number' ? payload.auth_time * 1000 : null;
-        return { tenantId: payload.tid, principalId: payload.sub, amr, acrs, authTime } satisfies TokenClaims;
+        const sessionId = typeof payload.sid === 'string' ? payload.sid : null;
+        const tokenId = typeof payload.jti === 'string' ? payload.jti : null;
+        return { tenantId: payload.tid, principalId: payload.sub, amr, acrs, authTime, sessionId, tokenId } satisfies VerifiedClaims;
       } catch {
         throw new DomainError('InvalidAuthenticationToken', 'Access token validation failure: the token is invalid, expired or not issued by this server.');
       }

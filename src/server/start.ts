@@ -13,8 +13,9 @@ import { signingKeyStore } from '../store/signing-keys.ts';
 import { accessFacts } from '../store/access-facts.ts';
 import { accessService } from '../access/access-service.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { redactedConfig, relyingPartyOf, type Config } from './config.ts';
+import { redactedConfig, relyingPartyOf, sessionsOf, type Config } from './config.ts';
 import { simpleWebAuthnCeremonies } from './simplewebauthn-ceremonies.ts';
+import { federationOf } from './oidc-federation.ts';
 import { jwtTokens, signingKeyring, type JwtTokens } from './jwt-tokens.ts';
 import { randomIds, systemClock } from './system-clock.ts';
 import { startTimelineRunner } from './timeline-runner.ts';
@@ -24,6 +25,7 @@ import { smtpMailer } from '../notify/smtp-mailer.ts';
 import { approvalLinkTokens } from './approval-link-tokens.ts';
 import { argon2Passwords } from './argon2-passwords.ts';
 import { cryptoRandom } from './crypto-random.ts';
+import { joseClientAssertions } from './jose-client-assertions.ts';
 import { memoryRateLimiter } from '../http/rate-limit.ts';
 import { startNotificationRunner, type NotificationRunner } from './notification-runner.ts';
 
@@ -40,6 +42,8 @@ export interface Running {
   readonly notifier: NotificationRunner;
   close(): Promise<void>;
 }
+
+const withFederation = (federation: ReturnType<typeof federationOf>) => (federation ? { federation } : {});
 
 /** Approval links carry their token in the query string: keep it out of request logs. */
 const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -91,8 +95,11 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
       tokenTtl: config.tokenTtl,
       rateLimiter: memoryRateLimiter(clock, { perIpPerMinute: config.authRateLimitPerIp, perAccountPerMinute: config.authRateLimitPerAccount }),
       webauthn: { ceremonies: simpleWebAuthnCeremonies, rp: relyingPartyOf(config), contexts: config.authenticationContexts },
+      clientAssertions: { verifier: joseClientAssertions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+      ...withFederation(federationOf(config, (error, during) => app.log.warn({ err: error }, `identity provider ${during} failed`))),
     },
     trustProxy: config.trustProxy,
+    sessions: sessionsOf(config),
     logger: config.logLevel === 'silent' ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -121,6 +128,9 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     + `${config.webhooks.length ? `webhooks ${config.webhooks.map((w) => w.name).join(', ')}` : 'no webhooks'}`);
   if (!config.publicUrl && (config.smtp || config.webhooks.length > 0)) {
     app.log.warn(`publicUrl is not set: links in notifications point at ${address}; set OPENPIM_PUBLIC_URL to the address people use`);
+  }
+  if (config.oidc && !config.publicUrl) {
+    app.log.warn(`publicUrl is not set: the identity provider sends browsers back to http://localhost:${config.port}${config.oidc.redirectPath}; set OPENPIM_PUBLIC_URL`);
   }
   ready = true;
   const bootstrapAdmin = admin ?? (await store.read.principals.getByUpn(tenant.id, config.bootstrapAdmin));

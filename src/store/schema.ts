@@ -307,6 +307,27 @@ export interface ClientSecretsTable {
   created_at: number;
 }
 
+export interface ClientKeysTable {
+  tenant_id: string;
+  key_id: string;
+  principal_id: string;
+  display_name: string | null;
+  key_kind: string;
+  thumbprint: string;
+  thumbprint_sha256: string;
+  certificate: string;
+  start_at: number;
+  end_at: number;
+  created_at: number;
+}
+
+export interface ClientAssertionUsesTable {
+  tenant_id: string;
+  principal_id: string;
+  jti: string;
+  expires_at: number;
+}
+
 export interface WebAuthnCredentialsTable {
   tenant_id: string;
   id: string;
@@ -345,6 +366,59 @@ export interface ScimTokensTable {
   revoked_at: number | null;
 }
 
+/** Uses of break-glass accounts already recorded: one row per token or session (its key's digest). */
+export interface BreakGlassUsesTable {
+  tenant_id: string;
+  use_key: string;
+  principal_id: string;
+  first_used_at: number;
+}
+
+/** Sign-in sessions (0009): browser cookies, CLI logins and sign-in tokens name one. */
+export interface SessionsTable {
+  tenant_id: string;
+  id: string;
+  principal_id: string;
+  kind: string;
+  method: string;
+  secret_hash: string | null;
+  /** JSON arrays. */
+  amr: string;
+  acrs: string;
+  auth_time: number | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  source_ip: string | null;
+  code_hash: string | null;
+  code_challenge: string | null;
+  code_redirect_uri: string | null;
+  code_expires_at: number | null;
+}
+
+/** OIDC federation (0010): provider accounts linked to principals. */
+export interface FederatedIdentitiesTable {
+  tenant_id: string;
+  issuer: string;
+  subject: string;
+  principal_id: string;
+  created_at: number;
+  last_sign_in_at: number | null;
+}
+
+/** OIDC federation (0010): sign-ins sent to the provider, each usable once. */
+export interface OidcFlowsTable {
+  state_hash: string;
+  tenant_id: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   principals: PrincipalsTable;
@@ -371,7 +445,13 @@ export interface Database {
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
   client_secrets: ClientSecretsTable;
+  client_keys: ClientKeysTable;
+  client_assertion_uses: ClientAssertionUsesTable;
   webauthn_credentials: WebAuthnCredentialsTable;
   webauthn_challenges: WebAuthnChallengesTable;
   scim_tokens: ScimTokensTable;
+  federated_identities: FederatedIdentitiesTable;
+  oidc_flows: OidcFlowsTable;
+  sessions: SessionsTable;
+  break_glass_uses: BreakGlassUsesTable;
 }

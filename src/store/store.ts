@@ -13,7 +13,9 @@ import { accountsRepository } from './repositories/accounts.repository.ts';
 import { activityStatsRepository } from './repositories/activity-stats.repository.ts';
 import { approvalsRepository } from './repositories/approvals.repository.ts';
 import { auditRepository } from './repositories/audit.repository.ts';
+import { breakGlassUsesRepository } from './repositories/break-glass-uses.repository.ts';
 import { clientSecretsRepository } from './repositories/client-secrets.repository.ts';
+import { clientKeysRepository } from './repositories/client-keys.repository.ts';
 import { deliveriesRepository } from './repositories/deliveries.repository.ts';
 import { feedReaderRepository } from './repositories/feed-reader.repository.ts';
 import { feedRepository } from './repositories/feed.repository.ts';
@@ -29,6 +31,8 @@ import { tenantsRepository } from './repositories/tenants.repository.ts';
 import { timelineRepository } from './repositories/timeline.repository.ts';
 import { totpRepository } from './repositories/totp.repository.ts';
 import { webauthnRepository } from './repositories/webauthn.repository.ts';
+import { federationRepository } from './repositories/federation.repository.ts';
+import { sessionsRepository } from './repositories/sessions.repository.ts';
 import type { Database } from './schema.ts';
 
 const MAX_ATTEMPTS = 4;
@@ -73,8 +77,12 @@ function repositories(db: Kysely<Database>, options: StoreOptions, onScheduled: 
     accounts: accountsRepository(db),
     totp: totpRepository(db),
     clientSecrets: clientSecretsRepository(db),
+    clientKeys: clientKeysRepository(db),
     webauthn: webauthnRepository(db),
     provisioning: provisioningRepository(db),
+    federation: federationRepository(db),
+    sessions: sessionsRepository(db),
+    breakGlassUses: breakGlassUsesRepository(db),
   };
 }
 

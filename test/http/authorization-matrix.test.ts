@@ -31,8 +31,14 @@ import { GROUP_ROLE, groupScope } from '../../src/domain/group-access.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { base32Decode } from '../../src/domain/identity/base32.ts';
 import { totpAt } from '../../src/domain/identity/totp.ts';
-import { json, openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
+import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/identity/sessions.ts';
+import { HOUR } from '../../src/domain/time.ts';
+import { startSession } from '../../src/app/identity/sessions/start-session.ts';
+import { cryptoRandom } from '../../src/server/crypto-random.ts';
+import { testIds } from '../support/fake-clock.ts';
+import { json, openHttpHarness, TEST_RELYING_PARTY, type HttpHarness } from '../support/http-harness.ts';
 import { approver, adminAssign, requireApproval, scheduleOf, schedulesOf, selfActivate } from '../support/scenario.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -66,6 +72,8 @@ interface Call {
   readonly body?: unknown;
   readonly payload?: string;
   readonly headers?: Record<string, string>;
+  /** The bearer token to send instead of the persona's own (e.g. one naming a sign-in session); never for anonymous. */
+  readonly token?: string;
 }
 
 interface Row {
@@ -153,6 +161,31 @@ async function enrollTotp(p: Principal): Promise<{ key: Uint8Array; recoveryCode
   return { key, recoveryCodes: json<{ recoveryCodes: string[] }>(confirmed).recoveryCodes };
 }
 
+/** Registers a new security key over HTTP with a token of its owner (one with a recent MFA, as the personas' are). */
+async function registerKey(token: string): Promise<SoftAuthenticator> {
+  const key = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: TEST_RELYING_PARTY.origins[0]! });
+  const options = await api.call(token, 'POST', '/openpim/auth/webauthn/register/options');
+  expect(options.statusCode, options.body).toBe(200);
+  const done = await api.call(token, 'POST', '/openpim/auth/webauthn/register/verify', { response: key.register(json<{ challenge: string }>(options)) });
+  expect(done.statusCode, done.body).toBe(201);
+  return key;
+}
+
+/** A WebAuthn body for anonymous cells, which are refused before it is read. */
+const NO_KEY = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' } };
+
+/**
+ * Starts an API sign-in session for a principal and returns a token naming it (`sid`): the
+ * personas' own tokens name none, and the session routes answer 400 to those.
+ */
+async function sessionToken(p: Principal): Promise<string> {
+  const start = { tenantId: h().tenantId, principalId: p.id, amr: ['pwd', 'mfa'], authTime: api.clock.now(), acrs: [] };
+  const { sessionId } = await startSession({ uow: h().store, clock: api.clock, ids: testIds, random: cryptoRandom, sessions: DEFAULT_SESSION_SETTINGS }, {
+    ...start, kind: 'api', method: 'password', sourceIp: null,
+  });
+  return api.tokens.issue({ ...start, sessionId }, HOUR);
+}
+
 async function newServicePrincipal(): Promise<string> {
   const res = await api.call(api.admin, 'POST', '/v1.0/servicePrincipals', { displayName: fresh('app') });
   expect(res.statusCode, res.body).toBe(201);
@@ -164,6 +197,10 @@ async function addSecret(spId: string): Promise<{ keyId: string; secretText: str
   expect(res.statusCode, res.body).toBe(200);
   return json<{ keyId: string; secretText: string }>(res);
 }
+
+/** A public EC P-256 certificate (valid 2026–2126; its private key was thrown away) for the addKey/removeKey rows. */
+const MATRIX_CERT = 'MIIBijCCAS+gAwIBAgIUZFTlGiYA+H3LBZMEWmZu+DdhTpswCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOb3BlbnBpbS1tYXRyaXgwIBcNMjYxMTIyMDQzMzI1WhgPMjEyNjEwMjkwNDMzMjVaMBkxFzAVBgNVBAMMDm9wZW5waW0tbWF0cml4MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAESOqkCx5WVjCJ9zw1wnzT+8V5jVidJaJgpMGz9NseM4EGTsPmF4fgdmnkDCHHW+HmD8cSoGNk3H8VX+nc9/z5y6NTMFEwHQYDVR0OBBYEFCAuASKvvIUxD5Cd/J9pE/GsVLEyMB8GA1UdIwQYMBaAFCAuASKvvIUxD5Cd/J9pE/GsVLEyMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAPPrV+9GCy+FiLbFn3QFN9LetOeEnMlRM3pokuCtdlahAiEAiphrfrvWZfav35Ur6eHJK0404acJSlbC1ZURDJne+Y8=';
+const addKeyBody = { keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: MATRIX_CERT, displayName: 'matrix' }, passwordCredential: null, proof: null };
 
 async function registerScope(): Promise<string> {
   const id = `/subscriptions/${fresh('sub')}`;
@@ -190,6 +227,7 @@ const MATRIX: readonly Row[] = [
     return { url: '/v1.0/users', body: { displayName: name, userPrincipalName: `${name}@contoso.test`, accountEnabled: true } };
   } },
   { route: 'GET /v1.0/users/{id}', expect: SIGNED_IN, call: () => ({ url: `/v1.0/users/${w.alice.id}` }) },
+  { route: 'GET /v1.0/me', expect: SIGNED_IN, call: () => ({ url: '/v1.0/me' }) },
   { route: 'PATCH /v1.0/users/{id}', variant: 'accountEnabled of a user holding no role', expect: USER_ADMINS, call: async () => ({ url: `/v1.0/users/${(await newUser()).id}`, body: { accountEnabled: false } }) },
   { route: 'PATCH /v1.0/users/{id}', variant: 'password of a user holding no role', expect: GLOBAL_ADMIN, call: async () => ({
     url: `/v1.0/users/${(await newUser()).id}`, body: { passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false } },
@@ -387,6 +425,32 @@ const MATRIX: readonly Row[] = [
 
   // Sign-in and one's own authentication methods.
   { route: 'POST /openpim/auth/signin', expect: PUBLIC, call: () => ({ url: '/openpim/auth/signin', body: { userPrincipalName: w.signer.userPrincipalName, password: PASSWORD } }) },
+
+  // Sign-in sessions (docs/decisions/0011-sign-in-sessions.md): the browser's sign-in is public; one's own
+  // session and sign-out take a token that names a session (sessionToken); ending someone else's sessions
+  // takes the rights of resetting their password (credential-rights.ts 'sessions').
+  { route: 'POST /openpim/auth/session', expect: PUBLIC, call: () => ({ url: '/openpim/auth/session', body: { userPrincipalName: w.signer.userPrincipalName, password: PASSWORD } }) },
+  { route: 'GET /openpim/auth/session', expect: SIGNED_IN, call: async (p) => ({
+    url: '/openpim/auth/session', ...(p === 'anonymous' ? {} : { token: await sessionToken(principalOf(p)) }),
+  }) },
+  { route: 'POST /openpim/auth/signout', expect: SIGNED_IN, call: async (p) => ({
+    url: '/openpim/auth/signout', ...(p === 'anonymous' ? {} : { token: await sessionToken(principalOf(p)) }),
+  }) },
+  { route: 'POST /v1.0/users/{id}/revokeSignInSessions', variant: 'my own', expect: SIGNED_IN, call: async (p) => {
+    if (p !== 'anonymous') await sessionToken(principalOf(p));
+    return { url: `/v1.0/users/${principalOf(p).id}/revokeSignInSessions` };
+  } },
+  { route: 'POST /v1.0/users/{id}/revokeSignInSessions', variant: 'of a user holding no role', expect: USER_ADMINS, call: async () => {
+    const u = await newUser();
+    await sessionToken(u);
+    return { url: `/v1.0/users/${u.id}/revokeSignInSessions` };
+  } },
+  { route: 'POST /v1.0/users/{id}/revokeSignInSessions', variant: 'of a user eligible for a privileged role', expect: GLOBAL_ADMIN, call: async () => {
+    const u = await newUser();
+    await adminAssign(h(), 'eligibility', u, ROLE.helpdeskAdministrator);
+    await sessionToken(u);
+    return { url: `/v1.0/users/${u.id}/revokeSignInSessions` };
+  } },
   { route: 'POST /openpim/auth/stepup', expect: SIGNED_IN, call: async (p) => {
     const codes = p === 'anonymous' ? ['AAAA-AAAA-AAAA-AAAA'] : (await enrollTotp(principalOf(p))).recoveryCodes;
     return { url: '/openpim/auth/stepup', body: { recoveryCode: codes[0] } };
@@ -416,6 +480,35 @@ const MATRIX: readonly Row[] = [
     return { url: `/openpim/users/${u.id}/authentication/totp` };
   } },
 
+  // WebAuthn: each persona registers, steps up with, lists and removes their own keys (a software authenticator).
+  { route: 'POST /openpim/auth/webauthn/register/options', expect: SIGNED_IN, call: () => ({ url: '/openpim/auth/webauthn/register/options' }) },
+  { route: 'POST /openpim/auth/webauthn/register/verify', expect: SIGNED_IN, call: async (p) => {
+    if (p === 'anonymous') return { url: '/openpim/auth/webauthn/register/verify', body: { response: NO_KEY } };
+    const options = await api.call(tokens[p]!, 'POST', '/openpim/auth/webauthn/register/options');
+    expect(options.statusCode, options.body).toBe(200);
+    const key = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: TEST_RELYING_PARTY.origins[0]! });
+    return { url: '/openpim/auth/webauthn/register/verify', body: { displayName: 'Matrix key', response: key.register(json<{ challenge: string }>(options)) } };
+  } },
+  { route: 'POST /openpim/auth/webauthn/stepup/options', expect: SIGNED_IN, call: async (p) => {
+    if (p !== 'anonymous') await registerKey(tokens[p]!);
+    return { url: '/openpim/auth/webauthn/stepup/options' };
+  } },
+  { route: 'POST /openpim/auth/webauthn/stepup', expect: SIGNED_IN, call: async (p) => {
+    if (p === 'anonymous') return { url: '/openpim/auth/webauthn/stepup', body: { response: NO_KEY } };
+    const key = await registerKey(tokens[p]!);
+    const options = await api.call(tokens[p]!, 'POST', '/openpim/auth/webauthn/stepup/options');
+    expect(options.statusCode, options.body).toBe(200);
+    return { url: '/openpim/auth/webauthn/stepup', body: { response: key.assert(json<{ challenge: string }>(options)) } };
+  } },
+  { route: 'GET /openpim/me/authentication/webauthn', expect: SIGNED_IN, call: () => ({ url: '/openpim/me/authentication/webauthn' }) },
+  { route: 'DELETE /openpim/me/authentication/webauthn/{id}', variant: 'my own key', expect: SIGNED_IN, call: async (p) => ({
+    url: `/openpim/me/authentication/webauthn/${p === 'anonymous' ? 'AAAA' : (await registerKey(tokens[p]!)).id}`,
+  }) },
+  // Only one's own: someone else's key is not found, for the Global Administrator too.
+  { route: 'DELETE /openpim/me/authentication/webauthn/{id}', variant: "someone else's key", expect: 'DHHHHHH', call: async () => ({
+    url: `/openpim/me/authentication/webauthn/${(await registerKey(await api.token(await newUser()))).id}`,
+  }) },
+
   // Service principals.
   { route: 'GET /v1.0/servicePrincipals', expect: SIGNED_IN, call: () => ({ url: '/v1.0/servicePrincipals' }) },
   { route: 'POST /v1.0/servicePrincipals', expect: GLOBAL_ADMIN, call: () => ({ url: '/v1.0/servicePrincipals', body: { displayName: fresh('app') } }) },
@@ -427,9 +520,33 @@ const MATRIX: readonly Row[] = [
     const spId = await newServicePrincipal();
     return { url: `/v1.0/servicePrincipals/${spId}/removePassword`, body: { keyId: (await addSecret(spId)).keyId } };
   } },
+  { route: 'POST /v1.0/servicePrincipals/{id}/addKey', expect: GLOBAL_ADMIN, call: async () => ({
+    url: `/v1.0/servicePrincipals/${await newServicePrincipal()}/addKey`, body: addKeyBody,
+  }) },
+  { route: 'POST /v1.0/servicePrincipals/{id}/removeKey', expect: GLOBAL_ADMIN, call: async () => {
+    const spId = await newServicePrincipal();
+    const added = await api.call(api.admin, 'POST', `/v1.0/servicePrincipals/${spId}/addKey`, addKeyBody);
+    expect(added.statusCode, added.body).toBe(200);
+    return { url: `/v1.0/servicePrincipals/${spId}/removeKey`, body: { keyId: json(added).keyId as string, proof: null } };
+  } },
   { route: 'POST /openpim/oauth2/token', expect: PUBLIC, call: () => ({
     url: '/openpim/oauth2/token', headers: FORM, payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: w.sp.id, client_secret: w.sp.secret }).toString(),
   }) },
+
+  // SCIM provisioning tokens: credentials of the tenant, managed (and listed) by the Global Administrator only (openpim.scim/tokens/manage).
+  { route: 'POST /openpim/scim/tokens', expect: GLOBAL_ADMIN, call: () => ({ url: '/openpim/scim/tokens', body: { displayName: fresh('IdP') } }) },
+  { route: 'GET /openpim/scim/tokens', expect: GLOBAL_ADMIN, call: () => ({ url: '/openpim/scim/tokens' }) },
+  { route: 'DELETE /openpim/scim/tokens/{id}', expect: GLOBAL_ADMIN, call: async () => {
+    const made = await api.call(api.admin, 'POST', '/openpim/scim/tokens', { displayName: fresh('IdP') });
+    expect(made.statusCode, made.body).toBe(201);
+    return { url: `/openpim/scim/tokens/${json(made).id as string}` };
+  } },
+
+  // Sign-in with the identity provider: public browser redirects. This harness has no provider
+  // configured, so every caller — anonymous included, never 401 — gets 404; the flow itself, with a
+  // real OpenID provider, is tested in test/http/oidc.test.ts.
+  { route: 'GET /openpim/auth/oidc/signin', expect: PUBLIC, ok: [404], call: () => ({ url: '/openpim/auth/oidc/signin?returnTo=%2F' }) },
+  { route: 'GET /openpim/auth/oidc/callback', expect: PUBLIC, ok: [404], call: () => ({ url: '/openpim/auth/oidc/callback?code=x&state=y' }) },
 ];
 
 /**
@@ -443,18 +560,11 @@ const NOT_IN_MATRIX: Readonly<Record<string, string>> = {
   'GET /openpim/approvals/act': 'approval links: authorized by the link token, tested in test/notify',
   'POST /openpim/approvals/act': 'approval links: authorized by the link token, tested in test/notify',
 
-  // Added by WebAuthn (issue 4, in progress) after this matrix was written: to classify.
-  'POST /openpim/auth/webauthn/register/options': 'added by WebAuthn, to classify',
-  'POST /openpim/auth/webauthn/register/verify': 'added by WebAuthn, to classify',
-  'POST /openpim/auth/webauthn/stepup/options': 'added by WebAuthn, to classify',
-  'POST /openpim/auth/webauthn/stepup': 'added by WebAuthn, to classify',
-  'GET /openpim/me/authentication/webauthn': 'added by WebAuthn, to classify',
-  'DELETE /openpim/me/authentication/webauthn/{id}': 'added by WebAuthn, to classify',
-
-  // Added by SCIM (issue 4, in progress) after this matrix was written: to classify.
-  'POST /openpim/scim/tokens': 'added by SCIM, to classify',
-  'GET /openpim/scim/tokens': 'added by SCIM, to classify',
-  'DELETE /openpim/scim/tokens/{id}': 'added by SCIM, to classify',
+  // The CLI's loopback sign-in authenticates by the browser's session cookie itself, not by a bearer
+  // token: without a cookie it answers 401 (or redirects to the identity provider), and with any
+  // persona's bearer token it redirects with error=access_denied — the same for every caller, so a
+  // row would say nothing. Cookie, PKCE and redirect rules: test/http/sessions.test.ts.
+  'GET /openpim/auth/authorize': 'CLI loopback sign-in: authorized by the browser session cookie, tested in test/http/sessions.test.ts',
 };
 
 /**
@@ -552,7 +662,7 @@ async function runCell(row: Row, p: Persona): Promise<string> {
   const c = await row.call(p);
   const [method] = row.route.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'];
   const before = await api.counts();
-  const res = await api.call(p === 'anonymous' ? null : tokens[p]!, method, c.url, c.body, { ...(c.headers ? { headers: c.headers } : {}), ...(c.payload !== undefined ? { payload: c.payload } : {}) });
+  const res = await api.call(p === 'anonymous' ? null : c.token ?? tokens[p]!, method, c.url, c.body, { ...(c.headers ? { headers: c.headers } : {}), ...(c.payload !== undefined ? { payload: c.payload } : {}) });
   const outcome = classify(row, p, res.statusCode, res.body);
   // A refusal changes nothing: no row, no audit event.
   if ((outcome === 'D' || outcome === 'H') && JSON.stringify(await api.counts()) !== JSON.stringify(before)) return `${outcome} but changed something`;
@@ -612,6 +722,16 @@ describe('authorization matrix', () => {
       const res = await api.call(null, method, '/openpim/approvals/act?token=x', method === 'POST' ? {} : undefined);
       expect(res.statusCode, `${method} /openpim/approvals/act`).toBe(401);
     }
+  });
+
+  it('answers 401 on the CLI loopback sign-in without a browser session, and no code to a bearer token', async () => {
+    const url = `/openpim/auth/authorize?${new URLSearchParams({
+      response_type: 'code', client_id: 'openpim-cli', redirect_uri: 'http://127.0.0.1:8400/callback', state: 's', code_challenge: 'A'.repeat(43), code_challenge_method: 'S256',
+    }).toString()}`;
+    expect((await api.call(null, 'GET', url)).statusCode).toBe(401);
+    const bearer = await api.call(tokens.globalAdministrator!, 'GET', url);
+    expect(bearer.statusCode).toBe(302);
+    expect(new URL(String(bearer.headers.location)).searchParams.get('error')).toBe('access_denied');
   });
 
   it('records known discrepancies only for rows of the matrix', () => {

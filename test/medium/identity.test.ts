@@ -28,6 +28,7 @@ import { DAY, HOUR, MINUTE } from '../../src/domain/time.ts';
 import { argon2Passwords } from '../../src/server/argon2-passwords.ts';
 import { cryptoRandom } from '../../src/server/crypto-random.ts';
 import { jwtTokens, type JwtTokens } from '../../src/server/jwt-tokens.ts';
+import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/identity/sessions.ts';
 import { signingKeyStore } from '../../src/store/signing-keys.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
@@ -55,7 +56,7 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
   let h: Harness;
   let tokens: JwtTokens;
   const passwords = argon2Passwords({ memory: 1024, passes: 1, parallelism: 1 });
-  const deps = () => ({ ...h.deps, passwords, random: cryptoRandom, tokens, tokenTtl: HOUR });
+  const deps = () => ({ ...h.deps, passwords, random: cryptoRandom, tokens, tokenTtl: HOUR, sessions: DEFAULT_SESSION_SETTINGS });
 
   beforeEach(async () => {
     h = await openHarness(db);
@@ -68,8 +69,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     await updateAccount(deps(), h.admin, user.id, { password });
     return user;
   }
-  const signInAs = (upn: string, password = PASSWORD, totp: string | null = null) =>
-    signIn(deps(), { tenantId: null, userPrincipalName: upn, password, totp }, CTX);
+  /** Signs in as an API client: the bearer token, naming its session. */
+  const signInAs = async (upn: string, password = PASSWORD, totp: string | null = null) =>
+    (await signIn(deps(), { tenantId: null, userPrincipalName: upn, password, totp, kind: 'api' }, CTX)).token!;
   async function grant(principalId: string, role: string, kind: 'assignment' | 'eligibility' = 'assignment') {
     await h.submit(h.admin, { kind, action: 'adminAssign', principalId, roleDefinitionId: role, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
   }
@@ -93,7 +95,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     const token = await signInAs('ALICE@contoso.test');
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, amr: ['pwd'] });
     const claims = await tokens.verify(token.accessToken);
-    expect(claims).toEqual({ tenantId: h.tenantId, principalId: alice.id, amr: ['pwd'], authTime: Math.floor(h.clock.now() / 1000) * 1000, acrs: [] });
+    expect(claims).toEqual({ tenantId: h.tenantId, principalId: alice.id, amr: ['pwd'], authTime: Math.floor(h.clock.now() / 1000) * 1000, acrs: [], sessionId: expect.any(String), tokenId: expect.any(String) });
+    const session = await h.store.read.sessions.get(h.tenantId, claims.sessionId!);
+    expect(session).toMatchObject({ principalId: alice.id, kind: 'api', method: 'password', amr: ['pwd'], secretHash: null, revokedAt: null });
 
     expect((await auditOf(ACTIVITY.passwordReset)).map((e) => JSON.parse(e.details))).toEqual([{ PasswordWasSet: 'false' }]);
     expect(await h.store.read.accounts.lastSignInAt(h.tenantId, alice.id)).toBe(h.clock.now());
@@ -279,7 +283,7 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     // Neither may disable accounts: that is a user administrator's (and for admins a Global Administrator's).
     await expectCode(updateAccount(deps(), asHelpdesk, plain.id, { accountEnabled: false }), 'Authorization_RequestDenied');
     // Refusals changed nothing.
-    await expectCode(signIn(deps(), { tenantId: null, userPrincipalName: h.admin.principal.userPrincipalName!, password: 'take over the admin', totp: null }, CTX), 'InvalidCredentials');
+    await expectCode(signIn(deps(), { tenantId: null, userPrincipalName: h.admin.principal.userPrincipalName!, password: 'take over the admin', totp: null, kind: 'api' }, CTX), 'InvalidCredentials');
     expect(await auditOf(ACTIVITY.passwordReset)).toHaveLength(2);
   });
 
@@ -293,7 +297,7 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
 
     const token = await clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: secretText });
     expect(token.amr).toEqual([]);
-    expect(await tokens.verify(token.accessToken)).toEqual({ tenantId: h.tenantId, principalId: sp.id, amr: [], authTime: null, acrs: [] });
+    expect(await tokens.verify(token.accessToken)).toEqual({ tenantId: h.tenantId, principalId: sp.id, amr: [], authTime: null, acrs: [], sessionId: null, tokenId: expect.any(String) });
     const spCaller = await h.caller(sp.id, { mfa: false });
     expect(spCaller.mfa).toBe(false);
 
@@ -331,9 +335,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
   it('upgrades a hash made with older parameters at the next sign-in', async () => {
     const alice = await userWithPassword('alice@contoso.test');
     const stronger = argon2Passwords({ memory: 2048, passes: 1, parallelism: 1 });
-    await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null }, CTX);
+    await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' }, CTX);
     const row = await h.store.db.selectFrom('password_credentials').select('hash').where('principal_id', '=', alice.id).executeTakeFirstOrThrow();
     expect(row.hash).toMatch(/^\$argon2id\$v=19\$m=2048,/);
-    expect((await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null }, CTX)).amr).toEqual(['pwd']);
+    expect((await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' }, CTX)).token!.amr).toEqual(['pwd']);
   });
 });

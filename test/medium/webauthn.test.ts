@@ -92,6 +92,7 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
     expect(token.acrs).toEqual(['phishing-resistant']);
     expect(await tokens.verify(token.accessToken)).toEqual({
       tenantId: h.tenantId, principalId: alice.id, amr: ['pwd', 'mfa', 'hwk'], authTime: Math.floor(h.clock.now() / 1000) * 1000, acrs: ['phishing-resistant'],
+      sessionId: null, tokenId: expect.any(String),
     });
     expect(await h.store.read.webauthn.get(h.tenantId, key.id)).toMatchObject({ counter: 1, lastUsedAt: h.clock.now() });
   });

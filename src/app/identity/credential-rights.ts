@@ -12,7 +12,7 @@ import { can, PERMISSION, type Permission } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Repositories } from '../ports/repositories.ts';
 
-export type CredentialChange = 'password' | 'mfa' | 'account' | 'clientSecret';
+export type CredentialChange = 'password' | 'mfa' | 'account' | 'sessions' | 'clientSecret';
 
 const RIGHTS: Readonly<Record<CredentialChange, { readonly ordinary: readonly Permission[]; readonly privileged: readonly Permission[] }>> = {
   password: {
@@ -21,6 +21,11 @@ const RIGHTS: Readonly<Record<CredentialChange, { readonly ordinary: readonly Pe
   },
   mfa: { ordinary: [PERMISSION.authenticationMethodsUpdate], privileged: [PERMISSION.privilegedAuthenticationMethodsUpdate] },
   account: { ordinary: [PERMISSION.usersUpdate], privileged: [PERMISSION.privilegedUsersUpdate] },
+  // Ending someone's sessions is as strong as resetting their password: the same admins may.
+  sessions: {
+    ordinary: [PERMISSION.usersUpdate, PERMISSION.passwordsUpdate, PERMISSION.authenticationMethodsUpdate],
+    privileged: [PERMISSION.privilegedUsersUpdate, PERMISSION.privilegedAuthenticationMethodsUpdate],
+  },
   clientSecret: { ordinary: [PERMISSION.servicePrincipalCredentialsUpdate], privileged: [PERMISSION.privilegedServicePrincipalCredentialsUpdate] },
 };
 

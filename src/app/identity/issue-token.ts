@@ -19,7 +19,7 @@ export interface TokenDeps {
 
 export async function issueToken(
   deps: TokenDeps,
-  claims: { tenantId: string; principalId: string; amr: readonly string[]; authTime: Instant | null; acrs: readonly string[] },
+  claims: { tenantId: string; principalId: string; amr: readonly string[]; authTime: Instant | null; acrs: readonly string[]; sessionId?: string | null },
 ): Promise<IssuedToken> {
   const accessToken = await deps.tokens.issue(claims, deps.tokenTtl);
   return { accessToken, tokenType: 'Bearer', expiresIn: Math.floor(deps.tokenTtl / 1000), amr: claims.amr };

@@ -1,6 +1,8 @@
 /**
  * Sign-in with a local account: user principal name + password, and optionally a TOTP code.
- * Issues a bearer token with `amr` ["pwd"], or ["pwd","mfa","otp"] when the code is right.
+ * Starts a sign-in session (in the same transaction as the sign-in is recorded): for the browser
+ * a cookie session, for API clients a session behind a bearer token with `amr` ["pwd"], or
+ * ["pwd","mfa","otp"] when the code is right.
  *
  * Any wrong part gets the same InvalidCredentials, and an unknown user costs the same argon2
  * verification as a known one, so the answer says nothing about which part failed or whether the
@@ -12,17 +14,22 @@ import { base32Decode } from '../../domain/identity/base32.ts';
 import type { LockoutPolicy } from '../../domain/identity/lockout.ts';
 import { matchTotp } from '../../domain/identity/totp.ts';
 import type { Principal } from '../../domain/model.ts';
-import type { Clock } from '../ports/clock.ts';
 import type { PasswordHasher } from '../ports/identity.ts';
-import type { UnitOfWork } from '../ports/repositories.ts';
+import type { SessionKind } from '../ports/sessions.ts';
 import { confirmFailure, invalidCredentials, reserveAttempt, type AttemptContext } from './attempts.ts';
 import { issueToken, type IssuedToken, type TokenDeps } from './issue-token.ts';
+import { openSession, type SessionDeps, type StartedSession } from './sessions/start-session.ts';
 
-export interface SignInDeps extends TokenDeps {
-  readonly uow: UnitOfWork;
-  readonly clock: Clock;
+export interface SignInDeps extends TokenDeps, SessionDeps {
   readonly passwords: PasswordHasher;
   readonly lockout?: LockoutPolicy;
+}
+
+export interface SignedIn {
+  readonly principal: Principal;
+  readonly session: StartedSession;
+  /** For API clients (not for a browser session, which the cookie carries). */
+  readonly token: IssuedToken | null;
 }
 
 export interface SignInInput {
@@ -32,6 +39,8 @@ export interface SignInInput {
   readonly password: string;
   /** A code from the user's authenticator app; without it the token carries no MFA. */
   readonly totp: string | null;
+  /** `browser`: a cookie session; `api`: a bearer token naming its session. */
+  readonly kind: Exclude<SessionKind, 'cli'>;
 }
 
 /** A hash of a password nobody has, verified for unknown users so they take as long as known ones. */
@@ -45,7 +54,7 @@ function decoyHash(passwords: PasswordHasher): Promise<string> {
   return decoy;
 }
 
-export async function signIn(deps: SignInDeps, input: SignInInput, context: AttemptContext): Promise<IssuedToken> {
+export async function signIn(deps: SignInDeps, input: SignInInput, context: AttemptContext): Promise<SignedIn> {
   const read = deps.uow.read;
   const now = deps.clock.now();
   const tenantId = input.tenantId ?? (await read.tenants.first())?.id ?? null;
@@ -76,16 +85,17 @@ export async function signIn(deps: SignInDeps, input: SignInInput, context: Atte
   if (!user.accountEnabled) throw new DomainError('Authorization_RequestDenied', 'This account is disabled; ask an administrator.');
 
   const upgraded = deps.passwords.needsRehash(stored.hash) ? await deps.passwords.hash(input.password) : null;
-  const replayed = await deps.uow.run(async (tx) => {
+  const signedIn = { tenantId: user.tenantId, principalId: user.id, amr: factor ? ['pwd', 'mfa', 'otp'] : ['pwd'], authTime: now, acrs: [] };
+  const session = await deps.uow.run(async (tx) => {
     // The database decides: of two requests with one code, one passes.
-    if (factor && !(await tx.totp.useStep(user.tenantId, factor.id, factor.step))) return true;
+    if (factor && !(await tx.totp.useStep(user.tenantId, factor.id, factor.step))) return null;
     await tx.accounts.recordSignIn(user.tenantId, user.id, now);
     if (upgraded) await tx.accounts.upgradeHash(user.tenantId, user.id, stored.hash, upgraded);
-    return false;
+    return openSession(tx, deps, { ...signedIn, kind: input.kind, method: 'password', sourceIp: context.sourceIp }, now);
   });
-  if (replayed) {
+  if (!session) {
     await confirmFailure(deps, user, reservation, method, now, context);
     throw invalidCredentials();
   }
-  return issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr: factor ? ['pwd', 'mfa', 'otp'] : ['pwd'], authTime: now, acrs: [] });
+  return { principal: user, session, token: input.kind === 'browser' ? null : await issueToken(deps, { ...signedIn, sessionId: session.sessionId }) };
 }

@@ -2,7 +2,8 @@
  * Step-up: the holder of a valid token proves a second factor — a TOTP code or a recovery code —
  * and gets a fresh token whose `amr` adds `mfa` and `otp` and whose `auth_time` is now, so policies
  * that require a recent MFA (MfaRule) are met. This is what a `WWW-Authenticate: … insufficient_claims`
- * challenge asks for (PRODUCT §4: a step-up, not a dead end).
+ * challenge asks for (PRODUCT §4: a step-up, not a dead end). The caller's sign-in session records
+ * the step-up too, so a browser's cookie carries it and the new token keeps the session's `sid`.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -51,6 +52,8 @@ export async function stepUp(deps: StepUpDeps, caller: Caller, proof: StepUpProo
     recoveryHash = normalizeRecoveryCode(proof.recoveryCode) ? hashRecoveryCode(proof.recoveryCode) : null;
   }
 
+  const amr = [...new Set([...caller.amr, 'mfa', 'otp'])];
+  const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts ?? DEFAULT_AUTHENTICATION_CONTEXTS, 'otp')])];
   const accepted = (step !== null || recoveryHash !== null) && await deps.uow.run(async (tx) => {
     if (step !== null) {
       // The database decides: of two requests with one code, one passes.
@@ -64,13 +67,13 @@ export async function stepUp(deps: StepUpDeps, caller: Caller, proof: StepUpProo
       }));
     }
     await tx.accounts.recordSignIn(user.tenantId, user.id, now);
+    // A browser session (and every later token from this session) now carries the MFA too.
+    if (caller.sessionId) await tx.sessions.updateAuthentication(user.tenantId, caller.sessionId, amr, acrs, now);
     return true;
   });
   if (!accepted) {
     await confirmFailure(deps, user, reservation, method, now, context);
     throw invalidCredentials('The verification code is incorrect.');
   }
-  const amr = [...new Set([...caller.amr, 'mfa', 'otp'])];
-  const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts ?? DEFAULT_AUTHENTICATION_CONTEXTS, 'otp')])];
-  return issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs });
+  return issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs, sessionId: caller.sessionId ?? null });
 }

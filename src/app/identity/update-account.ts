@@ -3,7 +3,8 @@
  * PATCH /users/{id} with `passwordProfile`, `accountEnabled`), in one transaction.
  *
  * - The password is checked against the policy and hashed (argon2id) before the transaction, which
- *   must not wait for it; a reset also clears a lockout. It is audited, never logged.
+ *   must not wait for it; a reset also clears a lockout and ends the user's sign-in sessions. It is
+ *   audited, never logged.
  * - A disabled account cannot sign in and its tokens stop working at once (resolveCaller refuses
  *   disabled principals). Nobody disables their own account or a break-glass account: either could
  *   leave the tenant without an administrator.
@@ -55,6 +56,15 @@ export async function updateAccount(
         activity: ACTIVITY.passwordReset, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
         details: { PasswordWasSet: had ? 'true' : 'false' },
       }));
+      // Whoever knew the old password is signed out everywhere (the caller keeps their own session).
+      const ended = (await tx.sessions.openOf(user.tenantId, user.id, now)).filter((s) => s.id !== caller.sessionId);
+      for (const s of ended) await tx.sessions.revoke(user.tenantId, s.id, now, 'passwordReset');
+      if (ended.length > 0) {
+        await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
+          activity: ACTIVITY.signInSessionsRevoked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
+          details: { SessionsRevoked: String(ended.length), Reason: 'passwordReset' },
+        }));
+      }
     }
 
     if (accountEnabled !== undefined) {

@@ -57,6 +57,8 @@ export async function webAuthnStepUp(
   }
   const amr = [...new Set([...caller.amr, 'mfa', factor])];
   const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts, factor)])];
-  const token = await issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs });
+  // The caller's sign-in session (a browser's cookie, and later tokens from it) carries the step-up too.
+  if (caller.sessionId) await deps.uow.run((tx) => tx.sessions.updateAuthentication(user.tenantId, caller.sessionId!, amr, acrs, now));
+  const token = await issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs, sessionId: caller.sessionId ?? null });
   return { ...token, acrs };
 }

@@ -26,7 +26,9 @@ export function emailHtml(m: Message): string {
   }).join(' ');
   return [
     '<!doctype html><html><body style="font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#222">',
-    `<h2 style="font-size:18px;margin:0 0 12px">${escape(m.subject)}</h2>`,
+    m.urgent
+      ? `<h2 style="font-size:18px;margin:0 0 12px;padding:8px 12px;background:${COLOR.danger};color:#fff">${escape(m.subject)}</h2>`
+      : `<h2 style="font-size:18px;margin:0 0 12px">${escape(m.subject)}</h2>`,
     `<p>${escape(m.summary)}</p>`,
     facts ? `<table style="border-collapse:collapse;margin:12px 0">${facts}</table>` : '',
     buttons ? `<p style="margin:16px 0">${buttons}</p>` : '',

@@ -16,6 +16,7 @@ export const NOTIFICATION_TYPES = [
   'expiring',
   'expired',
   'extended',
+  'breakGlassUsed',
   'digest',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -65,6 +66,19 @@ export interface NotificationParams {
   readonly within?: '14d' | '1d';
   readonly assignmentType?: 'Assigned' | 'Activated' | null;
   readonly digest?: DigestParams;
+  readonly breakGlass?: BreakGlassParams;
+}
+
+/** One use of a break-glass account (PRODUCT §4). */
+export interface BreakGlassParams {
+  /** The account's user principal name. */
+  readonly account: string;
+  readonly at: Instant;
+  /** 'password sign-in', 'bearer token', 'session', … */
+  readonly how: string;
+  readonly method: string | null;
+  readonly path: string | null;
+  readonly sourceIp: string | null;
 }
 
 export interface DigestParams {
@@ -84,7 +98,8 @@ export interface NotificationEvent {
   readonly type: Exclude<NotificationType, 'digest'>;
   /** Names the happening: two feed rows about the same happening give one notification per recipient. */
   readonly key: string;
-  readonly context: RuleContext;
+  /** The rule group that governs it; null for a tenant alert (a break-glass use) that no role's policy governs. */
+  readonly context: RuleContext | null;
   /** Activation of a privileged role counts as critical. */
   readonly privilegedRole: boolean;
   readonly params: Omit<NotificationParams, 'audience'>;
@@ -94,13 +109,15 @@ export interface NotificationEvent {
 
 /**
  * Critical events — still sent when a rule says `notificationLevel: "Critical"`: an approval is
- * needed, a request was denied, a grant expired, a privileged role was activated.
+ * needed, a request was denied, a grant expired, a privileged role was activated (and a
+ * break-glass account was used, which no rule governs anyway).
  */
 export function isCritical(event: Pick<NotificationEvent, 'type' | 'privilegedRole'>): boolean {
   switch (event.type) {
     case 'approvalNeeded':
     case 'denied':
     case 'expired':
+    case 'breakGlassUsed':
       return true;
     case 'activated':
       return event.privilegedRole;

@@ -9,13 +9,15 @@ import type { PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { FeedEvent } from '../ports/notifications.ts';
 import type { Repositories } from '../ports/repositories.ts';
+import { BREAK_GLASS_USED } from '../identity/record-break-glass-use.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { contextOfRequest, contextOfSchedule, type NotificationEvent, type NotificationParams } from './events.ts';
 import { peopleByIds, personById, privilegedAdmins } from './people.ts';
 
 export interface Interpreted {
   readonly event: NotificationEvent;
-  readonly rules: PolicyRules;
+  /** The governing policy's rules; null for a tenant alert that no role's policy governs. */
+  readonly rules: PolicyRules | null;
 }
 
 type Subject = { tenantId: string; roleDefinitionId: string; directoryScopeId: string; principalId: string };
@@ -57,6 +59,7 @@ const OUTCOMES = { 'request.approved': 'approved', 'request.denied': 'denied', '
 /** The notification event a change-feed row stands for, or null when it concerns nobody (any more). */
 export async function interpret(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
   const { tenantId, payload } = row;
+  if (row.topic === BREAK_GLASS_USED) return breakGlassEvent(read, row, now);
   if (row.topic === 'approval.pending') {
     const approval = await read.approvals.get(tenantId, row.entityId);
     const request = approval && (await read.requests.get(tenantId, approval.kind, approval.requestId));
@@ -136,6 +139,32 @@ async function grantEvent(
     event: {
       tenantId: schedule.tenantId, type, key, context: contextOfSchedule(schedule), privilegedRole: isPrivileged(role),
       params: { ...params, ...scheduleParams(schedule) }, audiences,
+    },
+  };
+}
+
+/**
+ * A break-glass account was used: every Global and Privileged Role Administrator holding the role
+ * now hears, whatever any policy says (PRODUCT §4). One alert per use (token or session).
+ */
+async function breakGlassEvent(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
+  const { tenantId, payload } = row;
+  const useId = str(payload.useId);
+  if (!useId) return null;
+  const principal = await read.principals.get(tenantId, row.entityId);
+  return {
+    rules: null,
+    event: {
+      tenantId, type: 'breakGlassUsed', key: `breakGlass:${useId}`, context: null, privilegedRole: true,
+      params: {
+        principalName: principal?.displayName ?? row.entityId,
+        breakGlass: {
+          account: principal?.userPrincipalName ?? row.entityId,
+          at: typeof payload.at === 'number' ? payload.at : row.createdAt,
+          how: str(payload.how) ?? 'unknown', method: str(payload.method), path: str(payload.path), sourceIp: str(payload.sourceIp),
+        },
+      },
+      audiences: { Admin: await privilegedAdmins(read, tenantId, now) },
     },
   };
 }

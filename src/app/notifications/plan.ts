@@ -8,6 +8,8 @@
  *   `notificationRecipients` are always added.
  * - One message per address and event, even when someone is both requester and admin.
  * - Chat webhooks are not governed by the policy's email rules: each gets every event it subscribes to.
+ * - A tenant alert (a break-glass account was used) is governed by no role's policy (`rules` null):
+ *   every default recipient is emailed, and no rule can turn it off.
  */
 import { ruleOf, type PolicyRules, type RuleId, type NotificationRule } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
@@ -48,8 +50,11 @@ function delivery(tenantId: string, key: string, type: NotificationType, channel
   };
 }
 
-/** The deliveries one event calls for: email per the governing rules, chat per webhook subscription. */
-export function plan(event: NotificationEvent, rules: PolicyRules, options: PlanOptions): NewDelivery[] {
+/**
+ * The deliveries one event calls for: email per the governing rules (or to every default recipient
+ * when `rules` is null: a tenant alert), chat per webhook subscription.
+ */
+export function plan(event: NotificationEvent, rules: PolicyRules | null, options: PlanOptions): NewDelivery[] {
   const out: NewDelivery[] = [];
   const critical = isCritical(event);
   if (options.email) {
@@ -57,8 +62,10 @@ export function plan(event: NotificationEvent, rules: PolicyRules, options: Plan
     for (const type of ORDER) {
       const defaults = event.audiences[type];
       if (!defaults) continue;
-      const rule = ruleOf(rules, `Notification_${type}_${event.context}` as RuleId, 'notification');
-      for (const person of recipientsUnder(rule, critical, defaults)) {
+      const people = rules === null || event.context === null
+        ? defaults
+        : recipientsUnder(ruleOf(rules, `Notification_${type}_${event.context}` as RuleId, 'notification'), critical, defaults);
+      for (const person of people) {
         const address = person.address.toLowerCase();
         if (seen.has(address)) continue;
         seen.add(address);

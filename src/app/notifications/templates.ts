@@ -3,7 +3,7 @@
  * summary, facts, links), which email.ts and the chat adapter then lay out. Pure.
  */
 import type { Message } from '../ports/notifier.ts';
-import type { DigestParams, NotificationParams, NotificationType } from './events.ts';
+import type { BreakGlassParams, DigestParams, NotificationParams, NotificationType } from './events.ts';
 
 /** One approver's signed one-click links. */
 export interface DecisionLinks {
@@ -48,6 +48,7 @@ function subjectOf(type: NotificationType, p: NotificationParams): string {
     case 'expiring': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} expires in ${p.within === '1d' ? '1 day' : '14 days'}`;
     case 'expired': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} has expired`;
     case 'extended': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} was extended`;
+    case 'breakGlassUsed': return `Alert: break-glass account ${p.breakGlass?.account ?? who} was used`;
     case 'digest': return `PIM weekly digest ${p.digest?.week ?? ''}`.trim();
   }
 }
@@ -68,6 +69,7 @@ function summaryOf(type: NotificationType, p: NotificationParams): string {
     case 'expiring': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ends on ${until(p.endAt)}. Ask for an extension if it is still needed.`;
     case 'expired': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ended on ${until(p.endAt)}.`;
     case 'extended': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} now ends on ${until(p.endAt)}.`;
+    case 'breakGlassUsed': return breakGlassSummary(p);
     case 'digest': return digestSummary(p.digest);
   }
 }
@@ -77,7 +79,27 @@ function digestSummary(d: DigestParams | undefined): string {
   return `Privileged access from ${formatInstant(d.from)} to ${formatInstant(d.to)}.`;
 }
 
+/** Break-glass accounts exist for emergencies: any use is news to every administrator, and may be an attack. */
+function breakGlassSummary(p: NotificationParams): string {
+  const b = p.breakGlass;
+  const account = b ? `${p.principalName ?? b.account} (${b.account})` : (p.principalName ?? 'A break-glass account');
+  const when = b ? ` at ${formatInstant(b.at)}` : '';
+  const how = b ? ` by ${b.how}` : '';
+  const from = b?.sourceIp ? ` from ${b.sourceIp}` : ' from an unknown address';
+  return `The break-glass account ${account} was used${when}${how}${from}. If you did not expect this, act now: `
+    + 'sign in to OpenPIM, check the audit log for what the account did, and secure it (reset its password, revoke its sessions).';
+}
+
+function breakGlassFacts(p: NotificationParams, b: BreakGlassParams): [string, string][] {
+  const facts: [string, string][] = [['Account', b.account]];
+  if (p.principalName && p.principalName !== b.account) facts.push(['Name', p.principalName]);
+  facts.push(['When', formatInstant(b.at)], ['How', b.how], ['Source address', b.sourceIp ?? 'unknown']);
+  if (b.method || b.path) facts.push(['Request', [b.method, b.path].filter(Boolean).join(' ')]);
+  return facts;
+}
+
 function factsOf(type: NotificationType, p: NotificationParams): [string, string][] {
+  if (type === 'breakGlassUsed' && p.breakGlass) return breakGlassFacts(p, p.breakGlass);
   if (type === 'digest' && p.digest) {
     const d = p.digest;
     return [
@@ -117,6 +139,7 @@ function actionsOf(type: NotificationType, p: NotificationParams, ctx: RenderCon
   if (type === 'approvalNeeded' && p.approvalId) actions.push({ label: 'Open the request', url: `${base}/approvals/${encodeURIComponent(p.approvalId)}` });
   else if (p.requestId) actions.push({ label: 'Open the request', url: `${base}/requests/${encodeURIComponent(p.requestId)}` });
   else if (type === 'digest') actions.push({ label: 'Open OpenPIM', url: `${base}/` });
+  else if (type === 'breakGlassUsed') actions.push({ label: 'Open the audit log', url: `${base}/audit`, style: 'danger' });
   else actions.push({ label: 'Open my roles', url: `${base}/assignments` });
   return actions;
 }
@@ -127,6 +150,7 @@ export function render(type: NotificationType, params: NotificationParams, ctx: 
     ? `The approve and deny links work once, only for the approver signed in to OpenPIM, until ${formatInstant(ctx.linksExpireAt)}. After that, open the request.`
     : undefined;
   return {
+    ...(type === 'breakGlassUsed' ? { urgent: true } : {}),
     subject: `OpenPIM: ${subjectOf(type, params)}`,
     summary: summaryOf(type, params),
     facts: factsOf(type, params),

@@ -3,6 +3,7 @@
  * storage of local accounts, TOTP factors, recovery codes and client secrets. Part of
  * Repositories, so a credential change and its audit event share one transaction.
  */
+import type { ClientKeyKind } from '../../domain/identity/client-keys.ts';
 import type { SignInState } from '../../domain/identity/lockout.ts';
 import type { Instant } from '../../domain/time.ts';
 
@@ -96,4 +97,34 @@ export interface ClientSecretRepository {
   insert(secret: ClientSecret): Promise<void>;
   /** Whether there was such a secret. */
   remove(tenantId: string, principalId: string, keyId: string): Promise<boolean>;
+}
+
+/** A service principal's certificate (Graph's keyCredential): public material only. */
+export interface ClientKey {
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly principalId: string;
+  readonly displayName: string | null;
+  readonly kind: ClientKeyKind;
+  /** SHA-1 of the DER, upper-case hex. */
+  readonly thumbprint: string;
+  /** SHA-256 of the DER, base64url. */
+  readonly thumbprintSha256: string;
+  /** Base64 DER. */
+  readonly certificate: string;
+  readonly startAt: Instant;
+  readonly endAt: Instant;
+  readonly createdAt: Instant;
+}
+
+export interface ClientKeyRepository {
+  list(tenantId: string, principalId: string): Promise<ClientKey[]>;
+  insert(key: ClientKey): Promise<void>;
+  /** Whether there was such a key. */
+  remove(tenantId: string, principalId: string, keyId: string): Promise<boolean>;
+  /**
+   * Records that an assertion id was used, unless it was (by this node or another): false means a
+   * replay — the primary key decides. Forgets ids that expired before `now`.
+   */
+  useAssertion(use: { tenantId: string; principalId: string; jti: string; expiresAt: Instant }, now: Instant): Promise<boolean>;
 }

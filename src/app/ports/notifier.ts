@@ -27,6 +27,8 @@ export interface Message {
   readonly actions: readonly { readonly label: string; readonly url: string; readonly style?: 'primary' | 'danger' }[];
   /** A closing line (e.g. how long the links work). */
   readonly note?: string;
+  /** A security alert (a break-glass account was used): laid out to stand out from routine messages. */
+  readonly urgent?: boolean;
 }
 
 export type ChatFormat = 'slack' | 'teams';

@@ -18,10 +18,13 @@ import type {
 import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
+import type { BreakGlassUseRepository } from './break-glass.ts';
 import type { ActivityStats, ApprovalLinkUses, DeliveryRepository, FeedReader } from './notifications.ts';
-import type { AccountRepository, ClientSecretRepository, TotpRepository } from './identity.ts';
+import type { AccountRepository, ClientKeyRepository, ClientSecretRepository, TotpRepository } from './identity.ts';
 import type { ProvisioningRepository } from './provisioning.ts';
 import type { WebAuthnRepository } from './webauthn.ts';
+import type { FederationRepository } from './federation.ts';
+import type { SessionRepository } from './sessions.ts';
 
 export interface Tenant {
   readonly id: string;
@@ -231,9 +234,16 @@ export interface Repositories {
   readonly accounts: AccountRepository;
   readonly totp: TotpRepository;
   readonly clientSecrets: ClientSecretRepository;
+  /** Service principals' certificates and the client assertions already used. */
+  readonly clientKeys: ClientKeyRepository;
   readonly webauthn: WebAuthnRepository;
   /** SCIM tokens and the SCIM side of principals. */
   readonly provisioning: ProvisioningRepository;
+  /** Links to the OpenID provider's accounts and sign-ins waiting for it (docs/decisions/0012). */
+  readonly federation: FederationRepository;
+  readonly sessions: SessionRepository;
+  /** Break-glass account uses already recorded. */
+  readonly breakGlassUses: BreakGlassUseRepository;
 }
 
 /** Runs work in one transaction: all of it happens, or none. */

@@ -9,11 +9,19 @@ export interface TokenClaims {
   readonly authTime: Instant | null;
   /** Authentication context class references satisfied (`acrs`). */
   readonly acrs: readonly string[];
+  /** The sign-in session the token was issued from (`sid`): signing out or revoking it stops the token. */
+  readonly sessionId?: string | null;
+}
+
+/** What verification adds: the token's own id (`jti`), when it has one. */
+export interface VerifiedClaims extends TokenClaims {
+  readonly sessionId: string | null;
+  readonly tokenId: string | null;
 }
 
 /** Verifies bearer tokens; throws DomainError('InvalidAuthenticationToken') when one is not valid. */
 export interface TokenVerifier {
-  verify(token: string): Promise<TokenClaims>;
+  verify(token: string): Promise<VerifiedClaims>;
 }
 
 export interface TokenIssuer {

@@ -72,6 +72,10 @@ export const ACTIVITY = {
   securityInfoDeletedByAdmin: 'Admin deleted security info',
   recoveryCodesRegenerated: 'User regenerated recovery codes',
   recoveryCodeUsed: 'User signed in with a recovery code',
+  // OpenPIM's words: Graph's revokeSignInSessions; also done by a password reset.
+  signInSessionsRevoked: 'Revoke sign-in sessions',
+  // Not an Entra activity: Entra leaves break-glass monitoring to sign-in log alerts (PRODUCT §4).
+  breakGlassUsed: 'Break-glass account used',
   servicePrincipalAdded: 'Add service principal',
   servicePrincipalCredentialsAdded: 'Add service principal credentials',
   servicePrincipalCredentialsRemoved: 'Remove service principal credentials',
@@ -86,4 +90,7 @@ export const ACTIVITY = {
   groupAccessEndedWithGroup: 'Remove member from group in PIM (group deleted)',
   scimTokenAdded: 'Add SCIM provisioning token',
   scimTokenRevoked: 'Revoke SCIM provisioning token',
+  // OpenID Connect federation (docs/decisions/0012)
+  federatedSignIn: 'User signed in with the identity provider',
+  federatedIdentityLinked: 'Link identity provider account to user',
 } as const;

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { tooManyAttempts, type AttemptContext } from '../../app/identity/attempts.ts';
 import { myAuthenticationMethods } from '../../app/identity/authentication-methods.ts';
+import { ASSERTION_FAILED, claimedClient, clientAssertion, JWT_BEARER_ASSERTION } from '../../app/identity/client-assertion.ts';
 import { clientCredentials } from '../../app/identity/client-credentials.ts';
 import { confirmTotp } from '../../app/identity/confirm-totp.ts';
 import { enrollTotp } from '../../app/identity/enroll-totp.ts';
@@ -15,7 +16,10 @@ import { regenerateRecoveryCodes } from '../../app/identity/regenerate-recovery-
 import { removeTotp } from '../../app/identity/remove-totp.ts';
 import { signIn } from '../../app/identity/sign-in.ts';
 import { stepUp } from '../../app/identity/step-up.ts';
+import { redeemCode } from '../../app/identity/sessions/redeem-code.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { recordBreakGlassSignIn, sessionsOf } from '../auth.ts';
+import type { BreakGlassMemo } from '../../app/identity/record-break-glass-use.ts';
 import { toIso } from '../../domain/time.ts';
 import type { HttpDeps, IdentityHttpDeps } from '../context.ts';
 import { STEP_UP_PATH, toOAuthError } from '../errors.ts';
@@ -24,13 +28,15 @@ import { idString, parseBody } from '../validation.ts';
 
 export const SIGN_IN_PATH = '/openpim/auth/signin';
 export const TOKEN_PATH = '/openpim/oauth2/token';
+/** The one client of the authorization code grant: OpenPIM's own CLI (a public client, RFC 8252). */
+export const CLI_CLIENT_ID = 'openpim-cli';
 /** Routes served without a bearer token. */
 export const PUBLIC_AUTH_PATHS = [SIGN_IN_PATH, TOKEN_PATH] as const;
 
 const tags = ['identity'] as const;
 const code = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
 
-const signInBody = z.strictObject({
+export const signInBody = z.strictObject({
   userPrincipalName: z.string().trim().min(3).max(113),
   password: z.string().min(1).max(1024),
   totp: code.optional(),
@@ -49,15 +55,15 @@ const TOKEN_ERRORS = {
 } as const;
 const TOKEN_RESPONSE = '`{"token_type": "Bearer", "access_token": "…", "expires_in": 3600}`; `Cache-Control: no-store`.';
 
-function requireIdentity(deps: HttpDeps): IdentityHttpDeps {
+export function requireIdentity(deps: HttpDeps): IdentityHttpDeps {
   if (!deps.identity) throw new DomainError('Request_ResourceNotFound', 'Sign-in is not enabled on this server.');
   return deps.identity;
 }
 
-const contextOf = (req: FastifyRequest): AttemptContext => ({ correlationId: String(req.headers['client-request-id'] ?? req.id), sourceIp: req.ip ?? null });
+export const contextOf = (req: FastifyRequest): AttemptContext => ({ correlationId: String(req.headers['client-request-id'] ?? req.id), sourceIp: req.ip ?? null });
 
 /** Counts an attempt against the address and account budgets; throws TooManyRequests when one is spent. */
-function limit(identity: IdentityHttpDeps, req: FastifyRequest, account: string): void {
+export function limit(identity: IdentityHttpDeps, req: FastifyRequest, account: string): void {
   const wait = identity.rateLimiter.attempt(req.ip ?? 'unknown', account);
   if (wait > 0) throw tooManyAttempts(wait);
 }
@@ -92,6 +98,32 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/**
+ * client_credentials with a client assertion (RFC 7523 §2.2, private_key_jwt). The audience is the
+ * configured public URL's token endpoint; without a public URL, the URL this request was made to
+ * (scheme and Host header — set publicUrl so a client-chosen Host cannot pick the audience).
+ */
+async function assertedClient(deps: HttpDeps, identity: IdentityHttpDeps, req: FastifyRequest, field: (name: string) => string | undefined, basic: boolean): Promise<IssuedToken> {
+  if (basic || field('client_secret') !== undefined) {
+    throw oauthFailure(400, 'invalid_request', 'Use one client authentication method: a client assertion, or a client secret, not both.');
+  }
+  const type = field('client_assertion_type');
+  const assertion = field('client_assertion');
+  if (type !== JWT_BEARER_ASSERTION) throw oauthFailure(400, 'invalid_request', `client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
+  if (!assertion) throw oauthFailure(400, 'invalid_request', 'client_assertion is missing.');
+  const assertions = identity.clientAssertions;
+  if (!assertions) throw oauthFailure(400, 'invalid_request', 'Client assertions are not enabled on this server.');
+  const clientId = field('client_id') ?? null;
+  if (clientId !== null && clientId.length > 200) throw oauthFailure(400, 'invalid_request', 'client_id is too long.');
+  // Counted like a secret, against the address and the claimed client.
+  limit(identity, req, `client:${clientId ?? claimedClient(assertion) ?? ''}`);
+  if (assertion.length > 16 * 1024) throw oauthFailure(401, 'invalid_client', ASSERTION_FAILED);
+  const audience = `${assertions.publicUrl ?? `${req.protocol}://${req.host}`}${TOKEN_PATH}`;
+  return clientAssertion({ uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl, assertions: assertions.verifier }, {
+    tenantId: null, clientId, assertion, audiences: [audience],
+  });
+}
+
 /** POST /openpim/oauth2/token: its own scope, for the form parser and RFC 6749 error bodies. */
 function tokenEndpoint(app: FastifyInstance, deps: HttpDeps): void {
   void app.register(async (scope) => {
@@ -105,25 +137,37 @@ function tokenEndpoint(app: FastifyInstance, deps: HttpDeps): void {
     });
 
     scope.post(TOKEN_PATH, doc({
-      summary: 'Get a token for a service principal (client credentials)', tags, public: true, errorSchema: 'OAuthError',
+      summary: 'Get a token: a service principal (client credentials) or the CLI (authorization code + PKCE)', tags, public: true, errorSchema: 'OAuthError',
       consumes: ['application/x-www-form-urlencoded'],
       body: {
         type: 'object',
         properties: {
-          grant_type: { type: 'string', enum: ['client_credentials'] },
-          client_id: { type: 'string', description: "The service principal's id (its appId)." },
+          grant_type: { type: 'string', enum: ['client_credentials', 'authorization_code'] },
+          client_id: { type: 'string', description: "The service principal's id (its appId); `openpim-cli` with authorization_code." },
           client_secret: { type: 'string', description: 'A secret from addPassword; or send both in `Authorization: Basic`.' },
+          client_assertion_type: { type: 'string', enum: [JWT_BEARER_ASSERTION], description: 'With client_assertion, instead of a secret (private_key_jwt).' },
+          client_assertion: {
+            type: 'string',
+            description: 'A JWT signed with the private key of a certificate added with addKey (RFC 7523 §2.2): header `x5t` (base64url SHA-1 thumbprint), '
+              + '`x5t#S256` or `kid` (the keyId); `alg` RS256, PS256 or ES256; claims `iss` = `sub` = client id, `aud` = this endpoint\'s URL, `exp` at most 10 minutes ahead, `jti` used once.',
+          },
           scope: { type: 'string', description: 'Accepted and ignored (e.g. `…/.default`).' },
+          code: { type: 'string', description: 'authorization_code: the code from `GET /openpim/auth/authorize`.' },
+          redirect_uri: { type: 'string', description: 'authorization_code: the loopback URI the code was issued for.' },
+          code_verifier: { type: 'string', description: 'authorization_code: the PKCE verifier (RFC 7636).' },
         },
         required: ['grant_type'],
       },
-      notes: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4), form-encoded. Errors are RFC 6749 `{"error", "error_description"}`. '
-        + 'The token has no `amr`: service principals never satisfy an MFA rule.',
+      notes: 'OAuth 2.0 client credentials grant (RFC 6749 §4.4), form-encoded; the client authenticates with a secret, or with a client assertion '
+        + '(RFC 7523 §2.2, `private_key_jwt`) signed by a certificate added with addKey. Errors are RFC 6749 `{"error", "error_description"}`. '
+        + 'The token has no `amr`: service principals never satisfy an MFA rule. '
+        + 'With `authorization_code` (the CLI\'s loopback sign-in, RFC 8252): a one-time code, its redirect URI and PKCE verifier give a token '
+        + 'for a new CLI session carrying the browser session\'s authentication; a code works once and for a minute.',
       responses: {
         200: TOKEN_RESPONSE,
         400: '`invalid_request` (not form-encoded, a parameter missing or repeated, two client authentication methods), `unsupported_grant_type`, '
-          + '`unauthorized_client` (the service principal is disabled).',
-        401: '`invalid_client`: unknown client, wrong or expired secret (`WWW-Authenticate: Basic`).',
+          + '`unauthorized_client` (the service principal is disabled), `invalid_grant` (the code is unknown, used or expired, or redirect_uri or code_verifier does not match).',
+        401: '`invalid_client`: unknown client, wrong or expired secret, or a client assertion that is not valid, for whatever reason (`WWW-Authenticate: Basic`).',
         429: '`temporarily_unavailable` with `Retry-After`: too many attempts from this address or for this client.',
       },
     }), async (req, reply) => {
@@ -137,8 +181,19 @@ function tokenEndpoint(app: FastifyInstance, deps: HttpDeps): void {
       const field = (name: string) => form[name]?.[0];
       const grant = field('grant_type');
       if (!grant) throw oauthFailure(400, 'invalid_request', 'grant_type is missing.');
-      if (grant !== 'client_credentials') throw oauthFailure(400, 'unsupported_grant_type', `grant_type '${grant.slice(0, 50)}' is not supported; use client_credentials.`);
+      if (grant === 'authorization_code') {
+        const [code, redirectUri, verifier, client] = ['code', 'redirect_uri', 'code_verifier', 'client_id'].map(field);
+        if (!code || !redirectUri || !verifier) throw oauthFailure(400, 'invalid_request', 'code, redirect_uri and code_verifier are required (PKCE).');
+        if (client !== CLI_CLIENT_ID) throw oauthFailure(400, 'invalid_client', `client_id must be '${CLI_CLIENT_ID}': the authorization code grant is for OpenPIM's CLI.`);
+        // Per address (the account budget is per code, so one user's CLI can't spend another's).
+        limit(identity, req, `code:${code.slice(0, 64)}`);
+        return sendToken(reply, await redeemCode({ uow: deps.uow, clock: deps.clock, tokens: identity.issuer, tokenTtl: identity.tokenTtl }, { code, redirectUri, codeVerifier: verifier }));
+      }
+      if (grant !== 'client_credentials') throw oauthFailure(400, 'unsupported_grant_type', `grant_type '${grant.slice(0, 50)}' is not supported; use client_credentials (or authorization_code for the CLI).`);
       const basic = basicCredentials(req.headers.authorization);
+      if (field('client_assertion') !== undefined || field('client_assertion_type') !== undefined) {
+        return sendToken(reply, await assertedClient(deps, identity, req, field, basic !== null));
+      }
       if (basic && field('client_secret') !== undefined) throw oauthFailure(400, 'invalid_request', 'Use one client authentication method: the Authorization header or client_secret, not both.');
       if (basic && field('client_id') !== undefined && field('client_id') !== basic.id) throw oauthFailure(400, 'invalid_request', 'client_id differs from the one in the Authorization header.');
       const clientId = basic?.id ?? field('client_id');
@@ -156,11 +211,14 @@ function tokenEndpoint(app: FastifyInstance, deps: HttpDeps): void {
   });
 }
 
-export function authRoutes(app: FastifyInstance, deps: HttpDeps): void {
+/** What sign-in needs, for the bearer (here) and browser (session.routes.ts) forms alike. */
+export const signInDeps = (deps: HttpDeps, identity: IdentityHttpDeps) => ({
+  uow: deps.uow, clock: deps.clock, ids: deps.ids, random: identity.random, sessions: sessionsOf(deps), passwords: identity.passwords,
+  tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}),
+});
+
+export function authRoutes(app: FastifyInstance, deps: HttpDeps, breakGlass: BreakGlassMemo): void {
   const read = deps.uow.read;
-  const signInDeps = (identity: IdentityHttpDeps) => ({
-    uow: deps.uow, clock: deps.clock, passwords: identity.passwords, tokens: identity.issuer, tokenTtl: identity.tokenTtl, ...(identity.lockout ? { lockout: identity.lockout } : {}),
-  });
 
   app.post(SIGN_IN_PATH, doc({
     summary: 'Sign in with a local account', tags, public: true, body: signInBody,
@@ -177,10 +235,11 @@ export function authRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const identity = requireIdentity(deps);
     const body = parseBody(signInBody, req.body);
     limit(identity, req, `user:${body.tenantId ?? ''}:${body.userPrincipalName.toLowerCase()}`);
-    const token = await signIn(signInDeps(identity), {
-      tenantId: body.tenantId ?? null, userPrincipalName: body.userPrincipalName, password: body.password, totp: body.totp ?? null,
+    const { token, session, principal } = await signIn(signInDeps(deps, identity), {
+      tenantId: body.tenantId ?? null, userPrincipalName: body.userPrincipalName, password: body.password, totp: body.totp ?? null, kind: 'api',
     }, contextOf(req));
-    return sendToken(reply, token);
+    await recordBreakGlassSignIn(deps, breakGlass, req, principal, session.sessionId, 'password sign-in');
+    return sendToken(reply, token!);
   });
 
   app.post(STEP_UP_PATH, doc({

@@ -49,6 +49,17 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
     return entity(req, 'users', userShape(await getPrincipal(read, req.caller, 'user', req.params.id)), q.select, USER_PROPERTIES);
   });
+  app.get('/v1.0/me', doc({
+    summary: 'Get the signed-in user', tags, query: entityQuery(),
+    notes: 'The user the bearer token names, in the shape of `GET /v1.0/users/{id}`. As in Graph, only for users: a service principal reads itself at `/v1.0/servicePrincipals/{id}`.',
+    responses: { 200: 'The signed-in user.', 400: '`Request_BadRequest`: the token names a service principal, not a user.' },
+  }), async (req) => {
+    if (req.caller.principal.type !== 'user') {
+      throw new DomainError('Request_BadRequest', '/me is only valid for a signed-in user; a service principal reads itself at /v1.0/servicePrincipals/{id}.');
+    }
+    const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
+    return entity(req, 'users', userShape(await getPrincipal(read, req.caller, 'user', req.caller.principal.id)), q.select, USER_PROPERTIES);
+  });
   app.get<{ Params: { id: string } }>('/v1.0/users/:id/manager', doc({
     summary: "Get a user's manager", tags, params: { id: 'The user id.' },
     responses: { 200: 'The manager.', 404: '`Request_ResourceNotFound`: no such user, or the user has no manager.' },
