@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { resolveCaller } from '../app/caller.ts';
-import { seedDemo } from '../server/demo-seed.ts';
+import { argon2Passwords } from '../server/argon2-passwords.ts';
+import { cryptoRandom } from '../server/crypto-random.ts';
+import { giveDemoCredentials, seedDemo } from '../server/demo-seed.ts';
 import { startServer } from '../server/start.ts';
 import { randomIds, systemClock } from '../server/system-clock.ts';
 import { HOUR } from '../domain/time.ts';
@@ -28,6 +30,7 @@ export function demoCommand(): Command {
       }, now, config.mfaMaxAge);
       const existing = await running.store.read.principals.getByUpn(running.tenant.id, 'alice@contoso.example');
       const users = existing ? [] : (await seedDemo(deps, admin)).users;
+      const credentials = users.length > 0 ? await giveDemoCredentials({ ...deps, random: cryptoRandom, passwords: argon2Passwords() }, admin, users) : null;
       const token = (principalId: string, mfa: boolean) => running.tokens.issue({
         tenantId: running.tenant.id, principalId, amr: mfa ? ['pwd', 'mfa'] : ['pwd'], authTime: now, acrs: [],
       }, 8 * HOUR);
@@ -41,6 +44,15 @@ export function demoCommand(): Command {
       ];
       for (const user of users) out.push(`${user.userPrincipalName} (MFA):\n  ${await token(user.id, true)}`);
       if (users.length > 0) out.push(`${users[0]!.userPrincipalName} (password only, no MFA):\n  ${await token(users[0]!.id, false)}`);
+      if (credentials) {
+        out.push(
+          '',
+          `Or sign in with the CLI: every demo user's password is "${credentials.password}", and Alice has an authenticator app`,
+          `(TOTP secret ${credentials.aliceTotpSecret}: add it to an app, or \`oathtool --totp -b ${credentials.aliceTotpSecret}\`):`,
+          `  ./openpim login --server ${running.url} --username alice@contoso.example`,
+          '  ./openpim activate "User Administrator" --reason "Reset a locked account"   # asks for a code when the role needs MFA',
+        );
+      }
       out.push('', 'Press Ctrl+C to stop.');
       process.stdout.write(`${out.join('\n')}\n`);
     });

@@ -2,14 +2,20 @@
  * A small realistic organisation for `openpim demo`, created through the same use cases the API
  * uses (so it is audited like everything else).
  */
-import type { Caller } from '../app/caller.ts';
+import { resolveCaller, type Caller } from '../app/caller.ts';
 import { addGroupMember } from '../app/directory/change-group-members.ts';
 import { createAdministrativeUnit } from '../app/directory/create-administrative-unit.ts';
 import { createGroup } from '../app/directory/create-group.ts';
 import { createUser } from '../app/directory/create-user.ts';
 import { setManager } from '../app/directory/set-manager.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
+import type { PasswordHasher, Random } from '../app/ports/identity.ts';
 import type { UnitOfWork } from '../app/ports/repositories.ts';
+import { confirmTotp } from '../app/identity/confirm-totp.ts';
+import { enrollTotp } from '../app/identity/enroll-totp.ts';
+import { updateAccount } from '../app/identity/update-account.ts';
+import { base32Decode } from '../domain/identity/base32.ts';
+import { totpAt } from '../domain/identity/totp.ts';
 import { updatePolicyRule } from '../app/policies/update-policy-rule.ts';
 import { submitRequest } from '../app/requests/submit-request.ts';
 import type { Principal } from '../domain/model.ts';
@@ -74,4 +80,33 @@ export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }
     await updatePolicyRule(deps, admin, policy.id, 'Enablement_EndUser_Assignment', (r) => ({ ...r, enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] }) as typeof r);
   }
   return { users };
+}
+
+/** Every demo user's password, printed by `openpim demo` (a demo, not a secret). */
+export const DEMO_PASSWORD = 'openpim demo password';
+
+export interface DemoCredentials {
+  readonly password: string;
+  /** Alice's authenticator app (base32 TOTP secret), so the CLI's MFA step-up can be tried. */
+  readonly aliceTotpSecret: string;
+}
+
+/**
+ * Gives every demo user the demo password and Alice an authenticator app, through the same use
+ * cases as the API (audited). Alice's first code is used up by the enrollment: the next one works
+ * 30 seconds later.
+ */
+export async function giveDemoCredentials(
+  deps: { uow: UnitOfWork; clock: Clock; ids: Ids; random: Random; passwords: PasswordHasher },
+  admin: Caller,
+  users: readonly Principal[],
+): Promise<DemoCredentials> {
+  for (const user of users) await updateAccount(deps, admin, user.id, { password: DEMO_PASSWORD });
+  const now = deps.clock.now();
+  const alice = await resolveCaller(deps.uow.read, {
+    tenantId: admin.tenantId, principalId: users[0]!.id, amr: ['pwd'], authTime: now, acrs: [], correlationId: deps.ids.uuid(),
+  }, now, 0);
+  const enrollment = await enrollTotp(deps, alice);
+  await confirmTotp(deps, alice, totpAt(base32Decode(enrollment.secret)!, now));
+  return { password: DEMO_PASSWORD, aliceTotpSecret: enrollment.secret };
 }
