@@ -12,7 +12,8 @@ import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './openapi.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/auth.routes.ts';
-import { isPublicSessionRequest, PUBLIC_SESSION_PATHS, sessionRoutes } from './routes/session.routes.ts';
+import { isPublicSessionRequest, sessionRoutes } from './routes/session.routes.ts';
+import { cliAuthorizeRoutes, PUBLIC_AUTHORIZE_PATHS } from './routes/cli-authorize.routes.ts';
 import { servicePrincipalRoutes } from './routes/service-principals.routes.ts';
 import { webAuthnRoutes } from './routes/webauthn.routes.ts';
 import { OIDC_SIGN_IN_PATH, oidcRoutes, PUBLIC_OIDC_PATHS } from './routes/oidc.routes.ts';
@@ -28,7 +29,7 @@ import { scheduleRoutes } from './routes/schedules.routes.ts';
 import { scopeRoutes } from './routes/scopes.routes.ts';
 import { isScimRequest, scimRoutes, scimTokenRoutes } from './routes/scim.routes.ts';
 
-const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS, ...PUBLIC_SESSION_PATHS, ...PUBLIC_OIDC_PATHS]);
+const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS, ...PUBLIC_AUTHORIZE_PATHS, ...PUBLIC_OIDC_PATHS]);
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -106,8 +107,9 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
   authRoutes(app, deps, breakGlass);
+  sessionRoutes(app, deps, breakGlass);
   // The CLI's browser sign-in sends a browser without a session to the identity provider, when there is one.
-  sessionRoutes(app, deps, breakGlass, deps.identity?.federation ? (returnTo) => `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}` : undefined);
+  cliAuthorizeRoutes(app, deps, breakGlass, deps.identity?.federation ? (returnTo) => `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}` : undefined);
   accountRoutes(app, deps);
   servicePrincipalRoutes(app, deps);
   scimTokenRoutes(app, deps);

@@ -30,10 +30,10 @@ async function fromBearer(deps: HttpDeps, token: string): Promise<Authenticated>
   return { ...claims, useKey: claims.sessionId ? `session:${claims.sessionId}` : `token:${claims.tokenId ?? token}` };
 }
 
-async function fromCookie(deps: HttpDeps, request: FastifyRequest, secret: string): Promise<Authenticated> {
+async function fromCookie(deps: HttpDeps, request: FastifyRequest, secret: string, formCsrfToken: string | undefined): Promise<Authenticated> {
   const session = await sessionOfCookie({ uow: deps.uow, clock: deps.clock, sessions: sessionsOf(deps) }, secret);
   if (!SAFE_METHODS.has(request.method)) {
-    const given = request.headers[CSRF_HEADER];
+    const given = formCsrfToken ?? request.headers[CSRF_HEADER];
     if (typeof given !== 'string' || !sameToken(given, csrfTokenFor(secret))) {
       throw new DomainError('InvalidCsrfToken', `A request made with the session cookie must send the session's CSRF token in the ${CSRF_HEADER} header (from sign-in or GET /openpim/auth/session).`);
     }
@@ -59,7 +59,13 @@ export async function recordBreakGlassSignIn(
  * token or session is audited and alerts the admins before it is served (PRODUCT §4); if that
  * can't be recorded the request fails rather than go unaudited.
  */
-export async function authenticate(deps: HttpDeps, request: FastifyRequest, breakGlass: BreakGlassMemo): Promise<void> {
+export async function authenticate(
+  deps: HttpDeps,
+  request: FastifyRequest,
+  breakGlass: BreakGlassMemo,
+  /** A browser form can't send a header: the CSRF token it carries as a field (cli-authorize.routes.ts). */
+  formCsrfToken?: string,
+): Promise<void> {
   const header = request.headers.authorization;
   const secret = header ? null : sessionSecretOf(request, sessionsOf(deps));
   let authentication: Authenticated;
@@ -69,7 +75,7 @@ export async function authenticate(deps: HttpDeps, request: FastifyRequest, brea
     authentication = await fromBearer(deps, match[1]!);
     request.authenticatedBy = 'bearer';
   } else if (secret) {
-    authentication = await fromCookie(deps, request, secret);
+    authentication = await fromCookie(deps, request, secret, formCsrfToken);
     request.authenticatedBy = 'cookie';
   } else {
     throw new DomainError('InvalidAuthenticationToken', 'Access token is empty or not a Bearer token.');

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { NOTIFICATION_TYPES } from '../app/notifications/events.ts';
 import { CONTEXT_FACTORS, DEFAULT_AUTHENTICATION_CONTEXTS } from '../domain/identity/authentication-contexts.ts';
+import { isLoopbackHostname } from '../domain/identity/sessions.ts';
 import { isDuration, parseDuration } from '../domain/time.ts';
 import type { RelyingParty } from '../app/ports/webauthn.ts';
 import { ConfigFileError, mergeSources, readConfigFile, setPath } from './config-file.ts';
@@ -59,8 +60,6 @@ const oidcSchema = z.strictObject({
   clientSecret: z.string().min(1),
   clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
   scopes: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
-  /** Appended to publicUrl for the redirect URI registered at the provider. */
-  redirectPath: z.string().regex(/^\/[\w\-./~]*$/, 'must be a path such as /openpim/auth/oidc/callback').default('/openpim/auth/oidc/callback'),
   /** Take the provider's `mfa` (amr) or an acr of mfaAcrValues as MFA; otherwise users step up locally. */
   trustAmr: flag.default(false),
   mfaAcrValues: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))]).default([]),
@@ -157,7 +156,6 @@ const ENV: Record<string, string> = {
   OPENPIM_OIDC_CLIENT_SECRET: 'oidc.clientSecret',
   OPENPIM_OIDC_CLIENT_AUTH_METHOD: 'oidc.clientAuthMethod',
   OPENPIM_OIDC_SCOPES: 'oidc.scopes',
-  OPENPIM_OIDC_REDIRECT_PATH: 'oidc.redirectPath',
   OPENPIM_OIDC_TRUST_AMR: 'oidc.trustAmr',
   OPENPIM_OIDC_MFA_ACR_VALUES: 'oidc.mfaAcrValues',
   OPENPIM_OIDC_MATCH_BY: 'oidc.matchBy',
@@ -178,7 +176,9 @@ export function relyingPartyOf(config: Config): RelyingParty {
 /** Browsers keep Secure cookies only from https pages and from localhost (a secure context even over http). */
 export function sessionsOf(config: Config): { idleTimeout: number; absoluteTimeout: number; secure: boolean } {
   const base = config.publicUrl ? new URL(config.publicUrl) : null;
-  const local = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  // `*.localhost` too: browsers treat it as a secure context like localhost (here it only decides a
+  // cookie flag; nothing connects to it, so it needs no resolver's help).
+  const local = (host: string) => isLoopbackHostname(host) || host.endsWith('.localhost');
   const secure = config.sessionCookieSecure ?? (!base || base.protocol === 'https:' || local(base.hostname));
   return { idleTimeout: config.sessionIdleTimeout, absoluteTimeout: config.sessionAbsoluteTimeout, secure };
 }

@@ -82,8 +82,18 @@ export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }
   return { users };
 }
 
-/** Every demo user's password, printed by `openpim demo` (a demo, not a secret). */
-export const DEMO_PASSWORD = 'openpim demo password';
+/** 32 lowercase letters and digits, without the look-alikes l, o, 0 and 1 (a byte mod 32 is unbiased). */
+const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A fresh password for one demo run, four groups of four (80 bits): a demo server reachable by
+ * others must not open with a password everyone who read the source knows.
+ * @example demoPassword(cryptoRandom) // 'k7tq-m2xa-9rfe-hw4c'
+ */
+export function demoPassword(random: Random): string {
+  const chars = Array.from(random.bytes(16), (b) => PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length]!).join('');
+  return chars.match(/.{4}/g)!.join('-');
+}
 
 export interface DemoCredentials {
   readonly password: string;
@@ -92,8 +102,8 @@ export interface DemoCredentials {
 }
 
 /**
- * Gives every demo user the demo password and Alice an authenticator app, through the same use
- * cases as the API (audited). Alice's first code is used up by the enrollment: the next one works
+ * Gives every demo user one password made for this run (returned, for `openpim demo` to print) and
+ * Alice an authenticator app, through the same use cases as the API (audited). Alice's first code is used up by the enrollment: the next one works
  * 30 seconds later.
  */
 export async function giveDemoCredentials(
@@ -101,12 +111,13 @@ export async function giveDemoCredentials(
   admin: Caller,
   users: readonly Principal[],
 ): Promise<DemoCredentials> {
-  for (const user of users) await updateAccount(deps, admin, user.id, { password: DEMO_PASSWORD });
+  const password = demoPassword(deps.random);
+  for (const user of users) await updateAccount(deps, admin, user.id, { password });
   const now = deps.clock.now();
   const alice = await resolveCaller(deps.uow.read, {
     tenantId: admin.tenantId, principalId: users[0]!.id, amr: ['pwd'], authTime: now, acrs: [], correlationId: deps.ids.uuid(),
   }, now, 0);
   const enrollment = await enrollTotp(deps, alice);
   await confirmTotp(deps, alice, totpAt(base32Decode(enrollment.secret)!, now));
-  return { password: DEMO_PASSWORD, aliceTotpSecret: enrollment.secret };
+  return { password, aliceTotpSecret: enrollment.secret };
 }

@@ -9,7 +9,9 @@ import * as client from 'openid-client';
 import type { FlowSecrets, IdentityProvider } from '../app/ports/federation.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { FederatedClaims } from '../domain/identity/federation.ts';
+import { isLoopbackHostname } from '../domain/identity/sessions.ts';
 import type { FederationHttpDeps } from '../http/context.ts';
+import { OIDC_CALLBACK_PATH } from '../http/routes/oidc.routes.ts';
 import type { Config } from './config.ts';
 
 export interface OidcProviderOptions {
@@ -27,14 +29,12 @@ export interface OidcProviderOptions {
   readonly onError?: (error: unknown, during: 'discovery' | 'exchange') => void;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** Whether requests to this issuer may go over plain http: loopback, or when the operator says so. */
 export function insecureAllowed(issuer: string, allowInsecureHttp: boolean): boolean {
   const url = new URL(issuer);
   if (url.protocol === 'https:') return false;
   if (url.protocol !== 'http:') throw new Error(`oidc.issuer must be an https URL, not ${url.protocol}`);
-  if (LOOPBACK.has(url.hostname) || allowInsecureHttp) return true;
+  if (isLoopbackHostname(url.hostname) || allowInsecureHttp) return true;
   throw new Error('oidc.issuer is plain http: use https, or set oidc.allowInsecureHttp for a test provider');
 }
 
@@ -113,14 +113,17 @@ export function oidcIdentityProvider(options: OidcProviderOptions): IdentityProv
   };
 }
 
-/** The federation the HTTP layer gets from the configuration, or none when `oidc` is not set. */
+/**
+ * The federation the HTTP layer gets from the configuration, or none when `oidc` is not set. The
+ * redirect URI is always publicUrl + the callback route's fixed path (the one the server serves).
+ */
 export function federationOf(config: Config, onError?: OidcProviderOptions['onError']): FederationHttpDeps | undefined {
   const oidc = config.oidc;
   if (!oidc) return undefined;
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   const provider = oidcIdentityProvider({
     issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret, clientAuthMethod: oidc.clientAuthMethod, scopes: oidc.scopes,
-    redirectUri: `${base}${oidc.redirectPath}`, allowInsecureHttp: oidc.allowInsecureHttp, ...(onError ? { onError } : {}),
+    redirectUri: `${base}${OIDC_CALLBACK_PATH}`, allowInsecureHttp: oidc.allowInsecureHttp, ...(onError ? { onError } : {}),
   });
   return { provider, settings: { trustAmr: oidc.trustAmr, mfaAcrValues: oidc.mfaAcrValues, matchBy: oidc.matchBy, jitProvisioning: oidc.jitProvisioning } };
 }

@@ -8,6 +8,7 @@ import type { Principal } from '../domain/model.ts';
 import { bootstrapTenant } from '../app/tenancy/bootstrap-tenant.ts';
 import type { Tenant } from '../app/ports/repositories.ts';
 import { buildApp } from '../http/app.ts';
+import { OIDC_CALLBACK_PATH } from '../http/routes/oidc.routes.ts';
 import { sqliteTarget, type DatabaseTarget } from '../store/database.ts';
 import { signingKeyStore } from '../store/signing-keys.ts';
 import { accessFacts } from '../store/access-facts.ts';
@@ -45,8 +46,11 @@ export interface Running {
 
 const withFederation = (federation: ReturnType<typeof federationOf>) => (federation ? { federation } : {});
 
-/** Approval links carry their token in the query string: keep it out of request logs. */
-const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+/**
+ * Secrets that travel in query strings stay out of request logs: approval links' `token`, and the
+ * `code` and `state` of the OIDC callback and of the CLI's browser sign-in.
+ */
+export const redactUrl = (url: string) => url.replace(/([?&](?:token|code|state)=)[^&#]*/g, '$1[redacted]');
 
 export const targetOf = (config: Pick<Config, 'dataDir' | 'databaseUrl'>): DatabaseTarget =>
   config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : sqliteTarget(config.dataDir);
@@ -130,7 +134,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     app.log.warn(`publicUrl is not set: links in notifications point at ${address}; set OPENPIM_PUBLIC_URL to the address people use`);
   }
   if (config.oidc && !config.publicUrl) {
-    app.log.warn(`publicUrl is not set: the identity provider sends browsers back to http://localhost:${config.port}${config.oidc.redirectPath}; set OPENPIM_PUBLIC_URL`);
+    app.log.warn(`publicUrl is not set: the identity provider sends browsers back to http://localhost:${config.port}${OIDC_CALLBACK_PATH}; set OPENPIM_PUBLIC_URL`);
   }
   ready = true;
   const bootstrapAdmin = admin ?? (await store.read.principals.getByUpn(tenant.id, config.bootstrapAdmin));

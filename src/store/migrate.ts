@@ -9,8 +9,8 @@ import * as groupAccess from './migrations/0005-group-access.ts';
 import * as lookupIndexes from './migrations/0006-lookup-indexes.ts';
 import * as webauthn from './migrations/0007-webauthn.ts';
 import * as scim from './migrations/0008-scim.ts';
-import * as federation from './migrations/0010-federation.ts';
 import * as sessions from './migrations/0009-sessions.ts';
+import * as federation from './migrations/0010-federation.ts';
 import * as breakGlass from './migrations/0011-break-glass.ts';
 import * as clientKeys from './migrations/0012-client-keys.ts';
 
@@ -23,8 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-lookup-indexes': lookupIndexes,
   '0007-webauthn': webauthn,
   '0008-scim': scim,
-  '0010-federation': federation,
   '0009-sessions': sessions,
+  '0010-federation': federation,
   '0011-break-glass': breakGlass,
   '0012-client-keys': clientKeys,
 };

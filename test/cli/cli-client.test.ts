@@ -160,6 +160,17 @@ afterAll(async () => {
   for (const dir of [dataDir, configDir && join(configDir, '..')]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+
+/** The browser answers the CLI's confirmation page: open it with the session cookie, post its form. */
+async function confirmInBrowser(authorizeUrl: URL, cookie: string, decision: 'allow' | 'deny'): Promise<Response> {
+  const page = await fetch(authorizeUrl, { headers: { cookie }, redirect: 'manual' });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([a-z_]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+  return fetch(new URL('/openpim/auth/authorize', authorizeUrl), {
+    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, decision }).toString(),
+  });
+}
 describe('openpim login, activate with MFA step-up, and the other user verbs over HTTP', { timeout: 60_000 }, () => {
   it('refuses a wrong password with one clear line, and stores nothing', async () => {
     const result = await cli(['login', '--server', server.url, '--username', UPN, '--password-stdin'], { input: 'not the password\n' });
@@ -340,7 +351,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     });
     expect(session.status, await session.clone().text()).toBe(200);
     const cookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const authorized = await fetch(authorizeUrl, { headers: { cookie }, redirect: 'manual' });
+    const authorized = await confirmInBrowser(authorizeUrl, cookie, 'allow');
     expect(authorized.status).toBe(302);
     const callback = new URL(authorized.headers.get('location')!);
     expect(`${callback.origin}${callback.pathname}`).toBe(params.redirect_uri);
@@ -361,18 +372,23 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(JSON.parse((await cli(['whoami', '--json'])).stdout)).toMatchObject({ user: { id: alice.id }, signIn: { mfa: true } });
   });
 
-  it('reports a browser sign-in the server refused, and stores nothing new', async () => {
+  it('reports a browser sign-in the user cancelled, and stores nothing new', async () => {
     const before = await readFile(credentialsFile(), 'utf8');
     const login = cliRunning(['login', '--browser'], { OPENPIM_BROWSER: 'none' });
     const authorizeUrl = new URL((await login.stderrMatching(/^ {2}(http:\/\/\S+\/openpim\/auth\/authorize\?\S+)$/m))[1]!);
-    // A browser without a session gets no code; the error comes back to the loopback address (as an identity provider's refusal would).
+    // A browser without a session gets no code.
     expect((await fetch(authorizeUrl, { redirect: 'manual' })).status).toBe(401);
-    const refused = new URL(authorizeUrl.searchParams.get('redirect_uri')!);
-    refused.search = new URLSearchParams({ error: 'access_denied', error_description: 'The user said no.', state: authorizeUrl.searchParams.get('state')! }).toString();
-    expect((await fetch(refused)).status).toBe(400);
+    // A signed-in browser whose user cancels: the refusal comes back to the loopback address.
+    const session = await fetch(`${server.url}/openpim/auth/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD }),
+    });
+    expect(session.status, await session.clone().text()).toBe(200);
+    const cancelled = await confirmInBrowser(authorizeUrl, session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'deny');
+    expect(cancelled.status).toBe(302);
+    expect((await fetch(cancelled.headers.get('location')!)).status).toBe(400);
     const result = await login.done;
     expect(result).toMatchObject({ code: 1, stdout: '' });
-    expect(result.stderr).toMatch(/^openpim: sign-in refused by the server: access_denied: The user said no\.\n$/m);
+    expect(result.stderr).toMatch(/^openpim: sign-in refused by the server: access_denied: The user cancelled the sign-in\.\n$/m);
     expect(await readFile(credentialsFile(), 'utf8')).toBe(before);
   });
 

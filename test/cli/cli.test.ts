@@ -185,6 +185,12 @@ describe('the openpim CLI', () => {
       expect(users.value.map((u) => u.userPrincipalName)).toEqual(expect.arrayContaining(['alice@contoso.example', 'frank@contoso.example']));
       const mine = await fetch(`${url}${DIR}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`, { headers: { authorization: `Bearer ${alice}` } });
       expect(((await mine.json()) as { value: unknown[] }).value).toHaveLength(2);
+      // The password is made for this run, and printed.
+      const password = /password is "([a-z2-9]{4}(?:-[a-z2-9]{4}){3})"/.exec(out)![1]!;
+      const signedIn = await fetch(`${url}/openpim/auth/signin`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: 'frank@contoso.example', password }),
+      });
+      expect(signedIn.status).toBe(200);
     } finally {
       expect(await demo.stop()).toBe(0);
     }

@@ -156,6 +156,10 @@ describe('bad input and refusals at the sign-in endpoints', () => {
     expect(errorCode(await signIn(api, { userPrincipalName: 'bob@contoso.test', password: 'wrong password' }))).toBe('InvalidCredentials');
     const disabled = await signIn(api, { userPrincipalName: 'bob@contoso.test', password: PASSWORD });
     expect(disabled.statusCode).toBe(403);
+    // Disabling ended the session: enabling the account again does not bring the old token back.
+    expect((await api.call(api.admin, 'PATCH', `/v1.0/users/${bob.id}`, { accountEnabled: true })).statusCode).toBe(204);
+    expect((await api.call(token, 'GET', '/v1.0/users')).statusCode).toBe(401);
+    expect((await signIn(api, { userPrincipalName: 'bob@contoso.test', password: PASSWORD })).statusCode).toBe(200);
   });
 });
 

@@ -560,11 +560,12 @@ const NOT_IN_MATRIX: Readonly<Record<string, string>> = {
   'GET /openpim/approvals/act': 'approval links: authorized by the link token, tested in test/notify',
   'POST /openpim/approvals/act': 'approval links: authorized by the link token, tested in test/notify',
 
-  // The CLI's loopback sign-in authenticates by the browser's session cookie itself, not by a bearer
-  // token: without a cookie it answers 401 (or redirects to the identity provider), and with any
-  // persona's bearer token it redirects with error=access_denied — the same for every caller, so a
-  // row would say nothing. Cookie, PKCE and redirect rules: test/http/sessions.test.ts.
-  'GET /openpim/auth/authorize': 'CLI loopback sign-in: authorized by the browser session cookie, tested in test/http/sessions.test.ts',
+  // The CLI's sign-in through the browser authenticates by the browser's session cookie itself, not
+  // by a bearer token: without a cookie it answers 401 (or redirects to the identity provider), and
+  // with any persona's bearer token it redirects with error=access_denied — the same for every
+  // caller, so a row would say nothing. Page, form, CSRF, PKCE and redirect rules: test/http/cli-authorize.test.ts.
+  'GET /openpim/auth/authorize': 'CLI sign-in through the browser: authorized by the session cookie, tested in test/http/cli-authorize.test.ts',
+  'POST /openpim/auth/authorize': 'CLI sign-in through the browser: authorized by the session cookie and its CSRF token, tested in test/http/cli-authorize.test.ts',
 };
 
 /**
@@ -724,7 +725,7 @@ describe('authorization matrix', () => {
     }
   });
 
-  it('answers 401 on the CLI loopback sign-in without a browser session, and no code to a bearer token', async () => {
+  it('answers 401 on the CLI sign-in through the browser without a browser session, and no code to a bearer token', async () => {
     const url = `/openpim/auth/authorize?${new URLSearchParams({
       response_type: 'code', client_id: 'openpim-cli', redirect_uri: 'http://127.0.0.1:8400/callback', state: 's', code_challenge: 'A'.repeat(43), code_challenge_method: 'S256',
     }).toString()}`;
@@ -732,6 +733,9 @@ describe('authorization matrix', () => {
     const bearer = await api.call(tokens.globalAdministrator!, 'GET', url);
     expect(bearer.statusCode).toBe(302);
     expect(new URL(String(bearer.headers.location)).searchParams.get('error')).toBe('access_denied');
+    const form = new URLSearchParams({ ...Object.fromEntries(new URL(url, 'http://x').searchParams), csrf_token: 'x', decision: 'allow' }).toString();
+    const posted = await api.call(null, 'POST', '/openpim/auth/authorize', undefined, { payload: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(posted.statusCode).toBe(401);
   });
 
   it('records known discrepancies only for rows of the matrix', () => {

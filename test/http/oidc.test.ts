@@ -13,7 +13,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
+import { createGroup } from '../../src/app/directory/create-group.ts';
 import type { FederationSettings } from '../../src/app/identity/federated-sign-in.ts';
+import type { UnitOfWork } from '../../src/app/ports/repositories.ts';
 import { ACTIVITY } from '../../src/domain/audit/activities.ts';
 import { base32Decode } from '../../src/domain/identity/base32.ts';
 import { csrfTokenFor } from '../../src/domain/identity/sessions.ts';
@@ -22,7 +25,7 @@ import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { memoryRateLimiter } from '../../src/http/rate-limit.ts';
+import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
 import { cryptoRandom } from '../../src/server/crypto-random.ts';
 import { jwtTokens } from '../../src/server/jwt-tokens.ts';
 import { oidcIdentityProvider } from '../../src/server/oidc-federation.ts';
@@ -30,6 +33,7 @@ import { signingKeyStore } from '../../src/store/signing-keys.ts';
 import { FakeClock, testIds } from '../support/fake-clock.ts';
 import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { json, MEMORY_SQLITE, TEST_PASSWORDS, type GraphErrorBody } from '../support/http-harness.ts';
+import { answerCli } from '../support/browser-session.ts';
 import { startOidcProvider, type Login, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { adminAssign } from '../support/scenario.ts';
 
@@ -54,19 +58,23 @@ interface Api {
   readonly h: Harness;
   readonly app: FastifyInstance;
   readonly clock: FakeClock;
+  /** How many transactions the app has opened so far. */
+  transactions(): number;
   close(): Promise<void>;
 }
 
-async function openApi(settings: Partial<FederationSettings> = {}): Promise<Api> {
+async function openApi(settings: Partial<FederationSettings> = {}, limits: RateLimits = { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }): Promise<Api> {
   // The provider stamps auth_time with the real clock: start the fake one there.
   const clock = new FakeClock(Date.now());
   const h = await openHarness(MEMORY_SQLITE, clock);
   const tokens = jwtTokens(signingKeyStore(h.store.db), clock, testIds);
+  let transactions = 0;
+  const uow: UnitOfWork = { read: h.store.read, run: (work) => { transactions += 1; return h.store.run(work); } };
   const app = await buildApp({
-    access: await liveAccess(h), uow: h.store, clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false,
+    access: await liveAccess(h), uow, clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false,
     identity: {
       passwords: TEST_PASSWORDS, random: cryptoRandom, issuer: tokens, tokenTtl: HOUR,
-      rateLimiter: memoryRateLimiter(clock, { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }),
+      rateLimiter: memoryRateLimiter(clock, limits),
       federation: {
         provider: oidcIdentityProvider({
           issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, clientAuthMethod: 'client_secret_basic',
@@ -77,7 +85,7 @@ async function openApi(settings: Partial<FederationSettings> = {}): Promise<Api>
     },
   });
   await app.ready();
-  return { h, app, clock, close: async () => { await app.close(); await h.close(); } };
+  return { h, app, clock, transactions: () => transactions, close: async () => { await app.close(); await h.close(); } };
 }
 
 /** A new account at the provider. */
@@ -147,6 +155,13 @@ async function counts(api: Api): Promise<Record<string, number>> {
 async function activities(api: Api): Promise<string[]> {
   const rows = await api.h.store.db.selectFrom('audit_events').select('activity').orderBy('seq').execute();
   return rows.map((r) => r.activity);
+}
+
+/** A link made beforehand (as an administrator would): the provider account `sub` is `user`. */
+async function link(api: Api, user: Principal, sub: string): Promise<void> {
+  await api.h.store.run((tx) => tx.federation.link({
+    tenantId: api.h.tenantId, issuer: idp.issuer, subject: sub, principalId: user.id, createdAt: api.clock.now(), lastSignInAt: null,
+  }));
 }
 
 async function whoAmI(api: Api, session: string): Promise<string> {
@@ -219,6 +234,49 @@ describe('matching users', () => {
   });
 });
 
+describe('privileged accounts', () => {
+  it('are never linked by email: an IdP account with a Global Administrator\'s address is refused, and nothing is written', async () => {
+    const api = await openApi({ jitProvisioning: true });
+    try {
+      const gina = await api.h.user('gina.admin@contoso.test', 'Gina');
+      await adminAssign(api.h, 'eligibility', gina, ROLE.globalAdministrator);
+      // Privileged through a group counts the same.
+      const ops = await api.h.user('olga@contoso.test', 'Olga');
+      const group = await createGroup(api.h.deps, api.h.admin, { displayName: 'Tier 0', description: null, mailNickname: 'tier0', isAssignableToRole: true });
+      await addGroupMember(api.h.deps, api.h.admin, group.id, ops.id);
+      await adminAssign(api.h, 'assignment', group, ROLE.privilegedRoleAdministrator);
+      const before = await counts(api);
+
+      for (const email of ['gina.admin@contoso.test', 'olga@contoso.test']) {
+        const { res, session } = await signIn(api, { accountId: account({ email, email_verified: true }), amr: ['pwd', 'mfa'] });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(errorOf(res)).toMatchObject({ code: 'Authorization_RequestDenied', message: expect.stringMatching(/privileged account.*administrator must link it/) });
+        expect(session).toBeNull();
+      }
+      expect(await counts(api)).toEqual(before);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('sign in through a link made beforehand, by email matching or by sub', async () => {
+    for (const matchBy of ['email', 'sub'] as const) {
+      const api = await openApi({ matchBy });
+      try {
+        const admin = await api.h.user('hal.admin@contoso.test', 'Hal');
+        await adminAssign(api.h, 'eligibility', admin, ROLE.globalAdministrator);
+        const sub = account({ email: 'hal.admin@contoso.test', email_verified: true });
+        await link(api, admin, sub);
+        const { res, session } = await signIn(api, { accountId: sub });
+        expect(res.statusCode, res.body).toBe(302);
+        expect(await whoAmI(api, session!)).toBe(admin.id);
+      } finally {
+        await api.close();
+      }
+    }
+  });
+});
+
 describe('just-in-time creation', () => {
   it('is off by default: an unknown account is refused and nothing is written', async () => {
     const api = await openApi();
@@ -256,10 +314,13 @@ describe('just-in-time creation', () => {
 });
 
 describe('the provider\'s MFA and the MFA-required activation', () => {
+  /** Eligible for a privileged role, so linked beforehand (never by email). */
   async function eligibleUser(api: Api, upn: string): Promise<{ user: Principal; sub: string }> {
     const user = await api.h.user(upn);
     await adminAssign(api.h, 'eligibility', user, ROLE.userAdministrator);
-    return { user, sub: account({ email: upn, email_verified: true }) };
+    const sub = account({ email: upn, email_verified: true });
+    await link(api, user, sub);
+    return { user, sub };
   }
 
   it('trusted (trustAmr): amr ["pwd","mfa"] from the provider satisfies the MFA rule without a step-up', async () => {
@@ -361,11 +422,13 @@ describe('refusals write nothing', () => {
       expect(res.statusCode, res.body).toBe(400);
       expect(errorOf(res)).toMatchObject({ code: 'InvalidCredentials', message: expect.stringContaining('not started in this browser') });
     }
-    // A state OpenPIM never issued, with a cookie to match.
+    // A state OpenPIM never issued, with a cookie to match: refused on a read, no transaction opened.
     const forged = { callback: started.callback.replace(/state=[^&]+/, 'state=forged-state'), state: 'forged-state' };
+    const transactions = api.transactions();
     const res = await callback(api, forged);
     expect(res.statusCode, res.body).toBe(400);
     expect(errorOf(res).message).toContain('expired or was completed already');
+    expect(api.transactions()).toBe(transactions);
     expect(await counts(api)).toEqual(before);
   });
 
@@ -398,6 +461,30 @@ describe('refusals write nothing', () => {
     expect(errorOf(res).code).toBe('Request_BadRequest');
     expect(res.headers.location).toBeUndefined();
     expect(await flows()).toBe(before);
+  });
+});
+
+describe('rate limiting', () => {
+  it('limits both routes per source address: 429 with Retry-After, and nothing is written', async () => {
+    // The address's budget is the only one (no account is known): a generous per-account one changes nothing.
+    const api = await openApi({}, { perIpPerMinute: 3, perAccountPerMinute: 100_000 });
+    try {
+      for (let i = 0; i < 3; i++) expect((await api.app.inject({ method: 'GET', url: '/openpim/auth/oidc/signin' })).statusCode).toBe(302);
+      const transactions = api.transactions();
+      for (const url of ['/openpim/auth/oidc/signin', '/openpim/auth/oidc/callback?state=s&code=c']) {
+        const res = await api.app.inject({ method: 'GET', url, headers: { cookie: `${STATE_COOKIE}=s` } });
+        expect(res.statusCode, res.body).toBe(429);
+        expect(errorOf(res).code).toBe('TooManyRequests');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        expect(res.headers.location).toBeUndefined();
+      }
+      expect(api.transactions()).toBe(transactions);
+      // Another address has its own budget.
+      const other = await api.app.inject({ method: 'GET', url: '/openpim/auth/oidc/signin', remoteAddress: '203.0.113.9' });
+      expect(other.statusCode, other.body).toBe(302);
+    } finally {
+      await api.close();
+    }
   });
 });
 
@@ -447,8 +534,8 @@ describe("the CLI's browser sign-in (openpim login --browser) through the identi
     expect(res.statusCode, res.body).toBe(302);
     expect(res.headers.location).toBe(authorize);
 
-    // 3. Authorize again, now with the session: a one-time code for the CLI's loopback address.
-    const second = await api.app.inject({ method: 'GET', url: authorize, headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    // 3. Authorize again, now with the session: Carol confirms, and the CLI's loopback address gets a one-time code.
+    const second = await answerCli(api, authorize, `${SESSION_COOKIE}=${session}`);
     expect(second.statusCode, second.body).toBe(302);
     const back = new URL(String(second.headers.location));
     expect(`${back.origin}${back.pathname}`).toBe(loopback);

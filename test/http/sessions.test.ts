@@ -2,11 +2,9 @@
  * Sign-in sessions over HTTP: the browser's cookie (exact attributes, CSRF on state-changing
  * requests, idle and absolute time-outs on the fake clock), sign-out, Graph's
  * revokeSignInSessions and who may call it, a password reset ending sessions, step-up recorded on
- * the cookie's session, and the CLI's loopback sign-in (GET /openpim/auth/authorize + the token
- * endpoint's authorization_code grant with PKCE S256).
+ * the cookie's session. (The CLI's sign-in through the browser: cli-authorize.test.ts.)
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { base32Decode } from '../../src/domain/identity/base32.ts';
 import { totpAt } from '../../src/domain/identity/totp.ts';
@@ -14,74 +12,11 @@ import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { toIso } from '../../src/domain/time.ts';
 import { DEFAULT_SESSIONS } from '../../src/http/auth.ts';
-import { json, openHttpHarness, type GraphErrorBody, type HttpHarness } from '../support/http-harness.ts';
-
-const PASSWORD = 'correct horse battery staple';
-const SESSION = '/openpim/auth/session';
-const SIGN_OUT = '/openpim/auth/signout';
-const ROLE_DEFINITIONS = '/v1.0/roleManagement/directory/roleDefinitions';
-const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
-const TOKEN = '/openpim/oauth2/token';
-const AUTHORIZE = '/openpim/auth/authorize';
-const LOOPBACK = 'http://127.0.0.1:53682/callback';
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const EDM_TRUE = { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true };
-
-const errorCode = (res: LightMyRequestResponse) => json<GraphErrorBody>(res).error.code;
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-const revokePath = (id: string) => `/v1.0/users/${id}/revokeSignInSessions`;
-const activation = (principalId: string) => ({
-  action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
-  scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
-});
-
-interface Browser {
-  /** `name=value`, as a Cookie header carries it. */
-  readonly cookie: string;
-  readonly csrf: string;
-  readonly res: LightMyRequestResponse;
-}
-
-function setCookies(res: LightMyRequestResponse): string[] {
-  const header = res.headers['set-cookie'];
-  return header === undefined ? [] : Array.isArray(header) ? header : [header];
-}
-
-async function createUserWithPassword(api: HttpHarness, upn: string): Promise<Principal> {
-  const res = await api.call(api.admin, 'POST', '/v1.0/users', {
-    displayName: upn.split('@')[0], userPrincipalName: upn, accountEnabled: true, mailNickname: upn.split('@')[0],
-    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return (await api.h.store.read.principals.get(api.h.tenantId, json(res).id as string))!;
-}
-
-async function browserSignIn(api: HttpHarness, upn: string, extra: Record<string, unknown> = {}): Promise<Browser> {
-  const res = await api.app.inject({
-    method: 'POST', url: SESSION, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD, ...extra }),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const cookies = setCookies(res);
-  expect(cookies).toHaveLength(1);
-  return { cookie: cookies[0]!.split(';')[0]!, csrf: json<{ csrfToken: string }>(res).csrfToken, res };
-}
-
-async function apiSignIn(api: HttpHarness, upn: string): Promise<string> {
-  const res = await api.app.inject({
-    method: 'POST', url: '/openpim/auth/signin', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD }),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return json<{ access_token: string }>(res).access_token;
-}
-
-/** Headers of a request made by the browser: the cookie, and the CSRF token when given. */
-const asBrowser = (b: Pick<Browser, 'cookie'>, csrf?: string) => ({ headers: { cookie: b.cookie, ...(csrf !== undefined ? { 'x-csrf-token': csrf } : {}) } });
-
-/** Status of a GET with the cookie (no CSRF token needed). */
-const cookieWorks = async (api: HttpHarness, b: Browser) => (await api.call(null, 'GET', ROLE_DEFINITIONS, undefined, asBrowser(b))).statusCode;
-const tokenWorks = async (api: HttpHarness, token: string) => (await api.call(token, 'GET', ROLE_DEFINITIONS)).statusCode;
+import { json, openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
+import {
+  activation, apiSignIn, asBrowser, browserSignIn, claimsOf, cookieWorks, createUserWithPassword, EDM_TRUE, errorCode, HOUR, MINUTE, PASSWORD, REQUESTS,
+  revokePath, ROLE_DEFINITIONS, SESSION, setCookies, SIGN_OUT, tokenWorks, type Browser,
+} from '../support/browser-session.ts';
 
 describe('the browser session cookie', () => {
   let api: HttpHarness;
@@ -243,6 +178,18 @@ describe('sign-out', () => {
   });
   afterEach(async () => api?.close());
 
+  it('signing in again in the same browser ends the session its old cookie named', async () => {
+    const first = await browserSignIn(api, 'alice@contoso.test');
+    const again = await api.app.inject({
+      method: 'POST', url: SESSION, headers: { 'content-type': 'application/json', cookie: first.cookie },
+      payload: JSON.stringify({ userPrincipalName: 'alice@contoso.test', password: PASSWORD }),
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(await cookieWorks(api, first)).toBe(401);
+    const second = { cookie: setCookies(again)[0]!.split(';')[0]!, csrf: json<{ csrfToken: string }>(again).csrfToken, res: again };
+    expect(await cookieWorks(api, second)).toBe(200);
+  });
+
   it('with the cookie and its CSRF token: 204, the cookie is cleared and no longer works', async () => {
     const b = await browserSignIn(api, 'alice@contoso.test');
     const res = await api.call(null, 'POST', SIGN_OUT, undefined, asBrowser(b, b.csrf));
@@ -391,150 +338,14 @@ describe('step-up on a browser session', () => {
     const retried = await api.call(null, 'POST', REQUESTS, activation(alice.id), asBrowser(b, b.csrf));
     expect(retried.statusCode, retried.body).toBe(201);
     expect(json(retried)).toMatchObject({ action: 'selfActivate', status: 'Provisioned', principalId: alice.id });
-  });
-});
 
-describe('the CLI\'s loopback sign-in', () => {
-  let api: HttpHarness;
-  let alice: Principal;
-  let b: Browser;
-  beforeEach(async () => {
-    api = await openHttpHarness();
-    alice = await createUserWithPassword(api, 'alice@contoso.test');
-    b = await browserSignIn(api, 'alice@contoso.test');
-  });
-  afterEach(async () => api?.close());
-
-  const pkce = () => {
-    const verifier = randomBytes(32).toString('base64url');
-    return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-  };
-  const query = (fields: Record<string, string | undefined>) =>
-    new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-  const authorizeUrl = (challenge: string, overrides: Record<string, string | undefined> = {}) => `${AUTHORIZE}?${query({
-    response_type: 'code', client_id: 'openpim-cli', redirect_uri: LOOPBACK, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', ...overrides,
-  })}`;
-  const authorize = (url: string, headers: Record<string, string> = { cookie: b.cookie }) => api.app.inject({ method: 'GET', url, headers });
-  const redeem = (fields: Record<string, string>) => api.app.inject({
-    method: 'POST', url: TOKEN, headers: FORM, payload: query({ grant_type: 'authorization_code', client_id: 'openpim-cli', redirect_uri: LOOPBACK, ...fields }),
-  });
-  /** A fresh code for the CLI, and its verifier. */
-  async function codeFor(): Promise<{ code: string; verifier: string }> {
-    const { verifier, challenge } = pkce();
-    const res = await authorize(authorizeUrl(challenge));
-    expect(res.statusCode, res.body).toBe(302);
-    const code = new URL(String(res.headers.location)).searchParams.get('code');
-    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    return { code: code!, verifier };
-  }
-  const expectInvalidGrant = (res: LightMyRequestResponse) => {
-    expect(res.statusCode, res.body).toBe(400);
-    expect(json(res)).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
-  };
-
-  it('redirects to the loopback with a code and the state; the code gives a token of a CLI session of its own', async () => {
-    const { verifier, challenge } = pkce();
-    const res = await authorize(authorizeUrl(challenge));
-    expect(res.statusCode, res.body).toBe(302);
-    expect(res.headers['cache-control']).toBe('no-store');
-    const location = new URL(String(res.headers.location));
-    expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK);
-    expect([...location.searchParams.keys()].sort()).toEqual(['code', 'state']);
-    expect(location.searchParams.get('state')).toBe('st-123');
-    const code = location.searchParams.get('code')!;
-
-    const token = await redeem({ code, code_verifier: verifier });
-    expect(token.statusCode, token.body).toBe(200);
-    expect(json(token)).toEqual({ token_type: 'Bearer', access_token: expect.any(String), expires_in: 3600 });
-    const accessToken = json<{ access_token: string }>(token).access_token;
-    const claims = claimsOf(accessToken);
-    expect(claims).toMatchObject({ sub: alice.id, amr: ['pwd'] });
-    const browserSession = json<{ id: string; amr: string[]; acrs: string[] }>(await api.call(null, 'GET', SESSION, undefined, asBrowser(b)));
-    expect(claims.sid).toEqual(expect.any(String));
-    expect(claims.sid).not.toBe(browserSession.id);
-    const cli = await api.h.store.read.sessions.get(api.h.tenantId, claims.sid as string);
-    expect(cli).toMatchObject({ kind: 'cli', method: 'session', principalId: alice.id, amr: browserSession.amr, acrs: browserSession.acrs, revokedAt: null });
-
-    const shown = await api.call(accessToken, 'GET', SESSION);
-    expect(shown.statusCode, shown.body).toBe(200);
-    expect(json(shown)).toMatchObject({ id: claims.sid, kind: 'cli', method: 'session', userId: alice.id, idleExpiresDateTime: null });
-    expect(json(shown)).not.toHaveProperty('csrfToken');
-
-    expectInvalidGrant(await redeem({ code, code_verifier: verifier }));
-  });
-
-  it('spends a code on a wrong verifier: the right one afterwards fails too', async () => {
-    const { code, verifier } = await codeFor();
-    expectInvalidGrant(await redeem({ code, code_verifier: pkce().verifier }));
-    expectInvalidGrant(await redeem({ code, code_verifier: verifier }));
-  });
-
-  it('refuses a code with another redirect_uri, and a code after 61 seconds', async () => {
-    const first = await codeFor();
-    expectInvalidGrant(await redeem({ code: first.code, code_verifier: first.verifier, redirect_uri: 'http://127.0.0.1:53683/callback' }));
-    const second = await codeFor();
-    api.clock.advance(61_000);
-    expectInvalidGrant(await redeem({ code: second.code, code_verifier: second.verifier }));
-  });
-
-  it('answers 401 to a browser without a session (no identity provider configured)', async () => {
-    const res = await authorize(authorizeUrl(pkce().challenge), {});
-    expect(res.statusCode, res.body).toBe(401);
-    expect(errorCode(res)).toBe('InvalidAuthenticationToken');
-    expect(res.headers.location).toBeUndefined();
-  });
-
-  it.each([
-    ['an https redirect_uri elsewhere', { redirect_uri: 'https://evil.example/cb' }],
-    ['a host that only starts like the loopback', { redirect_uri: 'http://127.0.0.1.evil.example/cb' }],
-    ['no redirect_uri', { redirect_uri: undefined }],
-    ['a wrong client_id', { client_id: 'someone-else' }],
-    ['no client_id', { client_id: undefined }],
-  ])('answers %s with 400 and redirects nowhere', async (_name, overrides) => {
-    const before = await api.counts();
-    const res = await authorize(authorizeUrl(pkce().challenge, overrides));
-    expect(res.statusCode, res.body).toBe(400);
-    expect(errorCode(res)).toBe('Request_BadRequest');
-    expect(res.headers.location).toBeUndefined();
-    expect(await api.counts()).toEqual(before);
-  });
-
-  it.each([
-    ['no code_challenge', { code_challenge: undefined }, 'invalid_request'],
-    ['no code_challenge_method', { code_challenge_method: undefined }, 'invalid_request'],
-    ['the plain method', { code_challenge_method: 'plain' }, 'invalid_request'],
-    ['response_type=token', { response_type: 'token' }, 'unsupported_response_type'],
-  ])('redirects %s back to the loopback with an error and the state', async (_name, overrides, error) => {
-    const res = await authorize(authorizeUrl(pkce().challenge, overrides));
-    expect(res.statusCode, res.body).toBe(302);
-    const location = new URL(String(res.headers.location));
-    expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK);
-    expect(location.searchParams.get('error')).toBe(error);
-    expect(location.searchParams.get('state')).toBe('st-123');
-    expect(location.searchParams.get('code')).toBeNull();
-  });
-
-  it('redirects a bearer token instead of the cookie with error=access_denied', async () => {
-    const token = await apiSignIn(api, 'alice@contoso.test');
-    const res = await authorize(authorizeUrl(pkce().challenge), { authorization: `Bearer ${token}` });
-    expect(res.statusCode, res.body).toBe(302);
-    const location = new URL(String(res.headers.location));
-    expect(location.searchParams.get('error')).toBe('access_denied');
-    expect(location.searchParams.get('state')).toBe('st-123');
-    expect(location.searchParams.get('code')).toBeNull();
-  });
-
-  it('keeps the CLI session when the browser signs out; revokeSignInSessions ends both', async () => {
-    const { code, verifier } = await codeFor();
-    const cli = json<{ access_token: string }>(await redeem({ code, code_verifier: verifier })).access_token;
-    expect((await api.call(null, 'POST', SIGN_OUT, undefined, asBrowser(b, b.csrf))).statusCode).toBe(204);
-    expect(await cookieWorks(api, b)).toBe(401);
-    expect(await tokenWorks(api, cli)).toBe(200);
-
-    const b2 = await browserSignIn(api, 'alice@contoso.test');
-    const revoked = await api.call(null, 'POST', revokePath(alice.id), undefined, asBrowser(b2, b2.csrf));
-    expect(revoked.statusCode, revoked.body).toBe(200);
-    expect(await cookieWorks(api, b2)).toBe(401);
-    expect(await tokenWorks(api, cli)).toBe(401);
+    // The step-up's token names the browser session; using it keeps that session from idling out
+    // (40 minutes in all, longer than the idle time-out, within the token's hour).
+    const token = json<{ access_token: string }>(stepped).access_token;
+    for (let i = 0; i < 2; i++) {
+      api.clock.advance(20 * MINUTE);
+      expect(await tokenWorks(api, token)).toBe(200);
+    }
+    expect(await cookieWorks(api, b)).toBe(200);
   });
 });

@@ -81,6 +81,17 @@ describe.each(TEST_DATABASES)('federation storage on $name', (db) => {
     expect(await run((tx) => tx.federation.takeFlow(hashFlowState('never'), T0))).toBeNull();
   });
 
+  it('finds a pending sign-in without taking it, and not once it expired or was taken', async () => {
+    await run((tx) => tx.federation.putFlow(flow('peek')));
+    const find = (state: string, at: number) => h.store.read.federation.findFlow(hashFlowState(state), at);
+    expect(await find('peek', T0 + 1)).toEqual(flow('peek'));
+    expect(await find('peek', T0 + 1)).toEqual(flow('peek'));
+    expect(await find('peek', T0 + 600_000)).toBeNull();
+    expect(await find('never', T0 + 1)).toBeNull();
+    expect(await run((tx) => tx.federation.takeFlow(hashFlowState('peek'), T0 + 1))).toEqual(flow('peek'));
+    expect(await find('peek', T0 + 1)).toBeNull();
+  });
+
   it('of two callbacks racing with one state, exactly one takes the sign-in', async () => {
     await run((tx) => tx.federation.putFlow(flow('race')));
     const taken = await Promise.all(Array.from({ length: 6 }, () => run((tx) => tx.federation.takeFlow(hashFlowState('race'), T0 + 1))));

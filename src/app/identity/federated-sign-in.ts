@@ -4,8 +4,10 @@
  *
  * 1. A linked account (issuer, sub) names its principal, whatever its email is now.
  * 2. Else, with `matchBy: 'email'`, one user whose userPrincipalName or mail is the *verified* email
- *    is linked — not a break-glass account, not a user linked to another account of this provider,
- *    and not when two users share the address (ambiguity is refused, never guessed).
+ *    is linked — not a break-glass account, not a privileged one (holding or eligible for a
+ *    privileged role, directly or through a group: an administrator links those), not a user linked
+ *    to another account of this provider, and not when two users share the address (ambiguity is
+ *    refused, never guessed).
  * 3. Else, with `jitProvisioning`, a user is created from the claims and linked.
  *
  * Groups and service principals never match. A disabled account is refused. All of it, with its
@@ -63,7 +65,7 @@ export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: strin
       if (found?.type !== 'user') throw denied('The identity provider account is linked to no OpenPIM user.');
       user = found;
     } else {
-      user = (deps.settings.matchBy === 'email' ? await matchByEmail(tx, tenantId, claims) : null)
+      user = (deps.settings.matchBy === 'email' ? await matchByEmail(tx, tenantId, claims, now) : null)
         ?? (deps.settings.jitProvisioning ? await createJustInTime(deps, tx, tenantId, claims, context, now) : null);
       if (!user) {
         throw denied('No OpenPIM account matches this identity provider account; ask an administrator to create one.');
@@ -96,7 +98,7 @@ export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: strin
   });
 }
 
-async function matchByEmail(tx: Repositories, tenantId: string, claims: FederatedClaims): Promise<Principal | null> {
+async function matchByEmail(tx: Repositories, tenantId: string, claims: FederatedClaims, now: Instant): Promise<Principal | null> {
   const email = matchableEmail(claims);
   if (!email) return null;
   const ids = await tx.federation.usersByEmail(tenantId, email);
@@ -105,6 +107,13 @@ async function matchByEmail(tx: Repositories, tenantId: string, claims: Federate
   if (!user || user.type !== 'user') return null;
   // A break-glass account must work when the provider does not, and must not be taken over through it.
   if (user.isBreakGlass) throw denied('Break-glass accounts sign in with their local credentials only.');
+  // Whoever controls an address at the provider must not become an administrator through it: the
+  // same rule as a helpdesk password reset (credential-rights.ts), on current grants.
+  const groups = await tx.principals.groupsOf(tenantId, user.id, now);
+  if (await tx.accounts.isPrivileged(tenantId, [user.id, ...groups], now)) {
+    throw denied(`'${user.displayName}' is a privileged account (holds or may activate a privileged role), which is never linked by email automatically: `
+      + 'an administrator must link it (or use matchBy \'sub\' with a link made beforehand).');
+  }
   const links = await tx.federation.linksOf(tenantId, user.id);
   if (links.some((l) => l.issuer === claims.issuer)) {
     throw denied('This OpenPIM user is linked to another account of the identity provider; ask an administrator.');

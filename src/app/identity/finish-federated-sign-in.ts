@@ -1,7 +1,7 @@
 /**
  * The provider's answer to a sign-in begun by begin-federated-sign-in.ts (docs/decisions/0012):
  * the state must be the one this browser's cookie holds, and a pending sign-in of this server that
- * has not expired — it is taken out (single use) before anything else is checked. Then the
+ * has not expired — looked up with a read, then taken out (single use) before anything else is checked. Then the
  * provider's error, or the code redeemed and the ID token verified (IdentityProvider.exchange),
  * and the user found, linked or created (federated-sign-in.ts).
  */
@@ -33,8 +33,13 @@ export async function finishFederatedSignIn(
   if (!input.browserState || !sameState(state, input.browserState)) {
     throw refused('This sign-in was not started in this browser (or its cookie expired); start the sign-in again.');
   }
-  const flow = await deps.uow.run((tx) => tx.federation.takeFlow(hashFlowState(state), deps.clock.now()));
-  if (!flow) throw refused('This sign-in expired or was completed already; start the sign-in again.');
+  const stateHash = hashFlowState(state);
+  // A read first: a callback with a state this server did not issue (or no longer holds) opens no
+  // write transaction, which on PostgreSQL would queue behind the audit chain's lock.
+  const gone = () => refused('This sign-in expired or was completed already; start the sign-in again.');
+  if (!(await deps.uow.read.federation.findFlow(stateHash, deps.clock.now()))) throw gone();
+  const flow = await deps.uow.run((tx) => tx.federation.takeFlow(stateHash, deps.clock.now()));
+  if (!flow) throw gone();
 
   const error = params.get('error');
   if (error !== null) {

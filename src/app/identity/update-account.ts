@@ -6,7 +6,7 @@
  *   must not wait for it; a reset also clears a lockout and ends the user's sign-in sessions. It is
  *   audited, never logged.
  * - A disabled account cannot sign in and its tokens stop working at once (resolveCaller refuses
- *   disabled principals). Nobody disables their own account or a break-glass account: either could
+ *   disabled principals); its sign-in sessions are ended, so enabling it again revives none. Nobody disables their own account or a break-glass account: either could
  *   leave the tenant without an administrator.
  * - Privileged targets need more rights (credential-rights.ts).
  */
@@ -78,6 +78,14 @@ export async function updateAccount(
           targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: String(!accountEnabled), newValue: String(accountEnabled) }] }],
         }));
         await tx.feed.append(user.tenantId, 'principal.updated', user.id, { accountEnabled });
+        // Ended, not just refused while disabled: enabling the account again must not revive them.
+        const ended = accountEnabled ? 0 : await tx.sessions.revokeAllOf(user.tenantId, user.id, now, 'accountDisabled');
+        if (ended > 0) {
+          await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
+            activity: ACTIVITY.signInSessionsRevoked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
+            details: { SessionsRevoked: String(ended), Reason: 'accountDisabled' },
+          }));
+        }
       }
     }
   });

@@ -35,6 +35,11 @@ export async function webAuthnStepUp(
   }
   const reservation = await reserveAttempt(deps, user, now);
 
+  /** The token's and session's `amr` and `acrs` after a step-up with this kind of key. */
+  const stepped = (factor: 'hwk' | 'swk'): [string[], string[]] => [
+    [...new Set([...caller.amr, 'mfa', factor])],
+    [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts, factor)])],
+  ];
   const check = async (): Promise<'hwk' | 'swk' | null> => {
     const taken = await deps.uow.run((tx) => tx.webauthn.takeChallenge(user.tenantId, challenge, user.id, 'authentication', now));
     if (!taken) return null;
@@ -42,23 +47,23 @@ export async function webAuthnStepUp(
     if (!credential || credential.principalId !== user.id) return null;
     const verified = await deps.ceremonies.verifyAssertion(deps.rp, response, taken.challenge, credential);
     if (!verified) return null;
-    const used = await deps.uow.run(async (tx) => {
+    const factor = credential.hardware ? 'hwk' : 'swk';
+    return deps.uow.run(async (tx) => {
       // The counter only moves forward, decided by the database (a cloned key shows as a regression).
-      if (!(await tx.webauthn.use(user.tenantId, credential.id, verified.newCounter, now))) return false;
+      if (!(await tx.webauthn.use(user.tenantId, credential.id, verified.newCounter, now))) return null;
       await tx.accounts.recordSignIn(user.tenantId, user.id, now);
-      return true;
+      // The caller's sign-in session (a browser's cookie, and later tokens from it) carries the
+      // step-up too — committed with the key's use, or neither.
+      if (caller.sessionId) await tx.sessions.updateAuthentication(user.tenantId, caller.sessionId, ...stepped(factor), now);
+      return factor;
     });
-    return used ? (credential.hardware ? 'hwk' : 'swk') : null;
   };
   const factor = await check();
   if (!factor) {
     await confirmFailure(deps, user, reservation, 'webauthn', now, context);
     throw invalidCredentials('The security key or passkey response did not verify (unknown or used challenge, wrong origin, signature or counter).');
   }
-  const amr = [...new Set([...caller.amr, 'mfa', factor])];
-  const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts, factor)])];
-  // The caller's sign-in session (a browser's cookie, and later tokens from it) carries the step-up too.
-  if (caller.sessionId) await deps.uow.run((tx) => tx.sessions.updateAuthentication(user.tenantId, caller.sessionId!, amr, acrs, now));
+  const [amr, acrs] = stepped(factor);
   const token = await issueToken(deps, { tenantId: user.tenantId, principalId: user.id, amr, authTime: now, acrs, sessionId: caller.sessionId ?? null });
   return { ...token, acrs };
 }

@@ -59,6 +59,8 @@ export interface FederationRepository {
   /** Users (not groups or service principals) whose userPrincipalName or mail is this address, case-insensitively. */
   usersByEmail(tenantId: string, email: string): Promise<string[]>;
   putFlow(flow: PendingFederatedSignIn): Promise<void>;
+  /** The pending sign-in with this state hash, unless it expired; a read that removes nothing (takeFlow decides). */
+  findFlow(stateHash: string, now: Instant): Promise<PendingFederatedSignIn | null>;
   /**
    * Removes and returns the pending sign-in with this state hash, unless it expired: each works
    * once, on any node (a conditional DELETE decides). Expired ones are dropped on the way.

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { apiErrorOf, send } from './api-client.ts';
 import { CliError } from './cli-error.ts';
 import { tokenResponseOf, type TokenResponse } from './step-up.ts';
+import { escapeHtml } from '../../domain/html.ts';
 
 export const CLI_CLIENT_ID = 'openpim-cli';
 const AUTHORIZE_PATH = '/openpim/auth/authorize';
@@ -27,7 +28,6 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: base64url(createHash('sha256').update(verifier).digest()) };
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(res: ServerResponse, status: number, title: string, text: string): void {
   // `connection: close`: the page is the last thing this server sends, and the CLI should not wait on a kept-alive socket.
@@ -35,10 +35,13 @@ function page(res: ServerResponse, status: number, title: string, text: string):
   res.end(`<!doctype html><meta charset="utf-8"><title>OpenPIM CLI</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>\n`);
 }
 
-/** Opens the URL in the user's browser, best effort ($OPENPIM_BROWSER=none: only print it). */
+/**
+ * Opens the URL in the user's browser, best effort ($OPENPIM_BROWSER=none: only print it). On
+ * Windows through rundll32, not `cmd /c start`, which would cut the URL at its first `&`.
+ */
 function openBrowser(url: string): void {
   if (process.env.OPENPIM_BROWSER === 'none') return;
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined); // no opener installed: the printed URL is enough

@@ -21,8 +21,14 @@ describe('session state', () => {
   });
 
   it('writes last-seen once a minute, not on every request', () => {
-    expect(needsTouch(browser, t0 + 59_999)).toBe(false);
-    expect(needsTouch(browser, t0 + 60_000)).toBe(true);
+    expect(needsTouch(browser, t0 + 59_999, settings)).toBe(false);
+    expect(needsTouch(browser, t0 + 60_000, settings)).toBe(true);
+  });
+
+  it('writes it more often for short idle time-outs: never judged idle by more than a tenth while in use', () => {
+    const short = { ...settings, idleTimeout: MINUTE };
+    expect(needsTouch(browser, t0 + 5_999, short)).toBe(false);
+    expect(needsTouch(browser, t0 + 6_000, short)).toBe(true);
   });
 });
 
@@ -52,7 +58,7 @@ describe('loopback redirect URIs (RFC 8252)', () => {
   it.each([
     ['http://127.0.0.1:49152/callback', true],
     ['http://[::1]:8000/cb', true],
-    ['http://localhost:1234/', true],
+    ['http://localhost:1234/', false],
     ['https://127.0.0.1:1/callback', false],
     ['http://evil.example/callback', false],
     ['http://127.0.0.1.evil.example/callback', false],

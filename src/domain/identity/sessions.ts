@@ -39,7 +39,12 @@ export function sessionState(s: SessionTimes, now: Instant, settings: SessionSet
   return 'active';
 }
 
-export const needsTouch = (s: SessionTimes, now: Instant): boolean => now - s.lastSeenAt >= TOUCH_INTERVAL;
+/**
+ * Whether to write last-seen now: once a minute, or more often for short idle time-outs, so a
+ * session is never judged idle by more than a tenth of its time-out while it is in use.
+ */
+export const needsTouch = (s: SessionTimes, now: Instant, settings: SessionSettings): boolean =>
+  now - s.lastSeenAt >= Math.min(TOUCH_INTERVAL, settings.idleTimeout / 10);
 
 const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 const digest = (label: string, text: string): string => createHash('sha256').update(`${label}\0${text}`).digest('base64url');
@@ -70,9 +75,13 @@ export function pkceMatches(verifier: string, challenge: string): boolean {
   return sameToken(createHash('sha256').update(verifier, 'ascii').digest('base64url'), challenge);
 }
 
+/** The loopback interface by name or address (not `*.localhost`, which needs a resolver's help). */
+export const isLoopbackHostname = (host: string): boolean => ['127.0.0.1', '[::1]', 'localhost'].includes(host);
+
 /**
  * RFC 8252 §7.3: the CLI listens on the loopback interface on a port of its choosing; we accept
- * only plain http to 127.0.0.1, [::1] or localhost, with no user info and no fragment.
+ * only plain http to the loopback address (127.0.0.1 or [::1] — not `localhost`, which §8.3 advises
+ * against: it may resolve elsewhere), with no user info and no fragment.
  */
 export function isLoopbackRedirect(uri: string): boolean {
   let url: URL;
@@ -81,6 +90,6 @@ export function isLoopbackRedirect(uri: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)
+  return url.protocol === 'http:' && ['127.0.0.1', '[::1]'].includes(url.hostname)
     && url.username === '' && url.password === '' && url.hash === '' && uri.length <= 512;
 }

@@ -74,7 +74,7 @@ function sendToken(reply: FastifyReply, token: IssuedToken) {
 }
 
 /** Form fields, each once (RFC 6749 §3.2: a repeated parameter is an invalid request). */
-function parseForm(text: string): Record<string, string[]> {
+export function parseForm(text: string): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const [name, value] of new URLSearchParams(text)) (fields[name] ??= []).push(value);
   return fields;

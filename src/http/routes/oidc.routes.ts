@@ -4,8 +4,9 @@
  * are served without a bearer token. The state travels three ways — in the provider's round trip,
  * in a short-lived httpOnly cookie of this browser, and hashed in the database — and must agree,
  * so a sign-in started by someone else cannot land in this browser (login CSRF) and none works twice.
+ * Both are rate-limited per source address (429 + Retry-After), like the other public routes.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { beginFederatedSignIn } from '../../app/identity/begin-federated-sign-in.ts';
 import { finishFederatedSignIn } from '../../app/identity/finish-federated-sign-in.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -14,6 +15,7 @@ import { sessionsOf } from '../auth.ts';
 import type { FederationHttpDeps, HttpDeps, IdentityHttpDeps } from '../context.ts';
 import { doc } from '../openapi.ts';
 import { appendSetCookie, readCookie, setSessionCookie } from '../session-cookie.ts';
+import { contextOf, limit } from './auth.routes.ts';
 
 export const OIDC_SIGN_IN_PATH = '/openpim/auth/oidc/signin';
 export const OIDC_CALLBACK_PATH = '/openpim/auth/oidc/callback';
@@ -40,8 +42,6 @@ const single = (value: unknown, name: string): string | undefined => {
   throw new DomainError('Request_BadRequest', `The query parameter '${name}' must be given once.`);
 };
 
-const contextOf = (req: FastifyRequest) => ({ correlationId: String(req.headers['client-request-id'] ?? req.id), sourceIp: req.ip ?? null });
-
 export function oidcRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get(OIDC_SIGN_IN_PATH, doc({
     summary: 'Sign in with the identity provider (browser redirect)', tags, public: true,
@@ -53,9 +53,12 @@ export function oidcRoutes(app: FastifyInstance, deps: HttpDeps): void {
       400: '`Request_BadRequest`: `returnTo` is not a relative path on this server (e.g. `//evil.example` or an absolute URL).',
       503: '`IdentityProviderUnavailable`: the identity provider cannot be reached (its discovery document).',
       404: '`Request_ResourceNotFound`: no identity provider is configured.',
+      429: '`TooManyRequests`: too many sign-ins from this address; try again after `Retry-After` seconds.',
     },
   }), async (req, reply) => {
     const { identity, federation } = requireFederation(deps);
+    // No account is known yet: only the address's budget applies (the request's own key is never reused).
+    limit(identity, req, `oidc:${req.id}`);
     const returnTo = single((req.query as Record<string, unknown>).returnTo, 'returnTo');
     const started = await beginFederatedSignIn({ uow: deps.uow, clock: deps.clock, random: identity.random, provider: federation.provider }, { returnTo });
     setStateCookie(reply, sessionsOf(deps).secure, started.state, Math.floor(FEDERATION_FLOW_TTL / 1000));
@@ -74,10 +77,12 @@ export function oidcRoutes(app: FastifyInstance, deps: HttpDeps): void {
       400: '`InvalidCredentials`: no or wrong state, not started in this browser, expired or already used, the provider answered with an error, or its answer did not verify.',
       403: '`Authorization_RequestDenied`: the account is disabled, no user matches (and just-in-time creation is off), or the match is ambiguous.',
       404: '`Request_ResourceNotFound`: no identity provider is configured.',
+      429: '`TooManyRequests`: too many sign-ins from this address; try again after `Retry-After` seconds.',
       503: '`IdentityProviderUnavailable`: the identity provider cannot be reached.',
     },
   }), async (req, reply) => {
     const { identity, federation } = requireFederation(deps);
+    limit(identity, req, `oidc:${req.id}`);
     const settings = sessionsOf(deps);
     const browserState = readCookie(req.headers.cookie, stateCookie(settings.secure));
     // Spent whatever happens next: the cookie served this one attempt.

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FederatedIdentity, FederationRepository, PendingFederatedSignIn } from '../../app/ports/federation.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { isUniqueViolation } from '../driver-errors.ts';
-import type { Database, FederatedIdentitiesTable } from '../schema.ts';
+import type { Database, FederatedIdentitiesTable, OidcFlowsTable } from '../schema.ts';
 
 const map = (r: Selectable<FederatedIdentitiesTable>): FederatedIdentity => ({
   tenantId: r.tenant_id,
@@ -11,6 +11,11 @@ const map = (r: Selectable<FederatedIdentitiesTable>): FederatedIdentity => ({
   principalId: r.principal_id,
   createdAt: Number(r.created_at),
   lastSignInAt: r.last_sign_in_at === null ? null : Number(r.last_sign_in_at),
+});
+
+const mapFlow = (r: Selectable<OidcFlowsTable>): PendingFederatedSignIn => ({
+  tenantId: r.tenant_id, stateHash: r.state_hash, nonce: r.nonce, codeVerifier: r.code_verifier, returnTo: r.return_to,
+  createdAt: Number(r.created_at), expiresAt: Number(r.expires_at),
 });
 
 const linked = () => new DomainError('ObjectConflict', 'This identity provider account is linked to a principal already.');
@@ -62,16 +67,17 @@ export function federationRepository(db: Kysely<Database>): FederationRepository
         state_hash: f.stateHash, tenant_id: f.tenantId, nonce: f.nonce, code_verifier: f.codeVerifier, return_to: f.returnTo, created_at: f.createdAt, expires_at: f.expiresAt,
       }).execute();
     },
+    async findFlow(stateHash, now) {
+      const row = await db.selectFrom('oidc_flows').selectAll().where('state_hash', '=', stateHash).where('expires_at', '>', now).executeTakeFirst();
+      return row ? mapFlow(row) : null;
+    },
     async takeFlow(stateHash, now) {
       await db.deleteFrom('oidc_flows').where('expires_at', '<=', now).execute();
       const row = await db.selectFrom('oidc_flows').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
       if (!row) return null;
       const deleted = await db.deleteFrom('oidc_flows').where('state_hash', '=', stateHash).executeTakeFirst();
       if (Number(deleted.numDeletedRows) !== 1) return null;
-      return {
-        tenantId: row.tenant_id, stateHash: row.state_hash, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to,
-        createdAt: Number(row.created_at), expiresAt: Number(row.expires_at),
-      };
+      return mapFlow(row);
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The CLI's loopback sign-in (RFC 8252 with PKCE, RFC 7636): a browser signed in to OpenPIM asks
  * for a one-time code for the CLI listening on a loopback port. The code starts a session of its
- * own for the CLI, carrying the browser session's authentication (methods, contexts, time); it
- * is stored as a digest and lives a minute. Redeeming it with the PKCE verifier (redeem-code.ts)
+ * own for the CLI, carrying the browser session's authentication (methods, contexts, time) and
+ * ending no later than it; the code is stored as a digest and lives a minute. Redeeming it with the PKCE verifier (redeem-code.ts)
  * yields the CLI's token.
  */
 import { DomainError } from '../../../domain/errors.ts';
@@ -28,7 +28,7 @@ export async function authorizeCli(deps: SessionDeps, caller: Caller, input: Cli
     if (!from) throw new DomainError('InvalidAuthenticationToken', 'The sign-in session is not known: sign in again.');
     await openSession(tx, deps, {
       tenantId: caller.tenantId, principalId: caller.principal.id, amr: from.amr, acrs: from.acrs, authTime: from.authTime,
-      kind: 'cli', method: 'session', sourceIp,
+      kind: 'cli', method: 'session', sourceIp, endsBy: from.expiresAt,
     }, now, { codeHash: hashAuthorizationCode(code), challenge: input.codeChallenge, redirectUri: input.redirectUri, expiresAt: now + CODE_TTL });
   });
   return { code };

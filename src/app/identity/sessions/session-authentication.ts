@@ -27,12 +27,20 @@ function ensureActive(deps: SessionCheckDeps, session: Session | null): Session 
   return session;
 }
 
+/**
+ * A browser session in use is not idle. Last-seen is a single-row update outside any unit of work:
+ * it changes no state anyone decides on beyond the time-out, and is not audited.
+ */
+async function keepAlive(deps: SessionCheckDeps, session: Session): Promise<void> {
+  const now = deps.clock.now();
+  if (session.kind === 'browser' && needsTouch(session, now, deps.sessions)) await deps.uow.read.sessions.touch(session.tenantId, session.id, now);
+}
+
 /** The browser's session for this cookie value. */
 export async function sessionOfCookie(deps: SessionCheckDeps, secret: string): Promise<Session> {
   if (!isWellFormedSecret(secret)) throw ended('is not known');
   const session = ensureActive(deps, await deps.uow.read.sessions.bySecretHash(hashSessionSecret(secret)));
-  const now = deps.clock.now();
-  if (needsTouch(session, now)) await deps.uow.read.sessions.touch(session.tenantId, session.id, now);
+  await keepAlive(deps, session);
   return session;
 }
 
@@ -40,5 +48,7 @@ export async function sessionOfCookie(deps: SessionCheckDeps, secret: string): P
 export async function sessionOfToken(deps: SessionCheckDeps, tenantId: string, principalId: string, sessionId: string): Promise<Session> {
   const session = ensureActive(deps, await deps.uow.read.sessions.get(tenantId, sessionId));
   if (session.principalId !== principalId) throw ended('is not known');
+  // A token from a browser session's step-up keeps that session alive while it is used.
+  await keepAlive(deps, session);
   return session;
 }

@@ -28,6 +28,8 @@ export interface SessionStart {
   /** `password`, `oidc`, or `session` (handed over from another session). */
   readonly method: string;
   readonly sourceIp: string | null;
+  /** A session handed over from another ends no later than that one. */
+  readonly endsBy?: Instant;
 }
 
 export interface StartedSession {
@@ -50,7 +52,7 @@ export async function openSession(
 ): Promise<StartedSession> {
   const secret = input.kind === 'browser' ? encodeSecret(deps.random.bytes(32)) : null;
   const sessionId = deps.ids.uuid();
-  const expiresAt = now + deps.sessions.absoluteTimeout;
+  const expiresAt = Math.min(now + deps.sessions.absoluteTimeout, input.endsBy ?? Infinity);
   await tx.sessions.insert({
     tenantId: input.tenantId, id: sessionId, principalId: input.principalId, kind: input.kind, method: input.method,
     secretHash: secret ? hashSessionSecret(secret) : null, amr: input.amr, acrs: input.acrs, authTime: input.authTime,

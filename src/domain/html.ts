@@ -1,0 +1,3 @@
+/** Text made safe to put inside HTML (element content or a quoted attribute). */
+export const escapeHtml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
