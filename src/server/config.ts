@@ -174,7 +174,7 @@ export function relyingPartyOf(config: Config): RelyingParty {
 }
 
 /** Browsers keep Secure cookies only from https pages and from localhost (a secure context even over http). */
-export function sessionsOf(config: Config): { idleTimeout: number; absoluteTimeout: number; secure: boolean } {
+export function sessionSettingsOf(config: Config): { idleTimeout: number; absoluteTimeout: number; secure: boolean } {
   const base = config.publicUrl ? new URL(config.publicUrl) : null;
   // `*.localhost` too: browsers treat it as a secure context like localhost (here it only decides a
   // cookie flag; nothing connects to it, so it needs no resolver's help).

@@ -14,7 +14,7 @@ import { signingKeyStore } from '../store/signing-keys.ts';
 import { accessFacts } from '../store/access-facts.ts';
 import { accessService } from '../access/access-service.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { redactedConfig, relyingPartyOf, sessionsOf, type Config } from './config.ts';
+import { redactedConfig, relyingPartyOf, sessionSettingsOf, type Config } from './config.ts';
 import { simpleWebAuthnCeremonies } from './simplewebauthn-ceremonies.ts';
 import { federationOf } from './oidc-federation.ts';
 import { jwtTokens, signingKeyring, type JwtTokens } from './jwt-tokens.ts';
@@ -103,7 +103,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
       ...withFederation(federationOf(config, (error, during) => app.log.warn({ err: error }, `identity provider ${during} failed`))),
     },
     trustProxy: config.trustProxy,
-    sessions: sessionsOf(config),
+    sessions: sessionSettingsOf(config),
     logger: config.logLevel === 'silent' ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -6,13 +6,11 @@
  * `whoami`, `roles`, `requests`, `deactivate` and `logout` do what they say; failures are one line,
  * exit non-zero, and never a stack trace.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode } from '../../src/domain/identity/base32.ts';
 import { totpAt } from '../../src/domain/identity/totp.ts';
@@ -20,21 +18,13 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR, MINUTE } from '../../src/domain/time.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { startServer, type Running } from '../../src/server/start.ts';
+import { runCli, spawnCli, type CliResult } from '../support/cli-process.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLED = join(ROOT, '.openpim/node/bin/node');
-const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(BUNDLED) ? process.execPath : BUNDLED;
 const STACK = /\n\s+at |\.ts:\d+:\d+|node:internal/;
 const DIR = '/v1.0/roleManagement/directory';
 const PASSWORD = 'correct horse battery staple 42';
 const UPN = 'alice@contoso.test';
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let server: Running;
 let clock: FakeClock;
@@ -44,50 +34,12 @@ let adminToken: string;
 let alice: { id: string };
 let totpKey: Uint8Array;
 
-/** Runs the CLI to completion with a clean environment; `input` is piped to stdin (else stdin is empty). */
-function cli(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENPIM_'))),
-    OPENPIM_CONFIG_DIR: configDir,
-    ...options.env,
-  };
-  const child = spawn(NODE, ['src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-  if (options.input !== undefined) child.stdin!.end(options.input);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the CLI to completion with a clean environment and the test's config dir; `input` is piped to stdin (else stdin is empty). */
+const cli = (args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> =>
+  runCli(args, { ...options, env: { OPENPIM_CONFIG_DIR: configDir, ...options.env } });
 
 /** A CLI process still running, with a way to wait for its stderr to say something. */
-function cliRunning(args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawn(NODE, ['src/cli/main.ts', ...args], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENPIM_'))), OPENPIM_CONFIG_DIR: configDir, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<Result>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  const stderrMatching = (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
-    const check = () => {
-      const m = pattern.exec(stderr);
-      if (m) resolve(m);
-    };
-    child.stderr!.on('data', check);
-    void done.then(() => reject(new Error(`exited before ${pattern}: ${stderr}`)));
-    check();
-  });
-  return { done, stderrMatching };
-}
+const cliRunning = (args: readonly string[], env: Record<string, string> = {}) => spawnCli(args, { env: { OPENPIM_CONFIG_DIR: configDir, ...env } });
 
 async function api<T = Record<string, unknown>>(token: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {

@@ -4,60 +4,30 @@
  * and `demo` come up ready, bad settings fail with a message and no stack, and a restart catches
  * up on expiries that fell due while the server was down — exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVITY } from '../../src/domain/audit/activities.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR, MINUTE } from '../../src/domain/time.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { startServer, type Running } from '../../src/server/start.ts';
+import { runCli, spawnCli } from '../support/cli-process.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLED = join(ROOT, '.openpim/node/bin/node');
-const NODE = Number(process.versions.node.split('.')[0]) >= 24 || !existsSync(BUNDLED) ? process.execPath : BUNDLED;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const STACK = /\n\s+at |\.ts:\d+:\d+|node:internal/;
 const DIR = '/v1.0/roleManagement/directory';
 
-/** The environment without OPENPIM_* settings of whoever runs the tests. */
-const cleanEnv = (extra: Record<string, string> = {}) => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENPIM_'))),
-  ...extra,
-});
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function start(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(NODE, ['src/cli/main.ts', ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Runs the CLI to completion. */
-function run(args: readonly string[], env?: Record<string, string>): Promise<Result> {
-  const child = start(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: readonly string[], env?: Record<string, string>) => runCli(args, env ? { env } : {});
 
 /** A long-running CLI process, once its stdout matches `ready`. */
 function serveUntil(args: readonly string[], ready: RegExp): Promise<{ child: ChildProcess; stdout: () => string; stop: () => Promise<number | null> }> {
-  const child = start(args);
+  const { child } = spawnCli(args);
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -13,7 +13,7 @@ import { clientCredentials } from '../../src/app/identity/client-credentials.ts'
 import { confirmTotp } from '../../src/app/identity/confirm-totp.ts';
 import { enrollTotp } from '../../src/app/identity/enroll-totp.ts';
 import { regenerateRecoveryCodes } from '../../src/app/identity/regenerate-recovery-codes.ts';
-import { removeClientSecret } from '../../src/app/identity/remove-client-secret.ts';
+import { removeClientCredential } from '../../src/app/identity/remove-client-credential.ts';
 import { removeTotp } from '../../src/app/identity/remove-totp.ts';
 import { signIn } from '../../src/app/identity/sign-in.ts';
 import { stepUp } from '../../src/app/identity/step-up.ts';
@@ -308,9 +308,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
 
     const second = await addClientSecret(deps(), h.admin, sp.id, { displayName: null, endAt: null });
     expect(second.secret.endAt).toBe(h.clock.now() + 180 * DAY);
-    await removeClientSecret(h.deps, h.admin, sp.id, second.secret.keyId);
+    await removeClientCredential(h.deps, h.admin, sp.id, 'secret', second.secret.keyId);
     await expectCode(clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: second.secretText }), 'InvalidCredentials');
-    await expectCode(removeClientSecret(h.deps, h.admin, sp.id, second.secret.keyId), 'Request_ResourceNotFound');
+    await expectCode(removeClientCredential(h.deps, h.admin, sp.id, 'secret', second.secret.keyId), 'Request_ResourceNotFound');
     await expectCode(addClientSecret(deps(), h.admin, sp.id, { displayName: null, endAt: h.clock.now() + 731 * DAY }), 'Request_BadRequest');
     expect((await auditOf(ACTIVITY.servicePrincipalCredentialsAdded)).length).toBe(2);
     expect((await auditOf(ACTIVITY.servicePrincipalCredentialsRemoved)).length).toBe(1);

@@ -6,6 +6,7 @@
  */
 import { DomainError } from '../../domain/errors.ts';
 import { FEDERATION_FLOW_TTL, hashFlowState, safeReturnPath } from '../../domain/identity/federation.ts';
+import { encodeSecret } from '../../domain/identity/sessions.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdentityProvider } from '../ports/federation.ts';
@@ -26,7 +27,6 @@ export interface StartedFederatedSignIn {
   readonly expiresAt: Instant;
 }
 
-const secret = (random: Random) => Buffer.from(random.bytes(32)).toString('base64url');
 
 export async function beginFederatedSignIn(deps: BeginFederatedSignInDeps, input: { returnTo: string | undefined }): Promise<StartedFederatedSignIn> {
   const returnTo = safeReturnPath(input.returnTo);
@@ -34,7 +34,7 @@ export async function beginFederatedSignIn(deps: BeginFederatedSignInDeps, input
   const tenant = await deps.uow.read.tenants.first();
   if (!tenant) throw new DomainError('Request_ResourceNotFound', 'This server has no tenant.');
   // 256 random bits each; a 43-character verifier is what RFC 7636 asks for.
-  const secrets = { state: secret(deps.random), nonce: secret(deps.random), codeVerifier: secret(deps.random) };
+  const secrets = { state: encodeSecret(deps.random.bytes(32)), nonce: encodeSecret(deps.random.bytes(32)), codeVerifier: encodeSecret(deps.random.bytes(32)) };
   const authorizationUrl = await deps.provider.authorizationUrl(secrets);
   const now = deps.clock.now();
   const expiresAt = now + FEDERATION_FLOW_TTL;

@@ -6,7 +6,8 @@
  * and the user found, linked or created (federated-sign-in.ts).
  */
 import { DomainError } from '../../domain/errors.ts';
-import { hashFlowState, sameState } from '../../domain/identity/federation.ts';
+import { hashFlowState } from '../../domain/identity/federation.ts';
+import { sameToken } from '../../domain/identity/sessions.ts';
 import type { IdentityProvider } from '../ports/federation.ts';
 import type { AttemptContext } from './attempts.ts';
 import { federatedSignIn, type FederatedSignInDeps, type FederatedSignInResult } from './federated-sign-in.ts';
@@ -30,7 +31,7 @@ export async function finishFederatedSignIn(
   const params = new URLSearchParams(input.query);
   const state = params.get('state');
   if (!state) throw refused('The identity provider\'s answer carries no state; start the sign-in again.');
-  if (!input.browserState || !sameState(state, input.browserState)) {
+  if (!input.browserState || !sameToken(state, input.browserState)) {
     throw refused('This sign-in was not started in this browser (or its cookie expired); start the sign-in again.');
   }
   const stateHash = hashFlowState(state);

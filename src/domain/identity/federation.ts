@@ -3,7 +3,7 @@
  * of the provider's word about how the user authenticated, and which of its claims may match or
  * create an account. Pure: the provider's claims and `now` in, decisions out.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { MINUTE, type Instant } from '../time.ts';
 
 /** What a verified ID token (and, optionally, userinfo) says about the user. */
@@ -91,12 +91,6 @@ export function jitAttributes(claims: FederatedClaims): { userPrincipalName: str
 
 /** Stored instead of a pending sign-in's `state`, so a copy of the database cannot answer for a browser. */
 export const hashFlowState = (state: string): string => createHash('sha256').update(`openpim-oidc-state:${state}`).digest('hex');
-
-/** Whether the state the provider echoed is the one this browser's cookie holds (constant time). */
-export function sameState(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /** A path on this server to return to after sign-in: relative, never `//host` or `/\host` (no open redirect). */
 export function safeReturnPath(value: string | undefined | null): string | null {

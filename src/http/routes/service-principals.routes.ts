@@ -10,8 +10,7 @@ import { addClientKey } from '../../app/identity/add-client-key.ts';
 import { addClientSecret } from '../../app/identity/add-client-secret.ts';
 import { listClientKeys, type ClientKeyInfo } from '../../app/identity/client-keys-query.ts';
 import { listClientSecrets, type ClientSecretInfo } from '../../app/identity/client-secrets-query.ts';
-import { removeClientKey } from '../../app/identity/remove-client-key.ts';
-import { removeClientSecret } from '../../app/identity/remove-client-secret.ts';
+import { removeClientCredential } from '../../app/identity/remove-client-credential.ts';
 import { getPrincipal, listPrincipals } from '../../app/queries/directory.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
@@ -159,7 +158,7 @@ export function servicePrincipalRoutes(app: FastifyInstance, deps: HttpDeps): vo
     },
   }), async (req, reply) => {
     const body = parseBody(removePasswordBody, req.body);
-    await removeClientSecret(deps, req.caller, req.params.id, body.keyId);
+    await removeClientCredential(deps, req.caller, req.params.id, 'secret', body.keyId);
     return reply.status(204).send();
   });
 
@@ -194,7 +193,7 @@ export function servicePrincipalRoutes(app: FastifyInstance, deps: HttpDeps): vo
     },
   }), async (req, reply) => {
     const body = parseBody(removeKeyBody, req.body);
-    await removeClientKey(deps, req.caller, req.params.id, body.keyId);
+    await removeClientCredential(deps, req.caller, req.params.id, 'key', body.keyId);
     return reply.status(204).send();
   });
 }

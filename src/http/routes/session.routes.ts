@@ -28,28 +28,26 @@ const tags = ['identity'] as const;
 const emptyBody = z.strictObject({});
 
 
-function sessionView(deps: HttpDeps, req: FastifyRequest) {
-  return async () => {
-    const caller = req.caller;
-    if (!caller.sessionId) throw new DomainError('Request_BadRequest', 'This token is not from a sign-in session.');
-    const session = await deps.uow.read.sessions.get(caller.tenantId, caller.sessionId);
-    if (!session) throw new DomainError('InvalidAuthenticationToken', 'The sign-in session is not known: sign in again.');
-    const settings = sessionsOf(deps);
-    const secret = req.authenticatedBy === 'cookie' ? sessionSecretOf(req, settings) : null;
-    const idleEnd = session.kind === 'browser' ? Math.min(session.expiresAt, session.lastSeenAt + settings.idleTimeout) : null;
-    return {
-      id: session.id,
-      kind: session.kind,
-      method: session.method,
-      userId: session.principalId,
-      amr: session.amr,
-      acrs: session.acrs,
-      authDateTime: session.authTime === null ? null : toIso(session.authTime),
-      createdDateTime: toIso(session.createdAt),
-      expiresDateTime: toIso(session.expiresAt),
-      idleExpiresDateTime: idleEnd === null ? null : toIso(idleEnd),
-      ...(secret ? { csrfToken: csrfTokenFor(secret) } : {}),
-    };
+async function sessionView(deps: HttpDeps, req: FastifyRequest) {
+  const caller = req.caller;
+  if (!caller.sessionId) throw new DomainError('Request_BadRequest', 'This token is not from a sign-in session.');
+  const session = await deps.uow.read.sessions.get(caller.tenantId, caller.sessionId);
+  if (!session) throw new DomainError('InvalidAuthenticationToken', 'The sign-in session is not known: sign in again.');
+  const settings = sessionsOf(deps);
+  const secret = req.authenticatedBy === 'cookie' ? sessionSecretOf(req, settings) : null;
+  const idleEnd = session.kind === 'browser' ? Math.min(session.expiresAt, session.lastSeenAt + settings.idleTimeout) : null;
+  return {
+    id: session.id,
+    kind: session.kind,
+    method: session.method,
+    userId: session.principalId,
+    amr: session.amr,
+    acrs: session.acrs,
+    authDateTime: session.authTime === null ? null : toIso(session.authTime),
+    createdDateTime: toIso(session.createdAt),
+    expiresDateTime: toIso(session.expiresAt),
+    idleExpiresDateTime: idleEnd === null ? null : toIso(idleEnd),
+    ...(secret ? { csrfToken: csrfTokenFor(secret) } : {}),
   };
 }
 
@@ -93,7 +91,7 @@ export function sessionRoutes(app: FastifyInstance, deps: HttpDeps, breakGlass: 
       200: '`{id, kind: browser|cli|api, method, userId, amr, acrs, authDateTime, createdDateTime, expiresDateTime, idleExpiresDateTime, csrfToken?}`.',
       400: '`Request_BadRequest`: the token is not from a sign-in session (a service principal or operator token).',
     },
-  }), async (req, reply) => reply.header('cache-control', 'no-store').send(await sessionView(deps, req)()));
+  }), async (req, reply) => reply.header('cache-control', 'no-store').send(await sessionView(deps, req)));
 
   app.post('/openpim/auth/signout', doc({
     summary: 'Sign out', tags, body: emptyBody,
