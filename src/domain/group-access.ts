@@ -10,6 +10,9 @@
  * principal manage the group's members.
  */
 
+import { DomainError } from './errors.ts';
+import type { Principal } from './model.ts';
+
 export const GROUP_ACCESS_IDS = ['member', 'owner'] as const;
 export type GroupAccessId = (typeof GROUP_ACCESS_IDS)[number];
 
@@ -31,4 +34,17 @@ export function groupOfScope(scopeId: string): string | null {
   if (!scopeId.startsWith(PREFIX)) return null;
   const id = scopeId.slice(PREFIX.length);
   return id.length > 0 && !id.includes('/') ? id : null;
+}
+
+/**
+ * A role-assignable group takes no group as a member or owner, by any path (static membership,
+ * PIM for Groups eligibility or assignment, SCIM): its roles go only to principals a privileged
+ * administrator chose. A nested group would hand them to whoever manages that group
+ * (docs/decisions/0014).
+ */
+export function assertMayNest(group: Pick<Principal, 'displayName' | 'isAssignableToRole'>, member: Pick<Principal, 'displayName' | 'type'>): void {
+  if (group.isAssignableToRole && member.type === 'group') {
+    throw new DomainError('Request_BadRequest',
+      `Group '${member.displayName}' cannot be added to '${group.displayName}': a role-assignable group has no groups as members or owners.`);
+  }
 }

@@ -1,32 +1,56 @@
 /**
- * PRODUCT §4: the tenant never loses its last standing Global Administrator or Privileged Role
- * Administrator. "Standing" means permanent and active: time-bound grants end by design, so
- * guarding the permanent ones is what keeps the tenant manageable — and it means no expiry ever
- * has to be suspended to honour the safeguard.
+ * The tenant never loses its last working Global Administrator or Privileged Role Administrator
+ * (docs/decisions/0014). A *working* grant is one that gives someone the role now and will keep
+ * doing so: an active, permanent assignment at the tenant root that has started, held by an
+ * enabled account or by a group with at least one enabled lasting member. A change — by any path:
+ * a request, disabling an account, a membership change, SCIM — that takes a guarded role's working
+ * grants from one or more to none is refused. Time-bound grants end on time, always: they are
+ * never counted, so no expiry ever has to be suspended.
  */
 import { DomainError } from './errors.ts';
 import { GROUP_ROLE, groupOfScope } from './group-access.ts';
-import { isInEffect, type Schedule } from './model.ts';
+import { isInEffect, type PrincipalType, type Schedule } from './model.ts';
 import type { Instant } from './time.ts';
 import { ROLE } from './roles/catalogue.ts';
 
-export const GUARDED_ROLES: ReadonlySet<string> = new Set([ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator]);
+export const GUARDED_ROLES: readonly string[] = [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator];
 
-/** Is this grant one the safeguard counts (permanent, active, at the tenant root, guarded role)? */
-export const isStandingGuardedGrant = (s: Schedule): boolean =>
-  s.kind === 'assignment' && s.endAt === null && !s.closed && s.directoryScopeId === '/' && GUARDED_ROLES.has(s.roleDefinitionId);
+/** A permanent active assignment of a guarded role at the root that has started, with what its holder is now. */
+export interface StandingGrant {
+  readonly scheduleId: string;
+  readonly roleDefinitionId: string;
+  readonly holderType: PrincipalType;
+  /** Users and service principals: the account is enabled. */
+  readonly holderEnabled: boolean;
+  /** Groups: some enabled user or service principal is a member, statically or by a started permanent PIM membership. */
+  readonly holderHasLastingMember: boolean;
+}
 
-/**
- * Refuses ending or time-bounding a standing guarded grant when no other one of the same role
- * remains. `othersStanding` counts the other standing grants of that role.
- */
-export function assertNotLastStanding(schedule: Schedule, othersStanding: number): void {
-  if (isStandingGuardedGrant(schedule) && othersStanding === 0) {
-    const role = schedule.roleDefinitionId === ROLE.globalAdministrator ? 'Global Administrator' : 'Privileged Role Administrator';
-    throw new DomainError(
-      'LastPrivilegedRoleHolder',
-      `This is the last permanent active ${role} assignment; assign another permanent ${role} first.`,
-    );
+export const isWorking = (g: StandingGrant): boolean => (g.holderType === 'group' ? g.holderHasLastingMember : g.holderEnabled);
+
+/** Working grants per guarded role. */
+export function countWorking(grants: readonly StandingGrant[]): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>(GUARDED_ROLES.map((r) => [r, 0]));
+  for (const g of grants) if (isWorking(g) && counts.has(g.roleDefinitionId)) counts.set(g.roleDefinitionId, counts.get(g.roleDefinitionId)! + 1);
+  return counts;
+}
+
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  [ROLE.globalAdministrator]: 'Global Administrator',
+  [ROLE.privilegedRoleAdministrator]: 'Privileged Role Administrator',
+};
+
+/** Refuses a change that left a guarded role that had working grants before with none. */
+export function assertAdministratorsKept(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): void {
+  for (const role of GUARDED_ROLES) {
+    if ((before.get(role) ?? 0) > 0 && (after.get(role) ?? 0) === 0) {
+      const name = ROLE_NAMES[role]!;
+      throw new DomainError(
+        'LastPrivilegedRoleHolder',
+        `This would leave no working ${name}: assign another permanent active ${name} first `
+          + '(to an enabled account, or to a group with an enabled member).',
+      );
+    }
   }
 }
 

@@ -409,9 +409,10 @@ describe('PIM for Groups over HTTP', () => {
         expect(json<GraphErrorBody>(res).error).toMatchObject({ code: 'Request_BadRequest', message: expect.stringContaining('cycle') });
       }
     }
-    // An active PIM membership is an edge too: roleGroup → inner by PIM, then inner's container can't go below roleGroup.
-    await created(await adminGrant('assignment', inner, roleGroup));
-    const cycle = await unchanged(() => api.call(api.admin, 'POST', `/v1.0/groups/${inner}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${roleGroup}` }));
+    // An active PIM membership is an edge too: inner → outer by PIM, then outer can't go below inner.
+    const outer = await createGroup('Outer', false);
+    await created(await adminGrant('assignment', inner, outer));
+    const cycle = await unchanged(() => api.call(api.admin, 'POST', `/v1.0/groups/${inner}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${outer}` }));
     expect(cycle.statusCode, cycle.body).toBe(400);
     expect(json<GraphErrorBody>(cycle).error.code).toBe('Request_BadRequest');
     // A group may still be a member of an unrelated group.

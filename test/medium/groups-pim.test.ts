@@ -1,8 +1,8 @@
 /**
  * PIM for Groups (issue 5, decision 0007) as stories on a fake clock, on SQLite and PostgreSQL:
  * activating membership of a group grants what the group holds (memberType Group) until the
- * membership's exact end; nested groups cascade; nesting cycles are refused whichever way they
- * would form; the last owner stays; owners manage their group (unless it is role-assignable); each
+ * membership's exact end; nested groups cascade; role-assignable groups take no nested group;
+ * nesting cycles are refused whichever way they would form; the last owner stays; owners manage their group (unless it is role-assignable); each
  * group has its own two policies. Access is asked of the real decision engine and of the caller
  * the API would build.
  */
@@ -20,6 +20,7 @@ import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { ALL, closeVerifiedAfterEach, failureOf, scheduleOf, type Span } from '../support/scenario.ts';
 
 const READ_USERS = 'openpim.directory/users/read';
+const MANAGE_MEMBERS = 'openpim.directory/groups/members/update';
 
 describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
   let h: Harness;
@@ -67,21 +68,43 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
     expect(await rolesOf(bob)).toEqual([]);
   });
 
-  it('nested groups cascade: membership of an inner group grants what an outer group holds', async () => {
-    const inner = await group('On-call');
-    const outer = await group('Operators');
+  it('nested groups cascade: membership of an inner group gives what an outer group holds (here, ownership of a team)', async () => {
+    const inner = await group('On-call', false);
+    const outer = await group('Operators', false);
+    const team = await group('Team', false);
     await addGroupMember(h.deps, h.admin, outer.id, inner.id);
-    await grant(outer, ROLE.globalReader, '/', 'assignment');
+    await grant(outer, GROUP_ROLE.owner, groupScope(team.id), 'assignment');
     await grant(bob, GROUP_ROLE.member, groupScope(inner.id), 'eligibility');
-    expect(await may(bob)).toBe(false);
+    const manage = () => may(bob, MANAGE_MEMBERS, groupScope(team.id));
+    expect(await manage()).toBe(false);
     await activateMembership(bob, inner, 'PT2H');
-    const decision = await access.check(h.tenantId, bob.id, READ_USERS, '/', h.clock.now());
+    const decision = await access.check(h.tenantId, bob.id, MANAGE_MEMBERS, groupScope(team.id), h.clock.now());
     expect(decision.reasons[0]).toMatchObject({ via: 'group', groupId: outer.id, groupPath: [inner.id, outer.id], memberType: 'Group' });
-    expect(await rolesOf(bob)).toEqual(['Global Reader']);
     // Deactivating the membership (after the 5-minute floor) takes it all away at once.
     h.clock.advance('PT5M');
     await h.submit(await h.caller(bob), { action: 'selfDeactivate', principalId: bob.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(inner.id) });
-    expect(await may(bob)).toBe(false);
+    expect(await manage()).toBe(false);
+  });
+
+  it('a role-assignable group takes no group as a member or owner, statically or by PIM, eligible or active', async () => {
+    const admins = await group('Admins');
+    for (const nested of [await group('Ordinary', false), await group('Also role-assignable')]) {
+      const TABLE: [what: string, attempt: () => Promise<unknown>][] = [
+        ['static member', () => addGroupMember(h.deps, h.admin, admins.id, nested.id)],
+        ['eligible member', () => grant(nested, GROUP_ROLE.member, groupScope(admins.id), 'eligibility')],
+        ['active member', () => grant(nested, GROUP_ROLE.member, groupScope(admins.id), 'assignment')],
+        ['eligible owner', () => grant(nested, GROUP_ROLE.owner, groupScope(admins.id), 'eligibility')],
+        ['active owner', () => grant(nested, GROUP_ROLE.owner, groupScope(admins.id), 'assignment')],
+      ];
+      for (const [what, attempt] of TABLE) {
+        const failure = await failureOf(attempt());
+        expect({ what, nested: nested.displayName, code: failure.code }).toEqual({ what, nested: nested.displayName, code: 'Request_BadRequest' });
+        expect(failure.message).toContain('role-assignable');
+      }
+    }
+    // People still may be, and a role-assignable group may still sit in an ordinary one.
+    await addGroupMember(h.deps, h.admin, admins.id, bob.id);
+    await addGroupMember(h.deps, h.admin, (await group('Everyone', false)).id, admins.id);
   });
 
   it('a member of a group eligible for a role may activate it for themselves (group-derived eligibility)', async () => {
@@ -97,8 +120,8 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
   });
 
   it('refuses nesting cycles, static or by PIM, eligible or active', async () => {
-    const a = await group('A');
-    const b = await group('B');
+    const a = await group('A', false);
+    const b = await group('B', false);
     await addGroupMember(h.deps, h.admin, b.id, a.id); // A is in B
     const TABLE: [what: string, attempt: () => Promise<unknown>, outcome: string][] = [
       ['B eligible member of A', () => grant(b, GROUP_ROLE.member, groupScope(a.id), 'eligibility'), 'Request_BadRequest'],
@@ -111,7 +134,7 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
       expect({ what, result }).toEqual({ what, result: outcome });
     }
     // A PIM membership (even a future one) counts when a static one is added later.
-    const c = await group('C');
+    const c = await group('C', false);
     await grant(c, GROUP_ROLE.member, groupScope(b.id), 'eligibility'); // C eligible in B: not yet a member
     await h.submit(h.admin, { kind: 'assignment', action: 'adminAssign', principalId: c.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(b.id), scheduleInfo: scheduleOf(h, 'P1D', 'P1D') });
     expect((await failureOf(addGroupMember(h.deps, h.admin, c.id, b.id))).code).toBe('Request_BadRequest');

@@ -1,18 +1,19 @@
 /**
  * Add or remove a group member (Graph: POST /groups/{id}/members/$ref, DELETE …/{memberId}/$ref).
  * Members of role-assignable groups hold roles, so only privileged admins change them; others are
- * changed by User and Groups Administrators and the group's owners. Nesting that would make a
- * cycle is refused.
+ * changed by User and Groups Administrators and the group's owners. A role-assignable group takes
+ * no group as a member, and nesting that would make a cycle is refused.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
 import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
-import { groupScope } from '../../domain/group-access.ts';
+import { assertMayNest, groupScope } from '../../domain/group-access.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import { keepingAdministrators } from '../keep-administrators.ts';
 
 async function loadGroup(tx: Repositories, caller: Caller, groupId: string): Promise<Principal> {
   const group = await tx.principals.get(caller.tenantId, groupId);
@@ -29,6 +30,7 @@ export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, ca
     const group = await loadGroup(tx, caller, groupId);
     const member = await tx.principals.get(caller.tenantId, memberId);
     if (!member) throw new DomainError('Request_BadRequest', `Directory object '${memberId}' does not exist.`);
+    assertMayNest(group, member);
     if (member.id === group.id || (member.type === 'group' && (await tx.principals.groupsOf(caller.tenantId, group.id, null)).includes(member.id))) {
       throw new DomainError('Request_BadRequest', 'Adding this group as a member would make a cycle of nested groups.');
     }
@@ -44,7 +46,7 @@ export async function removeGroupMember(deps: { uow: UnitOfWork; clock: Clock },
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const group = await loadGroup(tx, caller, groupId);
-    if (!(await tx.principals.removeMember(caller.tenantId, group.id, memberId))) {
+    if (!(await keepingAdministrators(tx, caller.tenantId, now, () => tx.principals.removeMember(caller.tenantId, group.id, memberId)))) {
       throw new DomainError('Request_ResourceNotFound', `'${memberId}' is not a member of group '${groupId}'.`);
     }
     const member = await tx.principals.get(caller.tenantId, memberId);

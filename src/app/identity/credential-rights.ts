@@ -1,7 +1,6 @@
 /**
  * Who may change whose credentials. Taking over an administrator through a helpdesk password reset
- * is the classic escalation (PRODUCT §4), so a privileged target — break-glass, or holding or
- * eligible for a privileged role at any scope, directly or through a group — needs the rights of a
+ * is the classic escalation, so a privileged target (privileged-account.ts) needs the rights of a
  * Privileged Authentication Administrator (users) or a Global Administrator (service principals,
  * enabling and disabling). Decided inside the transaction of the change, on current grants.
  */
@@ -11,6 +10,7 @@ import type { Instant } from '../../domain/time.ts';
 import { can, PERMISSION, type Permission } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Repositories } from '../ports/repositories.ts';
+import { isPrivilegedAccount } from './privileged-account.ts';
 
 export type CredentialChange = 'password' | 'mfa' | 'account' | 'sessions' | 'clientSecret';
 
@@ -43,8 +43,7 @@ export async function authorizeCredentialChange(tx: Repositories, caller: Caller
   authorizeCredentialChangeKind(caller, change);
   const { ordinary, privileged } = RIGHTS[change];
   if (privileged.some((p) => can(caller, p))) return;
-  const groups = await tx.principals.groupsOf(target.tenantId, target.id, now);
-  if (await tx.accounts.isPrivileged(target.tenantId, [target.id, ...groups], now)) {
+  if (await isPrivilegedAccount(tx, target.tenantId, target.id, now)) {
     throw denied(privileged[0]!, `: '${target.displayName}' is a privileged account (break-glass, or holds or may activate a privileged role), `
       + 'whose credentials only a Privileged Authentication Administrator or Global Administrator may change');
   }

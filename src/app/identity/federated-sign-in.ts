@@ -23,6 +23,7 @@ import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import type { AttemptContext } from './attempts.ts';
+import { isPrivilegedAccount } from './privileged-account.ts';
 import { openSession, type SessionDeps, type StartedSession } from './sessions/start-session.ts';
 
 export interface FederationSettings extends FederationTrust {
@@ -109,8 +110,7 @@ async function matchByEmail(tx: Repositories, tenantId: string, claims: Federate
   if (user.isBreakGlass) throw denied('Break-glass accounts sign in with their local credentials only.');
   // Whoever controls an address at the provider must not become an administrator through it: the
   // same rule as a helpdesk password reset (credential-rights.ts), on current grants.
-  const groups = await tx.principals.groupsOf(tenantId, user.id, now);
-  if (await tx.accounts.isPrivileged(tenantId, [user.id, ...groups], now)) {
+  if (await isPrivilegedAccount(tx, tenantId, user.id, now)) {
     throw denied(`'${user.displayName}' is a privileged account (holds or may activate a privileged role), which is never linked by email automatically: `
       + 'an administrator must link it (or use matchBy \'sub\' with a link made beforehand).');
   }

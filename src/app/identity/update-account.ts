@@ -6,8 +6,9 @@
  *   must not wait for it; a reset also clears a lockout and ends the user's sign-in sessions. It is
  *   audited, never logged.
  * - A disabled account cannot sign in and its tokens stop working at once (resolveCaller refuses
- *   disabled principals); its sign-in sessions are ended, so enabling it again revives none. Nobody disables their own account or a break-glass account: either could
- *   leave the tenant without an administrator.
+ *   disabled principals); its sign-in sessions are ended, so enabling it again revives none. Nobody
+ *   disables their own account or a break-glass account, nor the last working administrator's
+ *   (keep-administrators.ts).
  * - Privileged targets need more rights (credential-rights.ts).
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
@@ -19,6 +20,7 @@ import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PasswordHasher } from '../ports/identity.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
+import { keepingAdministrators } from '../keep-administrators.ts';
 import { authorizeCredentialChange, authorizeCredentialChangeKind } from './credential-rights.ts';
 
 export interface UpdateAccountInput {
@@ -72,7 +74,7 @@ export async function updateAccount(
       if (!accountEnabled && user.id === caller.principal.id) throw new DomainError('Request_BadRequest', 'You cannot disable your own account.');
       if (!accountEnabled && user.isBreakGlass) throw new DomainError('Request_BadRequest', `'${user.displayName}' is a break-glass account and cannot be disabled.`);
       if (user.accountEnabled !== accountEnabled) {
-        await tx.accounts.setAccountEnabled(user.tenantId, user.id, accountEnabled);
+        await keepingAdministrators(tx, user.tenantId, now, () => tx.accounts.setAccountEnabled(user.tenantId, user.id, accountEnabled));
         await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
           activity: accountEnabled ? ACTIVITY.accountEnabled : ACTIVITY.accountDisabled, category: 'UserManagement', operationType: 'Update',
           targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: String(!accountEnabled), newValue: String(accountEnabled) }] }],

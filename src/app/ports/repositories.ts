@@ -16,6 +16,7 @@ import type {
   Scope,
 } from '../../domain/model.ts';
 import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
+import type { StandingGrant } from '../../domain/safeguards.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
 import type { BreakGlassUseRepository } from './break-glass.ts';
@@ -52,6 +53,12 @@ export interface PrincipalRepository {
    * whatever its window (what a nesting-cycle check must consider).
    */
   groupsOf(tenantId: string, principalId: string, at: Instant | null): Promise<string[]>;
+  /**
+   * Every group the principal is or may become a member of, through any chain: static
+   * memberships, and PIM for Groups `member` or `owner` schedules — eligible or active, current or
+   * future (not ended at `at`) — nested to any depth. What "privileged account" is decided over.
+   */
+  reachableGroups(tenantId: string, principalId: string, at: Instant): Promise<string[]>;
   /** Conflict when already a member: ObjectConflict. */
   addMember(tenantId: string, groupId: string, memberId: string, at: Instant): Promise<void>;
   /** Whether there was such a membership. */
@@ -133,8 +140,11 @@ export interface ScheduleRepository {
   countActiveAt(tenantId: string, roleDefinitionId: string, scopeId: string, at: Instant, exceptScheduleId: string): Promise<number>;
   /** Open eligibilities of a principal for a role at any of these scopes, in effect at `at` or starting later. */
   eligibilitiesAt(tenantId: string, principalIds: readonly string[], roleDefinitionId: string, scopeIds: readonly string[], at: Instant): Promise<Schedule[]>;
-  /** Open permanent active assignments of a role at the tenant root, except one. */
-  countStanding(tenantId: string, roleDefinitionId: string, exceptScheduleId: string): Promise<number>;
+  /**
+   * Open permanent active assignments of these roles at the tenant root that have started by `at`,
+   * with what their holders are now (the last-administrator safeguard counts the working ones).
+   */
+  standingGrants(tenantId: string, roleDefinitionIds: readonly string[], at: Instant): Promise<StandingGrant[]>;
   list(tenantId: string, options: ScheduleListOptions, query: ListQuery): Promise<Page<Schedule>>;
 }
 

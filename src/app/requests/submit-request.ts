@@ -5,7 +5,7 @@
  * request runs the same path and rolls back, so it reports exactly what a real one would.
  */
 import { DomainError } from '../../domain/errors.ts';
-import { GROUP_ROLE } from '../../domain/group-access.ts';
+import { assertMayNest, GROUP_ROLE } from '../../domain/group-access.ts';
 import type { Principal, RequestAction, RequestSchedule, RoleDefinition, ScheduleKind, ScheduleRequest, TicketInfo } from '../../domain/model.ts';
 import { actorOf } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
@@ -106,7 +106,10 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
   }
 }
 
-/** Who may be given this role: never an eligible service principal; groups only when role-assignable; no nesting cycles. */
+/**
+ * Who may be given this role: never an eligible service principal; groups only when role-assignable;
+ * no group as member or owner of a role-assignable group; no nesting cycles.
+ */
 async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: RequestTarget): Promise<void> {
   if (kind === 'eligibility' && principal.type === 'servicePrincipal') {
     throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
@@ -117,6 +120,7 @@ async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Pr
     }
     return;
   }
+  assertMayNest(target.group, principal);
   if (role.id !== GROUP_ROLE.member || principal.type !== 'group') return;
   // Eligible or active, a group made a member of a group it contains would be a cycle.
   if (principal.id === target.group.id || (await tx.principals.groupsOf(principal.tenantId, target.group.id, null)).includes(principal.id)) {

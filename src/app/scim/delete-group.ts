@@ -10,6 +10,7 @@ import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { groupScope } from '../../domain/group-access.ts';
+import { keepingAdministrators } from '../keep-administrators.ts';
 import { endAllAccess, endSchedules } from './deprovision.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
 import { scimEndContext, type ScimClient } from './scim-client.ts';
@@ -23,11 +24,12 @@ export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock }, c
     assertScimManaged(group);
     const ctx = scimEndContext(tx, client, now);
     await setMembers(ctx, group, await memberIdsOf(ctx, group), []);
-    const held = await endAllAccess(ctx, group);
-    const atScope = await endSchedules(ctx, group.tenantId, await tx.provisioning.openScheduleIdsAt(group.tenantId, groupScope(group.id)), () => ({
-      activity: ACTIVITY.groupAccessEndedWithGroup, reason: 'SCIM group deletion',
-    }));
-    const ended = held + atScope;
+    const ended = await keepingAdministrators(tx, group.tenantId, now, async () => {
+      const held = await endAllAccess(ctx, group);
+      return held + await endSchedules(ctx, group.tenantId, await tx.provisioning.openScheduleIdsAt(group.tenantId, groupScope(group.id)), () => ({
+        activity: ACTIVITY.groupAccessEndedWithGroup, reason: 'SCIM group deletion',
+      }));
+    });
     await tx.provisioning.markDeleted(group.tenantId, group.id, now);
     await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
       activity: ACTIVITY.groupDeleted, category: 'GroupManagement', operationType: 'Delete', targets: [principalTarget(group)],

@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
-import { assertMayDeprovision, disableAccount, endAllAccess } from './deprovision.ts';
+import { deprovision } from './deprovision.ts';
 import { scimEndContext, type ScimClient } from './scim-client.ts';
 
 export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock }, client: ScimClient, userId: string): Promise<void> {
@@ -17,10 +17,8 @@ export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock }, cl
     const found = await tx.provisioning.get(client.tenantId, 'user', userId);
     if (!found) throw new DomainError('Request_ResourceNotFound', `No user has the id '${userId}'.`);
     const user = found.principal;
-    assertMayDeprovision(user);
     const ctx = scimEndContext(tx, client, now);
-    await disableAccount(ctx, user);
-    const ended = await endAllAccess(ctx, user);
+    const ended = await deprovision(ctx, user);
     await tx.provisioning.markDeleted(user.tenantId, user.id, now);
     await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
       activity: ACTIVITY.userDeleted, category: 'UserManagement', operationType: 'Delete', targets: [principalTarget(user)],

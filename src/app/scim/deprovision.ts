@@ -3,9 +3,9 @@
  * and everything it holds ends — every open eligibility and assignment, at any scope, current or
  * future, closed as adminRemove closes one (with the activations made from an eligibility), each
  * audited in the caller's transaction with change-feed rows for the access index and
- * notifications — and its pending requests are canceled. Safeguards that keep the last holder of
- * a role do not apply: a leaver must lose access. Break-glass accounts, which exist to outlive an
- * IdP outage, are never deprovisioned by SCIM.
+ * notifications — and its pending requests are canceled. Break-glass accounts, which exist to
+ * outlive an IdP outage, are never deprovisioned by SCIM, and neither is the tenant's last working
+ * administrator (docs/decisions/0014): the IdP is told 409 and an administrator decides.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -13,12 +13,22 @@ import type { Principal, Schedule } from '../../domain/model.ts';
 import { isCancelable } from '../../domain/requests/lifecycle.ts';
 import { auditRecord, principalTarget, requestTarget } from '../audit/record.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
+import { keepingAdministrators } from '../keep-administrators.ts';
 import { closeSchedule, endDependents, type EndContext } from '../requests/end-schedule.ts';
 
 export function assertMayDeprovision(principal: Principal): void {
   if (principal.isBreakGlass) {
     throw new DomainError('Request_BadRequest', `'${principal.displayName}' is a break-glass account: SCIM cannot deactivate or delete it.`, { scimType: 'mutability' });
   }
+}
+
+/** Disables the account and ends every grant it holds; returns how many grants ended. */
+export async function deprovision(ctx: EndContext, principal: Principal): Promise<number> {
+  assertMayDeprovision(principal);
+  return keepingAdministrators(ctx.tx, principal.tenantId, ctx.now, async () => {
+    await disableAccount(ctx, principal);
+    return endAllAccess(ctx, principal);
+  });
 }
 
 /** Disables the account if enabled (audited, fed). */

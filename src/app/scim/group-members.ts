@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { ListQuery } from '../query.ts';
+import { keepingAdministrators } from '../keep-administrators.ts';
 import type { EndContext } from '../requests/end-schedule.ts';
 
 const ALL: ListQuery = { orderBy: [], top: 1_000_000, skip: 0, count: false };
@@ -42,7 +43,7 @@ export async function setMembers(ctx: EndContext, group: Principal, current: rea
   }
   for (const id of current) {
     if (want.has(id)) continue;
-    await tx.principals.removeMember(group.tenantId, group.id, id);
+    await keepingAdministrators(tx, group.tenantId, ctx.now, () => tx.principals.removeMember(group.tenantId, group.id, id));
     const member = await tx.principals.get(group.tenantId, id);
     await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',

@@ -12,7 +12,7 @@ import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ProvisionedPrincipal, ScimChanges } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
-import { assertMayDeprovision, disableAccount, endAllAccess } from './deprovision.ts';
+import { deprovision } from './deprovision.ts';
 import { scimEndContext, type ScimClient } from './scim-client.ts';
 import { directoryAttributesOf, userStateOf } from './scim-user-state.ts';
 
@@ -46,9 +46,7 @@ export async function updateScimUser(
     }
 
     if (!after.active) {
-      assertMayDeprovision(user);
-      await disableAccount(ctx, user);
-      await endAllAccess(ctx, user);
+      await deprovision(ctx, user);
     } else if (!user.accountEnabled) {
       await tx.accounts.setAccountEnabled(user.tenantId, user.id, true);
       await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {

@@ -52,8 +52,21 @@ function memberGrantsOf(db: Kysely<Database>) {
   };
 }
 
+/**
+ * Open PIM for Groups `member` and `owner` schedules, eligible or active, that have not ended at
+ * `at` (current or future): every way a principal is, or may become, a member of a group — an owner
+ * can add itself.
+ */
+function potentialMembershipsOf(db: Kysely<Database>) {
+  return (tenantId: string, at: Instant) => db.selectFrom('schedules')
+    .where('tenant_id', '=', tenantId).where('closed', '=', 0)
+    .where('role_definition_id', 'in', [GROUP_ROLE.member, GROUP_ROLE.owner])
+    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
+}
+
 export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
   const memberGrants = memberGrantsOf(db);
+  const potentialMemberships = potentialMembershipsOf(db);
   return {
     async get(tenantId, id) {
       const row = await db.selectFrom('principals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -110,6 +123,20 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
           memberGrants(tenantId, at).select('directory_scope_id').where('principal_id', 'in', frontier).execute(),
         ]);
         const up = [...fixed.map((r) => r.group_id), ...timed.flatMap((r) => groupOfScope(r.directory_scope_id) ?? [])];
+        frontier = [...new Set(up)].filter((g) => !seen.has(g) && g !== principalId);
+        for (const g of frontier) seen.add(g);
+      }
+      return [...seen];
+    },
+    async reachableGroups(tenantId, principalId, at) {
+      const seen = new Set<string>();
+      let frontier = [principalId];
+      while (frontier.length > 0) {
+        const [fixed, pim] = await Promise.all([
+          db.selectFrom('group_members').select('group_id').where('tenant_id', '=', tenantId).where('member_id', 'in', frontier).execute(),
+          potentialMemberships(tenantId, at).select('directory_scope_id').where('principal_id', 'in', frontier).execute(),
+        ]);
+        const up = [...fixed.map((r) => r.group_id), ...pim.flatMap((r) => groupOfScope(r.directory_scope_id) ?? [])];
         frontier = [...new Set(up)].filter((g) => !seen.has(g) && g !== principalId);
         for (const g of frontier) seen.add(g);
       }

@@ -1,7 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ScheduleRepository } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { GROUP_ROLE, groupScope } from '../../domain/group-access.ts';
 import type { Schedule } from '../../domain/model.ts';
+import type { StandingGrant } from '../../domain/safeguards.ts';
+import type { Instant } from '../../domain/time.ts';
 import { isUniqueViolation } from '../driver-errors.ts';
 import { listPage, type FieldMap } from '../query/apply-list-query.ts';
 import type { Database, SchedulesTable } from '../schema.ts';
@@ -61,6 +64,35 @@ const toRow = (s: Schedule) => ({
   created_at: s.createdAt,
   modified_at: s.modifiedAt,
 });
+
+/**
+ * Whether a group has an enabled user or service principal among its lasting members: static ones,
+ * and PIM for Groups `member` assignments that have started and never end, through nested groups.
+ */
+function lastingMembers(db: Kysely<Database>) {
+  return async (tenantId: string, groupId: string, at: Instant): Promise<boolean> => {
+    const seen = new Set([groupId]);
+    let frontier = [groupId];
+    while (frontier.length > 0) {
+      const [fixed, pim] = await Promise.all([
+        db.selectFrom('group_members').select('member_id').where('tenant_id', '=', tenantId).where('group_id', 'in', frontier).execute(),
+        db.selectFrom('schedules').select('principal_id as member_id')
+          .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+          .where('role_definition_id', '=', GROUP_ROLE.member).where('directory_scope_id', 'in', frontier.map(groupScope))
+          .where('end_at', 'is', null).where('start_at', '<=', at)
+          .execute(),
+      ]);
+      const ids = [...new Set([...fixed, ...pim].map((r) => r.member_id))].filter((id) => !seen.has(id));
+      if (ids.length === 0) return false;
+      const members = await db.selectFrom('principals').select(['id', 'type', 'account_enabled'])
+        .where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+      if (members.some((m) => m.type !== 'group' && bool(m.account_enabled))) return true;
+      frontier = members.filter((m) => m.type === 'group').map((m) => m.id);
+      for (const id of frontier) seen.add(id);
+    }
+    return false;
+  };
+}
 
 export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
   const byKey = (key: Parameters<ScheduleRepository['findOpen']>[0]) =>
@@ -152,18 +184,24 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
       const rows = await activeAtRootWhere(tenantId, at).select('principal_id').distinct().where('role_definition_id', 'in', roleDefinitionIds).execute();
       return rows.map((r) => r.principal_id);
     },
-    async countStanding(tenantId, roleDefinitionId, exceptScheduleId) {
-      const row = await db.selectFrom('schedules')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('tenant_id', '=', tenantId)
-        .where('kind', '=', 'assignment')
-        .where('closed', '=', 0)
-        .where('directory_scope_id', '=', '/')
-        .where('role_definition_id', '=', roleDefinitionId)
-        .where('end_at', 'is', null)
-        .where('id', '!=', exceptScheduleId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+    async standingGrants(tenantId, roleDefinitionIds, at) {
+      if (roleDefinitionIds.length === 0) return [];
+      const rows = await db.selectFrom('schedules as s')
+        .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 's.tenant_id').onRef('p.id', '=', 's.principal_id'))
+        .select(['s.id', 's.role_definition_id', 'p.id as holder_id', 'p.type', 'p.account_enabled'])
+        .where('s.tenant_id', '=', tenantId).where('s.kind', '=', 'assignment').where('s.closed', '=', 0)
+        .where('s.directory_scope_id', '=', '/').where('s.role_definition_id', 'in', [...roleDefinitionIds])
+        .where('s.end_at', 'is', null).where('s.start_at', '<=', at)
+        .execute();
+      const lasting = lastingMembers(db);
+      const grants: StandingGrant[] = [];
+      for (const r of rows) {
+        grants.push({
+          scheduleId: r.id, roleDefinitionId: r.role_definition_id, holderType: r.type, holderEnabled: bool(r.account_enabled),
+          holderHasLastingMember: r.type === 'group' && (await lasting(tenantId, r.holder_id, at)),
+        });
+      }
+      return grants;
     },
     list(tenantId, options, query) {
       let base = db.selectFrom('schedules as s').selectAll('s')

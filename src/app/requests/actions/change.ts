@@ -3,7 +3,7 @@ import { requestActivity } from '../../../domain/audit/activities.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import type { Schedule, ScheduleRequest } from '../../../domain/model.ts';
 import { windowOf } from '../../../domain/requests/window.ts';
-import { assertNotLastStanding } from '../../../domain/safeguards.ts';
+import { keepingAdministrators } from '../../keep-administrators.ts';
 import { capDependents } from '../end-schedule.ts';
 import { currentTarget, newRequest, recordRequest, scheduleTimeline, type RequestContext } from '../request-context.ts';
 import { adminDefaultLength, checkPolicy } from './check-policy.ts';
@@ -15,10 +15,8 @@ async function target(ctx: RequestContext): Promise<Schedule> {
 }
 
 async function apply(ctx: RequestContext, schedule: Schedule, updated: Schedule): Promise<ScheduleRequest> {
-  if (updated.endAt !== null) {
-    assertNotLastStanding(schedule, await ctx.tx.schedules.countStanding(ctx.key.tenantId, schedule.roleDefinitionId, schedule.id));
-  }
-  await ctx.tx.schedules.update(updated);
+  // A permanent grant made time-bound (or moved to start later) may be the last working administrator.
+  await keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, () => ctx.tx.schedules.update(updated));
   await scheduleTimeline(ctx, updated);
   await ctx.tx.feed.append(updated.tenantId, 'schedule.updated', updated.id, { startAt: updated.startAt, endAt: updated.endAt });
   const request = newRequest(ctx, { status: 'Provisioned', targetScheduleId: schedule.id });

@@ -3,7 +3,8 @@ import { requestActivity } from '../../../domain/audit/activities.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import type { ScheduleRequest } from '../../../domain/model.ts';
 import { assertMayEnd } from '../../../domain/requests/hard-rules.ts';
-import { assertNotLastOwner, assertNotLastStanding, isGroupOwnership } from '../../../domain/safeguards.ts';
+import { assertNotLastOwner, isGroupOwnership } from '../../../domain/safeguards.ts';
+import { keepingAdministrators } from '../../keep-administrators.ts';
 import { closeSchedule, endDependents } from '../end-schedule.ts';
 import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
 
@@ -16,14 +17,15 @@ export async function remove(ctx: RequestContext): Promise<ScheduleRequest> {
       : 'The role assignment does not exist.');
   }
   assertMayEnd(schedule, ctx.now);
-  assertNotLastStanding(schedule, await ctx.tx.schedules.countStanding(ctx.key.tenantId, schedule.roleDefinitionId, schedule.id));
   if (isGroupOwnership(schedule, ctx.now)) {
     assertNotLastOwner(schedule, await ctx.tx.schedules.countActiveAt(ctx.key.tenantId, schedule.roleDefinitionId, schedule.directoryScopeId, ctx.now, schedule.id), ctx.now);
   }
   const request = newRequest(ctx, { status: 'Revoked', targetScheduleId: schedule.id });
   await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, schedule.endAt === null), { startAt: schedule.startAt, endAt: schedule.endAt });
   const endContext = { tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId };
-  await closeSchedule(endContext, schedule, self ? 'deactivated' : 'removed');
-  await endDependents(endContext, schedule);
+  await keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, async () => {
+    await closeSchedule(endContext, schedule, self ? 'deactivated' : 'removed');
+    await endDependents(endContext, schedule);
+  });
   return request;
 }
