@@ -1,0 +1,118 @@
+/**
+ * Step-up in place. When an action meets an MFA or authentication-context challenge, the portal
+ * opens this dialog, completes the step-up on the session (a code from the authenticator app, a
+ * recovery code, or a security key / passkey) and retries the action — never a dead end.
+ */
+import {
+  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text,
+} from '@fluentui/react-components';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, type Challenge } from '../../lib/api-client.ts';
+import { sessionKeys } from './api.ts';
+import { getAssertion, webAuthnAvailable } from './webauthn.ts';
+
+type WithStepUp = <T>(action: () => Promise<T>) => Promise<T>;
+
+const StepUpContext = createContext<WithStepUp>((action) => action());
+
+/** Runs an action; on a step-up challenge, asks for the second factor and runs it once more. */
+export const useWithStepUp = (): WithStepUp => useContext(StepUpContext);
+
+interface Pending {
+  readonly challenge: Challenge;
+  readonly message: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export function StepUpProvider({ children }: { children: ReactNode }) {
+  const [pending, setPending] = useState<Pending | null>(null);
+  const client = useQueryClient();
+
+  const withStepUp = useCallback<WithStepUp>(async (action) => {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof ApiError) || !error.challenge) throw error;
+      const challenge = error.challenge;
+      await new Promise<void>((resolve, reject) => setPending({ challenge, message: error.message, resolve, reject }));
+      await client.invalidateQueries({ queryKey: sessionKeys.session });
+      return action();
+    }
+  }, [client]);
+
+  return (
+    <StepUpContext.Provider value={withStepUp}>
+      {children}
+      {pending && (
+        <StepUpDialog
+          pending={pending}
+          onDone={() => { pending.resolve(); setPending(null); }}
+          onCancel={() => { pending.reject(new ApiError(401, 'StepUpCanceled', 'Verification canceled: nothing was changed.')); setPending(null); }}
+        />
+      )}
+    </StepUpContext.Provider>
+  );
+}
+
+function StepUpDialog({ pending, onDone, onCancel }: { pending: Pending; onDone(): void; onCancel(): void }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const keyOnly = pending.challenge.kind === 'authenticationContext';
+
+  const run = async (step: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await step();
+      onDone();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      input.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const withCode = () => {
+    const value = code.trim();
+    const body = /^\d{6}$/.test(value) ? { totp: value } : { recoveryCode: value };
+    return run(() => api('/openpim/auth/stepup', { method: 'POST', body }));
+  };
+  const withKey = () => run(async () => {
+    const options = await api<unknown>('/openpim/auth/webauthn/stepup/options', { method: 'POST', body: {} });
+    await api('/openpim/auth/webauthn/stepup', { method: 'POST', body: { response: await getAssertion(options) } });
+  });
+
+  return (
+    <Dialog open modalType="alert" onOpenChange={(_e, d) => { if (!d.open) onCancel(); }}>
+      <DialogSurface aria-describedby="step-up-why">
+        <form onSubmit={(e) => { e.preventDefault(); void withCode(); }}>
+          <DialogBody>
+            <DialogTitle>Verify it's you</DialogTitle>
+            <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+              <Text id="step-up-why">
+                {keyOnly
+                  ? 'This role asks for a phishing-resistant sign-in: use your security key or passkey.'
+                  : 'This needs a recent multi-factor sign-in. Enter a code from your authenticator app, or use your security key.'}
+              </Text>
+              {!keyOnly && (
+                <Field label="Code from your authenticator app (or a recovery code)" validationMessage={error ?? undefined}>
+                  <Input ref={input} autoFocus value={code} onChange={(_e, d) => setCode(d.value)} autoComplete="one-time-code" inputMode="text" name="code" />
+                </Field>
+              )}
+              {keyOnly && error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+            </DialogContent>
+            <DialogActions fluid>
+              <Button onClick={onCancel} disabled={busy}>Cancel</Button>
+              {webAuthnAvailable() && <Button onClick={() => void withKey()} disabled={busy} appearance={keyOnly ? 'primary' : 'secondary'}>Use a security key or passkey</Button>}
+              {!keyOnly && <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>Verify</Button>}
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
