@@ -40,3 +40,13 @@ ensure_deps() {
   ( cd "$OPENPIM_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2 ) || return 1
   cp "$OPENPIM_ROOT/package-lock.json" "$stamp"
 }
+
+# Builds the portal (web/ → web/dist) when its sources or the dependencies changed since the last build.
+ensure_web() {
+  local stamp="$OPENPIM_ROOT/web/dist/.openpim-build" sum
+  sum="$(cd "$OPENPIM_ROOT" && { find web -path web/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json; } | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return 0; fi
+  openpim_log "building the portal (web/)…"
+  ( cd "$OPENPIM_ROOT" && node_modules/.bin/vite build web --logLevel warn >&2 ) || return 1
+  printf '%s\n' "$sum" > "$stamp"
+}
