@@ -58,6 +58,8 @@ const oidcSchema = z.strictObject({
   issuer: z.url({ protocol: /^https?$/, error: 'must be the provider\'s issuer URL, such as https://login.example.com/realms/corp' }),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
+  /** What the portal's sign-in button calls the provider ("Sign in with …"); default: the issuer's host name. */
+  displayName: z.string().trim().min(1).max(60).optional(),
   clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
   scopes: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
   /** Take the provider's `mfa` (amr) or an acr of mfaAcrValues as MFA; otherwise users step up locally. */
@@ -154,6 +156,7 @@ const ENV: Record<string, string> = {
   OPENPIM_OIDC_ISSUER: 'oidc.issuer',
   OPENPIM_OIDC_CLIENT_ID: 'oidc.clientId',
   OPENPIM_OIDC_CLIENT_SECRET: 'oidc.clientSecret',
+  OPENPIM_OIDC_DISPLAY_NAME: 'oidc.displayName',
   OPENPIM_OIDC_CLIENT_AUTH_METHOD: 'oidc.clientAuthMethod',
   OPENPIM_OIDC_SCOPES: 'oidc.scopes',
   OPENPIM_OIDC_TRUST_AMR: 'oidc.trustAmr',

@@ -125,5 +125,9 @@ export function federationOf(config: Config, onError?: OidcProviderOptions['onEr
     issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret, clientAuthMethod: oidc.clientAuthMethod, scopes: oidc.scopes,
     redirectUri: `${base}${OIDC_CALLBACK_PATH}`, allowInsecureHttp: oidc.allowInsecureHttp, ...(onError ? { onError } : {}),
   });
-  return { provider, settings: { trustAmr: oidc.trustAmr, mfaAcrValues: oidc.mfaAcrValues, matchBy: oidc.matchBy, jitProvisioning: oidc.jitProvisioning } };
+  return {
+    provider,
+    displayName: oidc.displayName ?? new URL(oidc.issuer).hostname,
+    settings: { trustAmr: oidc.trustAmr, mfaAcrValues: oidc.mfaAcrValues, matchBy: oidc.matchBy, jitProvisioning: oidc.jitProvisioning },
+  };
 }

@@ -31,6 +31,12 @@ describe('refusals write nothing', () => {
   });
   afterAll(async () => api?.close());
 
+  it('the sign-in page learns the provider\'s name and where its sign-in starts, without a token', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/openpim/auth/providers' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ password: true, oidc: { displayName: 'Contoso SSO', signInUrl: '/openpim/auth/oidc/signin' } });
+  });
+
   it('a state used once is not accepted again', async () => {
     const started = await startSignIn(api, { accountId: account({ email: 'ivy@contoso.test', email_verified: true }) });
     expect((await callback(api, started)).statusCode).toBe(302);
@@ -130,6 +136,10 @@ describe('without an identity provider configured', () => {
         expect(res.statusCode, res.body).toBe(404);
         expect(errorOf(res).code).toBe('Request_ResourceNotFound');
       }
+      // The sign-in page offers no provider button.
+      const methods = await app.inject({ method: 'GET', url: '/openpim/auth/providers' });
+      expect(methods.statusCode, methods.body).toBe(200);
+      expect(methods.json()).toEqual({ password: false, oidc: null });
     } finally {
       await app.close();
       await h.close();

@@ -75,6 +75,7 @@ export async function openApi(settings: Partial<FederationSettings> = {}, limits
           issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, clientAuthMethod: 'client_secret_basic',
           scopes: 'openid email profile', redirectUri: REDIRECT_URI, allowInsecureHttp: false,
         }),
+        displayName: 'Contoso SSO',
         settings: { trustAmr: false, mfaAcrValues: [], matchBy: 'email', jitProvisioning: false, ...settings },
       },
     },

@@ -19,8 +19,9 @@ import { contextOf, limit } from './auth.routes.ts';
 
 export const OIDC_SIGN_IN_PATH = '/openpim/auth/oidc/signin';
 export const OIDC_CALLBACK_PATH = '/openpim/auth/oidc/callback';
+export const SIGN_IN_METHODS_PATH = '/openpim/auth/providers';
 /** Routes served without a bearer token. */
-export const PUBLIC_OIDC_PATHS = [OIDC_SIGN_IN_PATH, OIDC_CALLBACK_PATH] as const;
+export const PUBLIC_OIDC_PATHS = [OIDC_SIGN_IN_PATH, OIDC_CALLBACK_PATH, SIGN_IN_METHODS_PATH] as const;
 
 const tags = ['identity'] as const;
 
@@ -43,6 +44,18 @@ const single = (value: unknown, name: string): string | undefined => {
 };
 
 export function oidcRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  app.get(SIGN_IN_METHODS_PATH, doc({
+    summary: 'How people sign in here', tags, public: true,
+    notes: 'OpenPIM extension, for the sign-in page: whether passwords are accepted, and the identity provider (its name and where its sign-in starts) when one is configured.',
+    responses: { 200: '`{password: boolean, oidc: {displayName, signInUrl} | null}`.' },
+  }), async (_req, reply) => {
+    const federation = deps.identity?.federation;
+    return reply.header('cache-control', 'no-cache').send({
+      password: deps.identity !== undefined,
+      oidc: federation ? { displayName: federation.displayName ?? 'your identity provider', signInUrl: OIDC_SIGN_IN_PATH } : null,
+    });
+  });
+
   app.get(OIDC_SIGN_IN_PATH, doc({
     summary: 'Sign in with the identity provider (browser redirect)', tags, public: true,
     notes: 'OpenPIM extension, for browsers. Query: `returnTo`, a path on this server to come back to (default `/`; other sites are refused). '
