@@ -120,7 +120,7 @@ export function activateCommand(): Command {
     .addOption(new Option('--json', 'print JSON for scripts'))
     .action(async (names: string[], options: { server?: string; reason: string; ticket?: string; duration?: string; scope: string; totp?: string; json?: boolean }) => {
       if (!options.reason.trim()) throw usageError('--reason must not be empty');
-      if (options.duration !== undefined && !isDuration(options.duration)) throw usageError(`--duration '${options.duration}' is not an ISO-8601 duration such as PT2H`);
+      if (options.duration !== undefined && !isDuration(options.duration)) throw usageError(`--duration '${options.duration}' is not an ISO-8601 duration (at most 100 years) such as PT2H`);
       const ticket = ticketInfo(options.ticket);
       const session = await openSession(options);
       const roles = await resolveRoles(session, names);

@@ -1,6 +1,8 @@
 /**
  * The HTTP API as a Fastify instance: Graph-shaped routes, bearer authentication, OData, Graph's
  * error shape, OpenAPI at /openapi.json and /healthz. Everything it does goes through use cases.
+ * Every response says `X-Content-Type-Options: nosniff`; no body, query or path with a control
+ * character reaches a route.
  */
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -28,6 +30,9 @@ import { scheduleRequestRoutes } from './routes/schedule-requests.routes.ts';
 import { scheduleRoutes } from './routes/schedules.routes.ts';
 import { scopeRoutes } from './routes/scopes.routes.ts';
 import { isScimRequest, scimRoutes, scimTokenRoutes } from './routes/scim.routes.ts';
+import { sendScimError } from './scim-errors.ts';
+import { refuseControlCharacters } from './validation.ts';
+import { isPortalRequest, portalRoutes } from './portal.ts';
 
 const PUBLIC = new Set<string>(['/healthz', '/openapi.json', ...PUBLIC_AUTH_PATHS, ...PUBLIC_AUTHORIZE_PATHS, ...PUBLIC_OIDC_PATHS]);
 
@@ -42,6 +47,17 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 500 },
     // Behind a reverse proxy, the client's address (rate limits, lockout audit) is in X-Forwarded-For.
     trustProxy: deps.trustProxy ?? false,
+    // A URL the router cannot take apart (bad percent-encoding, a path segment over maxParamLength)
+    // is answered before any hook runs: in the error shape of the API it was meant for, not Fastify's.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+      return (request.url.startsWith('/scim/') ? sendScimError : sendError)(request, reply, error);
+    },
+  });
+
+  // First, so that errors, 404s and refusals by later hooks carry it too.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   // Route schemas document the API (/openapi.json) and are never used to validate: zod in each
@@ -80,6 +96,9 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  // Before every route, and answered in its own error shape (Graph, SCIM, OAuth); schemas refuse
+  // line breaks too where text is one line (singleLine).
+  app.addHook('preValidation', async (request) => refuseControlCharacters(request));
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
 
@@ -88,7 +107,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     // /scim/v2 has its own bearer tokens (SCIM tokens) and error shape: see routes/scim.routes.ts.
-    if (PUBLIC.has(path) || isPublicSessionRequest(request) || isScimRequest(request)) return;
+    // The portal's page and files are public: the page signs people in through the API.
+    if (PUBLIC.has(path) || isPublicSessionRequest(request) || isScimRequest(request) || isPortalRequest(request)) return;
     await authenticate(deps, request, breakGlass);
   });
 
@@ -116,5 +136,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(async (scim) => scimRoutes(scim, deps), { prefix: '/scim/v2' });
   webAuthnRoutes(app, deps);
   oidcRoutes(app, deps);
+  // Last: a catch-all for the portal's pages, below every API route.
+  portalRoutes(app, deps.portalDir);
   return app;
 }

@@ -18,6 +18,8 @@ import type { CookieSettings } from './session-cookie.ts';
 
 export interface HttpDeps {
   readonly uow: UnitOfWork;
+  /** The built portal (default web/dist beside the sources). */
+  readonly portalDir?: string;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly tokens: TokenVerifier;
@@ -70,6 +72,8 @@ export interface ClientAssertionHttpDeps {
 
 export interface FederationHttpDeps {
   readonly provider: IdentityProvider;
+  /** The provider's name on the sign-in page ("Sign in with …"). */
+  readonly displayName?: string;
   readonly settings: FederationSettings;
 }
 

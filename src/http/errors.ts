@@ -63,6 +63,11 @@ function fromFastify(error: { code?: string; statusCode?: number; message: strin
       return { status: 415, code: 'Request_BadRequest', message: 'Send the request body as application/json.' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, code: 'Request_BadRequest', message: 'The request body is empty; a JSON object is expected.' };
+    // The router's: the URL (not echoed, it may be long or binary) cannot be taken apart.
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'Request_BadRequest', message: 'The URL path is not valid: a segment is not well-formed percent-encoded UTF-8.' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'Request_BadRequest', message: 'A segment of the URL path is longer than the server accepts.' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     default:
       if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {

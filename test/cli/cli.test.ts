@@ -172,6 +172,7 @@ describe('the openpim CLI', () => {
     ['a bad log level in the environment', ['serve', '--port', '0', '--data', 'DATA'], { OPENPIM_LOG_LEVEL: 'loud' }, 2, /logLevel \(OPENPIM_LOG_LEVEL\)/],
     ['a database URL that is not postgres', ['migrate', '--database-url', 'mysql://x'], {}, 2, /databaseUrl/],
     ['a token lifetime in years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P1Y', '--data', 'DATA'], {}, 1, /--ttl/],
+    ['a token lifetime over 100 years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P14300000W', '--data', 'DATA'], {}, 1, /--ttl: .*100 years/],
     ['an unknown principal', ['token', 'issue', '--principal', 'nobody@openpim.local', '--data', 'DATA'], {}, 1, /nobody@openpim\.local/],
     ['a token without --principal', ['token', 'issue', '--data', 'DATA'], {}, 1, /--principal/],
     ['an unknown command', ['frobnicate'], {}, 1, /unknown command 'frobnicate'/],

@@ -291,6 +291,8 @@ const MATRIX: readonly Row[] = [
   { route: 'GET /v1.0/auditLogs/directoryAudits', expect: READERS, call: () => ({ url: '/v1.0/auditLogs/directoryAudits' }) },
   { route: 'GET /v1.0/auditLogs/directoryAudits/{id}', expect: READERS, call: () => ({ url: `/v1.0/auditLogs/directoryAudits/${w.auditId}` }) },
   { route: 'GET /openpim/audit/verify', expect: READERS, call: () => ({ url: '/openpim/audit/verify' }) },
+  // One's own events (initiated or targeted), for everyone; that it lists no one else's: test/http/my-audit.test.ts.
+  { route: 'GET /openpim/me/auditLogs/directoryAudits', expect: SIGNED_IN, call: () => ({ url: '/openpim/me/auditLogs/directoryAudits' }) },
 
   // Sign-in and one's own authentication methods.
   { route: 'POST /openpim/auth/signin', expect: PUBLIC, call: () => ({ url: '/openpim/auth/signin', body: { userPrincipalName: w.signer.userPrincipalName, password: PASSWORD } }) },
@@ -416,6 +418,7 @@ const MATRIX: readonly Row[] = [
   // real OpenID provider, is tested in test/http/oidc-*.test.ts.
   { route: 'GET /openpim/auth/oidc/signin', expect: PUBLIC, ok: [404], call: () => ({ url: '/openpim/auth/oidc/signin?returnTo=%2F' }) },
   { route: 'GET /openpim/auth/oidc/callback', expect: PUBLIC, ok: [404], call: () => ({ url: '/openpim/auth/oidc/callback?code=x&state=y' }) },
+  { route: 'GET /openpim/auth/providers', expect: PUBLIC, call: () => ({ url: '/openpim/auth/providers' }) },
 ];
 
 /**

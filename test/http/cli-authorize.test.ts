@@ -62,6 +62,10 @@ describe('the CLI\'s sign-in through the browser', () => {
     expect(page.statusCode, page.body).toBe(200);
     expect(page.headers).toMatchObject({ 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
     expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    // Its form may post only here — and be answered with the redirect to the CLI's loopback origin.
+    expect(String(page.headers['content-security-policy'])).toContain("form-action 'self' http://127.0.0.1:53682;");
+    expect(page.body).toContain(`<form method="post" action="${AUTHORIZE}">`);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body).toContain('alice@contoso.test');
     expect(page.body).toContain('port 53682');
     expect(confirmationForm(page)).toMatchObject({ client_id: 'openpim-cli', redirect_uri: LOOPBACK, state: 'st-123', csrf_token: b.csrf });

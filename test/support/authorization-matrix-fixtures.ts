@@ -18,7 +18,8 @@ import { HOUR } from '../../src/domain/time.ts';
 import { startSession } from '../../src/app/identity/sessions/start-session.ts';
 import { cryptoRandom } from '../../src/server/crypto-random.ts';
 import { testIds } from './fake-clock.ts';
-import { json, openHttpHarness, TEST_RELYING_PARTY, type HttpHarness } from './http-harness.ts';
+import type { TestDatabase } from './databases.ts';
+import { json, MEMORY_SQLITE, openHttpHarness, TEST_RELYING_PARTY, type HttpHarness } from './http-harness.ts';
 import { approver, adminAssign, requireApproval, scheduleOf, schedulesOf, selfActivate } from './scenario.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
@@ -156,8 +157,11 @@ export const groupRequest = (principalId: string, groupId: string) => ({
 });
 
 /** Opens the harness, signs the personas in and makes the world the read cells look at (for beforeAll). */
-export async function buildWorld(): Promise<void> {
-  api = await openHttpHarness();
+export const buildWorld = (): Promise<void> => buildWorldOn(MEMORY_SQLITE);
+
+/** The same world on a given database (the fuzzer, test/http/fuzz.test.ts, runs on PostgreSQL too). */
+export async function buildWorldOn(database: TestDatabase): Promise<void> {
+  api = await openHttpHarness({ database });
   const H = api.h;
   who.user = await H.user('user@contoso.test', 'Ordinary User');
   for (const [p, role] of Object.entries(PERSONA_ROLE) as [Persona, string][]) {

@@ -22,6 +22,11 @@ describe('validateRule', () => {
   it.each([['PT29M', 1], ['PT30M', 0], ['PT24H', 0], ['PT25H', 1], ['P1Y', 1]])('activation maximum %s → %d problem(s)', (max, n) => {
     expect(check({ ...endUser, maximumDuration: max })).toHaveLength(n);
   });
+  it('an admin maximum is at most 100 years, with a message naming the rule and field', () => {
+    const admin = rules.Expiration_Admin_Eligibility as Extract<PolicyRule, { kind: 'expiration' }>;
+    expect(check({ ...admin, maximumDuration: 'P36525D' })).toEqual([]);
+    expect(check({ ...admin, maximumDuration: 'P14300000W' })).toEqual([expect.stringMatching(/^Expiration_Admin_Eligibility: maximumDuration: .*100 years/)]);
+  });
   it('activations must always expire', () => {
     expect(check({ ...endUser, isExpirationRequired: false })).toHaveLength(1);
   });
@@ -47,6 +52,9 @@ describe('validateRule', () => {
     const backup = { '@odata.type': '#microsoft.graph.singleUser' as const, userId: 'u1' };
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 0, escalationApprovers: [backup] }] } })).toHaveLength(1);
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30, escalationApprovers: [backup] }] } })).toEqual([]);
+    // Escalation after the longest time-out (14 days) never happens, and its instant could overflow.
+    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_160, escalationApprovers: [backup] }] } })).toEqual([]);
+    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_161, escalationApprovers: [backup] }] } })).toHaveLength(1);
   });
   it('approval quorum: a whole number, at most the named approvers', () => {
     const rule = rules.Approval_EndUser_Assignment as Extract<PolicyRule, { kind: 'approval' }>;

@@ -3,7 +3,8 @@
  * them into one Request_BadRequest. Shape (types, enum values) is checked at the boundary; these
  * are the semantic limits.
  */
-import { MINUTE, HOUR, parseDuration, isDuration } from '../time.ts';
+import { isDomainError } from '../errors.ts';
+import { DAY, MINUTE, HOUR, parseDuration } from '../time.ts';
 import type { EnablementOption, PolicyRule, SubjectSet } from './rules.ts';
 
 const ALLOWED_ENABLEMENT: Record<string, readonly EnablementOption[]> = {
@@ -46,8 +47,14 @@ export function validateRule(rule: PolicyRule, context: RuleContext): string[] {
 }
 
 function validateExpiration(id: string, required: boolean, maximum: string): string[] {
-  if (!isDuration(maximum)) return [`${id}: maximumDuration '${maximum}' is not an ISO-8601 duration such as PT8H or P365D.`];
-  const ms = parseDuration(maximum);
+  let ms: number;
+  try {
+    ms = parseDuration(maximum);
+  } catch (error) {
+    // Not a duration, or longer than any grant may last (time.ts bounds both).
+    if (!isDomainError(error)) throw error;
+    return [`${id}: maximumDuration: ${error.message}`];
+  }
   if (id === 'Expiration_EndUser_Assignment') {
     const problems: string[] = [];
     if (!required) problems.push('Expiration_EndUser_Assignment: activations always expire; isExpirationRequired must be true.');
@@ -74,8 +81,9 @@ function validateApproval(setting: Extract<PolicyRule, { kind: 'approval' }>['se
     if (!Number.isInteger(stage.approvalStageTimeOutInDays) || stage.approvalStageTimeOutInDays < 1 || stage.approvalStageTimeOutInDays > 14) {
       problems.push(`Approval stage ${n}: approvalStageTimeOutInDays must be a whole number from 1 to 14.`);
     }
-    if (!Number.isInteger(stage.escalationTimeInMinutes) || stage.escalationTimeInMinutes < 0) {
-      problems.push(`Approval stage ${n}: escalationTimeInMinutes must be a whole number ≥ 0.`);
+    // Escalation past the longest time-out could never happen, and the instant it names could overflow.
+    if (!Number.isInteger(stage.escalationTimeInMinutes) || stage.escalationTimeInMinutes < 0 || stage.escalationTimeInMinutes > 14 * DAY / MINUTE) {
+      problems.push(`Approval stage ${n}: escalationTimeInMinutes must be a whole number from 0 to 20160 (14 days).`);
     }
     const quorum = stage.approvalsRequired ?? 1;
     if (!Number.isInteger(quorum) || quorum < 1 || quorum > 25) {

@@ -8,12 +8,12 @@ import { isCanonicalScope } from '../../domain/scope-path.ts';
 import { toIso } from '../../domain/time.ts';
 import type { HttpDeps } from '../context.ts';
 import { bodySchema, doc, type DocOptions, documentedAs } from '../openapi.ts';
-import { idString, parseBody } from '../validation.ts';
+import { idString, parseBody, singleLine } from '../validation.ts';
 
 const oneCheck = z.strictObject({
   principalId: idString,
-  action: z.string().min(1).max(300),
-  scope: z.string().min(1).max(1000).regex(/^\//, "must be a scope path starting with '/'"),
+  action: z.string().min(1).max(300).check(singleLine),
+  scope: z.string().min(1).max(1000).regex(/^\//, "must be a scope path starting with '/'").check(singleLine),
 });
 const batch = z.strictObject({ checks: z.array(oneCheck).min(1).max(1000) });
 const checkBody = z.union([oneCheck, batch]);

@@ -10,14 +10,14 @@ import { DomainError } from '../../domain/errors.ts';
 import { toIso } from '../../domain/time.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc } from '../openapi.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, singleLine } from '../validation.ts';
 
 const PATH = '/openpim/approvals/act';
 const tags = ['roleManagement'] as const;
 
 const actBody = z.strictObject({
   /** The link's token, when not in the query string. */
-  token: z.string().min(1).max(4000).optional(),
+  token: z.string().min(1).max(4000).check(singleLine).optional(),
   justification: z.string().max(500).nullish(),
 });
 

@@ -1,6 +1,9 @@
-/** /v1.0/auditLogs/directoryAudits and /openpim/audit/verify. */
+/**
+ * /v1.0/auditLogs/directoryAudits (readers), /openpim/me/auditLogs/directoryAudits (anyone: their
+ * own events) and /openpim/audit/verify.
+ */
 import type { FastifyInstance } from 'fastify';
-import { getAuditEvent, listAudit, verifyAuditFor } from '../../app/queries/audit.ts';
+import { getAuditEvent, listAudit, listMyAudit, verifyAuditFor } from '../../app/queries/audit.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, entityQuery, listQuery } from '../openapi.ts';
@@ -10,14 +13,32 @@ import { listResponse } from './list-route.ts';
 
 const tags = ['audit'] as const;
 
+/**
+ * What lists of events filter on: the directoryAudit fields, and `targetResources/id eq '…'` —
+ * OpenPIM's spelling of Graph's `targetResources/any(t: t/id eq '…')`, which the filter parser
+ * does not take (the store reads it, src/store/repositories/audit-targets.ts).
+ */
+const LIST_FIELDS = [...AUDIT_FIELDS, 'targetResources/id'];
+const DEFAULT_ORDER = [{ field: 'activityDateTime', direction: 'desc' }, { field: 'id', direction: 'asc' }] as const;
+const TARGET_NOTE = "Besides the listed properties, `$filter` takes `targetResources/id eq '…'` (some target of the event has this id; "
+  + "only with eq, joined with and) — Graph's `targetResources/any(t: t/id eq '…')`.";
+
 export function auditRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
   app.get('/v1.0/auditLogs/directoryAudits', doc({
-    summary: 'List audit events', tags, query: listQuery(AUDIT_FIELDS), responses: { 200: 'A page of directoryAudit events, newest first.' },
+    summary: 'List audit events', tags, query: listQuery(LIST_FIELDS), notes: TARGET_NOTE, responses: { 200: 'A page of directoryAudit events, newest first.' },
   }), (req) => listResponse(req, {
-    entitySet: 'auditLogs/directoryAudits', fields: AUDIT_FIELDS, properties: AUDIT_PROPERTIES,
-    defaultOrder: [{ field: 'activityDateTime', direction: 'desc' }, { field: 'id', direction: 'asc' }],
+    entitySet: 'auditLogs/directoryAudits', fields: LIST_FIELDS, properties: AUDIT_PROPERTIES, defaultOrder: DEFAULT_ORDER,
     fetch: (q) => listAudit(read, req.caller, q), shape: auditShape,
+  }));
+  app.get('/openpim/me/auditLogs/directoryAudits', doc({
+    summary: "List the caller's own audit events", tags, query: listQuery(LIST_FIELDS),
+    notes: 'OpenPIM extension: the events the caller initiated or is a target of, for anyone signed in (the whole log is for readers). '
+      + `Same shape, options and order as /v1.0/auditLogs/directoryAudits. ${TARGET_NOTE}`,
+    responses: { 200: "A page of the caller's directoryAudit events, newest first." },
+  }), (req) => listResponse(req, {
+    entitySet: 'auditLogs/directoryAudits', fields: LIST_FIELDS, properties: AUDIT_PROPERTIES, defaultOrder: DEFAULT_ORDER,
+    fetch: (q) => listMyAudit(read, req.caller, q), shape: auditShape,
   }));
   app.get<{ Params: { id: string } }>('/v1.0/auditLogs/directoryAudits/:id', doc({
     summary: 'Get an audit event', tags, params: { id: 'The audit event id.' }, query: entityQuery(),

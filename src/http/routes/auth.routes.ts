@@ -24,7 +24,7 @@ import { toIso } from '../../domain/time.ts';
 import type { HttpDeps, IdentityHttpDeps } from '../context.ts';
 import { STEP_UP_PATH, toOAuthError } from '../errors.ts';
 import { doc } from '../openapi.ts';
-import { idString, parseBody } from '../validation.ts';
+import { idString, parseBody, singleLine } from '../validation.ts';
 
 export const SIGN_IN_PATH = '/openpim/auth/signin';
 export const TOKEN_PATH = '/openpim/oauth2/token';
@@ -37,14 +37,14 @@ const tags = ['identity'] as const;
 const code = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
 
 export const signInBody = z.strictObject({
-  userPrincipalName: z.string().trim().min(3).max(113),
+  userPrincipalName: z.string().trim().min(3).max(113).check(singleLine),
   password: z.string().min(1).max(1024),
   totp: code.optional(),
   tenantId: idString.optional(),
 });
 const stepUpBody = z.strictObject({
   totp: code.optional(),
-  recoveryCode: z.string().min(1).max(64).optional(),
+  recoveryCode: z.string().min(1).max(64).check(singleLine).optional(),
 }).refine((b) => (b.totp === undefined) !== (b.recoveryCode === undefined), 'give exactly one of totp and recoveryCode');
 const confirmBody = z.strictObject({ code });
 const emptyBody = z.strictObject({});

@@ -96,14 +96,18 @@ function confirmationPage(p: AuthorizeParams, who: string, csrfToken: string, po
 `;
 }
 
-/** The page and the redirect must not be framed, cached or sent to anyone else. */
-const PAGE_HEADERS = {
+/**
+ * The page and the redirect must not be framed, cached or sent to anyone else. Its form may post
+ * only here — and, since browsers check form-action on the redirect that answers the post too, on
+ * to the CLI's loopback origin (already checked by isLoopbackRedirect, so it holds no `;` or quote).
+ */
+const pageHeaders = (redirectUri: string) => ({
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${new URL(redirectUri).origin}; frame-ancestors 'none'; base-uri 'none'`,
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-} as const;
+});
 
 export function cliAuthorizeRoutes(app: FastifyInstance, deps: HttpDeps, breakGlass: BreakGlassMemo, signInRedirect: SignInRedirect = () => null): void {
   /** The signed-in browser, or the reply already sent (to sign-in, or an error back to the CLI). */
@@ -145,7 +149,7 @@ export function cliAuthorizeRoutes(app: FastifyInstance, deps: HttpDeps, breakGl
     if (!(await signedInBrowser(req, reply, checked.redirectUri, p.state))) return reply;
     const secret = sessionSecretOf(req, sessionsOf(deps))!;
     const who = req.caller.principal.userPrincipalName ?? req.caller.principal.displayName;
-    return reply.headers(PAGE_HEADERS).send(confirmationPage(p, who, csrfTokenFor(secret), new URL(checked.redirectUri).port || '80'));
+    return reply.headers(pageHeaders(checked.redirectUri)).send(confirmationPage(p, who, csrfTokenFor(secret), new URL(checked.redirectUri).port || '80'));
   });
 
   void app.register(async (scope) => {

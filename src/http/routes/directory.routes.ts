@@ -16,12 +16,14 @@ import { parseListQuery } from '../odata/parse-query.ts';
 import {
   createGroupBody, createUserBody, DIRECTORY_OBJECT_FIELDS, directoryObjectShape, GROUP_PROPERTIES, groupShape, memberRefBody, refId, USER_PROPERTIES, userShape,
 } from '../shapes/principals.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, singleLine } from '../validation.ts';
 import { listResponse } from './list-route.ts';
 
 const byName = [{ field: 'displayName', direction: 'asc' as const }, { field: 'id', direction: 'asc' as const }];
 const auShape = (s: Scope) => ({ id: s.id.split('/').pop()!, displayName: s.displayName, description: null, visibility: null });
-const createAdministrativeUnitBody = z.strictObject({ displayName: z.string().trim().min(1).max(256), description: z.string().max(1024).nullish(), visibility: z.string().nullish() });
+const createAdministrativeUnitBody = z.strictObject({
+  displayName: z.string().trim().min(1).max(256).check(singleLine), description: z.string().max(1024).nullish(), visibility: z.string().max(64).check(singleLine).nullish(),
+});
 const tags = ['directory'] as const;
 
 export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {

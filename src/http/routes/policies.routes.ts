@@ -15,7 +15,7 @@ import { parseListQuery } from '../odata/parse-query.ts';
 import {
   parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, rulePatchDoc, ruleShape,
 } from '../shapes/policies.ts';
-import { idString, parseBody } from '../validation.ts';
+import { idString, parseBody, singleLine } from '../validation.ts';
 
 const POLICIES = '/v1.0/policies/roleManagementPolicies';
 const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
@@ -53,7 +53,7 @@ function withoutNestedExpand(query: Record<string, unknown>): Record<string, unk
 
 const scopedPolicyBody = z.strictObject({
   roleDefinitionId: idString,
-  scopeId: z.string().min(2).max(400).regex(/^\//, "must be a scope path starting with '/'"),
+  scopeId: z.string().min(2).max(400).regex(/^\//, "must be a scope path starting with '/'").check(singleLine),
 });
 
 export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {

@@ -191,7 +191,7 @@ export function scimTokenRoutes(app: FastifyInstance, deps: HttpDeps): void {
     if (!deps.identity) throw new DomainError('Request_ResourceNotFound', 'Credentials are not configured on this server.');
     const body = parseBody(scimTokenBody, req.body);
     const made = await createScimToken({ ...deps, random: deps.identity.random }, req.caller, {
-      displayName: body.displayName, endAt: body.endDateTime ? Date.parse(body.endDateTime) : null,
+      displayName: body.displayName, endAt: body.endDateTime ?? null,
     });
     return reply.status(201).send({ ...tokenShape(made.token), token: made.secretText });
   });

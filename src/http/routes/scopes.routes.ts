@@ -7,7 +7,7 @@ import type { Scope } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, documentedAs, listQuery } from '../openapi.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, singleLine } from '../validation.ts';
 import { listResponse } from './list-route.ts';
 
 const BASE = '/openpim/scopes';
@@ -17,9 +17,9 @@ const FIELDS = ['id', 'displayName', 'parentId'];
 const PROPERTIES = ['id', 'displayName', 'parentId', 'type'];
 
 const registerBody = z.strictObject({
-  id: z.string().min(2).max(400).regex(/^\//, "must be a path starting with '/'"),
-  displayName: z.string().min(1).max(256).nullish(),
-  parentId: z.string().min(1).max(400).regex(/^\//, "must be a path starting with '/'").nullish(),
+  id: z.string().min(2).max(400).regex(/^\//, "must be a path starting with '/'").check(singleLine),
+  displayName: z.string().min(1).max(256).check(singleLine).nullish(),
+  parentId: z.string().min(1).max(400).regex(/^\//, "must be a path starting with '/'").check(singleLine).nullish(),
 });
 
 const scopeShape = (s: Scope) => ({ id: s.id, displayName: s.displayName, parentId: s.parentId, type: s.type });

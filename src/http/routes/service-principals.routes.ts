@@ -14,35 +14,27 @@ import { removeClientCredential } from '../../app/identity/remove-client-credent
 import { getPrincipal, listPrincipals } from '../../app/queries/directory.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
-import { parseInstant, toIso } from '../../domain/time.ts';
+import { toIso } from '../../domain/time.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, entityQuery, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
-import { idString, parseBody } from '../validation.ts';
+import { idString, instant, parseBody, singleLine } from '../validation.ts';
 import { listResponse } from './list-route.ts';
 
 const FIELDS = ['id', 'displayName', 'accountEnabled', 'createdDateTime'];
 const PROPERTIES = ['id', 'appId', 'displayName', 'description', 'accountEnabled', 'servicePrincipalType', 'createdDateTime', 'passwordCredentials', 'keyCredentials'];
 const tags = ['directory'] as const;
 
-const dateTime = z.string().max(40).transform((text, ctx) => {
-  try {
-    return parseInstant(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
 const createBody = z.strictObject({
-  displayName: z.string().trim().min(1).max(256),
+  displayName: z.string().trim().min(1).max(256).check(singleLine),
   description: z.string().max(1024).nullish(),
   accountEnabled: z.boolean().default(true),
 });
 const addPasswordBody = z.strictObject({
   passwordCredential: z.strictObject({
-    displayName: z.string().trim().max(256).nullish(),
-    endDateTime: dateTime.nullish(),
+    displayName: z.string().trim().max(256).check(singleLine).nullish(),
+    endDateTime: instant.nullish(),
   }).default({}),
 });
 const removePasswordBody = z.strictObject({ keyId: idString });
@@ -53,7 +45,7 @@ const addKeyBody = z.strictObject({
     type: z.literal('AsymmetricX509Cert', { error: "must be 'AsymmetricX509Cert'" }),
     usage: z.literal('Verify', { error: "must be 'Verify'" }),
     key: z.string().min(1).max(16 * 1024),
-    displayName: z.string().trim().max(256).nullish(),
+    displayName: z.string().trim().max(256).check(singleLine).nullish(),
   }),
   passwordCredential: z.null().optional(),
   proof: z.string().max(16 * 1024).nullish(),

@@ -20,7 +20,7 @@ import { toIso } from '../../domain/time.ts';
 import type { HttpDeps, IdentityHttpDeps, WebAuthnHttpDeps } from '../context.ts';
 import { WEBAUTHN_STEP_UP_PATH } from '../errors.ts';
 import { doc } from '../openapi.ts';
-import { idString, parseBody } from '../validation.ts';
+import { idString, parseBody, singleLine } from '../validation.ts';
 
 export const WEBAUTHN_REGISTER_OPTIONS_PATH = '/openpim/auth/webauthn/register/options';
 export const WEBAUTHN_REGISTER_PATH = '/openpim/auth/webauthn/register/verify';
@@ -38,7 +38,7 @@ const credentialJson = (inner: z.ZodType) => z.looseObject({
   clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
 });
 const registerBody = z.strictObject({
-  displayName: z.string().trim().min(1).max(64).optional(),
+  displayName: z.string().trim().min(1).max(64).check(singleLine).optional(),
   response: credentialJson(z.looseObject({ clientDataJSON: b64url, attestationObject: b64url, transports: z.array(z.string().max(32)).max(8).optional() })),
 });
 const stepUpBody = z.strictObject({

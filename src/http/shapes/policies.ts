@@ -7,7 +7,8 @@ import type { Policy } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { groupOfScope } from '../../domain/group-access.ts';
 import type { PolicyRule, RuleKind } from '../../domain/policy/rules.ts';
-import { isDuration, toIso } from '../../domain/time.ts';
+import { toIso } from '../../domain/time.ts';
+import { duration, singleLine } from '../validation.ts';
 
 const TYPE_OF: Record<RuleKind, string> = {
   expiration: '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
@@ -70,16 +71,16 @@ export const rulePatchDoc = {
 const target = z.strictObject({
   '@odata.type': z.string().optional(),
   caller: z.enum(['Admin', 'EndUser']),
-  operations: z.array(z.string().max(40)).max(10),
+  operations: z.array(z.string().max(40).check(singleLine)).max(10),
   level: z.enum(['Eligibility', 'Assignment']),
-  inheritableSettings: z.array(z.string().max(100)).max(20).nullish(),
-  enforcedSettings: z.array(z.string().max(100)).max(20).nullish(),
+  inheritableSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
+  enforcedSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
   targetObjects: z.array(z.unknown()).max(0).nullish(),
 }).partial();
 
 const subjectSet = z.discriminatedUnion('@odata.type', [
-  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: z.string().min(1).max(200), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
-  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: z.string().min(1).max(200), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
+  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: z.string().min(1).max(200).check(singleLine), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
+  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: z.string().min(1).max(200).check(singleLine), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
   z.strictObject({ '@odata.type': z.literal('#microsoft.graph.requestorManager'), managerLevel: z.number().int(), isBackup: z.boolean().nullish() }),
 ]);
 
@@ -95,7 +96,7 @@ const stage = z.strictObject({
 });
 
 const PATCH: Record<RuleKind, z.ZodObject> = {
-  expiration: z.strictObject({ isExpirationRequired: z.boolean(), maximumDuration: z.string().max(40).refine(isDuration, 'must be an ISO-8601 duration such as PT8H') }),
+  expiration: z.strictObject({ isExpirationRequired: z.boolean(), maximumDuration: duration }),
   enablement: z.strictObject({ enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])).max(3) }),
   approval: z.strictObject({
     setting: z.strictObject({
@@ -108,13 +109,13 @@ const PATCH: Record<RuleKind, z.ZodObject> = {
       grantStartsAt: z.enum(['approval', 'request']).optional(),
     }),
   }),
-  authenticationContext: z.strictObject({ isEnabled: z.boolean(), claimValue: z.string().max(100).nullish() }),
+  authenticationContext: z.strictObject({ isEnabled: z.boolean(), claimValue: z.string().max(100).check(singleLine).nullish() }),
   notification: z.strictObject({
     notificationType: z.literal('Email'),
     recipientType: z.enum(['Requestor', 'Approver', 'Admin']),
     notificationLevel: z.enum(['None', 'Critical', 'All']),
     isDefaultRecipientsEnabled: z.boolean(),
-    notificationRecipients: z.array(z.string().max(256)).max(50),
+    notificationRecipients: z.array(z.string().max(256).check(singleLine)).max(50),
   }),
 };
 

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { SubmitRequestInput } from '../../app/requests/submit-request.ts';
 import { REQUEST_ACTIONS, type Expiration, type RequestSchedule, type ScheduleKind, type ScheduleRequest } from '../../domain/model.ts';
-import { isDuration, parseInstant, toIso } from '../../domain/time.ts';
-import { idString } from '../validation.ts';
+import { toIso } from '../../domain/time.ts';
+import { duration, idString, instant, singleLine } from '../validation.ts';
 
 export const REQUEST_PROPERTIES = [
   'id', 'status', 'action', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'isValidationOnly',
@@ -45,20 +45,11 @@ export const requestShape = (q: ScheduleRequest) => ({
   ticketInfo: { ticketNumber: q.ticketInfo.ticketNumber, ticketSystem: q.ticketInfo.ticketSystem },
 });
 
-const instant = z.string().max(40).transform((text, ctx) => {
-  try {
-    return parseInstant(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `'${text}' is not an ISO-8601 date-time with a time zone` });
-    return z.NEVER;
-  }
-});
-
 const expirationBody = z.strictObject({
   '@odata.type': z.string().optional(),
   type: z.enum(['notSpecified', 'noExpiration', 'afterDateTime', 'afterDuration']),
   endDateTime: instant.nullish(),
-  duration: z.string().max(40).refine(isDuration, 'must be an ISO-8601 duration such as PT8H').nullish(),
+  duration: duration.nullish(),
 });
 
 /** What every schedule request body has, whatever it targets (a role at a scope, or a group). */
@@ -77,8 +68,8 @@ export const requestCommon = {
   }).optional(),
   ticketInfo: z.strictObject({
     '@odata.type': z.string().optional(),
-    ticketNumber: z.string().max(100).nullish(),
-    ticketSystem: z.string().max(100).nullish(),
+    ticketNumber: z.string().max(100).check(singleLine).nullish(),
+    ticketSystem: z.string().max(100).check(singleLine).nullish(),
   }).optional(),
 };
 
@@ -92,8 +83,8 @@ export function checkExpiration(body: { scheduleInfo?: { expiration?: { type: st
 export const requestBody = z.strictObject({
   ...requestCommon,
   roleDefinitionId: idString,
-  directoryScopeId: z.string().min(1).max(400).default('/'),
-  appScopeId: z.string().max(400).nullish(),
+  directoryScopeId: z.string().min(1).max(400).check(singleLine).default('/'),
+  appScopeId: z.string().max(400).check(singleLine).nullish(),
 }).superRefine((body, ctx) => {
   checkExpiration(body, ctx);
   if (body.appScopeId && body.appScopeId !== '/') ctx.addIssue({ code: 'custom', path: ['appScopeId'], message: 'app scopes are not supported' });

@@ -9,6 +9,7 @@ import type { ProvisionedPrincipal } from '../../app/ports/provisioning.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { PrincipalType } from '../../domain/model.ts';
 import { primaryEmail, scimBoolean, type PatchOperation, type ScimGroupState, type ScimUserState } from '../../domain/scim/patch.ts';
+import { instant, singleLine } from '../validation.ts';
 
 export const SCHEMA = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -23,12 +24,13 @@ export const SCHEMA = {
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
-const text = (max: number) => z.string().max(max);
+/** Every SCIM attribute OpenPIM keeps is one line. */
+const text = (max: number) => z.string().max(max).check(singleLine);
 const booleanish = z.union([z.boolean(), z.string()]);
 
 export const scimUserBody = z.object({
   schemas: z.array(z.string()).optional(),
-  userName: z.string().trim().min(1).max(256),
+  userName: z.string().trim().min(1).max(256).check(singleLine),
   externalId: text(1024).nullish(),
   displayName: text(256).nullish(),
   name: z.object({ givenName: text(256).nullish(), familyName: text(256).nullish(), formatted: text(512).nullish() }).nullish(),
@@ -38,19 +40,19 @@ export const scimUserBody = z.object({
 
 export const scimGroupBody = z.object({
   schemas: z.array(z.string()).optional(),
-  displayName: z.string().trim().min(1).max(256),
+  displayName: z.string().trim().min(1).max(256).check(singleLine),
   externalId: text(1024).nullish(),
-  members: z.array(z.object({ value: z.string().min(1).max(200) })).max(10_000).nullish(),
+  members: z.array(z.object({ value: z.string().min(1).max(200).check(singleLine) })).max(10_000).nullish(),
 });
 
 export const scimPatchBody = z.object({
   schemas: z.array(z.string()).optional(),
-  Operations: z.array(z.object({ op: z.string().min(1).max(16), path: z.string().max(1000).optional(), value: z.unknown().optional() })).min(1).max(1000),
+  Operations: z.array(z.object({ op: z.string().min(1).max(16).check(singleLine), path: z.string().max(1000).check(singleLine).optional(), value: z.unknown().optional() })).min(1).max(1000),
 });
 
 export const scimTokenBody = z.strictObject({
-  displayName: z.string().trim().min(1).max(256),
-  endDateTime: z.iso.datetime({ offset: true }).nullish(),
+  displayName: z.string().trim().min(1).max(256).check(singleLine),
+  endDateTime: instant.nullish(),
 });
 
 export const scimListQuery = z.object({

@@ -9,6 +9,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { FilterExpr, FilterValue, ListQuery, Page } from '../../app/query.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { isSupportedInstant } from '../../domain/time.ts';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'instant';
 
@@ -37,7 +38,7 @@ function column(fields: FieldMap, name: string) {
   return entry;
 }
 
-/** Epoch milliseconds of an ISO 8601 date-time with offset; null when it is not a real instant. */
+/** Epoch milliseconds of an ISO 8601 date-time with offset; null when it is not a real instant in the supported range (domain/time.ts). */
 export function parseInstant(text: string): number | null {
   const m = INSTANT.exec(text);
   if (!m) return null;
@@ -50,13 +51,14 @@ export function parseInstant(text: string): number | null {
   const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
   if (!real || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) return null;
   const offset = (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  return utc - offset;
+  return isSupportedInstant(utc - offset) ? utc - offset : null;
 }
 
 /** Converts a filter literal to the stored representation of `type`, or throws Request_BadRequest. */
 function toStored(name: string, type: FieldType, value: Exclude<FilterValue, null>): string | number {
-  const mismatch = () =>
-    new DomainError('Request_BadRequest', `Property '${name}' is of type ${type}; ${JSON.stringify(value)} is not.`);
+  const mismatch = () => new DomainError('Request_BadRequest', type === 'instant'
+    ? `Property '${name}' is of type instant; ${JSON.stringify(value)} is not a date-time with a zone between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.`
+    : `Property '${name}' is of type ${type}; ${JSON.stringify(value)} is not.`);
   switch (type) {
     case 'string':
       if (typeof value !== 'string') throw mismatch();
