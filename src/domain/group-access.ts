@@ -37,14 +37,14 @@ export function groupOfScope(scopeId: string): string | null {
 }
 
 /**
- * A role-assignable group takes no group as a member or owner, by any path (static membership,
- * PIM for Groups eligibility or assignment, SCIM): its roles go only to principals a privileged
- * administrator chose. A nested group would hand them to whoever manages that group
- * (docs/decisions/0014).
+ * A group whose membership hands out roles — role-assignable, or nested into one — takes no group
+ * as a member or owner, by any path (static membership, PIM for Groups eligibility or assignment,
+ * SCIM): its roles go only to principals a privileged administrator chose. A nested group would
+ * hand them to whoever manages that group (docs/decisions/0014).
  */
-export function assertMayNest(group: Pick<Principal, 'displayName' | 'isAssignableToRole'>, member: Pick<Principal, 'displayName' | 'type'>): void {
-  if (group.isAssignableToRole && member.type === 'group') {
+export function assertMayNest(group: Pick<Principal, 'displayName'>, handsOutRoles: boolean, member: Pick<Principal, 'displayName' | 'type'>): void {
+  if (handsOutRoles && member.type === 'group') {
     throw new DomainError('Request_BadRequest',
-      `Group '${member.displayName}' cannot be added to '${group.displayName}': a role-assignable group has no groups as members or owners.`);
+      `Group '${member.displayName}' cannot be added to '${group.displayName}': a role-assignable group (or one nested into it) has no groups as members or owners.`);
   }
 }

@@ -12,7 +12,7 @@ import type { ScheduleRequest } from '../../domain/model.ts';
 import { windowOf } from '../../domain/requests/window.ts';
 import { ruleOf } from '../../domain/policy/rules.ts';
 import { parseDuration } from '../../domain/time.ts';
-import { auditRecord, requestDetails, requestTarget } from '../audit/record.ts';
+import { auditRecord, requestDetails, requesterTarget, requestTarget } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { Repositories } from '../ports/repositories.ts';
@@ -90,7 +90,7 @@ async function fail(ctx: RequestContext, request: ScheduleRequest, reason: strin
   const failed = await ctx.tx.requests.setStatus(request, 'Failed', ctx.now);
   await ctx.tx.audit.append(auditRecord(request.tenantId, ctx.actor, ctx.caller.correlationId, ctx.now, {
     activity: ACTIVITY.approvedRequestFailed, operationType: 'Update', result: 'failure', resultReason: reason,
-    targets: [requestTarget(request), { id: ctx.role.id, displayName: ctx.role.displayName, type: 'Role' }],
+    targets: [requestTarget(request), { id: ctx.role.id, displayName: ctx.role.displayName, type: 'Role' }, requesterTarget(request)],
     details: { RequestId: request.id, Reason: reason },
   }));
   await ctx.tx.feed.append(request.tenantId, 'request.failed', request.id, { requesterId: request.principalId, reason });

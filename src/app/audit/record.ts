@@ -21,6 +21,9 @@ export const roleTarget = (r: Pick<RoleDefinition, 'id' | 'displayName'>): Audit
 
 export const requestTarget = (q: Pick<ScheduleRequest, 'id'>): AuditTarget => ({ id: q.id, displayName: null, type: 'Request' });
 
+/** Whom a request is for: named on every event about it, so it is among their own events ("my audit"). */
+export const requesterTarget = (q: Pick<ScheduleRequest, 'principalId'>): AuditTarget => ({ id: q.principalId, displayName: null, type: 'User' });
+
 type Fields = Pick<AuditRecord, 'activity' | 'operationType' | 'targets'> &
   Partial<Pick<AuditRecord, 'category' | 'result' | 'resultReason' | 'details'>>;
 

@@ -1,8 +1,9 @@
 /**
  * Add or remove a group member (Graph: POST /groups/{id}/members/$ref, DELETE …/{memberId}/$ref).
- * Members of role-assignable groups hold roles, so only privileged admins change them; others are
- * changed by User and Groups Administrators and the group's owners. A role-assignable group takes
- * no group as a member, and nesting that would make a cycle is refused.
+ * Members of role-assignable groups (and of groups nested into one) hold roles, so only privileged
+ * admins change them and they take no group as a member (hands-out-roles.ts); other groups are
+ * changed by User and Groups Administrators and the group's owners. Nesting that would make a cycle
+ * is refused.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -14,23 +15,26 @@ import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
+import type { Instant } from '../../domain/time.ts';
+import { handsOutRoles } from './hands-out-roles.ts';
 
-async function loadGroup(tx: Repositories, caller: Caller, groupId: string): Promise<Principal> {
+async function loadGroup(tx: Repositories, caller: Caller, groupId: string, now: Instant): Promise<{ group: Principal; guarded: boolean }> {
   const group = await tx.principals.get(caller.tenantId, groupId);
   if (!group || group.type !== 'group') throw new DomainError('Request_ResourceNotFound', `Group '${groupId}' does not exist.`);
-  // A group's owners (PIM for Groups `owner` at its scope) manage its members, unless it is role-assignable.
-  if (group.isAssignableToRole) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
+  // A group's owners (PIM for Groups `owner` at its scope) manage its members, unless its membership hands out roles.
+  const guarded = await handsOutRoles(tx, group, now);
+  if (guarded) authorize(caller, PERMISSION.roleAssignableGroupsUpdate);
   else authorizeAny(caller, [PERMISSION.groupMembersUpdate], [groupScope(group.id), '/']);
-  return group;
+  return { group, guarded };
 }
 
 export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
-    const group = await loadGroup(tx, caller, groupId);
+    const { group, guarded } = await loadGroup(tx, caller, groupId, now);
     const member = await tx.principals.get(caller.tenantId, memberId);
     if (!member) throw new DomainError('Request_BadRequest', `Directory object '${memberId}' does not exist.`);
-    assertMayNest(group, member);
+    assertMayNest(group, guarded, member);
     if (member.id === group.id || (member.type === 'group' && (await tx.principals.groupsOf(caller.tenantId, group.id, null)).includes(member.id))) {
       throw new DomainError('Request_BadRequest', 'Adding this group as a member would make a cycle of nested groups.');
     }
@@ -45,7 +49,7 @@ export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, ca
 export async function removeGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
-    const group = await loadGroup(tx, caller, groupId);
+    const { group } = await loadGroup(tx, caller, groupId, now);
     if (!(await keepingAdministrators(tx, caller.tenantId, now, () => tx.principals.removeMember(caller.tenantId, group.id, memberId)))) {
       throw new DomainError('Request_ResourceNotFound', `'${memberId}' is not a member of group '${groupId}'.`);
     }

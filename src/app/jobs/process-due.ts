@@ -9,7 +9,7 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
 import { isPending, type Schedule } from '../../domain/model.ts';
 import { MINUTE, type Instant } from '../../domain/time.ts';
-import { auditRecord, requestTarget } from '../audit/record.ts';
+import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
 import { expireIfOverdue } from '../requests/end-schedule.ts';
@@ -78,7 +78,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
         await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
           activity: ACTIVITY.requestTimedOut,
           operationType: 'Update',
-          targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+          targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
           details: { RequestId: request.id, Action: request.action },
         }));
         await tx.feed.append(item.tenantId, 'request.timedOut', request.id, { requesterId: request.principalId, kind: request.kind, action: request.action });
@@ -116,7 +116,7 @@ async function escalate(tx: Repositories, item: TimelineItem, now: Instant, corr
   await tx.approvals.addApprovers(item.tenantId, approval.id, stage.index, added, 'escalation');
   await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
     activity: ACTIVITY.requestEscalated, operationType: 'Update',
-    targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+    targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
     details: { RequestId: request.id, Stage: String(stage.index + 1), EscalationApprovers: added.join(',') },
   }));
   await tx.feed.append(item.tenantId, 'approval.pending', approval.id, {

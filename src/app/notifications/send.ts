@@ -124,7 +124,9 @@ async function signLinks(deps: SendDeps, d: Delivery, p: NotificationParams): Pr
   const approvers = d.channel === 'email'
     ? (p.approverId ? [{ id: p.approverId, name: p.recipientName ?? '' }] : [])
     : (p.approvers ?? []).slice(0, MAX_CHAT_APPROVERS);
-  const base = `${deps.settings.publicUrl.replace(/\/+$/, '')}/openpim/approvals/act?token=`;
+  // The portal's page shows what the link would do and decides only when the approver confirms
+  // (mail scanners follow links); it calls the API at /openpim/approvals/act with the token.
+  const base = `${deps.settings.publicUrl.replace(/\/+$/, '')}/approve?token=`;
   const out: DecisionLinks[] = [];
   for (const a of approvers) {
     const claims = { tenantId: d.tenantId, approvalId: p.approvalId, stepId: p.stepId, approverId: a.id };

@@ -28,7 +28,7 @@ export async function createScopedPolicy(deps: { uow: UnitOfWork; clock: Clock; 
       lastModifiedAt: now,
     };
     // Checked against the new policy's scope, which requestTarget validates for the role's kind.
-    await authorizePolicyChange(tx, caller, policy, role);
+    await authorizePolicyChange(tx, caller, policy, role, now);
     if (await tx.policies.forRoleAt(caller.tenantId, role.id, input.scopeId)) {
       throw new DomainError('ObjectConflict', `Role '${role.displayName}' already has a policy at '${input.scopeId}'.`);
     }

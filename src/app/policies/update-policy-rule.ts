@@ -10,6 +10,7 @@ import { validateRule } from '../../domain/policy/validate-rule.ts';
 import { actorOf, auditRecord } from '../audit/record.ts';
 import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
 import { managementPermissions, requestTarget } from '../requests/request-target.ts';
+import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Policy, Repositories, UnitOfWork } from '../ports/repositories.ts';
@@ -28,7 +29,7 @@ export async function updatePolicyRule(
     const policy = await tx.policies.get(caller.tenantId, policyId);
     if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${policyId}' does not exist.`);
     const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
-    await authorizePolicyChange(tx, caller, policy, role);
+    await authorizePolicyChange(tx, caller, policy, role, now);
     const current = policy.rules[ruleId];
     const next = change(current);
     if (next.id !== ruleId || next.kind !== current.kind) {
@@ -59,9 +60,9 @@ export async function updatePolicyRule(
  * changed by whoever manages assignments there (PRODUCT §4: Owner / User Access Administrator at a
  * resource scope and above, a group's owners for a group that is not role-assignable).
  */
-export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null): Promise<void> {
+export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
   if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);
-  const target = await requestTarget(tx, caller.tenantId, policy.scopeId, role);
+  const target = await requestTarget(tx, caller.tenantId, policy.scopeId, role, now);
   authorizeAny(caller, [PERMISSION.policiesUpdate, ...managementPermissions(role, target)], target.ancestors);
 }
 

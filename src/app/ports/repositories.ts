@@ -212,7 +212,13 @@ export interface TimelineRepository {
 
 export interface AuditLog {
   append(record: AuditRecord): Promise<AuditEvent>;
+  /**
+   * A page of the tenant's events. Besides the fields of `directoryAudits`, the query may compare
+   * `targetResources/id` with `eq` (ANDed with the rest): some target of the event has that id.
+   */
   list(tenantId: string, query: ListQuery): Promise<Page<AuditEvent>>;
+  /** The same, narrowed to the events `principalId` initiated or is a target of ("my audit"). */
+  listInvolving(tenantId: string, principalId: string, query: ListQuery): Promise<Page<AuditEvent>>;
   get(tenantId: string, id: string): Promise<AuditEvent | null>;
   /** The stored head of the chain: the last event's number and hash. */
   head(): Promise<{ seq: number; hash: string }>;

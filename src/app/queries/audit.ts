@@ -1,4 +1,4 @@
-/** Reading the audit log: security readers and admins. */
+/** Reading the audit log: security readers and admins all of it; everyone their own events. */
 import { DomainError } from '../../domain/errors.ts';
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import { authorize, PERMISSION } from '../authorization.ts';
@@ -10,6 +10,14 @@ import { verifyAudit, type VerifyResult } from '../audit/verify-audit.ts';
 export function listAudit(read: Repositories, caller: Caller, query: ListQuery): Promise<Page<AuditEvent>> {
   authorize(caller, PERMISSION.auditLogsRead);
   return read.audit.list(caller.tenantId, query);
+}
+
+/**
+ * The caller's own events: those they initiated or are a target of (a request about them, a
+ * password reset of their account, …). Anyone signed in may read these, and nothing else.
+ */
+export function listMyAudit(read: Repositories, caller: Caller, query: ListQuery): Promise<Page<AuditEvent>> {
+  return read.audit.listInvolving(caller.tenantId, caller.principal.id, query);
 }
 
 export async function getAuditEvent(read: Repositories, caller: Caller, id: string): Promise<AuditEvent> {

@@ -6,7 +6,7 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import { isCancelable } from '../../domain/requests/lifecycle.ts';
-import { actorOf, auditRecord, requestTarget } from '../audit/record.ts';
+import { actorOf, auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -45,7 +45,7 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
     await tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
       activity: ACTIVITY.requestCanceled,
       operationType: 'Update',
-      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }],
+      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
       details: { RequestId: request.id, Action: request.action },
     }));
     await tx.feed.append(caller.tenantId, 'request.canceled', request.id, { kind });

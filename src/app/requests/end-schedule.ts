@@ -7,7 +7,7 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import type { AuditActor } from '../../domain/audit/event.ts';
 import { type CloseReason, type Schedule } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
-import { auditRecord, requestTarget } from '../audit/record.ts';
+import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import type { Repositories } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 
@@ -56,7 +56,7 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.requestCanceledWithEligibility,
       operationType: 'Update',
-      targets: [requestTarget(pending)],
+      targets: [requestTarget(pending), requesterTarget(pending)],
       details: { RequestId: pending.id, EligibilityScheduleId: eligibility.id },
     }));
   }
@@ -71,7 +71,7 @@ async function withdrawFutureActivation(ctx: EndContext, activation: Schedule, e
     await ctx.tx.audit.append(auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.requestCanceledWithEligibility,
       operationType: 'Update',
-      targets: [requestTarget(request)],
+      targets: [requestTarget(request), requesterTarget(request)],
       details: { RequestId: request.id, EligibilityScheduleId: eligibilityId },
     }));
   }

@@ -79,7 +79,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
       if (!principal) throw new DomainError('Request_BadRequest', `principalId '${input.principalId}' does not exist in this tenant.`);
       if (!role) throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' does not exist in this tenant.`);
       if (!role.isEnabled) throw new DomainError('Request_BadRequest', `Role '${role.displayName}' is disabled.`);
-      const target = await requestTarget(tx, tenantId, input.directoryScopeId, role);
+      const target = await requestTarget(tx, tenantId, input.directoryScopeId, role, now);
       if (admin) authorizeManagement(caller, role, target);
       if (input.action === 'adminAssign') await assertMayHold(tx, input.kind, principal, role, target);
       const policy = await resolvePolicy(tx, tenantId, role.id, input.directoryScopeId);
@@ -120,7 +120,7 @@ async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Pr
     }
     return;
   }
-  assertMayNest(target.group, principal);
+  assertMayNest(target.group, target.groupHandsOutRoles, principal);
   if (role.id !== GROUP_ROLE.member || principal.type !== 'group') return;
   // Eligible or active, a group made a member of a group it contains would be a cycle.
   if (principal.id === target.group.id || (await tx.principals.groupsOf(principal.tenantId, target.group.id, null)).includes(principal.id)) {

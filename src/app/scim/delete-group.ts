@@ -21,8 +21,8 @@ export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock }, c
     const found = await tx.provisioning.get(client.tenantId, 'group', groupId);
     if (!found) throw new DomainError('Request_ResourceNotFound', `No group has the id '${groupId}'.`);
     const group = found.principal;
-    assertScimManaged(group);
     const ctx = scimEndContext(tx, client, now);
+    await assertScimManaged(ctx, group);
     await setMembers(ctx, group, await memberIdsOf(ctx, group), []);
     const ended = await keepingAdministrators(tx, group.tenantId, now, async () => {
       const held = await endAllAccess(ctx, group);

@@ -11,7 +11,7 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal, Schedule } from '../../domain/model.ts';
 import { isCancelable } from '../../domain/requests/lifecycle.ts';
-import { auditRecord, principalTarget, requestTarget } from '../audit/record.ts';
+import { auditRecord, principalTarget, requesterTarget, requestTarget } from '../audit/record.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import { closeSchedule, endDependents, type EndContext } from '../requests/end-schedule.ts';
@@ -75,7 +75,7 @@ export async function endSchedules(ctx: EndContext, tenantId: string, ids: reado
         if (request.status !== 'Granted') continue;
         await tx.requests.setStatus(request, 'Canceled', ctx.now);
         await tx.audit.append(auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-          activity: ACTIVITY.requestCanceled, operationType: 'Update', targets: [requestTarget(request)], details: { RequestId: request.id, Reason: reason },
+          activity: ACTIVITY.requestCanceled, operationType: 'Update', targets: [requestTarget(request), requesterTarget(request)], details: { RequestId: request.id, Reason: reason },
         }));
         await tx.feed.append(tenantId, 'request.canceled', request.id, { kind: request.kind });
       }

@@ -8,14 +8,16 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { ListQuery } from '../query.ts';
+import { handsOutRoles } from '../directory/hands-out-roles.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import type { EndContext } from '../requests/end-schedule.ts';
 
 const ALL: ListQuery = { orderBy: [], top: 1_000_000, skip: 0, count: false };
 
-export function assertScimManaged(group: Principal): void {
-  if (group.isAssignableToRole) {
-    throw new DomainError('Authorization_RequestDenied', `Group '${group.displayName}' is role-assignable: its members are managed in OpenPIM, not by SCIM.`);
+/** A group whose membership hands out roles is OpenPIM's: SCIM may not change its members or delete it. */
+export async function assertScimManaged(ctx: Pick<EndContext, 'tx' | 'now'>, group: Principal): Promise<void> {
+  if (await handsOutRoles(ctx.tx, group, ctx.now)) {
+    throw new DomainError('Authorization_RequestDenied', `Group '${group.displayName}' is role-assignable (or nested into one): its members are managed in OpenPIM, not by SCIM.`);
   }
 }
 

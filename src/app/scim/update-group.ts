@@ -29,7 +29,7 @@ export async function updateScimGroup(
     const before: ScimGroupState = { displayName: group.displayName, externalId: found.scim.externalId, members };
     const after = next(before);
     const membersChange = after.members.length !== members.length || after.members.some((m) => !members.includes(m));
-    if (membersChange) assertScimManaged(group);
+    if (membersChange) await assertScimManaged(ctx, group);
 
     if (after.displayName !== before.displayName || after.externalId !== before.externalId) {
       await tx.provisioning.update(group.tenantId, group.id, { displayName: after.displayName, externalId: after.externalId });
