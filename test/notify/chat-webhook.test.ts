@@ -67,7 +67,7 @@ describe('chat webhooks', () => {
     const api = await openLinkApp(h);
     try {
       const carolApproves = new URL(buttons[2]!.url);
-      expect(carolApproves.pathname).toBe('/openpim/approvals/act');
+      expect(carolApproves.pathname).toBe('/approve');
       const token = carolApproves.searchParams.get('token')!;
       expect(outcome(await api.act(bob, 'POST', token))).toEqual({ status: 403, code: 'Authorization_RequestDenied' });
       expect(outcome(await api.act(null, 'POST', token))).toEqual({ status: 401, code: 'InvalidAuthenticationToken' });

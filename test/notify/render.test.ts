@@ -12,7 +12,7 @@ const params = {
   kind: 'assignment' as const, requestId: 'r 1', approvalId: 'r 1', stepId: '1', stages: 1, justification: 'Reset "locked" accounts & more', ticketNumber: 'INC-42', ticketSystem: 'ServiceNow',
   expiresAt: AT + 86_400_000,
 };
-const links = [{ approverName: 'Bob', approve: 'https://pim.example/openpim/approvals/act?token=A', deny: 'https://pim.example/openpim/approvals/act?token=D' }];
+const links = [{ approverName: 'Bob', approve: 'https://pim.example/approve?token=A', deny: 'https://pim.example/approve?token=D' }];
 
 describe('an approval request', () => {
   const message = render('approvalNeeded', params, { publicUrl: 'https://pim.example/', decisionLinks: links, linksExpireAt: AT + 3_600_000 });

@@ -47,6 +47,8 @@ describe('notifications end to end with a real SMTP server', () => {
     action: 'selfActivate', principalId: who.id, roleDefinitionId: ROLE_ID, directoryScopeId: '/', justification: 'Unlock a mailbox', ticketInfo: { ticketNumber: 'INC-7', ticketSystem: 'Jira' },
     scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
   });
+  /** What the portal's /approve page does with a link: the same token, to the API. */
+  const actOf = (link: string) => `/openpim/approvals/act?token=${encodeURIComponent(new URL(link).searchParams.get('token')!)}`;
   const mailTo = (who: Principal, subject: string) => (m: ReceivedMail) => m.to.includes(who.mail!) && m.subject.includes(subject);
   const pendingDeliveries = () => running.store.read.deliveries.list({ status: 'pending' }, 100);
   async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
@@ -103,20 +105,20 @@ describe('notifications end to end with a real SMTP server', () => {
     expect(toBob.text).toContain('Justification: Unlock a mailbox');
     expect(toBob.text).toContain('Ticket: Jira INC-7');
     const links = linksIn(toBob.text);
-    expect(links.Approve).toMatch(new RegExp(`^${running.url}/openpim/approvals/act\\?token=`));
+    expect(links.Approve).toMatch(new RegExp(`^${running.url}/approve\\?token=`));
     expect(toBob.html).toContain(`href="${links.Approve}"`);
     expect(links['Open the request']).toBe(`${running.url}/approvals/${created.body.approvalId}`);
 
     // Carol's link is hers: Bob cannot use it; without a sign-in nobody can.
     const carolsLink = linksIn((await smtp.waitFor(mailTo(people.carol, 'Approval needed: Alice'), 'to Carol')).text).Approve!;
-    expect((await http(people.bob, 'POST', carolsLink)).status).toBe(403);
-    expect((await fetch(links.Approve!, { method: 'POST' })).status).toBe(401);
+    expect((await http(people.bob, 'POST', actOf(carolsLink))).status).toBe(403);
+    expect((await fetch(`${running.url}${actOf(links.Approve!)}`, { method: 'POST' })).status).toBe(401);
 
-    const shown = await http(people.bob, 'GET', links.Approve!);
+    const shown = await http(people.bob, 'GET', actOf(links.Approve!));
     expect(shown.body).toMatchObject({ decision: 'Approve', pending: true, request: { id: created.body.id } });
-    const decided = await http(people.bob, 'POST', links.Approve!);
+    const decided = await http(people.bob, 'POST', actOf(links.Approve!));
     expect(decided).toMatchObject({ status: 200, body: { status: 'Provisioned', decision: 'Approve' } });
-    expect((await http(people.bob, 'POST', links.Approve!)).body).toMatchObject({ error: { code: 'ApprovalLinkUsed' } });
+    expect((await http(people.bob, 'POST', actOf(links.Approve!))).body).toMatchObject({ error: { code: 'ApprovalLinkUsed' } });
 
     const outcome = await smtp.waitFor(mailTo(people.alice, 'was approved'), 'to Alice with the outcome');
     expect(outcome.subject).toBe('OpenPIM: Your request to activate User Administrator was approved');
@@ -144,7 +146,7 @@ describe('notifications end to end with a real SMTP server', () => {
 
     // Down again: Bob's decision through the link commits and answers at once.
     await smtp.stop();
-    const decided = await http(people.bob, 'POST', deny);
+    const decided = await http(people.bob, 'POST', actOf(deny));
     expect(decided).toMatchObject({ status: 200, body: { status: 'Denied', decision: 'Deny' } });
     expect(decided.ms).toBeLessThan(2000);
     expect((await running.store.read.requests.get(running.tenant.id, 'assignment', String(created.body.id)))!.status).toBe('Denied');

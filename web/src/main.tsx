@@ -1,5 +1,5 @@
 /** The portal's entry: theme, server state (TanStack Query) and the router. */
-import { FluentProvider } from '@fluentui/react-components';
+import { FluentProvider, useFocusFinders } from '@fluentui/react-components';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -21,6 +21,18 @@ const queryClient = new QueryClient({
 
 const router = createRouter();
 
+/**
+ * Holds Fluent's focus manager (tabster) for the page's whole life. A modal dialog hides the rest of
+ * the page from assistive technology (`aria-hidden` on #root) and tabster lifts that a moment after
+ * the dialog goes — unless tabster itself is disposed first, which happens when the last component
+ * using it unmounts: a session ending with a dialog open sent people to a sign-in page that screen
+ * readers (and role queries) could not see (microsoft/tabster#530, microsoft/fluentui#35139).
+ */
+function KeepFocusManager() {
+  useFocusFinders();
+  return null;
+}
+
 function App() {
   const { theme, dark, choice, setChoice } = useThemeChoice();
   useEffect(() => {
@@ -29,6 +41,7 @@ function App() {
   return (
     <ThemeControlContext.Provider value={{ choice, setChoice }}>
       <FluentProvider theme={theme} style={{ minHeight: '100vh' }}>
+        <KeepFocusManager />
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />
         </QueryClientProvider>

@@ -6,12 +6,13 @@
 import {
   Button, Caption1, Menu, MenuItemRadio, MenuList, MenuPopover, MenuTrigger, Spinner, Text, Tooltip, makeStyles, mergeClasses, tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { SIGNED_OUT_EVENT } from '../lib/api-client.ts';
 import { formatInstant, formatRemaining, useNow } from '../lib/time.ts';
 import { useMe, useSession, useSignOut, type Session } from '../features/auth/api.ts';
 import { StepUpProvider } from '../features/auth/step-up.tsx';
+import { PendingApprovalsBadge } from '../features/approvals/pending-badge.tsx';
 import { useThemeControl, type ThemeChoice } from './theme.ts';
 
 const useStyles = makeStyles({
@@ -23,7 +24,8 @@ const useStyles = makeStyles({
   brand: { display: 'flex', alignItems: 'center', gap: '8px', fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400 },
   spacer: { flexGrow: 1 },
   onBrand: { color: tokens.colorNeutralForegroundOnBrand },
-  body: { display: 'grid', gridTemplateColumns: '220px 1fr', '@media (max-width: 700px)': { gridTemplateColumns: '1fr' } },
+  // At phone width the navigation sits above the page: it keeps its own height, the page takes the rest.
+  body: { display: 'grid', gridTemplateColumns: '220px 1fr', '@media (max-width: 700px)': { gridTemplateColumns: '1fr', gridTemplateRows: 'auto 1fr' } },
   nav: {
     display: 'flex', flexDirection: 'column', gap: '2px', padding: '12px 8px', backgroundColor: tokens.colorNeutralBackground1,
     borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
@@ -43,11 +45,12 @@ const useStyles = makeStyles({
   },
 });
 
-const NAV: readonly { to: string; label: string; section?: string }[] = [
+const NAV: readonly { to: string; label: string; section?: string; Count?: () => ReactNode }[] = [
   { to: '/assignments', label: 'My roles' },
   { to: '/requests', label: 'My requests' },
-  { to: '/approvals', label: 'Approve requests' },
+  { to: '/approvals', label: 'Approve requests', Count: PendingApprovalsBadge },
   { to: '/my-audit', label: 'My audit' },
+  { to: '/audit', label: 'Audit log', section: 'Administration' },
 ];
 
 export function Shell() {
@@ -57,11 +60,14 @@ export function Shell() {
   const navigate = useNavigate();
   const here = `${location.pathname}${location.search}`;
 
+  const signedIn = Boolean(session.data);
   useEffect(() => {
+    // Only a session that existed can end: someone arriving signed out (an approval link) is not told it "ended".
+    if (!signedIn) return undefined;
     const signedOut = () => navigate(`/signin?expired=1&returnTo=${encodeURIComponent(here)}`, { replace: true });
     window.addEventListener(SIGNED_OUT_EVENT, signedOut);
     return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
-  }, [navigate, here]);
+  }, [navigate, here, signedIn]);
 
   if (session.isPending) return <Spinner label="Loading…" style={{ marginTop: '30vh' }} />;
   if (!session.data) return <Navigate to={`/signin?returnTo=${encodeURIComponent(here)}`} replace />;
@@ -79,8 +85,11 @@ export function Shell() {
         <div className={styles.body}>
           <nav className={styles.nav} aria-label="Main">
             <Caption1 className={styles.navHeading}>My access</Caption1>
-            {NAV.map((n) => (
-              <NavLink key={n.to} to={n.to} className={({ isActive }) => mergeClasses(styles.link, isActive && styles.current)}>{n.label}</NavLink>
+            {NAV.map((n, i) => (
+              <Fragment key={n.to}>
+                {n.section && n.section !== NAV[i - 1]?.section && <Caption1 className={styles.navHeading}>{n.section}</Caption1>}
+                <NavLink to={n.to} className={({ isActive }) => mergeClasses(styles.link, isActive && styles.current)}>{n.label}{n.Count && <n.Count />}</NavLink>
+              </Fragment>
             ))}
           </nav>
           <main id="main" className={styles.main} tabIndex={-1}>

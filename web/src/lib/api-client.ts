@@ -99,3 +99,9 @@ export interface Collection<T> {
   readonly '@odata.nextLink'?: string;
   readonly '@odata.count'?: number;
 }
+
+/** An @odata.nextLink as a same-origin path: the API writes it absolute, with the host it was called on. */
+export function relativeLink(link: string): string {
+  const url = new URL(link, window.location.origin);
+  return `${url.pathname}${url.search}`;
+}

@@ -7,7 +7,7 @@ import {
   Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text,
 } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, type Challenge } from '../../lib/api-client.ts';
 import { sessionKeys } from './api.ts';
 import { getAssertion, webAuthnAvailable } from './webauthn.ts';
@@ -26,16 +26,38 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/**
+ * Where focus goes when the step-up dialog closes: back to the control the person acted with, or —
+ * when that is gone or disabled meanwhile (an "Activate" button busy with the request) — into the
+ * dialog it belongs to. Without this, focus fell to <body> and Fluent's focus manager left the
+ * dialog underneath hidden from screen readers (`aria-hidden`) with the outcome of the action in it.
+ */
+function returnFocus(origin: HTMLElement): void {
+  const usable = origin.isConnected && origin !== origin.ownerDocument.body && !origin.matches(':disabled, [aria-disabled="true"]');
+  const target = usable ? origin : origin.closest<HTMLElement>('[role="dialog"], [role="alertdialog"]');
+  if (target?.isConnected) target.focus();
+}
+
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
   const client = useQueryClient();
+  const origin = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    if (pending || !origin.current) return;
+    returnFocus(origin.current);
+    origin.current = null;
+  }, [pending]);
 
   const withStepUp = useCallback<WithStepUp>(async (action) => {
+    // Read before the action runs: the control acted with still has focus.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     try {
       return await action();
     } catch (error) {
       if (!(error instanceof ApiError) || !error.challenge) throw error;
       const challenge = error.challenge;
+      origin.current = focused;
       await new Promise<void>((resolve, reject) => setPending({ challenge, message: error.message, resolve, reject }));
       await client.invalidateQueries({ queryKey: sessionKeys.session });
       return action();

@@ -3,6 +3,7 @@
  * Groups membership and ownership, one list of "grants" whatever the API collection they come from.
  */
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { api, odataString, type Collection } from '../../lib/api-client.ts';
 import { requestKeys } from '../requests/api.ts';
 
@@ -79,6 +80,23 @@ export function useMyGrants() {
     },
     refetchInterval: 30_000,
   });
+}
+
+/**
+ * Refreshes the grants as soon as one of these waiting requests stops waiting — an approver
+ * decided, a scheduled start came. Requests are polled every 2 s while one waits, grants only every
+ * 30 s: without this the notice went away on approval but the role showed "Activate" for up to 30 s.
+ */
+export function useRefreshGrantsWhenSettled(waitingIds: readonly string[]): void {
+  const client = useQueryClient();
+  const key = [...waitingIds].sort().join(' ');
+  const before = useRef(key);
+  useEffect(() => {
+    const now = new Set(key.split(' '));
+    const settled = before.current.split(' ').some((id) => id !== '' && !now.has(id));
+    before.current = key;
+    if (settled) void client.invalidateQueries({ queryKey: grantKeys.all });
+  }, [key, client]);
 }
 
 export interface RoleDefinition {

@@ -14,7 +14,9 @@ import { formatInstant, formatRemaining, useNow } from '../../lib/time.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { denialOf, useApproval, useMyRequests, WAITING, type MyRequest } from '../requests/api.ts';
 import { ActivateDialog, statusLabel, type Activation } from './activate-dialog.tsx';
-import { useActivationRules, useGroupNames, useMyGrants, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant } from './api.ts';
+import {
+  useActivationRules, useGroupNames, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
+} from './api.ts';
 import { grantKey, roleName, scopeName } from './names.ts';
 
 const useStyles = makeStyles({
@@ -23,6 +25,8 @@ const useStyles = makeStyles({
   needs: { display: 'flex', gap: '4px', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   tableWrap: { overflowX: 'auto' },
+  // At phone width the table scrolls sideways instead of squeezing its columns until their text overlaps.
+  table: { minWidth: '600px' },
 });
 
 type View = 'eligible' | 'active';
@@ -43,6 +47,7 @@ export function MyRolesPage() {
   const active = all.filter((g) => g.kind === 'active');
   const activeKeys = useMemo(() => new Set(active.map(grantKey)), [active]);
   const waiting = (requests.data ?? []).filter((r) => WAITING.has(r.status) && r.action === 'selfActivate');
+  useRefreshGrantsWhenSettled(waiting.map((r) => r.id));
   const name = (g: Pick<Grant, 'provider' | 'roleId' | 'scope'>) => roleName(g, roles.data, groups);
   const activationOf = (g: Grant): Activation => ({ grant: g, name: name(g), rules: rules.get(grantKey(g)) });
 
@@ -83,7 +88,7 @@ export function MyRolesPage() {
             <Text>You are not eligible for any role. An administrator makes people eligible; then they appear here.</Text>
           ) : (
             <div className={styles.tableWrap}>
-              <Table aria-label="Eligible roles" size="small">
+              <Table aria-label="Eligible roles" size="small" className={styles.table}>
                 <TableHeader>
                   <TableRow>
                     <TableHeaderCell style={{ width: 44 }}><span className="visually-hidden">Select</span></TableHeaderCell>
@@ -163,7 +168,7 @@ function ActiveTable({ grants, name }: { grants: readonly Grant[]; name(g: Grant
     <>
       {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
       <div className={styles.tableWrap}>
-        <Table aria-label="Active roles" size="small">
+        <Table aria-label="Active roles" size="small" className={styles.table}>
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Role</TableHeaderCell>

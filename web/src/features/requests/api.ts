@@ -1,6 +1,6 @@
 /** The caller's own requests — roles and groups, eligibility and assignment — newest first. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Collection } from '../../lib/api-client.ts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, relativeLink, type Collection } from '../../lib/api-client.ts';
 
 export interface MyRequest {
   readonly id: string;
@@ -8,6 +8,8 @@ export interface MyRequest {
   readonly kind: 'eligibility' | 'assignment';
   readonly status: string;
   readonly action: string;
+  /** Whom the request is for. */
+  readonly principalId: string;
   readonly roleId: string;
   readonly scope: string;
   readonly justification: string | null;
@@ -25,6 +27,7 @@ interface RawRequest {
   readonly id: string;
   readonly status: string;
   readonly action: string;
+  readonly principalId: string;
   readonly roleDefinitionId?: string;
   readonly directoryScopeId?: string;
   readonly groupId?: string;
@@ -48,7 +51,7 @@ export const collectionOf = (r: Pick<MyRequest, 'provider' | 'kind'>): string =>
   SOURCES.find((s) => s.provider === r.provider && s.kind === r.kind)!.path;
 
 const toRequest = (source: (typeof SOURCES)[number]) => (x: RawRequest): MyRequest => ({
-  id: x.id, provider: source.provider, kind: source.kind, status: x.status, action: x.action,
+  id: x.id, provider: source.provider, kind: source.kind, status: x.status, action: x.action, principalId: x.principalId,
   roleId: x.roleDefinitionId ?? x.accessId ?? '', scope: x.directoryScopeId ?? x.groupId ?? '',
   justification: x.justification, ticketNumber: x.ticketInfo?.ticketNumber ?? null, ticketSystem: x.ticketInfo?.ticketSystem ?? null,
   approvalId: x.approvalId, createdDateTime: x.createdDateTime, completedDateTime: x.completedDateTime,
@@ -74,11 +77,81 @@ export function useMyRequests() {
   });
 }
 
+export type StatusFilter = 'pending' | 'completed' | 'all';
+
+const OPEN = "('PendingApproval','PendingScheduleCreation','Granted','PendingProvisioning')";
+const STATUS_FILTER: Readonly<Record<StatusFilter, string | null>> = {
+  pending: `status in ${OPEN}`,
+  completed: `not (status in ${OPEN})`,
+  all: null,
+};
+
+/** The newest `count` of one collection's own requests, following @odata.nextLink; whether more remain. */
+async function newest(source: (typeof SOURCES)[number], filter: string | null, count: number): Promise<{ items: MyRequest[]; more: boolean }> {
+  const params = [`$top=${Math.min(count, 999)}`, ...(filter ? [`$filter=${encodeURIComponent(filter)}`] : [])].join('&');
+  let next: string | null = `${source.path}/filterByCurrentUser(on='principal')?${params}`;
+  const items: MyRequest[] = [];
+  while (next !== null && items.length < count) {
+    const page: Collection<RawRequest> = await api<Collection<RawRequest>>(next);
+    items.push(...page.value.map(toRequest(source)));
+    next = page['@odata.nextLink'] ? relativeLink(page['@odata.nextLink']) : null;
+  }
+  return { items: items.slice(0, count), more: next !== null || items.length > count };
+}
+
+export interface RequestPage {
+  readonly items: readonly MyRequest[];
+  /** Older requests remain beyond `limit`. */
+  readonly hasMore: boolean;
+}
+
+/**
+ * The caller's newest `limit` requests across the four collections, newest first. The newest
+ * `limit` overall are among the newest `limit` of each collection, so asking each for that many
+ * and merging is exact; showing more asks again with a larger limit.
+ */
+export function useMyRequestPage(status: StatusFilter, limit: number) {
+  return useQuery({
+    queryKey: [...requestKeys.all, 'page', status, limit] as const,
+    queryFn: async (): Promise<RequestPage> => {
+      const parts = await Promise.all(SOURCES.map((s) => newest(s, STATUS_FILTER[status], limit)));
+      const merged = parts.flatMap((p) => p.items).sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id));
+      return { items: merged.slice(0, limit), hasMore: merged.length > limit || parts.some((p) => p.more) };
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => ((query.state.data?.items ?? []).some((r) => WAITING.has(r.status)) ? 2_000 : 30_000),
+  });
+}
+
+/**
+ * One request by id, wherever it lives (role or group, assignment or eligibility): the link in
+ * OpenPIM's notifications names only the id. Refreshes itself while the request waits.
+ */
+export function useRequest(id: string) {
+  const client = useQueryClient();
+  const key = [...requestKeys.all, 'one', id] as const;
+  return useQuery({
+    queryKey: key,
+    queryFn: async (): Promise<MyRequest> => {
+      // Once found, the request is read again where it lives: no probing while the page refreshes.
+      const known = client.getQueryData<MyRequest>(key);
+      const sources = known ? SOURCES.filter((s) => s.provider === known.provider && s.kind === known.kind) : SOURCES;
+      const tries = await Promise.allSettled(sources.map(async (s) => toRequest(s)(await api<RawRequest>(`${s.path}/${encodeURIComponent(id)}`))));
+      const found = tries.find((t): t is PromiseFulfilledResult<MyRequest> => t.status === 'fulfilled');
+      if (found) return found.value;
+      const failures = tries.map((t) => (t as PromiseRejectedResult).reason as unknown);
+      // Not found in any collection is the honest answer; any other failure (signed out, the server) says more.
+      throw failures.find((e) => !(e instanceof ApiError && e.status === 404)) ?? failures[0];
+    },
+    refetchInterval: (query) => (query.state.data && WAITING.has(query.state.data.status) ? 2_000 : false),
+  });
+}
+
 export function useCancelRequest() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (r: MyRequest) => api<void>(`${collectionOf(r)}/${encodeURIComponent(r.id)}/cancel`, { method: 'POST' }),
-    onSettled: () => client.invalidateQueries({ queryKey: requestKeys.all }),
+    mutationFn: (r: Pick<MyRequest, 'id' | 'provider' | 'kind'>) => api<void>(`${collectionOf(r)}/${encodeURIComponent(r.id)}/cancel`, { method: 'POST' }),
+    onSettled: () => Promise.all([client.invalidateQueries({ queryKey: requestKeys.all }), client.invalidateQueries({ queryKey: ['approval'] })]),
   });
 }
 
@@ -112,12 +185,13 @@ export const approvalPath = (provider: 'directory' | 'group', approvalId: string
   ? `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${encodeURIComponent(approvalId)}`
   : `/beta/roleManagement/directory/roleAssignmentApprovals/${encodeURIComponent(approvalId)}`);
 
-/** A request's approval with every decision: who, what and why. */
-export function useApproval(provider: 'directory' | 'group', approvalId: string | null) {
+/** A request's approval with every decision: who, what and why; `live` re-reads it every few seconds. */
+export function useApproval(provider: 'directory' | 'group', approvalId: string | null, live = false) {
   return useQuery({
     queryKey: ['approval', provider, approvalId],
     queryFn: () => api<Approval>(approvalPath(provider, approvalId!)),
     enabled: approvalId !== null,
+    refetchInterval: live ? 2_000 : false,
   });
 }
 
