@@ -98,7 +98,15 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   // Before every route, and answered in its own error shape (Graph, SCIM, OAuth); schemas refuse
   // line breaks too where text is one line (singleLine).
-  app.addHook('preValidation', async (request) => refuseControlCharacters(request));
+  app.addHook('preValidation', async (request, reply) => {
+    try {
+      refuseControlCharacters(request);
+    } catch (error) {
+      // A URL under /scim/ that no SCIM route matched reaches this root hook: answer in SCIM's shape there too.
+      if (!request.url.startsWith('/scim/')) throw error;
+      return sendScimError(request, reply, error);
+    }
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
 

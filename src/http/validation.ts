@@ -45,20 +45,44 @@ export const singleLine = z.refine<string>((text) => !CONTROL.test(text), 'must 
 /** An id in a URL path or body: non-empty, bounded, no spaces or control characters. */
 export const idString = z.string().min(1).max(200).regex(/^[^\s\u0000-\u001f\u007f]+$/, 'must be an id without spaces');
 
+/** A place in a value being searched: its key under its parent (null at the top), found again through `parent`. */
+interface Place {
+  readonly value: unknown;
+  readonly key: string | null;
+  readonly inArray: boolean;
+  readonly parent: Place | null;
+}
+
+/** A place as a dotted path with array indexes in brackets: `a[0].b`. */
+function pathOf(place: Place): string {
+  const steps: Place[] = [];
+  for (let p: Place | null = place; p && p.key !== null; p = p.parent) steps.push(p);
+  return steps.reverse().reduce((path, p) => (p.inArray ? `${path}[${p.key}]` : path ? `${path}.${p.key}` : p.key!), '');
+}
+
 /**
  * Where in a value (a parsed body, the query, the path parameters) a string or key holds a control
  * character — any at all when `oneLine`, else one that free text may not hold — as a dotted path
  * ('' for the value itself); null when none does. @example controlCharacterAt({ a: ['x\u0000'] }) === 'a[0]'
+ *
+ * A loop over a stack of places, not recursion, and the path is spelt out only for the place found:
+ * a client may nest a body thousands of levels deep, which must be a 400, not a stack overflow (500).
  */
-export function controlCharacterAt(value: unknown, oneLine = false, path = ''): string | null {
+export function controlCharacterAt(value: unknown, oneLine = false): string | null {
   const pattern = oneLine ? CONTROL : CONTROL_BUT_LINE_BREAKS;
-  if (typeof value === 'string') return pattern.test(value) ? path : null;
-  if (!value || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (pattern.test(key)) return at;
-    const found = controlCharacterAt(item, oneLine, at);
-    if (found !== null) return found;
+  const stack: Place[] = [{ value, key: null, inArray: false, parent: null }];
+  while (stack.length > 0) {
+    const place = stack.pop()!;
+    if (place.key !== null && !place.inArray && pattern.test(place.key)) return pathOf(place);
+    if (typeof place.value === 'string') {
+      if (pattern.test(place.value)) return pathOf(place);
+      continue;
+    }
+    if (!place.value || typeof place.value !== 'object') continue;
+    const inArray = Array.isArray(place.value);
+    // Pushed last to first, so the first entry is searched first (and a key before what it holds).
+    const entries = Object.entries(place.value);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], key: entries[i]![0], inArray, parent: place });
   }
   return null;
 }

@@ -59,6 +59,8 @@ describe.each(TEST_DATABASES)('error shape and headers on $name', (database) => 
   it.each([
     ['bad percent-encoding', '/Users/%E0%A4%A', [400]],
     ['an over-long path segment', `/Groups/${LONG}`, [414, 404]],
+    ['a control character in the query of a path no SCIM route takes', '/Nothing?x=%00', [400]],
+    ['a control character in the query of a dot-dot path', '/Users/%2e%2e?x=%00', [400]],
   ])('answers %s under /scim/v2 in SCIM shape', async (_name, url, statuses) => {
     const res = await scim(url);
     expectScim(res, statuses);

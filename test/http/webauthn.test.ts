@@ -155,6 +155,19 @@ describe('WebAuthn registration and refusals over HTTP', () => {
     expect((await api.call(mfa, 'DELETE', `/openpim/me/authentication/webauthn/${key.id}`)).statusCode).toBe(404);
   });
 
+  it('someone else presenting a user\'s pending registration is refused and does not use it up for its owner', async () => {
+    await createUserWithPassword(api, 'dana@contoso.test');
+    await createUserWithPassword(api, 'mallory@contoso.test');
+    const [dana, mallory] = [await signIn(api, 'dana@contoso.test'), await signIn(api, 'mallory@contoso.test')];
+    const options = await api.call(dana, 'POST', '/openpim/auth/webauthn/register/options');
+    expect(options.statusCode, options.body).toBe(200);
+    const response = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: ORIGIN }).register(json<{ challenge: string }>(options));
+    const stolen = await api.call(mallory, 'POST', '/openpim/auth/webauthn/register/verify', { response });
+    expect(stolen.statusCode, stolen.body).toBe(400);
+    const own = await api.call(dana, 'POST', '/openpim/auth/webauthn/register/verify', { response });
+    expect(own.statusCode, own.body).toBe(201);
+  });
+
   it('refuses a wrong origin, a replay and a counter regression with InvalidCredentials, and bad bodies with Request_BadRequest', async () => {
     await createUserWithPassword(api, 'carol@contoso.test');
     const token = await signIn(api, 'carol@contoso.test');

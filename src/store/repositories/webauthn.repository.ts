@@ -62,12 +62,15 @@ export function webauthnRepository(db: Kysely<Database>): WebAuthnRepository {
     },
     async takeChallenge(tenantId, challenge, principalId, purpose: WebAuthnPurpose, now) {
       await db.deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute();
+      // Only the principal's own challenge of this purpose is taken: someone else presenting it
+      // (a stolen response) must not use it up for its owner.
       const row = await db.selectFrom('webauthn_challenges').selectAll()
-        .where('tenant_id', '=', tenantId).where('challenge', '=', challenge).executeTakeFirst();
+        .where('tenant_id', '=', tenantId).where('challenge', '=', challenge)
+        .where('principal_id', '=', principalId).where('purpose', '=', purpose).executeTakeFirst();
       if (!row) return null;
-      const deleted = await db.deleteFrom('webauthn_challenges').where('tenant_id', '=', tenantId).where('challenge', '=', challenge).executeTakeFirst();
+      const deleted = await db.deleteFrom('webauthn_challenges').where('tenant_id', '=', tenantId).where('challenge', '=', challenge)
+        .where('principal_id', '=', principalId).where('purpose', '=', purpose).executeTakeFirst();
       if (Number(deleted.numDeletedRows) !== 1) return null;
-      if (row.principal_id !== principalId || row.purpose !== purpose) return null;
       const taken: WebAuthnChallenge = {
         tenantId: row.tenant_id, challenge: row.challenge, principalId: row.principal_id, purpose: row.purpose as WebAuthnPurpose,
         createdAt: Number(row.created_at), expiresAt: Number(row.expires_at),
