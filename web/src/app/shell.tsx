@@ -50,6 +50,8 @@ const NAV: readonly { to: string; label: string; section?: string; Count?: () =>
   { to: '/requests', label: 'My requests' },
   { to: '/approvals', label: 'Approve requests', Count: PendingApprovalsBadge },
   { to: '/my-audit', label: 'My audit' },
+  { to: '/admin/roles', label: 'Roles', section: 'Administration' },
+  { to: '/admin/groups', label: 'Groups', section: 'Administration' },
   { to: '/audit', label: 'Audit log', section: 'Administration' },
 ];
 

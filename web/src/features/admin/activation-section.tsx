@@ -1,0 +1,132 @@
+/**
+ * Role settings › Activation: maximum duration, what activating asks (MFA or an authentication
+ * context, justification, ticket) and approval with its approvers.
+ */
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import { durationToMinutes, minutesToDuration } from '../../lib/time.ts';
+import { usePrincipals, type DirectoryObject } from './api.ts';
+import { ruleOf, type ApprovalSetting, type Policy, type SubjectSet } from './policy-api.ts';
+import { PrincipalPicker } from './principal-picker.tsx';
+import { patchIf, SettingsSection } from './settings-form.tsx';
+
+const useStyles = makeStyles({
+  group: { display: 'flex', flexDirection: 'column', gap: '4px' },
+  approvers: { display: 'flex', flexDirection: 'column', gap: '4px', margin: 0, padding: 0, listStyle: 'none' },
+  approver: { display: 'flex', alignItems: 'center', gap: '8px' },
+  indent: { paddingLeft: '28px', display: 'flex', flexDirection: 'column', gap: '8px', maxWidth: '480px' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+type Step = 'none' | 'mfa' | 'context';
+
+interface State {
+  readonly hours: string;
+  readonly step: Step;
+  readonly claimValue: string;
+  readonly justification: boolean;
+  readonly ticket: boolean;
+  readonly approval: boolean;
+  readonly approvers: readonly SubjectSet[];
+}
+
+function initial(policy: Policy): State {
+  const enabled = ruleOf(policy, 'Enablement_EndUser_Assignment')?.enabledRules ?? [];
+  const context = ruleOf(policy, 'AuthenticationContext_EndUser_Assignment');
+  const approval = ruleOf(policy, 'Approval_EndUser_Assignment')?.setting;
+  const minutes = durationToMinutes(ruleOf(policy, 'Expiration_EndUser_Assignment')?.maximumDuration) ?? 480;
+  return {
+    hours: String(Math.round((minutes / 60) * 100) / 100),
+    step: context?.isEnabled ? 'context' : enabled.includes('MultiFactorAuthentication') ? 'mfa' : 'none',
+    claimValue: context?.claimValue ?? '',
+    justification: enabled.includes('Justification'),
+    ticket: enabled.includes('Ticketing'),
+    approval: approval?.isApprovalRequired ?? false,
+    approvers: approval?.approvalStages[0]?.primaryApprovers ?? [],
+  };
+}
+
+const subjectOf = (p: DirectoryObject): SubjectSet => (p.kind === 'group'
+  ? { '@odata.type': '#microsoft.graph.groupMembers', groupId: p.id, description: p.displayName }
+  : { '@odata.type': '#microsoft.graph.singleUser', userId: p.id, description: p.displayName });
+const subjectId = (s: SubjectSet) => s.userId ?? s.groupId ?? `manager-${s.managerLevel ?? 1}`;
+
+export function ActivationSection({ roleId, policy }: { roleId: string; policy: Policy }) {
+  const styles = useStyles();
+  const [state, setState] = useState(() => initial(policy));
+  const [picked, setPicked] = useState<DirectoryObject | null>(null);
+  const principals = usePrincipals();
+  const set = (changes: Partial<State>) => setState((s) => ({ ...s, ...changes }));
+
+  const hours = Number(state.hours);
+  const hoursInvalid = !Number.isFinite(hours) || hours < 0.5 || hours > 24;
+  const contextInvalid = state.step === 'context' && state.claimValue.trim() === '';
+  const current = ruleOf(policy, 'Approval_EndUser_Assignment')?.setting;
+  const setting = (): ApprovalSetting | undefined => current && {
+    ...current,
+    isApprovalRequired: state.approval,
+    approvalStages: current.approvalStages.length > 0
+      ? current.approvalStages.map((stage, i) => (i === 0 ? { ...stage, primaryApprovers: state.approvers } : stage))
+      : [{ approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0, isEscalationEnabled: false, primaryApprovers: state.approvers, escalationApprovers: [] }],
+  };
+  const enabledRules = [
+    ...(state.step === 'mfa' ? ['MultiFactorAuthentication'] : []), ...(state.justification ? ['Justification'] : []), ...(state.ticket ? ['Ticketing'] : []),
+  ];
+  const patches = [
+    ...(hoursInvalid ? [] : patchIf(policy, 'Expiration_EndUser_Assignment', { maximumDuration: minutesToDuration(Math.round(hours * 60)) })),
+    ...patchIf(policy, 'Enablement_EndUser_Assignment', { enabledRules }),
+    ...patchIf(policy, 'AuthenticationContext_EndUser_Assignment', { isEnabled: state.step === 'context', claimValue: state.step === 'context' ? state.claimValue.trim() : null }),
+    ...(current ? patchIf(policy, 'Approval_EndUser_Assignment', { setting: setting() }) : []),
+  ].filter((p) => !(p.rule.id === 'Expiration_EndUser_Assignment' && durationToMinutes(p.rule.maximumDuration) === Math.round(hours * 60)));
+  const nameOf = (s: SubjectSet) => principals.data?.find((p) => p.id === subjectId(s))?.displayName ?? s.description ?? (s.managerLevel ? 'The requestor’s manager' : subjectId(s));
+
+  return (
+    <SettingsSection roleId={roleId} policy={policy} title="Activation" id="settings-activation" patches={patches} invalid={hoursInvalid || contextInvalid}
+      onReset={() => setState(initial(policy))}>
+      <Field label="Activation maximum duration (hours)" hint="From 0.5 to 24 hours." validationMessage={hoursInvalid ? 'Give a number of hours from 0.5 to 24.' : undefined}>
+        <Input type="number" min={0.5} max={24} step={0.5} value={state.hours} onChange={(_e, d) => set({ hours: d.value })} style={{ maxWidth: 140 }} />
+      </Field>
+      <Field label="On activation, require">
+        <RadioGroup value={state.step} onChange={(_e, d) => set({ step: d.value as Step })}>
+          <Radio value="none" label="None" />
+          <Radio value="mfa" label="Multi-factor authentication" />
+          <Radio value="context" label="An authentication context (e.g. a phishing-resistant sign-in)" />
+        </RadioGroup>
+      </Field>
+      {state.step === 'context' && (
+        <div className={styles.indent}>
+          <Field label="Authentication context (claim value)" required validationMessage={contextInvalid ? 'Name the authentication context, e.g. c1.' : undefined}>
+            <Input value={state.claimValue} onChange={(_e, d) => set({ claimValue: d.value })} maxLength={100} />
+          </Field>
+        </div>
+      )}
+      <div className={styles.group}>
+        <Checkbox label="Require justification on activation" checked={state.justification} onChange={(_e, d) => set({ justification: d.checked === true })} />
+        <Checkbox label="Require ticket information on activation" checked={state.ticket} onChange={(_e, d) => set({ ticket: d.checked === true })} />
+        <Checkbox label="Require approval to activate" checked={state.approval} onChange={(_e, d) => set({ approval: d.checked === true })} disabled={!current} />
+      </div>
+      {state.approval && (
+        <div className={styles.indent}>
+          <Text weight="semibold" id="approvers-label">Approvers</Text>
+          {state.approvers.length === 0 ? (
+            <Text size={200} className={styles.muted}>None named: Privileged Role Administrators and Global Administrators approve (directory roles only; a resource role needs an approver).</Text>
+          ) : (
+            <ul className={styles.approvers} aria-labelledby="approvers-label">
+              {state.approvers.map((s) => (
+                <li key={subjectId(s)} className={styles.approver}>
+                  <Text>{nameOf(s)}{s.groupId ? ' (group)' : ''}</Text>
+                  <Button size="small" appearance="subtle" icon={<DismissRegular />} aria-label={`Remove approver ${nameOf(s)}`}
+                    onClick={() => set({ approvers: state.approvers.filter((x) => subjectId(x) !== subjectId(s)) })} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <PrincipalPicker key={state.approvers.length} label="Add an approver" value={picked} onChange={setPicked} accept={(p) => !state.approvers.some((s) => subjectId(s) === p.id)} />
+          <Button size="small" style={{ alignSelf: 'flex-start' }} disabled={!picked}
+            onClick={() => { if (picked) set({ approvers: [...state.approvers, subjectOf(picked)] }); setPicked(null); }}>Add approver</Button>
+        </div>
+      )}
+    </SettingsSection>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Update (a new end, or permanent), Extend (a later end for a time-bound grant) and Remove one
+ * eligible or active assignment. A refusal shows the API's own words — e.g. why the last Global
+ * Administrator cannot be removed.
+ */
+import {
+  Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text, Textarea,
+  makeStyles,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { messageOf } from '../../components/error-message.tsx';
+import { formatInstant } from '../../lib/time.ts';
+import { useWithStepUp } from '../auth/step-up.tsx';
+import { isoToLocal, localToIso } from './assignment-rules.ts';
+import { endOf, holderName } from './names.ts';
+import { useAdminRequest, type AdminAction, type HolderKind, type Holding } from './roles-api.ts';
+
+const useStyles = makeStyles({ content: { display: 'flex', flexDirection: 'column', gap: '12px' } });
+
+export type Change = 'adminUpdate' | 'adminExtend' | 'adminRemove';
+
+const TITLE: Record<Change, string> = { adminUpdate: 'Update assignment', adminExtend: 'Extend assignment', adminRemove: 'Remove assignment' };
+const DONE: Record<Change, string> = { adminUpdate: 'updated', adminExtend: 'extended', adminRemove: 'removed' };
+
+export interface ChangeDialogProps {
+  readonly change: Change;
+  readonly holding: Holding;
+  readonly kind: HolderKind;
+  readonly roleName: string;
+  readonly scopeName: string;
+  readonly justificationRequired: boolean;
+  onDone(message: string): void;
+  onClose(): void;
+}
+
+export function ChangeDialog({ change, holding, kind, roleName, scopeName, justificationRequired, onDone, onClose }: ChangeDialogProps) {
+  const styles = useStyles();
+  const withStepUp = useWithStepUp();
+  const submit = useAdminRequest();
+  const who = holderName(holding).name;
+  const currentEnd = endOf(holding);
+  const [permanent, setPermanent] = useState(change === 'adminUpdate' && currentEnd === null);
+  const [end, setEnd] = useState(isoToLocal(currentEnd));
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [tried, setTried] = useState(false);
+  const endIso = localToIso(end);
+  const endProblem = change === 'adminRemove' || permanent ? undefined
+    : endIso === null ? 'Give the new end date and time.'
+      : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.' : undefined;
+  const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'This role’s settings ask for a justification.' : undefined;
+
+  const go = async () => {
+    setTried(true);
+    setError(null);
+    if (endProblem || justificationProblem) return;
+    try {
+      await withStepUp(() => submit.mutateAsync({
+        kind, action: change as AdminAction, principalId: holding.principalId, roleDefinitionId: holding.roleDefinitionId,
+        directoryScopeId: holding.directoryScopeId, targetScheduleId: holding.id, justification: justification.trim() || undefined,
+        ...(change === 'adminRemove' ? {} : {
+          startDateTime: holding.scheduleInfo.startDateTime ?? undefined,
+          expiration: permanent ? { type: 'noExpiration' } : { type: 'afterDateTime', endDateTime: endIso! },
+        }),
+      }));
+      onDone(`${who}’s ${kind === 'eligible' ? 'eligibility for' : 'assignment of'} ${roleName} was ${DONE[change]}.`);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <Dialog open modalType={change === 'adminRemove' ? 'alert' : 'modal'} onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+      <DialogSurface>
+        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+          <DialogBody>
+            <DialogTitle>{TITLE[change]}</DialogTitle>
+            <DialogContent className={styles.content}>
+              <Text>
+                <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong> at {scopeName}, until {formatInstant(currentEnd)}.
+              </Text>
+              {change === 'adminRemove' && <Text>The {kind === 'eligible' ? 'eligibility' : 'assignment'} ends now{kind === 'eligible' ? ', with any activation made from it' : ''}.</Text>}
+              {change === 'adminUpdate' && <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />}
+              {change !== 'adminRemove' && !permanent && (
+                <Field label="New end" required validationMessage={tried ? endProblem : undefined}>
+                  <Input type="datetime-local" value={end} onChange={(_e, d) => setEnd(d.value)} />
+                </Field>
+              )}
+              <Field label="Justification" required={justificationRequired && change !== 'adminRemove'} validationMessage={tried ? justificationProblem : undefined}>
+                <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} />
+              </Field>
+              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={onClose}>Cancel</Button>
+              <Button type="submit" appearance="primary" disabled={submit.isPending}>
+                {submit.isPending ? 'Working…' : change === 'adminRemove' ? 'Remove' : change === 'adminExtend' ? 'Extend' : 'Update'}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

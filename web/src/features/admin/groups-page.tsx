@@ -1,0 +1,55 @@
+/** Groups: the directory's groups with the role-assignable ones marked. */
+import {
+  Badge, Card, Field, SearchBox, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title2, makeStyles, tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { searchPrincipals, usePrincipals } from './api.ts';
+
+const PHONE = '@media (max-width: 700px)';
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: '16px' },
+  search: { maxWidth: '360px' },
+  wide: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, [PHONE]: { display: 'none' } },
+  narrow: { display: 'none', flexDirection: 'column', gap: '8px', margin: 0, padding: 0, listStyle: 'none', [PHONE]: { display: 'flex' } },
+  card: { display: 'flex', flexDirection: 'column', gap: '4px' },
+});
+
+export function GroupsPage() {
+  const styles = useStyles();
+  const principals = usePrincipals();
+  const [text, setText] = useState('');
+  const groups = searchPrincipals((principals.data ?? []).filter((p) => p.kind === 'group'), text, 5_000);
+  return (
+    <section className={styles.page} aria-labelledby="groups-title">
+      <Title2 as="h1" id="groups-title">Groups</Title2>
+      <Field label="Search groups" className={styles.search}><SearchBox value={text} onChange={(_e, d) => setText(d.value)} /></Field>
+      {principals.isPending && <Spinner label="Loading groups…" />}
+      <ErrorMessage error={principals.error} title="The groups could not be loaded" />
+      {principals.data && groups.length === 0 && <Text role="status">{text ? `No group matches “${text.trim()}”.` : 'There are no groups yet.'}</Text>}
+      {groups.length > 0 && (
+        <>
+          <div className={styles.wide}>
+            <Table aria-label="Groups" size="small">
+              <TableHeader><TableRow><TableHeaderCell>Group</TableHeaderCell><TableHeaderCell>Type</TableHeaderCell></TableRow></TableHeader>
+              <TableBody>
+                {groups.map((g) => (
+                  <TableRow key={g.id}>
+                    <TableCell><TableCellLayout>{g.displayName}</TableCellLayout></TableCell>
+                    <TableCell>{g.isAssignableToRole ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <ul className={styles.narrow} aria-label="Groups">
+            {groups.map((g) => (
+              <li key={g.id}><Card className={styles.card}><Text weight="semibold">{g.displayName}</Text>
+                {g.isAssignableToRole ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>}</Card></li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * A role's policies (role settings): the one at `/` and any narrower scope's own, their rules as
+ * Graph shapes them, and the two ways to change them — PATCH one rule, or give a scope its own policy.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, odataString } from '../../lib/api-client.ts';
+import { fetchAll } from './api.ts';
+
+export interface SubjectSet {
+  readonly '@odata.type': '#microsoft.graph.singleUser' | '#microsoft.graph.groupMembers' | '#microsoft.graph.requestorManager';
+  readonly userId?: string;
+  readonly groupId?: string;
+  readonly managerLevel?: number;
+  readonly description?: string | null;
+  readonly isBackup?: boolean | null;
+}
+
+export interface ApprovalStage {
+  readonly approvalStageTimeOutInDays: number;
+  readonly isApproverJustificationRequired: boolean;
+  readonly escalationTimeInMinutes: number;
+  readonly isEscalationEnabled: boolean;
+  readonly primaryApprovers: readonly SubjectSet[];
+  readonly escalationApprovers: readonly SubjectSet[];
+  readonly approvalsRequired?: number;
+}
+
+export interface ApprovalSetting {
+  readonly isApprovalRequired: boolean;
+  readonly isApprovalRequiredForExtension: boolean;
+  readonly isRequestorJustificationRequired: boolean;
+  readonly approvalMode: 'SingleStage' | 'Serial' | 'Parallel' | 'NoApproval';
+  readonly approvalStages: readonly ApprovalStage[];
+  readonly grantStartsAt?: 'approval' | 'request';
+}
+
+/** One rule, as GET returns it (fields per @odata.type). */
+export interface Rule {
+  readonly '@odata.type': string;
+  readonly id: string;
+  readonly isExpirationRequired?: boolean;
+  readonly maximumDuration?: string;
+  readonly enabledRules?: readonly string[];
+  readonly setting?: ApprovalSetting;
+  readonly isEnabled?: boolean;
+  readonly claimValue?: string | null;
+  readonly notificationType?: 'Email';
+  readonly recipientType?: 'Requestor' | 'Approver' | 'Admin';
+  readonly notificationLevel?: 'None' | 'Critical' | 'All';
+  readonly isDefaultRecipientsEnabled?: boolean;
+  readonly notificationRecipients?: readonly string[];
+}
+
+export interface Policy {
+  readonly id: string;
+  readonly scopeId: string;
+  readonly lastModifiedDateTime: string | null;
+  readonly lastModifiedBy: { readonly displayName: string | null } | null;
+  readonly rules: readonly Rule[];
+}
+
+interface PolicyAssignment {
+  readonly policyId: string;
+  readonly scopeId: string;
+  readonly policy: Policy;
+}
+
+export const policyKeys = {
+  ofRole: (roleId: string) => ['admin', 'policies', roleId] as const,
+};
+
+/** Every policy of the role — `/` first, then narrower scopes' own — with their rules. */
+export function useRolePolicies(roleId: string) {
+  return useQuery({
+    queryKey: policyKeys.ofRole(roleId),
+    queryFn: async (): Promise<Policy[]> => {
+      const filter = `scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(roleId)}`;
+      const rows = await fetchAll<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
+      return rows.map((r) => r.policy).sort((a, b) => (a.scopeId === '/' ? -1 : b.scopeId === '/' ? 1 : a.scopeId.localeCompare(b.scopeId)));
+    },
+  });
+}
+
+/** The changed fields of one rule, with its @odata.type (Graph requires it). */
+export interface RulePatch {
+  readonly rule: Rule;
+  readonly changes: Partial<Rule>;
+}
+
+/** PATCHes the given rules one after another; stops at the first refusal (the API's message is the error). */
+export function useSaveRules(roleId: string, policyId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (patches: readonly RulePatch[]) => {
+      for (const p of patches) {
+        await api(`/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(p.rule.id)}`, {
+          method: 'PATCH', body: { '@odata.type': p.rule['@odata.type'], id: p.rule.id, ...p.changes },
+        });
+      }
+    },
+    onSettled: () => Promise.all([
+      client.invalidateQueries({ queryKey: policyKeys.ofRole(roleId) }),
+      // My roles shows what activation asks: it reads the same rules.
+      client.invalidateQueries({ queryKey: ['activationRules'] }),
+    ]),
+  });
+}
+
+/** Gives the role its own policy at a narrower scope, starting as a copy of the one in force there. */
+export function useCreateScopedPolicy(roleId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (scopeId: string) => api<Policy>('/openpim/policies', { method: 'POST', body: { roleDefinitionId: roleId, scopeId } }),
+    onSettled: () => client.invalidateQueries({ queryKey: policyKeys.ofRole(roleId) }),
+  });
+}
+
+export const ruleOf = (policy: Policy, id: string): Rule | undefined => policy.rules.find((r) => r.id === id);

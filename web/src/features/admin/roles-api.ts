@@ -1,0 +1,134 @@
+/**
+ * The role catalogue and who holds a role: eligible and active schedules (current and future) of
+ * one role, page by page, with the principal expanded; admin requests that change them.
+ */
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, odataString, relativeLink, type Collection } from '../../lib/api-client.ts';
+import { fetchAll } from './api.ts';
+
+const DIRECTORY = '/v1.0/roleManagement/directory';
+
+/** Azure's well-known resource roles: assigned at resource scopes, not at `/`. The API does not say a role's kind. */
+const RESOURCE_TEMPLATES = new Set([
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', // Owner
+  'b24988ac-6180-42a0-ab88-20f7382dd24c', // Contributor
+  'acdd72a7-3385-48ef-bd42-f606fba81ae7', // Reader
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', // User Access Administrator
+]);
+
+export type RoleKind = 'directory' | 'resource' | 'custom';
+
+export interface CatalogueRole {
+  readonly id: string;
+  readonly templateId: string;
+  readonly displayName: string;
+  readonly description: string | null;
+  readonly isBuiltIn: boolean;
+  readonly isEnabled: boolean;
+  readonly isPrivileged: boolean;
+}
+
+export const kindOf = (r: Pick<CatalogueRole, 'isBuiltIn' | 'templateId' | 'id'>): RoleKind =>
+  !r.isBuiltIn ? 'custom' : RESOURCE_TEMPLATES.has(r.templateId) || RESOURCE_TEMPLATES.has(r.id) ? 'resource' : 'directory';
+
+export const roleKeys = {
+  catalogue: ['admin', 'roles'] as const,
+  holders: (roleId: string) => ['admin', 'holders', roleId] as const,
+  holdersOf: (roleId: string, kind: HolderKind) => ['admin', 'holders', roleId, kind] as const,
+};
+
+export function useCatalogue() {
+  return useQuery({
+    queryKey: roleKeys.catalogue,
+    queryFn: () => fetchAll<CatalogueRole>(`${DIRECTORY}/roleDefinitions?$select=id,templateId,displayName,description,isBuiltIn,isEnabled,isPrivileged&$top=999`),
+    staleTime: 60_000,
+  });
+}
+
+export type HolderKind = 'eligible' | 'active';
+
+/** One eligible or active schedule of the role, as the schedules collections give it. */
+export interface Holding {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string;
+  readonly memberType: 'Direct' | 'Group' | 'Inherited';
+  readonly assignmentType?: 'Assigned' | 'Activated' | null;
+  readonly scheduleInfo: {
+    readonly startDateTime: string | null;
+    readonly expiration: { readonly type: string; readonly endDateTime: string | null; readonly duration: string | null };
+  };
+  readonly principal?: { readonly '@odata.type'?: string; readonly displayName?: string; readonly userPrincipalName?: string | null } | null;
+}
+
+const COLLECTION: Record<HolderKind, string> = { eligible: 'roleEligibilitySchedules', active: 'roleAssignmentSchedules' };
+const PAGE = 50;
+
+/** Who holds the role, a page (50) at a time; the next page follows @odata.nextLink. */
+export function useHolders(roleId: string, kind: HolderKind) {
+  return useInfiniteQuery({
+    queryKey: roleKeys.holdersOf(roleId, kind),
+    initialPageParam: `${DIRECTORY}/${COLLECTION[kind]}?$filter=${encodeURIComponent(`roleDefinitionId eq ${odataString(roleId)}`)}&$expand=principal&$top=${PAGE}`,
+    queryFn: ({ pageParam, signal }) => api<Collection<Holding>>(pageParam, { signal }),
+    getNextPageParam: (last) => (last['@odata.nextLink'] ? relativeLink(last['@odata.nextLink']) : undefined),
+    refetchInterval: 30_000,
+  });
+}
+
+export type AdminAction = 'adminAssign' | 'adminRemove' | 'adminUpdate' | 'adminExtend';
+
+export type Expiration =
+  | { readonly type: 'noExpiration' }
+  | { readonly type: 'afterDateTime'; readonly endDateTime: string }
+  | { readonly type: 'afterDuration'; readonly duration: string };
+
+export interface AdminRequestInput {
+  readonly kind: HolderKind;
+  readonly action: AdminAction;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string;
+  readonly justification?: string;
+  readonly startDateTime?: string;
+  readonly expiration?: Expiration;
+  readonly targetScheduleId?: string;
+}
+
+/** The request body as Graph takes it for roleEligibilityScheduleRequests / roleAssignmentScheduleRequests. */
+export function adminRequest(input: AdminRequestInput): { path: string; body: Record<string, unknown> } {
+  const path = `${DIRECTORY}/${input.kind === 'eligible' ? 'roleEligibility' : 'roleAssignment'}ScheduleRequests`;
+  const scheduleInfo = input.action === 'adminRemove' ? undefined : {
+    ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
+    ...(input.expiration ? { expiration: input.expiration } : {}),
+  };
+  return {
+    path,
+    body: {
+      action: input.action,
+      principalId: input.principalId,
+      roleDefinitionId: input.roleDefinitionId,
+      directoryScopeId: input.directoryScopeId,
+      ...(input.justification ? { justification: input.justification } : {}),
+      ...(input.targetScheduleId ? { targetScheduleId: input.targetScheduleId } : {}),
+      ...(scheduleInfo ? { scheduleInfo } : {}),
+    },
+  };
+}
+
+export interface RequestResult {
+  readonly id: string;
+  readonly status: string;
+}
+
+/** Submits an admin request; the caller wraps it in a step-up. Holders of the role refresh afterwards. */
+export function useAdminRequest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: AdminRequestInput) => {
+      const { path, body } = adminRequest(input);
+      return api<RequestResult>(path, { method: 'POST', body });
+    },
+    onSettled: (_d, _e, input) => client.invalidateQueries({ queryKey: roleKeys.holders(input.roleDefinitionId) }),
+  });
+}
