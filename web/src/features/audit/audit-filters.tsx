@@ -76,7 +76,12 @@ interface Props {
 
 export function AuditFilterForm({ value, set, activities, roles, people, onApply }: Props) {
   const styles = useStyles();
-  const nameOf = (id: string | undefined) => (id ? (people.find((p) => p.id === id) ? personLabel(people.find((p) => p.id === id)!) : id) : '');
+  const nameOf = (id: string | undefined) => {
+    const person = id ? people.find((p) => p.id === id) : undefined;
+    return person ? personLabel(person) : id ?? '';
+  };
+  // Typed text that names exactly one option counts as that option; anything else is taken as an id.
+  const personId = (p: Picked, among: readonly Person[]) => p.id ?? uniqueId(among.filter((x) => sameText(personLabel(x), p.text) || sameText(x.userPrincipalName ?? '', p.text))) ?? pickedId(p);
   const [activity, setActivity] = useState(value.activity ?? '');
   const [actor, setActor] = useState<Picked>({ id: value.actor ?? null, text: nameOf(value.actor) });
   const [target, setTarget] = useState<Picked>({ id: value.target ?? null, text: nameOf(value.target) });
@@ -92,9 +97,9 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
     if (backwards) return;
     onApply({
       activity: activity.trim() || undefined,
-      actor: set.people ? pickedId(actor) : undefined,
-      target: set.people ? pickedId(target) : undefined,
-      role: pickedId(role),
+      actor: set.people ? personId(actor, people.filter((p) => p.kind === 'user')) : undefined,
+      target: set.people ? personId(target, people) : undefined,
+      role: role.id ?? uniqueId(roleList.filter((r) => sameText(r.displayName, role.text))) ?? pickedId(role),
       from: fromIso,
       to: toIso,
     });
@@ -127,7 +132,7 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
         <Combobox className={styles.combo} freeform placeholder="Any activity" value={activity} selectedOptions={activities.includes(activity) ? [activity] : []}
           onInput={(e) => setActivity((e.target as HTMLInputElement).value)}
           onOptionSelect={(_e, d) => setActivity(d.optionText ?? '')}>
-          {activities.filter((a) => a.toLowerCase().includes(activity.toLowerCase()) || activities.includes(activity)).map((a) => <Option key={a}>{a}</Option>)}
+          {(activities.includes(activity) ? activities : activities.filter((a) => a.toLowerCase().includes(activity.toLowerCase()))).map((a) => <Option key={a}>{a}</Option>)}
         </Combobox>
       </Field>
       {set.people && (
@@ -166,6 +171,8 @@ interface Picked {
 }
 
 const pickedId = (p: Picked): string | undefined => p.id ?? (p.text.trim() || undefined);
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase() && b.trim() !== '';
+const uniqueId = (matches: readonly { id: string }[]): string | undefined => (matches.length === 1 ? matches[0]!.id : undefined);
 
 function PersonField({ label, placeholder, people, value, onChange }: {
   label: string; placeholder: string; people: readonly Person[]; value: Picked; onChange(p: Picked): void;

@@ -163,8 +163,8 @@ function DetailValue({ value }: { value: string }) {
 
 function DetailsToggle({ open, controls, onToggle, what }: { open: boolean; controls: string; onToggle(): void; what: string }) {
   return (
-    <Button size="small" appearance="subtle" icon={open ? <ChevronUpRegular /> : <ChevronDownRegular />} aria-expanded={open} aria-controls={open ? controls : undefined} aria-label={`${open ? 'Hide' : 'Show'} details of ${what}`} onClick={onToggle}>
-      {open ? 'Hide details' : 'Details'}
+    <Button size="small" appearance="subtle" icon={open ? <ChevronUpRegular /> : <ChevronDownRegular />} aria-expanded={open} aria-controls={open ? controls : undefined} aria-label={`Details of ${what}`} onClick={onToggle}>
+      Details
     </Button>
   );
 }

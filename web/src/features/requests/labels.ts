@@ -76,15 +76,20 @@ export const CANCELABLE = new Set(['PendingApproval', 'PendingScheduleCreation',
 /** Statuses a request still moves out of. */
 export const OPEN_STATUSES = ['PendingApproval', 'PendingScheduleCreation', 'Granted', 'PendingProvisioning'] as const;
 
-/** A start within this long of the request means "at once": the request gave none. */
+/** A start within this long of the request means "at once": the API fills an unasked start with the creation time. */
 const SAME_MOMENT_MS = 60_000;
+
+/** The start the request asked for, or null when it asked for "at once" (or "when approved"). */
+export function askedStart(r: Pick<MyRequest, 'startDateTime' | 'createdDateTime'>): string | null {
+  if (!r.startDateTime) return null;
+  return Date.parse(r.startDateTime) - Date.parse(r.createdDateTime) < SAME_MOMENT_MS ? null : r.startDateTime;
+}
 
 /** The window asked for: "At once, for 1 hour", "When approved, for 4 hours", "7 Dec 2026, 10:00, for 3 hours"; "—" for a removal. */
 export function windowLabel(r: Pick<MyRequest, 'action' | 'startDateTime' | 'endDateTime' | 'duration' | 'createdDateTime' | 'approvalId'>): string {
   if (r.action === 'selfDeactivate' || r.action === 'adminRemove') return '—';
-  const startMs = r.startDateTime ? Date.parse(r.startDateTime) : null;
-  const atOnce = startMs === null || startMs - Date.parse(r.createdDateTime) < SAME_MOMENT_MS;
-  const start = atOnce ? (r.approvalId !== null ? 'When approved' : 'At once') : formatInstant(r.startDateTime);
+  const asked = askedStart(r);
+  const start = asked ? formatInstant(asked) : r.approvalId !== null ? 'When approved' : 'At once';
   const minutes = durationToMinutes(r.duration);
   const length = r.endDateTime ? `until ${formatInstant(r.endDateTime)}` : minutes !== null ? `for ${describeMinutes(minutes)}` : 'with no end';
   return `${start}, ${length}`;

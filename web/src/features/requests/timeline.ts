@@ -4,7 +4,7 @@
  */
 import { durationToMinutes } from '../../lib/time.ts';
 import type { Approval, MyRequest } from './api.ts';
-import { actionLabel, outcomeLabel } from './labels.ts';
+import { actionLabel, askedStart, outcomeLabel } from './labels.ts';
 
 export type Tone = 'neutral' | 'good' | 'bad' | 'upcoming';
 
@@ -17,6 +17,7 @@ export interface TimelineEntry {
 
 const GRANTS = new Set(['selfActivate', 'selfExtend', 'selfRenew', 'adminAssign', 'adminUpdate', 'adminExtend', 'adminRenew']);
 const IN_FORCE = new Set(['Granted', 'Provisioned', 'PendingProvisioning']);
+
 
 function outcome(r: MyRequest): { title: string; tone: Tone; detail: string | null } {
   switch (r.status) {
@@ -47,11 +48,13 @@ export function timelineOf(r: MyRequest, approval: Approval | undefined, nowMs: 
   }
   if (r.completedDateTime) entries.push({ at: r.completedDateTime, ...outcome(r) });
   if (GRANTS.has(r.action) && IN_FORCE.has(r.status)) {
-    const start = r.startDateTime ?? r.completedDateTime;
+    // Without an asked-for start, access counts from when it was granted (after any approval):
+    // the completion time.
+    const asked = askedStart(r);
+    const start = asked ?? r.completedDateTime;
     const startMs = start ? Date.parse(start) : null;
-    // A start after the request was made is worth its own line: a scheduled activation.
-    if (start && startMs !== null && startMs - Date.parse(r.completedDateTime ?? r.createdDateTime) > 60_000) {
-      entries.push({ at: start, title: startMs > nowMs ? 'Access starts' : 'Access started', detail: null, tone: startMs > nowMs ? 'upcoming' : 'good' });
+    if (asked && startMs !== null) {
+      entries.push({ at: asked, title: startMs > nowMs ? 'Access starts' : 'Access started', detail: null, tone: startMs > nowMs ? 'upcoming' : 'good' });
     }
     const minutes = durationToMinutes(r.duration);
     const end = r.endDateTime ?? (startMs !== null && minutes !== null ? new Date(startMs + minutes * 60_000).toISOString() : null);
@@ -60,7 +63,7 @@ export function timelineOf(r: MyRequest, approval: Approval | undefined, nowMs: 
       entries.push({
         at: end,
         title: future ? 'Access ends' : 'End of the requested window',
-        detail: future ? 'Unless you deactivate it sooner.' : null,
+        detail: future ? 'Unless it is deactivated sooner.' : null,
         tone: future ? 'upcoming' : 'neutral',
       });
     }
