@@ -84,6 +84,8 @@ export interface HttpHarnessOptions {
   readonly trustProxy?: boolean | string;
   /** Sign-in session time-outs and cookie settings (default: DEFAULT_SESSIONS in src/http/auth.ts). */
   readonly sessions?: SessionHttpSettings;
+  /** The WebAuthn relying party (default TEST_RELYING_PARTY; read at each ceremony, so origins may be added after listen()). */
+  readonly relyingParty?: RelyingParty;
 }
 
 const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals', 'group_members', 'role_definitions', 'scopes', 'policy_rules', 'timeline', 'change_feed'] as const;
@@ -108,7 +110,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
       issuer: tokens,
       tokenTtl: options.tokenTtl ?? HOUR,
       rateLimiter: memoryRateLimiter(h.clock, options.rateLimits ?? { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }),
-      webauthn: { ceremonies: simpleWebAuthnCeremonies, rp: TEST_RELYING_PARTY },
+      webauthn: { ceremonies: simpleWebAuthnCeremonies, rp: options.relyingParty ?? TEST_RELYING_PARTY },
     },
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.sessions !== undefined ? { sessions: options.sessions } : {}),
