@@ -47,6 +47,11 @@ export function demoCommand(): Command {
       if (credentials) {
         out.push(
           '',
+          `The portal: open ${running.url}/ in a browser. Every demo user's password is "${credentials.password}".`,
+          '  alice@contoso.example  requester, with an authenticator app (secret below); Helpdesk Administrator needs Bob\'s approval',
+          '  bob@contoso.example    approver of Alice\'s Helpdesk Administrator (Approve requests)',
+          '  dave@contoso.example   administrator (permanent Privileged Role Administrator: Roles, Role settings, Audit log)',
+          '',
           `Or sign in with the CLI: every demo user's password is "${credentials.password}", and Alice has an authenticator app`,
           `(TOTP secret ${credentials.aliceTotpSecret}: add it to an app, or \`oathtool --totp -b ${credentials.aliceTotpSecret}\`):`,
           `  ./openpim login --server ${running.url} --username alice@contoso.example`,

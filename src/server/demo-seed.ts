@@ -67,6 +67,23 @@ export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }
   // Managers: Alice manages Frank and Erin (a policy may name the requester's manager as approver).
   await setManager(deps, admin, users[5]!.id, users[0]!.id);
   await setManager(deps, admin, users[4]!.id, users[0]!.id);
+  // Dave administers PIM day to day (permanent Privileged Role Administrator): an administrator who is not break-glass.
+  await submitRequest(deps, admin, {
+    kind: 'assignment', action: 'adminAssign', principalId: users[3]!.id, roleDefinitionId: ROLE.privilegedRoleAdministrator, directoryScopeId: '/',
+    justification: 'Demo organisation: PIM administrator', ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+  });
+  // Activating Helpdesk Administrator needs Bob's approval: the portal's approval flow, end to end.
+  const helpdeskPolicy = await deps.uow.read.policies.forRoleAt(admin.tenantId, ROLE.helpdeskAdministrator, '/');
+  if (helpdeskPolicy) {
+    await updatePolicyRule(deps, admin, helpdeskPolicy.id, 'Approval_EndUser_Assignment', (r) => (r.kind === 'approval' ? {
+      ...r,
+      setting: {
+        ...r.setting, isApprovalRequired: true,
+        approvalStages: [{ ...r.setting.approvalStages[0]!, primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: users[1]!.id }] }],
+      },
+    } : r));
+  }
   // Activating Privileged Role Administrator needs an administrator's approval (none listed: the tenant's admins decide).
   const pra = await deps.uow.read.policies.forRoleAt(admin.tenantId, ROLE.privilegedRoleAdministrator, '/');
   if (pra) {
