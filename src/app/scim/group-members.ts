@@ -43,14 +43,18 @@ export async function setMembers(ctx: EndContext, group: Principal, current: rea
     }));
     await tx.feed.append(group.tenantId, 'group.memberAdded', group.id, { memberId: id });
   }
-  for (const id of current) {
-    if (want.has(id)) continue;
-    await keepingAdministrators(tx, group.tenantId, ctx.now, () => tx.principals.removeMember(group.tenantId, group.id, id));
-    const member = await tx.principals.get(group.tenantId, id);
-    await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',
-      targets: [member ? principalTarget(member) : { id, displayName: null, type: 'Other' }, principalTarget(group)], details: { Source: 'SCIM' },
-    }));
-    await tx.feed.append(group.tenantId, 'group.memberRemoved', group.id, { memberId: id });
-  }
+  const leaving = current.filter((id) => !want.has(id));
+  if (leaving.length === 0) return;
+  // The removals together must leave a working administrator: counted once, before and after all of them.
+  await keepingAdministrators(tx, group.tenantId, ctx.now, async () => {
+    for (const id of leaving) {
+      await tx.principals.removeMember(group.tenantId, group.id, id);
+      const member = await tx.principals.get(group.tenantId, id);
+      await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',
+        targets: [member ? principalTarget(member) : { id, displayName: null, type: 'Other' }, principalTarget(group)], details: { Source: 'SCIM' },
+      }));
+      await tx.feed.append(group.tenantId, 'group.memberRemoved', group.id, { memberId: id });
+    }
+  });
 }

@@ -105,3 +105,15 @@ export function relativeLink(link: string): string {
   const url = new URL(link, window.location.origin);
   return `${url.pathname}${url.search}`;
 }
+
+/** Every page of a collection, following @odata.nextLink on this origin, until `limit` items (a bound for pickers and lists). */
+export async function fetchAll<T>(path: string, limit = 5_000): Promise<T[]> {
+  const items: T[] = [];
+  let next: string | undefined = path;
+  while (next && items.length < limit) {
+    const page: Collection<T> = await api<Collection<T>>(next);
+    items.push(...page.value);
+    next = page['@odata.nextLink'] ? relativeLink(page['@odata.nextLink']) : undefined;
+  }
+  return items;
+}

@@ -3,19 +3,7 @@
  * role can be assigned at (administrative units, registered resource scopes), and role names.
  */
 import { useQuery } from '@tanstack/react-query';
-import { api, relativeLink, type Collection } from '../../lib/api-client.ts';
-
-/** Every page of a collection, following @odata.nextLink (bounded: the pickers list at most `limit` items). */
-export async function fetchAll<T>(path: string, limit = 5_000): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined = path;
-  while (next && items.length < limit) {
-    const page: Collection<T> = await api<Collection<T>>(next);
-    items.push(...page.value);
-    next = page['@odata.nextLink'] ? relativeLink(page['@odata.nextLink']) : undefined;
-  }
-  return items;
-}
+import { fetchAll } from '../../lib/api-client.ts';
 
 export interface DirectoryObject {
   readonly id: string;

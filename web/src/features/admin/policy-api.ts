@@ -3,8 +3,7 @@
  * Graph shapes them, and the two ways to change them — PATCH one rule, or give a scope its own policy.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, odataString } from '../../lib/api-client.ts';
-import { fetchAll } from './api.ts';
+import { api, fetchAll, odataString } from '../../lib/api-client.ts';
 
 export interface SubjectSet {
   readonly '@odata.type': '#microsoft.graph.singleUser' | '#microsoft.graph.groupMembers' | '#microsoft.graph.requestorManager';

@@ -3,8 +3,7 @@
  * one role, page by page, with the principal expanded; admin requests that change them.
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, odataString, relativeLink, type Collection } from '../../lib/api-client.ts';
-import { fetchAll } from './api.ts';
+import { api, fetchAll, odataString, relativeLink, type Collection } from '../../lib/api-client.ts';
 
 const DIRECTORY = '/v1.0/roleManagement/directory';
 

@@ -4,102 +4,26 @@
  * the approval's current step, the one the API marks `assignedToMe`.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type Collection } from '../../lib/api-client.ts';
-import { approvalPath, type Approval, type ApprovalStep } from '../requests/api.ts';
+import { api, ApiError, fetchAll } from '../../lib/api-client.ts';
+import {
+  approvalPath, SOURCES, toRequest, type Approval, type ApprovalStep, type MyRequest, type RawRequest, type Source,
+} from '../requests/api.ts';
 
 export type Provider = 'directory' | 'group';
 export type Kind = 'assignment' | 'eligibility';
 
-/** A schedule request as the approver sees it, whichever collection it comes from. */
-export interface ApprovableRequest {
-  readonly id: string;
-  readonly provider: Provider;
-  readonly kind: Kind;
-  readonly action: string;
-  readonly status: string;
-  readonly principalId: string;
+/** A schedule request as the approver sees it, whichever collection it comes from: the requester's name too. */
+export interface ApprovableRequest extends MyRequest {
   /** From `$expand=principal` (role requests); group requests name their principal separately. */
   readonly principalName: string | null;
   readonly principalUpn: string | null;
-  /** Role id (directory), or `member` / `owner` (group). */
-  readonly roleId: string;
-  /** Directory scope path, or the group's id. */
-  readonly scope: string;
-  readonly justification: string | null;
-  readonly ticketNumber: string | null;
-  readonly ticketSystem: string | null;
-  readonly approvalId: string | null;
-  readonly createdDateTime: string;
-  readonly completedDateTime: string | null;
-  readonly startDateTime: string | null;
-  readonly endDateTime: string | null;
-  readonly duration: string | null;
 }
-
-/** A request as the API sends it (role or group collection). */
-export interface RawRequest {
-  readonly id: string;
-  readonly status: string;
-  readonly action: string;
-  readonly principalId: string;
-  readonly roleDefinitionId?: string;
-  readonly directoryScopeId?: string;
-  readonly groupId?: string;
-  readonly accessId?: string;
-  readonly justification: string | null;
-  readonly ticketInfo?: { readonly ticketNumber: string | null; readonly ticketSystem: string | null };
-  readonly approvalId: string | null;
-  readonly createdDateTime: string;
-  readonly completedDateTime: string | null;
-  readonly scheduleInfo?: { readonly startDateTime: string | null; readonly expiration?: { readonly endDateTime: string | null; readonly duration: string | null } };
-  readonly principal?: { readonly displayName?: string | null; readonly userPrincipalName?: string | null } | null;
-}
-
-export interface Source {
-  readonly provider: Provider;
-  readonly kind: Kind;
-  readonly path: string;
-  /** Only the role collections take `$expand=principal`. */
-  readonly expandsPrincipal: boolean;
-}
-
-export const SOURCES: readonly Source[] = [
-  { provider: 'directory', kind: 'assignment', path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', expandsPrincipal: true },
-  { provider: 'directory', kind: 'eligibility', path: '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests', expandsPrincipal: true },
-  { provider: 'group', kind: 'assignment', path: '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', expandsPrincipal: false },
-  { provider: 'group', kind: 'eligibility', path: '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', expandsPrincipal: false },
-];
 
 export const toApprovable = (source: Pick<Source, 'provider' | 'kind'>) => (x: RawRequest): ApprovableRequest => ({
-  id: x.id, provider: source.provider, kind: source.kind, action: x.action, status: x.status, principalId: x.principalId,
-  principalName: x.principal?.displayName ?? null, principalUpn: x.principal?.userPrincipalName ?? null,
-  roleId: x.roleDefinitionId ?? x.accessId ?? '', scope: x.directoryScopeId ?? x.groupId ?? '',
-  justification: x.justification, ticketNumber: x.ticketInfo?.ticketNumber ?? null, ticketSystem: x.ticketInfo?.ticketSystem ?? null,
-  approvalId: x.approvalId, createdDateTime: x.createdDateTime, completedDateTime: x.completedDateTime,
-  startDateTime: x.scheduleInfo?.startDateTime ?? null, endDateTime: x.scheduleInfo?.expiration?.endDateTime ?? null,
-  duration: x.scheduleInfo?.expiration?.duration ?? null,
+  ...toRequest(source)(x),
+  principalName: x.principal?.displayName ?? null,
+  principalUpn: x.principal?.userPrincipalName ?? null,
 });
-
-const MAX_PAGES = 10;
-
-/** A next link's path and query: the API writes absolute URLs, which a proxy in front may not answer. */
-const onThisOrigin = (link: string | undefined): string | undefined => {
-  if (!link) return undefined;
-  const url = new URL(link, window.location.origin);
-  return `${url.pathname}${url.search}`;
-};
-
-/** Every page of a collection (up to MAX_PAGES), following `@odata.nextLink` on this origin. */
-export async function allPages<T>(path: string): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined = path;
-  for (let i = 0; next && i < MAX_PAGES; i++) {
-    const page: Collection<T> = await api<Collection<T>>(next);
-    items.push(...page.value);
-    next = onThisOrigin(page['@odata.nextLink']);
-  }
-  return items;
-}
 
 /** The list options a source takes beyond paging: requesters' names where it can expand them. */
 export const listOptions = (s: Source): string => (s.expandsPrincipal ? '$expand=principal' : '');
@@ -121,7 +45,7 @@ const APPROVAL_KEY = ['approval'] as const;
 async function fetchInbox(): Promise<ApprovableRequest[]> {
   const lists = await Promise.all(SOURCES.map(async (s) => {
     const options = listOptions(s);
-    const items = await allPages<RawRequest>(`${s.path}/${INBOX}?$top=100${options ? `&${options}` : ''}`);
+    const items = await fetchAll<RawRequest>(`${s.path}/${INBOX}?$top=100${options ? `&${options}` : ''}`, 1_000);
     return items.map(toApprovable(s));
   }));
   // Oldest first: the one that has waited longest is decided first.

@@ -12,7 +12,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatInstant, useNow } from '../../lib/time.ts';
 import { useApproval } from '../requests/api.ts';
 import { myStep, type ApprovableRequest } from './api.ts';
-import { AppLink } from './app-link.tsx';
+import { RouteLink } from '../../components/route-link.tsx';
 import { approvalState, ApprovalSteps } from './approval-steps.tsx';
 import { recentGrants, useActivationHistory } from './context.ts';
 import { DecisionForm } from './decision-form.tsx';
@@ -57,7 +57,7 @@ function ApprovalDetail({ approvalId }: { approvalId: string }) {
 
   return (
     <section className={styles.page} aria-labelledby="approval-title">
-      <AppLink to="/approvals"><span className={styles.back}><ArrowLeftRegular aria-hidden />Approve requests</span></AppLink>
+      <RouteLink to="/approvals"><span className={styles.back}><ArrowLeftRegular aria-hidden />Approve requests</span></RouteLink>
       <div className={styles.head}>
         <Title2 as="h1" id="approval-title" className={styles.title}>{title}</Title2>
         {stateLabel && <Badge appearance="filled" color={stateColor} size="large">{stateLabel}</Badge>}

@@ -13,7 +13,7 @@ import { ApiError } from '../../lib/api-client.ts';
 import { formatInstant, useNow } from '../../lib/time.ts';
 import { useMe, useSignOut } from '../auth/api.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
-import { AppLink } from './app-link.tsx';
+import { RouteLink } from '../../components/route-link.tsx';
 import { focusOnMount } from './focus.ts';
 import { requestOfLink, useActOnLink, useApprovalLink, type ApprovalLink, type LinkDecision } from './link-api.ts';
 import { useApprovalLookup } from './lookup.ts';
@@ -87,7 +87,7 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
         <MessageBarBody>
           <MessageBarTitle>{done.decision === 'Approve' ? 'Approved' : 'Denied'}</MessageBarTitle>
           Your decision on {what} is recorded; the requester is told. It is now <StatusBadge status={done.status} />.{' '}
-          <AppLink to={requestPage}>Open the request</AppLink>
+          <RouteLink to={requestPage}>Open the request</RouteLink>
         </MessageBarBody>
       </MessageBar>
     );
@@ -111,11 +111,11 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
         <RequestFacts request={request} names={names} schedule={known !== null} status={<StatusBadge status={link.request.status} />} />
       </div>
       {link.used ? (
-        <MessageBar intent="info"><MessageBarBody>This link was already used: each link decides once. <AppLink to={requestPage}>Open the request</AppLink> to see the decisions.</MessageBarBody></MessageBar>
+        <MessageBar intent="info"><MessageBarBody>This link was already used: each link decides once. <RouteLink to={requestPage}>Open the request</RouteLink> to see the decisions.</MessageBarBody></MessageBar>
       ) : !link.pending ? (
-        <MessageBar intent="info"><MessageBarBody>This request no longer waits for your decision: it was decided, timed out or canceled, or you already decided. <AppLink to={requestPage}>Open the request</AppLink> to see what happened.</MessageBarBody></MessageBar>
+        <MessageBar intent="info"><MessageBarBody>This request no longer waits for your decision: it was decided, timed out or canceled, or you already decided. <RouteLink to={requestPage}>Open the request</RouteLink> to see what happened.</MessageBarBody></MessageBar>
       ) : expired ? (
-        <MessageBar intent="warning"><MessageBarBody>This link has expired. You can still decide on the request itself: <AppLink to={requestPage}>open the request</AppLink>.</MessageBarBody></MessageBar>
+        <MessageBar intent="warning"><MessageBarBody>This link has expired. You can still decide on the request itself: <RouteLink to={requestPage}>open the request</RouteLink>.</MessageBarBody></MessageBar>
       ) : (
         <form className={styles.panel} onSubmit={(e) => { e.preventDefault(); void confirm(); }} aria-label="Confirm your decision">
           <Field
@@ -130,7 +130,7 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
               disabled={act.isPending || (link.justificationRequired && !justification.trim())}>
               {act.isPending ? (link.decision === 'Approve' ? 'Approving…' : 'Denying…') : link.decision === 'Approve' ? 'Yes, approve' : 'Yes, deny'}
             </Button>
-            <AppLink to={requestPage}>Open the request instead</AppLink>
+            <RouteLink to={requestPage}>Open the request instead</RouteLink>
           </div>
           <Text size={200} className={styles.muted}>The link works once, until {formatInstant(link.expiresDateTime)}.</Text>
         </form>
@@ -160,7 +160,7 @@ function LinkProblem({ error }: { error: unknown }) {
             <Button onClick={switchAccount} disabled={signOut.isPending}>Sign in as another person</Button>
           </>
         )}
-        <AppLink to="/approvals">Go to Approve requests</AppLink>
+        <RouteLink to="/approvals">Go to Approve requests</RouteLink>
       </div>
     </>
   );

@@ -5,7 +5,8 @@
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, ApiError, odataString, type Collection } from '../../lib/api-client.ts';
-import { approvalKeys, toApprovable, type ApprovableRequest, type RawRequest } from './api.ts';
+import type { RawRequest } from '../requests/api.ts';
+import { approvalKeys, toApprovable, type ApprovableRequest } from './api.ts';
 
 interface ApprovalStageSetting {
   readonly isApproverJustificationRequired?: boolean;

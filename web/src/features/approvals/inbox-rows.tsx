@@ -10,7 +10,7 @@ import {
 import { CheckmarkRegular, DismissRegular } from '@fluentui/react-icons';
 import { formatInstant, useNow } from '../../lib/time.ts';
 import type { ApprovableRequest, Decision } from './api.ts';
-import { AppLink } from './app-link.tsx';
+import { RouteLink } from '../../components/route-link.tsx';
 import { recentGrants, type History } from './context.ts';
 import { actionLabel, type Names } from './names.ts';
 import { requestedWindow, ticketOf } from './window.ts';
@@ -45,7 +45,7 @@ const detailPath = (r: ApprovableRequest) => `/approvals/${encodeURIComponent(r.
 
 function Requester({ request, names }: { request: ApprovableRequest; names: Names }) {
   const who = names.requester(request);
-  return request.approvalId ? <AppLink to={detailPath(request)}>{who.displayName}</AppLink> : <>{who.displayName}</>;
+  return request.approvalId ? <RouteLink to={detailPath(request)}>{who.displayName}</RouteLink> : <>{who.displayName}</>;
 }
 
 const roleLine = (r: ApprovableRequest, names: Names) => {

@@ -8,7 +8,8 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError, odataString, type Collection } from '../../lib/api-client.ts';
 import { approvalPath, type Approval } from '../requests/api.ts';
-import { approvalKeys, listOptions, SOURCES, toApprovable, type ApprovableRequest, type Provider, type RawRequest } from './api.ts';
+import { SOURCES, type RawRequest } from '../requests/api.ts';
+import { approvalKeys, listOptions, toApprovable, type ApprovableRequest, type Provider } from './api.ts';
 
 export interface ApprovalLookup {
   readonly provider: Provider;

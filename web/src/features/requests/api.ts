@@ -23,7 +23,8 @@ export interface MyRequest {
   readonly duration: string | null;
 }
 
-interface RawRequest {
+/** A schedule request as the API sends it, from a role or a group collection. */
+export interface RawRequest {
   readonly id: string;
   readonly status: string;
   readonly action: string;
@@ -38,19 +39,30 @@ interface RawRequest {
   readonly createdDateTime: string;
   readonly completedDateTime: string | null;
   readonly scheduleInfo?: { readonly startDateTime: string | null; readonly expiration?: { readonly endDateTime: string | null; readonly duration: string | null } };
+  /** With `$expand=principal` (role collections only). */
+  readonly principal?: { readonly displayName?: string | null; readonly userPrincipalName?: string | null } | null;
 }
 
-const SOURCES = [
-  { provider: 'directory', kind: 'assignment', path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests' },
-  { provider: 'directory', kind: 'eligibility', path: '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests' },
-  { provider: 'group', kind: 'assignment', path: '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests' },
-  { provider: 'group', kind: 'eligibility', path: '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests' },
-] as const;
+/** One of the four request collections. */
+export interface Source {
+  readonly provider: MyRequest['provider'];
+  readonly kind: MyRequest['kind'];
+  readonly path: string;
+  /** Only the role collections take `$expand=principal`. */
+  readonly expandsPrincipal: boolean;
+}
+
+export const SOURCES: readonly Source[] = [
+  { provider: 'directory', kind: 'assignment', path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', expandsPrincipal: true },
+  { provider: 'directory', kind: 'eligibility', path: '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests', expandsPrincipal: true },
+  { provider: 'group', kind: 'assignment', path: '/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests', expandsPrincipal: false },
+  { provider: 'group', kind: 'eligibility', path: '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', expandsPrincipal: false },
+];
 
 export const collectionOf = (r: Pick<MyRequest, 'provider' | 'kind'>): string =>
   SOURCES.find((s) => s.provider === r.provider && s.kind === r.kind)!.path;
 
-const toRequest = (source: (typeof SOURCES)[number]) => (x: RawRequest): MyRequest => ({
+export const toRequest = (source: Pick<Source, 'provider' | 'kind'>) => (x: RawRequest): MyRequest => ({
   id: x.id, provider: source.provider, kind: source.kind, status: x.status, action: x.action, principalId: x.principalId,
   roleId: x.roleDefinitionId ?? x.accessId ?? '', scope: x.directoryScopeId ?? x.groupId ?? '',
   justification: x.justification, ticketNumber: x.ticketInfo?.ticketNumber ?? null, ticketSystem: x.ticketInfo?.ticketSystem ?? null,
@@ -87,7 +99,7 @@ const STATUS_FILTER: Readonly<Record<StatusFilter, string | null>> = {
 };
 
 /** The newest `count` of one collection's own requests, following @odata.nextLink; whether more remain. */
-async function newest(source: (typeof SOURCES)[number], filter: string | null, count: number): Promise<{ items: MyRequest[]; more: boolean }> {
+async function newest(source: Source, filter: string | null, count: number): Promise<{ items: MyRequest[]; more: boolean }> {
   const params = [`$top=${Math.min(count, 999)}`, ...(filter ? [`$filter=${encodeURIComponent(filter)}`] : [])].join('&');
   let next: string | null = `${source.path}/filterByCurrentUser(on='principal')?${params}`;
   const items: MyRequest[] = [];
