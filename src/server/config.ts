@@ -39,6 +39,7 @@ const webhookSchema = z.strictObject({
   /** Recorded with each delivery instead of the URL (webhook URLs are secrets). Default webhook-N. */
   name: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" and "-" only').optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** `slack`: Slack blocks (Mattermost, Rocket.Chat); `teams`: an Adaptive Card for a Teams Workflows webhook. */
   format: z.enum(['slack', 'teams']).default('slack'),
   /** Only these notifications (default: all). */
   events: z.array(z.enum(NOTIFICATION_TYPES)).optional(),

@@ -44,13 +44,15 @@ describe('a break-glass account was used', () => {
     expect(emailHtml(render('activated', { audience: 'Admin', principalName: 'Alice', roleName: 'User Administrator' }))).not.toContain('background:#a4262c;color:#fff">');
   });
 
-  it('as a Slack message with a siren and a red Teams card', () => {
+  it('as a Slack message with a siren and a Teams card with a red title', () => {
     const slack = slackPayload(message) as { text: string; blocks: { type: string; text?: { text: string } }[] };
     expect(slack.blocks[0]!.text!.text).toBe(':rotating_light: OpenPIM: Alert: break-glass account admin@contoso.test was used');
     expect(slack.text).toContain('from 198.51.100.7');
-    const teams = teamsPayload(message) as { themeColor: string; sections: { facts: { name: string; value: string }[] }[] };
-    expect(teams.themeColor).toBe('A4262C');
-    expect(teams.sections[0]!.facts).toContainEqual({ name: 'Source address', value: '198.51.100.7' });
-    expect((teamsPayload(render('activated', { audience: 'Channel' })) as { themeColor: string }).themeColor).toBe('0F5EA8');
+    type Card = { body: { type: string; color?: string; facts?: { title: string; value: string }[] }[] };
+    const cardOf = (m: typeof message) => (teamsPayload(m) as { attachments: { content: Card }[] }).attachments[0]!.content;
+    const teams = cardOf(message);
+    expect(teams.body[0]!.color).toBe('Attention');
+    expect(teams.body.find((e) => e.type === 'FactSet')!.facts).toContainEqual({ title: 'Source address', value: '198.51.100.7' });
+    expect(cardOf(render('activated', { audience: 'Channel' })).body[0]!.color).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Chat webhooks against a local HTTP receiver: Slack-compatible blocks and a Teams MessageCard,
- * each webhook getting the events it subscribes to; the approve/deny buttons are signed links that
- * work for their own approver only; a failing receiver is retried, a refusing one given up on.
+ * Chat webhooks against a local HTTP receiver: Slack-compatible blocks and a Teams Adaptive Card
+ * (as a Workflows webhook takes it), each webhook getting the events it subscribes to; the
+ * approve/deny buttons open the portal's one-click page with signed links that work for their own
+ * approver only; a failing receiver is retried, a refusing one given up on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
@@ -9,13 +10,15 @@ import { chatWebhooks } from '../../src/notify/chat-webhook.ts';
 import { MEMORY_SQLITE } from '../support/http-harness.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import { adminAssign, approver, selfActivate, setApproval, stored } from '../support/scenario.ts';
+import { checkAdaptiveCard } from './support/adaptive-card.ts';
 import { openLinkApp, outcome } from './support/link-app.ts';
 import { notifyHarness } from './support/notify-harness.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 
 interface SlackButton { text: { text: string }; url: string; style?: string }
 interface SlackBody { text: string; blocks: { type: string; elements?: SlackButton[]; fields?: { text: string }[] }[] }
-interface TeamsBody { '@type': string; title: string; sections: { facts: { name: string; value: string }[] }[]; potentialAction: { name: string; targets: { uri: string }[] }[] }
+interface TeamsCard { type: string; version: string; body: { type: string; facts?: { title: string; value: string }[]; actions?: { type: string; title: string; url: string }[] }[]; actions?: { type: string; title: string; url: string }[] }
+interface TeamsBody { type: string; attachments: { contentType: string; content: TeamsCard }[] }
 
 describe('chat webhooks', () => {
   let h: Harness;
@@ -42,7 +45,7 @@ describe('chat webhooks', () => {
     return { alice, bob, carol, n };
   }
 
-  it('posts Slack blocks and a Teams card; their approve buttons work once, for their own signed-in approver', async () => {
+  it('posts Slack blocks and a Teams card; their buttons open the portal, approve ones work once, for their own signed-in approver', async () => {
     const { alice, bob, carol, n } = await setup();
     await n.run();
     expect(receiver.received.map((r) => r.path)).toEqual(['/slack/T000/B000/secret']); // "assigned": the Teams webhook does not take it
@@ -59,10 +62,19 @@ describe('chat webhooks', () => {
     expect(buttons.map((b) => [b.text.text, b.style])).toEqual([
       ['Approve as Bob', 'primary'], ['Deny as Bob', 'danger'], ['Approve as Carol', 'primary'], ['Deny as Carol', 'danger'], ['Open the request', undefined],
     ]);
+    const portalPage = /^https:\/\/pim\.contoso\.test\/(approve\?token=[\w.-]+|approvals\/[\w-]+)$/;
+    // Each delivery signs its own links (a link works once), so Slack's and Teams' tokens differ.
+    const unsigned = (url: string) => url.replace(/token=[\w.-]+/, 'token=…');
+    for (const b of buttons) expect(b.url).toMatch(portalPage);
     const t = teams!.body as unknown as TeamsBody;
-    expect(t['@type']).toBe('MessageCard');
-    expect(t.sections[0]!.facts).toEqual(expect.arrayContaining([{ name: 'Justification', value: 'Needed for work' }]));
-    expect(t.potentialAction.map((a) => a.name)).toEqual(buttons.map((b) => b.text.text));
+    expect(t.type).toBe('message');
+    expect(t.attachments.map((a) => a.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    const card = t.attachments[0]!.content;
+    expect(checkAdaptiveCard(card, { version: '1.4', maxActions: 6 })).toEqual({ problems: [], written: card });
+    expect(card.body.find((e) => e.type === 'FactSet')!.facts).toEqual(expect.arrayContaining([{ title: 'Justification', value: 'Needed for work' }]));
+    const teamsButtons = [...card.body.flatMap((e) => e.actions ?? []), ...(card.actions ?? [])];
+    for (const a of teamsButtons) expect(a.url).toMatch(portalPage);
+    expect(teamsButtons.map((a) => [a.type, a.title, unsigned(a.url)])).toEqual(buttons.map((b) => ['Action.OpenUrl', b.text.text, unsigned(b.url)]));
 
     const api = await openLinkApp(h);
     try {

@@ -57,7 +57,8 @@ describe('openpim notify test', () => {
     const mail = await smtp.waitFor((m) => m.to.includes('ops@contoso.test'), 'the test email');
     expect(mail.subject).toBe('OpenPIM: test notification');
     expect(mail.text).toContain('If you can read it, notifications reach you.');
-    expect(receiver.received.map((r) => [r.path, r.body['@type']])).toEqual([['/teams/secret', 'MessageCard']]);
+    expect(receiver.received.map((r) => [r.path, r.body.type])).toEqual([['/teams/secret', 'message']]);
+    expect(receiver.received[0]!.body.attachments).toMatchObject([{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }]);
 
     const byUrl = await run(['notify', 'test', '--config', config, '--webhook', `${receiver.url}/slack`, '--format', 'slack']);
     expect(byUrl).toMatchObject({ code: 0, stdout: `webhook at ${new URL(receiver.url).host} (slack): sent\n` });

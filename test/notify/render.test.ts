@@ -37,15 +37,17 @@ describe('an approval request', () => {
     expect(html).toContain('Reset &quot;locked&quot; accounts &amp; more');
   });
 
-  it('as Slack blocks and a Teams MessageCard, buttons per approver in a channel', () => {
+  it('as Slack blocks and a Teams Adaptive Card, buttons per approver in a channel', () => {
     const channel = render('approvalNeeded', { ...params, audience: 'Channel' }, { publicUrl: 'https://pim.example', decisionLinks: [...links, { ...links[0]!, approverName: 'Carol' }] });
     const slack = slackPayload(channel) as { text: string; blocks: { type: string; elements?: { text: { text: string }; url: string }[] }[] };
     expect(slack.text).toContain('Approval needed');
     const buttons = slack.blocks.find((b) => b.type === 'actions')!.elements!;
     expect(buttons.map((b) => b.text.text)).toEqual(['Approve as Bob', 'Deny as Bob', 'Approve as Carol', 'Deny as Carol', 'Open the request']);
-    const teams = teamsPayload(channel) as { '@type': string; potentialAction: { name: string; targets: { uri: string }[] }[] };
-    expect(teams['@type']).toBe('MessageCard');
-    expect(teams.potentialAction[0]).toEqual({ '@type': 'OpenUri', name: 'Approve as Bob', targets: [{ os: 'default', uri: links[0]!.approve }] });
+    const teams = teamsPayload(channel) as { type: string; attachments: { contentType: string; content: { type: string; actions: { type: string; title: string; url: string }[] } }[] };
+    expect(teams.type).toBe('message');
+    expect(teams.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(teams.attachments[0]!.content.type).toBe('AdaptiveCard');
+    expect(teams.attachments[0]!.content.actions[0]).toEqual({ type: 'Action.OpenUrl', title: 'Approve as Bob', url: links[0]!.approve, style: 'positive' });
   });
 });
 
