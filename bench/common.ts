@@ -2,7 +2,7 @@
 
 /** One row of the report. `result`: true PASS, false FAIL, null informative (no target of its own). */
 export interface Row {
-  readonly id: 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
+  readonly id: 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T14';
   readonly metric: string;
   readonly target: string;
   readonly measured: string;

@@ -137,7 +137,9 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   authRoutes(app, deps, breakGlass);
   sessionRoutes(app, deps, breakGlass);
   // The CLI's browser sign-in sends a browser without a session to the identity provider, when there is one.
-  cliAuthorizeRoutes(app, deps, breakGlass, deps.identity?.federation ? (returnTo) => `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}` : undefined);
+  // A browser without a session signs in first: at the identity provider when there is one, else on the portal's sign-in page.
+  cliAuthorizeRoutes(app, deps, breakGlass, (returnTo, page) => (deps.identity?.federation ? `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}`
+    : page ? `/signin?returnTo=${encodeURIComponent(returnTo)}` : null));
   accountRoutes(app, deps);
   servicePrincipalRoutes(app, deps);
   scimTokenRoutes(app, deps);

@@ -71,7 +71,12 @@ export async function openServices(config: Config, clock: Clock = systemClock, i
   }
 }
 
-export async function startServer(config: Config, clock: Clock = systemClock, ids: Ids = randomIds): Promise<Running> {
+export interface StartOptions {
+  /** Serve the portal from this folder instead of web/dist (the bench serves a snapshot of a build). */
+  readonly portalDir?: string;
+}
+
+export async function startServer(config: Config, clock: Clock = systemClock, ids: Ids = randomIds, options: StartOptions = {}): Promise<Running> {
   const { store, tokens, tenant, admin } = await openServices(config, clock, ids);
   const links = approvalLinkTokens(signingKeyring(signingKeyStore(store.db), clock, ids), clock, ids);
   // The access index is built before serving; it follows the change feed after every commit.
@@ -83,6 +88,7 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
   accessPoll.unref();
   let ready = false;
   const app = await buildApp({
+    ...(options.portalDir ? { portalDir: options.portalDir } : {}),
     access,
     uow: store,
     clock,

@@ -10,7 +10,7 @@ import { checkPage, useChromium } from '../support/browser.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { json } from '../support/http-harness.ts';
 import { openPortal, type Portal, type PortalUser } from '../support/portal-server.ts';
-import { dialogTitled, fillActivation, markDocument, openMyRoles, roleRow, signInDirectly, visible } from '../support/portal-ui.ts';
+import { dialogTitled, markDocument, openMyRoles, requestActivation, roleRow, signInDirectly, visible } from '../support/portal-ui.ts';
 import { approver, setApproval } from '../support/scenario.ts';
 
 const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
@@ -45,19 +45,6 @@ async function approvalTenant(database: (typeof TEST_DATABASES)[number], roles: 
   const carol = await portal.user('carol@contoso.test', { totp: true });
   for (const role of roles) await setApproval(portal.api.h, role, [{ approvers: [approver.user(carol.principal)], justification: true }]);
   return { portal, alice, carol };
-}
-
-/** Alice asks for the role from My roles; the dialog and then the page say it waits for approval. */
-async function requestActivation(page: Parameters<typeof openMyRoles>[0], role: string, justification: string): Promise<void> {
-  await roleRow(page, 'Eligible roles', role).getByRole('button', { name: 'Activate' }).click();
-  const dialog = await visible(dialogTitled(page, `Activate ${role}`));
-  await visible(dialog.getByText('needs approval'));
-  await fillActivation(dialog, { justification });
-  await dialog.getByRole('button', { name: 'Activate' }).click();
-  await visible(dialog.getByText('Waiting for approval', { exact: true }));
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  await dialog.waitFor({ state: 'detached' });
-  await visible(page.getByText(`${role}: waiting for approval — this page updates when an approver decides.`));
 }
 
 describe.each(TEST_DATABASES)('approval on $name', (database) => {

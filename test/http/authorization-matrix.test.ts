@@ -108,6 +108,7 @@ const MATRIX: readonly Row[] = [
     return { url: `/v1.0/users/${u.id}`, body: { accountEnabled: false } };
   } },
   { route: 'GET /v1.0/users/{id}/manager', expect: SIGNED_IN, call: () => ({ url: `/v1.0/users/${w.alice.id}/manager` }) },
+  { route: 'GET /v1.0/users/{id}/memberOf', expect: SIGNED_IN, call: () => ({ url: `/v1.0/users/${w.alice.id}/memberOf` }) },
   { route: 'PUT /v1.0/users/{id}/manager/$ref', expect: USER_ADMINS, call: async () => ({
     url: `/v1.0/users/${(await newUser()).id}/manager/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/users/${w.manager.id}` },
   }) },
@@ -232,6 +233,16 @@ const MATRIX: readonly Row[] = [
     { route: `GET ${base}/{id}`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${base}/${w.aliceSchedules[which]}` }) },
     { route: `GET ${base}/{id}`, variant: MINE, expect: SIGNED_IN, ownOnly: 'everyone', call: () => ({ url: `${base}/${MINE}` }) },
   ]),
+  // Expired schedules (OpenPIM extension): the same rule.
+  ...([
+    `/openpim/roleManagement/directory/expiredRoleAssignmentSchedules`,
+    `/openpim/roleManagement/directory/expiredRoleEligibilitySchedules`,
+    `/openpim/identityGovernance/privilegedAccess/group/expiredAssignmentSchedules`,
+    `/openpim/identityGovernance/privilegedAccess/group/expiredEligibilitySchedules`,
+  ] as const).flatMap((base): Row[] => [
+    { route: `GET ${base}`, expect: READERS, call: () => ({ url: base }) },
+    { route: `GET ${base}/{id}`, variant: MINE, expect: SIGNED_IN, ownOnly: 'everyone', call: () => ({ url: `${base}/${MINE}` }) },
+  ]),
   // Non-readers get their own assignments, not a 403 (schedules.routes.ts).
   { route: `GET ${REQ}/roleAssignments`, expect: SIGNED_IN, ownOnly: 'nonReaders', call: () => ({ url: `${REQ}/roleAssignments` }) },
 
@@ -345,6 +356,8 @@ const MATRIX: readonly Row[] = [
     if (p !== 'anonymous') await enrollTotp(principalOf(p));
     return { url: '/openpim/me/authentication/totp' };
   } },
+  // Reading them is for those who may change some of them (here the User Administrator: account and sessions), whoever the user is.
+  { route: 'GET /openpim/users/{id}/authentication/methods', expect: USER_ADMINS, call: () => ({ url: `/openpim/users/${w.alice.id}/authentication/methods` }) },
   { route: 'DELETE /openpim/users/{id}/authentication/totp', variant: 'of a user holding no role', expect: GLOBAL_ADMIN, call: async () => {
     const u = await newUser();
     await enrollTotp(u);

@@ -147,11 +147,19 @@ describe('the CLI\'s sign-in through the browser', () => {
     expectInvalidGrant(await redeem({ code: second.code, code_verifier: second.verifier }));
   });
 
-  it('answers 401 to a browser without a session (no identity provider configured)', async () => {
+  it('answers 401 to a client without a session that does not ask for a page (no identity provider configured)', async () => {
     const res = await authorize(authorizeUrl(pkce().challenge), {});
     expect(res.statusCode, res.body).toBe(401);
     expect(errorCode(res)).toBe('InvalidAuthenticationToken');
     expect(res.headers.location).toBeUndefined();
+  });
+
+  it("sends a browser without a session to the portal's sign-in page, to come back to the confirmation", async () => {
+    const url = authorizeUrl(pkce().challenge);
+    const res = await api.app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(res.statusCode, res.body).toBe(302);
+    expect(res.headers.location).toBe(`/signin?returnTo=${encodeURIComponent(url)}`);
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it.each([

@@ -41,10 +41,11 @@ export function setCookies(res: LightMyRequestResponse): string[] {
   return header === undefined ? [] : Array.isArray(header) ? header : [header];
 }
 
-export async function createUserWithPassword(api: HttpHarness, upn: string): Promise<Principal> {
+/** Creates a user with the test password; `fields` adds to or overrides the POST /v1.0/users body (e.g. `mail`). */
+export async function createUserWithPassword(api: HttpHarness, upn: string, fields: Readonly<Record<string, unknown>> = {}): Promise<Principal> {
   const res = await api.call(api.admin, 'POST', '/v1.0/users', {
     displayName: upn.split('@')[0], userPrincipalName: upn, accountEnabled: true, mailNickname: upn.split('@')[0],
-    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false }, ...fields,
   });
   expect(res.statusCode, res.body).toBe(201);
   return (await api.h.store.read.principals.get(api.h.tenantId, json(res).id as string))!;

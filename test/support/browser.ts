@@ -101,6 +101,9 @@ export async function capture(page: Page, name: string): Promise<void> {
   const before = page.viewportSize() ?? DESKTOP;
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(viewport);
+    // Two frames for the page to follow the new width (media-query listeners re-render it, e.g. a
+    // table becomes cards): measured at once, the full page keeps the other width's height.
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
   }
   await page.setViewportSize(before);

@@ -25,6 +25,9 @@ import type { RelyingParty } from '../../src/app/ports/webauthn.ts';
 import type { SessionHttpSettings } from '../../src/http/context.ts';
 import { BREAK_GLASS_USED } from '../../src/app/identity/record-break-glass-use.ts';
 import { ACTIVITY } from '../../src/domain/audit/activities.ts';
+import type { ApprovalLinks } from '../../src/app/ports/notifier.ts';
+import { approvalLinkTokens } from '../../src/server/approval-link-tokens.ts';
+import { signingKeyring } from '../../src/server/jwt-tokens.ts';
 
 /** argon2id made cheap for tests (the real parameters are unit-tested in src/server). */
 export const TEST_PASSWORDS = argon2Passwords({ memory: 1024, passes: 1, parallelism: 1 });
@@ -58,6 +61,8 @@ export interface HttpHarness {
   readonly clock: FakeClock;
   /** The bootstrap Global Administrator as a principal. */
   readonly admin: Principal;
+  /** The one-click approval links the app takes (/openpim/approvals/act), when enabled (`approvalLinks: true`). */
+  readonly links: ApprovalLinks | null;
   /** A bearer token for a principal, issued at the clock's now. */
   token(principal: Principal | string, options?: TokenOptions): Promise<string>;
   /** app.inject() as `who`; objects are sent as JSON. */
@@ -86,6 +91,8 @@ export interface HttpHarnessOptions {
   readonly sessions?: SessionHttpSettings;
   /** The WebAuthn relying party (default TEST_RELYING_PARTY; read at each ceremony, so origins may be added after listen()). */
   readonly relyingParty?: RelyingParty;
+  /** Enable one-click approval links, signed with the store's keys as the server does (default: off). */
+  readonly approvalLinks?: boolean;
 }
 
 const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals', 'group_members', 'role_definitions', 'scopes', 'policy_rules', 'timeline', 'change_feed'] as const;
@@ -94,6 +101,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
   const h = await openHarness(options.database ?? MEMORY_SQLITE, options.clock ?? new FakeClock());
   const tokens = jwtTokens(signingKeyStore(h.store.db), h.clock, testIds);
   const access = await liveAccess(h);
+  const links = options.approvalLinks ? approvalLinkTokens(signingKeyring(signingKeyStore(h.store.db), h.clock, testIds), h.clock, testIds) : null;
   const app = await buildApp({
     access,
     uow: h.store,
@@ -114,6 +122,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
     },
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.sessions !== undefined ? { sessions: options.sessions } : {}),
+    ...(links ? { approvalLinks: links } : {}),
   });
   await app.ready();
 
@@ -131,6 +140,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
     tokens,
     clock: h.clock,
     admin: h.admin.principal,
+    links,
     token,
     async call(who, method, url, body, o = {}) {
       const headers: Record<string, string> = { ...o.headers };

@@ -13,6 +13,9 @@
  *   const portal = await openPortal();
  *   const alice = await portal.user('alice@contoso.test', { totp: true, eligibleFor: [ROLE.userAdministrator] });
  *   await page.goto(portal.url);
+ *
+ * With `smtp`, it also sends notifications as the real server does — email to that SMTP server
+ * (test/notify/support/smtp.ts), with one-click approval links to the portal's /approve page.
  */
 import { base32Decode } from '../../src/domain/identity/base32.ts';
 import { totpAt } from '../../src/domain/identity/totp.ts';
@@ -25,6 +28,9 @@ import type { TestDatabase } from './databases.ts';
 import { FakeClock } from './fake-clock.ts';
 import { json, openHttpHarness, type HttpHarness } from './http-harness.ts';
 import { adminAssign, setRule } from './scenario.ts';
+import { chatWebhooks } from '../../src/notify/chat-webhook.ts';
+import { smtpMailer } from '../../src/notify/smtp-mailer.ts';
+import { startNotificationRunner, type NotificationRunner } from '../../src/server/notification-runner.ts';
 
 /** The real time plus whatever a test moved it on by: a clock the browser agrees with, still under the test's control. */
 export class LiveClock extends FakeClock {
@@ -57,6 +63,12 @@ export interface UserOptions {
   readonly totp?: boolean;
   /** Directory roles (at `/`) the user is made eligible for, permanently. */
   readonly eligibleFor?: readonly string[];
+  /** Directory roles (at `/`) the user holds, active and permanent: an administrator's own. */
+  readonly activeIn?: readonly string[];
+  /** The user's email address (none by default: nobody is mailed). */
+  readonly mail?: string;
+  /** Display name (default: the part of the sign-in name before the @). */
+  readonly displayName?: string;
 }
 
 export interface Portal {
@@ -73,21 +85,68 @@ export interface Portal {
   nextTotp(user: PortalUser): string;
   /** Changes one rule of a role's policy at `/` (as the admin, through the use case). */
   setRule(roleId: string, ruleId: RuleId, change: Readonly<Record<string, unknown>>): Promise<void>;
+  /** The notification job's runner, when the portal mails (`smtp`). */
+  readonly notifier: NotificationRunner | null;
   close(): Promise<void>;
 }
 
 export interface PortalOptions {
   readonly database?: TestDatabase;
+  /** Mail notifications to this SMTP server on 127.0.0.1 (plain, no authentication); approval links are enabled. */
+  readonly smtp?: { readonly port: number };
+}
+
+export const ROLE_REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
+
+/** A directory role request as the API shows it. */
+export interface ApiRequest {
+  readonly id: string;
+  readonly status: string;
+  readonly action: string;
+  readonly roleDefinitionId: string;
+  readonly approvalId: string | null;
+  readonly justification: string | null;
+  readonly ticketInfo: { readonly ticketNumber: string | null; readonly ticketSystem: string | null };
+  readonly scheduleInfo: { readonly expiration: { readonly duration: string | null } };
+}
+
+/** The user's directory role requests as the API (an administrator) lists them. */
+export async function requestsOf(portal: Portal, user: PortalUser): Promise<ApiRequest[]> {
+  const res = await portal.api.call(portal.api.admin, 'GET', `${ROLE_REQUESTS}?$filter=principalId eq '${user.principal.id}'`);
+  if (res.statusCode !== 200) throw new Error(`requests of ${user.upn}: ${res.statusCode} ${res.body}`);
+  return json<{ value: ApiRequest[] }>(res).value;
+}
+
+/** The rules of a directory role's policy at `/`, by rule id, as the API (an administrator) reads them. */
+export async function policyRulesOf(portal: Portal, roleId: string): Promise<Record<string, Record<string, unknown>>> {
+  const filter = `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roleId}'`;
+  const res = await portal.api.call(portal.api.admin, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`);
+  if (res.statusCode !== 200) throw new Error(`policy of ${roleId}: ${res.statusCode} ${res.body}`);
+  const [assignment] = json<{ value: { policy: { rules: { id: string }[] } }[] }>(res).value;
+  return Object.fromEntries((assignment?.policy.rules ?? []).map((r) => [r.id, r]));
 }
 
 export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
   const clock = new LiveClock();
   const origins: string[] = [];
   const relyingParty: RelyingParty = { id: 'localhost', name: 'OpenPIM (browser tests)', origins };
-  const api = await openHttpHarness({ clock, relyingParty, ...(options.database ? { database: options.database } : {}) });
+  const api = await openHttpHarness({ clock, relyingParty, approvalLinks: options.smtp !== undefined, ...(options.database ? { database: options.database } : {}) });
   const port = new URL(await api.listen()).port;
   const url = `http://localhost:${port}`;
   origins.push(url);
+
+  // As src/server/start.ts wires it: the job reads the change feed after each commit; links lead to this portal.
+  let notifier: NotificationRunner | null = null;
+  let stopNotifying = () => {};
+  if (options.smtp) {
+    notifier = startNotificationRunner({
+      uow: api.h.store, clock, links: api.links!, chat: chatWebhooks(),
+      mailer: smtpMailer({ host: '127.0.0.1', port: options.smtp.port, secure: false, from: 'OpenPIM <pim@contoso.test>', timeoutMs: 5_000 }),
+      settings: { publicUrl: url, webhooks: [], linkTtlMs: 3_600_000, digest: false },
+    });
+    const runner = notifier;
+    stopNotifying = api.h.store.onCommit(() => runner.wake());
+  }
 
   const nextTotp = (user: PortalUser): string => {
     if (!user.totpKey) throw new Error(`${user.upn} has no authenticator app`);
@@ -99,7 +158,9 @@ export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
     clock,
     url,
     async user(upn, o = {}) {
-      const principal = await createUserWithPassword(api, upn);
+      const principal = await createUserWithPassword(api, upn, {
+        ...(o.mail !== undefined ? { mail: o.mail } : {}), ...(o.displayName !== undefined ? { displayName: o.displayName } : {}),
+      });
       let totpKey: Uint8Array | null = null;
       if (o.totp) {
         const token = await apiSignIn(api, upn);
@@ -110,12 +171,18 @@ export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
         if (confirmed.statusCode !== 200) throw new Error(`TOTP confirmation of ${upn}: ${confirmed.statusCode} ${confirmed.body}`);
       }
       for (const roleId of o.eligibleFor ?? []) await adminAssign(api.h, 'eligibility', principal, roleId);
+      for (const roleId of o.activeIn ?? []) await adminAssign(api.h, 'assignment', principal, roleId);
       return { principal, upn, displayName: principal.displayName, password: PASSWORD, totpKey };
     },
     nextTotp,
     async setRule(roleId, ruleId, change) {
       await setRule(api.h, roleId, ruleId, change);
     },
-    close: () => api.close(),
+    notifier,
+    async close() {
+      stopNotifying();
+      await notifier?.stop();
+      await api.close();
+    },
   };
 }

@@ -78,6 +78,23 @@ export async function fillActivation(dialog: Locator, fields: { justification?: 
 export const dialogTitled = (page: Page, title: string | RegExp): Locator =>
   page.getByRole('dialog').filter({ has: page.getByRole('heading', { name: title }) });
 
+/**
+ * Asks for a role that needs approval from My roles (the page is open there): the dialog says it
+ * needs approval, takes the justification, answers "Waiting for approval"; closed, the page says
+ * the request waits.
+ */
+export async function requestActivation(page: Page, role: string, justification: string): Promise<void> {
+  await roleRow(page, 'Eligible roles', role).getByRole('button', { name: 'Activate' }).click();
+  const dialog = await visible(dialogTitled(page, `Activate ${role}`));
+  await visible(dialog.getByText('needs approval'));
+  await fillActivation(dialog, { justification });
+  await dialog.getByRole('button', { name: 'Activate' }).click();
+  await visible(dialog.getByText('Waiting for approval', { exact: true }));
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await visible(page.getByText(`${role}: waiting for approval — this page updates when an approver decides.`));
+}
+
 /** The step-up dialog ("Verify it's you"), once it is shown. */
 export const stepUpDialog = (page: Page): Locator => page.getByRole('alertdialog', { name: "Verify it's you" });
 
@@ -96,4 +113,16 @@ export async function markDocument(page: Page): Promise<() => Promise<boolean>> 
   const mark = `mark-${Math.random()}`;
   await page.evaluate((m) => { (globalThis as Record<string, unknown>).__openpimTestMark = m; }, mark);
   return async () => (await page.evaluate(() => (globalThis as Record<string, unknown>).__openpimTestMark)) === mark;
+}
+
+/**
+ * Picks an option of a Fluent combobox the way a person does: types into it (the list opens on
+ * keystrokes, not on a pasted value), then clicks the option whose name starts with `option`.
+ */
+export async function pickOption(page: Page, combobox: Locator, typed: string, option: string | RegExp = typed): Promise<void> {
+  await combobox.click();
+  await combobox.fill('');
+  await combobox.pressSequentially(typed);
+  const name = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : option;
+  await page.getByRole('listbox').getByRole('option', { name }).first().click();
 }

@@ -47,6 +47,8 @@ export interface PrincipalRepository {
   list(tenantId: string, type: PrincipalType, query: ListQuery): Promise<Page<Principal>>;
   /** Direct members of a group. */
   members(tenantId: string, groupId: string, query: ListQuery): Promise<Page<Principal>>;
+  /** The groups a principal is a direct, static member of (Graph's memberOf). */
+  memberOf(tenantId: string, memberId: string, query: ListQuery): Promise<Page<Principal>>;
   /**
    * The groups a principal is in, directly or through nested groups: static memberships and active
    * PIM for Groups `member` assignments in effect at `at` — or, with `at` null, every open one
@@ -113,8 +115,12 @@ export interface ScheduleListOptions {
   readonly kind: ScheduleKind;
   /** Limit to these principals (filterByCurrentUser). */
   readonly principalIds?: readonly string[];
-  /** Instances: only what is in effect at this instant. Schedules: open and not yet ended at it. */
-  readonly view: 'schedules' | 'instances';
+  /**
+   * Instances: only what is in effect at this instant. Schedules: open and not yet ended at it.
+   * Expired: eligibilities and assigned (not activated) assignments that ran out in the 30 days
+   * before it, the last of their key with nothing granted since — what the holder may renew.
+   */
+  readonly view: 'schedules' | 'instances' | 'expired';
   readonly at: Instant;
 }
 

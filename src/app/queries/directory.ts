@@ -22,6 +22,12 @@ export async function listMembers(read: Repositories, caller: Caller, groupId: s
   return read.principals.members(caller.tenantId, groupId, query);
 }
 
+/** The groups a user is a direct, static member of. */
+export async function listMemberOf(read: Repositories, caller: Caller, userIdOrUpn: string, query: ListQuery): Promise<Page<Principal>> {
+  const user = await getPrincipal(read, caller, 'user', userIdOrUpn);
+  return read.principals.memberOf(caller.tenantId, user.id, query);
+}
+
 /** Directory and resource role definitions; the group roles (`member`, `owner`) belong to PIM for Groups. */
 export const listRoles = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> =>
   read.roles.list(caller.tenantId, narrowed(query, { op: 'ne', field: 'kind', value: 'group' }));

@@ -5,13 +5,15 @@
  * PIM for Groups membership in effect now — with memberType Group (Entra leaves group-derived
  * eligibility out; OpenPIM shows it, and the holder may activate it). Instances asked for at a
  * resource scope include those inherited from above (memberType Inherited).
+ * The expired view (an OpenPIM extension) lists what ran out in the last 30 days and may be renewed.
  */
 import { DomainError } from '../../domain/errors.ts';
+import { RENEW_WINDOW } from '../../domain/requests/hard-rules.ts';
 import { hasEnded, type Schedule, type ScheduleKind } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 import { authorize, can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { Repositories, ScheduleListOptions } from '../ports/repositories.ts';
 import type { FilterExpr, ListQuery, Page } from '../query.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 import { groupOfScope } from '../../domain/group-access.ts';
@@ -21,7 +23,7 @@ import { isOfProvider, ofProvider, type Provider } from './provider.ts';
 export interface ScheduleQuery {
   readonly provider: Provider;
   readonly kind: ScheduleKind;
-  readonly view: 'schedules' | 'instances';
+  readonly view: ScheduleListOptions['view'];
   /** filterByCurrentUser(on='principal'), or a non-reader's own view. */
   readonly mine: boolean;
 }
@@ -32,7 +34,9 @@ const asSeenBy = (caller: Caller) => (s: Schedule): Schedule =>
 
 export async function listSchedules(read: Repositories, caller: Caller, q: ScheduleQuery, query: ListQuery, now: Instant): Promise<Page<Schedule>> {
   if (!q.mine) authorize(caller, PERMISSION.roleAssignmentsRead);
-  const principalIds = q.mine ? [caller.principal.id, ...(await read.principals.groupsOf(caller.tenantId, caller.principal.id, now))] : undefined;
+  // A group's expired grant is the group's to renew, not its members'.
+  const groups = q.mine && q.view !== 'expired' ? await read.principals.groupsOf(caller.tenantId, caller.principal.id, now) : [];
+  const principalIds = q.mine ? [caller.principal.id, ...groups] : undefined;
   const inherit = q.view === 'instances' ? await inheritedAt(read, caller.tenantId, query) : null;
   const page = await read.schedules.list(caller.tenantId, { kind: q.kind, view: q.view, at: now, principalIds }, ofProvider(inherit?.query ?? query, q.provider));
   const items = page.items.map((s) => (inherit && s.directoryScopeId !== inherit.scopeId ? { ...s, memberType: 'Inherited' as const } : s));
@@ -57,13 +61,18 @@ async function inheritedAt(read: Repositories, tenantId: string, query: ListQuer
 
 export async function getSchedule(read: Repositories, caller: Caller, q: Omit<ScheduleQuery, 'mine'>, id: string, now: Instant): Promise<Schedule> {
   const s = await read.schedules.get(caller.tenantId, id);
-  const current = s && s.kind === q.kind && isOfProvider(s.roleDefinitionId, q.provider) && !s.closed && !hasEnded(s, now) && (q.view === 'schedules' || s.startAt <= now);
+  const inView = !s ? false : q.view === 'expired' ? isRenewable(s, now) : !s.closed && !hasEnded(s, now) && (q.view === 'schedules' || s.startAt <= now);
+  const current = s && s.kind === q.kind && isOfProvider(s.roleDefinitionId, q.provider) && inView;
   const own = s && (s.principalId === caller.principal.id || caller.groupIds.includes(s.principalId));
   if (!s || !current || (!own && !can(caller, PERMISSION.roleAssignmentsRead))) {
     throw new DomainError('Request_ResourceNotFound', `'${id}' does not exist.`);
   }
   return can(caller, PERMISSION.roleAssignmentsRead) ? s : asSeenBy(caller)(s);
 }
+
+/** Ran out by its time in the renewal window, and not an activation (the list also checks it is the last of its key). */
+const isRenewable = (s: Schedule, now: Instant): boolean =>
+  s.sourceScheduleId === null && s.endAt !== null && s.endAt <= now && now - s.endAt < RENEW_WINDOW && (!s.closed || s.closeReason === 'expired');
 
 /** Active role assignments in effect now (Graph's roleAssignments): all for readers, one's own otherwise. */
 export function listRoleAssignments(read: Repositories, caller: Caller, query: ListQuery, now: Instant): Promise<Page<Schedule>> {

@@ -1,14 +1,17 @@
 /**
  * Account administration: PATCH /v1.0/users/{id} with `passwordProfile` (set or reset the password)
- * and `accountEnabled`, and an administrator's removal of a user's authenticator app (a lost phone).
+ * and `accountEnabled`, an administrator's view of a user's authentication methods, and their
+ * removal of a user's authenticator app (a lost phone).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { userAuthenticationMethods } from '../../app/identity/authentication-methods.ts';
 import { getPrincipal } from '../../app/queries/directory.ts';
 import { removeTotp } from '../../app/identity/remove-totp.ts';
 import { updateAccount } from '../../app/identity/update-account.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc } from '../openapi.ts';
+import { userAuthenticationMethodsShape } from '../shapes/authentication-methods.ts';
 import { parseBody } from '../validation.ts';
 
 const updateUserBody = z.strictObject({
@@ -41,6 +44,23 @@ export function accountRoutes(app: FastifyInstance, deps: HttpDeps): void {
       ...(body.accountEnabled !== undefined ? { accountEnabled: body.accountEnabled } : {}),
     });
     return reply.status(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>('/openpim/users/:id/authentication/methods', doc({
+    summary: "A user's authentication methods", tags: ['identity'], params: { id: 'The user id or user principal name.' },
+    notes: 'OpenPIM extension: what `GET /openpim/me/authentication/methods` answers the user, for an administrator who may change '
+      + "the user's password, authenticator app, account or sessions (User, Helpdesk, Authentication, Privileged Authentication or Global "
+      + 'Administrator), plus how many passkeys and security keys they have and whether the account is break-glass or privileged — '
+      + `which decides who may change its credentials. Never returns a secret. ${PRIVILEGED}`,
+    responses: {
+      200: '`{passwordSetDateTime, totp: {id, confirmedDateTime, lastUsedDateTime} | null, pendingTotp, recoveryCodesRemaining, lastSignInDateTime, securityKeys, isBreakGlass, isPrivileged}`.',
+      403: "`Authorization_RequestDenied`: not an administrator of users' credentials or accounts.",
+      404: '`Request_ResourceNotFound`: no such user.',
+    },
+  }), async (req, reply) => {
+    const user = await getPrincipal(deps.uow.read, req.caller, 'user', req.params.id);
+    const methods = await userAuthenticationMethods(deps.uow.read, req.caller, user.id, deps.clock.now());
+    return reply.header('cache-control', 'no-store').send(userAuthenticationMethodsShape(methods));
   });
 
   app.delete<{ Params: { id: string } }>('/openpim/users/:id/authentication/totp', doc({

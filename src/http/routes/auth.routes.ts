@@ -24,6 +24,7 @@ import { toIso } from '../../domain/time.ts';
 import type { HttpDeps, IdentityHttpDeps } from '../context.ts';
 import { STEP_UP_PATH, toOAuthError } from '../errors.ts';
 import { doc } from '../openapi.ts';
+import { authenticationMethodsShape } from '../shapes/authentication-methods.ts';
 import { idString, parseBody, singleLine } from '../validation.ts';
 
 export const SIGN_IN_PATH = '/openpim/auth/signin';
@@ -272,15 +273,7 @@ export function authRoutes(app: FastifyInstance, deps: HttpDeps, breakGlass: Bre
     notes: 'OpenPIM extension. Never returns a secret.',
     responses: { 200: '`{passwordSetDateTime, totp: {id, confirmedDateTime, lastUsedDateTime} | null, pendingTotp, recoveryCodesRemaining, lastSignInDateTime}`.' },
   }), async (req) => {
-    const m = await myAuthenticationMethods(read, req.caller);
-    const iso = (at: number | null) => (at === null ? null : toIso(at));
-    return {
-      passwordSetDateTime: iso(m.passwordSetAt),
-      totp: m.totp ? { id: m.totp.id, confirmedDateTime: iso(m.totp.confirmedAt), lastUsedDateTime: iso(m.totp.lastUsedAt) } : null,
-      pendingTotp: m.pendingTotp ? { id: m.pendingTotp.id, createdDateTime: iso(m.pendingTotp.createdAt) } : null,
-      recoveryCodesRemaining: m.recoveryCodesRemaining,
-      lastSignInDateTime: iso(m.lastSignInAt),
-    };
+    return authenticationMethodsShape(await myAuthenticationMethods(read, req.caller));
   });
 
   app.post('/openpim/me/authentication/totp', doc({

@@ -6,7 +6,7 @@
  * website can make the browser open the GET (its cookie is SameSite=Lax), but can't read the page
  * or post the form, so no local program can get a session without the user saying yes
  * (RFC 8252 §8.6). A browser without a session goes to the identity provider's sign-in first, when
- * one is configured, and comes back.
+ * one is configured, else to the portal's sign-in page, and comes back.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -26,7 +26,8 @@ export const AUTHORIZE_PATH = '/openpim/auth/authorize';
 export const PUBLIC_AUTHORIZE_PATHS = [AUTHORIZE_PATH] as const;
 
 /** Where a browser without a session signs in before coming back (the identity provider, when configured). */
-export type SignInRedirect = (returnTo: string) => string | null;
+/** Where a browser without a session signs in before coming back to `returnTo`; null: nowhere (401). `page`: it asked for HTML. */
+export type SignInRedirect = (returnTo: string, page: boolean) => string | null;
 
 const tags = ['identity'] as const;
 const FIELDS = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method'] as const;
@@ -87,12 +88,12 @@ function confirmationPage(p: AuthorizeParams, who: string, csrfToken: string, po
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in the OpenPIM CLI</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}</style>
-</head><body><h1>Sign in the OpenPIM CLI?</h1>
+</head><body><main><h1>Sign in the OpenPIM CLI?</h1>
 <p>The <code>openpim</code> command on this computer (listening on port ${escapeHtml(port)}) asks to act as <strong>${escapeHtml(who)}</strong>.</p>
 <p>Continue only if you have just run <code>openpim login --browser</code> yourself.</p>
 <form method="post" action="${AUTHORIZE_PATH}">${hidden}<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
 <button type="submit" name="decision" value="allow">Sign in the CLI</button><button type="submit" name="decision" value="deny">Cancel</button></form>
-</body></html>
+</main></body></html>
 `;
 }
 
@@ -116,7 +117,7 @@ export function cliAuthorizeRoutes(app: FastifyInstance, deps: HttpDeps, breakGl
       await authenticate(deps, req, breakGlass, formCsrfToken);
     } catch (error) {
       if (!isDomainError(error) || error.code !== 'InvalidAuthenticationToken' || formCsrfToken !== undefined) throw error;
-      const to = signInRedirect(req.url);
+      const to = signInRedirect(req.url, (req.headers.accept ?? '').includes('text/html'));
       if (!to) throw new DomainError('InvalidAuthenticationToken', 'Sign in to OpenPIM in this browser first, then run openpim login --browser again.');
       void reply.status(302).header('location', to).header('cache-control', 'no-store').send();
       return false;
@@ -133,7 +134,8 @@ export function cliAuthorizeRoutes(app: FastifyInstance, deps: HttpDeps, breakGl
     notes: 'OpenPIM extension: the authorization endpoint of `openpim login --browser` (RFC 8252, RFC 7636). Query: `response_type=code`, '
       + `\`client_id=${CLI_CLIENT_ID}\`, \`redirect_uri=http://127.0.0.1:PORT/…\` (or [::1]), \`state\`, \`code_challenge\` (S256), \`code_challenge_method=S256\`. `
       + 'A browser signed in to OpenPIM (session cookie) gets an HTML page asking the user to confirm; its form posts back here. '
-      + 'A browser without a session goes to the identity provider\'s sign-in first when federation is configured, and comes back.',
+      + 'A browser without a session goes to the identity provider\'s sign-in first when federation is configured, else to the portal\'s '
+      + 'sign-in page (when it asks for HTML), and comes back.',
     responses: {
       200: 'The confirmation page (text/html; not to be framed).',
       302: 'To `redirect_uri?error=…&error_description=…&state=…` (`unsupported_response_type`, `invalid_request`, `access_denied`), or to sign-in.',

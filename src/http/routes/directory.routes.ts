@@ -7,7 +7,7 @@ import { createGroup } from '../../app/directory/create-group.ts';
 import { createUser } from '../../app/directory/create-user.ts';
 import { setManager } from '../../app/directory/set-manager.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { getPrincipal, listMembers, listPrincipals, listScopes } from '../../app/queries/directory.ts';
+import { getPrincipal, listMemberOf, listMembers, listPrincipals, listScopes } from '../../app/queries/directory.ts';
 import type { Scope } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
@@ -86,6 +86,17 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
     await setManager(deps, req.caller, req.params.id, null);
     return reply.status(204).send();
   });
+
+  app.get<{ Params: { id: string } }>('/v1.0/users/:id/memberOf', doc({
+    summary: 'List the groups a user is a direct member of', tags, params: { id: 'The user id or user principal name.' }, query: listQuery(DIRECTORY_OBJECT_FIELDS),
+    notes: 'As Graph\'s memberOf: the groups that list the user among their direct members (`/v1.0/groups/{id}/members`), not those it is in only '
+      + 'through a nested group or an active PIM for Groups membership. OpenPIM lists no directory roles or administrative units here: '
+      + 'role assignments are in `roleManagement`, PIM for Groups in `identityGovernance/privilegedAccess/group`.',
+    responses: { 200: 'A page of groups.', 404: '`Request_ResourceNotFound`: no user has this id or user principal name.' },
+  }), (req) => listResponse(req, {
+    entitySet: 'directoryObjects', fields: DIRECTORY_OBJECT_FIELDS, defaultOrder: byName, properties: [...GROUP_PROPERTIES, '@odata.type'],
+    fetch: (q) => listMemberOf(read, req.caller, req.params.id, q), shape: groupShape,
+  }));
 
   app.get('/v1.0/groups', doc({ summary: 'List groups', tags, query: listQuery(DIRECTORY_OBJECT_FIELDS), responses: { 200: 'A page of groups.' } }), (req) => listResponse(req, {
     entitySet: 'groups', fields: DIRECTORY_OBJECT_FIELDS, defaultOrder: byName, properties: [...GROUP_PROPERTIES, '@odata.type'],

@@ -1,6 +1,8 @@
 /**
  * The four read-only schedule / instance collections of directory roles and the four of PIM for
- * Groups, each with filterByCurrentUser(on='principal'), and roleAssignments. Readers list everyone's; others list their own with filterByCurrentUser and
+ * Groups, each with filterByCurrentUser(on='principal'), and roleAssignments; and OpenPIM's four
+ * collections of expired schedules (under /openpim/, the same shape with status Expired): what
+ * ran out in the last 30 days and may be renewed. Readers list everyone's; others list their own with filterByCurrentUser and
  * get 403 on the whole collection (as in Graph, and as for requests), so a script never mistakes a
  * silently narrowed list for everyone's. roleAssignments lists a non-reader's own.
  */
@@ -31,6 +33,11 @@ const COLLECTIONS: readonly (Omit<ScheduleQuery, 'mine'> & { set: string; noun: 
   { provider: 'group', kind: 'eligibility', view: 'schedules', set: `${GROUPS}/eligibilitySchedules`, noun: 'group eligibility schedule' },
   { provider: 'group', kind: 'assignment', view: 'instances', set: `${GROUPS}/assignmentScheduleInstances`, noun: 'group assignment schedule instance' },
   { provider: 'group', kind: 'eligibility', view: 'instances', set: `${GROUPS}/eligibilityScheduleInstances`, noun: 'group eligibility schedule instance' },
+  // OpenPIM extensions: what ran out in the last 30 days and may be renewed (selfRenew, adminRenew).
+  { provider: 'directory', kind: 'assignment', view: 'expired', set: `${ROLES}/expiredRoleAssignmentSchedules`, noun: 'expired role assignment schedule' },
+  { provider: 'directory', kind: 'eligibility', view: 'expired', set: `${ROLES}/expiredRoleEligibilitySchedules`, noun: 'expired role eligibility schedule' },
+  { provider: 'group', kind: 'assignment', view: 'expired', set: `${GROUPS}/expiredAssignmentSchedules`, noun: 'expired group assignment schedule' },
+  { provider: 'group', kind: 'eligibility', view: 'expired', set: `${GROUPS}/expiredEligibilitySchedules`, noun: 'expired group eligibility schedule' },
 ];
 const EXPANDABLE = ['principal', 'roleDefinition'];
 
@@ -39,17 +46,19 @@ type Shaped = ReturnType<typeof instanceShape>;
 /** Fields, properties and shape of one collection. */
 function flavour(c: Omit<ScheduleQuery, 'mine'>) {
   const instances = c.view === 'instances';
+  // An expired schedule is shaped as a schedule whose status says so.
+  const status = <T extends object>(shape: (s: Schedule) => T) => (c.view === 'expired' ? (s: Schedule) => ({ ...shape(s), status: 'Expired' }) : shape);
   if (c.provider === 'group') {
     return {
       tags: ['groups'] as const, expandable: [] as string[], storeQuery: groupListQuery,
-      shape: (instances ? groupInstanceShape : groupScheduleShape) as unknown as (s: Schedule) => Shaped,
+      shape: (instances ? groupInstanceShape : status(groupScheduleShape)) as unknown as (s: Schedule) => Shaped,
       properties: instances ? GROUP_INSTANCE_PROPERTIES : GROUP_SCHEDULE_PROPERTIES,
       fields: instances ? GROUP_INSTANCE_FIELDS : GROUP_SCHEDULE_FIELDS,
     };
   }
   return {
     tags: ['roleManagement'] as const, expandable: EXPANDABLE, storeQuery: (q: ParsedListQuery) => q,
-    shape: (instances ? instanceShape : scheduleShape) as (s: Schedule) => Shaped,
+    shape: (instances ? instanceShape : status(scheduleShape)) as unknown as (s: Schedule) => Shaped,
     properties: instances ? INSTANCE_PROPERTIES : SCHEDULE_PROPERTIES,
     fields: instances ? INSTANCE_FIELDS : SCHEDULE_FIELDS,
   };
@@ -59,7 +68,7 @@ export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const read = deps.uow.read;
   for (const c of COLLECTIONS) {
     const set = c.set;
-    const base = `/v1.0/${set}`;
+    const base = `/${c.view === 'expired' ? 'openpim' : 'v1.0'}/${set}`;
     const { tags, expandable, storeQuery, shape, properties, fields } = flavour(c);
     const expander = (req: FastifyRequest) => (expandable.length > 0 ? expandPrincipalAndRole(read, req.caller) : undefined);
     const list = (mine: boolean) => (req: FastifyRequest) => listResponse(req, {

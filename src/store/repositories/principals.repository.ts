@@ -113,6 +113,14 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
         .where('m.group_id', '=', groupId);
       return listPage(base, lowerUpn(query), FIELDS, map);
     },
+    memberOf(tenantId, memberId, query) {
+      const base = db.selectFrom('group_members as m')
+        .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.group_id'))
+        .selectAll('p')
+        .where('m.tenant_id', '=', tenantId)
+        .where('m.member_id', '=', memberId);
+      return listPage(base, lowerUpn(query), FIELDS, map);
+    },
     async groupsOf(tenantId, principalId, at) {
       // Walk up nested groups breadth-first; the visited set stops cycles.
       const seen = new Set<string>();

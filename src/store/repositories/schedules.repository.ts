@@ -3,6 +3,7 @@ import type { ScheduleRepository } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { GROUP_ROLE, groupScope } from '../../domain/group-access.ts';
 import type { Schedule } from '../../domain/model.ts';
+import { RENEW_WINDOW } from '../../domain/requests/hard-rules.ts';
 import type { StandingGrant } from '../../domain/safeguards.ts';
 import type { Instant } from '../../domain/time.ts';
 import { isUniqueViolation } from '../driver-errors.ts';
@@ -206,10 +207,26 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
     list(tenantId, options, query) {
       let base = db.selectFrom('schedules as s').selectAll('s')
         .where('s.tenant_id', '=', tenantId)
-        .where('s.kind', '=', options.kind)
-        .where('s.closed', '=', 0)
-        // Compared with the clock here, not trusted to the timeline: nothing ended is listed.
-        .where((eb) => eb.or([eb('s.end_at', 'is', null), eb('s.end_at', '>', options.at)]));
+        .where('s.kind', '=', options.kind);
+      if (options.view === 'expired') {
+        base = base.where('s.source_schedule_id', 'is', null)
+          .where('s.end_at', '>', options.at - RENEW_WINDOW)
+          // Ended by its time, whether or not the timeline has closed it yet.
+          .where((eb) => eb.or([
+            eb.and([eb('s.closed', '=', 1), eb('s.close_reason', '=', 'expired')]),
+            eb.and([eb('s.closed', '=', 0), eb('s.end_at', '<=', options.at)]),
+          ]))
+          // The last of its key: nothing open since, nothing closed after it.
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('schedules as later').select('later.id')
+            .whereRef('later.tenant_id', '=', 's.tenant_id').whereRef('later.kind', '=', 's.kind')
+            .whereRef('later.principal_id', '=', 's.principal_id').whereRef('later.role_definition_id', '=', 's.role_definition_id')
+            .whereRef('later.directory_scope_id', '=', 's.directory_scope_id').whereRef('later.id', '<>', 's.id')
+            .where((eb) => eb.or([eb('later.closed', '=', 0), eb('later.closed_at', '>', eb.ref('s.closed_at'))])))));
+      } else {
+        base = base.where('s.closed', '=', 0)
+          // Compared with the clock here, not trusted to the timeline: nothing ended is listed.
+          .where((eb) => eb.or([eb('s.end_at', 'is', null), eb('s.end_at', '>', options.at)]));
+      }
       if (options.view === 'instances') base = base.where('s.start_at', '<=', options.at);
       if (options.principalIds) {
         if (options.principalIds.length === 0) return Promise.resolve({ items: [], hasMore: false, count: query.count ? 0 : undefined });

@@ -51,7 +51,9 @@ const NAV: readonly { to: string; label: string; section?: string; Count?: () =>
   { to: '/approvals', label: 'Approve requests', Count: PendingApprovalsBadge },
   { to: '/my-audit', label: 'My audit' },
   { to: '/admin/roles', label: 'Roles', section: 'Administration' },
+  { to: '/admin/scopes', label: 'Resource scopes', section: 'Administration' },
   { to: '/admin/groups', label: 'Groups', section: 'Administration' },
+  { to: '/admin/users', label: 'Users', section: 'Administration' },
   { to: '/audit', label: 'Audit log', section: 'Administration' },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Role settings › Activation: maximum duration, what activating asks (MFA or an authentication
+ * Role (or group member / owner) settings › Activation: maximum duration, what activating asks (MFA or an authentication
  * context, justification, ticket) and approval with its approvers.
  */
 import { Button, Checkbox, Field, Input, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
@@ -52,7 +52,7 @@ const subjectOf = (p: DirectoryObject): SubjectSet => (p.kind === 'group'
   : { '@odata.type': '#microsoft.graph.singleUser', userId: p.id, description: p.displayName });
 const subjectId = (s: SubjectSet) => s.userId ?? s.groupId ?? `manager-${s.managerLevel ?? 1}`;
 
-export function ActivationSection({ roleId, policy }: { roleId: string; policy: Policy }) {
+export function ActivationSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
   const [state, setState] = useState(() => initial(policy));
   const [picked, setPicked] = useState<DirectoryObject | null>(null);
@@ -82,7 +82,7 @@ export function ActivationSection({ roleId, policy }: { roleId: string; policy: 
   const nameOf = (s: SubjectSet) => principals.data?.find((p) => p.id === subjectId(s))?.displayName ?? s.description ?? (s.managerLevel ? 'The requestor’s manager' : subjectId(s));
 
   return (
-    <SettingsSection roleId={roleId} policy={policy} title="Activation" id="settings-activation" patches={patches} invalid={hoursInvalid || contextInvalid}
+    <SettingsSection policy={policy} title="Activation" id="settings-activation" patches={patches} invalid={hoursInvalid || contextInvalid}
       onReset={() => setState(initial(policy))}>
       <Field label="Activation maximum duration (hours)" hint="From 0.5 to 24 hours." validationMessage={hoursInvalid ? 'Give a number of hours from 0.5 to 24.' : undefined}>
         <Input type="number" min={0.5} max={24} step={0.5} value={state.hours} onChange={(_e, d) => set({ hours: d.value })} style={{ maxWidth: 140 }} />
@@ -110,7 +110,11 @@ export function ActivationSection({ roleId, policy }: { roleId: string; policy: 
         <div className={styles.indent}>
           <Text weight="semibold" id="approvers-label">Approvers</Text>
           {state.approvers.length === 0 ? (
-            <Text size={200} className={styles.muted}>None named: Privileged Role Administrators and Global Administrators approve (directory roles only; a resource role needs an approver).</Text>
+            <Text size={200} className={styles.muted}>
+              {policy.scopeType === 'Group'
+                ? 'None named: name at least one approver — a group’s access has no default approvers.'
+                : 'None named: Privileged Role Administrators and Global Administrators approve (directory roles only; a resource role needs an approver).'}
+            </Text>
           ) : (
             <ul className={styles.approvers} aria-labelledby="approvers-label">
               {state.approvers.map((s) => (

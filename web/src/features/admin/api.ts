@@ -59,6 +59,8 @@ export interface Place {
   /** The scope path: `/`, `/administrativeUnits/{id}`, or a resource path. */
   readonly id: string;
   readonly displayName: string;
+  /** A resource scope's parent path (`/` at the top of the tree); absent for directory places. */
+  readonly parentId?: string | null;
 }
 
 /** Administrative units, as scope paths. */
@@ -71,12 +73,12 @@ export function useAdministrativeUnits() {
   });
 }
 
-/** Registered resource scopes (`/subscriptions/s1`, `/databases/pg-prod`). */
+/** Registered resource scopes (`/subscriptions/s1`, `/databases/pg-prod`), with their parents (the Resource scopes page draws the tree). */
 export function useResourceScopes() {
   return useQuery({
     queryKey: directoryKeys.resourceScopes,
-    queryFn: async (): Promise<Place[]> => (await fetchAll<{ id: string; displayName: string | null }>('/openpim/scopes?$top=999'))
-      .map((s) => ({ id: s.id, displayName: s.displayName ?? s.id })),
+    queryFn: async (): Promise<Place[]> => (await fetchAll<{ id: string; displayName: string | null; parentId: string | null }>('/openpim/scopes?$top=999', 20_000))
+      .map((s) => ({ id: s.id, displayName: s.displayName ?? s.id, parentId: s.parentId })),
     staleTime: 300_000,
   });
 }

@@ -29,11 +29,11 @@ export function adminRulesOf(policy: Policy | undefined, kind: HolderKind): Admi
   };
 }
 
-/** "Permanent allowed", "At most 180 days". */
-export function describeAdminRules(r: AdminRules): string {
+/** "Role settings: permanent allowed", "Owner settings: at most 180 days; needs a justification". */
+export function describeAdminRules(r: AdminRules, source = 'Role settings'): string {
   const length = r.permanentAllowed ? 'permanent allowed' : `at most ${r.maximumMinutes === null ? 'the policy maximum' : describeMinutes(r.maximumMinutes)}`;
   const needs = [r.justification ? 'a justification' : null, r.mfa ? 'a recent MFA sign-in' : null].filter(Boolean).join(' and ');
-  return `Role settings: ${length}${needs ? `; needs ${needs}` : ''}.`;
+  return `${source}: ${length}${needs ? `; needs ${needs}` : ''}.`;
 }
 
 /** A `datetime-local` value (the viewer's zone) as an ISO instant; null when empty or unreadable. */

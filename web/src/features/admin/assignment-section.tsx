@@ -1,5 +1,5 @@
 /**
- * Role settings › Assignment: whether eligible and active assignments may be permanent, how long
+ * Role (or group member / owner) settings › Assignment: whether eligible and active assignments may be permanent, how long
  * they last when not, and what an admin must give to assign active (MFA, justification).
  */
 import { Checkbox, Field, Input, makeStyles } from '@fluentui/react-components';
@@ -47,7 +47,7 @@ function expirationChange(policy: Policy, ruleId: string, permanent: boolean, da
   return patchIf(policy, ruleId, { isExpirationRequired: !permanent, maximumDuration: sameLength ? rule?.maximumDuration : `P${Number(dayText)}D` });
 }
 
-export function AssignmentSection({ roleId, policy }: { roleId: string; policy: Policy }) {
+export function AssignmentSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
   const [state, setState] = useState(() => initial(policy));
   const set = (changes: Partial<State>) => setState((s) => ({ ...s, ...changes }));
@@ -61,7 +61,7 @@ export function AssignmentSection({ roleId, policy }: { roleId: string; policy: 
     }),
   ];
   return (
-    <SettingsSection roleId={roleId} policy={policy} title="Assignment" id="settings-assignment" patches={patches} invalid={eligibleBad || activeBad}
+    <SettingsSection policy={policy} title="Assignment" id="settings-assignment" patches={patches} invalid={eligibleBad || activeBad}
       onReset={() => setState(initial(policy))}>
       <div className={styles.block}>
         <Checkbox label="Allow permanent eligible assignment" checked={state.eligiblePermanent} onChange={(_e, d) => set({ eligiblePermanent: d.checked === true })} />

@@ -1,7 +1,7 @@
 /**
  * Update (a new end, or permanent), Extend (a later end for a time-bound grant) and Remove one
- * eligible or active assignment. A refusal shows the API's own words — e.g. why the last Global
- * Administrator cannot be removed.
+ * eligible or active assignment — of a role, or of a group's member / owner access. A refusal shows
+ * the API's own words — e.g. why the last Global Administrator or a group's last owner cannot be removed.
  */
 import {
   Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text, Textarea,
@@ -26,8 +26,10 @@ export interface ChangeDialogProps {
   readonly change: Change;
   readonly holding: Holding;
   readonly kind: HolderKind;
+  /** What is held: a role's name, or a group's access ("Ops admins (member)"). */
   readonly roleName: string;
-  readonly scopeName: string;
+  /** Where a role is held; absent for a group's access. */
+  readonly scopeName?: string;
   readonly justificationRequired: boolean;
   onDone(message: string): void;
   onClose(): void;
@@ -48,7 +50,7 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   const endProblem = change === 'adminRemove' || permanent ? undefined
     : endIso === null ? 'Give the new end date and time.'
       : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.' : undefined;
-  const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'This role’s settings ask for a justification.' : undefined;
+  const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'The settings ask for a justification.' : undefined;
 
   const go = async () => {
     setTried(true);
@@ -56,7 +58,7 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
     if (endProblem || justificationProblem) return;
     try {
       await withStepUp(() => submit.mutateAsync({
-        kind, action: change as AdminAction, principalId: holding.principalId, roleDefinitionId: holding.roleDefinitionId,
+        provider: holding.provider, kind, action: change as AdminAction, principalId: holding.principalId, roleDefinitionId: holding.roleDefinitionId,
         directoryScopeId: holding.directoryScopeId, targetScheduleId: holding.id, justification: justification.trim() || undefined,
         ...(change === 'adminRemove' ? {} : {
           startDateTime: holding.scheduleInfo.startDateTime ?? undefined,
@@ -77,7 +79,8 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
             <DialogTitle>{TITLE[change]}</DialogTitle>
             <DialogContent className={styles.content}>
               <Text>
-                <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong> at {scopeName}, until {formatInstant(currentEnd)}.
+                <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong>{scopeName ? ` at ${scopeName}` : ''}
+                {currentEnd ? `, until ${formatInstant(currentEnd)}` : ', permanently'}.
               </Text>
               {change === 'adminRemove' && <Text>The {kind === 'eligible' ? 'eligibility' : 'assignment'} ends now{kind === 'eligible' ? ', with any activation made from it' : ''}.</Text>}
               {change === 'adminUpdate' && <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />}

@@ -1,9 +1,10 @@
-/** Groups: the directory's groups with the role-assignable ones marked. */
+/** Groups: the directory's groups with the role-assignable ones marked; each opens its page (members, PIM for Groups, settings). */
 import {
   Badge, Card, Field, SearchBox, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title2, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { RouteLink } from '../../components/route-link.tsx';
 import { searchPrincipals, usePrincipals } from './api.ts';
 
 const PHONE = '@media (max-width: 700px)';
@@ -35,8 +36,8 @@ export function GroupsPage() {
               <TableBody>
                 {groups.map((g) => (
                   <TableRow key={g.id}>
-                    <TableCell><TableCellLayout>{g.displayName}</TableCellLayout></TableCell>
-                    <TableCell>{g.isAssignableToRole ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>}</TableCell>
+                    <TableCell><TableCellLayout><RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink></TableCellLayout></TableCell>
+                    <TableCell><GroupBadge assignable={g.isAssignableToRole === true} /></TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -44,12 +45,19 @@ export function GroupsPage() {
           </div>
           <ul className={styles.narrow} aria-label="Groups">
             {groups.map((g) => (
-              <li key={g.id}><Card className={styles.card}><Text weight="semibold">{g.displayName}</Text>
-                {g.isAssignableToRole ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>}</Card></li>
+              <li key={g.id}><Card className={styles.card}><Text weight="semibold"><RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink></Text>
+                <span><GroupBadge assignable={g.isAssignableToRole === true} /></span></Card></li>
             ))}
           </ul>
         </>
       )}
     </section>
   );
+}
+
+const groupLink = (id: string) => `/admin/groups/${encodeURIComponent(id)}`;
+
+/** "Role-assignable" (its members may hold roles) or "Security group". */
+export function GroupBadge({ assignable }: { assignable: boolean }) {
+  return assignable ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>;
 }

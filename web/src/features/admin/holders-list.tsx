@@ -1,10 +1,14 @@
 /**
- * Holders of a role, twice: a table on wide screens, cards on phones (only one is displayed; the
- * other is display: none, hidden from screen readers too). Both offer Update, Extend and Remove.
+ * Holders of a role (or of a group's member / owner access), twice: a table on wide screens, cards
+ * on phones (only one is displayed; the other is display: none, hidden from screen readers too).
+ * Both offer Update, Extend and Remove — or nothing, for a read-only list (no `onChange`: what is
+ * inherited at a resource scope, who holds access there now), which may add a column saying where
+ * each one comes from.
  */
 import {
-  Badge, Button, Card, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens,
+  Badge, Button, Card, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, mergeClasses, tokens,
 } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
 import type { Change } from './change-dialog.tsx';
 import { endLabel, endOf, holderName, memberTypeLabel, startLabel } from './names.ts';
 import type { HolderKind, Holding } from './roles-api.ts';
@@ -14,6 +18,11 @@ const PHONE = '@media (max-width: 700px)';
 const useStyles = makeStyles({
   wide: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, [PHONE]: { display: 'none' } },
   table: { minWidth: '900px' },
+  // In a pane narrower than the window (beside the scope tree), the list's own width chooses table or cards.
+  fit: { containerType: 'inline-size' },
+  fitWide: { '@container (max-width: 719px)': { display: 'none' } },
+  fitTable: { minWidth: 0 },
+  fitNarrow: { '@container (max-width: 719px)': { display: 'flex' } },
   cell: { overflowWrap: 'anywhere', paddingTop: '6px', paddingBottom: '6px' },
   actions: { display: 'flex', gap: '4px', flexWrap: 'wrap' },
   actionsCol: { width: '220px' },
@@ -25,9 +34,26 @@ const useStyles = makeStyles({
 export interface HoldersListProps {
   readonly kind: HolderKind;
   readonly items: readonly Holding[];
+  /** What is held, for the list's name: a role's or a group's name. */
   readonly roleName: string;
-  scopeName(scope: string): string;
-  onChange(change: Change, holding: Holding): void;
+  /** The second column: where a role is held (Scope), or which access of a group (Role: Member / Owner). */
+  readonly place: { readonly label: string; name(h: Holding): string };
+  /** A column after `place`: where a holding comes from ("Inherited from", "Granted at"). */
+  readonly source?: { readonly label: string; name(h: Holding): ReactNode };
+  /** How the holder has it; "Direct" / "Inherited" / "Through a group" by default. */
+  membership?(h: Holding): string;
+  /** The list's accessible name; "Eligible for {roleName}" / "Active in {roleName}" by default. */
+  readonly label?: string;
+  /** Whether to show the State column (Assigned / Activated); for active holdings by default. */
+  readonly showState?: boolean;
+  /** Whether to show the Membership column (false where every holding has it the same way). */
+  readonly showMembership?: boolean;
+  /** Table or cards by the list's own width (below 720 px: cards) rather than the window's: for a list in a side pane. */
+  readonly fitContainer?: boolean;
+  /** What one holding is of, for its buttons' names ("Remove alice’s …"); the role's name by default. */
+  itemName?(h: Holding): string;
+  /** Absent: a read-only list, without the actions column. */
+  onChange?(change: Change, holding: Holding): void;
 }
 
 /** What may be done to a holding here: only direct grants are changed on this page. */
@@ -39,7 +65,7 @@ function changesFor(h: Holding): Change[] {
 
 const LABEL: Record<Change, string> = { adminUpdate: 'Update', adminExtend: 'Extend', adminRemove: 'Remove' };
 
-function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onChange: HoldersListProps['onChange'] }) {
+function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onChange(change: Change, holding: Holding): void }) {
   const styles = useStyles();
   const who = holderName(h).name;
   const changes = changesFor(h);
@@ -57,25 +83,29 @@ function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onCh
 
 function State({ h }: { h: Holding }) {
   if (!h.assignmentType) return null;
-  return <Badge appearance="tint" color={h.assignmentType === 'Activated' ? 'success' : 'informative'}>{h.assignmentType}</Badge>;
+  return <Badge appearance="tint" color={h.assignmentType === 'Activated' ? 'success' : 'informative'} style={{ whiteSpace: 'nowrap' }}>{h.assignmentType}</Badge>;
 }
 
-export function HoldersList({ kind, items, roleName, scopeName, onChange }: HoldersListProps) {
+export function HoldersList({
+  kind, items, roleName, place, source, membership = memberTypeLabel, label: givenLabel, showState = kind === 'active', showMembership = true,
+  fitContainer = false, itemName = () => roleName, onChange,
+}: HoldersListProps) {
   const styles = useStyles();
-  const label = kind === 'eligible' ? `Eligible for ${roleName}` : `Active in ${roleName}`;
-  return (
+  const label = givenLabel ?? (kind === 'eligible' ? `Eligible for ${roleName}` : `Active in ${roleName}`);
+  const lists = (
     <>
-      <div className={styles.wide} role="region" aria-label={`${label} (scrolls sideways)`} tabIndex={0}>
-        <Table aria-label={label} size="small" className={styles.table}>
+      <div className={mergeClasses(styles.wide, fitContainer && styles.fitWide)} role="region" aria-label={`${label} (scrolls sideways)`} tabIndex={0}>
+        <Table aria-label={label} size="small" className={mergeClasses(styles.table, fitContainer && styles.fitTable)}>
           <TableHeader>
             <TableRow>
-              <TableHeaderCell style={{ width: '24%' }}>Name</TableHeaderCell>
-              <TableHeaderCell style={{ width: '16%' }}>Scope</TableHeaderCell>
-              <TableHeaderCell style={{ width: '12%' }}>Membership</TableHeaderCell>
-              {kind === 'active' && <TableHeaderCell style={{ width: '10%' }}>State</TableHeaderCell>}
+              <TableHeaderCell style={{ width: '22%' }}>Name</TableHeaderCell>
+              <TableHeaderCell style={{ width: '15%' }}>{place.label}</TableHeaderCell>
+              {source && <TableHeaderCell style={{ width: '18%' }}>{source.label}</TableHeaderCell>}
+              {showMembership && <TableHeaderCell style={{ width: '11%' }}>Membership</TableHeaderCell>}
+              {showState && <TableHeaderCell style={{ width: '11%' }}>State</TableHeaderCell>}
               <TableHeaderCell style={{ width: '13%' }}>Start</TableHeaderCell>
               <TableHeaderCell style={{ width: '13%' }}>End</TableHeaderCell>
-              <TableHeaderCell className={styles.actionsCol}><span className="visually-hidden">Actions</span></TableHeaderCell>
+              {onChange && <TableHeaderCell className={styles.actionsCol}><span className="visually-hidden">Actions</span></TableHeaderCell>}
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -84,19 +114,20 @@ export function HoldersList({ kind, items, roleName, scopeName, onChange }: Hold
               return (
                 <TableRow key={h.id}>
                   <TableCell className={styles.cell}><TableCellLayout description={who.detail ?? undefined}>{who.name}</TableCellLayout></TableCell>
-                  <TableCell className={styles.cell}>{scopeName(h.directoryScopeId)}</TableCell>
-                  <TableCell className={styles.cell}>{memberTypeLabel(h)}</TableCell>
-                  {kind === 'active' && <TableCell className={styles.cell}><State h={h} /></TableCell>}
+                  <TableCell className={styles.cell}>{place.name(h)}</TableCell>
+                  {source && <TableCell className={styles.cell}>{source.name(h)}</TableCell>}
+                  {showMembership && <TableCell className={styles.cell}>{membership(h)}</TableCell>}
+                  {showState && <TableCell className={styles.cell}><State h={h} /></TableCell>}
                   <TableCell className={styles.cell}>{startLabel(h)}</TableCell>
                   <TableCell className={styles.cell}>{endLabel(h)}</TableCell>
-                  <TableCell className={styles.cell}><Actions h={h} roleName={roleName} onChange={onChange} /></TableCell>
+                  {onChange && <TableCell className={styles.cell}><Actions h={h} roleName={itemName(h)} onChange={onChange} /></TableCell>}
                 </TableRow>
               );
             })}
           </TableBody>
         </Table>
       </div>
-      <ul className={styles.narrow} aria-label={label}>
+      <ul className={mergeClasses(styles.narrow, fitContainer && styles.fitNarrow)} aria-label={label}>
         {items.map((h) => {
           const who = holderName(h);
           return (
@@ -104,9 +135,10 @@ export function HoldersList({ kind, items, roleName, scopeName, onChange }: Hold
               <Card className={styles.card}>
                 <Text weight="semibold">{who.name}</Text>
                 {who.detail && <Text size={200} className={styles.muted}>{who.detail}</Text>}
-                <Text size={200}>{scopeName(h.directoryScopeId)} · {memberTypeLabel(h)} {kind === 'active' && <State h={h} />}</Text>
+                <Text size={200}>{place.name(h)}{showMembership && ` · ${membership(h)}`} {showState && <State h={h} />}</Text>
+                {source && <Text size={200}>{source.label}: {source.name(h)}</Text>}
                 <Text size={200}>From {startLabel(h)}{endOf(h) === null ? ', permanent' : ` until ${endLabel(h)}`}</Text>
-                <Actions h={h} roleName={roleName} onChange={onChange} />
+                {onChange && <Actions h={h} roleName={itemName(h)} onChange={onChange} />}
               </Card>
             </li>
           );
@@ -114,4 +146,5 @@ export function HoldersList({ kind, items, roleName, scopeName, onChange }: Hold
       </ul>
     </>
   );
+  return fitContainer ? <div className={styles.fit}>{lists}</div> : lists;
 }

@@ -1,8 +1,12 @@
-/** How the administration pages name things: role kinds, holders, ends. */
+/** How the administration pages name things: role kinds, a group's access, holders, ends. */
 import { formatInstant } from '../../lib/time.ts';
+import type { GroupAccess } from './policy-api.ts';
 import type { Holding, RoleKind } from './roles-api.ts';
 
 export const KIND_LABEL: Record<RoleKind, string> = { directory: 'Directory role', resource: 'Resource role', custom: 'Custom role' };
+
+/** PIM for Groups access, as Entra names it. */
+export const ACCESS_LABEL: Record<GroupAccess, string> = { member: 'Member', owner: 'Owner' };
 
 export function holderName(h: Holding): { name: string; detail: string | null; isGroup: boolean } {
   const isGroup = h.principal?.['@odata.type'] === '#microsoft.graph.group';

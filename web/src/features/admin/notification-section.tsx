@@ -1,5 +1,5 @@
 /**
- * Role settings › Notification: the nine notification rules, as Entra groups them — for eligible
+ * Role (or group member / owner) settings › Notification: the nine notification rules, as Entra groups them — for eligible
  * assignments, active assignments and activations, who is emailed (admins, the assignee or
  * requestor, approvers), extra recipients, and whether only critical emails go out.
  */
@@ -41,7 +41,7 @@ const initial = (policy: Policy) => Object.fromEntries(policy.rules.filter((r) =
 const addresses = (text: string) => text.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
 const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
 
-export function NotificationSection({ roleId, policy }: { roleId: string; policy: Policy }) {
+export function NotificationSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
   const [rows, setRows] = useState<Record<string, RowState>>(() => initial(policy));
   const set = (id: string, changes: Partial<RowState>) => setRows((all) => ({ ...all, [id]: { ...(all[id] ?? rowOf(undefined)), ...changes } }));
@@ -53,7 +53,7 @@ export function NotificationSection({ roleId, policy }: { roleId: string; policy
     return patchIf(policy, id, { isDefaultRecipientsEnabled: r.defaults, notificationRecipients: addresses(r.extra), notificationLevel: level });
   });
   return (
-    <SettingsSection roleId={roleId} policy={policy} title="Notification" id="settings-notification" patches={patches} invalid={bad.length > 0}
+    <SettingsSection policy={policy} title="Notification" id="settings-notification" patches={patches} invalid={bad.length > 0}
       onReset={() => setRows(initial(policy))}>
       {EVENTS.map((e) => (
         <div key={e.level} className={styles.event} role="group" aria-labelledby={`n-${e.level}`}>

@@ -1,6 +1,7 @@
 /**
  * A role's policies (role settings): the one at `/` and any narrower scope's own, their rules as
  * Graph shapes them, and the two ways to change them — PATCH one rule, or give a scope its own policy.
+ * A group's two policies (PIM for Groups: `member` and `owner`) are read and changed the same way.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, fetchAll, odataString } from '../../lib/api-client.ts';
@@ -52,7 +53,10 @@ export interface Rule {
 
 export interface Policy {
   readonly id: string;
+  /** `/` or a narrower scope path; a group's policy names the group's id. */
   readonly scopeId: string;
+  /** 'DirectoryRole', or 'Group' for a group's member or owner policy. */
+  readonly scopeType?: string;
   readonly lastModifiedDateTime: string | null;
   readonly lastModifiedBy: { readonly displayName: string | null } | null;
   readonly rules: readonly Rule[];
@@ -60,22 +64,40 @@ export interface Policy {
 
 interface PolicyAssignment {
   readonly policyId: string;
+  readonly roleDefinitionId: string;
   readonly scopeId: string;
   readonly policy: Policy;
 }
 
 export const policyKeys = {
+  all: ['admin', 'policies'] as const,
   ofRole: (roleId: string) => ['admin', 'policies', roleId] as const,
+  ofGroup: (groupId: string) => ['admin', 'policies', 'group', groupId] as const,
 };
 
-/** Every policy of the role — `/` first, then narrower scopes' own — with their rules. */
-export function useRolePolicies(roleId: string) {
+/** Every policy of the role — `/` first, then narrower scopes' own — with their rules. Not read while `enabled` is false (no role chosen yet). */
+export function useRolePolicies(roleId: string, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: policyKeys.ofRole(roleId),
+    enabled,
     queryFn: async (): Promise<Policy[]> => {
       const filter = `scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(roleId)}`;
       const rows = await fetchAll<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
       return rows.map((r) => r.policy).sort((a, b) => (a.scopeId === '/' ? -1 : b.scopeId === '/' ? 1 : a.scopeId.localeCompare(b.scopeId)));
+    },
+  });
+}
+
+export type GroupAccess = 'member' | 'owner';
+
+/** A group's two policies (PIM for Groups), by access; one the API does not show is absent. */
+export function useGroupPolicies(groupId: string) {
+  return useQuery({
+    queryKey: policyKeys.ofGroup(groupId),
+    queryFn: async (): Promise<Partial<Record<GroupAccess, Policy>>> => {
+      const filter = `scopeId eq ${odataString(groupId)} and scopeType eq 'Group'`;
+      const rows = await fetchAll<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
+      return Object.fromEntries(rows.filter((r) => r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner').map((r) => [r.roleDefinitionId, r.policy]));
     },
   });
 }
@@ -86,8 +108,8 @@ export interface RulePatch {
   readonly changes: Partial<Rule>;
 }
 
-/** PATCHes the given rules one after another; stops at the first refusal (the API's message is the error). */
-export function useSaveRules(roleId: string, policyId: string) {
+/** PATCHes the given rules one after another; stops at the first refusal (the API's message is the error). Every policy read refreshes after. */
+export function useSaveRules(policyId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (patches: readonly RulePatch[]) => {
@@ -98,7 +120,7 @@ export function useSaveRules(roleId: string, policyId: string) {
       }
     },
     onSettled: () => Promise.all([
-      client.invalidateQueries({ queryKey: policyKeys.ofRole(roleId) }),
+      client.invalidateQueries({ queryKey: policyKeys.all }),
       // My roles shows what activation asks: it reads the same rules.
       client.invalidateQueries({ queryKey: ['activationRules'] }),
     ]),

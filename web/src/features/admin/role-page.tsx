@@ -71,7 +71,7 @@ export function RolePage() {
         <Button icon={<SettingsRegular />} onClick={() => navigate(`/admin/roles/${encodeURIComponent(roleId)}/settings`)}>Role settings</Button>
       </div>
       {kind === 'resource' && resources.data?.length === 0 && (
-        <MessageBar intent="info"><MessageBarBody>No resource scope is registered yet: a resource role is assigned at one (register it with POST /openpim/scopes).</MessageBarBody></MessageBar>
+        <MessageBar intent="info"><MessageBarBody>No resource scope is registered yet: a resource role is assigned at one. Register it on <RouteLink to="/admin/scopes">Resource scopes</RouteLink>.</MessageBarBody></MessageBar>
       )}
       {notice && <MessageBar intent="success" role="status"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_e, d) => setParams(d.value === 'eligible' ? {} : { view: String(d.value) }, { replace: true })} aria-label="Assignments">
@@ -89,7 +89,7 @@ export function RolePage() {
           onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
       )}
       {adding && (
-        <AssignDialog roleId={roleId} roleName={role.displayName} initialKind={view === 'active' ? 'active' : 'eligible'} places={places} policies={policies.data}
+        <AssignDialog target={{ provider: 'directory', roleId, places, policies: policies.data }} name={role.displayName} initialKind={view === 'active' ? 'active' : 'eligible'}
           onClose={() => setAdding(false)} onDone={(m) => { setAdding(false); setNotice(m); }} />
       )}
       {changing && (
@@ -113,7 +113,7 @@ function Holders({ roleId, kind, roleName, scopeName, onChange }: {
   }
   return (
     <>
-      <HoldersList kind={kind} items={items} roleName={roleName} scopeName={scopeName} onChange={onChange} />
+      <HoldersList kind={kind} items={items} roleName={roleName} place={{ label: 'Scope', name: (h) => scopeName(h.directoryScopeId) }} onChange={onChange} />
       {holders.hasNextPage && (
         <Button onClick={() => void holders.fetchNextPage()} disabled={holders.isFetchingNextPage} style={{ alignSelf: 'flex-start' }}>
           {holders.isFetchingNextPage ? 'Loading…' : 'Show more'}

@@ -80,9 +80,9 @@ export function RoleSettingsPage() {
           )}
           <Origin policy={policy} places={places} />
           <div key={policy.id} style={{ display: 'contents' }}>
-            <ActivationSection roleId={roleId} policy={policy} />
-            <AssignmentSection roleId={roleId} policy={policy} />
-            <NotificationSection roleId={roleId} policy={policy} />
+            <ActivationSection policy={policy} />
+            <AssignmentSection policy={policy} />
+            <NotificationSection policy={policy} />
           </div>
         </>
       )}

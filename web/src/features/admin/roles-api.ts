@@ -1,11 +1,13 @@
 /**
  * The role catalogue and who holds a role: eligible and active schedules (current and future) of
- * one role, page by page, with the principal expanded; admin requests that change them.
+ * one role, page by page, with the principal expanded; admin requests that change them — for a
+ * directory or resource role, or for PIM for Groups access (a group's member or owner).
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, fetchAll, odataString, relativeLink, type Collection } from '../../lib/api-client.ts';
 
 const DIRECTORY = '/v1.0/roleManagement/directory';
+const GROUPS = '/v1.0/identityGovernance/privilegedAccess/group';
 
 /** Azure's well-known resource roles: assigned at resource scopes, not at `/`. The API does not say a role's kind. */
 const RESOURCE_TEMPLATES = new Set([
@@ -46,8 +48,16 @@ export function useCatalogue() {
 
 export type HolderKind = 'eligible' | 'active';
 
-/** One eligible or active schedule of the role, as the schedules collections give it. */
+/** Where a grant lives: a directory or resource role, or PIM for Groups access. */
+export type Provider = 'directory' | 'group';
+
+/**
+ * One eligible or active schedule of the role, as the schedules collections give it. PIM for Groups
+ * schedules are read into the same shape (groups-api.ts): `provider` 'group', `roleDefinitionId` the
+ * access (`member` or `owner`) and `directoryScopeId` the group's id.
+ */
 export interface Holding {
+  readonly provider?: Provider;
   readonly id: string;
   readonly principalId: string;
   readonly roleDefinitionId: string;
@@ -83,6 +93,8 @@ export type Expiration =
   | { readonly type: 'afterDuration'; readonly duration: string };
 
 export interface AdminRequestInput {
+  /** Absent: a directory or resource role. For 'group', roleDefinitionId is the access and directoryScopeId the group id. */
+  readonly provider?: Provider;
   readonly kind: HolderKind;
   readonly action: AdminAction;
   readonly principalId: string;
@@ -94,9 +106,15 @@ export interface AdminRequestInput {
   readonly targetScheduleId?: string;
 }
 
-/** The request body as Graph takes it for roleEligibilityScheduleRequests / roleAssignmentScheduleRequests. */
+/**
+ * The request body as Graph takes it for roleEligibilityScheduleRequests / roleAssignmentScheduleRequests,
+ * or — for PIM for Groups — the group eligibilityScheduleRequests / assignmentScheduleRequests.
+ */
 export function adminRequest(input: AdminRequestInput): { path: string; body: Record<string, unknown> } {
-  const path = `${DIRECTORY}/${input.kind === 'eligible' ? 'roleEligibility' : 'roleAssignment'}ScheduleRequests`;
+  const group = input.provider === 'group';
+  const path = group
+    ? `${GROUPS}/${input.kind === 'eligible' ? 'eligibility' : 'assignment'}ScheduleRequests`
+    : `${DIRECTORY}/${input.kind === 'eligible' ? 'roleEligibility' : 'roleAssignment'}ScheduleRequests`;
   const scheduleInfo = input.action === 'adminRemove' ? undefined : {
     ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
     ...(input.expiration ? { expiration: input.expiration } : {}),
@@ -106,8 +124,9 @@ export function adminRequest(input: AdminRequestInput): { path: string; body: Re
     body: {
       action: input.action,
       principalId: input.principalId,
-      roleDefinitionId: input.roleDefinitionId,
-      directoryScopeId: input.directoryScopeId,
+      ...(group
+        ? { groupId: input.directoryScopeId, accessId: input.roleDefinitionId }
+        : { roleDefinitionId: input.roleDefinitionId, directoryScopeId: input.directoryScopeId }),
       ...(input.justification ? { justification: input.justification } : {}),
       ...(input.targetScheduleId ? { targetScheduleId: input.targetScheduleId } : {}),
       ...(scheduleInfo ? { scheduleInfo } : {}),
@@ -120,7 +139,7 @@ export interface RequestResult {
   readonly status: string;
 }
 
-/** Submits an admin request; the caller wraps it in a step-up. Holders of the role refresh afterwards. */
+/** Submits an admin request; the caller wraps it in a step-up. Holders of the role (or of the group's access) refresh afterwards. */
 export function useAdminRequest() {
   const client = useQueryClient();
   return useMutation({
@@ -128,6 +147,6 @@ export function useAdminRequest() {
       const { path, body } = adminRequest(input);
       return api<RequestResult>(path, { method: 'POST', body });
     },
-    onSettled: (_d, _e, input) => client.invalidateQueries({ queryKey: roleKeys.holders(input.roleDefinitionId) }),
+    onSettled: (_d, _e, input) => client.invalidateQueries({ queryKey: roleKeys.holders(input.provider === 'group' ? input.directoryScopeId : input.roleDefinitionId) }),
   });
 }

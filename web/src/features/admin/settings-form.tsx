@@ -1,4 +1,4 @@
-/** The frame every role-settings section shares: a card with a heading, its controls, Save, and the outcome. */
+/** The frame every settings section shares (a role's, or a group's member / owner): a card with a heading, its controls, Save, and the outcome. */
 import { Button, Card, MessageBar, MessageBarBody, Subtitle2, makeStyles } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -11,7 +11,6 @@ const useStyles = makeStyles({
 });
 
 export interface SectionProps {
-  readonly roleId: string;
   readonly policy: Policy;
   readonly title: string;
   readonly id: string;
@@ -23,16 +22,17 @@ export interface SectionProps {
   readonly children: ReactNode;
 }
 
-export function SettingsSection({ roleId, policy, title, id, patches, invalid = false, onReset, children }: SectionProps) {
+export function SettingsSection({ policy, title, id, patches, invalid = false, onReset, children }: SectionProps) {
   const styles = useStyles();
-  const save = useSaveRules(roleId, policy.id);
+  const save = useSaveRules(policy.id);
   const withStepUp = useWithStepUp();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const go = async () => {
     setOutcome(null);
     try {
       await withStepUp(() => save.mutateAsync(patches));
-      setOutcome({ ok: true, text: `Saved. The next ${title === 'Notification' ? 'notification' : 'request'} for this role follows these settings.` });
+      const what = policy.scopeType === 'Group' ? 'this group access' : 'this role';
+      setOutcome({ ok: true, text: `Saved. The next ${title === 'Notification' ? 'notification' : 'request'} for ${what} follows these settings.` });
     } catch (e) {
       setOutcome({ ok: false, text: messageOf(e) });
     }

@@ -38,9 +38,8 @@ export function ApproveLinkPage() {
 
   return (
     <section className={styles.page} aria-labelledby="approve-link-title">
-      <Title2 as="h1" id="approve-link-title">
-        {link.data ? `${link.data.decision} this request?` : 'Decide from a link'}
-      </Title2>
+      {/* With the link read, the panel says what it is about (a question only while there is something to decide). */}
+      {!link.data && <Title2 as="h1" id="approve-link-title">Decide from a link</Title2>}
       {token === '' && (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>This approval link is incomplete: it has no token. Open the whole link from the message, or decide in Approve requests.</MessageBarBody>
@@ -67,6 +66,7 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
   const [done, setDone] = useState<LinkDecision | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
   const expired = Date.parse(link.expiresDateTime) <= now;
+  const open = !link.used && link.pending && !expired;
   const requestPage = `/approvals/${encodeURIComponent(link.approvalId)}`;
   const who = names.requester(request).displayName;
   const what = `${who}'s request to ${actionLabel(request.action, request.kind).toLowerCase()} ${names.role(request)}`;
@@ -83,21 +83,26 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
 
   if (done) {
     return (
-      <MessageBar intent="success" role="status" ref={focusOnMount} tabIndex={-1}>
-        <MessageBarBody>
-          <MessageBarTitle>{done.decision === 'Approve' ? 'Approved' : 'Denied'}</MessageBarTitle>
-          Your decision on {what} is recorded; the requester is told. It is now <StatusBadge status={done.status} />.{' '}
-          <RouteLink to={requestPage}>Open the request</RouteLink>
-        </MessageBarBody>
-      </MessageBar>
+      <>
+        <Title2 as="h1" id="approve-link-title">{done.decision === 'Approve' ? 'Approved' : 'Denied'}</Title2>
+        <MessageBar intent="success" role="status" ref={focusOnMount} tabIndex={-1}>
+          <MessageBarBody>
+            <MessageBarTitle>{done.decision === 'Approve' ? 'Approved' : 'Denied'}</MessageBarTitle>
+            Your decision on {what} is recorded; the requester is told. It is now <StatusBadge status={done.status} />.{' '}
+            <RouteLink to={requestPage}>Open the request</RouteLink>
+          </MessageBarBody>
+        </MessageBar>
+      </>
     );
   }
 
   const conflict = problem instanceof ApiError && problem.status === 409;
+  const closed = closedState(link);
   return (
     <>
+      <Title2 as="h1" id="approve-link-title">{open ? `${link.decision} this request?` : expired && !closed ? 'This link has expired' : closed?.title}</Title2>
       <Text>
-        You opened a link to <strong>{link.decision === 'Approve' ? 'approve' : 'deny'}</strong> {what}. Nothing is decided until you confirm.
+        You opened a link to <strong>{link.decision === 'Approve' ? 'approve' : 'deny'}</strong> {what}.{open ? ' Nothing is decided until you confirm.' : ''}
       </Text>
       {problem !== null && (
         <MessageBar intent={conflict ? 'warning' : 'error'} role="alert" ref={focusOnMount} tabIndex={-1}>
@@ -110,10 +115,8 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
       <div className={styles.panel}>
         <RequestFacts request={request} names={names} schedule={known !== null} status={<StatusBadge status={link.request.status} />} />
       </div>
-      {link.used ? (
-        <MessageBar intent="info"><MessageBarBody>This link was already used: each link decides once. <RouteLink to={requestPage}>Open the request</RouteLink> to see the decisions.</MessageBarBody></MessageBar>
-      ) : !link.pending ? (
-        <MessageBar intent="info"><MessageBarBody>This request no longer waits for your decision: it was decided, timed out or canceled, or you already decided. <RouteLink to={requestPage}>Open the request</RouteLink> to see what happened.</MessageBarBody></MessageBar>
+      {closed ? (
+        <MessageBar intent="info"><MessageBarBody>{closed.text} <RouteLink to={requestPage}>Open the request</RouteLink> to see every decision.</MessageBarBody></MessageBar>
       ) : expired ? (
         <MessageBar intent="warning"><MessageBarBody>This link has expired. You can still decide on the request itself: <RouteLink to={requestPage}>open the request</RouteLink>.</MessageBarBody></MessageBar>
       ) : (
@@ -137,6 +140,33 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
       )}
     </>
   );
+}
+
+/**
+ * Why a link that works has nothing left to decide, in the words of what happened to the request:
+ * the link decided already, or the request was approved, denied, canceled or timed out — or it
+ * still waits, but for a later stage's approvers. Null while the link can decide.
+ */
+function closedState(link: ApprovalLink): { title: string; text: string } | null {
+  if (link.used) return { title: 'This link was already used', text: 'This link was already used: each link decides once.' };
+  if (link.pending) return null;
+  switch (link.request.status) {
+    case 'PendingApproval':
+      return { title: 'No longer waiting for you', text: 'This request still waits for approval, but no longer for your decision: you already decided, or your stage is over.' };
+    case 'Provisioned':
+    case 'Granted':
+    case 'PendingProvisioning':
+    case 'PendingScheduleCreation':
+      return { title: 'Already approved', text: 'This request was already approved: there is nothing left to decide.' };
+    case 'Denied':
+      return { title: 'Already denied', text: 'This request was already denied: there is nothing left to decide.' };
+    case 'Canceled':
+      return { title: 'Request canceled', text: 'The requester canceled this request: there is nothing left to decide.' };
+    case 'TimedOut':
+      return { title: 'Request timed out', text: 'This request timed out before it was decided: the requester can ask again.' };
+    default:
+      return { title: 'Nothing left to decide', text: 'This request no longer waits for a decision.' };
+  }
 }
 
 /** Why the link cannot be used, in the API's words, and the way on. */

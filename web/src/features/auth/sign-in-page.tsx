@@ -46,7 +46,9 @@ export function SignInPage() {
 
   const finish = async () => {
     await client.invalidateQueries({ queryKey: sessionKeys.session });
-    navigate(returnTo, { replace: true });
+    // A page the server renders (the CLI's sign-in confirmation) is loaded, not routed to.
+    if (returnTo.startsWith('/openpim/')) window.location.assign(returnTo);
+    else navigate(returnTo, { replace: true });
   };
 
   const submitPassword = async () => {

@@ -6,9 +6,9 @@
 import {
   Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text,
 } from '@fluentui/react-components';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { api, ApiError, type Challenge } from '../../lib/api-client.ts';
+import { api, ApiError, type Challenge, type Collection } from '../../lib/api-client.ts';
 import { sessionKeys } from './api.ts';
 import { getAssertion, webAuthnAvailable } from './webauthn.ts';
 
@@ -78,12 +78,36 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   );
 }
 
+/**
+ * Which second factors the signed-in person has: the dialog offers only those. Until the answer
+ * comes (or if it cannot be read) it offers both, so a slow read never blocks a step-up.
+ */
+function useSecondFactors(): { code: boolean; key: boolean } {
+  const methods = useQuery({
+    queryKey: ['me', 'authentication', 'methods'],
+    queryFn: () => api<{ totp: unknown; recoveryCodesRemaining: number }>('/openpim/me/authentication/methods'),
+    staleTime: 60_000,
+  });
+  const keys = useQuery({
+    queryKey: ['me', 'authentication', 'webauthn'],
+    queryFn: () => api<Collection<unknown>>('/openpim/me/authentication/webauthn'),
+    staleTime: 60_000,
+  });
+  return {
+    code: methods.data ? methods.data.totp !== null || methods.data.recoveryCodesRemaining > 0 : true,
+    key: webAuthnAvailable() && (keys.data ? keys.data.value.length > 0 : true),
+  };
+}
+
 function StepUpDialog({ pending, onDone, onCancel }: { pending: Pending; onDone(): void; onCancel(): void }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const keyOnly = pending.challenge.kind === 'authenticationContext';
+  const has = useSecondFactors();
+  const offerCode = !keyOnly && has.code;
+  const none = keyOnly ? !has.key : !has.code && !has.key;
 
   const run = async (step: () => Promise<unknown>) => {
     setBusy(true);
@@ -118,19 +142,28 @@ function StepUpDialog({ pending, onDone, onCancel }: { pending: Pending; onDone(
               <Text id="step-up-why">
                 {keyOnly
                   ? 'This role asks for a phishing-resistant sign-in: use your security key or passkey.'
-                  : 'This needs a recent multi-factor sign-in. Enter a code from your authenticator app, or use your security key.'}
+                  : `This needs a recent multi-factor sign-in. ${offerCode && has.key ? 'Enter a code from your authenticator app, or use your security key.'
+                    : offerCode ? 'Enter a code from your authenticator app.' : has.key ? 'Use your security key or passkey.' : ''}`}
               </Text>
-              {!keyOnly && (
+              {none && (
+                <MessageBar intent="warning">
+                  <MessageBarBody>
+                    {keyOnly ? 'Your account has no security key or passkey' : 'Your account has no authenticator app or security key'}, so it cannot verify
+                    this way. Ask an administrator to help you set one up.
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {offerCode && (
                 <Field label="Code from your authenticator app (or a recovery code)" validationMessage={error ?? undefined}>
                   <Input ref={input} autoFocus value={code} onChange={(_e, d) => setCode(d.value)} autoComplete="one-time-code" inputMode="text" name="code" />
                 </Field>
               )}
-              {keyOnly && error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+              {!offerCode && error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
             </DialogContent>
             <DialogActions fluid>
               <Button onClick={onCancel} disabled={busy}>Cancel</Button>
-              {webAuthnAvailable() && <Button onClick={() => void withKey()} disabled={busy} appearance={keyOnly ? 'primary' : 'secondary'}>Use a security key or passkey</Button>}
-              {!keyOnly && <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>Verify</Button>}
+              {has.key && <Button onClick={() => void withKey()} disabled={busy} appearance={offerCode ? 'secondary' : 'primary'}>Use a security key or passkey</Button>}
+              {offerCode && <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>Verify</Button>}
             </DialogActions>
           </DialogBody>
         </form>

@@ -1,7 +1,9 @@
 /**
  * Activate one or several roles at once: one justification and ticket for all, one duration
- * bounded by each role's own maximum, an optional start. Each request goes through the step-up
- * dialog when its policy asks for MFA; the result of each is shown as the API answered it.
+ * bounded by each role's own maximum, an optional start. The roles' settings are read again when
+ * the dialog opens (an administrator may have changed them since the page loaded), and Activate
+ * waits for them. Each request goes through the step-up dialog when its policy asks for MFA; the
+ * result of each is shown as the API answered it.
  */
 import {
   Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Slider, Text, Textarea, makeStyles, tokens,
@@ -11,7 +13,7 @@ import { messageOf } from '../../components/error-message.tsx';
 import { describeMinutes, durationToMinutes, minutesToDuration } from '../../lib/time.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { statusLabel } from '../requests/labels.ts';
-import { useSelfRequest, type ActivationRules, type Grant } from './api.ts';
+import { useCurrentActivationRules, useSelfRequest, type ActivationRules, type Grant } from './api.ts';
 import { grantKey } from './names.ts';
 
 const useStyles = makeStyles({
@@ -25,6 +27,7 @@ const useStyles = makeStyles({
 export interface Activation {
   readonly grant: Grant;
   readonly name: string;
+  /** The rules as My roles last read them; the dialog reads them again. */
   readonly rules: ActivationRules | undefined;
 }
 
@@ -36,17 +39,21 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
   const styles = useStyles();
   const withStepUp = useWithStepUp();
   const submit = useSelfRequest();
-  const maxOf = (a: Activation) => durationToMinutes(a.rules?.maximumDuration) ?? DEFAULT_MAX_MINUTES;
+  const current = useCurrentActivationRules(activations.map((a) => a.grant));
+  const rulesOf = (a: Activation) => current.rules.get(grantKey(a.grant)) ?? a.rules;
+  const maxOf = (a: Activation) => durationToMinutes(rulesOf(a)?.maximumDuration) ?? DEFAULT_MAX_MINUTES;
   const longest = Math.max(...activations.map(maxOf));
-  const [minutes, setMinutes] = useState(Math.min(longest, 60));
+  const [chosen, setMinutes] = useState(Math.min(longest, 60));
+  // A maximum lowered since the dialog opened lowers the duration with it.
+  const minutes = Math.min(chosen, longest);
   const [justification, setJustification] = useState('');
   const [ticketNumber, setTicketNumber] = useState('');
   const [ticketSystem, setTicketSystem] = useState('');
   const [start, setStart] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, Outcome>>(new Map());
-  const needsJustification = activations.some((a) => a.rules?.justification);
-  const needsTicket = activations.some((a) => a.rules?.ticket);
+  const needsJustification = activations.some((a) => rulesOf(a)?.justification);
+  const needsTicket = activations.some((a) => rulesOf(a)?.ticket);
   const done = outcomes.size === activations.length && [...outcomes.values()].every((o) => 'status' in o);
   const step = longest > 24 * 60 ? 60 : longest > 4 * 60 ? 30 : 15;
 
@@ -90,7 +97,7 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
                       <span className={styles.result}>
                         <Text weight="semibold">{a.name}</Text>
                         <Text size={200}>up to {describeMinutes(maxOf(a))}</Text>
-                        {a.rules?.approval && <Badge appearance="tint" color="warning">needs approval</Badge>}
+                        {rulesOf(a)?.approval && <Badge appearance="tint" color="warning">needs approval</Badge>}
                         {outcome && 'status' in outcome && <Badge appearance="filled" color={outcome.status === 'Provisioned' ? 'success' : 'informative'}>{statusLabel(outcome.status)}</Badge>}
                         {outcome && 'error' in outcome && <Text className={styles.error} role="alert">{outcome.error}</Text>}
                       </span>
@@ -119,7 +126,7 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
             <DialogActions>
               <Button onClick={onClose} disabled={busy}>{done ? 'Close' : 'Cancel'}</Button>
               {!done && (
-                <Button type="submit" appearance="primary" disabled={busy || (needsJustification && !justification.trim()) || (needsTicket && (!ticketNumber.trim() || !ticketSystem.trim()))}>
+                <Button type="submit" appearance="primary" disabled={busy || current.checking || (needsJustification && !justification.trim()) || (needsTicket && (!ticketNumber.trim() || !ticketSystem.trim()))}>
                   {busy ? 'Activating…' : 'Activate'}
                 </Button>
               )}

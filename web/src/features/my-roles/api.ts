@@ -60,7 +60,7 @@ const fromGroup = (kind: Grant['kind']) => (x: GroupInstance): Grant => ({
   startDateTime: x.startDateTime, endDateTime: x.endDateTime, memberType: x.memberType, assignmentType: x.assignmentType ?? null,
 });
 
-export const grantKeys = { all: ['grants'] as const };
+export const grantKeys = { all: ['grants'] as const, expired: ['grants', 'expired'] as const };
 
 /** Every eligible and active grant of the caller, now. */
 export function useMyGrants() {
@@ -79,6 +79,44 @@ export function useMyGrants() {
       ];
     },
     refetchInterval: 30_000,
+  });
+}
+
+interface ExpiredSchedule {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId?: string;
+  readonly directoryScopeId?: string;
+  readonly groupId?: string;
+  readonly accessId?: 'member' | 'owner';
+  readonly memberType: string;
+  readonly assignmentType?: 'Assigned' | 'Activated' | null;
+  readonly scheduleInfo: { readonly startDateTime: string; readonly expiration: { readonly endDateTime: string | null } };
+}
+
+const fromExpired = (provider: Provider, kind: Grant['kind']) => (x: ExpiredSchedule): Grant => ({
+  id: x.id, provider, kind, principalId: x.principalId,
+  roleId: provider === 'group' ? x.accessId! : x.roleDefinitionId!, scope: provider === 'group' ? x.groupId! : x.directoryScopeId!,
+  startDateTime: x.scheduleInfo.startDateTime, endDateTime: x.scheduleInfo.expiration.endDateTime, memberType: x.memberType, assignmentType: x.assignmentType ?? null,
+});
+
+/** The caller's eligibilities and assignments that ran out in the last 30 days: what they may renew. */
+export function useMyExpiredGrants() {
+  return useQuery({
+    queryKey: grantKeys.expired,
+    queryFn: async (): Promise<Grant[]> => {
+      const [de, da, ge, ga] = await Promise.all([
+        api<Collection<ExpiredSchedule>>(`/openpim/roleManagement/directory/expiredRoleEligibilitySchedules/${MINE}`),
+        api<Collection<ExpiredSchedule>>(`/openpim/roleManagement/directory/expiredRoleAssignmentSchedules/${MINE}`),
+        api<Collection<ExpiredSchedule>>(`/openpim/identityGovernance/privilegedAccess/group/expiredEligibilitySchedules/${MINE}`),
+        api<Collection<ExpiredSchedule>>(`/openpim/identityGovernance/privilegedAccess/group/expiredAssignmentSchedules/${MINE}`),
+      ]);
+      return [
+        ...de.value.map(fromExpired('directory', 'eligible')), ...ge.value.map(fromExpired('group', 'eligible')),
+        ...da.value.map(fromExpired('directory', 'active')), ...ga.value.map(fromExpired('group', 'active')),
+      ].sort((a, b) => (b.endDateTime ?? '').localeCompare(a.endDateTime ?? ''));
+    },
+    refetchInterval: 60_000,
   });
 }
 
@@ -207,6 +245,24 @@ export function useActivationRules(grants: readonly Grant[]) {
   return map;
 }
 
+/**
+ * The activation rules of these grants' roles as they are now, for the activation dialog: read
+ * again whenever it opens, because an administrator may have changed them since My roles loaded
+ * (the page keeps them for a minute). `checking` holds until that read has answered.
+ */
+export function useCurrentActivationRules(grants: readonly Pick<Grant, 'provider' | 'roleId' | 'scope'>[]) {
+  const distinct = [...new Map(grants.map((g) => [`${g.provider}|${g.roleId}|${g.scope}`, g])).values()];
+  const results = useQueries({
+    queries: distinct.map((g) => ({ queryKey: policyKey(g), queryFn: () => rulesFor(g), staleTime: 60_000, refetchOnMount: 'always' as const })),
+  });
+  const rules = new Map<string, ActivationRules>();
+  distinct.forEach((g, i) => {
+    const data = results[i]?.data;
+    if (data) rules.set(`${g.provider}|${g.roleId}|${g.scope}`, data);
+  });
+  return { rules, checking: results.some((r) => r.isFetching) };
+}
+
 export type SelfAction = 'selfActivate' | 'selfDeactivate' | 'selfExtend' | 'selfRenew';
 
 export interface SelfRequestInput {
@@ -216,6 +272,8 @@ export interface SelfRequestInput {
   readonly ticketNumber?: string;
   readonly ticketSystem?: string;
   readonly duration?: string;
+  /** An end instead of a duration (extensions and renewals). */
+  readonly endDateTime?: string;
   readonly startDateTime?: string;
 }
 
@@ -232,7 +290,8 @@ export function selfRequest(input: SelfRequestInput): { path: string; body: Reco
   const { grant, action } = input;
   const scheduleInfo = action === 'selfDeactivate' ? undefined : {
     ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
-    expiration: input.duration ? { type: 'afterDuration', duration: input.duration } : { type: 'notSpecified' },
+    expiration: input.endDateTime ? { type: 'afterDateTime', endDateTime: input.endDateTime }
+      : input.duration ? { type: 'afterDuration', duration: input.duration } : { type: 'notSpecified' },
   };
   const common = {
     action,

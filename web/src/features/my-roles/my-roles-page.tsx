@@ -1,7 +1,8 @@
 /**
- * My roles: what the signed-in person may activate and what they hold now, each with its scope,
- * end (a live countdown) and what its policy asks; activate several at once, deactivate, extend.
- * Requests waiting for a decision are shown on top and change without a reload.
+ * My roles: what the signed-in person may activate, what they hold now and what ran out lately,
+ * each with its scope, end (a live countdown) and what its policy asks; activate several at once,
+ * deactivate, extend in the last 14 days, renew within 30 days of the end. Requests waiting for a
+ * decision are shown on top and change without a reload.
  */
 import {
   Badge, Button, Checkbox, MessageBar, MessageBarBody, Spinner, Tab, TabList, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow,
@@ -15,13 +16,15 @@ import { useWithStepUp } from '../auth/step-up.tsx';
 import { denialOf, useApproval, useMyRequests, WAITING, type MyRequest } from '../requests/api.ts';
 import { ActivateDialog, statusLabel, type Activation } from './activate-dialog.tsx';
 import {
-  useActivationRules, useGroupNames, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
+  useActivationRules, useGroupNames, useMyExpiredGrants, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
 } from './api.ts';
+import { ExtendDialog, type Extension } from './extend-dialog.tsx';
 import { grantKey, roleName, scopeName } from './names.ts';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px' },
   toolbar: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
+  actions: { display: 'flex', gap: '4px', alignItems: 'center' },
   needs: { display: 'flex', gap: '4px', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   tableWrap: { overflowX: 'auto' },
@@ -29,24 +32,34 @@ const useStyles = makeStyles({
   table: { minWidth: '600px' },
 });
 
-type View = 'eligible' | 'active';
+type View = 'eligible' | 'active' | 'expired';
+
+/** A grant may be extended in its last 14 days (by its holder, not through a group). */
+const EXTEND_WINDOW = 14 * 86_400_000;
+const extendable = (g: Grant, now: number) =>
+  g.memberType !== 'Group' && g.assignmentType !== 'Activated' && g.endDateTime !== null && Date.parse(g.endDateTime) - now <= EXTEND_WINDOW;
+
+const WHAT: Readonly<Record<string, string>> = { selfActivate: 'activation', selfExtend: 'extension', selfRenew: 'renewal' };
 
 export function MyRolesPage() {
   const styles = useStyles();
   const [params, setParams] = useSearchParams();
-  const view: View = params.get('view') === 'active' ? 'active' : 'eligible';
+  const view: View = params.get('view') === 'active' || params.get('view') === 'expired' ? params.get('view') as View : 'eligible';
   const grants = useMyGrants();
+  const expired = useMyExpiredGrants();
+  const [extending, setExtending] = useState<Extension | null>(null);
+  const now = useNow(60_000);
   const roles = useRoleDefinitions();
   const requests = useMyRequests();
   const all = grants.data ?? [];
-  const groups = useGroupNames(all.filter((g) => g.provider === 'group').map((g) => g.scope));
+  const groups = useGroupNames([...all, ...(expired.data ?? [])].filter((g) => g.provider === 'group').map((g) => g.scope));
   const rules = useActivationRules(all.filter((g) => g.kind === 'eligible'));
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [activating, setActivating] = useState<readonly Activation[] | null>(null);
   const eligible = all.filter((g) => g.kind === 'eligible');
   const active = all.filter((g) => g.kind === 'active');
   const activeKeys = useMemo(() => new Set(active.map(grantKey)), [active]);
-  const waiting = (requests.data ?? []).filter((r) => WAITING.has(r.status) && r.action === 'selfActivate');
+  const waiting = (requests.data ?? []).filter((r) => WAITING.has(r.status) && r.action in WHAT);
   useRefreshGrantsWhenSettled(waiting.map((r) => r.id));
   const name = (g: Pick<Grant, 'provider' | 'roleId' | 'scope'>) => roleName(g, roles.data, groups);
   const activationOf = (g: Grant): Activation => ({ grant: g, name: name(g), rules: rules.get(grantKey(g)) });
@@ -63,15 +76,17 @@ export function MyRolesPage() {
       {waiting.map((r) => (
         <MessageBar key={r.id} intent="info">
           <MessageBarBody>
-            <strong>{name({ provider: r.provider, roleId: r.roleId, scope: r.scope })}</strong>: {statusLabel(r.status).toLowerCase()}
+            <strong>{name({ provider: r.provider, roleId: r.roleId, scope: r.scope })}</strong>
+            {r.action === 'selfActivate' ? '' : ` (${WHAT[r.action]})`}: {statusLabel(r.status).toLowerCase()}
             {r.status === 'PendingApproval' ? ' — this page updates when an approver decides.' : '.'}
           </MessageBarBody>
         </MessageBar>
       ))}
       <RecentDecisions names={name} />
-      <TabList selectedValue={view} onTabSelect={(_e, d) => setParams(d.value === 'active' ? { view: 'active' } : {}, { replace: true })}>
+      <TabList selectedValue={view} onTabSelect={(_e, d) => setParams(d.value === 'eligible' ? {} : { view: String(d.value) }, { replace: true })}>
         <Tab value="eligible">Eligible ({eligible.length})</Tab>
         <Tab value="active">Active ({active.length})</Tab>
+        <Tab value="expired">Expired{expired.data ? ` (${expired.data.length})` : ''}</Tab>
       </TabList>
       {grants.isPending && <Spinner label="Loading your roles…" />}
       <ErrorMessage error={grants.error} title="Your roles could not be loaded" />
@@ -113,9 +128,15 @@ export function MyRolesPage() {
                         <TableCell>{formatInstant(g.endDateTime)}</TableCell>
                         <TableCell><Needs rules={rules.get(key)} /></TableCell>
                         <TableCell>
-                          {on ? <Badge appearance="tint" color="success">Active</Badge> : (
-                            <Button size="small" onClick={() => setActivating([activationOf(g)])}>Activate</Button>
-                          )}
+                          <span className={styles.actions}>
+                            {on ? <Badge appearance="tint" color="success">Active</Badge> : (
+                              <Button size="small" onClick={() => setActivating([activationOf(g)])}>Activate</Button>
+                            )}
+                            {extendable(g, now) && (
+                              <Button size="small" appearance="subtle" aria-label={`Extend eligibility for ${name(g)}`}
+                                onClick={() => setExtending({ grant: g, name: name(g), action: 'selfExtend' })}>Extend</Button>
+                            )}
+                          </span>
                         </TableCell>
                       </TableRow>
                     );
@@ -126,8 +147,12 @@ export function MyRolesPage() {
           )}
         </>
       )}
-      {view === 'active' && grants.data && <ActiveTable grants={active} name={name} />}
+      {view === 'active' && grants.data && <ActiveTable grants={active} name={name} onExtend={(g) => setExtending({ grant: g, name: name(g), action: 'selfExtend' })} />}
+      {view === 'expired' && (
+        <ExpiredTable query={expired} name={name} onRenew={(g) => setExtending({ grant: g, name: name(g), action: 'selfRenew' })} />
+      )}
       {activating && <ActivateDialog activations={activating} onClose={() => { setActivating(null); setSelected(new Set()); }} />}
+      {extending && <ExtendDialog extension={extending} onClose={() => setExtending(null)} />}
     </section>
   );
 }
@@ -149,7 +174,7 @@ function Needs({ rules }: { rules: ActivationRules | undefined }) {
   );
 }
 
-function ActiveTable({ grants, name }: { grants: readonly Grant[]; name(g: Grant): string }) {
+function ActiveTable({ grants, name, onExtend }: { grants: readonly Grant[]; name(g: Grant): string; onExtend(g: Grant): void }) {
   const styles = useStyles();
   const now = useNow();
   const withStepUp = useWithStepUp();
@@ -197,6 +222,7 @@ function ActiveTable({ grants, name }: { grants: readonly Grant[]; name(g: Grant
                     {g.assignmentType === 'Activated' && g.memberType !== 'Group' && (
                       <Button size="small" disabled={submit.isPending} onClick={() => void deactivate(g)}>Deactivate</Button>
                     )}
+                    {extendable(g, now) && <Button size="small" appearance="subtle" aria-label={`Extend ${name(g)}`} onClick={() => onExtend(g)}>Extend</Button>}
                   </TableCell>
                 </TableRow>
               );
@@ -205,6 +231,40 @@ function ActiveTable({ grants, name }: { grants: readonly Grant[]; name(g: Grant
         </Table>
       </div>
     </>
+  );
+}
+
+/** What ran out in the last 30 days, each with Renew (a group's grant is the group's to renew). */
+function ExpiredTable({ query, name, onRenew }: { query: ReturnType<typeof useMyExpiredGrants>; name(g: Grant): string; onRenew(g: Grant): void }) {
+  const styles = useStyles();
+  if (query.isPending) return <Spinner label="Loading expired roles…" />;
+  if (query.error) return <ErrorMessage error={query.error} title="Your expired roles could not be loaded" />;
+  if (query.data.length === 0) return <Text>Nothing of yours ran out in the last 30 days. What does shows here, and you may ask to renew it.</Text>;
+  return (
+    <div className={styles.tableWrap}>
+      <Table aria-label="Expired roles" size="small" className={styles.table}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Role</TableHeaderCell>
+            <TableHeaderCell>Scope</TableHeaderCell>
+            <TableHeaderCell>Was</TableHeaderCell>
+            <TableHeaderCell>Ended</TableHeaderCell>
+            <TableHeaderCell><span className="visually-hidden">Actions</span></TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {query.data.map((g) => (
+            <TableRow key={g.id}>
+              <TableCell>{name(g)}</TableCell>
+              <TableCell>{scopeName(g)}</TableCell>
+              <TableCell>{g.kind === 'eligible' ? 'Eligible' : 'Active'}</TableCell>
+              <TableCell>{formatInstant(g.endDateTime)}</TableCell>
+              <TableCell><Button size="small" aria-label={`Renew ${name(g)}`} onClick={() => onRenew(g)}>Renew</Button></TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
   );
 }
 
