@@ -620,6 +620,10 @@ async function measure(n: number, portalDir: string, build: string): Promise<Pha
       log(`T14 round ${i + 1}/${n}: cold ${ms(c.idleAt)} (list ${ms(c.renderedAt)}, driver ${ms(c.nodeMs)}, main-thread CPU ${ms(c.cpuMs)}), `
         + `warm ${ms(w.idleAt)} (list ${ms(w.renderedAt)}, CPU ${ms(w.cpuMs)}, `
         + `${w.scriptsCached}/${w.scripts} JS from cache, ${w.type}), second return ${ms(warm2[i]!.idleAt)}, in-app ${ms(inApp[i]!)}; load ${f(loads[i + 1]!)}`);
+      for (const [name, x] of [['cold', c], ['warm', w]] as const) {
+        log(`  ${name}: page ${ms(x.documentEnd)}, JS ${ms(x.scriptsEnd)}, first API call ${ms(x.firstApiStart)}, session ${ms(x.sessionEnd)}, grants ${ms(x.grantsEnd)}, `
+          + `settings ${ms(x.policiesStart)}–${ms(x.policiesEnd)}, list ${ms(x.renderedAt)}, idle ${ms(x.idleAt)}`);
+      }
     }
     const roundTrips = await apiRoundTrips(url, world);
     log(`T14 API from Node (cookie, sequential, median of ${ROUND_TRIPS}): ${roundTrips.map((r) => `${r.what} ${f(r.ms, 1)} ms`).join(', ')}`);

@@ -1,12 +1,13 @@
 /**
  * The portal as the API server serves it (src/http/portal.ts), over a build made for the test:
  * the page at `/` and at the portal's own addresses, with its security headers and no caching;
- * hashed assets cached for a year; API routes first; an unknown API path, a missing file or a
+ * hashed assets cached for a year and sent compressed; API routes first; an unknown API path, a missing file or a
  * client that does not ask for HTML gets the API's 404, never the page; nothing outside the build.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -67,6 +68,22 @@ describe('the portal served by the API server', () => {
     const icon = await app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(icon.headers['cache-control']).toBe('public, max-age=3600');
     expect(icon.headers['content-type']).toBe('image/svg+xml');
+  });
+
+  it.each([
+    ['br', 'gzip, deflate, br, zstd', brotliDecompressSync],
+    ['gzip', 'gzip, deflate', gunzipSync],
+  ] as const)('sends hashed assets compressed with %s to a browser that accepts it, the same bytes once decoded', async (encoding, accepts, decode) => {
+    const res = await app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'accept-encoding': accepts } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe(encoding);
+    expect(res.headers.vary).toContain('accept-encoding');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(decode(res.rawPayload).toString()).toBe('console.log(1)');
+    // Without Accept-Encoding: as stored.
+    const plain = await app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'accept-encoding': '' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
   });
 
   it.each([

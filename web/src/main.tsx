@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { ApiError } from './lib/api-client.ts';
 import { createRouter } from './app/router.tsx';
+import { prefetchMyRoles } from './features/my-roles/api.ts';
 import { ThemeControlContext, useThemeChoice } from './app/theme.ts';
 import './styles.css';
 
@@ -20,6 +21,7 @@ const queryClient = new QueryClient({
 });
 
 const router = createRouter();
+if (['/', '/assignments'].includes(window.location.pathname)) prefetchMyRoles(queryClient);
 
 /**
  * Holds Fluent's focus manager (tabster) for the page's whole life. A modal dialog hides the rest of

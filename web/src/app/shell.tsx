@@ -4,13 +4,14 @@
  * to sign-in and back here afterwards.
  */
 import {
-  Button, Caption1, Menu, MenuItemRadio, MenuList, MenuPopover, MenuTrigger, Spinner, Text, Tooltip, makeStyles, mergeClasses, tokens,
+  Button, Caption1, Menu, MenuItemRadio, MenuList, MenuPopover, MenuTrigger, Text, Tooltip, makeStyles, mergeClasses, tokens,
 } from '@fluentui/react-components';
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { SIGNED_OUT_EVENT } from '../lib/api-client.ts';
 import { formatInstant, formatRemaining, useNow } from '../lib/time.ts';
 import { useMe, useSession, useSignOut, type Session } from '../features/auth/api.ts';
+import { useMyGrants, useMyRolesLoaded } from '../features/my-roles/api.ts';
 import { StepUpProvider } from '../features/auth/step-up.tsx';
 import { PendingApprovalsBadge } from '../features/approvals/pending-badge.tsx';
 import { useThemeControl, type ThemeChoice } from './theme.ts';
@@ -65,6 +66,9 @@ export function Shell() {
   const here = `${location.pathname}${location.search}`;
 
   const signedIn = Boolean(session.data);
+  // Administration is for people who hold a role now (an eligible administrator activates first);
+  // each page still says so when the role held does not allow it.
+  const administers = (useMyGrants().data ?? []).some((g) => g.kind === 'active' && g.provider === 'directory');
   useEffect(() => {
     // Only a session that existed can end: someone arriving signed out (an approval link) is not told it "ended".
     if (!signedIn) return undefined;
@@ -73,8 +77,10 @@ export function Shell() {
     return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
   }, [navigate, here, signedIn]);
 
-  if (session.isPending) return <Spinner label="Loading…" style={{ marginTop: '30vh' }} />;
-  if (!session.data) return <Navigate to={`/signin?returnTo=${encodeURIComponent(here)}`} replace />;
+  // The page is drawn while the session is still being checked (its own reads started with it), so a
+  // signed-in person sees it a round trip sooner; someone not signed in is sent to sign in when the
+  // answer comes, having seen at most the frame of the page with nothing in it.
+  if (!session.isPending && !session.data) return <Navigate to={`/signin?returnTo=${encodeURIComponent(here)}`} replace />;
   return (
     <StepUpProvider>
       <div className={styles.root}>
@@ -82,16 +88,16 @@ export function Shell() {
         <header className={styles.header}>
           <span className={styles.brand}><img src="/favicon.svg" alt="" width={24} height={24} />OpenPIM</span>
           <span className={styles.spacer} />
-          <SessionClock session={session.data} />
+          {session.data && <SessionClock session={session.data} />}
           <ThemeMenu />
           <Account />
         </header>
         <div className={styles.body}>
           <nav className={styles.nav} aria-label="Main">
             <Caption1 className={styles.navHeading}>My access</Caption1>
-            {NAV.map((n, i) => (
+            {NAV.filter((n) => !n.section || administers).map((n, i, shown) => (
               <Fragment key={n.to}>
-                {n.section && n.section !== NAV[i - 1]?.section && <Caption1 className={styles.navHeading}>{n.section}</Caption1>}
+                {n.section && n.section !== shown[i - 1]?.section && <Caption1 className={styles.navHeading}>{n.section}</Caption1>}
                 <NavLink to={n.to} className={({ isActive }) => mergeClasses(styles.link, isActive && styles.current)}>{n.label}{n.Count && <n.Count />}</NavLink>
               </Fragment>
             ))}
@@ -139,7 +145,7 @@ function ThemeMenu() {
 
 function Account() {
   const styles = useStyles();
-  const me = useMe(true);
+  const me = useMe(useMyRolesLoaded());
   const signOut = useSignOut();
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);

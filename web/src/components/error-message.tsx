@@ -8,8 +8,11 @@ export function messageOf(error: unknown): string {
   return String(error);
 }
 
+/** Not signed in (no step-up asked): the shell is on its way to the sign-in page, so there is nothing to say here. */
+const signedOut = (error: unknown) => error instanceof ApiError && error.status === 401 && error.challenge === null;
+
 export function ErrorMessage({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
-  if (!error) return null;
+  if (!error || signedOut(error)) return null;
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>

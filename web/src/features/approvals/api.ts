@@ -4,6 +4,7 @@
  * the approval's current step, the one the API marks `assignedToMe`.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMyRolesLoaded } from '../my-roles/api.ts';
 import { api, ApiError, fetchAll } from '../../lib/api-client.ts';
 import {
   approvalPath, SOURCES, toRequest, type Approval, type ApprovalStep, type MyRequest, type RawRequest, type Source,
@@ -53,13 +54,13 @@ async function fetchInbox(): Promise<ApprovableRequest[]> {
 }
 
 /** The approver inbox: pending requests the caller may decide now. Refreshes itself. */
-export function useApproverInbox() {
-  return useQuery({ queryKey: approvalKeys.inbox(), queryFn: fetchInbox, refetchInterval: 30_000 });
+export function useApproverInbox(enabled = true) {
+  return useQuery({ queryKey: approvalKeys.inbox(), queryFn: fetchInbox, refetchInterval: 30_000, enabled });
 }
 
-/** How many decisions wait for the caller (for the navigation's badge); shares the inbox query. */
+/** How many decisions wait for the caller (for the navigation's badge); shares the inbox query, read once My roles has what it needs. */
 export function usePendingCount(): number | null {
-  const inbox = useApproverInbox();
+  const inbox = useApproverInbox(useMyRolesLoaded());
   return inbox.data ? inbox.data.length : null;
 }
 

@@ -2,8 +2,8 @@
  * What the signed-in person may activate and holds: directory and resource roles, and PIM for
  * Groups membership and ownership, one list of "grants" whatever the API collection they come from.
  */
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useIsFetching, useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { api, odataString, type Collection } from '../../lib/api-client.ts';
 import { requestKeys } from '../requests/api.ts';
 
@@ -62,24 +62,54 @@ const fromGroup = (kind: Grant['kind']) => (x: GroupInstance): Grant => ({
 
 export const grantKeys = { all: ['grants'] as const, expired: ['grants', 'expired'] as const };
 
+async function fetchMyGrants(): Promise<Grant[]> {
+  const [de, da, ge, ga] = await Promise.all([
+    api<Collection<DirectoryInstance>>(`${DIRECTORY}/roleEligibilityScheduleInstances/${MINE}`),
+    api<Collection<DirectoryInstance>>(`${DIRECTORY}/roleAssignmentScheduleInstances/${MINE}`),
+    api<Collection<GroupInstance>>(`${GROUPS}/eligibilityScheduleInstances/${MINE}`),
+    api<Collection<GroupInstance>>(`${GROUPS}/assignmentScheduleInstances/${MINE}`),
+  ]);
+  return [
+    ...de.value.map(fromDirectory('eligible')), ...ge.value.map(fromGroup('eligible')),
+    ...da.value.map(fromDirectory('active')), ...ga.value.map(fromGroup('active')),
+  ];
+}
+
+// Fresh for a few seconds: the page does not read again what the start of the page just read.
+const myGrantsQuery = { queryKey: grantKeys.all, queryFn: fetchMyGrants, staleTime: 5_000 };
+
 /** Every eligible and active grant of the caller, now. */
 export function useMyGrants() {
-  return useQuery({
-    queryKey: grantKeys.all,
-    queryFn: async (): Promise<Grant[]> => {
-      const [de, da, ge, ga] = await Promise.all([
-        api<Collection<DirectoryInstance>>(`${DIRECTORY}/roleEligibilityScheduleInstances/${MINE}`),
-        api<Collection<DirectoryInstance>>(`${DIRECTORY}/roleAssignmentScheduleInstances/${MINE}`),
-        api<Collection<GroupInstance>>(`${GROUPS}/eligibilityScheduleInstances/${MINE}`),
-        api<Collection<GroupInstance>>(`${GROUPS}/assignmentScheduleInstances/${MINE}`),
-      ]);
-      return [
-        ...de.value.map(fromDirectory('eligible')), ...ge.value.map(fromGroup('eligible')),
-        ...da.value.map(fromDirectory('active')), ...ga.value.map(fromGroup('active')),
-      ];
-    },
-    refetchInterval: 30_000,
+  return useQuery({ ...myGrantsQuery, refetchInterval: 30_000 });
+}
+
+/**
+ * False while My roles' own first reads (the grants and their settings) are under way, then true
+ * for good. Reads the page can show a moment later (the approvals badge, your name, your requests)
+ * wait for it: a browser sends six requests at a time to a server, and those would otherwise queue
+ * ahead of the settings My roles needs before anyone can activate. Elsewhere it is true at once.
+ */
+export function useMyRolesLoaded(): boolean {
+  const busy = useIsFetching({ predicate: (q) => q.queryKey[0] === grantKeys.all[0] || q.queryKey[0] === 'activationRules' }) > 0;
+  const [loaded, setLoaded] = useState(!busy);
+  useEffect(() => {
+    if (!busy) setLoaded(true);
+  }, [busy]);
+  return loaded || !busy;
+}
+
+/**
+ * Starts My roles' first reads with the page itself, alongside the session check rather than after
+ * it (the page most people open; main.tsx calls this when the address is My roles). A visitor who
+ * is not signed in gets 401s that nothing shows: the page reads again once they are.
+ */
+export function prefetchMyRoles(client: QueryClient): void {
+  void client.prefetchQuery(myGrantsQuery).then(() => {
+    // …and the settings of what may be activated, as soon as the grants are known.
+    const grants = client.getQueryData<Grant[]>(grantKeys.all) ?? [];
+    for (const g of grants.filter((x) => x.kind === 'eligible')) void client.prefetchQuery(rulesQuery(g));
   });
+  void client.prefetchQuery(roleDefinitionsQuery);
 }
 
 interface ExpiredSchedule {
@@ -101,8 +131,9 @@ const fromExpired = (provider: Provider, kind: Grant['kind']) => (x: ExpiredSche
 });
 
 /** The caller's eligibilities and assignments that ran out in the last 30 days: what they may renew. */
-export function useMyExpiredGrants() {
+export function useMyExpiredGrants(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: grantKeys.expired,
     queryFn: async (): Promise<Grant[]> => {
       const [de, da, ge, ga] = await Promise.all([
@@ -144,16 +175,18 @@ export interface RoleDefinition {
   readonly isPrivileged: boolean;
 }
 
+const roleDefinitionsQuery = {
+  queryKey: ['roleDefinitions'],
+  queryFn: async () => {
+    const page = await api<Collection<RoleDefinition>>(`${DIRECTORY}/roleDefinitions?$select=id,displayName,description,isPrivileged&$top=999`);
+    return new Map(page.value.map((r) => [r.id, r]));
+  },
+  staleTime: 300_000,
+};
+
 /** The role catalogue, for names. */
 export function useRoleDefinitions() {
-  return useQuery({
-    queryKey: ['roleDefinitions'],
-    queryFn: async () => {
-      const page = await api<Collection<RoleDefinition>>(`${DIRECTORY}/roleDefinitions?$select=id,displayName,description,isPrivileged&$top=999`);
-      return new Map(page.value.map((r) => [r.id, r]));
-    },
-    staleTime: 300_000,
-  });
+  return useQuery(roleDefinitionsQuery);
 }
 
 export interface Group {
@@ -212,30 +245,63 @@ export function activationRulesOf(rules: readonly Rule[]): ActivationRules {
   };
 }
 
-const policyFilter = (g: Pick<Grant, 'provider' | 'roleId' | 'scope'>, scopeId: string) => (g.provider === 'group'
-  ? `scopeId eq ${odataString(g.scope)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(g.roleId)}`
-  : `scopeId eq ${odataString(scopeId)} and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(g.roleId)}`);
+interface PolicyAssignmentRow extends PolicyAssignment {
+  readonly scopeId: string;
+  readonly roleDefinitionId: string;
+}
 
-async function rulesFor(g: Pick<Grant, 'provider' | 'roleId' | 'scope'>): Promise<ActivationRules | null> {
-  // A scope's own policy wins; else the role's at the tenant root.
-  const scopes = g.provider === 'directory' && g.scope !== '/' ? [g.scope, '/'] : [g.scope];
-  for (const scopeId of scopes) {
-    const page = await api<Collection<PolicyAssignment>>(
-      `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(policyFilter(g, scopeId))}&$expand=policy($expand=rules)`,
-    );
-    const rules = page.value[0]?.policy?.rules;
-    if (rules) return activationRulesOf(rules);
-  }
-  return null;
+type PolicyOf = Pick<Grant, 'provider' | 'roleId' | 'scope'>;
+const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
+const quoted = (values: Iterable<string>) => [...new Set(values)].map(odataString).join(',');
+
+/**
+ * Reads the policies of many grants in at most two requests (directory roles, group access) rather
+ * than one per grant: each grant's query asks here, and the asks of one moment go out together.
+ */
+let waiting: { g: PolicyOf; resolve(rules: ActivationRules | null): void; reject(e: unknown): void }[] = [];
+
+async function readPolicies(batch: readonly PolicyOf[]): Promise<(ActivationRules | null)[]> {
+  const directory = batch.filter((g) => g.provider === 'directory');
+  const groups = batch.filter((g) => g.provider === 'group');
+  const read = (filter: string) => api<Collection<PolicyAssignmentRow>>(`${ASSIGNMENTS}?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
+  const [roles, access] = await Promise.all([
+    directory.length === 0 ? null : read(`scopeType eq 'DirectoryRole' and roleDefinitionId in (${quoted(directory.map((g) => g.roleId))})`
+      + ` and scopeId in (${quoted(['/', ...directory.map((g) => g.scope)])})`),
+    groups.length === 0 ? null : read(`scopeType eq 'Group' and scopeId in (${quoted(groups.map((g) => g.scope))})`),
+  ]);
+  const rows = [...(roles?.value ?? []), ...(access?.value ?? [])];
+  const find = (roleId: string, scopeId: string) => rows.find((r) => r.roleDefinitionId === roleId && r.scopeId === scopeId)?.policy?.rules;
+  return batch.map((g) => {
+    // A scope's own policy wins; else the role's at the tenant root.
+    const rules = find(g.roleId, g.scope) ?? (g.provider === 'directory' ? find(g.roleId, '/') : undefined);
+    return rules ? activationRulesOf(rules) : null;
+  });
+}
+
+function rulesFor(g: PolicyOf): Promise<ActivationRules | null> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ g, resolve, reject });
+    if (waiting.length > 1) return;
+    // The asks of one task come in one loop (the page's queries, or the prefetch's): a microtask sees them all.
+    queueMicrotask(() => {
+      const batch = waiting;
+      waiting = [];
+      readPolicies(batch.map((w) => w.g)).then(
+        (rules) => batch.forEach((w, i) => w.resolve(rules[i] ?? null)),
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      );
+    });
+  });
 }
 
 export const policyKey = (g: Pick<Grant, 'provider' | 'roleId' | 'scope'>) => ['activationRules', g.provider, g.roleId, g.scope] as const;
+const rulesQuery = (g: PolicyOf) => ({ queryKey: policyKey(g), queryFn: () => rulesFor(g), staleTime: 60_000 });
 
 /** Activation rules of each of these grants' roles, keyed by `provider|role|scope`. */
 export function useActivationRules(grants: readonly Grant[]) {
   const distinct = [...new Map(grants.map((g) => [`${g.provider}|${g.roleId}|${g.scope}`, g])).values()];
   const results = useQueries({
-    queries: distinct.map((g) => ({ queryKey: policyKey(g), queryFn: () => rulesFor(g), staleTime: 60_000 })),
+    queries: distinct.map(rulesQuery),
   });
   const map = new Map<string, ActivationRules>();
   distinct.forEach((g, i) => {

@@ -16,7 +16,7 @@ import { useWithStepUp } from '../auth/step-up.tsx';
 import { denialOf, useApproval, useMyRequests, WAITING, type MyRequest } from '../requests/api.ts';
 import { ActivateDialog, statusLabel, type Activation } from './activate-dialog.tsx';
 import {
-  useActivationRules, useGroupNames, useMyExpiredGrants, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
+  useActivationRules, useGroupNames, useMyExpiredGrants, useMyRolesLoaded, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
 } from './api.ts';
 import { ExtendDialog, type Extension } from './extend-dialog.tsx';
 import { grantKey, roleName, scopeName } from './names.ts';
@@ -46,11 +46,12 @@ export function MyRolesPage() {
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'active' || params.get('view') === 'expired' ? params.get('view') as View : 'eligible';
   const grants = useMyGrants();
-  const expired = useMyExpiredGrants();
+  // Read after the current grants, which the page is for: the Expired tab's count may come a moment later.
+  const expired = useMyExpiredGrants(grants.isSuccess || view === 'expired');
   const [extending, setExtending] = useState<Extension | null>(null);
   const now = useNow(60_000);
   const roles = useRoleDefinitions();
-  const requests = useMyRequests();
+  const requests = useMyRequests(useMyRolesLoaded());
   const all = grants.data ?? [];
   const groups = useGroupNames([...all, ...(expired.data ?? [])].filter((g) => g.provider === 'group').map((g) => g.scope));
   const rules = useActivationRules(all.filter((g) => g.kind === 'eligible'));
@@ -270,7 +271,7 @@ function ExpiredTable({ query, name, onRenew }: { query: ReturnType<typeof useMy
 
 /** Denials of the caller's activations in the last hour, with who denied and why. */
 function RecentDecisions({ names }: { names(g: Pick<Grant, 'provider' | 'roleId' | 'scope'>): string }) {
-  const requests = useMyRequests();
+  const requests = useMyRequests(useMyRolesLoaded());
   const now = useNow(30_000);
   const recent = (requests.data ?? []).filter((r) => r.action === 'selfActivate' && r.status === 'Denied' && r.completedDateTime && now - Date.parse(r.completedDateTime) < 3_600_000);
   return <>{recent.map((r) => <Denial key={r.id} request={r} name={names({ provider: r.provider, roleId: r.roleId, scope: r.scope })} />)}</>;

@@ -76,8 +76,9 @@ export const requestKeys = { all: ['requests'] as const };
 /** Statuses a request waits in; the list refreshes itself while one is shown. */
 export const WAITING = new Set(['PendingApproval', 'PendingApprovalProvisioning', 'Granted', 'PendingProvisioning', 'PendingScheduleCreation']);
 
-export function useMyRequests() {
+export function useMyRequests(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: requestKeys.all,
     queryFn: async () => {
       const pages = await Promise.all(SOURCES.map(async (s) =>
