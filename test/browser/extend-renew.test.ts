@@ -2,7 +2,8 @@
  * Extending and renewing from My roles in Chromium: an eligibility in its last 14 days offers
  * Extend; one that ran out shows under Expired with Renew. Each asks with a reason, waits for an
  * administrator, and the page follows the decision without a reload: the renewed role is eligible
- * again and leaves the Expired tab. The server's records are checked too. (The expired collections
+ * again and leaves the Expired tab. An administrator sees what ran out under a role's Expired tab and
+ * renews it there. The server's records are checked too. (The expired collections
  * are tested on both databases in test/http/expired-schedules.test.ts; the page is the same.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -101,5 +102,41 @@ describe('extend and renew from My roles', () => {
     await visible(page.getByText('Nothing of yours ran out in the last 30 days', { exact: false }));
     await page.getByRole('tab', { name: /^Eligible/ }).click();
     await visible(roleRow(page, 'Eligible roles', 'Helpdesk Administrator'));
+  });
+
+  it("shows an administrator what ran out under a role's Expired tab, and renews it from there", async () => {
+    portal = await openPortal();
+    const alice = await portal.user('alice@contoso.test');
+    const dana = await portal.user('dana@contoso.test', { totp: true, activeIn: [ROLE.privilegedRoleAdministrator] });
+    await portal.api.h.submit(portal.api.h.admin, {
+      kind: 'eligibility', action: 'adminAssign', principalId: alice.principal.id, roleDefinitionId: ROLE.helpdeskAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P5D' } },
+    });
+    portal.clock.advance(6 * DAY);
+
+    const page = await chromium.page(portal.url);
+    await signInDirectly(page, portal, dana, { mfa: true });
+    await page.goto('/admin/roles');
+    await page.getByRole('link', { name: 'Helpdesk Administrator', exact: true }).click();
+    await page.getByRole('tab', { name: 'Expired assignments' }).click();
+    const list = page.getByRole('table', { name: 'Expired eligibilities of Helpdesk Administrator' });
+    const row = await visible(list.getByRole('row').filter({ hasText: 'alice' }));
+    await visible(page.getByRole('region', { name: 'Expired active assignments' }).getByText('None in the last 30 days.'));
+    await checkPage(page, 'admin-role-expired');
+    await row.getByRole('button', { name: /^Renew alice/ }).click();
+    const dialog = await visible(dialogTitled(page, 'Renew assignment'));
+    await visible(dialog.getByText('starts now', { exact: false }));
+    await dialog.getByRole('checkbox', { name: 'Permanent (no end)' }).check();
+    await dialog.getByLabel('Justification').fill('Back on the help desk');
+    await dialog.getByRole('button', { name: 'Renew' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await visible(page.getByText('alice’s eligibility for Helpdesk Administrator was renewed.', { exact: false }));
+
+    // The server: alice is eligible again, permanently, from now; nothing of hers is expired any more.
+    const res = await portal.api.call(portal.api.admin, 'GET', `/v1.0/roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '${alice.principal.id}'`);
+    const schedules = json<{ value: { roleDefinitionId: string; scheduleInfo: { expiration: { type: string } } }[] }>(res).value;
+    expect(schedules).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ type: 'noExpiration' }) }) })]);
+    await visible(page.getByRole('region', { name: 'Expired eligibilities' }).getByText('None in the last 30 days.'));
+    expect(await list.count(), 'the list of expired eligibilities is gone').toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Update (a new end, or permanent), Extend (a later end for a time-bound grant) and Remove one
+ * Update (a new end, or permanent), Extend (a later end for a time-bound grant), Renew (one that
+ * ran out in the last 30 days, from now to a new end or permanently) and Remove one
  * eligible or active assignment — of a role, or of a group's member / owner access. A refusal shows
  * the API's own words — e.g. why the last Global Administrator or a group's last owner cannot be removed.
  */
@@ -17,10 +18,11 @@ import { useAdminRequest, type AdminAction, type HolderKind, type Holding } from
 
 const useStyles = makeStyles({ content: { display: 'flex', flexDirection: 'column', gap: '12px' } });
 
-export type Change = 'adminUpdate' | 'adminExtend' | 'adminRemove';
+export type Change = 'adminUpdate' | 'adminExtend' | 'adminRenew' | 'adminRemove';
 
-const TITLE: Record<Change, string> = { adminUpdate: 'Update assignment', adminExtend: 'Extend assignment', adminRemove: 'Remove assignment' };
-const DONE: Record<Change, string> = { adminUpdate: 'updated', adminExtend: 'extended', adminRemove: 'removed' };
+const TITLE: Record<Change, string> = { adminUpdate: 'Update assignment', adminExtend: 'Extend assignment', adminRenew: 'Renew assignment', adminRemove: 'Remove assignment' };
+const DONE: Record<Change, string> = { adminUpdate: 'updated', adminExtend: 'extended', adminRenew: 'renewed', adminRemove: 'removed' };
+const BUTTON: Record<Change, string> = { adminUpdate: 'Update', adminExtend: 'Extend', adminRenew: 'Renew', adminRemove: 'Remove' };
 
 export interface ChangeDialogProps {
   readonly change: Change;
@@ -42,14 +44,17 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   const who = holderName(holding).name;
   const currentEnd = endOf(holding);
   const [permanent, setPermanent] = useState(change === 'adminUpdate' && currentEnd === null);
-  const [end, setEnd] = useState(isoToLocal(currentEnd));
+  const renewing = change === 'adminRenew';
+  // A renewal's end starts a month from now (the old end has passed); the others start at the current end.
+  const [end, setEnd] = useState(isoToLocal(change === 'adminRenew' ? new Date(Date.now() + 30 * 86_400_000).toISOString() : currentEnd));
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [tried, setTried] = useState(false);
   const endIso = localToIso(end);
   const endProblem = change === 'adminRemove' || permanent ? undefined
     : endIso === null ? 'Give the new end date and time.'
-      : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.' : undefined;
+      : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.'
+        : renewing && Date.parse(endIso) <= Date.now() ? 'A renewal ends in the future.' : undefined;
   const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'The settings ask for a justification.' : undefined;
 
   const go = async () => {
@@ -61,7 +66,8 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
         provider: holding.provider, kind, action: change as AdminAction, principalId: holding.principalId, roleDefinitionId: holding.roleDefinitionId,
         directoryScopeId: holding.directoryScopeId, targetScheduleId: holding.id, justification: justification.trim() || undefined,
         ...(change === 'adminRemove' ? {} : {
-          startDateTime: holding.scheduleInfo.startDateTime ?? undefined,
+          // A renewal starts now; the others keep the grant's start.
+          ...(renewing ? {} : { startDateTime: holding.scheduleInfo.startDateTime ?? undefined }),
           expiration: permanent ? { type: 'noExpiration' } : { type: 'afterDateTime', endDateTime: endIso! },
         }),
       }));
@@ -80,10 +86,11 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
             <DialogContent className={styles.content}>
               <Text>
                 <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong>{scopeName ? ` at ${scopeName}` : ''}
-                {currentEnd ? `, until ${formatInstant(currentEnd)}` : ', permanently'}.
+                {renewing ? `, ended ${formatInstant(currentEnd)}` : currentEnd ? `, until ${formatInstant(currentEnd)}` : ', permanently'}.
               </Text>
               {change === 'adminRemove' && <Text>The {kind === 'eligible' ? 'eligibility' : 'assignment'} ends now{kind === 'eligible' ? ', with any activation made from it' : ''}.</Text>}
-              {change === 'adminUpdate' && <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />}
+              {renewing && <Text>The renewed {kind === 'eligible' ? 'eligibility' : 'assignment'} starts now.</Text>}
+              {(change === 'adminUpdate' || renewing) && <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />}
               {change !== 'adminRemove' && !permanent && (
                 <Field label="New end" required validationMessage={tried ? endProblem : undefined}>
                   <Input type="datetime-local" value={end} onChange={(_e, d) => setEnd(d.value)} />
@@ -97,7 +104,7 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
               <Button type="submit" appearance="primary" disabled={submit.isPending}>
-                {submit.isPending ? 'Working…' : change === 'adminRemove' ? 'Remove' : change === 'adminExtend' ? 'Extend' : 'Update'}
+                {submit.isPending ? 'Working…' : BUTTON[change]}
               </Button>
             </DialogActions>
           </DialogBody>

@@ -22,7 +22,7 @@ import { AssignmentSection } from './assignment-section.tsx';
 import { ChangeDialog, type Change } from './change-dialog.tsx';
 import { GroupMembers } from './group-members.tsx';
 import { GroupBadge } from './groups-page.tsx';
-import { toHolding, useGroup, useGroupSchedules, type Group } from './groups-api.ts';
+import { toHolding, useExpiredGroupSchedules, useGroup, useGroupSchedules, type Group } from './groups-api.ts';
 import { HoldersList } from './holders-list.tsx';
 import { ACCESS_LABEL } from './names.ts';
 import { NotificationSection } from './notification-section.tsx';
@@ -117,10 +117,16 @@ function Assignments({ group }: { group: Group }) {
         <Tab value="expired">Expired assignments</Tab>
       </TabList>
       {view === 'expired' ? (
-        <Text>
-          OpenPIM lists current and future assignments only: the API does not list ended ones. Find who held this group’s access before in
-          {' '}<RouteLink to="/audit">the audit log</RouteLink>.
-        </Text>
+        <>
+          <Text>
+            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in
+            {' '}<RouteLink to="/audit">the audit log</RouteLink>.
+          </Text>
+          {(['eligible', 'active'] as const).map((k) => (
+            <ExpiredHolders key={k} group={group} kind={k} itemName={accessName}
+              onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: k }); }} />
+          ))}
+        </>
       ) : (
         <Holders key={view} group={group} kind={view} itemName={accessName}
           onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
@@ -136,6 +142,26 @@ function Assignments({ group }: { group: Group }) {
           onClose={() => setChanging(null)} onDone={(m) => { setChanging(null); setNotice(m); }} />
       )}
     </div>
+  );
+}
+
+function ExpiredHolders({ group, kind, itemName, onChange }: {
+  group: Group; kind: HolderKind; itemName(h: Holding): string; onChange(change: Change, h: Holding): void;
+}) {
+  const expired = useExpiredGroupSchedules(group.id, kind);
+  const principals = usePrincipals();
+  const what = kind === 'eligible' ? 'Expired eligibilities' : 'Expired active assignments';
+  if (expired.isPending) return <Spinner label={`Loading ${what.toLowerCase()}…`} />;
+  if (expired.error) return <ErrorMessage error={expired.error} title={`${what} could not be loaded`} />;
+  const items = expired.data.map((s) => toHolding(s, principals.data));
+  return (
+    <section aria-label={what}>
+      <Text as="h2" weight="semibold" block>{what}</Text>
+      {items.length === 0 ? <Text>None in the last 30 days.</Text> : (
+        <HoldersList kind={kind} items={items} roleName={group.displayName} itemName={itemName} label={`${what} of ${group.displayName}`} showState={false}
+          place={{ label: 'Role', name: (h) => ACCESS_LABEL[accessOf(h)] }} onChange={onChange} />
+      )}
+    </section>
   );
 }
 

@@ -80,6 +80,7 @@ interface GroupSchedule {
   readonly memberType: 'direct' | 'group' | null;
   readonly assignmentType?: 'assigned' | 'activated' | null;
   readonly scheduleInfo: Holding['scheduleInfo'];
+  readonly status?: string;
 }
 
 const capitalised = <T extends string>(value: string): T => (value.charAt(0).toUpperCase() + value.slice(1)) as T;
@@ -96,6 +97,7 @@ export function toHolding(s: GroupSchedule, principals: readonly DirectoryObject
     memberType: capitalised<Holding['memberType']>(s.memberType ?? 'direct'),
     assignmentType: s.assignmentType ? capitalised<'Assigned' | 'Activated'>(s.assignmentType) : null,
     scheduleInfo: s.scheduleInfo,
+    ...(s.status ? { status: s.status } : {}),
     principal: p ? {
       '@odata.type': p.kind === 'group' ? '#microsoft.graph.group' : '#microsoft.graph.user',
       displayName: p.displayName,
@@ -116,5 +118,16 @@ export function useGroupSchedules(groupId: string, kind: HolderKind) {
       `${GROUPS}/${kind === 'eligible' ? 'eligibilitySchedules' : 'assignmentSchedules'}?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
     ),
     refetchInterval: 30_000,
+  });
+}
+
+/** Who let the group's member or owner access run out in the last 30 days (eligible or active), for renewal. */
+export function useExpiredGroupSchedules(groupId: string, kind: HolderKind) {
+  return useQuery({
+    queryKey: [...roleKeys.holdersOf(groupId, kind), 'expired'],
+    queryFn: () => fetchAll<GroupSchedule>(
+      `/openpim/identityGovernance/privilegedAccess/group/${kind === 'eligible' ? 'expiredEligibilitySchedules' : 'expiredAssignmentSchedules'}`
+        + `?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
+    ),
   });
 }

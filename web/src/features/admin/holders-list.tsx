@@ -58,12 +58,13 @@ export interface HoldersListProps {
 
 /** What may be done to a holding here: only direct grants are changed on this page. */
 function changesFor(h: Holding): Change[] {
+  if (h.status === 'Expired') return ['adminRenew'];
   if (h.memberType !== 'Direct') return [];
   if (h.assignmentType === 'Activated') return ['adminRemove'];
   return endOf(h) === null ? ['adminUpdate', 'adminRemove'] : ['adminUpdate', 'adminExtend', 'adminRemove'];
 }
 
-const LABEL: Record<Change, string> = { adminUpdate: 'Update', adminExtend: 'Extend', adminRemove: 'Remove' };
+const LABEL: Record<Change, string> = { adminUpdate: 'Update', adminExtend: 'Extend', adminRenew: 'Renew', adminRemove: 'Remove' };
 
 function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onChange(change: Change, holding: Holding): void }) {
   const styles = useStyles();

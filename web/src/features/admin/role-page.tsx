@@ -15,7 +15,7 @@ import { ChangeDialog, type Change } from './change-dialog.tsx';
 import { HoldersList } from './holders-list.tsx';
 import { useRolePolicies } from './policy-api.ts';
 import { RoleBadges } from './roles-page.tsx';
-import { kindOf, useCatalogue, useHolders, type HolderKind, type Holding } from './roles-api.ts';
+import { kindOf, useCatalogue, useExpiredHolders, useHolders, type HolderKind, type Holding } from './roles-api.ts';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px' },
@@ -80,10 +80,16 @@ export function RolePage() {
         <Tab value="expired">Expired assignments</Tab>
       </TabList>
       {view === 'expired' ? (
-        <Text>
-          OpenPIM lists current and future assignments only: the API does not list ended ones. Find who held this role before in
-          {' '}<RouteLink to="/audit">the audit log</RouteLink>.
-        </Text>
+        <>
+          <Text className={styles.muted}>
+            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in
+            {' '}<RouteLink to="/audit">the audit log</RouteLink>.
+          </Text>
+          {(['eligible', 'active'] as const).map((k) => (
+            <ExpiredHolders key={k} roleId={roleId} kind={k} roleName={role.displayName} scopeName={scopeName}
+              onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: k }); }} />
+          ))}
+        </>
       ) : (
         <Holders key={view} roleId={roleId} kind={view} roleName={role.displayName} scopeName={scopeName}
           onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
@@ -96,6 +102,24 @@ export function RolePage() {
         <ChangeDialog {...changing} roleName={role.displayName} scopeName={scopeName(changing.holding.directoryScopeId)}
           justificationRequired={adminRulesOf(policyAt(policies.data, changing.holding.directoryScopeId), changing.kind)?.justification ?? false}
           onClose={() => setChanging(null)} onDone={(m) => { setChanging(null); setNotice(m); }} />
+      )}
+    </section>
+  );
+}
+
+function ExpiredHolders({ roleId, kind, roleName, scopeName, onChange }: {
+  roleId: string; kind: HolderKind; roleName: string; scopeName(scope: string): string; onChange(change: Change, h: Holding): void;
+}) {
+  const expired = useExpiredHolders(roleId, kind);
+  const what = kind === 'eligible' ? 'Expired eligibilities' : 'Expired active assignments';
+  if (expired.isPending) return <Spinner label={`Loading ${what.toLowerCase()}…`} />;
+  if (expired.error) return <ErrorMessage error={expired.error} title={`${what} could not be loaded`} />;
+  return (
+    <section aria-label={what}>
+      <Text as="h2" weight="semibold" block>{what}</Text>
+      {expired.data.length === 0 ? <Text>None in the last 30 days.</Text> : (
+        <HoldersList kind={kind} items={expired.data} roleName={roleName} label={`${what} of ${roleName}`} showState={false}
+          place={{ label: 'Scope', name: (h) => scopeName(h.directoryScopeId) }} onChange={onChange} />
       )}
     </section>
   );

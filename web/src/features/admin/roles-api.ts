@@ -63,6 +63,8 @@ export interface Holding {
   readonly roleDefinitionId: string;
   readonly directoryScopeId: string;
   readonly memberType: 'Direct' | 'Group' | 'Inherited';
+  /** `Expired` for what ran out in the last 30 days (the expired collections); may be renewed. */
+  readonly status?: string;
   readonly assignmentType?: 'Assigned' | 'Activated' | null;
   readonly scheduleInfo: {
     readonly startDateTime: string | null;
@@ -85,7 +87,19 @@ export function useHolders(roleId: string, kind: HolderKind) {
   });
 }
 
-export type AdminAction = 'adminAssign' | 'adminRemove' | 'adminUpdate' | 'adminExtend';
+const EXPIRED: Record<HolderKind, string> = { eligible: 'expiredRoleEligibilitySchedules', active: 'expiredRoleAssignmentSchedules' };
+
+/** Who held the role and let it run out in the last 30 days (eligible or active), for renewal. */
+export function useExpiredHolders(roleId: string, kind: HolderKind) {
+  return useQuery({
+    queryKey: [...roleKeys.holdersOf(roleId, kind), 'expired'],
+    queryFn: () => fetchAll<Holding>(
+      `/openpim/roleManagement/directory/${EXPIRED[kind]}?$filter=${encodeURIComponent(`roleDefinitionId eq ${odataString(roleId)}`)}&$expand=principal&$top=999`,
+    ),
+  });
+}
+
+export type AdminAction = 'adminAssign' | 'adminRemove' | 'adminUpdate' | 'adminExtend' | 'adminRenew';
 
 export type Expiration =
   | { readonly type: 'noExpiration' }
