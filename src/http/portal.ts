@@ -74,6 +74,23 @@ async function fileOf(dir: string, path: string): Promise<{ body: Buffer; type: 
 const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>OpenPIM</title><p>The portal is not built. '
   + 'Run <code>./openpim demo</code> or <code>./openpim serve</code> through the launcher, which builds it.</p>';
 
+/**
+ * What My roles (the page at `/` and `/assignments`) reads first. A browser with a session cookie is
+ * told to fetch these while it loads the script (`Link: rel=preload`), and the page's own fetches of
+ * the same addresses take those answers: the first reads no longer wait for the script to run. Keep
+ * in step with web/src/features/my-roles/api.ts and features/auth/api.ts (the portal's browser
+ * tests and the T14 bench fail on a read made twice).
+ */
+const MY_ROLES_FIRST_READS = [
+  '/openpim/auth/session',
+  ...['roleManagement/directory/roleEligibilityScheduleInstances', 'roleManagement/directory/roleAssignmentScheduleInstances',
+    'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances', 'identityGovernance/privilegedAccess/group/assignmentScheduleInstances',
+  ].map((set) => `/v1.0/${set}/filterByCurrentUser(on='principal')`),
+  '/v1.0/roleManagement/directory/roleDefinitions?$select=id,displayName,description,isPrivileged&$top=999',
+];
+const PRELOAD_MY_ROLES = MY_ROLES_FIRST_READS.map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`).join(', ');
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?openpim-session=/;
+
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html', '.txt']);
@@ -127,6 +144,7 @@ export function portalRoutes(app: FastifyInstance, dir: string = DEFAULT_PORTAL_
       return sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${path}.`));
     }
     const html = await page();
+    if (html && (path === '/' || path === '/assignments') && SESSION_COOKIE.test(request.headers.cookie ?? '')) reply.header('link', PRELOAD_MY_ROLES);
     return reply.headers(pageHeaders).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html ?? NOT_BUILT);
   };
 

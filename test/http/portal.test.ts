@@ -60,6 +60,20 @@ describe('the portal served by the API server', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it("tells a browser with a session cookie to fetch My roles' first reads while the script loads; nobody else", async () => {
+    const cookie = '__Host-openpim-session=abc';
+    for (const url of ['/', '/assignments']) {
+      const res = await app.inject({ method: 'GET', url, headers: { ...HTML, cookie } });
+      const links = String(res.headers.link).split(', ');
+      expect(links).toContain('</openpim/auth/session>; rel=preload; as=fetch; crossorigin');
+      expect(links).toContain("</v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')>; rel=preload; as=fetch; crossorigin");
+      expect(links).toHaveLength(6);
+    }
+    // Another page, or no session: nothing to fetch ahead.
+    expect((await app.inject({ method: 'GET', url: '/approvals', headers: { ...HTML, cookie } })).headers.link).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: '/assignments', headers: HTML })).headers.link).toBeUndefined();
+  });
+
   it('caches hashed assets for a year and other files for an hour', async () => {
     const asset = await app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
     expect(asset.statusCode).toBe(200);
