@@ -4,7 +4,7 @@
  * why a group cannot join it, and removes a member after confirming; makes a user eligible for the
  * group's membership (PIM for Groups) — the user activates it from My roles, and the group page
  * shows it active, and ends the eligibility; the member and owner settings are shown, and saved, in
- * the role settings' sections. The
+ * the role settings' sections; a new role-assignable group is created from Groups. The
  * server's records are checked too, and every page and dialog is audited by axe and photographed.
  */
 import type { Page } from 'playwright-core';
@@ -208,4 +208,27 @@ describe('the Group page', () => {
     const after = await t.portal.api.call(t.portal.api.admin, 'GET', `${GROUP_ELIGIBILITIES}?$filter=groupId eq '${t.groupId}'`);
     expect(json<{ value: unknown[] }>(after).value).toEqual([]);
   }, 150_000);
+
+  it('creates a role-assignable group from Groups, landing on its page; a name is required', async () => {
+    const t = await groupTenant();
+    const page = await chromium.page(t.portal.url);
+    await signInDirectly(page, t.portal, t.admin, { mfa: true });
+    await page.goto('/admin/groups');
+    await page.getByRole('button', { name: 'New group' }).click();
+    const dialog = await visible(dialogTitled(page, 'New group'));
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await visible(dialog.getByText('Give the group a name.'));
+    await dialog.getByLabel('Name').fill('Tier 0 operators');
+    await dialog.getByLabel('Description').fill('Hold Global Administrator through PIM for Groups.');
+    await dialog.getByRole('checkbox', { name: 'Roles can be assigned to this group' }).check();
+    await checkPage(page, 'admin-new-group');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await visible(page.getByRole('heading', { name: 'Tier 0 operators', level: 1 }));
+    await visible(page.getByText('Role-assignable', { exact: true }));
+
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const res = await t.portal.api.call(t.portal.api.admin, 'GET', `/v1.0/groups/${id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json(res)).toMatchObject({ displayName: 'Tier 0 operators', description: 'Hold Global Administrator through PIM for Groups.', isAssignableToRole: true });
+  });
 });

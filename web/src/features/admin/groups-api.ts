@@ -6,7 +6,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, fetchAll, odataString } from '../../lib/api-client.ts';
-import type { DirectoryObject } from './api.ts';
+import { directoryKeys, type DirectoryObject } from './api.ts';
 import { roleKeys, type HolderKind, type Holding } from './roles-api.ts';
 
 const GROUPS = '/v1.0/identityGovernance/privilegedAccess/group';
@@ -48,6 +48,24 @@ export function useGroupMembers(groupId: string) {
   return useQuery({
     queryKey: groupKeys.members(groupId),
     queryFn: () => fetchAll<Member>(`${groupPath(groupId)}/members?$top=999`),
+  });
+}
+
+export interface NewGroup {
+  readonly displayName: string;
+  readonly description: string | null;
+  readonly isAssignableToRole: boolean;
+}
+
+/** Creates a security group (POST /v1.0/groups); the caller wraps it in a step-up. */
+export function useCreateGroup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewGroup) => api<Group>('/v1.0/groups', {
+      method: 'POST',
+      body: { displayName: input.displayName, mailEnabled: false, securityEnabled: true, isAssignableToRole: input.isAssignableToRole, ...(input.description ? { description: input.description } : {}) },
+    }),
+    onSettled: () => client.invalidateQueries({ queryKey: directoryKeys.principals }),
   });
 }
 
