@@ -1,8 +1,8 @@
 /**
  * The HTTP API as a Fastify instance: Graph-shaped routes, bearer authentication, OData, Graph's
  * error shape, OpenAPI at /openapi.json and /healthz. Everything it does goes through use cases.
- * Every response says `X-Content-Type-Options: nosniff`; no body, query or path with a control
- * character reaches a route.
+ * Every response says `X-Content-Type-Options: nosniff` and carries the server clock's `Date`; no
+ * body, query or path with a control character reaches a route.
  */
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -55,9 +55,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
   });
 
-  // First, so that errors, 404s and refusals by later hooks carry it too.
+  // First, so that errors, 404s and refusals by later hooks carry it too. The Date header is the
+  // server's clock — the one every end time is decided by — so the portal's countdowns follow it
+  // even where the viewer's device clock is off.
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('date', new Date(deps.clock.now()).toUTCString());
   });
 
   // Route schemas document the API (/openapi.json) and are never used to validate: zod in each

@@ -56,6 +56,8 @@ describe('extend and renew from My roles', () => {
     const page = await chromium.page(portal.url);
     await signInDirectly(page, portal, alice, { mfa: false });
     await openMyRoles(page);
+    // The server's clock runs 6 days ahead of the browser's: the session's countdown follows the server's.
+    await visible(page.getByText(/^Session: (29|30) min \d+ s idle left$/));
 
     // Day 6: User Administrator ends in 4 days (Extend); Security Reader in 54 (no Extend); Helpdesk ran out.
     const userAdmin = await visible(roleRow(page, 'Eligible roles', 'User Administrator'));

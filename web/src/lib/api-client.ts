@@ -65,6 +65,23 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * How far the server's clock is ahead of this device's (ms), from the Date header of its answers:
+ * end times are the server's, so countdowns count on its clock. Differences under 2 s are taken as
+ * none (the header has whole seconds).
+ */
+let serverOffset = 0;
+
+function noteServerTime(date: string | null): void {
+  const at = date ? Date.parse(date) : NaN;
+  if (!Number.isFinite(at)) return;
+  const offset = at + 500 - Date.now();
+  serverOffset = Math.abs(offset) < 2_000 ? 0 : offset;
+}
+
+/** The server's time now, as best this page knows it. */
+export const serverNow = (): number => Date.now() + serverOffset;
+
 /** Calls the API; resolves to the parsed JSON body (undefined for 204). */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
@@ -78,6 +95,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     signal: options.signal,
   });
+  noteServerTime(res.headers.get('date'));
   if (!res.ok) {
     const error = await failure(res);
     if (res.status === 401 && error.challenge === null) window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));

@@ -1,5 +1,6 @@
 /** Times as people read them: in the viewer's own time zone, with live countdowns. */
 import { useEffect, useState } from 'react';
+import { serverNow } from './api-client.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -24,11 +25,11 @@ export function formatRemaining(endMs: number, nowMs: number): string {
   return `${s} s`;
 }
 
-/** The current time, re-read every `everyMs` while the component is shown. */
+/** The current time on the server's clock (see serverNow), re-read every `everyMs` while the component is shown. */
 export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
-    const t = window.setInterval(() => setNow(Date.now()), everyMs);
+    const t = window.setInterval(() => setNow(serverNow()), everyMs);
     return () => window.clearInterval(t);
   }, [everyMs]);
   return now;

@@ -10,6 +10,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
+import { serverNow } from '../../lib/api-client.ts';
 import { formatInstant } from '../../lib/time.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { isoToLocal, localToIso } from './assignment-rules.ts';
@@ -46,7 +47,7 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   const [permanent, setPermanent] = useState(change === 'adminUpdate' && currentEnd === null);
   const renewing = change === 'adminRenew';
   // A renewal's end starts a month from now (the old end has passed); the others start at the current end.
-  const [end, setEnd] = useState(isoToLocal(change === 'adminRenew' ? new Date(Date.now() + 30 * 86_400_000).toISOString() : currentEnd));
+  const [end, setEnd] = useState(isoToLocal(change === 'adminRenew' ? new Date(serverNow() + 30 * 86_400_000).toISOString() : currentEnd));
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [tried, setTried] = useState(false);
@@ -54,7 +55,7 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   const endProblem = change === 'adminRemove' || permanent ? undefined
     : endIso === null ? 'Give the new end date and time.'
       : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.'
-        : renewing && Date.parse(endIso) <= Date.now() ? 'A renewal ends in the future.' : undefined;
+        : renewing && Date.parse(endIso) <= serverNow() ? 'A renewal ends in the future.' : undefined;
   const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'The settings ask for a justification.' : undefined;
 
   const go = async () => {

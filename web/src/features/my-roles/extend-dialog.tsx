@@ -8,6 +8,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
+import { serverNow } from '../../lib/api-client.ts';
 import { formatInstant } from '../../lib/time.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { statusLabel } from '../requests/labels.ts';
@@ -41,7 +42,7 @@ export function ExtendDialog({ extension, onClose }: { extension: Extension; onC
   const [justification, setJustification] = useState('');
   const [until, setUntil] = useState<'policy' | 'date'>('policy');
   // At least a day after the current end (extending) or after today (renewing).
-  const earliest = dayOf(Math.max(Date.now(), grant.endDateTime ? Date.parse(grant.endDateTime) : 0) + 86_400_000);
+  const earliest = dayOf(Math.max(serverNow(), grant.endDateTime ? Date.parse(grant.endDateTime) : 0) + 86_400_000);
   const [day, setDay] = useState(earliest);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ status: string } | { error: string } | null>(null);
