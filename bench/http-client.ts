@@ -114,7 +114,7 @@ export interface ActivationResult {
   readonly status: number;
   /** Activation request sent → its 2xx received, ms. */
   readonly activateMs: number;
-  /** Activation request sent → first ALLOW received, ms (TARGETS' "HTTP request → first ALLOW"). */
+  /** Activation request sent → first ALLOW received, ms (T4's "request → first ALLOW"). */
   readonly toAllowMs: number;
   /** 2xx received → first ALLOW received, ms. */
   readonly afterOkMs: number;

@@ -92,7 +92,7 @@ export function markdown(r: ReportInput): string {
     '',
     `Rendered by \`${r.command}\` on ${minute(r.renderedAt.toISOString())} UTC from each phase's saved result (bench/results/<phase>.json); `
       + 'each phase ran at its own time, with its own load, as the phase table says.',
-    `Targets: TARGETS.md (${IDS[0]}–${IDS[4]}, ${IDS[5]}). Written by the bench; do not edit by hand.`,
+    `Targets: ${IDS[0]}–${IDS[4]} and ${IDS[5]}, each row below giving a metric and its budget. Written by the bench; do not edit by hand.`,
     '',
     `**Machine:** ${machines.join('; ') || '—'}. This is a **shared 2-core machine**: other jobs (test suites) ran during the measurements (load averages in the phase table), `
       + 'and identical runs here differ by up to 2×; every peer ratio (T1, T3, T4) pits two things measured in the same process and run against each other, alternating, median of 5.',
@@ -116,7 +116,7 @@ export function markdown(r: ReportInput): string {
     '|---|---|---|---|---|---|---|',
     ...r.rows.map((row) => `| ${row.id} | ${cell(row.metric)} | ${cell(row.target)} | ${cell(row.measured)} | ${cell(row.ratio)} | ${verdict(row.result)} | ${cell(row.note ?? '')} |`),
     '',
-    '"Ratio": for an absolute budget, measured ÷ target ("0.40 of budget" is within it, above 1 is over); where TARGETS defines a peer, the peer ratio '
+    '"Ratio": for an absolute budget, measured ÷ target ("0.40 of budget" is within it, above 1 is over); where the target names a peer, the peer ratio '
       + '(speed-up over casbin; check over HTTP ÷ hello-world req/s; activations ÷ the minimal durable server req/s). "info" rows have no target of their own.',
     '',
     '## Notes',

@@ -1,5 +1,6 @@
 /**
- * The benchmark (TARGETS T1–T5 and T14). Standalone, not part of the test suite:
+ * The benchmark (targets T1–T5 and T14: bench/REPORT.md gives each metric and its budget).
+ * Standalone, not part of the test suite:
  *
  *   node bench/run.ts                    every phase at full scale (1M assignments); saves each and writes bench/REPORT.md
  *   node bench/run.ts --quick            0.1 scale, fewer samples: a smoke run (prints, writes nothing)

@@ -7,7 +7,7 @@
  *   small  the same generator at 1% (10k assignments): T4 (activation → first ALLOW, 100
  *          concurrent activators, throughput), and T3 once more for the record
  *
- * TARGETS puts no data size on T3 and T4; T1 and T2 name 1M.
+ * T3 and T4 set no data size of their own; T1 and T2 are at 1M.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

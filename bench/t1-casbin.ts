@@ -2,8 +2,8 @@
  * T1, second half: the same kind of data in node-casbin's documented RBAC-with-domains model, run
  * in the same process as the decision index, decisions compared on every sampled request, speed as
  * a ratio. Casbin's cost grows with the number of policies (every check rebuilds the role graph of
- * every matching domain), so it runs on a subset of ≈ 10k policies — the size TARGETS names — not
- * on the 1M world.
+ * every matching domain), so it runs on a subset of ≈ 10k policies — the size T1's comparison names
+ * — not on the 1M world.
  *
  * The mapping (explained again in the report):
  *   request   r = sub, dom, obj, act   → principal, requested scope path, action minus its last
@@ -188,7 +188,7 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult & { casbinMea
       + `is given the ${n0(policy.gGrants)} of ${n0(world.snapshot.grants.length)} subset grants in effect at one instant T and every compared check is asked at T `
       + '(the index holds all of them, ended and not yet started included, and compares windows itself). Everything the sample asks is then expressible in '
       + `both, so all ${n0(n)} sampled requests are compared. The subset is the 1M generator at scale ${scale.toFixed(5)} (same proportions), sized to `
-      + `≈ 10k casbin policies as TARGETS names (${n0(total)}: ${policy.p} p, ${n0(policy.gMembers)} membership g, ${n0(policy.gGrants)} grant g); casbin at 1M `
+      + `≈ 10k casbin policies as T1's comparison names (${n0(total)}: ${policy.p} p, ${n0(policy.gMembers)} membership g, ${n0(policy.gGrants)} grant g); casbin at 1M `
       + `is infeasible here (its cost grows with the policy count: each g() evaluation rebuilds the role graph of every matching domain). Casbin checks are timed one by one; `
       + `the index's time is the mean of an untimed loop over the same requests; ratio = median over ${RUNS} alternating runs of casbin mean ÷ index mean.`,
     ],

@@ -215,7 +215,7 @@ export async function measureActivation(port: number, dir: string, tenantId: str
       `**T4 method.** On the ${label} database. Activators are users seeded with a permanent eligibility for User Administrator at \`/\` (raw rows, like the rest of the data; the activation itself goes through `
       + `the API). Each gets a token with \`amr: [pwd, mfa]\`. Latency runs: ${plan.sequential} activators one at a time, then ${plan.concurrent} with 100 in flight (each on its own keep-alive `
       + 'connection): check (DENY expected) → selfActivate (PT1H) → check until ALLOW, counting any DENY after the 2xx. "request → first ALLOW" runs from sending the activation '
-      + 'to receiving the first ALLOW (TARGETS\' definition); "2xx → first ALLOW" from receiving the 2xx. Throughput: 10 connections, each activation a fresh activator, '
+      + 'to receiving the first ALLOW (T4\'s definition); "2xx → first ALLOW" from receiving the 2xx. Throughput: 10 connections, each activation a fresh activator, '
       + `${plan.perRound} per round, alternating with a minimal node:http server that commits one SHA-256-chained audit row per POST to its own SQLite file in the same directory `
       + `(WAL, synchronous=FULL), ${ROUNDS} rounds, median of per-round ratios.`,
       `**Why the first ALLOW comes later than one check.** ${AFTER_COMMIT[0]!.toUpperCase()}${AFTER_COMMIT.slice(1)}. The index itself is current as soon as the 2xx is `

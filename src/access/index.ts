@@ -1,12 +1,13 @@
 /**
- * The decision index (ARCHITECTURE "access/", PRODUCT §6): *may principal P do action A at scope S
- * at instant T?* answered from memory in a few microseconds at a million grants.
+ * The decision index (docs/architecture.md, `src/access`; docs/api.md, "Access checks"): *may
+ * principal P do action A at scope S at instant T?* answered from memory in a few microseconds at a
+ * million grants.
  *
  * Pure in-memory structures, no I/O, no clock: the caller passes `at` on every call, and every
- * grant's window is compared with it on every check — an ended grant never allows anything, even
- * if nobody has removed it yet (TARGETS T5, ARCHITECTURE invariant 2). The index is built from a
- * snapshot of the database (`load`) and kept current by applying the change feed with the
- * incremental methods, which are all idempotent (at-least-once delivery is fine).
+ * grant's window is compared with it on every check — an ended grant never allows anything, even if
+ * nobody has removed it yet (docs/architecture.md, "Time"; T5 in bench/REPORT.md). The index is
+ * built from a snapshot of the database (`load`) and kept current by applying the change feed with
+ * the incremental methods, which are all idempotent (at-least-once delivery is fine).
  *
  * One index serves one tenant: scope paths (`/` above all) are per tenant.
  *

@@ -1,7 +1,8 @@
 /**
- * OpenPIM's own authorization (PRODUCT §4) as permission statements: each use case names the
- * action it needs and `authorize` fails closed unless one of the caller's active roles allows it.
- * Built-in roles express their rights in these actions (domain/roles/catalogue.ts).
+ * OpenPIM's own authorization (docs/guide.md, "Who may do what") as permission statements: each use
+ * case names the action it needs and `authorize` fails closed unless one of the caller's active
+ * roles allows it. Built-in roles express their rights in these actions
+ * (domain/roles/catalogue.ts).
  */
 import { DomainError } from '../domain/errors.ts';
 import { roleAllows } from '../domain/roles/catalogue.ts';

@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   // Lookup
   'Request_ResourceNotFound',
   'RoleAssignmentDoesNotExist',
-  // Policy and hard rules (PRODUCT §2)
+  // Policy and hard rules
   'RoleAssignmentRequestPolicyValidationFailed',
   'RoleAssignmentRequestAcrsValidationFailed',
   'ActiveDurationTooShort',

@@ -1,6 +1,6 @@
 /**
- * The model of PRODUCT §1–§2 as plain values. Instants are epoch milliseconds; nothing here
- * reads the clock or makes ids.
+ * The model of docs/guide.md ("The model", "Requests") as plain values. Instants are epoch
+ * milliseconds; nothing here reads the clock or makes ids.
  */
 import type { Instant } from './time.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Scope paths (PRODUCT §1): `/` is the root; every other path is
+ * Scope paths (docs/guide.md, "The model"): `/` is the root; every other path is
  * a list of `type/name` pairs, and its parent is the path minus its last pair (a path of one or
  * two segments has `/` as parent). A registered scope may name another parent (`Scope.parentId`);
  * src/app/scopes/ancestry.ts follows those.

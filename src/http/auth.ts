@@ -56,8 +56,8 @@ export async function recordBreakGlassSignIn(
 
 /**
  * Authenticates the request into `request.caller`. A break-glass account's first request with a
- * token or session is audited and alerts the admins before it is served (PRODUCT §4); if that
- * can't be recorded the request fails rather than go unaudited.
+ * token or session is audited and alerts the admins before it is served (docs/guide.md,
+ * "Break-glass accounts"); if that can't be recorded the request fails rather than go unaudited.
  */
 export async function authenticate(
   deps: HttpDeps,

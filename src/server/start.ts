@@ -124,7 +124,8 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
   const runner = startTimelineRunner(deps);
   const unsubscribe = store.onCommit((info) => runner.wake(info.earliestDue));
   const address = await app.listen({ host: config.host, port: config.port });
-  // After commit, never inside: the notification job reads the change feed (ARCHITECTURE invariant 3).
+  // After commit, never inside: the notification job reads the change feed
+  // (docs/architecture.md, "Audit chain and change feed").
   const notifier = startNotificationRunner({
     uow: store, clock, links,
     mailer: config.smtp ? smtpMailer(config.smtp) : null,

@@ -30,7 +30,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
     const dialect = new NodeSqliteDialect({
       path: target.path,
       onOpen: (db) => {
-        // WAL with synchronous=FULL: every commit is durable (ARCHITECTURE: nothing lost on a crash).
+        // WAL with synchronous=FULL: every commit is durable, nothing committed is lost on a crash.
         db.exec('pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; pragma busy_timeout = 5000;');
       },
     });

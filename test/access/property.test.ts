@@ -1,5 +1,5 @@
 /**
- * TARGETS T12 for the decision index: random (data, request, clock) cases where `isAllowed`,
+ * Consistency of the decision index: random (data, request, clock) cases where `isAllowed`,
  * `check`, `holdings` and `holders` agree with the plain reference evaluator, with instants drawn
  * at grant starts and ends ± 1 — timed group memberships (`member` grants at `/groups/{id}`)
  * among them, so their window boundaries are probed too; and random sequences of incremental

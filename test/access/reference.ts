@@ -1,7 +1,8 @@
 /**
  * The reference evaluator: the access rules written as plainly as possible, to check the decision
- * index against (TARGETS T12). Loops over every grant; no caches, no indexes. It deliberately
- * imports nothing from src/access (nor the domain's matcher): if the two disagree, one is wrong.
+ * index against (test/access/property.test.ts). Loops over every grant; no caches, no indexes. It
+ * deliberately imports nothing from src/access (nor the domain's matcher): if the two disagree, one
+ * is wrong.
  *
  * Group membership (decision 0007): static memberships have no window; a `member` grant at
  * `/groups/{id}` is not a grant but a membership of that group for its window. Through a chain

@@ -1,6 +1,6 @@
 /**
- * The authorization matrix (issue 4, PRODUCT §4, docs/guide.md "Who may do what"): every route of
- * /openapi.json × seven callers → the outcome written in MATRIX below, cell by cell.
+ * The authorization matrix (docs/guide.md, "Who may do what"): every route of /openapi.json × seven
+ * callers → the outcome written in MATRIX below, cell by cell.
  *
  * Callers: anonymous (no token), an ordinary user, and users holding Security Reader, Global
  * Reader, User Administrator, Privileged Role Administrator or Global Administrator — each an
@@ -19,9 +19,9 @@
  * their own things.
  *
  * Mutating cells run on data made for that cell (a new user, request, scope, …), so the order of
- * cells does not matter. Where the code disagrees with PRODUCT §4 the table keeps PRODUCT's answer
+ * cells does not matter. Where the code disagrees with the guide the table keeps the guide's answer
  * and KNOWN_DISCREPANCIES records the actual one (that list must shrink, never grow silently: a
- * cell listed there that starts to match PRODUCT fails until it is removed from the list).
+ * cell listed there that starts to match the guide fails until it is removed from the list).
  *
  * A new route must be classified: ROUTES_COVERED (from MATRIX) ∪ NOT_IN_MATRIX must be exactly the
  * operations of /openapi.json.
@@ -122,8 +122,8 @@ const MATRIX: readonly Row[] = [
   // Directory: groups and administrative units.
   { route: 'GET /v1.0/groups', expect: SIGNED_IN, call: () => ({ url: '/v1.0/groups' }) },
   { route: 'POST /v1.0/groups', variant: 'a security group', expect: USER_ADMINS, call: () => ({ url: '/v1.0/groups', body: { displayName: fresh('Group') } }) },
-  // PRODUCT §1: "only privileged admins manage" role-assignable groups; the guide: Privileged Role Administrators manage them
-  // (and a User Administrator may not). create-group.ts asked for groups/create as well, which a Privileged Role Administrator lacks.
+  // Only privileged admins manage role-assignable groups (docs/guide.md, "The model"): Privileged Role Administrators
+  // ("Who may do what"), and a User Administrator may not. create-group.ts asked for groups/create as well, which a Privileged Role Administrator lacks.
   { route: 'POST /v1.0/groups', variant: 'a role-assignable group', expect: ROLE_ADMINS, call: () => ({ url: '/v1.0/groups', body: { displayName: fresh('Admins'), isAssignableToRole: true } }) },
   { route: 'GET /v1.0/groups/{id}', expect: SIGNED_IN, call: () => ({ url: `/v1.0/groups/${w.group.id}` }) },
   { route: 'GET /v1.0/groups/{id}/members', expect: SIGNED_IN, call: () => ({ url: `/v1.0/groups/${w.group.id}/members` }) },
@@ -268,7 +268,7 @@ const MATRIX: readonly Row[] = [
   { route: `GET /beta${REQ.slice(5)}/roleAssignmentApprovals/{id}`, expect: READERS_HIDDEN, call: () => ({ url: `/beta${REQ.slice(5)}/roleAssignmentApprovals/${w.approvalId}` }) },
   { route: `GET /beta${REQ.slice(5)}/roleAssignmentApprovals/{id}/steps`, expect: READERS_HIDDEN, call: () => ({ url: `/beta${REQ.slice(5)}/roleAssignmentApprovals/${w.approvalId}/steps` }) },
   { route: `GET /beta${REQ.slice(5)}/roleAssignmentApprovals/{id}/steps/{stepId}`, expect: READERS_HIDDEN, call: () => ({ url: `/beta${REQ.slice(5)}/roleAssignmentApprovals/${w.approvalId}/steps/1` }) },
-  // No approvers named: the fallback approvers are the Privileged Role and Global Administrators (PRODUCT §3); readers see it but may not decide.
+  // No approvers named: the fallback approvers are the Privileged Role and Global Administrators (docs/guide.md, "Approvals"); readers see it but may not decide.
   { route: `PATCH /beta${REQ.slice(5)}/roleAssignmentApprovals/{id}/steps/{stepId}`, expect: CANCEL_OTHERS, call: async () => ({
     url: `/beta${REQ.slice(5)}/roleAssignmentApprovals/${await pendingApproval()}/steps/1`, body: { reviewResult: 'Approve', justification: 'Checked' },
   }) },
@@ -454,7 +454,7 @@ const NOT_IN_MATRIX: Readonly<Record<string, string>> = {
 };
 
 /**
- * Cells where the code disagrees with PRODUCT §4 (the table above keeps PRODUCT's answer):
+ * Cells where the code disagrees with docs/guide.md, "Who may do what" (the table above keeps the guide's answer):
  * `${route} [variant]` → persona → the outcome the code gives today.
  */
 const KNOWN_DISCREPANCIES: Readonly<Record<string, Partial<Record<Persona, string>>>> = {};

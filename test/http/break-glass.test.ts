@@ -1,8 +1,9 @@
 /**
- * Break-glass accounts over HTTP (PRODUCT §4): every use — a password sign-in, a token, a browser
- * session — is audited once, before the request is served, and raises the alert; later requests
- * with the same token or session add nothing. Ordinary accounts are not recorded. (The alert's
- * recipients and text: test/medium/break-glass.test.ts, test/notify/break-glass-render.test.ts.)
+ * Break-glass accounts over HTTP (docs/guide.md, "Break-glass accounts"): every use — a password
+ * sign-in, a token, a browser session — is audited once, before the request is served, and raises
+ * the alert; later requests with the same token or session add nothing. Ordinary accounts are not
+ * recorded. (The alert's recipients and text: test/medium/break-glass.test.ts,
+ * test/notify/break-glass-render.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREAK_GLASS_USED } from '../../src/app/identity/record-break-glass-use.ts';

@@ -1,10 +1,10 @@
 /**
- * No nesting into role-assignable groups (PRODUCT §1, as in Entra): a group that may hold roles
- * accepts no group as a member or owner, whatever the path — Graph's members/$ref, PIM for Groups
- * eligibility or assignment (member or owner), SCIM. A nested group would hand the roles to whoever
- * manages its membership. Refusals are 400 `Request_BadRequest` (SCIM: 403, as it may not touch a
- * role-assignable group at all) and write nothing. Users still join role-assignable groups, and
- * groups still nest into ordinary ones.
+ * No nesting into role-assignable groups (as in Entra; docs/guide.md, "Rules that always hold"): a
+ * group that may hold roles accepts no group as a member or owner, whatever the path — Graph's
+ * members/$ref, PIM for Groups eligibility or assignment (member or owner), SCIM. A nested group
+ * would hand the roles to whoever manages its membership. Refusals are 400 `Request_BadRequest`
+ * (SCIM: 403, as it may not touch a role-assignable group at all) and write nothing. Users still
+ * join role-assignable groups, and groups still nest into ordinary ones.
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

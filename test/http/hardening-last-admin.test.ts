@@ -1,12 +1,12 @@
 /**
- * The tenant never loses its last *working* Global Administrator (PRODUCT §4): an active,
- * permanent assignment at `/`, already started, held by an enabled account or by a group with at
- * least one enabled member. Grants that only look like one do not count: a permanent one starting
- * in 2099, one held by a disabled account, by an empty group, by a group whose only member is
- * disabled, a time-bound one. A group's member keeps it working when lasting: static, or a started
- * permanent PIM for Groups membership. Every path that would take the count from one to zero is refused
- * with 409 `LastPrivilegedRoleHolder` (SCIM: its error shape, status 409) and writes nothing; with a
- * second working holder the same change is allowed.
+ * The tenant never loses its last *working* Global Administrator (docs/guide.md, "Rules that always
+ * hold"; decision 0014): an active, permanent assignment at `/`, already started, held by an
+ * enabled account or by a group with at least one enabled member. Grants that only look like one do
+ * not count: a permanent one starting in 2099, one held by a disabled account, by an empty group,
+ * by a group whose only member is disabled, a time-bound one. A group's member keeps it working
+ * when lasting: static, or a started permanent PIM for Groups membership. Every path that would
+ * take the count from one to zero is refused with 409 `LastPrivilegedRoleHolder` (SCIM: its error
+ * shape, status 409) and writes nothing; with a second working holder the same change is allowed.
  *
  * The bootstrap admin (break-glass, a working Global Administrator) is taken out of the picture
  * first: once the holder under test is a permanent Global Administrator, the bootstrap admin's

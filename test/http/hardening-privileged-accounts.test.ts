@@ -1,8 +1,9 @@
 /**
- * Privileged accounts (PRODUCT §4): an account that holds, is eligible for, or can become through
- * any chain of groups a privileged role — now or later — or is break-glass, has its password,
- * authenticator, sessions and enabled flag changed only by privileged administrators. Helpdesk,
- * Authentication and User Administrators get 403 `Authorization_RequestDenied` and nothing changes.
+ * Privileged accounts (docs/guide.md, "Rules that always hold" and "Signing in and MFA"): an
+ * account that holds, is eligible for, or can become through any chain of groups a privileged role
+ * — now or later — or is break-glass, has its password, authenticator, sessions and enabled flag
+ * changed only by privileged administrators. Helpdesk, Authentication and User Administrators get
+ * 403 `Authorization_RequestDenied` and nothing changes.
  *
  * Every way of being privileged × every credential change, over HTTP, on both databases; the
  * controls (accounts that are not, or no longer, privileged) stay allowed. Then the end-to-end

@@ -1,9 +1,10 @@
 /**
- * Resource scopes over HTTP (PRODUCT §1, docs/decisions/0007): registering the tree under
- * /openpim/scopes (explicit parents, refused paths, duplicates, who may), resource roles assigned
- * through the Graph directory-role endpoints with a resource `directoryScopeId` and inherited below,
- * activation narrowed to a child scope, Owner / User Access Administrator managing at their scope,
- * and a role's own policy at a narrower scope (POST /openpim/policies) resolved most-specific-first.
+ * Resource scopes over HTTP (docs/guide.md "The model", docs/api.md "Scopes", decision 0007):
+ * registering the tree under /openpim/scopes (explicit parents, refused paths, duplicates, who
+ * may), resource roles assigned through the Graph directory-role endpoints with a resource
+ * `directoryScopeId` and inherited below, activation narrowed to a child scope, Owner / User Access
+ * Administrator managing at their scope, and a role's own policy at a narrower scope (POST
+ * /openpim/policies) resolved most-specific-first.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';

@@ -1,7 +1,7 @@
 /**
- * selfExtend and selfRenew go through approval (PRODUCT §2): by default to the tenant's
- * administrators, or to the policy's stages when isApprovalRequiredForExtension says so. The
- * table gives what the holder has, the policy, who decides when, and what the grant looks like
+ * selfExtend and selfRenew go through approval (docs/guide.md, "Approvals"): by default to the
+ * tenant's administrators, or to the policy's stages when isApprovalRequiredForExtension says so.
+ * The table gives what the holder has, the policy, who decides when, and what the grant looks like
  * afterwards — including the world changing while the request waits.
  */
 import { describe, expect, it } from 'vitest';

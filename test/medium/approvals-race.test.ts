@@ -1,9 +1,9 @@
 /**
- * Ten approvers deciding the same request at the same moment (PRODUCT §5: first decision per stage
- * wins unless a quorum is set): exactly one outcome — one request status, one outcome audit event,
- * at most one activation — and every loser gets a clear 409 code with nothing of theirs left
- * behind. On PostgreSQL the decisions run on several pool connections at once and the test checks,
- * through pg_stat_activity, that their transactions really overlapped.
+ * Ten approvers deciding the same request at the same moment (first decision per stage wins unless
+ * a quorum is set: docs/guide.md, "Approvals"): exactly one outcome — one request status, one
+ * outcome audit event, at most one activation — and every loser gets a clear 409 code with nothing
+ * of theirs left behind. On PostgreSQL the decisions run on several pool connections at once and
+ * the test checks, through pg_stat_activity, that their transactions really overlapped.
  */
 import { describe, expect, it } from 'vitest';
 import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';

@@ -1,9 +1,9 @@
 /**
- * Approval semantics as scenario tables on a fake clock (PRODUCT §3, §5): who is asked, in which
- * order, what each decision does to the request, what the timeline does when nobody answers, and
- * when the granted time starts. Alice asks for User Administrator for an hour; carol, dave and erin
- * are approvers, frank a backup approver. Each step either moves the clock (the timeline runs),
- * looks at inboxes, or has someone decide or cancel — and says what happens.
+ * Approval semantics as scenario tables on a fake clock (docs/guide.md, "Approvals"): who is asked,
+ * in which order, what each decision does to the request, what the timeline does when nobody
+ * answers, and when the granted time starts. Alice asks for User Administrator for an hour; carol,
+ * dave and erin are approvers, frank a backup approver. Each step either moves the clock (the
+ * timeline runs), looks at inboxes, or has someone decide or cancel — and says what happens.
  */
 import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';

@@ -1,10 +1,11 @@
 /**
- * A requester never approves their own request (PRODUCT §2), whichever way the policy would have
- * made them an approver: named directly, through a group (nested too), as their own manager up the
- * chain, as an escalation approver, or through the Global Administrator / Privileged Role
- * Administrator fallback when they hold one of those roles themselves. In every case the requester
- * is never resolved as an approver, never sees the request in their inbox, and their decision is
- * refused with SelfApprovalNotAllowed — while whoever else the policy names can still decide.
+ * A requester never approves their own request (docs/guide.md, "Approvals"), whichever way the
+ * policy would have made them an approver: named directly, through a group (nested too), as their
+ * own manager up the chain, as an escalation approver, or through the Global Administrator /
+ * Privileged Role Administrator fallback when they hold one of those roles themselves. In every
+ * case the requester is never resolved as an approver, never sees the request in their inbox, and
+ * their decision is refused with SelfApprovalNotAllowed — while whoever else the policy names can
+ * still decide.
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';

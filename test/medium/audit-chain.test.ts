@@ -1,7 +1,8 @@
 /**
- * The tamper-evident audit log (ARCHITECTURE invariant 8) on a real store: a log written by use
- * cases verifies; then each kind of tampering done behind OpenPIM's back, straight in SQL, is
- * reported at the first broken link — whether verification reads the log in one batch or many.
+ * The tamper-evident audit log (docs/guide.md, "Audit"; docs/architecture.md, "Audit chain and
+ * change feed") on a real store: a log written by use cases verifies; then each kind of tampering
+ * done behind OpenPIM's back, straight in SQL, is reported at the first broken link — whether
+ * verification reads the log in one batch or many.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';

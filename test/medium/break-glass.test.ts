@@ -1,9 +1,9 @@
 /**
- * Break-glass accounts (PRODUCT §4), on a fake clock on SQLite and PostgreSQL: the first use of a
- * token or session is audited (one event, one change-feed row, in one transaction) and alerts
- * every Global and Privileged Role Administrator — directly or through a group, whatever the
- * roles' policies say — and each subscribed chat webhook; the same use again records nothing, on
- * this node or another; a new use records again; anyone else costs nothing.
+ * Break-glass accounts (docs/guide.md, "Break-glass accounts"), on a fake clock on SQLite and
+ * PostgreSQL: the first use of a token or session is audited (one event, one change-feed row, in
+ * one transaction) and alerts every Global and Privileged Role Administrator — directly or through
+ * a group, whatever the roles' policies say — and each subscribed chat webhook; the same use again
+ * records nothing, on this node or another; a new use records again; anyone else costs nothing.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addGroupMember } from '../../src/app/directory/change-group-members.ts';

@@ -1,7 +1,7 @@
 /**
- * Time, to the millisecond (PRODUCT §2, §8): a grant is in effect up to its end and not at it —
- * access checks and listings compare with the clock themselves, before the timeline has run.
- * The timeline then records each ending exactly once, however often it runs or whoever meets
+ * Time, to the millisecond (docs/architecture.md, "Time"): a grant is in effect up to its end and
+ * not at it — access checks and listings compare with the clock themselves, before the timeline has
+ * run. The timeline then records each ending exactly once, however often it runs or whoever meets
  * the expiry first; pending requests time out the same way.
  */
 import { describe, expect, it } from 'vitest';

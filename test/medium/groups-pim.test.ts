@@ -1,10 +1,10 @@
 /**
- * PIM for Groups (issue 5, decision 0007) as stories on a fake clock, on SQLite and PostgreSQL:
- * activating membership of a group grants what the group holds (memberType Group) until the
- * membership's exact end; nested groups cascade; role-assignable groups take no nested group;
- * nesting cycles are refused whichever way they would form; the last owner stays; owners manage their group (unless it is role-assignable); each
- * group has its own two policies. Access is asked of the real decision engine and of the caller
- * the API would build.
+ * PIM for Groups (decision 0007) as stories on a fake clock, on SQLite and PostgreSQL: activating
+ * membership of a group grants what the group holds (memberType Group) until the membership's exact
+ * end; nested groups cascade; role-assignable groups take no nested group; nesting cycles are
+ * refused whichever way they would form; the last owner stays; owners manage their group (unless it
+ * is role-assignable); each group has its own two policies. Access is asked of the real decision
+ * engine and of the caller the API would build.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccessService } from '../../src/access/access-service.ts';

@@ -1,7 +1,7 @@
 /**
- * Rules that hold whatever the policy says (PRODUCT §2): the five-minute floor, one activation at
- * a time, activations bound to their eligibility (capped at its end, ended and canceled with it),
- * and dry runs that change nothing.
+ * Rules that hold whatever the policy says (docs/guide.md, "Rules that always hold"): the
+ * five-minute floor, one activation at a time, activations bound to their eligibility (capped at
+ * its end, ended and canceled with it), and dry runs that change nothing.
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';

@@ -1,10 +1,11 @@
 /**
- * The last working Global Administrator under concurrency (PRODUCT §4): with exactly two working
- * holders, two changes that each remove one are fired at the same time, by different paths —
- * disabling an account, removing an assignment, removing a group's last enabled member, SCIM
- * deprovisioning. Exactly one succeeds, the other is refused with `LastPrivilegedRoleHolder`,
- * one working Global Administrator remains, and the loser left nothing behind (no state change,
- * no audit event). On PostgreSQL the two transactions are checked to have overlapped.
+ * The last working Global Administrator under concurrency (docs/guide.md, "Rules that always hold";
+ * decision 0014): with exactly two working holders, two changes that each remove one are fired at
+ * the same time, by different paths — disabling an account, removing an assignment, removing a
+ * group's last enabled member, SCIM deprovisioning. Exactly one succeeds, the other is refused with
+ * `LastPrivilegedRoleHolder`, one working Global Administrator remains, and the loser left nothing
+ * behind (no state change, no audit event). On PostgreSQL the two transactions are checked to have
+ * overlapped.
  *
  * The changes are made by a time-bound Global Administrator, who may do all of them but is not a
  * working holder; the bootstrap admin's assignment is removed first.

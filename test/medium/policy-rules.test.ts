@@ -1,8 +1,8 @@
 /**
- * Policy rules the core enforces (PRODUCT §2–§3), as a table: the rule changes an admin makes
- * (through the update-policy-rule use case), then one request → granted, or refused naming EVERY
- * failing rule at once. Then approval's pending life (one at a time, timeout) and the rule values
- * an admin may not store.
+ * Policy rules the core enforces (docs/guide.md, "Policies (role settings)"), as a table: the rule
+ * changes an admin makes (through the update-policy-rule use case), then one request → granted, or
+ * refused naming EVERY failing rule at once. Then approval's pending life (one at a time, timeout)
+ * and the rule values an admin may not store.
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';

@@ -1,9 +1,10 @@
 /**
  * Races: many simultaneous requests for the same key. The database guards the invariants
- * (ARCHITECTURE invariant 4) — exactly one wins, every other gets the clear conflict code, and
- * nothing of a loser is left behind (no schedule, no request, no audit event). On PostgreSQL the
- * requests run on several pool connections at once: an observer on its own connection watches
- * pg_stat_activity and the test checks that several of them were inside a transaction together.
+ * (docs/architecture.md, "A request, end to end", step 5) — exactly one wins, every other gets the
+ * clear conflict code, and nothing of a loser is left behind (no schedule, no request, no audit
+ * event). On PostgreSQL the requests run on several pool connections at once: an observer on its
+ * own connection watches pg_stat_activity and the test checks that several of them were inside a
+ * transaction together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';

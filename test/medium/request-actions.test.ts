@@ -1,7 +1,8 @@
 /**
- * Every request action (PRODUCT §2) for eligibilities and active assignments, as a table: what
- * exists, how much time passes (the timeline keeping up), the request → its status and exactly the
- * audit events it records; and for future starts, what the timeline does when the start comes.
+ * Every request action (docs/guide.md, "Requests") for eligibilities and active assignments, as a
+ * table: what exists, how much time passes (the timeline keeping up), the request → its status and
+ * exactly the audit events it records; and for future starts, what the timeline does when the start
+ * comes.
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';

@@ -1,8 +1,8 @@
 /**
- * Resource scopes (issue 5, decision 0007) as stories on a fake clock, on SQLite and PostgreSQL:
- * inheritance down the tree (including an explicit parent), activation narrowed to a child scope,
- * Owner / User Access Administrator managing at their scope and below, and per-scope policy
- * resolution (most specific first). Access is asked of the real decision engine over the store.
+ * Resource scopes (decision 0007) as stories on a fake clock, on SQLite and PostgreSQL: inheritance
+ * down the tree (including an explicit parent), activation narrowed to a child scope, Owner / User
+ * Access Administrator managing at their scope and below, and per-scope policy resolution (most
+ * specific first). Access is asked of the real decision engine over the store.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccessService } from '../../src/access/access-service.ts';

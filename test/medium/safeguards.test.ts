@@ -1,8 +1,8 @@
 /**
- * PRODUCT §4: the tenant never loses its last standing (permanent, active, tenant-wide) Global
- * Administrator or Privileged Role Administrator. Written as stories: steps in order, each with
- * the time that passes first and its outcome. Time-bound grants end by design, so they neither
- * count as standing nor are held back from ending.
+ * The tenant never loses its last standing (permanent, active, tenant-wide) Global Administrator or
+ * Privileged Role Administrator (docs/guide.md, "Rules that always hold"). Written as stories:
+ * steps in order, each with the time that passes first and its outcome. Time-bound grants end by
+ * design, so they neither count as standing nor are held back from ending.
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/domain/errors.ts';

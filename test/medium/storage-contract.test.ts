@@ -1,8 +1,9 @@
 /**
  * The storage contract use cases rely on (src/app/ports/repositories.ts), the same on SQLite and
- * PostgreSQL (ARCHITECTURE invariant 7): constraint violations become the conflict codes the ports
- * name, transactions are all or nothing, instants and JSON round-trip exactly, and the timeline
- * behaves as the runner expects. Round-trips and listing are in storage-contract-listing.test.ts.
+ * PostgreSQL (docs/architecture.md, `src/store`; decision 0002): constraint violations become the
+ * conflict codes the ports name, transactions are all or nothing, instants and JSON round-trip
+ * exactly, and the timeline behaves as the runner expects. Round-trips and listing are in
+ * storage-contract-listing.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/app/ports/repositories.ts';

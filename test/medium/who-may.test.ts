@@ -1,8 +1,8 @@
 /**
- * Who may be granted what, and who may ask (PRODUCT §1, §4): service principals are never
- * eligible, only role-assignable groups hold roles, requests name things that exist, admin actions
- * need an admin role (held now — an activated one counts, an expired one doesn't), and self
- * actions are for one's own assignments.
+ * Who may be granted what, and who may ask (docs/guide.md, "The model" and "Who may do what"):
+ * service principals are never eligible, only role-assignable groups hold roles, requests name
+ * things that exist, admin actions need an admin role (held now — an activated one counts, an
+ * expired one doesn't), and self actions are for one's own assignments.
  */
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/app/caller.ts';

@@ -161,7 +161,7 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
     },
     async counts() {
       // A break-glass account's use is audited even when its request is refused — that is the point
-      // (PRODUCT §4); the bootstrap admin most tests call as is one. Those records are left out here:
+      // (docs/guide.md, "Break-glass accounts"); the bootstrap admin most tests call as is one. Those records are left out here:
       // a refused request must change nothing else. test/medium/break-glass.test.ts covers them.
       const result: Record<string, number> = {};
       for (const table of COUNTED) {

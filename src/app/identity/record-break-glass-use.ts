@@ -1,8 +1,8 @@
 /**
- * Records a use of a break-glass account (PRODUCT §4). The first time a token or session of one is
- * seen, one transaction writes the use, an audit event and a `breakGlass.used` change-feed row —
- * which alerts every Global and Privileged Role Administrator (notifications/interpret.ts). Later
- * calls with the same key do nothing.
+ * Records a use of a break-glass account (docs/guide.md, "Break-glass accounts"). The first time a
+ * token or session of one is seen, one transaction writes the use, an audit event and a
+ * `breakGlass.used` change-feed row — which alerts every Global and Privileged Role Administrator
+ * (notifications/interpret.ts). Later calls with the same key do nothing.
  *
  * Seeing a key again is cheap: a bounded in-process memo answers a busy session without I/O; a
  * node that has not seen it reads before it writes; and the primary key of `break_glass_uses`

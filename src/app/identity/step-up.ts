@@ -1,9 +1,10 @@
 /**
  * Step-up: the holder of a valid token proves a second factor — a TOTP code or a recovery code —
  * and gets a fresh token whose `amr` adds `mfa` and `otp` and whose `auth_time` is now, so policies
- * that require a recent MFA (MfaRule) are met. This is what a `WWW-Authenticate: … insufficient_claims`
- * challenge asks for (PRODUCT §4: a step-up, not a dead end). The caller's sign-in session records
- * the step-up too, so a browser's cookie carries it and the new token keeps the session's `sid`.
+ * that require a recent MFA (MfaRule) are met. This is what a
+ * `WWW-Authenticate: … insufficient_claims` challenge asks for (a step-up, not a dead end:
+ * docs/guide.md, "Signing in and MFA"). The caller's sign-in session records the step-up too, so a
+ * browser's cookie carries it and the new token keeps the session's `sid`.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';

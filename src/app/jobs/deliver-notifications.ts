@@ -1,8 +1,9 @@
 /**
- * The notification job (ARCHITECTURE invariant 3): consumes the change feed after commit, records
- * the deliveries the policies' Notification_* rules call for, plans the weekly digest when a week
- * has ended, and sends what is due. Nothing here runs inside a use case's transaction, so a slow
- * or dead mail server never delays or rolls back a grant; it only delays the mail.
+ * The notification job (docs/architecture.md, "Audit chain and change feed"; decision 0006):
+ * consumes the change feed after commit, records the deliveries the policies' Notification_* rules
+ * call for, plans the weekly digest when a week has ended, and sends what is due. Nothing here runs
+ * inside a use case's transaction, so a slow or dead mail server never delays or rolls back a
+ * grant; it only delays the mail.
  */
 import type { Instant } from '../../domain/time.ts';
 import { recordDigest } from '../notifications/digest.ts';

@@ -1,6 +1,6 @@
 /**
  * What notifications are about, as plain values: the event kinds, who they concern, and which of
- * the nine Notification_* rules governs them (PRODUCT §3, §5).
+ * the nine Notification_* rules governs them (docs/guide.md, "Notifications").
  */
 import type { ScheduleKind } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
@@ -69,7 +69,7 @@ export interface NotificationParams {
   readonly breakGlass?: BreakGlassParams;
 }
 
-/** One use of a break-glass account (PRODUCT §4). */
+/** One use of a break-glass account (docs/guide.md, "Break-glass accounts"). */
 export interface BreakGlassParams {
   /** The account's user principal name. */
   readonly account: string;

@@ -145,7 +145,8 @@ async function grantEvent(
 
 /**
  * A break-glass account was used: every Global and Privileged Role Administrator holding the role
- * now hears, whatever any policy says (PRODUCT §4). One alert per use (token or session).
+ * now hears, whatever any policy says (docs/guide.md, "Break-glass accounts"). One alert per use
+ * (token or session).
  */
 async function breakGlassEvent(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
   const { tenantId, payload } = row;

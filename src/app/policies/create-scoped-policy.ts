@@ -1,8 +1,9 @@
 /**
  * Give a role its own policy at a narrower scope (POST /openpim/scopes/{path}/policies): a copy of
  * the policy that governs it there now, to be changed rule by rule through the Graph policy API.
- * From then on it governs the role at that scope and below, unless a nearer one is set (PRODUCT §3:
- * most specific first). Allowed to whoever may change policies there (update-policy-rule.ts).
+ * From then on it governs the role at that scope and below, unless a nearer one is set (most
+ * specific first: docs/guide.md, "Policies (role settings)"). Allowed to whoever may change policies
+ * there (update-policy-rule.ts).
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';

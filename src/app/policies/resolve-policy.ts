@@ -1,6 +1,7 @@
 /**
  * Which policy governs a role at a scope: the one set at that scope, else at each ancestor up to
- * `/` (PRODUCT §3: most specific first), following registered parents (scopes/ancestry.ts). Every role has a policy at `/` from its creation.
+ * `/` (most specific first: docs/guide.md, "Policies (role settings)"), following registered parents
+ * (scopes/ancestry.ts). Every role has a policy at `/` from its creation.
  */
 import { DomainError } from '../../domain/errors.ts';
 import type { Policy, Repositories } from '../ports/repositories.ts';

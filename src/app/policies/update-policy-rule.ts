@@ -57,8 +57,9 @@ export async function updatePolicyRule(
 
 /**
  * Tenant-wide policies take the right to update policies; a policy at a narrower scope may also be
- * changed by whoever manages assignments there (PRODUCT §4: Owner / User Access Administrator at a
- * resource scope and above, a group's owners for a group that is not role-assignable).
+ * changed by whoever manages assignments there (Owner / User Access Administrator at a resource
+ * scope and above, a group's owners for a group that is not role-assignable: docs/guide.md, "Who may
+ * do what").
  */
 export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
   if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);

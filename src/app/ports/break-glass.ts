@@ -1,4 +1,4 @@
-/** Storage for break-glass account uses (PRODUCT §4): each use is recorded, audited and alerted once. */
+/** Storage for break-glass account uses: each is recorded, audited and alerted once (docs/guide.md). */
 import type { Instant } from '../../domain/time.ts';
 
 export interface BreakGlassUse {

@@ -1,6 +1,6 @@
 /**
- * The ways out for notifications (ARCHITECTURE invariant 3: used after commit, never inside a
- * transaction): email, chat webhooks, and signing the one-click approve/deny links they carry.
+ * The ways out for notifications (used after commit, never inside a transaction: decision 0006):
+ * email, chat webhooks, and signing the one-click approve/deny links they carry.
  */
 import type { Instant } from '../../domain/time.ts';
 

@@ -191,7 +191,7 @@ export interface ApprovalRepository {
   approvers(tenantId: string, approvalId: string): Promise<ResolvedApprover[]>;
 }
 
-/** Due transitions (PRODUCT §2, ARCHITECTURE invariant 2). */
+/** Due transitions: what the timeline records when it comes due (docs/architecture.md, "Time"). */
 export type TimelineKind = 'scheduleStart' | 'scheduleEnd' | 'requestTimeout' | 'approvalEscalation' | 'expiryReminder';
 
 export interface TimelineItem {

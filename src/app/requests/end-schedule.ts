@@ -1,7 +1,8 @@
 /**
  * Ending a schedule, whoever does it (an admin, its holder, the timeline): close it, and when it
  * is an eligibility also end the activations made from it and cancel requests waiting on it
- * (PRODUCT §2). Every step is audited in the caller's transaction.
+ * (docs/guide.md, "Requests" and "Rules that always hold"). Every step is audited in the caller's
+ * transaction.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import type { AuditActor } from '../../domain/audit/event.ts';

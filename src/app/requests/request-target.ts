@@ -1,8 +1,8 @@
 /**
- * Where a request applies, checked against the role's kind (PRODUCT §1): directory roles at `/` or
- * an administrative unit; resource roles at a registered resource scope or below one (an
+ * Where a request applies, checked against the role's kind (docs/api.md, "Scopes"): directory roles
+ * at `/` or an administrative unit; resource roles at a registered resource scope or below one (an
  * activation may narrow to a child); group roles (`member`, `owner`) at `/groups/{id}` of an
- * existing group. Also who may manage assignments there (PRODUCT §4).
+ * existing group. Also who may manage assignments there (docs/guide.md, "Who may do what").
  */
 import { DomainError } from '../../domain/errors.ts';
 import { groupOfScope } from '../../domain/group-access.ts';

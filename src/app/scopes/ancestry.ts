@@ -1,8 +1,9 @@
 /**
- * Where a scope sits in the tree (PRODUCT §1): itself, then each ancestor up to `/`. A registered
- * scope's explicit parent wins (a management group above a subscription); otherwise the parent is
- * the path minus its last `type/name` pair. Policies resolve along this chain (most specific
- * first), and so does the right of an Owner or User Access Administrator to manage below them.
+ * Where a scope sits in the tree (docs/guide.md, "The model"): itself, then each ancestor up to
+ * `/`. A registered scope's explicit parent wins (a management group above a subscription);
+ * otherwise the parent is the path minus its last `type/name` pair. Policies resolve along this
+ * chain (most specific first), and so does the right of an Owner or User Access Administrator to
+ * manage below them.
  */
 import { parentPath } from '../../domain/scope-path.ts';
 import type { Repositories } from '../ports/repositories.ts';

@@ -1,7 +1,8 @@
 /**
  * First start on an empty database: the tenant, its root scope, the built-in roles with their
  * policies, and one bootstrap user holding permanent active Global Administrator, marked
- * break-glass — so there is always someone who can manage the tenant (PRODUCT §4).
+ * break-glass — so there is always someone who can manage the tenant (docs/guide.md, "Rules that
+ * always hold" and "Break-glass accounts").
  */
 import { ACTIVITY, requestActivity } from '../../domain/audit/activities.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';

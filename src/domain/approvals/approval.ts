@@ -1,7 +1,7 @@
 /**
  * An approval: the stages a request must pass, in series, each needing a quorum of its approvers
- * (PRODUCT §3, §5). The stages are a snapshot of the policy when the request was made, so a later
- * policy change does not move the goalposts of a request already waiting.
+ * (docs/guide.md, "Approvals"). The stages are a snapshot of the policy when the request was made,
+ * so a later policy change does not move the goalposts of a request already waiting.
  */
 import type { ScheduleKind } from '../model.ts';
 import type { ApprovalSettings, SubjectSet } from '../policy/rules.ts';

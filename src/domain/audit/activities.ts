@@ -74,7 +74,7 @@ export const ACTIVITY = {
   recoveryCodeUsed: 'User signed in with a recovery code',
   // OpenPIM's words: Graph's revokeSignInSessions; also done by a password reset.
   signInSessionsRevoked: 'Revoke sign-in sessions',
-  // Not an Entra activity: Entra leaves break-glass monitoring to sign-in log alerts (PRODUCT §4).
+  // Not an Entra activity: Entra leaves break-glass monitoring to sign-in log alerts.
   breakGlassUsed: 'Break-glass account used',
   servicePrincipalAdded: 'Add service principal',
   servicePrincipalCredentialsAdded: 'Add service principal credentials',

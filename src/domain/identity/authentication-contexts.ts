@@ -1,8 +1,8 @@
 /**
- * Authentication contexts (PRODUCT §3, `AuthenticationContext_EndUser_Assignment`): a policy names
- * a context (its `claimValue`, e.g. `phishing-resistant` or Entra-style `c1`), and the
- * configuration says which factors satisfy it. A step-up with a factor adds to the token's `acrs`
- * every context that factor satisfies.
+ * Authentication contexts (`AuthenticationContext_EndUser_Assignment`; docs/guide.md, "Signing in
+ * and MFA"): a policy names a context (its `claimValue`, e.g. `phishing-resistant` or Entra-style
+ * `c1`), and the configuration says which factors satisfy it. A step-up with a factor adds to the
+ * token's `acrs` every context that factor satisfies.
  */
 
 /** What a step-up proved: a TOTP or recovery code, or a WebAuthn assertion from a software or hardware-bound key. */

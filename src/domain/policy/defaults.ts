@@ -1,4 +1,4 @@
-/** The rules a new role's policy starts with (PRODUCT §3 "Default for a new role"). */
+/** The rules a new role's policy starts with (the table in docs/guide.md, "Policies (role settings)"). */
 import type { Caller, Level, PolicyRule, PolicyRules, RuleId, RuleTarget } from './rules.ts';
 
 const target = (caller: Caller, level: Level): RuleTarget => ({

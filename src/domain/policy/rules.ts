@@ -1,6 +1,6 @@
 /**
- * Role management policy rules (PRODUCT §3), in the shape Microsoft Graph gives them so the API
- * maps them one to one; `kind` stands in for Graph's `@odata.type`.
+ * Role management policy rules (docs/guide.md, "Policies (role settings)"), in the shape Microsoft
+ * Graph gives them so the API maps them one to one; `kind` stands in for Graph's `@odata.type`.
  */
 export type Caller = 'Admin' | 'EndUser';
 export type Level = 'Eligibility' | 'Assignment';

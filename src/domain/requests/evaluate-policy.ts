@@ -1,7 +1,7 @@
 /**
- * Evaluates a request against its role's policy (PRODUCT §2–§3). Every failing rule is reported,
- * not just the first, so a caller can fix everything in one go; the message says what would
- * satisfy each rule.
+ * Evaluates a request against its role's policy (docs/guide.md, "Policies (role settings)"). Every
+ * failing rule is reported, not just the first, so a caller can fix everything in one go; the
+ * message says what would satisfy each rule.
  */
 import { DomainError } from '../errors.ts';
 import type { RequestAction, ScheduleKind, TicketInfo } from '../model.ts';
@@ -9,7 +9,7 @@ import { ruleOf, type PolicyRules, type RuleId } from '../policy/rules.ts';
 import { MINUTE, formatDuration, parseDuration, type Instant } from '../time.ts';
 import type { Window } from './window.ts';
 
-/** The shortest time anything may last (PRODUCT §2). */
+/** The shortest time anything may last (docs/guide.md, "Rules that always hold"). */
 export const MINIMUM_DURATION = 5 * MINUTE;
 
 export type FailedRule = 'ExpirationRule' | 'JustificationRule' | 'MfaRule' | 'TicketingRule' | 'AcrsRule';
@@ -92,7 +92,7 @@ export function evaluatePolicy(rules: PolicyRules, input: PolicyInput, _now: Ins
 export function needsApproval(rules: PolicyRules, action: RequestAction): boolean {
   const approval = ruleOf(rules, 'Approval_EndUser_Assignment', 'approval').setting;
   if (action === 'selfActivate') return approval.isApprovalRequired;
-  // Extending or renewing one's own grant always goes to an admin (PRODUCT §2).
+  // Extending or renewing one's own grant always goes to an admin (docs/guide.md, "Approvals").
   return action === 'selfExtend' || action === 'selfRenew';
 }
 

@@ -1,6 +1,7 @@
 /**
- * Rules that hold whatever the policy says (PRODUCT §2): the five-minute floor before an
- * activation may be ended, and the windows in which one's own grant may be extended or renewed.
+ * Rules that hold whatever the policy says (docs/guide.md, "Rules that always hold" and
+ * "Requests"): the five-minute floor before an activation may be ended, and the windows in which
+ * one's own grant may be extended or renewed.
  */
 import { DomainError } from '../errors.ts';
 import { hasEnded, type Schedule } from '../model.ts';

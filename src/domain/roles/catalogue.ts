@@ -1,7 +1,8 @@
 /**
- * The built-in role catalogue (PRODUCT §9). Directory roles carry Microsoft Entra's role
- * template ids, so scripts that name roles by template id work unchanged; the resource roles carry
- * Azure's built-in role ids. "Audit Log Reader" has no Entra counterpart: its id is OpenPIM's own.
+ * The built-in role catalogue (docs/guide.md, "The model"). Directory roles carry Microsoft Entra's
+ * role template ids, so scripts that name roles by template id work unchanged; the resource roles
+ * carry Azure's built-in role ids. "Audit Log Reader" has no Entra counterpart: its id is OpenPIM's
+ * own.
  *
  * Actions are OpenPIM's permission statements, `namespace/resource/…/verb`, with `*` matching one
  * segment; `*` alone matches everything. OpenPIM's own authorization (app/authorization.ts) reads

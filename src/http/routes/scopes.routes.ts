@@ -1,4 +1,4 @@
-/** /openpim/scopes: the registered resource scopes (a tree; PRODUCT §1). */
+/** /openpim/scopes: the registered resource scopes (a tree; docs/guide.md, "The model"). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { getScope, listScopes } from '../../app/queries/directory.ts';

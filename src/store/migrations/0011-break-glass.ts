@@ -1,5 +1,5 @@
 /**
- * Break-glass accounts (PRODUCT §4): each use of one — a token or session seen for the first time
+ * Break-glass accounts (docs/guide.md): each use of one — a token or session seen for the first time
  * — is audited and alerted once. The primary key makes "first time" hold across every node
  * sharing the database. FROZEN once shipped.
  */

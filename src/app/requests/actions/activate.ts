@@ -35,9 +35,9 @@ const usable = (e: Schedule | null, now: Instant): e is Schedule => e !== null &
 
 /**
  * The eligibility an activation comes from: the principal's own at this scope; else one at an
- * ancestor scope (the activation narrows it to a child, PRODUCT §1 — nearest first); else one held
- * by a group the principal is in now (group-derived eligibility, memberType Group). The first that
- * is current or yet to start wins; an overdue one is closed on the way.
+ * ancestor scope (the activation narrows it to a child, docs/api.md "Scopes" — nearest first); else
+ * one held by a group the principal is in now (group-derived eligibility, memberType Group). The
+ * first that is current or yet to start wins; an overdue one is closed on the way.
  */
 async function eligibilityFor(ctx: RequestContext): Promise<Schedule | null> {
   const { tx, now, key } = ctx;

@@ -1,6 +1,7 @@
 /**
  * selfExtend (in a grant's last 14 days) and selfRenew (up to 30 days after it ended): the holder
- * asks, an admin approves (PRODUCT §2), so the request waits as PendingApproval.
+ * asks, an admin approves (docs/guide.md, "Requests" and "Approvals"), so the request waits as
+ * PendingApproval.
  */
 import { requestActivity } from '../../../domain/audit/activities.ts';
 import { DomainError } from '../../../domain/errors.ts';
