@@ -1,6 +1,8 @@
 /**
- * The request status machine. Terminal statuses are never left; every status change goes through
- * `transition`, so an illegal one is refused in exactly one place.
+ * The request status machine: which status may follow which; terminal statuses are never left.
+ * Not yet the one gate it is meant to be: today the use cases set statuses through the requests
+ * repository, which checks only the old status (compare-and-swap) and decides `completedAt`;
+ * routing every change through `transition` is the next step of the contracts work.
  */
 import { DomainError } from '../errors.ts';
 import { TERMINAL_STATUSES, type RequestStatus } from '../model.ts';
