@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
 import { sendError } from './errors.ts';
 import { sendScimError } from './scim-errors.ts';
+import { cookieName, readCookie } from './session-cookie.ts';
 
 /** Where `vite build web` puts the portal. */
 export const DEFAULT_PORTAL_DIR = resolve(import.meta.dirname, '../../web/dist');
@@ -89,7 +90,9 @@ const MY_ROLES_FIRST_READS = [
   '/v1.0/roleManagement/directory/roleDefinitions?$select=id,displayName,description,isPrivileged&$top=999',
 ];
 const PRELOAD_MY_ROLES = MY_ROLES_FIRST_READS.map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`).join(', ');
-const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?openpim-session=/;
+/** Whether the request carries a session cookie, by either of its names (the portal does not know which the server uses). */
+const hasSessionCookie = (request: FastifyRequest): boolean =>
+  [true, false].some((secure) => readCookie(request.headers.cookie, cookieName({ secure })) !== null);
 
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
@@ -144,7 +147,7 @@ export function portalRoutes(app: FastifyInstance, dir: string = DEFAULT_PORTAL_
       return sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${path}.`));
     }
     const html = await page();
-    if (html && (path === '/' || path === '/assignments') && SESSION_COOKIE.test(request.headers.cookie ?? '')) reply.header('link', PRELOAD_MY_ROLES);
+    if (html && (path === '/' || path === '/assignments') && hasSessionCookie(request)) reply.header('link', PRELOAD_MY_ROLES);
     return reply.headers(pageHeaders).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html ?? NOT_BUILT);
   };
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { PrincipalRepository } from '../../app/ports/repositories.ts';
+import type { ListQuery } from '../../app/query.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { GROUP_ROLE, groupOfScope, groupScope } from '../../domain/group-access.ts';
 import type { Principal } from '../../domain/model.ts';
@@ -67,6 +68,20 @@ function potentialMembershipsOf(db: Kysely<Database>) {
 export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
   const memberGrants = memberGrantsOf(db);
   const potentialMemberships = potentialMembershipsOf(db);
+  /**
+   * One side of static membership: the members of a group (`group_id` given), or the groups a
+   * principal is a direct member of (`member_id` given), as principals.
+   */
+  const staticMembership = (tenantId: string, given: 'group_id' | 'member_id', id: string, query: ListQuery) => {
+    const other = given === 'group_id' ? 'm.member_id' : 'm.group_id';
+    const base = db.selectFrom('group_members as m')
+      .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', other))
+      .selectAll('p')
+      .where('m.tenant_id', '=', tenantId)
+      .where(`m.${given}`, '=', id);
+    return listPage(base, lowerUpn(query), FIELDS, map);
+  };
+
   return {
     async get(tenantId, id) {
       const row = await db.selectFrom('principals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -105,22 +120,8 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
       const base = db.selectFrom('principals as p').selectAll('p').where('p.tenant_id', '=', tenantId).where('p.type', '=', type);
       return listPage(base, lowerUpn(query), FIELDS, map);
     },
-    members(tenantId, groupId, query) {
-      const base = db.selectFrom('group_members as m')
-        .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.member_id'))
-        .selectAll('p')
-        .where('m.tenant_id', '=', tenantId)
-        .where('m.group_id', '=', groupId);
-      return listPage(base, lowerUpn(query), FIELDS, map);
-    },
-    memberOf(tenantId, memberId, query) {
-      const base = db.selectFrom('group_members as m')
-        .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.group_id'))
-        .selectAll('p')
-        .where('m.tenant_id', '=', tenantId)
-        .where('m.member_id', '=', memberId);
-      return listPage(base, lowerUpn(query), FIELDS, map);
-    },
+    members: (tenantId, groupId, query) => staticMembership(tenantId, 'group_id', groupId, query),
+    memberOf: (tenantId, memberId, query) => staticMembership(tenantId, 'member_id', memberId, query),
     async groupsOf(tenantId, principalId, at) {
       // Walk up nested groups breadth-first; the visited set stops cycles.
       const seen = new Set<string>();
