@@ -6,6 +6,7 @@ import { useIsFetching, useMutation, useQueries, useQuery, useQueryClient, type 
 import { useEffect, useRef, useState } from 'react';
 import { api, odataString, type Collection } from '../../lib/api-client.ts';
 import { requestKeys } from '../requests/api.ts';
+import { grantKey } from './names.ts';
 
 export type Provider = 'directory' | 'group';
 
@@ -297,18 +298,23 @@ function rulesFor(g: PolicyOf): Promise<ActivationRules | null> {
 export const policyKey = (g: Pick<Grant, 'provider' | 'roleId' | 'scope'>) => ['activationRules', g.provider, g.roleId, g.scope] as const;
 const rulesQuery = (g: PolicyOf) => ({ queryKey: policyKey(g), queryFn: () => rulesFor(g), staleTime: 60_000 });
 
-/** Activation rules of each of these grants' roles, keyed by `provider|role|scope`. */
-export function useActivationRules(grants: readonly Grant[]) {
-  const distinct = [...new Map(grants.map((g) => [`${g.provider}|${g.roleId}|${g.scope}`, g])).values()];
+/** The rules of these grants' roles, keyed by grantKey; read again on mount when `always`. */
+function useRulesOf(grants: readonly PolicyOf[], always: boolean) {
+  const distinct = [...new Map(grants.map((g) => [grantKey(g), g])).values()];
   const results = useQueries({
-    queries: distinct.map(rulesQuery),
+    queries: distinct.map((g) => ({ ...rulesQuery(g), ...(always ? { refetchOnMount: 'always' as const } : {}) })),
   });
-  const map = new Map<string, ActivationRules>();
+  const rules = new Map<string, ActivationRules>();
   distinct.forEach((g, i) => {
     const data = results[i]?.data;
-    if (data) map.set(`${g.provider}|${g.roleId}|${g.scope}`, data);
+    if (data) rules.set(grantKey(g), data);
   });
-  return map;
+  return { rules, checking: results.some((r) => r.isFetching) };
+}
+
+/** Activation rules of each of these grants' roles, keyed by `provider|role|scope`. */
+export function useActivationRules(grants: readonly Grant[]) {
+  return useRulesOf(grants, false).rules;
 }
 
 /**
@@ -316,17 +322,8 @@ export function useActivationRules(grants: readonly Grant[]) {
  * again whenever it opens, because an administrator may have changed them since My roles loaded
  * (the page keeps them for a minute). `checking` holds until that read has answered.
  */
-export function useCurrentActivationRules(grants: readonly Pick<Grant, 'provider' | 'roleId' | 'scope'>[]) {
-  const distinct = [...new Map(grants.map((g) => [`${g.provider}|${g.roleId}|${g.scope}`, g])).values()];
-  const results = useQueries({
-    queries: distinct.map((g) => ({ queryKey: policyKey(g), queryFn: () => rulesFor(g), staleTime: 60_000, refetchOnMount: 'always' as const })),
-  });
-  const rules = new Map<string, ActivationRules>();
-  distinct.forEach((g, i) => {
-    const data = results[i]?.data;
-    if (data) rules.set(`${g.provider}|${g.roleId}|${g.scope}`, data);
-  });
-  return { rules, checking: results.some((r) => r.isFetching) };
+export function useCurrentActivationRules(grants: readonly PolicyOf[]) {
+  return useRulesOf(grants, true);
 }
 
 export type SelfAction = 'selfActivate' | 'selfDeactivate' | 'selfExtend' | 'selfRenew';
