@@ -22,9 +22,14 @@ export const POLICY_PROPERTIES = ['id', 'displayName', 'description', 'isOrganiz
 export const POLICY_FIELDS = ['id', 'scopeId', 'scopeType', 'roleDefinitionId', 'displayName', 'isOrganizationDefault', 'lastModifiedDateTime'];
 export const POLICY_ASSIGNMENT_PROPERTIES = ['id', 'policyId', 'roleDefinitionId', 'scopeId', 'scopeType', 'policy'] as const;
 
+/**
+ * A rule as Graph writes it: the target's `operations` in Graph's enum spelling (`all`, `activate`,
+ * …: lower case, whatever case the policy was written with), its type annotation `#`-qualified.
+ */
 export function ruleShape(rule: PolicyRule) {
   const { kind, ...fields } = rule;
-  return { '@odata.type': TYPE_OF[kind], ...fields, target: { '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...rule.target } };
+  const target = { ...rule.target, operations: rule.target.operations.map((o) => o.toLowerCase()) };
+  return { '@odata.type': TYPE_OF[kind], ...fields, target: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...target } };
 }
 
 /** A group's policies name the group as their scope, as Graph does; the store holds /groups/{id}. */
