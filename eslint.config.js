@@ -11,6 +11,7 @@ const LAYERS = {
   store: { may: ['domain', 'app/ports', 'app/query.ts'] },
   access: { may: ['domain', 'app/ports'] },
   notify: { may: ['domain', 'app/ports'] },
+  adapters: { may: ['domain', 'app/ports'] },
   http: { may: ['domain', 'app'] },
   cli: { mayNot: ['http'] },
   server: { mayNot: ['cli'] },

@@ -33,7 +33,7 @@ import { accessService } from '../src/access/access-service.ts';
 import { resolveCaller } from '../src/app/caller.ts';
 import { bootstrapTenant } from '../src/app/tenancy/bootstrap-tenant.ts';
 import type { RoleDefinition } from '../src/domain/model.ts';
-import { randomIds, systemClock } from '../src/server/system-clock.ts';
+import { randomIds, systemClock } from '../src/adapters/system-clock.ts';
 import { accessFacts } from '../src/store/access-facts.ts';
 import type { DatabaseTarget } from '../src/store/database.ts';
 import { openStore, type Store } from '../src/store/store.ts';

@@ -15,7 +15,7 @@ import { AccessIndex } from '../src/access/index.ts';
 import { ROLE } from '../src/domain/roles/catalogue.ts';
 import { configSchema, type Config } from '../src/server/config.ts';
 import { openServices } from '../src/server/start.ts';
-import { randomIds, systemClock } from '../src/server/system-clock.ts';
+import { randomIds, systemClock } from '../src/adapters/system-clock.ts';
 import { accessFacts } from '../src/store/access-facts.ts';
 import { sqliteTarget } from '../src/store/database.ts';
 import { openStore } from '../src/store/store.ts';

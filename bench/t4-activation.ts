@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { ROLE } from '../src/domain/roles/catalogue.ts';
 import type { Repositories } from '../src/app/ports/repositories.ts';
-import type { JwtTokens } from '../src/server/jwt-tokens.ts';
+import type { JwtTokens } from '../src/adapters/jwt-tokens.ts';
 import { f, log, median, n0, sleep, type Row } from './common.ts';
 import { HOUR } from './generate.ts';
 import { postRequest, summarize, type ActivationResult, type HttpClient } from './http-client.ts';

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { verifyAudit } from '../app/audit/verify-audit.ts';
 import { openStore } from '../store/store.ts';
 import { targetOf } from '../server/start.ts';
-import { randomIds, systemClock } from '../server/system-clock.ts';
+import { randomIds, systemClock } from '../adapters/system-clock.ts';
 import { configFrom, databaseOptions } from './options.ts';
 
 export function auditCommand(): Command {

@@ -9,7 +9,7 @@ import type { ChatTarget, Message } from '../app/ports/notifier.ts';
 import { chatWebhooks } from '../notify/chat-webhook.ts';
 import { smtpMailer } from '../notify/smtp-mailer.ts';
 import type { Config } from '../server/config.ts';
-import { systemClock } from '../server/system-clock.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import { configFrom, configOption } from './options.ts';
 
 function testMessage(config: Config): Message {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { DomainError } from '../domain/errors.ts';
 import { parseDuration } from '../domain/time.ts';
 import { openServices } from '../server/start.ts';
-import { systemClock } from '../server/system-clock.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import { configFrom, databaseOptions } from './options.ts';
 
 export function tokenCommand(): Command {

@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { jwtTokens } from '../../src/server/jwt-tokens.ts';
+import { jwtTokens } from '../../src/adapters/jwt-tokens.ts';
 import { signingKeyStore } from '../../src/store/signing-keys.ts';
 import { FakeClock, testIds } from '../support/fake-clock.ts';
 import { openHarness, type Harness } from '../support/harness.ts';

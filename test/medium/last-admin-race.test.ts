@@ -25,7 +25,7 @@ import { ACTIVITY, requestActivity } from '../../src/domain/audit/activities.ts'
 import { DomainError } from '../../src/domain/errors.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
-import { cryptoRandom } from '../../src/server/crypto-random.ts';
+import { cryptoRandom } from '../../src/adapters/crypto-random.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { testIds } from '../support/fake-clock.ts';
 import { openHarness, type Harness } from '../support/harness.ts';

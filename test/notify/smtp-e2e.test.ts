@@ -18,7 +18,7 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR } from '../../src/domain/time.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { startServer, type Running } from '../../src/server/start.ts';
-import { randomIds } from '../../src/server/system-clock.ts';
+import { randomIds } from '../../src/adapters/system-clock.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { linksIn } from './support/notify-harness.ts';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.ts';

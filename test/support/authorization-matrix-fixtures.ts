@@ -16,7 +16,7 @@ import { totpAt } from '../../src/domain/identity/totp.ts';
 import { DEFAULT_SESSION_SETTINGS } from '../../src/domain/identity/sessions.ts';
 import { HOUR } from '../../src/domain/time.ts';
 import { startSession } from '../../src/app/identity/sessions/start-session.ts';
-import { cryptoRandom } from '../../src/server/crypto-random.ts';
+import { cryptoRandom } from '../../src/adapters/crypto-random.ts';
 import { testIds } from './fake-clock.ts';
 import type { TestDatabase } from './databases.ts';
 import { json, MEMORY_SQLITE, openHttpHarness, TEST_RELYING_PARTY, type HttpHarness } from './http-harness.ts';

@@ -12,22 +12,22 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Principal } from '../../src/domain/model.ts';
 import { HOUR, parseDuration } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { jwtTokens, type JwtTokens } from '../../src/server/jwt-tokens.ts';
+import { jwtTokens, type JwtTokens } from '../../src/adapters/jwt-tokens.ts';
 import { signingKeyStore } from '../../src/store/signing-keys.ts';
 import type { TestDatabase } from './databases.ts';
 import { FakeClock, testIds } from './fake-clock.ts';
 import { liveAccess, openHarness, type Harness } from './harness.ts';
 import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
-import { argon2Passwords } from '../../src/server/argon2-passwords.ts';
-import { cryptoRandom } from '../../src/server/crypto-random.ts';
-import { simpleWebAuthnCeremonies } from '../../src/server/simplewebauthn-ceremonies.ts';
+import { argon2Passwords } from '../../src/adapters/argon2-passwords.ts';
+import { cryptoRandom } from '../../src/adapters/crypto-random.ts';
+import { simpleWebAuthnCeremonies } from '../../src/adapters/simplewebauthn-ceremonies.ts';
 import type { RelyingParty } from '../../src/app/ports/webauthn.ts';
 import type { SessionHttpSettings } from '../../src/http/context.ts';
 import { BREAK_GLASS_USED } from '../../src/app/identity/record-break-glass-use.ts';
 import { ACTIVITY } from '../../src/domain/audit/activities.ts';
 import type { ApprovalLinks } from '../../src/app/ports/notifier.ts';
-import { approvalLinkTokens } from '../../src/server/approval-link-tokens.ts';
-import { signingKeyring } from '../../src/server/jwt-tokens.ts';
+import { approvalLinkTokens } from '../../src/adapters/approval-link-tokens.ts';
+import { signingKeyring } from '../../src/adapters/jwt-tokens.ts';
 
 /** argon2id made cheap for tests (the real parameters are unit-tested in src/server). */
 export const TEST_PASSWORDS = argon2Passwords({ memory: 1024, passes: 1, parallelism: 1 });

@@ -1,7 +1,7 @@
 /**
  * Verifies a client assertion (RFC 7523 §2.2, OIDC `private_key_jwt`): a JWT a service principal
  * signed with the private key of one of its certificates. Behind a port so the app layer stays
- * free of the JWT library; the adapter is src/server/jose-client-assertions.ts.
+ * free of the JWT library; the adapter is src/adapters/jose-client-assertions.ts.
  */
 import type { Instant } from '../../domain/time.ts';
 import type { ClientKey } from './identity.ts';

@@ -1,6 +1,6 @@
 /**
  * Federation with the organisation's OpenID provider (docs/decisions/0012): the provider itself
- * (authorization code + PKCE, implemented with openid-client in server/oidc-federation.ts), the
+ * (authorization code + PKCE, implemented with openid-client in adapters/oidc-federation.ts), the
  * links between its users and OpenPIM principals, and sign-ins waiting for the provider's answer.
  */
 import type { FederatedClaims } from '../../domain/identity/federation.ts';

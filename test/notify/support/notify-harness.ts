@@ -7,8 +7,8 @@ import { deliverNotifications } from '../../../src/app/jobs/deliver-notification
 import type { WebhookSetting } from '../../../src/app/notifications/settings.ts';
 import type { Delivery, DeliveryStatus } from '../../../src/app/ports/notifications.ts';
 import type { ChatSender, ChatTarget, EmailMessage, Mailer, Message } from '../../../src/app/ports/notifier.ts';
-import { approvalLinkTokens } from '../../../src/server/approval-link-tokens.ts';
-import { signingKeyring } from '../../../src/server/jwt-tokens.ts';
+import { approvalLinkTokens } from '../../../src/adapters/approval-link-tokens.ts';
+import { signingKeyring } from '../../../src/adapters/jwt-tokens.ts';
 import { signingKeyStore } from '../../../src/store/signing-keys.ts';
 import { testIds } from '../../support/fake-clock.ts';
 import type { Harness } from '../../support/harness.ts';
