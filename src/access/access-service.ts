@@ -7,7 +7,7 @@
  * through the same putGrant/removeGrant and become timed group memberships in the index.
  */
 import type { AccessChecker, AccessFacts, AccessHolder, AccessReason } from '../app/ports/access.ts';
-import type { FeedEvent } from '../app/ports/notifications.ts';
+import { unhandled, type FeedEvent } from '../app/ports/change-feed.ts';
 import type { Repositories } from '../app/ports/repositories.ts';
 import { AccessIndex, grantFromSchedule } from './index.ts';
 
@@ -22,7 +22,7 @@ export interface AccessService extends AccessChecker {
   catchUp(): Promise<void>;
 }
 
-export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feedReader' | 'schedules' | 'roles' | 'scopes' | 'principals'>): AccessService {
+export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feedReader'>): AccessService {
   const indexes = new Map<string, AccessIndex>();
   /** Per tenant, principals whose account is disabled: asked about, they hold nothing (grants stay, for when they are enabled again). */
   const disabled = new Map<string, Set<string>>();
@@ -39,33 +39,52 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
     disabled.set(tenantId, new Set(s.disabled));
   }
 
+  /** Applies one committed change from what its row carries (change-feed.ts): no database read. */
   async function apply(e: FeedEvent): Promise<void> {
     if (e.topic === 'tenant.created') return build(e.tenantId);
     const index = indexes.get(e.tenantId);
     if (!index) return build(e.tenantId);
-    if (e.topic.startsWith('schedule.')) {
-      const schedule = await read.schedules.get(e.tenantId, e.entityId);
-      const grant = schedule && grantFromSchedule(schedule);
-      if (grant) index.putGrant(grant);
-      else index.removeGrant(e.entityId);
-    } else if (e.topic === 'group.memberAdded') {
-      index.addMember(e.entityId, String(e.payload.memberId));
-    } else if (e.topic === 'group.memberRemoved') {
-      index.removeMember(e.entityId, String(e.payload.memberId));
-    } else if (e.topic === 'principal.updated' && typeof e.payload.accountEnabled === 'boolean') {
-      const set = disabled.get(e.tenantId) ?? new Set<string>();
-      if (e.payload.accountEnabled) set.delete(e.entityId);
-      else set.add(e.entityId);
-      disabled.set(e.tenantId, set);
-    } else if (e.topic === 'principal.created') {
-      const principal = await read.principals.get(e.tenantId, e.entityId);
-      if (principal && !principal.accountEnabled) disabled.get(e.tenantId)?.add(principal.id);
-    } else if (e.topic === 'role.created') {
-      const role = await read.roles.get(e.tenantId, e.entityId);
-      if (role) index.putRole(role);
-    } else if (e.topic === 'scope.created') {
-      const scope = await read.scopes.get(e.tenantId, e.entityId);
-      if (scope) index.putScope(scope);
+    switch (e.topic) {
+      case 'schedule.created':
+      case 'schedule.updated':
+      case 'schedule.started':
+      case 'schedule.closed':
+      case 'schedule.expiring': {
+        const grant = grantFromSchedule(e.payload.schedule);
+        if (grant) index.putGrant(grant);
+        else index.removeGrant(e.entityId);
+        return;
+      }
+      case 'group.memberAdded':
+        return index.addMember(e.entityId, e.payload.memberId);
+      case 'group.memberRemoved':
+        return index.removeMember(e.entityId, e.payload.memberId);
+      case 'principal.created':
+      case 'principal.updated': {
+        const set = disabled.get(e.tenantId) ?? new Set<string>();
+        if (e.payload.principal.accountEnabled) set.delete(e.entityId);
+        else set.add(e.entityId);
+        disabled.set(e.tenantId, set);
+        return;
+      }
+      case 'role.created':
+        return index.putRole(e.payload.role);
+      case 'scope.created':
+        return index.putScope(e.payload.scope);
+      // Requests, approvals, policies and alerts change no grant: their effects arrive as the rows above.
+      case 'policy.created':
+      case 'policy.updated':
+      case 'request.created':
+      case 'request.approved':
+      case 'request.denied':
+      case 'request.timedOut':
+      case 'request.canceled':
+      case 'request.failed':
+      case 'approval.pending':
+      case 'breakGlass.used':
+        return;
+      default:
+        unhandled(e);
     }
   }
 

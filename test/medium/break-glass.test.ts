@@ -81,13 +81,15 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
     expect(JSON.stringify(audit[0])).not.toContain('token-1');
     expect(feed.map((r) => [r.topic, r.entityId])).toEqual([['breakGlass.used', h.admin.principal.id]]);
     // Numbered together: the audit event and the feed row came from one transaction.
-    expect(feed[0]!.payload.auditEventId).toBe(audit[0]!.id);
+    const row = feed[0]!;
+    if (row.topic !== 'breakGlass.used') throw new Error(`expected breakGlass.used, got ${row.topic}`);
+    expect(row.payload.auditEventId).toBe(audit[0]!.id);
 
     await n.run();
     expect(await alerts()).toEqual([
       'chat:soc', 'email:admin@contoso.test', 'email:gary@contoso.test', 'email:priya@contoso.test',
     ]);
-    expect((await n.deliveries()).filter((d) => d.template === 'breakGlassUsed').every((d) => d.dedupeKey.startsWith(`breakGlass:${feed[0]!.payload.useId}:`))).toBe(true);
+    expect((await n.deliveries()).filter((d) => d.template === 'breakGlassUsed').every((d) => d.dedupeKey.startsWith(`breakGlass:${row.payload.useId}:`))).toBe(true);
     const [mail] = n.mailer.to('gary@contoso.test').filter((m) => m.subject === ALERT);
     expect(mail!.text).toContain('from 198.51.100.7');
     expect(mail!.text).toContain('When: 2026-01-05 09:00 UTC');

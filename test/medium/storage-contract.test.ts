@@ -113,7 +113,7 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       await tx.requests.insert(aRequest(h.tenantId, bob.id, { status: 'PendingApproval' }));
       await tx.timeline.schedule(h.tenantId, 'requestTimeout', bob.id, T0 + 60_000);
       await tx.audit.append(auditRecord(h.tenantId, SYSTEM_ACTOR, 'correlation', T0, { activity: 'Test', operationType: 'Other', targets: [] }));
-      await tx.feed.append(h.tenantId, 'test', bob.id, { n: 1 });
+      await tx.feed.append(h.tenantId, 'group.memberAdded', bob.id, { memberId: bob.id });
     }
 
     it('an error thrown after writes leaves nothing behind: rows, audit events, feed and chain head', async () => {
@@ -155,7 +155,7 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
     it('retries serialization failures and deadlocks a bounded number of times, then reports ConcurrencyConflict', async () => {
       let attempts = 0;
       const flaky = await run(async (tx) => {
-        await tx.feed.append(h.tenantId, 'test', 'x', {});
+        await tx.feed.append(h.tenantId, 'group.memberAdded', 'x', { memberId: 'y' });
         if (++attempts < 3) throw Object.assign(new Error('could not serialize access'), { code: attempts === 1 ? '40001' : '40P01' });
         return 'done';
       });

@@ -14,6 +14,7 @@ import { ruleOf } from '../../domain/policy/rules.ts';
 import { parseDuration } from '../../domain/time.ts';
 import { auditRecord, requestDetails, requesterTarget, requestTarget } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { Repositories } from '../ports/repositories.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
@@ -54,7 +55,7 @@ export async function grantApproved(
         const updated = { ...schedule, endAt, modifiedAt: now };
         await tx.schedules.update(updated);
         await scheduleTimeline(ctx, updated);
-        await tx.feed.append(request.tenantId, 'schedule.updated', updated.id, { startAt: updated.startAt, endAt, extended: true, principalId: updated.principalId, roleDefinitionId: updated.roleDefinitionId });
+        await tx.feed.append(request.tenantId, 'schedule.updated', updated.id, { schedule: updated, extended: true });
         return finish(ctx, request, 'Provisioned', schedule.id, requestActivity(request.kind, 'adminExtend', false), { startAt: updated.startAt, endAt });
       }
       case 'selfRenew': {
@@ -93,6 +94,6 @@ async function fail(ctx: RequestContext, request: ScheduleRequest, reason: strin
     targets: [requestTarget(request), { id: ctx.role.id, displayName: ctx.role.displayName, type: 'Role' }, requesterTarget(request)],
     details: { RequestId: request.id, Reason: reason },
   }));
-  await ctx.tx.feed.append(request.tenantId, 'request.failed', request.id, { requesterId: request.principalId, reason });
+  await ctx.tx.feed.append(request.tenantId, 'request.failed', request.id, { ...requestFacts(failed), reason });
   return failed;
 }

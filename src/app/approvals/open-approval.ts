@@ -7,6 +7,7 @@ import { closeApproval, currentStage, newApproval, stageDeadlines, type Approval
 import type { ScheduleRequest } from '../../domain/model.ts';
 import type { ApprovalSettings } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
+import { requestFacts, type ChangeTopics } from '../ports/change-feed.ts';
 import type { Repositories } from '../ports/repositories.ts';
 import { resolveApprovers } from './approvers.ts';
 
@@ -50,20 +51,16 @@ export async function startStage(
   const updated = request.expiresAt === timeoutAt ? request : await tx.requests.setExpiresAt(request, timeoutAt);
   await tx.timeline.schedule(approval.tenantId, 'requestTimeout', request.id, timeoutAt);
   if (escalateAt !== null && !stage.escalated) await tx.timeline.schedule(approval.tenantId, 'approvalEscalation', `${approval.id}:${stage.index}`, escalateAt);
-  await tx.feed.append(approval.tenantId, 'approval.pending', approval.id, {
-    requestId: request.id,
-    kind: request.kind,
-    action: request.action,
-    stage: stage.index + 1,
-    stages: approval.stages.length,
-    approverIds: [...new Set([...approvers.values()].flat())],
-    requesterId: request.principalId,
-    roleDefinitionId: request.roleDefinitionId,
-    directoryScopeId: request.directoryScopeId,
-    escalation,
-  });
+  await tx.feed.append(approval.tenantId, 'approval.pending', approval.id, approvalPending(approval, stage, updated, [...new Set([...approvers.values()].flat())], escalation));
   return updated;
 }
+
+/** The `approval.pending` row: a stage waits for these approvers (the escalation approvers just added, when `escalation`). */
+export const approvalPending = (
+  approval: Approval, stage: ApprovalStage, request: ScheduleRequest, approverIds: readonly string[], escalation: boolean,
+): ChangeTopics['approval.pending'] => ({
+  ...requestFacts(request), requestId: request.id, stage: stage.index + 1, stages: approval.stages.length, approverIds, escalation,
+});
 
 /** The approval stops waiting (decided, timed out, canceled): out of every inbox, timers dropped. */
 export async function stopWaiting(tx: Repositories, approval: Approval): Promise<void> {

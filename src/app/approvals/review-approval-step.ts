@@ -12,6 +12,7 @@ import type { ScheduleRequest } from '../../domain/model.ts';
 import { actorOf, auditRecord, requestTarget } from '../audit/record.ts';
 import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import { isApproverNow } from './approvers.ts';
@@ -86,7 +87,7 @@ export async function reviewApprovalStep(
         await stopWaiting(tx, outcome.approval);
         const denied = await tx.requests.setStatus(request, 'Denied', now);
         await audit(ACTIVITY.requestDenied);
-        await tx.feed.append(caller.tenantId, 'request.denied', request.id, { requesterId: request.principalId, approverId: caller.principal.id, justification: input.justification });
+        await tx.feed.append(caller.tenantId, 'request.denied', request.id, { ...requestFacts(denied), approverId: caller.principal.id, justification: input.justification });
         return denied;
       }
       case 'approved': {
@@ -95,7 +96,7 @@ export async function reviewApprovalStep(
         await audit(ACTIVITY.requestApproved);
         const granted = await grantApproved(tx, deps.ids, caller, actor, request, outcome.approval, now);
         if (granted.status !== 'Failed') {
-          await tx.feed.append(caller.tenantId, 'request.approved', request.id, { requesterId: request.principalId, approverId: caller.principal.id, status: granted.status });
+          await tx.feed.append(caller.tenantId, 'request.approved', request.id, { ...requestFacts(granted), approverId: caller.principal.id });
         }
         return granted;
       }

@@ -21,7 +21,7 @@ export async function createAdministrativeUnit(
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.scopeAdded, category: 'Other', operationType: 'Add', targets: [{ id, displayName: scope.displayName, type: 'AdministrativeUnit' }],
     }));
-    await tx.feed.append(caller.tenantId, 'scope.created', scope.id, {});
+    await tx.feed.append(caller.tenantId, 'scope.created', scope.id, { scope });
     return scope;
   });
 }

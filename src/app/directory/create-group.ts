@@ -41,7 +41,7 @@ export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Id
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
     }));
-    await tx.feed.append(caller.tenantId, 'principal.created', group.id, { type: 'group' });
+    await tx.feed.append(caller.tenantId, 'principal.created', group.id, { type: 'group', principal: group });
     return group;
   });
 }

@@ -39,7 +39,7 @@ export async function createServicePrincipal(deps: { uow: UnitOfWork; clock: Clo
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.servicePrincipalAdded, category: 'Other', operationType: 'Add', targets: [principalTarget(sp)],
     }));
-    await tx.feed.append(caller.tenantId, 'principal.created', sp.id, { type: 'servicePrincipal' });
+    await tx.feed.append(caller.tenantId, 'principal.created', sp.id, { type: 'servicePrincipal', principal: sp });
     return sp;
   });
 }

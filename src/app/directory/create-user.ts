@@ -53,7 +53,7 @@ export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids
       activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
       details: passwordHash ? { PasswordSet: 'true' } : {},
     }));
-    await tx.feed.append(caller.tenantId, 'principal.created', user.id, { type: 'user' });
+    await tx.feed.append(caller.tenantId, 'principal.created', user.id, { type: 'user', principal: user });
     return user;
   });
 }

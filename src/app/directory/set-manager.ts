@@ -25,6 +25,6 @@ export async function setManager(deps: { uow: UnitOfWork; clock: Clock }, caller
       activity: ACTIVITY.managerSet, category: 'UserManagement', operationType: 'Update',
       targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'Manager', oldValue: user.managerId, newValue: managerId }] }],
     }));
-    await tx.feed.append(caller.tenantId, 'principal.updated', user.id, { managerId });
+    await tx.feed.append(caller.tenantId, 'principal.updated', user.id, { changed: ['managerId'], principal: { ...user, managerId } });
   });
 }

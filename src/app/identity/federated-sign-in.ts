@@ -136,6 +136,6 @@ async function createJustInTime(deps: FederatedSignInDeps, tx: Repositories, ten
     activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
     details: { Source: 'OIDC just-in-time provisioning', Issuer: claims.issuer },
   }));
-  await tx.feed.append(tenantId, 'principal.created', user.id, { type: 'user' });
+  await tx.feed.append(tenantId, 'principal.created', user.id, { type: 'user', principal: user });
   return user;
 }

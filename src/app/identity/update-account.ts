@@ -79,7 +79,7 @@ export async function updateAccount(
           activity: accountEnabled ? ACTIVITY.accountEnabled : ACTIVITY.accountDisabled, category: 'UserManagement', operationType: 'Update',
           targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: String(!accountEnabled), newValue: String(accountEnabled) }] }],
         }));
-        await tx.feed.append(user.tenantId, 'principal.updated', user.id, { accountEnabled });
+        await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: ['accountEnabled'], principal: { ...user, accountEnabled } });
         // Ended, not just refused while disabled: enabling the account again must not revive them.
         const ended = accountEnabled ? 0 : await tx.sessions.revokeAllOf(user.tenantId, user.id, now, 'accountDisabled');
         if (ended > 0) {

@@ -10,12 +10,13 @@ import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
 import { isPending, type Schedule } from '../../domain/model.ts';
 import { MINUTE, type Instant } from '../../domain/time.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
 import { expireIfOverdue } from '../requests/end-schedule.ts';
 import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
 import { resolveApprovers } from '../approvals/approvers.ts';
-import { endApprovalOf } from '../approvals/open-approval.ts';
+import { approvalPending, endApprovalOf } from '../approvals/open-approval.ts';
 import { remindExpiry } from '../notifications/expiry-reminders.ts';
 
 export interface ProcessDueDeps {
@@ -66,14 +67,14 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
             details: { ScheduleId: schedule.id, RequestId: request.id },
           }));
         }
-        await tx.feed.append(item.tenantId, 'schedule.started', schedule.id, { principalId: schedule.principalId });
+        await tx.feed.append(item.tenantId, 'schedule.started', schedule.id, { schedule });
       }
       break;
     }
     case 'requestTimeout': {
       const request = await findRequest(tx, item.tenantId, item.refId);
       if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
-        await tx.requests.setStatus(request, 'TimedOut', now);
+        const timedOut = await tx.requests.setStatus(request, 'TimedOut', now);
         await endApprovalOf(tx, request, 'Expired', now);
         await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
           activity: ACTIVITY.requestTimedOut,
@@ -81,7 +82,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
           targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
           details: { RequestId: request.id, Action: request.action },
         }));
-        await tx.feed.append(item.tenantId, 'request.timedOut', request.id, { requesterId: request.principalId, kind: request.kind, action: request.action });
+        await tx.feed.append(item.tenantId, 'request.timedOut', request.id, requestFacts(timedOut));
       }
       break;
     }
@@ -119,10 +120,7 @@ async function escalate(tx: Repositories, item: TimelineItem, now: Instant, corr
     targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
     details: { RequestId: request.id, Stage: String(stage.index + 1), EscalationApprovers: added.join(',') },
   }));
-  await tx.feed.append(item.tenantId, 'approval.pending', approval.id, {
-    requestId: request.id, kind: request.kind, action: request.action, stage: stage.index + 1, stages: approval.stages.length,
-    approverIds: added, requesterId: request.principalId, roleDefinitionId: request.roleDefinitionId, directoryScopeId: request.directoryScopeId, escalation: true,
-  });
+  await tx.feed.append(item.tenantId, 'approval.pending', approval.id, approvalPending(escalated, stage, request, added, true));
 }
 
 async function findRequest(tx: Repositories, tenantId: string, id: string) {

@@ -32,7 +32,5 @@ export async function remindExpiry(tx: Repositories, item: TimelineItem, now: In
   const schedule = reminder && scheduleId ? await tx.schedules.get(item.tenantId, scheduleId) : null;
   if (!reminder || !schedule || schedule.closed || schedule.endAt === null) return;
   if (schedule.endAt !== item.dueAt + reminder.before || schedule.endAt <= now) return;
-  await tx.feed.append(item.tenantId, 'schedule.expiring', schedule.id, {
-    within: reminder.suffix, endAt: schedule.endAt, kind: schedule.kind, principalId: schedule.principalId, roleDefinitionId: schedule.roleDefinitionId,
-  });
+  await tx.feed.append(item.tenantId, 'schedule.expiring', schedule.id, { schedule, within: reminder.suffix, endAt: schedule.endAt });
 }

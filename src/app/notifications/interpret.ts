@@ -7,9 +7,8 @@ import { currentStage } from '../../domain/approvals/approval.ts';
 import type { RoleDefinition, Schedule, ScheduleRequest } from '../../domain/model.ts';
 import type { PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
-import type { FeedEvent } from '../ports/notifications.ts';
+import { unhandled, type FeedEvent } from '../ports/change-feed.ts';
 import type { Repositories } from '../ports/repositories.ts';
-import { BREAK_GLASS_USED } from '../identity/record-break-glass-use.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { contextOfRequest, contextOfSchedule, type NotificationEvent, type NotificationParams } from './events.ts';
 import { peopleByIds, personById, privilegedAdmins } from './people.ts';
@@ -51,78 +50,110 @@ async function findRequest(read: Repositories, tenantId: string, id: string): Pr
   return (await read.requests.get(tenantId, 'assignment', id)) ?? (await read.requests.get(tenantId, 'eligibility', id));
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const isPrivileged = (role: RoleDefinition | null) => role?.isPrivileged ?? false;
 
+type Outcome = Extract<FeedEvent, { topic: 'request.approved' | 'request.denied' | 'request.timedOut' | 'request.failed' }>;
 const OUTCOMES = { 'request.approved': 'approved', 'request.denied': 'denied', 'request.timedOut': 'timedOut', 'request.failed': 'failed' } as const;
 
 /** The notification event a change-feed row stands for, or null when it concerns nobody (any more). */
 export async function interpret(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
-  const { tenantId, payload } = row;
-  if (row.topic === BREAK_GLASS_USED) return breakGlassEvent(read, row, now);
-  if (row.topic === 'approval.pending') {
-    const approval = await read.approvals.get(tenantId, row.entityId);
-    const request = approval && (await read.requests.get(tenantId, approval.kind, approval.requestId));
-    const stage = Number(payload.stage);
-    if (!approval || !request || request.status !== 'PendingApproval' || currentStage(approval)?.index !== stage - 1) return null;
-    const { params, rules, role } = await basics(read, request);
-    const approverIds = Array.isArray(payload.approverIds) ? payload.approverIds.filter((x): x is string => typeof x === 'string') : [];
-    return {
-      rules,
-      event: {
-        tenantId, type: 'approvalNeeded', key: `approval:${approval.id}:${stage}`, context: contextOfRequest(request.action, request.kind),
-        privilegedRole: isPrivileged(role),
-        params: { ...params, ...requestParams(request), approvalId: approval.id, stepId: String(stage), stages: approval.stages.length, escalation: payload.escalation === true, expiresAt: request.expiresAt },
-        audiences: { Approver: await peopleByIds(read, tenantId, approverIds) },
-      },
-    };
-  }
-  if (row.topic in OUTCOMES) {
-    const request = await findRequest(read, tenantId, row.entityId);
-    if (!request) return null;
-    const { params, rules, role } = await basics(read, request);
-    const approverId = str(payload.approverId);
-    const approver = approverId ? await read.principals.get(tenantId, approverId) : null;
-    const schedule = request.targetScheduleId ? await read.schedules.get(tenantId, request.targetScheduleId) : null;
-    const requester = await personById(read, tenantId, request.principalId);
-    return {
-      rules,
-      event: {
-        tenantId, type: OUTCOMES[row.topic as keyof typeof OUTCOMES], key: `request:${request.id}`, context: contextOfRequest(request.action, request.kind),
-        privilegedRole: isPrivileged(role),
-        params: {
-          ...params, ...requestParams(request), ...(schedule ? { startAt: schedule.startAt, endAt: schedule.endAt } : {}),
-          approverName: approver?.displayName ?? null,
-          approverJustification: row.topic === 'request.denied' ? str(payload.justification) : null,
-          reason: str(payload.reason),
-        },
-        audiences: { Requestor: requester ? [requester] : [] },
-      },
-    };
-  }
-  if (row.topic === 'request.created' && payload.action === 'adminExtend') {
-    const request = await findRequest(read, tenantId, row.entityId);
-    const schedule = request?.targetScheduleId ? await read.schedules.get(tenantId, request.targetScheduleId) : null;
-    if (!request || !schedule || request.status !== 'Provisioned') return null;
-    return grantEvent(read, 'extended', `request:${request.id}`, schedule, false, now);
-  }
-  if (row.topic === 'schedule.created' || row.topic === 'schedule.closed' || row.topic === 'schedule.expiring') {
-    const schedule = await read.schedules.get(tenantId, row.entityId);
-    if (!schedule) return null;
-    if (row.topic === 'schedule.created') {
-      return schedule.assignmentType === 'Activated'
-        ? grantEvent(read, 'activated', `schedule:${schedule.id}`, schedule, true, now)
-        : grantEvent(read, 'assigned', `schedule:${schedule.id}`, schedule, true, now);
+  switch (row.topic) {
+    case 'breakGlass.used':
+      return breakGlassEvent(read, row, now);
+    case 'approval.pending':
+      return approvalNeeded(read, row);
+    case 'request.approved':
+    case 'request.denied':
+    case 'request.timedOut':
+    case 'request.failed':
+      return outcome(read, row);
+    case 'request.created': {
+      if (row.payload.action !== 'adminExtend') return null;
+      const request = await findRequest(read, row.tenantId, row.entityId);
+      const schedule = request?.targetScheduleId ? await read.schedules.get(row.tenantId, request.targetScheduleId) : null;
+      if (!request || !schedule || request.status !== 'Provisioned') return null;
+      return grantEvent(read, 'extended', `request:${request.id}`, schedule, false, now);
     }
-    // Activations end every few hours: their holders are not told each time.
-    if (schedule.assignmentType === 'Activated') return null;
-    if (row.topic === 'schedule.closed') return payload.reason === 'expired' ? grantEvent(read, 'expired', `schedule:${schedule.id}`, schedule, false, now) : null;
-    const within = payload.within === '1d' ? '1d' : '14d';
-    if (schedule.closed || schedule.endAt === null || schedule.endAt <= now) return null;
-    const interpreted = await grantEvent(read, 'expiring', `schedule:${schedule.id}:${schedule.endAt}:${within}`, schedule, false, now);
-    return interpreted && { ...interpreted, event: { ...interpreted.event, params: { ...interpreted.event.params, within } } };
+    case 'schedule.created': {
+      const schedule = await read.schedules.get(row.tenantId, row.entityId);
+      if (!schedule) return null;
+      return grantEvent(read, schedule.assignmentType === 'Activated' ? 'activated' : 'assigned', `schedule:${schedule.id}`, schedule, true, now);
+    }
+    case 'schedule.closed': {
+      // Activations end every few hours: their holders are not told each time.
+      const schedule = await read.schedules.get(row.tenantId, row.entityId);
+      if (!schedule || schedule.assignmentType === 'Activated' || row.payload.reason !== 'expired') return null;
+      return grantEvent(read, 'expired', `schedule:${schedule.id}`, schedule, false, now);
+    }
+    case 'schedule.expiring': {
+      const schedule = await read.schedules.get(row.tenantId, row.entityId);
+      const within = row.payload.within === '1d' ? '1d' : '14d';
+      if (!schedule || schedule.assignmentType === 'Activated' || schedule.closed || schedule.endAt === null || schedule.endAt <= now) return null;
+      const interpreted = await grantEvent(read, 'expiring', `schedule:${schedule.id}:${schedule.endAt}:${within}`, schedule, false, now);
+      return interpreted && { ...interpreted, event: { ...interpreted.event, params: { ...interpreted.event.params, within } } };
+    }
+    // Nobody is told of these.
+    case 'tenant.created':
+    case 'principal.created':
+    case 'principal.updated':
+    case 'group.memberAdded':
+    case 'group.memberRemoved':
+    case 'role.created':
+    case 'scope.created':
+    case 'policy.created':
+    case 'policy.updated':
+    case 'schedule.updated':
+    case 'schedule.started':
+    case 'request.canceled':
+      return null;
+    default:
+      return unhandled(row);
   }
-  return null;
+}
+
+/** A stage is waiting: its approvers hear, unless the request moved on before we got to it. */
+async function approvalNeeded(read: Repositories, row: Extract<FeedEvent, { topic: 'approval.pending' }>): Promise<Interpreted | null> {
+  const { tenantId, payload } = row;
+  const approval = await read.approvals.get(tenantId, row.entityId);
+  const request = approval && (await read.requests.get(tenantId, approval.kind, approval.requestId));
+  const stage = payload.stage;
+  if (!approval || !request || request.status !== 'PendingApproval' || currentStage(approval)?.index !== stage - 1) return null;
+  const { params, rules, role } = await basics(read, request);
+  return {
+    rules,
+    event: {
+      tenantId, type: 'approvalNeeded', key: `approval:${approval.id}:${stage}`, context: contextOfRequest(request.action, request.kind),
+      privilegedRole: isPrivileged(role),
+      params: { ...params, ...requestParams(request), approvalId: approval.id, stepId: String(stage), stages: approval.stages.length, escalation: payload.escalation === true, expiresAt: request.expiresAt },
+      audiences: { Approver: await peopleByIds(read, tenantId, payload.approverIds) },
+    },
+  };
+}
+
+/** A request was decided (or ran out of time, or failed): its requester hears. */
+async function outcome(read: Repositories, row: Outcome): Promise<Interpreted | null> {
+  const { tenantId } = row;
+  const request = await findRequest(read, tenantId, row.entityId);
+  if (!request) return null;
+  const { params, rules, role } = await basics(read, request);
+  const approverId = row.topic === 'request.approved' || row.topic === 'request.denied' ? row.payload.approverId : null;
+  const approver = approverId ? await read.principals.get(tenantId, approverId) : null;
+  const schedule = request.targetScheduleId ? await read.schedules.get(tenantId, request.targetScheduleId) : null;
+  const requester = await personById(read, tenantId, request.principalId);
+  return {
+    rules,
+    event: {
+      tenantId, type: OUTCOMES[row.topic], key: `request:${request.id}`, context: contextOfRequest(request.action, request.kind),
+      privilegedRole: isPrivileged(role),
+      params: {
+        ...params, ...requestParams(request), ...(schedule ? { startAt: schedule.startAt, endAt: schedule.endAt } : {}),
+        approverName: approver?.displayName ?? null,
+        approverJustification: row.topic === 'request.denied' ? row.payload.justification : null,
+        reason: row.topic === 'request.failed' ? row.payload.reason : null,
+      },
+      audiences: { Requestor: requester ? [requester] : [] },
+    },
+  };
 }
 
 /** A grant was made, activated, extended, is expiring or expired: its holder hears, and for new grants the admins. */
@@ -148,21 +179,18 @@ async function grantEvent(
  * now hears, whatever any policy says (docs/guide.md, "Break-glass accounts"). One alert per use
  * (token or session).
  */
-async function breakGlassEvent(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
+async function breakGlassEvent(read: Repositories, row: Extract<FeedEvent, { topic: 'breakGlass.used' }>, now: Instant): Promise<Interpreted | null> {
   const { tenantId, payload } = row;
-  const useId = str(payload.useId);
-  if (!useId) return null;
   const principal = await read.principals.get(tenantId, row.entityId);
   return {
     rules: null,
     event: {
-      tenantId, type: 'breakGlassUsed', key: `breakGlass:${useId}`, context: null, privilegedRole: true,
+      tenantId, type: 'breakGlassUsed', key: `breakGlass:${payload.useId}`, context: null, privilegedRole: true,
       params: {
         principalName: principal?.displayName ?? row.entityId,
         breakGlass: {
           account: principal?.userPrincipalName ?? row.entityId,
-          at: typeof payload.at === 'number' ? payload.at : row.createdAt,
-          how: str(payload.how) ?? 'unknown', method: str(payload.method), path: str(payload.path), sourceIp: str(payload.sourceIp),
+          at: payload.at, how: payload.how, method: payload.method, path: payload.path, sourceIp: payload.sourceIp,
         },
       },
       audiences: { Admin: await privilegedAdmins(read, tenantId, now) },

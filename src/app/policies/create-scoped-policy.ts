@@ -39,7 +39,7 @@ export async function createScopedPolicy(deps: { uow: UnitOfWork; clock: Clock; 
       targets: [{ id: policy.id, displayName: role.displayName, type: 'Policy' }],
       details: { RoleDefinitionId: role.id, ScopeId: input.scopeId, CopiedFrom: inherited.id },
     }));
-    await tx.feed.append(caller.tenantId, 'policy.created', policy.id, {});
+    await tx.feed.append(caller.tenantId, 'policy.created', policy.id, { roleDefinitionId: role.id, scopeId: input.scopeId });
     return policy;
   });
 }

@@ -50,7 +50,7 @@ export async function updatePolicyRule(
       }],
       details: { RoleDefinitionId: policy.roleDefinitionId, ScopeId: policy.scopeId, RuleId: ruleId },
     }));
-    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId });
+    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId, rule: next, roleDefinitionId: policy.roleDefinitionId, scopeId: policy.scopeId });
     return next;
   });
 }

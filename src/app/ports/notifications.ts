@@ -5,16 +5,8 @@
  * transaction.
  */
 import type { Instant } from '../../domain/time.ts';
+import type { FeedEvent } from './change-feed.ts';
 
-/** A committed change-feed row. */
-export interface FeedEvent {
-  readonly seq: number;
-  readonly tenantId: string;
-  readonly topic: string;
-  readonly entityId: string;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly createdAt: Instant;
-}
 
 export interface FeedReader {
   /** Rows with seq > `afterSeq`, in order (commit order: see feed.repository.ts). */

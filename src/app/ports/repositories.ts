@@ -20,6 +20,7 @@ import type { StandingGrant } from '../../domain/safeguards.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
 import type { BreakGlassUseRepository } from './break-glass.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { ActivityStats, ApprovalLinkUses, DeliveryRepository, FeedReader } from './notifications.ts';
 import type { AccountRepository, ClientKeyRepository, ClientSecretRepository, TotpRepository } from './identity.ts';
 import type { ProvisioningRepository } from './provisioning.ts';
@@ -230,10 +231,6 @@ export interface AuditLog {
   head(): Promise<{ seq: number; hash: string }>;
   /** Events after `afterSeq` in chain order, across tenants (for verification). */
   range(afterSeq: number, limit: number): Promise<AuditEvent[]>;
-}
-
-export interface ChangeFeed {
-  append(tenantId: string, topic: string, entityId: string, payload: Record<string, unknown>): Promise<void>;
 }
 
 /** Every repository, bound to one transaction (or to the database for reads). */

@@ -9,6 +9,7 @@ import { isCancelable } from '../../domain/requests/lifecycle.ts';
 import { actorOf, auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
@@ -48,7 +49,7 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
       targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
       details: { RequestId: request.id, Action: request.action },
     }));
-    await tx.feed.append(caller.tenantId, 'request.canceled', request.id, { kind });
+    await tx.feed.append(caller.tenantId, 'request.canceled', request.id, requestFacts(canceled));
     return canceled;
   });
 }

@@ -9,6 +9,7 @@ import type { AuditActor } from '../../domain/audit/event.ts';
 import { type CloseReason, type Schedule } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Repositories } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 
@@ -25,7 +26,7 @@ export async function closeSchedule(ctx: EndContext, schedule: Schedule, reason:
   await ctx.tx.schedules.update(closed);
   await ctx.tx.timeline.unschedule('scheduleEnd', schedule.id);
   await ctx.tx.timeline.unschedule('scheduleStart', schedule.id);
-  await ctx.tx.feed.append(schedule.tenantId, 'schedule.closed', schedule.id, { kind: schedule.kind, reason, principalId: schedule.principalId });
+  await ctx.tx.feed.append(schedule.tenantId, 'schedule.closed', schedule.id, { schedule: closed, reason });
   return closed;
 }
 
@@ -51,7 +52,7 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
   const key = { ...eligibility, kind: 'assignment' as const };
   for (const pending of await ctx.tx.requests.pendingFor(key)) {
     if (pending.action !== 'selfActivate') continue;
-    await ctx.tx.requests.setStatus(pending, 'Canceled', ctx.now);
+    const canceled = await ctx.tx.requests.setStatus(pending, 'Canceled', ctx.now);
     await ctx.tx.timeline.unschedule('requestTimeout', pending.id);
     await endApprovalOf(ctx.tx, pending, 'Canceled', ctx.now);
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
@@ -60,6 +61,7 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
       targets: [requestTarget(pending), requesterTarget(pending)],
       details: { RequestId: pending.id, EligibilityScheduleId: eligibility.id },
     }));
+    await ctx.tx.feed.append(pending.tenantId, 'request.canceled', pending.id, requestFacts(canceled));
   }
 }
 
@@ -68,13 +70,14 @@ async function withdrawFutureActivation(ctx: EndContext, activation: Schedule, e
   await closeSchedule(ctx, activation, 'canceled');
   for (const request of await ctx.tx.requests.byTargetSchedule(activation.tenantId, activation.id)) {
     if (request.status !== 'Granted') continue;
-    await ctx.tx.requests.setStatus(request, 'Canceled', ctx.now);
+    const canceled = await ctx.tx.requests.setStatus(request, 'Canceled', ctx.now);
     await ctx.tx.audit.append(auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.requestCanceledWithEligibility,
       operationType: 'Update',
       targets: [requestTarget(request), requesterTarget(request)],
       details: { RequestId: request.id, EligibilityScheduleId: eligibilityId },
     }));
+    await ctx.tx.feed.append(request.tenantId, 'request.canceled', request.id, requestFacts(canceled));
   }
 }
 
@@ -95,7 +98,7 @@ export async function capDependents(ctx: EndContext, eligibility: Schedule): Pro
     const capped: Schedule = { ...activation, endAt, modifiedAt: ctx.now };
     await ctx.tx.schedules.update(capped);
     await ctx.tx.timeline.schedule(capped.tenantId, 'scheduleEnd', capped.id, endAt);
-    await ctx.tx.feed.append(capped.tenantId, 'schedule.updated', capped.id, { startAt: capped.startAt, endAt });
+    await ctx.tx.feed.append(capped.tenantId, 'schedule.updated', capped.id, { schedule: capped, extended: false });
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.shortenedWithEligibility,
       operationType: 'Update',

@@ -5,6 +5,7 @@ import type { Window } from '../../domain/requests/window.ts';
 import type { Instant } from '../../domain/time.ts';
 import { auditRecord, principalTarget, requestDetails, requestTarget, roleTarget } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { Policy, Repositories } from '../ports/repositories.ts';
 import { scheduleExpiryReminders } from '../notifications/expiry-reminders.ts';
@@ -70,7 +71,7 @@ export function newSchedule(ctx: RequestContext, window: Window, fields: Partial
 export async function insertSchedule(ctx: RequestContext, schedule: Schedule): Promise<void> {
   await ctx.tx.schedules.insert(schedule);
   await scheduleTimeline(ctx, schedule);
-  await ctx.tx.feed.append(schedule.tenantId, 'schedule.created', schedule.id, { kind: schedule.kind, principalId: schedule.principalId, roleDefinitionId: schedule.roleDefinitionId, directoryScopeId: schedule.directoryScopeId, startAt: schedule.startAt, endAt: schedule.endAt });
+  await ctx.tx.feed.append(schedule.tenantId, 'schedule.created', schedule.id, { schedule });
 }
 
 export async function scheduleTimeline(ctx: RequestContext, schedule: Schedule): Promise<void> {
@@ -89,7 +90,7 @@ export async function recordRequest(ctx: RequestContext, request: ScheduleReques
     targets: [roleTarget(ctx.role), principalTarget(ctx.principal), requestTarget(request)],
     details: requestDetails(request, window),
   }));
-  await ctx.tx.feed.append(request.tenantId, 'request.created', request.id, { kind: request.kind, action: request.action, status: request.status });
+  await ctx.tx.feed.append(request.tenantId, 'request.created', request.id, requestFacts(request));
   return request;
 }
 

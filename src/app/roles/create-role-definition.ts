@@ -46,7 +46,7 @@ export async function createRoleDefinition(deps: { uow: UnitOfWork; clock: Clock
     await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
       activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)],
     }));
-    await tx.feed.append(caller.tenantId, 'role.created', role.id, {});
+    await tx.feed.append(caller.tenantId, 'role.created', role.id, { role });
     return role;
   });
 }

@@ -35,6 +35,6 @@ export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock }, c
       activity: ACTIVITY.groupDeleted, category: 'GroupManagement', operationType: 'Delete', targets: [principalTarget(group)],
       details: { Source: 'SCIM', GrantsEnded: String(ended), Kept: 'emptied, for the audit trail' },
     }));
-    await tx.feed.append(group.tenantId, 'principal.updated', group.id, { scimDeleted: true });
+    await tx.feed.append(group.tenantId, 'principal.updated', group.id, { changed: ['deleted'], principal: (await tx.principals.get(group.tenantId, group.id))! });
   });
 }

@@ -24,6 +24,6 @@ export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock }, cl
       activity: ACTIVITY.userDeleted, category: 'UserManagement', operationType: 'Delete', targets: [principalTarget(user)],
       details: { Source: 'SCIM', GrantsEnded: String(ended), Kept: 'disabled, for the audit trail' },
     }));
-    await tx.feed.append(user.tenantId, 'principal.updated', user.id, { scimDeleted: true });
+    await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: ['deleted'], principal: (await tx.principals.get(user.tenantId, user.id))! });
   });
 }

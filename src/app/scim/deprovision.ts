@@ -14,6 +14,7 @@ import { isCancelable } from '../../domain/requests/lifecycle.ts';
 import { auditRecord, principalTarget, requesterTarget, requestTarget } from '../audit/record.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
+import { requestFacts } from '../ports/change-feed.ts';
 import { closeSchedule, endDependents, type EndContext } from '../requests/end-schedule.ts';
 
 export function assertMayDeprovision(principal: Principal): void {
@@ -40,7 +41,7 @@ export async function disableAccount(ctx: EndContext, principal: Principal): Pro
     targets: [{ ...principalTarget(principal), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'true', newValue: 'false' }] }],
     details: { Reason: 'SCIM deprovisioning' },
   }));
-  await ctx.tx.feed.append(principal.tenantId, 'principal.updated', principal.id, { accountEnabled: false });
+  await ctx.tx.feed.append(principal.tenantId, 'principal.updated', principal.id, { changed: ['accountEnabled'], principal: { ...principal, accountEnabled: false } });
 }
 
 /**
@@ -73,11 +74,11 @@ export async function endSchedules(ctx: EndContext, tenantId: string, ids: reado
       // A grant for later never starts: the request that granted it is Canceled, as a cancel would.
       for (const request of await tx.requests.byTargetSchedule(tenantId, schedule.id)) {
         if (request.status !== 'Granted') continue;
-        await tx.requests.setStatus(request, 'Canceled', ctx.now);
+        const canceled = await tx.requests.setStatus(request, 'Canceled', ctx.now);
         await tx.audit.append(auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
           activity: ACTIVITY.requestCanceled, operationType: 'Update', targets: [requestTarget(request), requesterTarget(request)], details: { RequestId: request.id, Reason: reason },
         }));
-        await tx.feed.append(tenantId, 'request.canceled', request.id, { kind: request.kind });
+        await tx.feed.append(tenantId, 'request.canceled', request.id, requestFacts(canceled));
       }
     }
     await endDependents(ctx, schedule);
@@ -95,7 +96,7 @@ export async function endAllAccess(ctx: EndContext, principal: Principal): Promi
   for (const { kind, id } of await tx.provisioning.pendingRequestIds(principal.tenantId, principal.id)) {
     const request = await tx.requests.get(principal.tenantId, kind, id);
     if (!request || !isCancelable(request.status) || request.status === 'Granted') continue;
-    await tx.requests.setStatus(request, 'Canceled', ctx.now);
+    const canceled = await tx.requests.setStatus(request, 'Canceled', ctx.now);
     await tx.timeline.unschedule('requestTimeout', request.id);
     await endApprovalOf(tx, request, 'Canceled', ctx.now);
     await tx.audit.append(auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
@@ -103,7 +104,7 @@ export async function endAllAccess(ctx: EndContext, principal: Principal): Promi
       targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, principalTarget(principal)],
       details: { RequestId: request.id, Action: request.action, Reason: 'SCIM deprovisioning' },
     }));
-    await tx.feed.append(principal.tenantId, 'request.canceled', request.id, { kind });
+    await tx.feed.append(principal.tenantId, 'request.canceled', request.id, requestFacts(canceled));
   }
   return ended;
 }

@@ -29,7 +29,7 @@ export async function provisionGroup(deps: { uow: UnitOfWork; clock: Clock; ids:
       activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
       details: { Source: 'SCIM', ...(input.externalId ? { ExternalId: input.externalId } : {}) },
     }));
-    await tx.feed.append(group.tenantId, 'principal.created', group.id, { type: 'group' });
+    await tx.feed.append(group.tenantId, 'principal.created', group.id, { type: 'group', principal: group });
     await setMembers(ctx, group, [], input.members);
     return (await tx.provisioning.get(group.tenantId, 'group', group.id))!;
   });

@@ -26,7 +26,7 @@ export async function provisionUser(deps: { uow: UnitOfWork; clock: Clock; ids: 
       activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
       details: { Source: 'SCIM', ...(attributes.externalId ? { ExternalId: attributes.externalId } : {}) },
     }));
-    await tx.feed.append(user.tenantId, 'principal.created', user.id, { type: 'user' });
+    await tx.feed.append(user.tenantId, 'principal.created', user.id, { type: 'user', principal: user });
     return (await tx.provisioning.get(user.tenantId, 'user', user.id))!;
   });
 }

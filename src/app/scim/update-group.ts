@@ -41,7 +41,7 @@ export async function updateScimGroup(
         activity: ACTIVITY.groupUpdated, category: 'GroupManagement', operationType: 'Update', targets: [{ ...principalTarget(group), modifiedProperties: modified }],
         details: { Source: 'SCIM' },
       }));
-      await tx.feed.append(group.tenantId, 'principal.updated', group.id, { changed: modified.map((m) => m.displayName) });
+      await tx.feed.append(group.tenantId, 'principal.updated', group.id, { changed: modified.map((m) => m.displayName), principal: (await tx.principals.get(group.tenantId, group.id))! });
     }
     if (membersChange) await setMembers(ctx, group, members, after.members);
     return (await tx.provisioning.get(group.tenantId, 'group', group.id))!;

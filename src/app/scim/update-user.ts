@@ -42,7 +42,7 @@ export async function updateScimUser(
         targets: [{ ...principalTarget(user), modifiedProperties: Object.entries(changes).map(([name, value]) => ({ displayName: name, oldValue: old[name as keyof ScimChanges], newValue: value })) }],
         details: { Source: 'SCIM' },
       }));
-      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: Object.keys(changes) });
+      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: Object.keys(changes), principal: (await tx.principals.get(user.tenantId, user.id))! });
     }
 
     if (!after.active) {
@@ -54,7 +54,7 @@ export async function updateScimUser(
         targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'false', newValue: 'true' }] }],
         details: { Source: 'SCIM' },
       }));
-      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { accountEnabled: true });
+      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: ['accountEnabled'], principal: (await tx.principals.get(user.tenantId, user.id))! });
     }
     return (await tx.provisioning.get(user.tenantId, 'user', user.id))!;
   });

@@ -57,7 +57,7 @@ export async function registerScope(deps: { uow: UnitOfWork; clock: Clock }, cal
       activity: ACTIVITY.resourceScopeAdded, category: 'Other', operationType: 'Add',
       targets: [{ id: scope.id, displayName: scope.displayName, type: 'Other' }], details: { ParentId: parentId },
     }));
-    await tx.feed.append(caller.tenantId, 'scope.created', scope.id, {});
+    await tx.feed.append(caller.tenantId, 'scope.created', scope.id, { scope });
     return scope;
   });
 }

@@ -25,7 +25,7 @@ export async function upgradeCatalogue(tx: Repositories, tenantId: string, ids: 
     await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
       activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)], details: { Reason: 'Built-in role added by an upgrade' },
     }));
-    await tx.feed.append(tenantId, 'role.created', role.id, {});
+    await tx.feed.append(tenantId, 'role.created', role.id, { role });
   }
   if (added.length === 0) return;
   for (const group of (await tx.principals.list(tenantId, 'group', ALL)).items) await ensureGroupPolicies(tx, tenantId, group.id, ids.uuid);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { FeedEvent } from '../../app/ports/change-feed.ts';
 import type { FeedReader } from '../../app/ports/notifications.ts';
 import type { Database } from '../schema.ts';
 
@@ -10,10 +11,11 @@ export function feedReaderRepository(db: Kysely<Database>): FeedReader {
   return {
     async after(afterSeq, limit) {
       const rows = await db.selectFrom('change_feed').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      // Rows are written only through ChangeFeed.append, typed by the topic map: the cast restores that type.
       return rows.map((r) => ({
         seq: Number(r.seq), tenantId: r.tenant_id, topic: r.topic, entityId: r.entity_id,
-        payload: JSON.parse(r.payload) as Record<string, unknown>, createdAt: Number(r.created_at),
-      }));
+        payload: JSON.parse(r.payload) as unknown, createdAt: Number(r.created_at),
+      }) as FeedEvent);
     },
     async head() {
       const row = await db.selectFrom('chain_head').select('feed_seq').where('id', '=', 1).executeTakeFirstOrThrow();

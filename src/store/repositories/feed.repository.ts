@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ChangeFeed } from '../../app/ports/repositories.ts';
+import type { ChangeFeed } from '../../app/ports/change-feed.ts';
 import type { Database } from '../schema.ts';
 
 /**

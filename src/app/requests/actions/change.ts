@@ -18,7 +18,7 @@ async function apply(ctx: RequestContext, schedule: Schedule, updated: Schedule)
   // A permanent grant made time-bound (or moved to start later) may be the last working administrator.
   await keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, () => ctx.tx.schedules.update(updated));
   await scheduleTimeline(ctx, updated);
-  await ctx.tx.feed.append(updated.tenantId, 'schedule.updated', updated.id, { startAt: updated.startAt, endAt: updated.endAt });
+  await ctx.tx.feed.append(updated.tenantId, 'schedule.updated', updated.id, { schedule: updated, extended: false });
   const request = newRequest(ctx, { status: 'Provisioned', targetScheduleId: schedule.id });
   const window = { startAt: updated.startAt, endAt: updated.endAt };
   const recorded = await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, updated.endAt === null), window);
