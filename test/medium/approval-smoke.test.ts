@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
+import { reviewApprovalStep } from '../../src/app/requests/review-approval-step.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';

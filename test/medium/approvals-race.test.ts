@@ -6,7 +6,7 @@
  * the test checks, through pg_stat_activity, that their transactions really overlapped.
  */
 import { describe, expect, it } from 'vitest';
-import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
+import { reviewApprovalStep } from '../../src/app/requests/review-approval-step.ts';
 import type { Caller } from '../../src/app/caller.ts';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import { ACTIVITY } from '../../src/domain/audit/activities.ts';

@@ -5,6 +5,7 @@
  * exactly, and the timeline behaves as the runner expects. Round-trips and listing are in
  * storage-contract-listing.test.ts.
  */
+import { transition } from '../../src/domain/requests/lifecycle.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/app/ports/repositories.ts';
 import { auditRecord } from '../../src/app/audit/record.ts';
@@ -86,19 +87,32 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       const key = { tenantId: h.tenantId, kind: 'assignment' as const, principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/' };
       expect((await h.store.read.requests.pendingFor(key)).map((q) => q.id)).toEqual([pending.id]);
 
-      await run((tx) => tx.requests.setStatus(pending, 'Canceled', T0 + 5));
+      await run((tx) => tx.requests.applyTransition(transition(pending, 'Canceled', T0 + 5)));
       expect(await h.store.read.requests.pendingFor(key)).toEqual([]);
       await run((tx) => tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'PendingApproval' })));
     });
 
-    it('requests.setStatus with a status that changed meanwhile → ConcurrencyConflict, nothing written', async () => {
+    it('requests.applyTransition with a status that changed meanwhile → ConcurrencyConflict, nothing written', async () => {
       const pending = aRequest(h.tenantId, alice.id, { status: 'PendingApproval', completedAt: null });
       await run((tx) => tx.requests.insert(pending));
-      const denied = await run((tx) => tx.requests.setStatus(pending, 'Denied', T0 + 7));
+      const denied = await run((tx) => tx.requests.applyTransition(transition(pending, 'Denied', T0 + 7)));
       expect(denied).toMatchObject({ status: 'Denied', completedAt: T0 + 7 });
-      await expectCode(run((tx) => tx.requests.setStatus(pending, 'Canceled', T0 + 8)), 'ConcurrencyConflict');
+      // Decided from the stale read (still PendingApproval), the cancel is legal in the machine but loses the race.
+      await expectCode(run((tx) => tx.requests.applyTransition(transition(pending, 'Canceled', T0 + 8))), 'ConcurrencyConflict');
       expect(await h.store.read.requests.get(h.tenantId, 'assignment', pending.id)).toMatchObject({ status: 'Denied', completedAt: T0 + 7 });
       expect(await h.store.read.requests.get(h.tenantId, 'eligibility', pending.id)).toBeNull();
+    });
+
+    it('stores what the transition decided: completedAt stays empty while pending, the target schedule is kept', async () => {
+      const pending = aRequest(h.tenantId, alice.id, { status: 'PendingApproval', completedAt: null, targetScheduleId: null });
+      await run((tx) => tx.requests.insert(pending));
+      const granted = await run((tx) => tx.requests.applyTransition(transition(pending, 'Granted', T0 + 9, 'schedule-1')));
+      expect(await h.store.read.requests.get(h.tenantId, 'assignment', pending.id)).toEqual(granted);
+      expect(granted).toMatchObject({ status: 'Granted', completedAt: T0 + 9, targetScheduleId: 'schedule-1' });
+      const started = await run((tx) => tx.requests.applyTransition(transition(granted, 'Provisioned', T0 + 20)));
+      expect(await h.store.read.requests.get(h.tenantId, 'assignment', pending.id)).toEqual(started);
+      expect(started).toMatchObject({ status: 'Provisioned', completedAt: T0 + 20, targetScheduleId: 'schedule-1' });
+      expect(await h.store.read.requests.pendingFor(pending)).toEqual([]);
     });
   });
 

@@ -4,7 +4,7 @@
  * since a point.
  */
 import { afterEach, expect } from 'vitest';
-import { reviewApprovalStep } from '../../src/app/approvals/review-approval-step.ts';
+import { reviewApprovalStep } from '../../src/app/requests/review-approval-step.ts';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
 import { addGroupMember } from '../../src/app/directory/change-group-members.ts';
 import { createGroup } from '../../src/app/directory/create-group.ts';

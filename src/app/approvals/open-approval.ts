@@ -63,14 +63,14 @@ export const approvalPending = (
 });
 
 /** The approval stops waiting (decided, timed out, canceled): out of every inbox, timers dropped. */
-export async function stopWaiting(tx: Repositories, approval: Approval): Promise<void> {
+export async function stopWaiting(tx: Pick<Repositories, 'approvals' | 'timeline'>, approval: Approval): Promise<void> {
   await tx.approvals.deactivateApprovers(approval.tenantId, approval.id);
   await tx.timeline.unschedule('requestTimeout', approval.requestId);
   for (const stage of approval.stages) await tx.timeline.unschedule('approvalEscalation', `${approval.id}:${stage.index}`);
 }
 
 /** A pending request ended without a decision (timed out, canceled): its approval ends with it. */
-export async function endApprovalOf(tx: Repositories, request: ScheduleRequest, status: 'Expired' | 'Canceled', now: Instant): Promise<void> {
+export async function endApprovalOf(tx: Pick<Repositories, 'approvals' | 'timeline'>, request: ScheduleRequest, status: 'Expired' | 'Canceled', now: Instant): Promise<void> {
   if (!request.approvalId) return;
   const approval = await tx.approvals.get(request.tenantId, request.approvalId);
   if (!approval) return;

@@ -16,7 +16,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import type { Instant } from '../../domain/time.ts';
-import { handsOutRoles } from './hands-out-roles.ts';
+import { handsOutRoles } from '../grants/hands-out-roles.ts';
 
 async function loadGroup(tx: Repositories, caller: Caller, groupId: string, now: Instant): Promise<{ group: Principal; guarded: boolean }> {
   const group = await tx.principals.get(caller.tenantId, groupId);

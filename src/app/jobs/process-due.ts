@@ -8,16 +8,18 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { SYSTEM_ACTOR } from '../../domain/audit/event.ts';
 import { isPending, type Schedule } from '../../domain/model.ts';
+import { transition } from '../../domain/requests/lifecycle.ts';
 import { MINUTE, type Instant } from '../../domain/time.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
-import { expireIfOverdue } from '../requests/end-schedule.ts';
+import { expireIfOverdue } from '../grants/end-schedule.ts';
+import type { GrantContext } from '../grants/grant-context.ts';
 import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
 import { resolveApprovers } from '../approvals/approvers.ts';
 import { approvalPending, endApprovalOf } from '../approvals/open-approval.ts';
-import { remindExpiry } from '../notifications/expiry-reminders.ts';
+import { remindExpiry } from '../grants/expiry-reminders.ts';
 
 export interface ProcessDueDeps {
   readonly uow: UnitOfWork;
@@ -36,7 +38,7 @@ export async function processDue(deps: ProcessDueDeps): Promise<number> {
     const items = await deps.uow.read.timeline.due(now, BATCH);
     for (const item of items) {
       try {
-        await deps.uow.run((tx) => handle(tx, item, now, deps.ids.uuid()));
+        await deps.uow.run((tx) => handle({ tx, ids: deps.ids, now, actor: SYSTEM_ACTOR, correlationId: deps.ids.uuid() }, item));
       } catch (error) {
         deps.onError?.(item, error);
         await deps.uow.run((tx) => tx.timeline.fail(item.id, String(error), now + MINUTE));
@@ -47,8 +49,9 @@ export async function processDue(deps: ProcessDueDeps): Promise<number> {
   }
 }
 
-async function handle(tx: Repositories, item: TimelineItem, now: Instant, correlationId: string): Promise<void> {
-  const ctx = { tx, now, actor: SYSTEM_ACTOR, correlationId };
+/** A timeline item's handler: grant mechanics over the whole transaction, acting as the system. */
+async function handle(ctx: GrantContext & { readonly tx: Repositories }, item: TimelineItem): Promise<void> {
+  const { tx, now, correlationId } = ctx;
   switch (item.kind) {
     case 'scheduleEnd': {
       await expireIfOverdue(ctx, await tx.schedules.get(item.tenantId, item.refId));
@@ -59,7 +62,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
       if (schedule && !schedule.closed && schedule.startAt <= now) {
         for (const request of await tx.requests.byTargetSchedule(item.tenantId, schedule.id)) {
           if (request.status !== 'Granted') continue;
-          await tx.requests.setStatus(request, 'Provisioned', now);
+          await tx.requests.applyTransition(transition(request, 'Provisioned', now));
           await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
             activity: startActivity(schedule),
             operationType: 'Assign',
@@ -74,7 +77,7 @@ async function handle(tx: Repositories, item: TimelineItem, now: Instant, correl
     case 'requestTimeout': {
       const request = await findRequest(tx, item.tenantId, item.refId);
       if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
-        const timedOut = await tx.requests.setStatus(request, 'TimedOut', now);
+        const timedOut = await tx.requests.applyTransition(transition(request, 'TimedOut', now));
         await endApprovalOf(tx, request, 'Expired', now);
         await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
           activity: ACTIVITY.requestTimedOut,

@@ -7,7 +7,7 @@
 import { currentStage } from '../../domain/approvals/approval.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleRequest } from '../../domain/model.ts';
-import { reviewApprovalStep } from '../approvals/review-approval-step.ts';
+import { reviewApprovalStep } from '../requests/review-approval-step.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { ApprovalLinkClaims, ApprovalLinks } from '../ports/notifier.ts';

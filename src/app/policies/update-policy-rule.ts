@@ -9,7 +9,7 @@ import type { PolicyRule, RuleId } from '../../domain/policy/rules.ts';
 import { validateRule } from '../../domain/policy/validate-rule.ts';
 import { actorOf, auditRecord } from '../audit/record.ts';
 import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
-import { managementPermissions, requestTarget } from '../requests/request-target.ts';
+import { grantTarget, managementPermissions } from '../grants/grant-target.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -63,7 +63,7 @@ export async function updatePolicyRule(
  */
 export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
   if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);
-  const target = await requestTarget(tx, caller.tenantId, policy.scopeId, role, now);
+  const target = await grantTarget(tx, caller.tenantId, policy.scopeId, role, now);
   authorizeAny(caller, [PERMISSION.policiesUpdate, ...managementPermissions(role, target)], target.ancestors);
 }
 

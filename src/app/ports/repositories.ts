@@ -8,7 +8,6 @@ import type {
   AssignmentKey,
   Principal,
   PrincipalType,
-  RequestStatus,
   RoleDefinition,
   Schedule,
   ScheduleKind,
@@ -16,6 +15,7 @@ import type {
   Scope,
 } from '../../domain/model.ts';
 import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
+import type { RequestTransition } from '../../domain/requests/lifecycle.ts';
 import type { StandingGrant } from '../../domain/safeguards.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { ListQuery, Page } from '../query.ts';
@@ -159,8 +159,11 @@ export interface RequestRepository {
   get(tenantId: string, kind: ScheduleKind, id: string): Promise<ScheduleRequest | null>;
   /** Conflict when the key already has a pending request: PendingRoleAssignmentRequest. */
   insert(request: ScheduleRequest): Promise<void>;
-  /** Sets status (and completedAt); fails with ConcurrencyConflict if the status changed meanwhile. */
-  setStatus(request: ScheduleRequest, status: RequestStatus, at: Instant, targetScheduleId?: string): Promise<ScheduleRequest>;
+  /**
+   * Stores a status change `transition` decided (domain/requests/lifecycle.ts) and returns the
+   * request as stored; ConcurrencyConflict if its status is no longer the one it was read with.
+   */
+  applyTransition(change: RequestTransition): Promise<ScheduleRequest>;
   /** Moves the time a pending request times out (each approval stage has its own). */
   setExpiresAt(request: ScheduleRequest, expiresAt: Instant): Promise<ScheduleRequest>;
   pendingFor(key: AssignmentKey): Promise<ScheduleRequest[]>;

@@ -2,7 +2,7 @@
 import type { Approval, ApprovalDecision } from '../../domain/approvals/approval.ts';
 import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import type { Caller } from '../caller.ts';
-import { loadApproval } from '../approvals/review-approval-step.ts';
+import { loadApproval } from '../approvals/load-approval.ts';
 import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
 import type { ListQuery, Page } from '../query.ts';
 import { isOfProvider, ofProvider, type Provider } from './provider.ts';

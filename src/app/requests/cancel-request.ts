@@ -5,17 +5,18 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
-import { isCancelable } from '../../domain/requests/lifecycle.ts';
-import { actorOf, auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
+import { isCancelable, transition } from '../../domain/requests/lifecycle.ts';
+import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import { requestFacts } from '../ports/change-feed.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
-import { closeSchedule } from './end-schedule.ts';
+import { closeSchedule } from '../grants/end-schedule.ts';
+import { grantContextOf } from '../grants/grant-context.ts';
 
-export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
+export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
     const request = await tx.requests.get(caller.tenantId, kind, id);
@@ -29,7 +30,7 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
     if (!isCancelable(request.status)) {
       throw new DomainError('RequestCannotBeCanceled', `The request is ${request.status}; only pending or granted-but-not-started requests can be canceled.`);
     }
-    const actor = actorOf(caller);
+    const ctx = grantContextOf(tx, deps.ids, now, caller);
     if (request.status === 'Granted' && request.targetScheduleId) {
       const schedule = await tx.schedules.get(caller.tenantId, request.targetScheduleId);
       // Start times are compared with the clock, not trusted to the timeline: once the start has
@@ -38,12 +39,12 @@ export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock }, cal
       if (schedule && !schedule.closed && schedule.startAt <= now) {
         throw new DomainError('RequestCannotBeCanceled', 'The request has started; remove or deactivate the assignment instead.');
       }
-      if (schedule && !schedule.closed) await closeSchedule({ tx, now, actor, correlationId: caller.correlationId }, schedule, 'canceled');
+      if (schedule && !schedule.closed) await closeSchedule(ctx, schedule, 'canceled');
     }
-    const canceled = await tx.requests.setStatus(request, 'Canceled', now);
+    const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', now));
     await tx.timeline.unschedule('requestTimeout', request.id);
     await endApprovalOf(tx, request, 'Canceled', now);
-    await tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
+    await tx.audit.append(auditRecord(caller.tenantId, ctx.actor, ctx.correlationId, now, {
       activity: ACTIVITY.requestCanceled,
       operationType: 'Update',
       targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],

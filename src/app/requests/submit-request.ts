@@ -6,7 +6,7 @@
  */
 import { DomainError } from '../../domain/errors.ts';
 import { assertMayNest, GROUP_ROLE } from '../../domain/group-access.ts';
-import type { Principal, RequestAction, RequestSchedule, RoleDefinition, ScheduleKind, ScheduleRequest, TicketInfo } from '../../domain/model.ts';
+import type { Principal, RequestAction, RoleDefinition, ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import { actorOf } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
@@ -18,20 +18,8 @@ import { extend, update } from './actions/change.ts';
 import { remove } from './actions/remove.ts';
 import { selfExtendOrRenew } from './actions/self-extend-renew.ts';
 import type { RequestContext } from './request-context.ts';
-import { authorizeManagement, requestTarget, type RequestTarget } from './request-target.ts';
-
-export interface SubmitRequestInput {
-  readonly kind: ScheduleKind;
-  readonly action: RequestAction;
-  readonly principalId: string;
-  readonly roleDefinitionId: string;
-  readonly directoryScopeId: string;
-  readonly justification: string | null;
-  readonly ticketInfo: TicketInfo;
-  readonly scheduleInfo: RequestSchedule;
-  readonly isValidationOnly: boolean;
-  readonly targetScheduleId: string | null;
-}
+import { authorizeManagement, grantTarget, type GrantTarget } from '../grants/grant-target.ts';
+import type { SubmitRequestInput } from './request-input.ts';
 
 export interface SubmitRequestDeps {
   readonly uow: UnitOfWork;
@@ -79,7 +67,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
       if (!principal) throw new DomainError('Request_BadRequest', `principalId '${input.principalId}' does not exist in this tenant.`);
       if (!role) throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' does not exist in this tenant.`);
       if (!role.isEnabled) throw new DomainError('Request_BadRequest', `Role '${role.displayName}' is disabled.`);
-      const target = await requestTarget(tx, tenantId, input.directoryScopeId, role, now);
+      const target = await grantTarget(tx, tenantId, input.directoryScopeId, role, now);
       if (admin) authorizeManagement(caller, role, target);
       if (input.action === 'adminAssign') await assertMayHold(tx, input.kind, principal, role, target);
       const policy = await resolvePolicy(tx, tenantId, role.id, input.directoryScopeId);
@@ -89,6 +77,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
         now,
         caller,
         actor: actorOf(caller),
+        correlationId: caller.correlationId,
         input,
         key: { tenantId, kind: input.kind, principalId: principal.id, roleDefinitionId: role.id, directoryScopeId: input.directoryScopeId },
         principal,
@@ -110,7 +99,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
  * Who may be given this role: never an eligible service principal; groups only when role-assignable;
  * no group as member or owner of a role-assignable group; no nesting cycles.
  */
-async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: RequestTarget): Promise<void> {
+async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: GrantTarget): Promise<void> {
   if (kind === 'eligibility' && principal.type === 'servicePrincipal') {
     throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
   }

@@ -7,21 +7,21 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { groupScope } from '../../domain/group-access.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import { endAllAccess, endSchedules } from './deprovision.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
-import { scimEndContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient } from './scim-client.ts';
 
-export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock }, client: ScimClient, groupId: string): Promise<void> {
+export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, groupId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const found = await tx.provisioning.get(client.tenantId, 'group', groupId);
     if (!found) throw new DomainError('Request_ResourceNotFound', `No group has the id '${groupId}'.`);
     const group = found.principal;
-    const ctx = scimEndContext(tx, client, now);
+    const ctx = scimContext(tx, deps.ids, client, now);
     await assertScimManaged(ctx, group);
     await setMembers(ctx, group, await memberIdsOf(ctx, group), []);
     const ended = await keepingAdministrators(tx, group.tenantId, now, async () => {

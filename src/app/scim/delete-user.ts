@@ -6,18 +6,18 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { deprovision } from './deprovision.ts';
-import { scimEndContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient } from './scim-client.ts';
 
-export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock }, client: ScimClient, userId: string): Promise<void> {
+export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, userId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const found = await tx.provisioning.get(client.tenantId, 'user', userId);
     if (!found) throw new DomainError('Request_ResourceNotFound', `No user has the id '${userId}'.`);
     const user = found.principal;
-    const ctx = scimEndContext(tx, client, now);
+    const ctx = scimContext(tx, deps.ids, client, now);
     const ended = await deprovision(ctx, user);
     await tx.provisioning.markDeleted(user.tenantId, user.id, now);
     await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {

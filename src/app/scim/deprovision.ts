@@ -10,12 +10,13 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal, Schedule } from '../../domain/model.ts';
-import { isCancelable } from '../../domain/requests/lifecycle.ts';
+import { isCancelable, transition } from '../../domain/requests/lifecycle.ts';
 import { auditRecord, principalTarget, requesterTarget, requestTarget } from '../audit/record.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import { requestFacts } from '../ports/change-feed.ts';
-import { closeSchedule, endDependents, type EndContext } from '../requests/end-schedule.ts';
+import { closeSchedule, endDependents } from '../grants/end-schedule.ts';
+import type { ScimContext } from './scim-client.ts';
 
 export function assertMayDeprovision(principal: Principal): void {
   if (principal.isBreakGlass) {
@@ -24,7 +25,7 @@ export function assertMayDeprovision(principal: Principal): void {
 }
 
 /** Disables the account and ends every grant it holds; returns how many grants ended. */
-export async function deprovision(ctx: EndContext, principal: Principal): Promise<number> {
+export async function deprovision(ctx: ScimContext, principal: Principal): Promise<number> {
   assertMayDeprovision(principal);
   return keepingAdministrators(ctx.tx, principal.tenantId, ctx.now, async () => {
     await disableAccount(ctx, principal);
@@ -33,7 +34,7 @@ export async function deprovision(ctx: EndContext, principal: Principal): Promis
 }
 
 /** Disables the account if enabled (audited, fed). */
-export async function disableAccount(ctx: EndContext, principal: Principal): Promise<void> {
+export async function disableAccount(ctx: ScimContext, principal: Principal): Promise<void> {
   if (!principal.accountEnabled) return;
   await ctx.tx.accounts.setAccountEnabled(principal.tenantId, principal.id, false);
   await ctx.tx.audit.append(auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
@@ -49,7 +50,7 @@ export async function disableAccount(ctx: EndContext, principal: Principal): Pro
  * event, and ends what depends on each eligibility. Eligibilities go first, so their activations
  * are recorded as ended with them. Returns how many were closed.
  */
-export async function endSchedules(ctx: EndContext, tenantId: string, ids: readonly string[], event: (s: Schedule) => { activity: string; reason: string }): Promise<number> {
+export async function endSchedules(ctx: ScimContext, tenantId: string, ids: readonly string[], event: (s: Schedule) => { activity: string; reason: string }): Promise<number> {
   const { tx } = ctx;
   const open = (await Promise.all(ids.map((id) => tx.schedules.get(tenantId, id))))
     .filter((s) => s !== null)
@@ -74,7 +75,7 @@ export async function endSchedules(ctx: EndContext, tenantId: string, ids: reado
       // A grant for later never starts: the request that granted it is Canceled, as a cancel would.
       for (const request of await tx.requests.byTargetSchedule(tenantId, schedule.id)) {
         if (request.status !== 'Granted') continue;
-        const canceled = await tx.requests.setStatus(request, 'Canceled', ctx.now);
+        const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
         await tx.audit.append(auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
           activity: ACTIVITY.requestCanceled, operationType: 'Update', targets: [requestTarget(request), requesterTarget(request)], details: { RequestId: request.id, Reason: reason },
         }));
@@ -88,7 +89,7 @@ export async function endSchedules(ctx: EndContext, tenantId: string, ids: reado
 }
 
 /** Ends every open grant the principal holds and cancels its pending requests; returns how many grants ended. */
-export async function endAllAccess(ctx: EndContext, principal: Principal): Promise<number> {
+export async function endAllAccess(ctx: ScimContext, principal: Principal): Promise<number> {
   const { tx } = ctx;
   const ended = await endSchedules(ctx, principal.tenantId, await tx.provisioning.openScheduleIds(principal.tenantId, principal.id), (s) => ({
     activity: s.kind === 'eligibility' ? ACTIVITY.eligibilityDeprovisioned : ACTIVITY.assignmentDeprovisioned, reason: 'SCIM deprovisioning',
@@ -96,7 +97,7 @@ export async function endAllAccess(ctx: EndContext, principal: Principal): Promi
   for (const { kind, id } of await tx.provisioning.pendingRequestIds(principal.tenantId, principal.id)) {
     const request = await tx.requests.get(principal.tenantId, kind, id);
     if (!request || !isCancelable(request.status) || request.status === 'Granted') continue;
-    const canceled = await tx.requests.setStatus(request, 'Canceled', ctx.now);
+    const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
     await tx.timeline.unschedule('requestTimeout', request.id);
     await endApprovalOf(tx, request, 'Canceled', ctx.now);
     await tx.audit.append(auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {

@@ -8,25 +8,25 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { ListQuery } from '../query.ts';
-import { handsOutRoles } from '../directory/hands-out-roles.ts';
+import { handsOutRoles } from '../grants/hands-out-roles.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
-import type { EndContext } from '../requests/end-schedule.ts';
+import type { ScimContext } from './scim-client.ts';
 
 const ALL: ListQuery = { orderBy: [], top: 1_000_000, skip: 0, count: false };
 
 /** A group whose membership hands out roles is OpenPIM's: SCIM may not change its members or delete it. */
-export async function assertScimManaged(ctx: Pick<EndContext, 'tx' | 'now'>, group: Principal): Promise<void> {
+export async function assertScimManaged(ctx: Pick<ScimContext, 'tx' | 'now'>, group: Principal): Promise<void> {
   if (await handsOutRoles(ctx.tx, group, ctx.now)) {
     throw new DomainError('Authorization_RequestDenied', `Group '${group.displayName}' is role-assignable (or nested into one): its members are managed in OpenPIM, not by SCIM.`);
   }
 }
 
-export async function memberIdsOf(ctx: Pick<EndContext, 'tx'>, group: Principal): Promise<string[]> {
+export async function memberIdsOf(ctx: Pick<ScimContext, 'tx'>, group: Principal): Promise<string[]> {
   return (await ctx.tx.principals.members(group.tenantId, group.id, ALL)).items.map((m) => m.id);
 }
 
 /** Brings a group's direct members to `wanted`: adds (checked: an existing user or group, no cycle) and removes. */
-export async function setMembers(ctx: EndContext, group: Principal, current: readonly string[], wanted: readonly string[]): Promise<void> {
+export async function setMembers(ctx: ScimContext, group: Principal, current: readonly string[], wanted: readonly string[]): Promise<void> {
   const { tx } = ctx;
   const have = new Set(current);
   const want = new Set(wanted);

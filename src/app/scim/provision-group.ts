@@ -12,7 +12,7 @@ import type { ProvisionedPrincipal } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { ensureGroupPolicies } from '../policies/new-policy.ts';
 import { setMembers } from './group-members.ts';
-import { scimEndContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient } from './scim-client.ts';
 
 export async function provisionGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, input: ScimGroupState): Promise<ProvisionedPrincipal> {
   const now = deps.clock.now();
@@ -21,7 +21,7 @@ export async function provisionGroup(deps: { uow: UnitOfWork; clock: Clock; ids:
     accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, managerId: null, description: null, createdAt: now,
   };
   return deps.uow.run(async (tx) => {
-    const ctx = scimEndContext(tx, client, now);
+    const ctx = scimContext(tx, deps.ids, client, now);
     await tx.principals.insert(group);
     await tx.provisioning.update(group.tenantId, group.id, { externalId: input.externalId });
     await ensureGroupPolicies(tx, group.tenantId, group.id, deps.ids.uuid);

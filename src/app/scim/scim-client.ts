@@ -4,7 +4,8 @@
  */
 import type { AuditActor } from '../../domain/audit/event.ts';
 import type { Instant } from '../../domain/time.ts';
-import type { EndContext } from '../requests/end-schedule.ts';
+import type { GrantContext } from '../grants/grant-context.ts';
+import type { Ids } from '../ports/clock.ts';
 import type { Repositories } from '../ports/repositories.ts';
 
 export interface ScimClient {
@@ -19,5 +20,10 @@ export const scimActor = (client: ScimClient): AuditActor => ({
   id: client.tokenId, displayName: `SCIM provisioning: ${client.tokenName}`, userPrincipalName: null, type: 'servicePrincipal',
 });
 
-export const scimEndContext = (tx: Repositories, client: ScimClient, now: Instant): EndContext =>
-  ({ tx, now, actor: scimActor(client), correlationId: client.correlationId });
+/** Grant mechanics over SCIM's whole transaction (its paths also change accounts and the SCIM side of principals). */
+export interface ScimContext extends GrantContext {
+  readonly tx: Repositories;
+}
+
+export const scimContext = (tx: Repositories, ids: Ids, client: ScimClient, now: Instant): ScimContext =>
+  ({ tx, ids, now, actor: scimActor(client), correlationId: client.correlationId });

@@ -7,14 +7,14 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScimGroupState } from '../../domain/scim/patch.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
 import type { ProvisionedPrincipal } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
-import { scimEndContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient } from './scim-client.ts';
 
 export async function updateScimGroup(
-  deps: { uow: UnitOfWork; clock: Clock },
+  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
   client: ScimClient,
   groupId: string,
   next: (current: ScimGroupState) => ScimGroupState,
@@ -24,7 +24,7 @@ export async function updateScimGroup(
     const found = await tx.provisioning.get(client.tenantId, 'group', groupId);
     if (!found) throw new DomainError('Request_ResourceNotFound', `No group has the id '${groupId}'.`);
     const group = found.principal;
-    const ctx = scimEndContext(tx, client, now);
+    const ctx = scimContext(tx, deps.ids, client, now);
     const members = await memberIdsOf(ctx, group);
     const before: ScimGroupState = { displayName: group.displayName, externalId: found.scim.externalId, members };
     const after = next(before);

@@ -9,15 +9,15 @@ import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScimUserState } from '../../domain/scim/patch.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { Clock, Ids } from '../ports/clock.ts';
 import type { ProvisionedPrincipal, ScimChanges } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { deprovision } from './deprovision.ts';
-import { scimEndContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient } from './scim-client.ts';
 import { directoryAttributesOf, userStateOf } from './scim-user-state.ts';
 
 export async function updateScimUser(
-  deps: { uow: UnitOfWork; clock: Clock },
+  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
   client: ScimClient,
   userId: string,
   next: (current: ScimUserState) => ScimUserState,
@@ -33,7 +33,7 @@ export async function updateScimUser(
     const old = directoryAttributesOf({ ...before, userName: before.userName || after.userName });
     const changes: Record<string, string | null> = {};
     for (const key of Object.keys(wanted) as (keyof ScimChanges)[]) if (wanted[key] !== old[key]) changes[key] = wanted[key];
-    const ctx = scimEndContext(tx, client, now);
+    const ctx = scimContext(tx, deps.ids, client, now);
 
     if (Object.keys(changes).length > 0) {
       await tx.provisioning.update(user.tenantId, user.id, changes);

@@ -75,6 +75,9 @@ export function newApproval(
 }
 
 /** The stage waiting for decisions, if any. */
+/** Step ids (Graph's approval steps) are the stage numbers, from "1". */
+export const stepIdOf = (stageIndex: number): string => String(stageIndex + 1);
+
 export const currentStage = (a: Approval): ApprovalStage | null => a.stages.find((s) => s.status === 'InProgress') ?? null;
 
 /** When the current stage times out, and when it escalates. */

@@ -1,11 +1,13 @@
 /**
- * The request status machine: which status may follow which; terminal statuses are never left.
- * Not yet the one gate it is meant to be: today the use cases set statuses through the requests
- * repository, which checks only the old status (compare-and-swap) and decides `completedAt`;
- * routing every change through `transition` is the next step of the contracts work.
+ * The request status machine, and the one way a stored request's status changes: `transition`
+ * decides whether the move is allowed and what the request becomes (its `completedAt`, the schedule
+ * it targets); the requests repository persists the transition it is given, compare-and-swap on the
+ * old status, so a concurrent change makes it fail rather than overwrite (docs/architecture.md,
+ * "Request lifecycle"). Terminal statuses are never left.
  */
 import { DomainError } from '../errors.ts';
-import { TERMINAL_STATUSES, type RequestStatus } from '../model.ts';
+import { isPending, TERMINAL_STATUSES, type RequestStatus, type ScheduleRequest } from '../model.ts';
+import type { Instant } from '../time.ts';
 
 const NEXT: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   PendingApproval: ['Granted', 'Provisioned', 'PendingProvisioning', 'Denied', 'Canceled', 'TimedOut', 'Failed'],
@@ -22,11 +24,32 @@ const NEXT: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
 
 export const canTransition = (from: RequestStatus, to: RequestStatus): boolean => NEXT[from].includes(to);
 
-/** The new status, or a conflict when the request can no longer move there. */
-export function transition(from: RequestStatus, to: RequestStatus): RequestStatus {
-  if (canTransition(from, to)) return to;
-  const why = TERMINAL_STATUSES.has(from) ? `it is already ${from}` : `it is ${from}`;
-  throw new DomainError('ConcurrencyConflict', `The request cannot become ${to}: ${why}.`);
+/** A status change decided: the request as it was read, and as it is to be stored. */
+export interface RequestTransition {
+  readonly from: ScheduleRequest;
+  readonly to: ScheduleRequest;
+}
+
+/**
+ * The request moved to `status` at `at`: completed then unless the new status is still pending (a
+ * request granted for later completes when granted and again when it starts). `targetScheduleId`:
+ * the schedule the move made, when it made one. Refused, naming both statuses, when the machine
+ * does not allow the move.
+ */
+export function transition(request: ScheduleRequest, status: RequestStatus, at: Instant, targetScheduleId?: string): RequestTransition {
+  if (!canTransition(request.status, status)) {
+    const why = TERMINAL_STATUSES.has(request.status) ? `it is already ${request.status}` : `it is ${request.status}`;
+    throw new DomainError('ConcurrencyConflict', `Request '${request.id}' cannot become ${status}: ${why}.`);
+  }
+  return {
+    from: request,
+    to: {
+      ...request,
+      status,
+      completedAt: isPending(status) ? request.completedAt : at,
+      targetScheduleId: targetScheduleId ?? request.targetScheduleId,
+    },
+  };
 }
 
 /** Requests that `cancel` may still stop: not decided yet, or granted but not started. */

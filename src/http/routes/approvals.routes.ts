@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getApproval, type ApprovalView } from '../../app/queries/approvals.ts';
 import type { Provider } from '../../app/queries/provider.ts';
-import { reviewApprovalStep } from '../../app/approvals/review-approval-step.ts';
+import { reviewApprovalStep } from '../../app/requests/review-approval-step.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { collection, entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApprovalView } from '../../app/queries/approvals.ts';
-import { stepIdOf } from '../../app/approvals/review-approval-step.ts';
+import { stepIdOf } from '../../domain/approvals/approval.ts';
 import { toIso } from '../../domain/time.ts';
 
 export const APPROVAL_STEP_PROPERTIES = ['id', 'displayName', 'status', 'reviewResult', 'reviewedBy', 'reviewedDateTime', 'justification', 'assignedToMe', 'approvalsRequired', 'decisions'] as const;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ParsedListQuery } from '../odata/parse-query.ts';
 import type { FilterExpr, FilterValue, OrderBy } from '../../app/query.ts';
-import type { SubmitRequestInput } from '../../app/requests/submit-request.ts';
+import type { SubmitRequestInput } from '../../app/requests/request-input.ts';
 import { GROUP_ACCESS_IDS, groupOfScope, groupScope } from '../../domain/group-access.ts';
 import type { Schedule, ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import { toIso } from '../../domain/time.ts';

@@ -1,6 +1,6 @@
 /** Graph's unifiedRoleAssignmentScheduleRequest / unifiedRoleEligibilityScheduleRequest, in and out. */
 import { z } from 'zod';
-import type { SubmitRequestInput } from '../../app/requests/submit-request.ts';
+import type { SubmitRequestInput } from '../../app/requests/request-input.ts';
 import { REQUEST_ACTIONS, type Expiration, type RequestSchedule, type ScheduleKind, type ScheduleRequest } from '../../domain/model.ts';
 import { toIso } from '../../domain/time.ts';
 import { duration, idString, instant, singleLine } from '../validation.ts';

@@ -96,17 +96,15 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
         throw error;
       }
     },
-    async setStatus(q, status, at, targetScheduleId) {
-      const completedAt = isPending(status) || (status === 'Granted' && q.status === 'Granted') ? q.completedAt : at;
-      const target = targetScheduleId ?? q.targetScheduleId;
+    async applyTransition({ from, to }) {
       const result = await db.updateTable('schedule_requests')
-        .set({ status, is_pending: int(isPending(status)), completed_at: completedAt, target_schedule_id: target })
-        .where('tenant_id', '=', q.tenantId).where('id', '=', q.id).where('status', '=', q.status)
+        .set({ status: to.status, is_pending: int(isPending(to.status)), completed_at: to.completedAt, target_schedule_id: to.targetScheduleId })
+        .where('tenant_id', '=', from.tenantId).where('id', '=', from.id).where('status', '=', from.status)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) {
         throw new DomainError('ConcurrencyConflict', 'The request changed while this change was being made; reload it and retry.');
       }
-      return { ...q, status, completedAt, targetScheduleId: target };
+      return to;
     },
     async setExpiresAt(q, expiresAt) {
       await db.updateTable('schedule_requests').set({ expires_at: expiresAt }).where('tenant_id', '=', q.tenantId).where('id', '=', q.id).execute();

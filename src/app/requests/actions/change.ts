@@ -4,26 +4,26 @@ import { DomainError } from '../../../domain/errors.ts';
 import type { Schedule, ScheduleRequest } from '../../../domain/model.ts';
 import { windowOf } from '../../../domain/requests/window.ts';
 import { keepingAdministrators } from '../../keep-administrators.ts';
-import { capDependents } from '../end-schedule.ts';
-import { currentTarget, newRequest, recordRequest, scheduleTimeline, type RequestContext } from '../request-context.ts';
+import { capDependents } from '../../grants/end-schedule.ts';
+import { findOpenClosingOverdue } from '../../grants/find-open.ts';
+import { moveSchedule } from '../../grants/schedules.ts';
+import { newRequest, recordRequest, type RequestContext } from '../request-context.ts';
 import { adminDefaultLength, checkPolicy } from './check-policy.ts';
 
 async function target(ctx: RequestContext): Promise<Schedule> {
-  const schedule = await currentTarget(ctx);
+  const schedule = await findOpenClosingOverdue(ctx, ctx.key, ctx.input.targetScheduleId);
   if (!schedule) throw new DomainError('RoleAssignmentDoesNotExist', 'The role assignment does not exist.');
   return schedule;
 }
 
 async function apply(ctx: RequestContext, schedule: Schedule, updated: Schedule): Promise<ScheduleRequest> {
   // A permanent grant made time-bound (or moved to start later) may be the last working administrator.
-  await keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, () => ctx.tx.schedules.update(updated));
-  await scheduleTimeline(ctx, updated);
-  await ctx.tx.feed.append(updated.tenantId, 'schedule.updated', updated.id, { schedule: updated, extended: false });
+  await moveSchedule(ctx, updated, false, (write) => keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, write));
   const request = newRequest(ctx, { status: 'Provisioned', targetScheduleId: schedule.id });
   const window = { startAt: updated.startAt, endAt: updated.endAt };
   const recorded = await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, updated.endAt === null), window);
   // An eligibility ending earlier takes its activations' ends with it.
-  await capDependents({ tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId }, updated);
+  await capDependents(ctx, updated);
   return recorded;
 }
 

@@ -5,12 +5,13 @@ import type { ScheduleRequest } from '../../../domain/model.ts';
 import { assertMayEnd } from '../../../domain/requests/hard-rules.ts';
 import { assertNotLastOwner, isGroupOwnership } from '../../../domain/safeguards.ts';
 import { keepingAdministrators } from '../../keep-administrators.ts';
-import { closeSchedule, endDependents } from '../end-schedule.ts';
-import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
+import { closeSchedule, endDependents } from '../../grants/end-schedule.ts';
+import { findOpenClosingOverdue } from '../../grants/find-open.ts';
+import { newRequest, recordRequest, type RequestContext } from '../request-context.ts';
 
 export async function remove(ctx: RequestContext): Promise<ScheduleRequest> {
   const self = ctx.input.action === 'selfDeactivate';
-  const schedule = await currentTarget(ctx);
+  const schedule = await findOpenClosingOverdue(ctx, ctx.key, ctx.input.targetScheduleId);
   if (!schedule || (self && ctx.key.kind === 'assignment' && schedule.assignmentType !== 'Activated')) {
     throw new DomainError('RoleAssignmentDoesNotExist', self
       ? 'There is no activation of this role to deactivate.'
@@ -22,10 +23,9 @@ export async function remove(ctx: RequestContext): Promise<ScheduleRequest> {
   }
   const request = newRequest(ctx, { status: 'Revoked', targetScheduleId: schedule.id });
   await recordRequest(ctx, request, requestActivity(ctx.key.kind, ctx.input.action, schedule.endAt === null), { startAt: schedule.startAt, endAt: schedule.endAt });
-  const endContext = { tx: ctx.tx, now: ctx.now, actor: ctx.actor, correlationId: ctx.caller.correlationId };
   await keepingAdministrators(ctx.tx, ctx.key.tenantId, ctx.now, async () => {
-    await closeSchedule(endContext, schedule, self ? 'deactivated' : 'removed');
-    await endDependents(endContext, schedule);
+    await closeSchedule(ctx, schedule, self ? 'deactivated' : 'removed');
+    await endDependents(ctx, schedule);
   });
   return request;
 }

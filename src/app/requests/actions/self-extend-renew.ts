@@ -10,12 +10,13 @@ import { assertExtendWindow, assertRenewWindow } from '../../../domain/requests/
 import { windowOf } from '../../../domain/requests/window.ts';
 import { ruleOf } from '../../../domain/policy/rules.ts';
 import { openApproval } from '../../approvals/open-approval.ts';
-import { currentTarget, newRequest, recordRequest, type RequestContext } from '../request-context.ts';
+import { findOpenClosingOverdue } from '../../grants/find-open.ts';
+import { newRequest, recordRequest, type RequestContext } from '../request-context.ts';
 import { adminDefaultLength, checkPolicy } from './check-policy.ts';
 
 export async function selfExtendOrRenew(ctx: RequestContext): Promise<ScheduleRequest> {
   const extending = ctx.input.action === 'selfExtend';
-  const open = await currentTarget(ctx);
+  const open = await findOpenClosingOverdue(ctx, ctx.key, ctx.input.targetScheduleId);
   let targetId: string;
   let window;
   if (extending) {

@@ -5,37 +5,26 @@
  * store's write lock and the one-decision-per-approver key, so a request gets exactly one outcome.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
-import { currentStage, type Approval } from '../../domain/approvals/approval.ts';
+import { currentStage, stepIdOf } from '../../domain/approvals/approval.ts';
 import { decide } from '../../domain/approvals/decide.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleRequest } from '../../domain/model.ts';
 import { actorOf, auditRecord, requestTarget } from '../audit/record.ts';
-import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
-import { isApproverNow } from './approvers.ts';
-import { grantApproved } from './grant-approved.ts';
-import { startStage, stopWaiting } from './open-approval.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
+import { transition } from '../../domain/requests/lifecycle.ts';
+import { isApproverNow } from '../approvals/approvers.ts';
+import { loadApproval } from '../approvals/load-approval.ts';
+import { startStage, stopWaiting } from '../approvals/open-approval.ts';
+import { grantApproved } from '../grants/grant-approved.ts';
+import { grantContextOf } from '../grants/grant-context.ts';
+import { resolvePolicy } from '../policies/resolve-policy.ts';
 
 export interface ReviewInput {
   readonly reviewResult: 'Approve' | 'Deny';
   readonly justification: string | null;
-}
-
-/** Step ids are the stage numbers, from "1". */
-export const stepIdOf = (stageIndex: number): string => String(stageIndex + 1);
-
-export async function loadApproval(tx: Repositories, caller: Caller, approvalId: string): Promise<{ approval: Approval; request: ScheduleRequest }> {
-  const approval = await tx.approvals.get(caller.tenantId, approvalId);
-  const request = approval && (await tx.requests.get(caller.tenantId, approval.kind, approval.requestId));
-  if (!approval || !request) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
-  const involved = request.principalId === caller.principal.id
-    || (await tx.approvals.approvers(caller.tenantId, approval.id)).some((a) => a.approverId === caller.principal.id)
-    || can(caller, PERMISSION.roleAssignmentsRead);
-  if (!involved) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
-  return { approval, request };
 }
 
 export async function reviewApprovalStep(
@@ -85,7 +74,7 @@ export async function reviewApprovalStep(
       case 'denied': {
         await tx.approvals.update(outcome.approval, now);
         await stopWaiting(tx, outcome.approval);
-        const denied = await tx.requests.setStatus(request, 'Denied', now);
+        const denied = await tx.requests.applyTransition(transition(request, 'Denied', now));
         await audit(ACTIVITY.requestDenied);
         await tx.feed.append(caller.tenantId, 'request.denied', request.id, { ...requestFacts(denied), approverId: caller.principal.id, justification: input.justification });
         return denied;
@@ -94,7 +83,12 @@ export async function reviewApprovalStep(
         await tx.approvals.update(outcome.approval, now);
         await stopWaiting(tx, outcome.approval);
         await audit(ACTIVITY.requestApproved);
-        const granted = await grantApproved(tx, deps.ids, caller, actor, request, outcome.approval, now);
+        const [principal, role, policy] = await Promise.all([
+          tx.principals.get(request.tenantId, request.principalId),
+          tx.roles.get(request.tenantId, request.roleDefinitionId),
+          resolvePolicy(tx, request.tenantId, request.roleDefinitionId, request.directoryScopeId),
+        ]);
+        const granted = await grantApproved(grantContextOf(tx, deps.ids, now, caller), { request, approval: outcome.approval, principal: principal!, role: role!, rules: policy.rules });
         if (granted.status !== 'Failed') {
           await tx.feed.append(caller.tenantId, 'request.approved', request.id, { ...requestFacts(granted), approverId: caller.principal.id });
         }

@@ -5,23 +5,16 @@
  * transaction.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
-import type { AuditActor } from '../../domain/audit/event.ts';
 import { type CloseReason, type Schedule } from '../../domain/model.ts';
-import type { Instant } from '../../domain/time.ts';
+import { transition } from '../../domain/requests/lifecycle.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { requestFacts } from '../ports/change-feed.ts';
-import type { Repositories } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
-
-export interface EndContext {
-  readonly tx: Repositories;
-  readonly now: Instant;
-  readonly actor: AuditActor;
-  readonly correlationId: string;
-}
+import type { GrantContext } from './grant-context.ts';
+import { moveSchedule } from './schedules.ts';
 
 /** Closes one schedule (no audit: the caller records why) and drops its pending timeline items. */
-export async function closeSchedule(ctx: EndContext, schedule: Schedule, reason: CloseReason): Promise<Schedule> {
+export async function closeSchedule(ctx: GrantContext, schedule: Schedule, reason: CloseReason): Promise<Schedule> {
   const closed: Schedule = { ...schedule, closed: true, closeReason: reason, closedAt: ctx.now, modifiedAt: ctx.now };
   await ctx.tx.schedules.update(closed);
   await ctx.tx.timeline.unschedule('scheduleEnd', schedule.id);
@@ -34,7 +27,7 @@ export async function closeSchedule(ctx: EndContext, schedule: Schedule, reason:
  * When an eligibility ends: its activations end, activations granted for later are withdrawn
  * with their requests, and requests to activate it are canceled.
  */
-export async function endDependents(ctx: EndContext, eligibility: Schedule): Promise<void> {
+export async function endDependents(ctx: GrantContext, eligibility: Schedule): Promise<void> {
   if (eligibility.kind !== 'eligibility') return;
   for (const activation of await ctx.tx.schedules.activationsFrom(eligibility.tenantId, eligibility.id)) {
     if (activation.startAt > ctx.now) {
@@ -52,7 +45,7 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
   const key = { ...eligibility, kind: 'assignment' as const };
   for (const pending of await ctx.tx.requests.pendingFor(key)) {
     if (pending.action !== 'selfActivate') continue;
-    const canceled = await ctx.tx.requests.setStatus(pending, 'Canceled', ctx.now);
+    const canceled = await ctx.tx.requests.applyTransition(transition(pending, 'Canceled', ctx.now));
     await ctx.tx.timeline.unschedule('requestTimeout', pending.id);
     await endApprovalOf(ctx.tx, pending, 'Canceled', ctx.now);
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
@@ -66,11 +59,11 @@ export async function endDependents(ctx: EndContext, eligibility: Schedule): Pro
 }
 
 /** An activation granted for later whose eligibility is gone: it never starts and its request is Canceled. */
-async function withdrawFutureActivation(ctx: EndContext, activation: Schedule, eligibilityId: string): Promise<void> {
+async function withdrawFutureActivation(ctx: GrantContext, activation: Schedule, eligibilityId: string): Promise<void> {
   await closeSchedule(ctx, activation, 'canceled');
   for (const request of await ctx.tx.requests.byTargetSchedule(activation.tenantId, activation.id)) {
     if (request.status !== 'Granted') continue;
-    const canceled = await ctx.tx.requests.setStatus(request, 'Canceled', ctx.now);
+    const canceled = await ctx.tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
     await ctx.tx.audit.append(auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.requestCanceledWithEligibility,
       operationType: 'Update',
@@ -86,7 +79,7 @@ async function withdrawFutureActivation(ctx: EndContext, activation: Schedule, e
  * does, so access checks — which compare the activation's own end with the clock — stop granting
  * at the eligibility's end even before the timeline runs.
  */
-export async function capDependents(ctx: EndContext, eligibility: Schedule): Promise<void> {
+export async function capDependents(ctx: GrantContext, eligibility: Schedule): Promise<void> {
   if (eligibility.kind !== 'eligibility' || eligibility.endAt === null) return;
   const endAt = eligibility.endAt;
   for (const activation of await ctx.tx.schedules.activationsFrom(eligibility.tenantId, eligibility.id)) {
@@ -95,10 +88,7 @@ export async function capDependents(ctx: EndContext, eligibility: Schedule): Pro
       await withdrawFutureActivation(ctx, activation, eligibility.id);
       continue;
     }
-    const capped: Schedule = { ...activation, endAt, modifiedAt: ctx.now };
-    await ctx.tx.schedules.update(capped);
-    await ctx.tx.timeline.schedule(capped.tenantId, 'scheduleEnd', capped.id, endAt);
-    await ctx.tx.feed.append(capped.tenantId, 'schedule.updated', capped.id, { schedule: capped, extended: false });
+    await moveSchedule(ctx, { ...activation, endAt, modifiedAt: ctx.now }, false);
     await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
       activity: ACTIVITY.shortenedWithEligibility,
       operationType: 'Update',
@@ -119,7 +109,7 @@ export function expiryActivity(s: Schedule): string {
  * did anything. Used by the timeline and, inline, by any use case that meets an overdue schedule
  * before the timeline has: either way the expiry is recorded exactly once.
  */
-export async function expireIfOverdue(ctx: EndContext, schedule: Schedule | null): Promise<boolean> {
+export async function expireIfOverdue(ctx: GrantContext, schedule: Schedule | null): Promise<boolean> {
   if (!schedule || schedule.closed || schedule.endAt === null || schedule.endAt > ctx.now) return false;
   await closeSchedule(ctx, schedule, 'expired');
   await ctx.tx.audit.append(auditRecord(schedule.tenantId, ctx.actor, ctx.correlationId, ctx.now, {

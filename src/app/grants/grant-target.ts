@@ -1,5 +1,5 @@
 /**
- * Where a request applies, checked against the role's kind (docs/api.md, "Scopes"): directory roles
+ * Where a grant may be, checked against the role's kind (docs/api.md, "Scopes"): directory roles
  * at `/` or an administrative unit; resource roles at a registered resource scope or below one (an
  * activation may narrow to a child); group roles (`member`, `owner`) at `/groups/{id}` of an
  * existing group. Also who may manage assignments there (docs/guide.md, "Who may do what").
@@ -13,9 +13,9 @@ import type { Caller } from '../caller.ts';
 import type { Repositories } from '../ports/repositories.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 import type { Instant } from '../../domain/time.ts';
-import { handsOutRoles } from '../directory/hands-out-roles.ts';
+import { handsOutRoles } from './hands-out-roles.ts';
 
-export interface RequestTarget {
+export interface GrantTarget {
   readonly scopeId: string;
   /** The scope and its ancestors, nearest first, ending at `/`. */
   readonly ancestors: readonly string[];
@@ -25,7 +25,7 @@ export interface RequestTarget {
   readonly groupHandsOutRoles: boolean;
 }
 
-export async function requestTarget(tx: Repositories, tenantId: string, scopeId: string, role: RoleDefinition, now: Instant): Promise<RequestTarget> {
+export async function grantTarget(tx: Pick<Repositories, 'principals' | 'scopes'>, tenantId: string, scopeId: string, role: RoleDefinition, now: Instant): Promise<GrantTarget> {
   if (role.kind === 'group') {
     const groupId = groupOfScope(scopeId);
     const group = groupId === null ? null : await tx.principals.get(tenantId, groupId);
@@ -53,12 +53,12 @@ export async function requestTarget(tx: Repositories, tenantId: string, scopeId:
  * User and Groups Administrators and the group's owners — except for groups whose membership
  * hands out roles (role-assignable ones), whose access only privileged role admins manage.
  */
-export function authorizeManagement(caller: Caller, role: RoleDefinition, target: RequestTarget): void {
+export function authorizeManagement(caller: Caller, role: RoleDefinition, target: GrantTarget): void {
   authorizeAny(caller, managementPermissions(role, target), target.ancestors);
 }
 
 /** Any one of these, held at the target's scope or above, lets a caller manage assignments there. */
-export function managementPermissions(role: RoleDefinition, target: RequestTarget): Permission[] {
+export function managementPermissions(role: RoleDefinition, target: GrantTarget): Permission[] {
   const ways: Permission[] = [PERMISSION.roleAssignmentsManage];
   if (role.kind === 'resource') ways.push(PERMISSION.resourceRoleAssignmentsWrite);
   if (target.group && !target.groupHandsOutRoles) ways.push(PERMISSION.groupMembersUpdate);

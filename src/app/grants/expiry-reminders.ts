@@ -15,7 +15,7 @@ export const REMINDERS = [
 ] as const;
 
 /** Sets, moves or drops a grant's reminders to match its end. */
-export async function scheduleExpiryReminders(tx: Repositories, schedule: Schedule, now: Instant): Promise<void> {
+export async function scheduleExpiryReminders(tx: Pick<Repositories, 'timeline'>, schedule: Schedule, now: Instant): Promise<void> {
   if (schedule.assignmentType === 'Activated') return;
   for (const r of REMINDERS) {
     const ref = `${schedule.id}:${r.suffix}`;
@@ -26,7 +26,7 @@ export async function scheduleExpiryReminders(tx: Repositories, schedule: Schedu
 }
 
 /** The timeline handler: announces the coming expiry unless the grant ended or its end moved. */
-export async function remindExpiry(tx: Repositories, item: TimelineItem, now: Instant): Promise<void> {
+export async function remindExpiry(tx: Pick<Repositories, 'schedules' | 'feed'>, item: TimelineItem, now: Instant): Promise<void> {
   const [scheduleId, suffix] = item.refId.split(':');
   const reminder = REMINDERS.find((r) => r.suffix === suffix);
   const schedule = reminder && scheduleId ? await tx.schedules.get(item.tenantId, scheduleId) : null;
