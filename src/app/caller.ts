@@ -7,7 +7,7 @@ import type { Principal, RoleDefinition } from '../domain/model.ts';
 import { isInEffect } from '../domain/model.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Instant } from '../domain/time.ts';
-import type { Repositories } from './ports/repositories.ts';
+import type { ReadRepositories } from './ports/repositories.ts';
 
 export interface Caller {
   readonly tenantId: string;
@@ -49,7 +49,7 @@ export interface Authentication {
  * principal is not a caller at all.
  * @param mfaMaxAge how long after an MFA sign-in it still counts (ms).
  */
-export async function resolveCaller(read: Repositories, auth: Authentication, now: Instant, mfaMaxAge: number): Promise<Caller> {
+export async function resolveCaller(read: ReadRepositories<'principals' | 'schedules' | 'roles'>, auth: Authentication, now: Instant, mfaMaxAge: number): Promise<Caller> {
   const principal = await read.principals.get(auth.tenantId, auth.principalId);
   if (!principal || !principal.accountEnabled || principal.type === 'group') {
     throw new DomainError('InvalidAuthenticationToken', 'The token names no enabled principal of this tenant.');

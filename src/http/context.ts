@@ -1,7 +1,7 @@
 /** What the HTTP layer is given by the composition root, and what it adds to each request. */
 import type { Caller } from '../app/caller.ts';
 import type { Clock, Ids } from '../app/ports/clock.ts';
-import type { UnitOfWork } from '../app/ports/repositories.ts';
+import type { AutocommitUnitOfWork, Repositories } from '../app/ports/repositories.ts';
 import type { ApprovalLinks } from '../app/ports/notifier.ts';
 import type { TokenIssuer, TokenVerifier } from '../app/ports/tokens.ts';
 import type { AccessChecker } from '../app/ports/access.ts';
@@ -17,7 +17,8 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { CookieSettings } from './session-cookie.ts';
 
 export interface HttpDeps {
-  readonly uow: UnitOfWork;
+  /** Every repository; a browser session's last-seen time is written through `read` (session-authentication.ts). */
+  readonly uow: AutocommitUnitOfWork<keyof Repositories, 'sessions'>;
   /** The built portal (default web/dist beside the sources). */
   readonly portalDir?: string;
   readonly clock: Clock;

@@ -43,6 +43,8 @@ export interface CommitInfo {
 }
 
 export interface Store extends UnitOfWork {
+  /** The repositories bound to the database: reads, and writes each in a statement of its own (AutocommitUnitOfWork). */
+  readonly read: Repositories;
   readonly db: Kysely<Database>;
   readonly dialect: 'sqlite' | 'postgres';
   /** Called after every commit, never inside a transaction. */

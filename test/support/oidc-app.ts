@@ -10,12 +10,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { FederationSettings } from '../../src/app/identity/federated-sign-in.ts';
-import type { UnitOfWork } from '../../src/app/ports/repositories.ts';
 import { csrfTokenFor } from '../../src/domain/identity/sessions.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { HOUR } from '../../src/domain/time.ts';
 import { buildApp } from '../../src/http/app.ts';
+import type { HttpDeps } from '../../src/http/context.ts';
 import { memoryRateLimiter, type RateLimits } from '../../src/http/rate-limit.ts';
 import { cryptoRandom } from '../../src/adapters/crypto-random.ts';
 import { jwtTokens } from '../../src/adapters/jwt-tokens.ts';
@@ -64,7 +64,7 @@ export async function openApi(settings: Partial<FederationSettings> = {}, limits
   const h = await openHarness(MEMORY_SQLITE, clock);
   const tokens = jwtTokens(signingKeyStore(h.store.db), clock, testIds);
   let transactions = 0;
-  const uow: UnitOfWork = { read: h.store.read, run: (work) => { transactions += 1; return h.store.run(work); } };
+  const uow: HttpDeps['uow'] = { read: h.store.read, run: (work) => { transactions += 1; return h.store.run(work); } };
   const app = await buildApp({
     access: await liveAccess(h), uow, clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false,
     identity: {

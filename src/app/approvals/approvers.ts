@@ -8,11 +8,13 @@ import type { Approval, ApprovalStage } from '../../domain/approvals/approval.ts
 import type { SubjectSet } from '../../domain/policy/rules.ts';
 import { ROLE } from '../../domain/roles/catalogue.ts';
 import type { Instant } from '../../domain/time.ts';
-import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
+import type { ReadRepositories, ResolvedApprover } from '../ports/repositories.ts';
 
 type Source = ResolvedApprover['source'];
+/** What resolving approvers reads: the directory, and who holds the administrator roles. */
+export type ApproverReads = ReadRepositories<'principals' | 'schedules'>;
 
-async function usersOf(tx: Repositories, tenantId: string, requesterId: string, subject: SubjectSet, now: Instant): Promise<string[]> {
+async function usersOf(tx: ReadRepositories<'principals'>, tenantId: string, requesterId: string, subject: SubjectSet, now: Instant): Promise<string[]> {
   switch (subject['@odata.type']) {
     case '#microsoft.graph.singleUser': {
       const user = await tx.principals.get(tenantId, subject.userId);
@@ -30,7 +32,7 @@ async function usersOf(tx: Repositories, tenantId: string, requesterId: string, 
   }
 }
 
-async function administrators(tx: Repositories, tenantId: string, now: Instant): Promise<string[]> {
+async function administrators(tx: ApproverReads, tenantId: string, now: Instant): Promise<string[]> {
   const holders = await tx.schedules.holdersAtRoot(tenantId, [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator], now);
   const users = new Set<string>();
   for (const id of holders) {
@@ -42,7 +44,7 @@ async function administrators(tx: Repositories, tenantId: string, now: Instant):
 }
 
 /** The approvers of a stage right now, by where they come from. */
-export async function resolveApprovers(tx: Repositories, approval: Approval, stage: ApprovalStage, now: Instant): Promise<Map<Source, string[]>> {
+export async function resolveApprovers(tx: ApproverReads, approval: Approval, stage: ApprovalStage, now: Instant): Promise<Map<Source, string[]>> {
   const collect = async (subjects: readonly SubjectSet[]) => {
     const ids = new Set<string>();
     for (const s of subjects) for (const id of await usersOf(tx, approval.tenantId, approval.requesterId, s, now)) ids.add(id);
@@ -58,7 +60,7 @@ export async function resolveApprovers(tx: Repositories, approval: Approval, sta
 }
 
 /** Is this principal an approver of the stage right now? (Re-checked at every decision.) */
-export async function isApproverNow(tx: Repositories, approval: Approval, stage: ApprovalStage, principalId: string, now: Instant): Promise<boolean> {
+export async function isApproverNow(tx: ApproverReads, approval: Approval, stage: ApprovalStage, principalId: string, now: Instant): Promise<boolean> {
   for (const ids of (await resolveApprovers(tx, approval, stage, now)).values()) if (ids.includes(principalId)) return true;
   return false;
 }

@@ -7,9 +7,9 @@ import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleRequest } from '../../domain/model.ts';
 import { can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 
-export async function loadApproval(tx: Pick<Repositories, 'approvals' | 'requests'>, caller: Caller, approvalId: string): Promise<{ approval: Approval; request: ScheduleRequest }> {
+export async function loadApproval(tx: ReadRepositories<'approvals' | 'requests'>, caller: Caller, approvalId: string): Promise<{ approval: Approval; request: ScheduleRequest }> {
   const approval = await tx.approvals.get(caller.tenantId, approvalId);
   const request = approval && (await tx.requests.get(caller.tenantId, approval.kind, approval.requestId));
   if (!approval || !request) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);

@@ -9,7 +9,10 @@ import type { ApprovalSettings } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import { requestFacts, type ChangeTopics } from '../ports/change-feed.ts';
 import type { Repositories } from '../ports/repositories.ts';
-import { resolveApprovers } from './approvers.ts';
+import { resolveApprovers, type ApproverReads } from './approvers.ts';
+
+/** What putting a request up for approval touches. */
+export type ApprovalRepositories = Pick<Repositories, 'approvals' | 'requests' | 'timeline' | 'feed'> & ApproverReads;
 
 /** The stage used when the policy asks for approval but lists no stage (self extend / renew). */
 const DEFAULT_STAGE = {
@@ -18,7 +21,7 @@ const DEFAULT_STAGE = {
 } as const;
 
 export async function openApproval(
-  tx: Repositories,
+  tx: ApprovalRepositories,
   request: ScheduleRequest,
   settings: ApprovalSettings,
   fallbackToAdmins: boolean,
@@ -38,7 +41,7 @@ export async function openApproval(
  * the request's time-out moves to this stage's, and escalation is set if the stage has one.
  */
 export async function startStage(
-  tx: Repositories,
+  tx: ApprovalRepositories,
   approval: Approval,
   stage: ApprovalStage,
   request: ScheduleRequest,

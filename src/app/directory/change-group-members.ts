@@ -13,12 +13,12 @@ import { authorize, authorizeAny, PERMISSION } from '../authorization.ts';
 import { assertMayNest, groupScope } from '../../domain/group-access.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import type { Instant } from '../../domain/time.ts';
 import { handsOutRoles } from '../grants/hands-out-roles.ts';
 
-async function loadGroup(tx: Repositories, caller: Caller, groupId: string, now: Instant): Promise<{ group: Principal; guarded: boolean }> {
+async function loadGroup(tx: ReadRepositories<'principals'>, caller: Caller, groupId: string, now: Instant): Promise<{ group: Principal; guarded: boolean }> {
   const group = await tx.principals.get(caller.tenantId, groupId);
   if (!group || group.type !== 'group') throw new DomainError('Request_ResourceNotFound', `Group '${groupId}' does not exist.`);
   // A group's owners (PIM for Groups `owner` at its scope) manage its members, unless its membership hands out roles.
@@ -28,7 +28,7 @@ async function loadGroup(tx: Repositories, caller: Caller, groupId: string, now:
   return { group, guarded };
 }
 
-export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
+export async function addGroupMember(deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const { group, guarded } = await loadGroup(tx, caller, groupId, now);
@@ -46,7 +46,12 @@ export async function addGroupMember(deps: { uow: UnitOfWork; clock: Clock }, ca
   });
 }
 
-export async function removeGroupMember(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
+export async function removeGroupMember(
+  deps: { uow: UnitOfWork<'principals' | 'schedules' | 'audit' | 'feed'>; clock: Clock },
+  caller: Caller,
+  groupId: string,
+  memberId: string,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const { group } = await loadGroup(tx, caller, groupId, now);

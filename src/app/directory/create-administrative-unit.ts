@@ -8,7 +8,7 @@ import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
 export async function createAdministrativeUnit(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<'scopes' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
   caller: Caller,
   input: { displayName: string },
 ): Promise<Scope> {

@@ -18,7 +18,11 @@ export interface CreateGroupInput {
   readonly isAssignableToRole: boolean;
 }
 
-export async function createGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateGroupInput): Promise<Principal> {
+export async function createGroup(
+  deps: { uow: UnitOfWork<'principals' | 'policies' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
+  caller: Caller,
+  input: CreateGroupInput,
+): Promise<Principal> {
   authorize(caller, input.isAssignableToRole ? PERMISSION.roleAssignableGroupsUpdate : PERMISSION.groupsCreate);
   const now = deps.clock.now();
   const group: Principal = {

@@ -17,7 +17,11 @@ export interface CreateServicePrincipalInput {
   readonly accountEnabled: boolean;
 }
 
-export async function createServicePrincipal(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateServicePrincipalInput): Promise<Principal> {
+export async function createServicePrincipal(
+  deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
+  caller: Caller,
+  input: CreateServicePrincipalInput,
+): Promise<Principal> {
   authorize(caller, PERMISSION.servicePrincipalsCreate);
   const now = deps.clock.now();
   const sp: Principal = {

@@ -19,7 +19,11 @@ export interface CreateUserInput {
   readonly password?: string | null;
 }
 
-export async function createUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids; passwords?: PasswordHasher }, caller: Caller, input: CreateUserInput): Promise<Principal> {
+export async function createUser(
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'audit' | 'feed'>; clock: Clock; ids: Ids; passwords?: PasswordHasher },
+  caller: Caller,
+  input: CreateUserInput,
+): Promise<Principal> {
   authorize(caller, PERMISSION.usersCreate);
   if (!/^[^\s@]+@[^\s@]+$/.test(input.userPrincipalName)) {
     throw new DomainError('Request_BadRequest', `userPrincipalName '${input.userPrincipalName}' must look like name@domain.`);

@@ -7,7 +7,7 @@ import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
-export async function setManager(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, userId: string, managerId: string | null): Promise<void> {
+export async function setManager(deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, userId: string, managerId: string | null): Promise<void> {
   authorize(caller, PERMISSION.usersUpdate);
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {

@@ -6,7 +6,7 @@
  */
 import type { Schedule } from '../../domain/model.ts';
 import { DAY, type Instant } from '../../domain/time.ts';
-import type { Repositories, TimelineItem } from '../ports/repositories.ts';
+import type { ReadRepositories, Repositories, TimelineItem } from '../ports/repositories.ts';
 
 /** The reminders a time-bound grant gets, by how long before its end. */
 export const REMINDERS = [
@@ -26,7 +26,7 @@ export async function scheduleExpiryReminders(tx: Pick<Repositories, 'timeline'>
 }
 
 /** The timeline handler: announces the coming expiry unless the grant ended or its end moved. */
-export async function remindExpiry(tx: Pick<Repositories, 'schedules' | 'feed'>, item: TimelineItem, now: Instant): Promise<void> {
+export async function remindExpiry(tx: Pick<Repositories, 'feed'> & ReadRepositories<'schedules'>, item: TimelineItem, now: Instant): Promise<void> {
   const [scheduleId, suffix] = item.refId.split(':');
   const reminder = REMINDERS.find((r) => r.suffix === suffix);
   const schedule = reminder && scheduleId ? await tx.schedules.get(item.tenantId, scheduleId) : null;

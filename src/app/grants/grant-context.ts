@@ -8,10 +8,10 @@ import type { Instant } from '../../domain/time.ts';
 import { actorOf } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Ids } from '../ports/clock.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories, Repositories } from '../ports/repositories.ts';
 
-/** The repositories grant mechanics write and read. */
-export type GrantRepositories = Pick<Repositories, 'schedules' | 'requests' | 'approvals' | 'timeline' | 'audit' | 'feed' | 'principals' | 'roles' | 'scopes'>;
+/** The repositories grant mechanics write, and those they only read. */
+export type GrantRepositories = Pick<Repositories, 'schedules' | 'requests' | 'approvals' | 'timeline' | 'audit' | 'feed'> & ReadRepositories<'principals' | 'scopes'>;
 
 export interface GrantContext {
   readonly tx: GrantRepositories;

@@ -10,7 +10,7 @@ import type { Principal, RoleDefinition } from '../../domain/model.ts';
 import { isCanonicalScope } from '../../domain/scope-path.ts';
 import { authorizeAny, PERMISSION, type Permission } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 import type { Instant } from '../../domain/time.ts';
 import { handsOutRoles } from './hands-out-roles.ts';
@@ -25,7 +25,7 @@ export interface GrantTarget {
   readonly groupHandsOutRoles: boolean;
 }
 
-export async function grantTarget(tx: Pick<Repositories, 'principals' | 'scopes'>, tenantId: string, scopeId: string, role: RoleDefinition, now: Instant): Promise<GrantTarget> {
+export async function grantTarget(tx: ReadRepositories<'principals' | 'scopes'>, tenantId: string, scopeId: string, role: RoleDefinition, now: Instant): Promise<GrantTarget> {
   if (role.kind === 'group') {
     const groupId = groupOfScope(scopeId);
     const group = groupId === null ? null : await tx.principals.get(tenantId, groupId);

@@ -21,7 +21,7 @@ export interface AddClientKeyInput {
 }
 
 export async function addClientKey(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'clientKeys' | 'audit'>; clock: Clock; ids: Ids },
   caller: Caller,
   servicePrincipalId: string,
   input: AddClientKeyInput,

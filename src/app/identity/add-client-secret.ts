@@ -29,7 +29,7 @@ export interface NewClientSecret {
 }
 
 export async function addClientSecret(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids; random: Random },
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'clientSecrets' | 'audit'>; clock: Clock; ids: Ids; random: Random },
   caller: Caller,
   servicePrincipalId: string,
   input: AddClientSecretInput,

@@ -42,7 +42,7 @@ export interface Reservation {
  * however many requests arrive at once. A success then clears the count (`recordSignIn`).
  * Throws TooManyRequests while the account is locked; nothing is checked then.
  */
-export async function reserveAttempt(deps: { uow: UnitOfWork; lockout?: LockoutPolicy }, principal: Principal, now: Instant): Promise<Reservation> {
+export async function reserveAttempt(deps: { uow: UnitOfWork<'accounts'>; lockout?: LockoutPolicy }, principal: Principal, now: Instant): Promise<Reservation> {
   const result = await deps.uow.run(async (tx): Promise<number | Reservation> => {
     const state = await tx.accounts.signInState(principal.tenantId, principal.id);
     const locked = lockedFor(state, now);
@@ -60,7 +60,7 @@ export async function reserveAttempt(deps: { uow: UnitOfWork; lockout?: LockoutP
  * that it is certain (a right password on that attempt would have cleared it).
  */
 export async function confirmFailure(
-  deps: { uow: UnitOfWork },
+  deps: { uow: UnitOfWork<'audit'> },
   principal: Principal,
   reservation: Reservation,
   method: AttemptMethod,

@@ -8,7 +8,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { TOTP_PERIOD_SECONDS } from '../../domain/identity/totp.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 import { authorizeCredentialChangeKind } from './credential-rights.ts';
 import { isPrivilegedAccount } from './privileged-account.ts';
 
@@ -28,7 +28,7 @@ export interface UserAuthenticationMethods extends AuthenticationMethods {
   readonly isPrivileged: boolean;
 }
 
-async function methodsOf(read: Repositories, tenantId: string, id: string): Promise<AuthenticationMethods> {
+async function methodsOf(read: ReadRepositories<'accounts' | 'totp'>, tenantId: string, id: string): Promise<AuthenticationMethods> {
   const [password, active, pending, remaining, lastSignInAt] = await Promise.all([
     read.accounts.password(tenantId, id),
     read.totp.get(tenantId, id, true),
@@ -45,7 +45,7 @@ async function methodsOf(read: Repositories, tenantId: string, id: string): Prom
   };
 }
 
-export function myAuthenticationMethods(read: Repositories, caller: Caller): Promise<AuthenticationMethods> {
+export function myAuthenticationMethods(read: ReadRepositories<'accounts' | 'totp'>, caller: Caller): Promise<AuthenticationMethods> {
   return methodsOf(read, caller.principal.tenantId, caller.principal.id);
 }
 
@@ -54,7 +54,12 @@ export function myAuthenticationMethods(read: Repositories, caller: Caller): Pro
  * account or sessions (User, Helpdesk, Authentication, Privileged Authentication and Global
  * Administrators): the administrators who act on what this shows.
  */
-export async function userAuthenticationMethods(read: Repositories, caller: Caller, userId: string, now: Instant): Promise<UserAuthenticationMethods> {
+export async function userAuthenticationMethods(
+  read: ReadRepositories<'accounts' | 'totp' | 'principals' | 'webauthn'>,
+  caller: Caller,
+  userId: string,
+  now: Instant,
+): Promise<UserAuthenticationMethods> {
   if (userId !== caller.principal.id) authorizeCredentialChangeKind(caller, 'sessions');
   const user = await read.principals.get(caller.tenantId, userId);
   if (!user || user.type !== 'user') throw new DomainError('Request_ResourceNotFound', `No user has the id '${userId}'.`);

@@ -14,7 +14,7 @@ import type { Random } from '../ports/identity.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
 export interface BeginFederatedSignInDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<'tenants' | 'federation'>;
   readonly clock: Clock;
   readonly random: Random;
   readonly provider: IdentityProvider;

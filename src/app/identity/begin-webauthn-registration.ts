@@ -8,7 +8,7 @@ import type { Caller } from '../caller.ts';
 import { assertUser, requireRecentMfa } from './enroll-totp.ts';
 import { CHALLENGE_BYTES, CHALLENGE_TTL, type WebAuthnDeps } from './webauthn-challenges.ts';
 
-export async function beginWebAuthnRegistration(deps: WebAuthnDeps, caller: Caller): Promise<Record<string, unknown>> {
+export async function beginWebAuthnRegistration(deps: WebAuthnDeps<'webauthn' | 'totp'>, caller: Caller): Promise<Record<string, unknown>> {
   assertUser(caller);
   const user = caller.principal;
   const read = deps.uow.read;

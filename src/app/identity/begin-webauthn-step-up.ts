@@ -7,7 +7,7 @@ import type { Caller } from '../caller.ts';
 import { assertUser } from './enroll-totp.ts';
 import { CHALLENGE_BYTES, CHALLENGE_TTL, type WebAuthnDeps } from './webauthn-challenges.ts';
 
-export async function beginWebAuthnStepUp(deps: WebAuthnDeps, caller: Caller): Promise<Record<string, unknown>> {
+export async function beginWebAuthnStepUp(deps: WebAuthnDeps<'webauthn'>, caller: Caller): Promise<Record<string, unknown>> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();

@@ -43,7 +43,7 @@ export function claimedClient(assertion: string): string | null {
 }
 
 export async function clientAssertion(
-  deps: TokenDeps & { uow: UnitOfWork; clock: Clock; assertions: ClientAssertionVerifier },
+  deps: TokenDeps & { uow: UnitOfWork<'tenants' | 'principals' | 'clientKeys'>; clock: Clock; assertions: ClientAssertionVerifier },
   input: ClientAssertionInput,
 ): Promise<IssuedToken> {
   const read = deps.uow.read;

@@ -20,7 +20,10 @@ export interface ClientCredentialsInput {
   readonly clientSecret: string;
 }
 
-export async function clientCredentials(deps: TokenDeps & { uow: UnitOfWork; clock: Clock }, input: ClientCredentialsInput): Promise<IssuedToken> {
+export async function clientCredentials(
+  deps: TokenDeps & { uow: UnitOfWork<'tenants' | 'principals' | 'clientSecrets'>; clock: Clock },
+  input: ClientCredentialsInput,
+): Promise<IssuedToken> {
   const read = deps.uow.read;
   const now = deps.clock.now();
   const tenantId = input.tenantId ?? (await read.tenants.first())?.id ?? null;

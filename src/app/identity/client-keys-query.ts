@@ -1,7 +1,7 @@
 /** A service principal's certificates as Graph's keyCredentials show them: public material only. */
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 
 export interface ClientKeyInfo {
   readonly keyId: string;
@@ -14,7 +14,7 @@ export interface ClientKeyInfo {
   readonly endAt: Instant;
 }
 
-export async function listClientKeys(read: Repositories, caller: Caller, servicePrincipalId: string): Promise<ClientKeyInfo[]> {
+export async function listClientKeys(read: ReadRepositories<'clientKeys'>, caller: Caller, servicePrincipalId: string): Promise<ClientKeyInfo[]> {
   const keys = await read.clientKeys.list(caller.tenantId, servicePrincipalId);
   return keys.map((k) => ({ keyId: k.keyId, displayName: k.displayName, thumbprint: k.thumbprint, certificate: k.certificate, startAt: k.startAt, endAt: k.endAt }));
 }

@@ -1,7 +1,7 @@
 /** A service principal's client secrets as metadata (key id, hint, validity): never the secret or its hash. */
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 
 export interface ClientSecretInfo {
   readonly keyId: string;
@@ -11,7 +11,7 @@ export interface ClientSecretInfo {
   readonly endAt: Instant;
 }
 
-export async function listClientSecrets(read: Repositories, caller: Caller, servicePrincipalId: string): Promise<ClientSecretInfo[]> {
+export async function listClientSecrets(read: ReadRepositories<'clientSecrets'>, caller: Caller, servicePrincipalId: string): Promise<ClientSecretInfo[]> {
   const secrets = await read.clientSecrets.list(caller.tenantId, servicePrincipalId);
   return secrets.map((s) => ({ keyId: s.keyId, displayName: s.displayName, hint: s.hint, startAt: s.startAt, endAt: s.endAt }));
 }

@@ -21,7 +21,7 @@ export function newRecoveryCodes(random: Random): string[] {
   return Array.from({ length: RECOVERY_CODE_COUNT }, () => formatRecoveryCode(random.bytes(RECOVERY_CODE_BYTES)));
 }
 
-export async function confirmTotp(deps: { uow: UnitOfWork; clock: Clock; random: Random }, caller: Caller, code: string): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTotp(deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random }, caller: Caller, code: string): Promise<{ recoveryCodes: string[] }> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();

@@ -9,8 +9,7 @@ import type { Principal } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 import { can, PERMISSION, type Permission } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories } from '../ports/repositories.ts';
-import { isPrivilegedAccount } from './privileged-account.ts';
+import { isPrivilegedAccount, type PrivilegedAccountReads } from './privileged-account.ts';
 
 export type CredentialChange = 'password' | 'mfa' | 'account' | 'sessions' | 'clientSecret';
 
@@ -39,7 +38,7 @@ export function authorizeCredentialChangeKind(caller: Caller, change: Credential
 }
 
 /** Throws Authorization_RequestDenied unless the caller may change this target's credentials now. */
-export async function authorizeCredentialChange(tx: Repositories, caller: Caller, target: Principal, change: CredentialChange, now: Instant): Promise<void> {
+export async function authorizeCredentialChange(tx: PrivilegedAccountReads, caller: Caller, target: Principal, change: CredentialChange, now: Instant): Promise<void> {
   authorizeCredentialChangeKind(caller, change);
   const { ordinary, privileged } = RIGHTS[change];
   if (privileged.some((p) => can(caller, p))) return;

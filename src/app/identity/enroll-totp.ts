@@ -43,7 +43,7 @@ export function assertUser(caller: Caller): void {
   }
 }
 
-export async function enrollTotp(deps: { uow: UnitOfWork; clock: Clock; ids: Ids; random: Random }, caller: Caller): Promise<TotpEnrollment> {
+export async function enrollTotp(deps: { uow: UnitOfWork<'totp' | 'webauthn' | 'tenants'>; clock: Clock; ids: Ids; random: Random }, caller: Caller): Promise<TotpEnrollment> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();

@@ -21,7 +21,7 @@ import type { Principal } from '../../domain/model.ts';
 import type { Instant } from '../../domain/time.ts';
 import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { ReadRepositories, Repositories, UnitOfWork } from '../ports/repositories.ts';
 import type { AttemptContext } from './attempts.ts';
 import { isPrivilegedAccount } from './privileged-account.ts';
 import { openSession, type SessionDeps, type StartedSession } from './sessions/start-session.ts';
@@ -34,7 +34,7 @@ export interface FederationSettings extends FederationTrust {
 }
 
 export interface FederatedSignInDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<'federation' | 'principals' | 'accounts' | 'audit' | 'feed' | 'sessions'>;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly settings: FederationSettings;
@@ -99,7 +99,7 @@ export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: strin
   });
 }
 
-async function matchByEmail(tx: Repositories, tenantId: string, claims: FederatedClaims, now: Instant): Promise<Principal | null> {
+async function matchByEmail(tx: ReadRepositories<'federation' | 'principals' | 'accounts'>, tenantId: string, claims: FederatedClaims, now: Instant): Promise<Principal | null> {
   const email = matchableEmail(claims);
   if (!email) return null;
   const ids = await tx.federation.usersByEmail(tenantId, email);
@@ -121,7 +121,14 @@ async function matchByEmail(tx: Repositories, tenantId: string, claims: Federate
   return user;
 }
 
-async function createJustInTime(deps: FederatedSignInDeps, tx: Repositories, tenantId: string, claims: FederatedClaims, context: AttemptContext, now: Instant): Promise<Principal> {
+async function createJustInTime(
+  deps: FederatedSignInDeps,
+  tx: Pick<Repositories, 'principals' | 'audit' | 'feed'>,
+  tenantId: string,
+  claims: FederatedClaims,
+  context: AttemptContext,
+  now: Instant,
+): Promise<Principal> {
   const attributes = jitAttributes(claims);
   if (!attributes) throw denied('The identity provider gave no verified email or address-like username to create an account with.');
   if (await tx.principals.getByUpn(tenantId, attributes.userPrincipalName)) {

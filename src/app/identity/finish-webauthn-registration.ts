@@ -14,7 +14,7 @@ import { assertUser, requireRecentMfa } from './enroll-totp.ts';
 import { echoedChallenge, responseCredentialId, type WebAuthnDeps } from './webauthn-challenges.ts';
 
 export async function finishWebAuthnRegistration(
-  deps: WebAuthnDeps,
+  deps: WebAuthnDeps<'webauthn' | 'totp' | 'audit'>,
   caller: Caller,
   input: { response: unknown; displayName: string | null },
 ): Promise<WebAuthnCredential> {

@@ -80,7 +80,7 @@ const clip = (value: string | null, max: number): string | null => (value === nu
  * recorded: the caller should then refuse the request rather than serve an unaudited use.
  */
 export async function recordBreakGlassUse(
-  deps: { readonly uow: UnitOfWork; readonly clock: Clock; readonly memo: BreakGlassMemo },
+  deps: { readonly uow: UnitOfWork<'breakGlassUses' | 'audit' | 'feed'>; readonly clock: Clock; readonly memo: BreakGlassMemo },
   caller: Pick<Caller, 'tenantId' | 'principal' | 'correlationId'>,
   use: BreakGlassUseInput,
 ): Promise<boolean> {

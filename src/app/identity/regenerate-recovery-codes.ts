@@ -10,7 +10,7 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { newRecoveryCodes } from './confirm-totp.ts';
 import { assertUser, requireRecentMfa } from './enroll-totp.ts';
 
-export async function regenerateRecoveryCodes(deps: { uow: UnitOfWork; clock: Clock; random: Random }, caller: Caller): Promise<{ recoveryCodes: string[] }> {
+export async function regenerateRecoveryCodes(deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random }, caller: Caller): Promise<{ recoveryCodes: string[] }> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();

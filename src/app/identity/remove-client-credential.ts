@@ -13,7 +13,7 @@ import { authorizeCredentialChange, authorizeCredentialChangeKind } from './cred
 export type ClientCredentialKind = 'secret' | 'key';
 
 export async function removeClientCredential(
-  deps: { uow: UnitOfWork; clock: Clock },
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'clientKeys' | 'clientSecrets' | 'audit'>; clock: Clock },
   caller: Caller,
   servicePrincipalId: string,
   kind: ClientCredentialKind,

@@ -12,7 +12,7 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { authorizeCredentialChange, authorizeCredentialChangeKind } from './credential-rights.ts';
 import { requireRecentMfa } from './enroll-totp.ts';
 
-export async function removeTotp(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, userId: string): Promise<void> {
+export async function removeTotp(deps: { uow: UnitOfWork<'principals' | 'accounts' | 'totp' | 'audit'>; clock: Clock }, caller: Caller, userId: string): Promise<void> {
   const self = userId === caller.principal.id;
   if (self) requireRecentMfa(caller, 'Removing your authenticator app');
   else authorizeCredentialChangeKind(caller, 'mfa');

@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { assertUser, requireRecentMfa } from './enroll-totp.ts';
 
-export async function removeWebAuthnCredential(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, credentialId: string): Promise<void> {
+export async function removeWebAuthnCredential(deps: { uow: UnitOfWork<'webauthn' | 'audit'>; clock: Clock }, caller: Caller, credentialId: string): Promise<void> {
   assertUser(caller);
   requireRecentMfa(caller, 'Removing a security key or passkey');
   const user = caller.principal;

@@ -15,12 +15,14 @@ import type { LockoutPolicy } from '../../domain/identity/lockout.ts';
 import { matchTotp } from '../../domain/identity/totp.ts';
 import type { Principal } from '../../domain/model.ts';
 import type { PasswordHasher } from '../ports/identity.ts';
+import type { UnitOfWork } from '../ports/repositories.ts';
 import type { SessionKind } from '../ports/sessions.ts';
 import { confirmFailure, invalidCredentials, reserveAttempt, type AttemptContext } from './attempts.ts';
 import { issueToken, type IssuedToken, type TokenDeps } from './issue-token.ts';
 import { openSession, type SessionDeps, type StartedSession } from './sessions/start-session.ts';
 
 export interface SignInDeps extends TokenDeps, SessionDeps {
+  readonly uow: UnitOfWork<'tenants' | 'principals' | 'accounts' | 'totp' | 'audit' | 'sessions'>;
   readonly passwords: PasswordHasher;
   readonly lockout?: LockoutPolicy;
 }

@@ -21,7 +21,7 @@ import { confirmFailure, invalidCredentials, reserveAttempt, type AttemptContext
 import { issueToken, type IssuedToken, type TokenDeps } from './issue-token.ts';
 
 export interface StepUpDeps extends TokenDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<'totp' | 'accounts' | 'audit' | 'sessions'>;
   readonly clock: Clock;
   readonly lockout?: LockoutPolicy;
   /** Authentication contexts a TOTP or recovery code satisfies (config; by default none: phishing-resistant needs WebAuthn). */

@@ -29,7 +29,7 @@ export interface UpdateAccountInput {
 }
 
 export async function updateAccount(
-  deps: { uow: UnitOfWork; clock: Clock; passwords?: PasswordHasher },
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'sessions' | 'schedules' | 'audit' | 'feed'>; clock: Clock; passwords?: PasswordHasher },
   caller: Caller,
   userId: string,
   input: UpdateAccountInput,

@@ -6,7 +6,7 @@ import type { AuthenticationContexts } from '../../domain/identity/authenticatio
 import { MINUTE } from '../../domain/time.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/identity.ts';
-import type { UnitOfWork } from '../ports/repositories.ts';
+import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
 import type { RelyingParty, WebAuthnCeremonies } from '../ports/webauthn.ts';
 
 /** How long a registration or authentication challenge waits for the authenticator's answer. */
@@ -14,8 +14,9 @@ export const CHALLENGE_TTL = 5 * MINUTE;
 /** 256 random bits (WebAuthn §13.4.3 asks for at least 16 bytes). */
 export const CHALLENGE_BYTES = 32;
 
-export interface WebAuthnDeps {
-  readonly uow: UnitOfWork;
+/** `K`: the repositories the use case touches. */
+export interface WebAuthnDeps<K extends keyof Repositories = keyof Repositories> {
+  readonly uow: UnitOfWork<K>;
   readonly clock: Clock;
   readonly random: Random;
   readonly ceremonies: WebAuthnCeremonies;
@@ -23,7 +24,7 @@ export interface WebAuthnDeps {
 }
 
 /** Which authentication contexts each factor satisfies (config; default: phishing-resistant → WebAuthn). */
-export interface WebAuthnStepUpDeps extends WebAuthnDeps {
+export interface WebAuthnStepUpDeps extends WebAuthnDeps<'webauthn' | 'accounts' | 'audit' | 'sessions'> {
   readonly contexts: AuthenticationContexts;
 }
 

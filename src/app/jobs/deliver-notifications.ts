@@ -6,11 +6,11 @@
  * grant; it only delays the mail.
  */
 import type { Instant } from '../../domain/time.ts';
-import { recordDigest } from '../notifications/digest.ts';
-import { recordNotifications } from '../notifications/record.ts';
+import { recordDigest, type DigestDeps } from '../notifications/digest.ts';
+import { recordNotifications, type RecordDeps } from '../notifications/record.ts';
 import { sendDue, type SendDeps, type SendResult } from '../notifications/send.ts';
 
-export type DeliverNotificationsDeps = SendDeps;
+export type DeliverNotificationsDeps = SendDeps & RecordDeps & DigestDeps;
 
 export interface DeliveryRun extends SendResult {
   /** Deliveries recorded in this run. */

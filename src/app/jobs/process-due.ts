@@ -13,16 +13,16 @@ import { MINUTE, type Instant } from '../../domain/time.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { Repositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
+import type { ReadRepositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
 import { expireIfOverdue } from '../grants/end-schedule.ts';
-import type { GrantContext } from '../grants/grant-context.ts';
+import type { GrantContext, GrantRepositories } from '../grants/grant-context.ts';
 import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
 import { resolveApprovers } from '../approvals/approvers.ts';
 import { approvalPending, endApprovalOf } from '../approvals/open-approval.ts';
 import { remindExpiry } from '../grants/expiry-reminders.ts';
 
 export interface ProcessDueDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<keyof GrantRepositories>;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly onError?: (item: TimelineItem, error: unknown) => void;
@@ -50,7 +50,7 @@ export async function processDue(deps: ProcessDueDeps): Promise<number> {
 }
 
 /** A timeline item's handler: grant mechanics over the whole transaction, acting as the system. */
-async function handle(ctx: GrantContext & { readonly tx: Repositories }, item: TimelineItem): Promise<void> {
+async function handle(ctx: GrantContext, item: TimelineItem): Promise<void> {
   const { tx, now, correlationId } = ctx;
   switch (item.kind) {
     case 'scheduleEnd': {
@@ -107,7 +107,7 @@ function startActivity(s: Schedule): string {
 }
 
 /** A stage nobody decided in time: its escalation approvers join, and hear about it. */
-async function escalate(tx: Repositories, item: TimelineItem, now: Instant, correlationId: string): Promise<void> {
+async function escalate(tx: GrantRepositories, item: TimelineItem, now: Instant, correlationId: string): Promise<void> {
   const [approvalId, stageText] = item.refId.split(':');
   const approval = await tx.approvals.get(item.tenantId, approvalId!);
   const stage = approval && currentStage(approval);
@@ -126,6 +126,6 @@ async function escalate(tx: Repositories, item: TimelineItem, now: Instant, corr
   await tx.feed.append(item.tenantId, 'approval.pending', approval.id, approvalPending(escalated, stage, request, added, true));
 }
 
-async function findRequest(tx: Repositories, tenantId: string, id: string) {
+async function findRequest(tx: ReadRepositories<'requests'>, tenantId: string, id: string) {
   return (await tx.requests.get(tenantId, 'assignment', id)) ?? (await tx.requests.get(tenantId, 'eligibility', id));
 }

@@ -8,6 +8,7 @@ import { currentStage } from '../../domain/approvals/approval.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ScheduleRequest } from '../../domain/model.ts';
 import { reviewApprovalStep } from '../requests/review-approval-step.ts';
+import type { RequestRepositories } from '../requests/request-context.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { ApprovalLinkClaims, ApprovalLinks } from '../ports/notifier.ts';
@@ -15,7 +16,7 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { getApproval } from '../queries/approvals.ts';
 
 export interface ApprovalLinkDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<keyof RequestRepositories | 'linkUses'>;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly links: ApprovalLinks;

@@ -30,7 +30,7 @@ export function isoWeek(at: Instant): string {
 }
 
 export interface DigestDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<'feedReader' | 'activity' | 'roles' | 'principals' | 'schedules' | 'deliveries'>;
   readonly clock: Clock;
 }
 

@@ -8,7 +8,7 @@ import type { RoleDefinition, Schedule, ScheduleRequest } from '../../domain/mod
 import type { PolicyRules } from '../../domain/policy/rules.ts';
 import type { Instant } from '../../domain/time.ts';
 import { unhandled, type FeedEvent } from '../ports/change-feed.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { contextOfRequest, contextOfSchedule, type NotificationEvent, type NotificationParams } from './events.ts';
 import { peopleByIds, personById, privilegedAdmins } from './people.ts';
@@ -19,10 +19,13 @@ export interface Interpreted {
   readonly rules: PolicyRules | null;
 }
 
+/** What turning a row into an event reads: the request or grant, its approval, people, role, scope and policy. */
+export type EventReads = ReadRepositories<'approvals' | 'requests' | 'schedules' | 'principals' | 'roles' | 'scopes' | 'policies'>;
+
 type Subject = { tenantId: string; roleDefinitionId: string; directoryScopeId: string; principalId: string };
 
 /** Role, scope and principal names and the policy, common to every event. */
-async function basics(read: Repositories, s: Subject) {
+async function basics(read: EventReads, s: Subject) {
   const [role, scope, principal, policy] = await Promise.all([
     read.roles.get(s.tenantId, s.roleDefinitionId),
     read.scopes.get(s.tenantId, s.directoryScopeId),
@@ -46,7 +49,7 @@ const scheduleParams = (s: Schedule): Omit<NotificationParams, 'audience'> => ({
   kind: s.kind, assignmentType: s.assignmentType, startAt: s.startAt, endAt: s.endAt,
 });
 
-async function findRequest(read: Repositories, tenantId: string, id: string): Promise<ScheduleRequest | null> {
+async function findRequest(read: ReadRepositories<'requests'>, tenantId: string, id: string): Promise<ScheduleRequest | null> {
   return (await read.requests.get(tenantId, 'assignment', id)) ?? (await read.requests.get(tenantId, 'eligibility', id));
 }
 
@@ -56,7 +59,7 @@ type Outcome = Extract<FeedEvent, { topic: 'request.approved' | 'request.denied'
 const OUTCOMES = { 'request.approved': 'approved', 'request.denied': 'denied', 'request.timedOut': 'timedOut', 'request.failed': 'failed' } as const;
 
 /** The notification event a change-feed row stands for, or null when it concerns nobody (any more). */
-export async function interpret(read: Repositories, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
+export async function interpret(read: EventReads, row: FeedEvent, now: Instant): Promise<Interpreted | null> {
   switch (row.topic) {
     case 'breakGlass.used':
       return breakGlassEvent(read, row, now);
@@ -112,7 +115,7 @@ export async function interpret(read: Repositories, row: FeedEvent, now: Instant
 }
 
 /** A stage is waiting: its approvers hear, unless the request moved on before we got to it. */
-async function approvalNeeded(read: Repositories, row: Extract<FeedEvent, { topic: 'approval.pending' }>): Promise<Interpreted | null> {
+async function approvalNeeded(read: EventReads, row: Extract<FeedEvent, { topic: 'approval.pending' }>): Promise<Interpreted | null> {
   const { tenantId, payload } = row;
   const approval = await read.approvals.get(tenantId, row.entityId);
   const request = approval && (await read.requests.get(tenantId, approval.kind, approval.requestId));
@@ -131,7 +134,7 @@ async function approvalNeeded(read: Repositories, row: Extract<FeedEvent, { topi
 }
 
 /** A request was decided (or ran out of time, or failed): its requester hears. */
-async function outcome(read: Repositories, row: Outcome): Promise<Interpreted | null> {
+async function outcome(read: EventReads, row: Outcome): Promise<Interpreted | null> {
   const { tenantId } = row;
   const request = await findRequest(read, tenantId, row.entityId);
   if (!request) return null;
@@ -158,7 +161,7 @@ async function outcome(read: Repositories, row: Outcome): Promise<Interpreted | 
 
 /** A grant was made, activated, extended, is expiring or expired: its holder hears, and for new grants the admins. */
 async function grantEvent(
-  read: Repositories, type: 'activated' | 'assigned' | 'extended' | 'expiring' | 'expired', key: string, schedule: Schedule, admins: boolean, now: Instant,
+  read: EventReads, type: 'activated' | 'assigned' | 'extended' | 'expiring' | 'expired', key: string, schedule: Schedule, admins: boolean, now: Instant,
 ): Promise<Interpreted | null> {
   const { params, rules, role } = await basics(read, schedule);
   const holder = await personById(read, schedule.tenantId, schedule.principalId);
@@ -179,7 +182,7 @@ async function grantEvent(
  * now hears, whatever any policy says (docs/guide.md, "Break-glass accounts"). One alert per use
  * (token or session).
  */
-async function breakGlassEvent(read: Repositories, row: Extract<FeedEvent, { topic: 'breakGlass.used' }>, now: Instant): Promise<Interpreted | null> {
+async function breakGlassEvent(read: ReadRepositories<'principals' | 'schedules'>, row: Extract<FeedEvent, { topic: 'breakGlass.used' }>, now: Instant): Promise<Interpreted | null> {
   const { tenantId, payload } = row;
   const principal = await read.principals.get(tenantId, row.entityId);
   return {

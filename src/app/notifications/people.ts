@@ -2,7 +2,7 @@
 import type { Principal } from '../../domain/model.ts';
 import { ROLE } from '../../domain/roles/catalogue.ts';
 import type { Instant } from '../../domain/time.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 import type { Person } from './events.ts';
 
 /** Enabled users only; their mail, else their user principal name (which is usually their address). */
@@ -12,11 +12,11 @@ export function asPerson(p: Principal | null): Person | null {
   return address ? { principalId: p.id, name: p.displayName, address } : null;
 }
 
-export async function personById(read: Repositories, tenantId: string, id: string): Promise<Person | null> {
+export async function personById(read: ReadRepositories<'principals'>, tenantId: string, id: string): Promise<Person | null> {
   return asPerson(await read.principals.get(tenantId, id));
 }
 
-export async function peopleByIds(read: Repositories, tenantId: string, ids: readonly string[]): Promise<Person[]> {
+export async function peopleByIds(read: ReadRepositories<'principals'>, tenantId: string, ids: readonly string[]): Promise<Person[]> {
   const people: Person[] = [];
   for (const id of new Set(ids)) {
     const p = await personById(read, tenantId, id);
@@ -29,7 +29,7 @@ export async function peopleByIds(read: Repositories, tenantId: string, ids: rea
  * The default recipients of Notification_Admin_* rules and of the weekly digest: users holding
  * Global Administrator or Privileged Role Administrator at `/` now, directly or through a group.
  */
-export async function privilegedAdmins(read: Repositories, tenantId: string, now: Instant): Promise<Person[]> {
+export async function privilegedAdmins(read: ReadRepositories<'principals' | 'schedules'>, tenantId: string, now: Instant): Promise<Person[]> {
   const holders = await read.schedules.holdersAtRoot(tenantId, [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator], now);
   const userIds: string[] = [];
   for (const id of holders) {

@@ -8,7 +8,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { NewDelivery } from '../ports/notifications.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
-import { interpret } from './interpret.ts';
+import { interpret, type EventReads } from './interpret.ts';
 import { plan, type PlanOptions } from './plan.ts';
 
 /** The notification consumer's cursor in feed_cursors (set to the feed head by migration 0003). */
@@ -16,7 +16,7 @@ export const FEED_CONSUMER = 'notifications';
 const BATCH = 200;
 
 export interface RecordDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<keyof EventReads | 'feedReader' | 'deliveries'>;
   readonly clock: Clock;
   readonly onError?: (error: unknown, context: string) => void;
 }

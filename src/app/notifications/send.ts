@@ -10,7 +10,7 @@ import { DAY, HOUR, MINUTE, type Instant } from '../../domain/time.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Delivery } from '../ports/notifications.ts';
 import { DeliveryRefused, PermanentDeliveryError, type ApprovalLinks, type ChatSender, type Mailer } from '../ports/notifier.ts';
-import type { UnitOfWork } from '../ports/repositories.ts';
+import type { AutocommitUnitOfWork } from '../ports/repositories.ts';
 import { emailHtml, emailText } from './email.ts';
 import type { NotificationParams, NotificationType } from './events.ts';
 import type { NotificationSettings } from './settings.ts';
@@ -29,7 +29,8 @@ const MAX_CHAT_APPROVERS = 5;
 export const backoff = (attempts: number): number => Math.min(MAX_RETRY, FIRST_RETRY * 2 ** Math.max(0, attempts - 1));
 
 export interface SendDeps {
-  readonly uow: UnitOfWork;
+  /** A delivery's attempt state is written as it goes, outside any transaction. */
+  readonly uow: AutocommitUnitOfWork<'deliveries' | 'approvals', 'deliveries'>;
   readonly clock: Clock;
   readonly links: ApprovalLinks;
   readonly mailer: Mailer | null;

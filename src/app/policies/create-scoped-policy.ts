@@ -11,10 +11,14 @@ import { actorOf, auditRecord } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Policy, UnitOfWork } from '../ports/repositories.ts';
-import { authorizePolicyChange } from './update-policy-rule.ts';
+import { authorizePolicyChange, type PolicyRepositories } from './update-policy-rule.ts';
 import { resolvePolicy } from './resolve-policy.ts';
 
-export async function createScopedPolicy(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: { roleDefinitionId: string; scopeId: string }): Promise<Policy> {
+export async function createScopedPolicy(
+  deps: { uow: UnitOfWork<PolicyRepositories>; clock: Clock; ids: Ids },
+  caller: Caller,
+  input: { roleDefinitionId: string; scopeId: string },
+): Promise<Policy> {
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
     const role = await tx.roles.get(caller.tenantId, input.roleDefinitionId);

@@ -39,7 +39,7 @@ export function newGroupPolicy(rolePolicy: Policy, groupId: string, uuid: string
 }
 
 /** Gives a group its two policies (member, owner) unless it has them already. */
-export async function ensureGroupPolicies(tx: Repositories, tenantId: string, groupId: string, uuid: () => string): Promise<void> {
+export async function ensureGroupPolicies(tx: Pick<Repositories, 'policies'>, tenantId: string, groupId: string, uuid: () => string): Promise<void> {
   for (const roleId of GROUP_ACCESS_IDS) {
     if (await tx.policies.forRoleAt(tenantId, roleId, groupScope(groupId))) continue;
     const rolePolicy = await tx.policies.forRoleAt(tenantId, roleId, '/');

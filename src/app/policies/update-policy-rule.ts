@@ -13,11 +13,14 @@ import { grantTarget, managementPermissions } from '../grants/grant-target.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Policy, Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { Policy, ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
 import type { RoleDefinition } from '../../domain/model.ts';
 
+/** What changing a policy touches: the policy, its role, and what authorizing and validating it read. */
+export type PolicyRepositories = 'policies' | 'roles' | 'principals' | 'scopes' | 'audit' | 'feed';
+
 export async function updatePolicyRule(
-  deps: { uow: UnitOfWork; clock: Clock },
+  deps: { uow: UnitOfWork<PolicyRepositories>; clock: Clock },
   caller: Caller,
   policyId: string,
   ruleId: RuleId,
@@ -61,14 +64,14 @@ export async function updatePolicyRule(
  * scope and above, a group's owners for a group that is not role-assignable: docs/guide.md, "Who may
  * do what").
  */
-export async function authorizePolicyChange(tx: Repositories, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
+export async function authorizePolicyChange(tx: ReadRepositories<'principals' | 'scopes'>, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
   if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);
   const target = await grantTarget(tx, caller.tenantId, policy.scopeId, role, now);
   authorizeAny(caller, [PERMISSION.policiesUpdate, ...managementPermissions(role, target)], target.ancestors);
 }
 
 /** Approvers an approval rule names must exist: a user for singleUser, a group for groupMembers. */
-async function unknownApprovers(tx: Repositories, tenantId: string, rule: PolicyRule): Promise<string[]> {
+async function unknownApprovers(tx: ReadRepositories<'principals'>, tenantId: string, rule: PolicyRule): Promise<string[]> {
   if (rule.kind !== 'approval') return [];
   const problems: string[] = [];
   for (const stage of rule.setting.approvalStages) {

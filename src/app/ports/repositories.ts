@@ -268,9 +268,62 @@ export interface Repositories {
   readonly breakGlassUses: BreakGlassUseRepository;
 }
 
-/** Runs work in one transaction: all of it happens, or none. */
-export interface UnitOfWork {
-  run<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Repositories outside any transaction, for reads. */
-  readonly read: Repositories;
+/**
+ * The methods of each repository that write (or consume, like a one-time code or challenge): what
+ * `ReadRepositories` leaves out. Checked against the ports, so a misspelled or stale name does not
+ * compile; a new write method must be added here.
+ */
+export type Writes = WriteMethods<{
+  tenants: 'insert';
+  principals: 'insert' | 'addMember' | 'removeMember' | 'setManager';
+  roles: 'insert';
+  scopes: 'insert';
+  policies: 'insert' | 'updateRule';
+  schedules: 'insert' | 'update';
+  requests: 'insert' | 'applyTransition' | 'setExpiresAt';
+  approvals: 'insert' | 'update' | 'addDecision' | 'addApprovers' | 'deactivateApprovers';
+  timeline: 'schedule' | 'unschedule' | 'complete' | 'fail';
+  audit: 'append';
+  feed: 'append';
+  feedReader: 'advance';
+  deliveries: 'add' | 'claim' | 'sent' | 'postpone' | 'retry' | 'fail' | 'skip';
+  linkUses: 'use' | 'release';
+  activity: never;
+  accounts: 'setPassword' | 'upgradeHash' | 'saveSignInState' | 'recordSignIn' | 'setAccountEnabled';
+  totp: 'putPending' | 'activate' | 'useStep' | 'remove' | 'replaceRecoveryCodes' | 'useRecoveryCode';
+  clientSecrets: 'insert' | 'remove';
+  clientKeys: 'insert' | 'remove' | 'useAssertion';
+  webauthn: 'insert' | 'use' | 'remove' | 'putChallenge' | 'takeChallenge';
+  provisioning: 'insertToken' | 'revokeToken' | 'update' | 'markDeleted';
+  federation: 'link' | 'recordSignIn' | 'putFlow' | 'takeFlow';
+  sessions: 'insert' | 'redeemCode' | 'touch' | 'updateAuthentication' | 'revoke' | 'revokeAllOf';
+  breakGlassUses: 'record';
+}>;
+
+/** Every repository named once, each with method names of its own only. */
+type WriteMethods<
+  T extends { readonly [P in keyof Repositories]: keyof Repositories[P] } & { readonly [P in Exclude<keyof T, keyof Repositories>]: never },
+> = T;
+
+/** The repositories named `K` without their writes: what a read outside a transaction may do. */
+export type ReadRepositories<K extends keyof Repositories = keyof Repositories> = {
+  readonly [P in K]: Omit<Repositories[P], Writes[P]>;
+};
+
+/**
+ * Runs work in one transaction: all of it happens, or none. `K` names the repositories the work
+ * may touch: a use case declares them (`UnitOfWork<'requests' | 'schedules'>`), and any wider unit
+ * of work, the store's included, is assignable to it.
+ */
+export interface UnitOfWork<K extends keyof Repositories = keyof Repositories> {
+  run<T>(work: (tx: Pick<Repositories, K>) => Promise<T>): Promise<T>;
+  /** The same repositories outside any transaction, for reads: their writes are left out. */
+  readonly read: ReadRepositories<K>;
 }
+
+/**
+ * A unit of work whose `read` also makes the writes of `W`, each a statement of its own outside any
+ * transaction (the store's `read` can). Only for the few writes that need neither a transaction nor
+ * an audit event: a browser session's last-seen time, a notification delivery's attempt state.
+ */
+export type AutocommitUnitOfWork<K extends keyof Repositories, W extends K> = UnitOfWork<K> & { readonly read: Pick<Repositories, W> };

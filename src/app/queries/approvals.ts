@@ -3,13 +3,13 @@ import type { Approval, ApprovalDecision } from '../../domain/approvals/approval
 import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import type { Caller } from '../caller.ts';
 import { loadApproval } from '../approvals/load-approval.ts';
-import type { Repositories, ResolvedApprover } from '../ports/repositories.ts';
+import type { ReadRepositories, ResolvedApprover } from '../ports/repositories.ts';
 import type { ListQuery, Page } from '../query.ts';
 import { isOfProvider, ofProvider, type Provider } from './provider.ts';
 import { DomainError } from '../../domain/errors.ts';
 
 /** filterByCurrentUser(on='approver'): pending requests the caller may decide now. */
-export const listApproverInbox = (read: Repositories, caller: Caller, provider: Provider, kind: ScheduleKind, query: ListQuery): Promise<Page<ScheduleRequest>> =>
+export const listApproverInbox = (read: ReadRepositories<'requests'>, caller: Caller, provider: Provider, kind: ScheduleKind, query: ListQuery): Promise<Page<ScheduleRequest>> =>
   read.requests.listForApprover(caller.tenantId, kind, caller.principal.id, ofProvider(query, provider));
 
 export interface ApprovalView {
@@ -20,7 +20,7 @@ export interface ApprovalView {
 }
 
 /** An approval as its requester, its approvers and readers may see it (`provider` null: whichever collection it belongs to). */
-export async function getApproval(read: Repositories, caller: Caller, provider: Provider | null, approvalId: string): Promise<ApprovalView> {
+export async function getApproval(read: ReadRepositories<'approvals' | 'requests'>, caller: Caller, provider: Provider | null, approvalId: string): Promise<ApprovalView> {
   const { approval, request } = await loadApproval(read, caller, approvalId);
   if (provider && !isOfProvider(request.roleDefinitionId, provider)) throw new DomainError('Request_ResourceNotFound', `Approval '${approvalId}' does not exist.`);
   const [decisions, approvers] = await Promise.all([

@@ -5,53 +5,53 @@
 import { DomainError } from '../../domain/errors.ts';
 import type { Principal, PrincipalType, RoleDefinition, Scope } from '../../domain/model.ts';
 import type { Caller } from '../caller.ts';
-import type { Policy, Repositories } from '../ports/repositories.ts';
+import type { Policy, ReadRepositories } from '../ports/repositories.ts';
 import { narrowed, type ListQuery, type Page } from '../query.ts';
 
-export const listPrincipals = (read: Repositories, caller: Caller, type: PrincipalType, query: ListQuery): Promise<Page<Principal>> =>
+export const listPrincipals = (read: ReadRepositories<'principals'>, caller: Caller, type: PrincipalType, query: ListQuery): Promise<Page<Principal>> =>
   read.principals.list(caller.tenantId, type, query);
 
-export async function getPrincipal(read: Repositories, caller: Caller, type: PrincipalType, idOrUpn: string): Promise<Principal> {
+export async function getPrincipal(read: ReadRepositories<'principals'>, caller: Caller, type: PrincipalType, idOrUpn: string): Promise<Principal> {
   const p = (await read.principals.get(caller.tenantId, idOrUpn)) ?? (type === 'user' ? await read.principals.getByUpn(caller.tenantId, idOrUpn) : null);
   if (!p || p.type !== type) throw new DomainError('Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
   return p;
 }
 
-export async function listMembers(read: Repositories, caller: Caller, groupId: string, query: ListQuery): Promise<Page<Principal>> {
+export async function listMembers(read: ReadRepositories<'principals'>, caller: Caller, groupId: string, query: ListQuery): Promise<Page<Principal>> {
   await getPrincipal(read, caller, 'group', groupId);
   return read.principals.members(caller.tenantId, groupId, query);
 }
 
 /** The groups a user is a direct, static member of. */
-export async function listMemberOf(read: Repositories, caller: Caller, userIdOrUpn: string, query: ListQuery): Promise<Page<Principal>> {
+export async function listMemberOf(read: ReadRepositories<'principals'>, caller: Caller, userIdOrUpn: string, query: ListQuery): Promise<Page<Principal>> {
   const user = await getPrincipal(read, caller, 'user', userIdOrUpn);
   return read.principals.memberOf(caller.tenantId, user.id, query);
 }
 
 /** Directory and resource role definitions; the group roles (`member`, `owner`) belong to PIM for Groups. */
-export const listRoles = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> =>
+export const listRoles = (read: ReadRepositories<'roles'>, caller: Caller, query: ListQuery): Promise<Page<RoleDefinition>> =>
   read.roles.list(caller.tenantId, narrowed(query, { op: 'ne', field: 'kind', value: 'group' }));
 
-export async function getRole(read: Repositories, caller: Caller, id: string): Promise<RoleDefinition> {
+export async function getRole(read: ReadRepositories<'roles'>, caller: Caller, id: string): Promise<RoleDefinition> {
   const role = await read.roles.get(caller.tenantId, id);
   if (!role || role.kind === 'group') throw new DomainError('Request_ResourceNotFound', `Role definition '${id}' does not exist.`);
   return role;
 }
 
-export const listPolicies = (read: Repositories, caller: Caller, query: ListQuery): Promise<Page<Policy>> => read.policies.list(caller.tenantId, query);
+export const listPolicies = (read: ReadRepositories<'policies'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> => read.policies.list(caller.tenantId, query);
 
-export async function getPolicy(read: Repositories, caller: Caller, id: string): Promise<Policy> {
+export async function getPolicy(read: ReadRepositories<'policies'>, caller: Caller, id: string): Promise<Policy> {
   const policy = await read.policies.get(caller.tenantId, id);
   if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${id}' does not exist.`);
   return policy;
 }
 
 /** Scopes of one type (e.g. administrative units). */
-export function listScopes(read: Repositories, caller: Caller, type: Scope['type'], query: ListQuery): Promise<Page<Scope>> {
+export function listScopes(read: ReadRepositories<'scopes'>, caller: Caller, type: Scope['type'], query: ListQuery): Promise<Page<Scope>> {
   return read.scopes.list(caller.tenantId, narrowed(query, { op: 'eq', field: 'type', value: type }));
 }
 
-export async function getScope(read: Repositories, caller: Caller, id: string): Promise<Scope> {
+export async function getScope(read: ReadRepositories<'scopes'>, caller: Caller, id: string): Promise<Scope> {
   const scope = await read.scopes.get(caller.tenantId, id);
   if (!scope || scope.type !== 'resource') throw new DomainError('Request_ResourceNotFound', `No resource scope is registered at '${id}'.`);
   return scope;

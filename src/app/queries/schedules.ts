@@ -13,7 +13,7 @@ import { hasEnded, type Schedule, type ScheduleKind } from '../../domain/model.t
 import type { Instant } from '../../domain/time.ts';
 import { authorize, can, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
-import type { Repositories, ScheduleListOptions } from '../ports/repositories.ts';
+import type { ReadRepositories, ScheduleListOptions } from '../ports/repositories.ts';
 import type { FilterExpr, ListQuery, Page } from '../query.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 import { groupOfScope } from '../../domain/group-access.ts';
@@ -32,7 +32,13 @@ export interface ScheduleQuery {
 const asSeenBy = (caller: Caller) => (s: Schedule): Schedule =>
   s.principalId === caller.principal.id ? s : { ...s, memberType: 'Group' };
 
-export async function listSchedules(read: Repositories, caller: Caller, q: ScheduleQuery, query: ListQuery, now: Instant): Promise<Page<Schedule>> {
+export async function listSchedules(
+  read: ReadRepositories<'principals' | 'schedules' | 'scopes'>,
+  caller: Caller,
+  q: ScheduleQuery,
+  query: ListQuery,
+  now: Instant,
+): Promise<Page<Schedule>> {
   if (!q.mine) authorize(caller, PERMISSION.roleAssignmentsRead);
   // A group's expired grant is the group's to renew, not its members'.
   const groups = q.mine && q.view !== 'expired' ? await read.principals.groupsOf(caller.tenantId, caller.principal.id, now) : [];
@@ -48,7 +54,7 @@ export async function listSchedules(read: Repositories, caller: Caller, q: Sched
  * an AND-ed condition) include those made at its ancestors, which apply there too: they keep the
  * scope they were made at and say memberType Inherited. Null when the query names no such scope.
  */
-async function inheritedAt(read: Repositories, tenantId: string, query: ListQuery): Promise<{ scopeId: string; query: ListQuery } | null> {
+async function inheritedAt(read: ReadRepositories<'scopes'>, tenantId: string, query: ListQuery): Promise<{ scopeId: string; query: ListQuery } | null> {
   const conjuncts = (e: FilterExpr): FilterExpr[] => (e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
   const named = query.filter ? conjuncts(query.filter).find((e) => e.op === 'eq' && e.field === 'directoryScopeId') : undefined;
   const scopeId = named?.op === 'eq' && typeof named.value === 'string' ? named.value : null;
@@ -59,7 +65,7 @@ async function inheritedAt(read: Repositories, tenantId: string, query: ListQuer
   return { scopeId, query: { ...query, filter: widen(query.filter!) } };
 }
 
-export async function getSchedule(read: Repositories, caller: Caller, q: Omit<ScheduleQuery, 'mine'>, id: string, now: Instant): Promise<Schedule> {
+export async function getSchedule(read: ReadRepositories<'schedules'>, caller: Caller, q: Omit<ScheduleQuery, 'mine'>, id: string, now: Instant): Promise<Schedule> {
   const s = await read.schedules.get(caller.tenantId, id);
   const inView = !s ? false : q.view === 'expired' ? isRenewable(s, now) : !s.closed && !hasEnded(s, now) && (q.view === 'schedules' || s.startAt <= now);
   const current = s && s.kind === q.kind && isOfProvider(s.roleDefinitionId, q.provider) && inView;
@@ -75,7 +81,7 @@ const isRenewable = (s: Schedule, now: Instant): boolean =>
   s.sourceScheduleId === null && s.endAt !== null && s.endAt <= now && now - s.endAt < RENEW_WINDOW && (!s.closed || s.closeReason === 'expired');
 
 /** Active role assignments in effect now (Graph's roleAssignments): all for readers, one's own otherwise. */
-export function listRoleAssignments(read: Repositories, caller: Caller, query: ListQuery, now: Instant): Promise<Page<Schedule>> {
+export function listRoleAssignments(read: ReadRepositories<'schedules'>, caller: Caller, query: ListQuery, now: Instant): Promise<Page<Schedule>> {
   const all = can(caller, PERMISSION.roleAssignmentsRead);
   return read.schedules.list(caller.tenantId, { kind: 'assignment', view: 'instances', at: now, principalIds: all ? undefined : [caller.principal.id] }, ofProvider(query, 'directory'));
 }

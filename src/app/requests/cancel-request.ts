@@ -14,9 +14,14 @@ import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { endApprovalOf } from '../approvals/open-approval.ts';
 import { closeSchedule } from '../grants/end-schedule.ts';
-import { grantContextOf } from '../grants/grant-context.ts';
+import { grantContextOf, type GrantRepositories } from '../grants/grant-context.ts';
 
-export async function cancelRequest(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
+export async function cancelRequest(
+  deps: { uow: UnitOfWork<keyof GrantRepositories>; clock: Clock; ids: Ids },
+  caller: Caller,
+  kind: ScheduleKind,
+  id: string,
+): Promise<ScheduleRequest> {
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
     const request = await tx.requests.get(caller.tenantId, kind, id);

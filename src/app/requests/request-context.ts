@@ -6,13 +6,15 @@ import type { AssignmentKey, Principal, RoleDefinition, ScheduleRequest } from '
 import type { Window } from '../../domain/requests/window.ts';
 import { auditRecord, principalTarget, requestDetails, requestTarget, roleTarget } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
-import type { GrantContext } from '../grants/grant-context.ts';
+import type { GrantContext, GrantRepositories } from '../grants/grant-context.ts';
 import { requestFacts } from '../ports/change-feed.ts';
-import type { Policy, Repositories } from '../ports/repositories.ts';
+import type { Policy, ReadRepositories } from '../ports/repositories.ts';
 import type { SubmitRequestInput } from './request-input.ts';
 
+/** What a request's use cases touch: grant mechanics, and the roles and policies they read. */
+export type RequestRepositories = GrantRepositories & ReadRepositories<'roles' | 'policies'>;
+
 export interface RequestContext extends GrantContext {
-  readonly tx: Repositories;
   readonly caller: Caller;
   readonly input: SubmitRequestInput;
   readonly key: AssignmentKey;

@@ -21,6 +21,7 @@ import { startStage, stopWaiting } from '../approvals/open-approval.ts';
 import { grantApproved } from '../grants/grant-approved.ts';
 import { grantContextOf } from '../grants/grant-context.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
+import type { RequestRepositories } from './request-context.ts';
 
 export interface ReviewInput {
   readonly reviewResult: 'Approve' | 'Deny';
@@ -28,7 +29,7 @@ export interface ReviewInput {
 }
 
 export async function reviewApprovalStep(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<keyof RequestRepositories>; clock: Clock; ids: Ids },
   caller: Caller,
   approvalId: string,
   stepId: string,

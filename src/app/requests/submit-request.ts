@@ -10,19 +10,19 @@ import type { Principal, RequestAction, RoleDefinition, ScheduleKind, ScheduleRe
 import { actorOf } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { Repositories, UnitOfWork } from '../ports/repositories.ts';
+import type { ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { activate } from './actions/activate.ts';
 import { assign, renew } from './actions/assign.ts';
 import { extend, update } from './actions/change.ts';
 import { remove } from './actions/remove.ts';
 import { selfExtendOrRenew } from './actions/self-extend-renew.ts';
-import type { RequestContext } from './request-context.ts';
+import type { RequestContext, RequestRepositories } from './request-context.ts';
 import { authorizeManagement, grantTarget, type GrantTarget } from '../grants/grant-target.ts';
 import type { SubmitRequestInput } from './request-input.ts';
 
 export interface SubmitRequestDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<keyof RequestRepositories>;
   readonly clock: Clock;
   readonly ids: Ids;
 }
@@ -99,7 +99,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
  * Who may be given this role: never an eligible service principal; groups only when role-assignable;
  * no group as member or owner of a role-assignable group; no nesting cycles.
  */
-async function assertMayHold(tx: Repositories, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: GrantTarget): Promise<void> {
+async function assertMayHold(tx: ReadRepositories<'principals'>, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: GrantTarget): Promise<void> {
   if (kind === 'eligibility' && principal.type === 'servicePrincipal') {
     throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
   }

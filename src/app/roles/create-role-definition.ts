@@ -19,7 +19,11 @@ export interface CreateRoleInput {
 
 const ACTION = /^[A-Za-z0-9.*_-]+(\/[A-Za-z0-9.*_-]+)+$/;
 
-export async function createRoleDefinition(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, caller: Caller, input: CreateRoleInput): Promise<RoleDefinition> {
+export async function createRoleDefinition(
+  deps: { uow: UnitOfWork<'roles' | 'policies' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
+  caller: Caller,
+  input: CreateRoleInput,
+): Promise<RoleDefinition> {
   authorize(caller, PERMISSION.roleDefinitionsCreate);
   const bad = [...input.allowedActions, ...input.excludedActions].filter((a) => !ACTION.test(a));
   if (bad.length > 0) throw new DomainError('Request_BadRequest', `Not valid resource actions: ${bad.join(', ')} (expected namespace/resource/verb).`);

@@ -25,7 +25,7 @@ export interface CreateScimTokenInput {
 }
 
 export async function createScimToken(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids; random: Random },
+  deps: { uow: UnitOfWork<'provisioning' | 'audit'>; clock: Clock; ids: Ids; random: Random },
   caller: Caller,
   input: CreateScimTokenInput,
 ): Promise<{ token: ScimToken; secretText: string }> {

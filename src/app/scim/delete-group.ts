@@ -13,9 +13,9 @@ import { groupScope } from '../../domain/group-access.ts';
 import { keepingAdministrators } from '../keep-administrators.ts';
 import { endAllAccess, endSchedules } from './deprovision.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
-import { scimContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 
-export async function deleteScimGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, groupId: string): Promise<void> {
+export async function deleteScimGroup(deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids }, client: ScimClient, groupId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const found = await tx.provisioning.get(client.tenantId, 'group', groupId);

@@ -9,9 +9,9 @@ import { auditRecord, principalTarget } from '../audit/record.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { deprovision } from './deprovision.ts';
-import { scimContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 
-export async function deleteScimUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, userId: string): Promise<void> {
+export async function deleteScimUser(deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids }, client: ScimClient, userId: string): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const found = await tx.provisioning.get(client.tenantId, 'user', userId);

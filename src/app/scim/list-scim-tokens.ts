@@ -2,9 +2,9 @@
 import { authorize, PERMISSION } from '../authorization.ts';
 import type { Caller } from '../caller.ts';
 import type { ScimToken } from '../ports/provisioning.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 
-export async function listScimTokens(read: Repositories, caller: Caller): Promise<Omit<ScimToken, 'tokenHash'>[]> {
+export async function listScimTokens(read: ReadRepositories<'provisioning'>, caller: Caller): Promise<Omit<ScimToken, 'tokenHash'>[]> {
   authorize(caller, PERMISSION.scimTokensManage);
   return (await read.provisioning.listTokens(caller.tenantId)).map(({ tokenHash: _hash, ...rest }) => rest);
 }

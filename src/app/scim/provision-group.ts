@@ -12,9 +12,13 @@ import type { ProvisionedPrincipal } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { ensureGroupPolicies } from '../policies/new-policy.ts';
 import { setMembers } from './group-members.ts';
-import { scimContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 
-export async function provisionGroup(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, input: ScimGroupState): Promise<ProvisionedPrincipal> {
+export async function provisionGroup(
+  deps: { uow: UnitOfWork<keyof ScimRepositories | 'policies'>; clock: Clock; ids: Ids },
+  client: ScimClient,
+  input: ScimGroupState,
+): Promise<ProvisionedPrincipal> {
   const now = deps.clock.now();
   const group: Principal = {
     tenantId: client.tenantId, id: deps.ids.uuid(), type: 'group', displayName: input.displayName, userPrincipalName: null, mail: null,

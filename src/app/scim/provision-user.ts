@@ -12,7 +12,11 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { scimActor, type ScimClient } from './scim-client.ts';
 import { directoryAttributesOf } from './scim-user-state.ts';
 
-export async function provisionUser(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }, client: ScimClient, input: ScimUserState): Promise<ProvisionedPrincipal> {
+export async function provisionUser(
+  deps: { uow: UnitOfWork<'principals' | 'provisioning' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
+  client: ScimClient,
+  input: ScimUserState,
+): Promise<ProvisionedPrincipal> {
   const attributes = directoryAttributesOf(input);
   const now = deps.clock.now();
   const user: Principal = {

@@ -7,7 +7,7 @@ import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
-export async function revokeScimToken(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, tokenId: string): Promise<void> {
+export async function revokeScimToken(deps: { uow: UnitOfWork<'provisioning' | 'audit'>; clock: Clock }, caller: Caller, tokenId: string): Promise<void> {
   authorize(caller, PERMISSION.scimTokensManage);
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {

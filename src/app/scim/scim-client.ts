@@ -4,7 +4,7 @@
  */
 import type { AuditActor } from '../../domain/audit/event.ts';
 import type { Instant } from '../../domain/time.ts';
-import type { GrantContext } from '../grants/grant-context.ts';
+import type { GrantContext, GrantRepositories } from '../grants/grant-context.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { Repositories } from '../ports/repositories.ts';
 
@@ -21,9 +21,12 @@ export const scimActor = (client: ScimClient): AuditActor => ({
 });
 
 /** Grant mechanics over SCIM's whole transaction (its paths also change accounts and the SCIM side of principals). */
+/** What SCIM's use cases touch: grant mechanics, and the directory and accounts they provision. */
+export type ScimRepositories = GrantRepositories & Pick<Repositories, 'principals' | 'provisioning' | 'accounts'>;
+
 export interface ScimContext extends GrantContext {
-  readonly tx: Repositories;
+  readonly tx: ScimRepositories;
 }
 
-export const scimContext = (tx: Repositories, ids: Ids, client: ScimClient, now: Instant): ScimContext =>
+export const scimContext = (tx: ScimRepositories, ids: Ids, client: ScimClient, now: Instant): ScimContext =>
   ({ tx, ids, now, actor: scimActor(client), correlationId: client.correlationId });

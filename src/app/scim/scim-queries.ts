@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { PrincipalType } from '../../domain/model.ts';
 import type { ScimFilterTerm } from '../../domain/scim/filter.ts';
 import type { ProvisionedPrincipal, ScimMatch } from '../ports/provisioning.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 import type { ListQuery } from '../query.ts';
 import type { ScimClient } from './scim-client.ts';
 
@@ -26,14 +26,14 @@ export function scimMatch(type: PrincipalType, terms: readonly ScimFilterTerm[])
 }
 
 export async function findScim(
-  read: Repositories, client: ScimClient, type: PrincipalType, terms: readonly ScimFilterTerm[], startIndex: number, count: number,
+  read: ReadRepositories<'provisioning'>, client: ScimClient, type: PrincipalType, terms: readonly ScimFilterTerm[], startIndex: number, count: number,
 ): Promise<{ total: number; items: ProvisionedPrincipal[] }> {
   const match = scimMatch(type, terms);
   if (!match) return { total: 0, items: [] };
   return read.provisioning.find(client.tenantId, type, match, startIndex - 1, count);
 }
 
-export async function getScim(read: Repositories, client: ScimClient, type: 'user' | 'group', id: string): Promise<ProvisionedPrincipal> {
+export async function getScim(read: ReadRepositories<'provisioning'>, client: ScimClient, type: 'user' | 'group', id: string): Promise<ProvisionedPrincipal> {
   const found = await read.provisioning.get(client.tenantId, type, id);
   if (!found) throw new DomainError('Request_ResourceNotFound', `No ${type} has the id '${id}'.`);
   return found;
@@ -42,6 +42,6 @@ export async function getScim(read: Repositories, client: ScimClient, type: 'use
 const ALL: ListQuery = { orderBy: [{ field: 'displayName', direction: 'asc' }, { field: 'id', direction: 'asc' }], top: 1_000_000, skip: 0, count: false };
 
 /** A group's direct members, for its `members` attribute. */
-export async function scimMembers(read: Repositories, client: ScimClient, groupId: string): Promise<{ id: string; displayName: string; type: PrincipalType }[]> {
+export async function scimMembers(read: ReadRepositories<'principals'>, client: ScimClient, groupId: string): Promise<{ id: string; displayName: string; type: PrincipalType }[]> {
   return (await read.principals.members(client.tenantId, groupId, ALL)).items.map((p) => ({ id: p.id, displayName: p.displayName, type: p.type }));
 }

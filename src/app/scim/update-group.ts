@@ -11,10 +11,10 @@ import type { Clock, Ids } from '../ports/clock.ts';
 import type { ProvisionedPrincipal } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
-import { scimContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 
 export async function updateScimGroup(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids },
   client: ScimClient,
   groupId: string,
   next: (current: ScimGroupState) => ScimGroupState,

@@ -13,11 +13,11 @@ import type { Clock, Ids } from '../ports/clock.ts';
 import type { ProvisionedPrincipal, ScimChanges } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { deprovision } from './deprovision.ts';
-import { scimContext, type ScimClient } from './scim-client.ts';
+import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 import { directoryAttributesOf, userStateOf } from './scim-user-state.ts';
 
 export async function updateScimUser(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids },
   client: ScimClient,
   userId: string,
   next: (current: ScimUserState) => ScimUserState,

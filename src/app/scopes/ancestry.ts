@@ -6,7 +6,7 @@
  * manage below them.
  */
 import { parentPath } from '../../domain/scope-path.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories } from '../ports/repositories.ts';
 
 /** Deeper than any real hierarchy; stops a corrupted parent chain from looping. */
 const MAX_DEPTH = 64;
@@ -17,7 +17,7 @@ const MAX_DEPTH = 64;
  *   → ['/subscriptions/s1/resourceGroups/rg1', '/subscriptions/s1', '/managementGroups/mg1', '/']
  *   (when /subscriptions/s1 was registered with parent /managementGroups/mg1)
  */
-export async function scopeAncestors(read: Pick<Repositories, 'scopes'>, tenantId: string, scopeId: string): Promise<string[]> {
+export async function scopeAncestors(read: ReadRepositories<'scopes'>, tenantId: string, scopeId: string): Promise<string[]> {
   const chain: string[] = [];
   let at: string | null = scopeId;
   while (at !== null && chain.length < MAX_DEPTH) {

@@ -36,7 +36,7 @@ export function resourcePathProblem(path: string): string | null {
   return null;
 }
 
-export async function registerScope(deps: { uow: UnitOfWork; clock: Clock }, caller: Caller, input: RegisterScopeInput): Promise<Scope> {
+export async function registerScope(deps: { uow: UnitOfWork<'scopes' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, input: RegisterScopeInput): Promise<Scope> {
   authorize(caller, PERMISSION.scopesCreate);
   const problem = resourcePathProblem(input.id);
   if (problem) throw new DomainError('Request_BadRequest', `Scope id '${input.id}' ${problem}.`);

@@ -12,7 +12,7 @@ import { auditRecord, principalTarget, requestTarget, roleTarget } from '../audi
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Tenant, UnitOfWork } from '../ports/repositories.ts';
 import { newRolePolicy } from '../policies/new-policy.ts';
-import { upgradeCatalogue } from './upgrade-catalogue.ts';
+import { upgradeCatalogue, type CatalogueRepositories } from './upgrade-catalogue.ts';
 
 export interface BootstrapResult {
   readonly tenant: Tenant;
@@ -22,7 +22,7 @@ export interface BootstrapResult {
 }
 
 export async function bootstrapTenant(
-  deps: { uow: UnitOfWork; clock: Clock; ids: Ids },
+  deps: { uow: UnitOfWork<keyof CatalogueRepositories | 'tenants' | 'scopes' | 'requests' | 'schedules'>; clock: Clock; ids: Ids },
   input: { tenantName: string; adminUpn: string; adminDisplayName?: string },
 ): Promise<BootstrapResult | null> {
   const now = deps.clock.now();

@@ -9,12 +9,15 @@ import { builtInRoles } from '../../domain/roles/catalogue.ts';
 import type { Instant } from '../../domain/time.ts';
 import { auditRecord, roleTarget } from '../audit/record.ts';
 import type { Ids } from '../ports/clock.ts';
-import type { Repositories } from '../ports/repositories.ts';
+import type { ReadRepositories, Repositories } from '../ports/repositories.ts';
 import { ensureGroupPolicies, newRolePolicy } from '../policies/new-policy.ts';
 
 const ALL = { orderBy: [], top: 1_000_000, skip: 0, count: false } as const;
 
-export async function upgradeCatalogue(tx: Repositories, tenantId: string, ids: Ids, now: Instant): Promise<void> {
+/** What adding the catalogue's new roles touches: the roles and their policies, and the groups it reads. */
+export type CatalogueRepositories = Pick<Repositories, 'roles' | 'policies' | 'audit' | 'feed'> & ReadRepositories<'principals'>;
+
+export async function upgradeCatalogue(tx: CatalogueRepositories, tenantId: string, ids: Ids, now: Instant): Promise<void> {
   const builtIns = builtInRoles(tenantId);
   const present = new Set((await tx.roles.getMany(tenantId, builtIns.map((r) => r.id))).map((r) => r.id));
   const added = builtIns.filter((r) => !present.has(r.id));

@@ -18,7 +18,7 @@ export interface RedeemCodeInput {
 
 const invalidGrant = () => new DomainError('InvalidGrant', 'The authorization code is invalid, expired or already used, or the redirect URI or code verifier does not match.');
 
-export async function redeemCode(deps: TokenDeps & { readonly uow: UnitOfWork; readonly clock: Clock }, input: RedeemCodeInput): Promise<IssuedToken> {
+export async function redeemCode(deps: TokenDeps & { readonly uow: UnitOfWork<'sessions' | 'principals'>; readonly clock: Clock }, input: RedeemCodeInput): Promise<IssuedToken> {
   if (!isWellFormedSecret(input.code)) throw invalidGrant();
   const now = deps.clock.now();
   const session = await deps.uow.run(async (tx) => {

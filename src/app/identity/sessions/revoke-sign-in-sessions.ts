@@ -12,7 +12,11 @@ import type { Clock } from '../../ports/clock.ts';
 import type { UnitOfWork } from '../../ports/repositories.ts';
 import { authorizeCredentialChange, authorizeCredentialChangeKind } from '../credential-rights.ts';
 
-export async function revokeSignInSessions(deps: { readonly uow: UnitOfWork; readonly clock: Clock }, caller: Caller, userId: string): Promise<number> {
+export async function revokeSignInSessions(
+  deps: { readonly uow: UnitOfWork<'principals' | 'accounts' | 'sessions' | 'audit'>; readonly clock: Clock },
+  caller: Caller,
+  userId: string,
+): Promise<number> {
   const self = userId === caller.principal.id;
   if (!self) authorizeCredentialChangeKind(caller, 'sessions');
   const now = deps.clock.now();

@@ -7,11 +7,12 @@
 import { DomainError } from '../../../domain/errors.ts';
 import { hashSessionSecret, isWellFormedSecret, needsTouch, sessionState, type SessionSettings } from '../../../domain/identity/sessions.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { UnitOfWork } from '../../ports/repositories.ts';
+import type { AutocommitUnitOfWork } from '../../ports/repositories.ts';
 import type { Session } from '../../ports/sessions.ts';
 
 export interface SessionCheckDeps {
-  readonly uow: UnitOfWork;
+  /** Last-seen is written outside any transaction (keepAlive). */
+  readonly uow: AutocommitUnitOfWork<'sessions', 'sessions'>;
   readonly clock: Clock;
   readonly sessions: SessionSettings;
 }

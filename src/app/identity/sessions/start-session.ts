@@ -11,7 +11,7 @@ import type { Repositories, UnitOfWork } from '../../ports/repositories.ts';
 import type { PendingCode, SessionKind } from '../../ports/sessions.ts';
 
 export interface SessionDeps {
-  readonly uow: UnitOfWork;
+  readonly uow: UnitOfWork<'sessions'>;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly random: Random;
@@ -44,7 +44,7 @@ export interface StartedSession {
 }
 
 export async function openSession(
-  tx: Repositories,
+  tx: Pick<Repositories, 'sessions'>,
   deps: Pick<SessionDeps, 'ids' | 'random' | 'sessions'>,
   input: SessionStart,
   now: Instant,
