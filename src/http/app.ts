@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/errors.ts';
 import { breakGlassMemo } from '../app/identity/record-break-glass-use.ts';
 import { authenticate } from './auth.ts';
+import { mirrorPimUnderBeta } from './beta.ts';
 import type { HttpDeps } from './context.ts';
 import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './openapi.ts';
@@ -25,6 +26,7 @@ import { approvalRoutes } from './routes/approvals.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
 import { policyRoutes } from './routes/policies.routes.ts';
+import { roleAssignmentRoutes } from './routes/role-assignments.routes.ts';
 import { roleDefinitionRoutes } from './routes/role-definitions.routes.ts';
 import { scheduleRequestRoutes } from './routes/schedule-requests.routes.ts';
 import { scheduleRoutes } from './routes/schedules.routes.ts';
@@ -127,10 +129,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     deps.isReady() ? { status: 'ready' } : reply.status(503).send({ status: 'starting' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  mirrorPimUnderBeta(app);
   directoryRoutes(app, deps);
   roleDefinitionRoutes(app, deps);
   scheduleRequestRoutes(app, deps);
   scheduleRoutes(app, deps);
+  roleAssignmentRoutes(app, deps);
   policyRoutes(app, deps);
   approvalRoutes(app, deps);
   accessRoutes(app, deps);

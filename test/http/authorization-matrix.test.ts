@@ -84,6 +84,8 @@ const REQ = '/v1.0/roleManagement/directory';
 const GRP = '/v1.0/identityGovernance/privilegedAccess/group';
 const MINE = "filterByCurrentUser(on='principal')";
 const INBOX = "filterByCurrentUser(on='approver')";
+/** Exchange Administrator: an Entra role with no OpenPIM permission, used by no other row. */
+const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
 // -------------------------------------------------------------------------------------------------
 // The matrix.
@@ -155,6 +157,8 @@ const MATRIX: readonly Row[] = [
     body: { displayName: fresh('Custom role'), description: 'matrix', rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'] }] },
   }) },
   { route: `GET ${REQ}/roleDefinitions/{id}`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/${ROLE.globalAdministrator}` }) },
+  { route: `GET ${REQ}/roleDefinitions/$count`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/$count` }) },
+  { route: `GET ${REQ}/roleDefinitions/{id}/inheritsPermissionsFrom`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/${ROLE.globalAdministrator}/inheritsPermissionsFrom` }) },
 
   // Directory role requests.
   { route: `GET ${REQ}/roleAssignmentScheduleRequests`, expect: READERS, call: () => ({ url: `${REQ}/roleAssignmentScheduleRequests` }) },
@@ -230,8 +234,11 @@ const MATRIX: readonly Row[] = [
     [`${GRP}/eligibilityScheduleInstances`, 'groupEligibility'],
   ] as const).flatMap(([base, which]): Row[] => [
     { route: `GET ${base}`, expect: READERS, call: () => ({ url: base }) },
+    { route: `GET ${base}/$count`, expect: READERS, call: () => ({ url: `${base}/$count` }) },
     { route: `GET ${base}/{id}`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${base}/${w.aliceSchedules[which]}` }) },
     { route: `GET ${base}/{id}`, variant: MINE, expect: SIGNED_IN, ownOnly: 'everyone', call: () => ({ url: `${base}/${MINE}` }) },
+    // A navigation reads its item the way GET {id} does (navigation.ts), then what the item names.
+    { route: `GET ${base}/{id}/principal`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${base}/${w.aliceSchedules[which]}/principal` }) },
   ]),
   // Expired schedules (OpenPIM extension): the same rule.
   ...([
@@ -241,16 +248,46 @@ const MATRIX: readonly Row[] = [
     `/openpim/identityGovernance/privilegedAccess/group/expiredEligibilitySchedules`,
   ] as const).flatMap((base): Row[] => [
     { route: `GET ${base}`, expect: READERS, call: () => ({ url: base }) },
+    { route: `GET ${base}/$count`, expect: READERS, call: () => ({ url: `${base}/$count` }) },
     { route: `GET ${base}/{id}`, variant: MINE, expect: SIGNED_IN, ownOnly: 'everyone', call: () => ({ url: `${base}/${MINE}` }) },
   ]),
-  // Non-readers get their own assignments, not a 403 (schedules.routes.ts).
+  // Requests: counted by readers; their navigations read as GET {id} does.
+  ...([
+    [`${REQ}/roleAssignmentScheduleRequests`, 'roleAssignment'],
+    [`${REQ}/roleEligibilityScheduleRequests`, 'roleEligibility'],
+    [`${GRP}/assignmentScheduleRequests`, 'groupAssignment'],
+    [`${GRP}/eligibilityScheduleRequests`, 'groupEligibility'],
+  ] as const).flatMap(([base, which]): Row[] => [
+    { route: `GET ${base}/$count`, expect: READERS, call: () => ({ url: `${base}/$count` }) },
+    { route: `GET ${base}/{id}/principal`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${base}/${w.aliceRequests[which].id}/principal` }) },
+  ]),
+  // Non-readers get their own assignments, not a 403 (role-assignments.routes.ts), and count their own.
   { route: `GET ${REQ}/roleAssignments`, expect: SIGNED_IN, ownOnly: 'nonReaders', call: () => ({ url: `${REQ}/roleAssignments` }) },
+  { route: `GET ${REQ}/roleAssignments/$count`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleAssignments/$count` }) },
+  { route: `GET ${REQ}/roleAssignments/{id}`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${REQ}/roleAssignments/${w.aliceSchedules.roleAssignment}` }) },
+  { route: `GET ${REQ}/roleAssignments/{id}/principal`, variant: "someone else's", expect: READERS_HIDDEN, call: () => ({ url: `${REQ}/roleAssignments/${w.aliceSchedules.roleAssignment}/principal` }) },
+  // An adminAssign without justification: the role's policy must not ask for one (a role no other row uses).
+  { route: `POST ${REQ}/roleAssignments`, expect: ROLE_ADMINS, call: async () => {
+    const policy = (await h().store.read.policies.forRoleAt(h().tenantId, EXCHANGE_ADMINISTRATOR, '/'))!;
+    const rule = await api.call(api.admin, 'PATCH', `${POLICIES}/${policy.id}/rules/Enablement_Admin_Assignment`, { enabledRules: [] });
+    expect(rule.statusCode, rule.body).toBe(204);
+    return { url: `${REQ}/roleAssignments`, body: { principalId: (await newUser()).id, roleDefinitionId: EXCHANGE_ADMINISTRATOR, directoryScopeId: '/' } };
+  } },
+  // Readers see someone else's assignment (403 on delete), others do not (404). An allowed caller gets as far as the
+  // hard rules: nothing ends in its first five minutes (ActiveDurationTooShort); removal itself: graph-sdk-pim.test.ts.
+  { route: `DELETE ${REQ}/roleAssignments/{id}`, expect: CANCEL_OTHERS, ok: [400], call: async () => {
+    const made = await adminAssign(h(), 'assignment', await newUser(), ROLE.auditLogReader);
+    return { url: `${REQ}/roleAssignments/${made.targetScheduleId}` };
+  } },
 
   // Policies.
   { route: 'POST /openpim/policies', expect: ROLE_ADMINS, call: async () => ({ url: '/openpim/policies', body: { roleDefinitionId: ROLE.reader, scopeId: await registerScope() } }) },
   { route: `GET ${POLICIES}`, expect: SIGNED_IN, call: () => ({ url: POLICIES }) },
   { route: `GET ${POLICIES}/{id}`, expect: SIGNED_IN, call: () => ({ url: `${POLICIES}/${w.tenantPolicyId}` }) },
   { route: `GET ${POLICIES}/{id}/rules`, expect: SIGNED_IN, call: () => ({ url: `${POLICIES}/${w.tenantPolicyId}/rules` }) },
+  { route: `GET ${POLICIES}/$count`, expect: SIGNED_IN, call: () => ({ url: `${POLICIES}/$count` }) },
+  { route: `GET ${POLICIES}/{id}/rules/$count`, expect: SIGNED_IN, call: () => ({ url: `${POLICIES}/${w.tenantPolicyId}/rules/$count` }) },
+  { route: 'GET /v1.0/policies/roleManagementPolicyAssignments/$count', expect: SIGNED_IN, call: () => ({ url: '/v1.0/policies/roleManagementPolicyAssignments/$count' }) },
   { route: `GET ${POLICIES}/{id}/rules/{ruleId}`, expect: SIGNED_IN, call: () => ({ url: `${POLICIES}/${w.tenantPolicyId}/rules/Expiration_EndUser_Assignment` }) },
   { route: `PATCH ${POLICIES}/{id}/rules/{ruleId}`, variant: "a directory role's tenant-wide policy", expect: ROLE_ADMINS, call: () => ({
     url: `${POLICIES}/${w.tenantPolicyId}/rules/Expiration_EndUser_Assignment`, body: { maximumDuration: 'PT8H' },
@@ -281,6 +318,9 @@ const MATRIX: readonly Row[] = [
     }) },
   ]),
   { route: `GET ${GRP}/assignmentApprovals/{id}`, expect: READERS_HIDDEN, call: () => ({ url: `${GRP}/assignmentApprovals/${w.groupApprovalId}` }) },
+  // The approvals one may decide: one's own inbox, for anyone signed in.
+  { route: `GET ${GRP}/assignmentApprovals/{id}`, variant: INBOX, expect: SIGNED_IN, call: () => ({ url: `${GRP}/assignmentApprovals/${INBOX}` }) },
+  { route: `GET /beta${REQ.slice(5)}/roleAssignmentApprovals/{id}`, variant: INBOX, expect: SIGNED_IN, call: () => ({ url: `/beta${REQ.slice(5)}/roleAssignmentApprovals/${INBOX}` }) },
 
   // Access checks: anyone about themselves; about others, or who holds what, readers.
   { route: 'POST /openpim/access/check', variant: 'about myself', expect: SIGNED_IN, call: (p) => ({
@@ -439,6 +479,23 @@ const MATRIX: readonly Row[] = [
  * feature adds shows up in the coverage test below until it is classified here or in MATRIX.
  */
 const NOT_IN_MATRIX: Readonly<Record<string, string>> = {
+  // The other navigations of an item read it exactly as its `principal` row does (navigation.ts: the
+  // same get, then the linked entity); what each answers is tested in graph-sdk-pim.test.ts.
+  ...Object.fromEntries(([
+    ...[`${REQ}/roleAssignmentSchedules`, `${REQ}/roleAssignmentScheduleInstances`].map((b) => [b, ['roleDefinition', 'directoryScope', 'appScope', 'activatedUsing']] as const),
+    ...[`${REQ}/roleEligibilitySchedules`, `${REQ}/roleEligibilityScheduleInstances`, `${REQ}/roleAssignments`].map((b) => [b, ['roleDefinition', 'directoryScope', 'appScope']] as const),
+    [`${REQ}/roleAssignmentScheduleRequests`, ['roleDefinition', 'directoryScope', 'appScope', 'activatedUsing', 'targetSchedule']] as const,
+    [`${REQ}/roleEligibilityScheduleRequests`, ['roleDefinition', 'directoryScope', 'appScope', 'targetSchedule']] as const,
+    ...[`${GRP}/assignmentSchedules`, `${GRP}/assignmentScheduleInstances`].map((b) => [b, ['group', 'activatedUsing']] as const),
+    ...[`${GRP}/eligibilitySchedules`, `${GRP}/eligibilityScheduleInstances`].map((b) => [b, ['group']] as const),
+    [`${GRP}/assignmentScheduleRequests`, ['group', 'activatedUsing', 'targetSchedule']] as const,
+    [`${GRP}/eligibilityScheduleRequests`, ['group', 'targetSchedule']] as const,
+    ...[`/openpim/roleManagement/directory/expiredRoleAssignmentSchedules`].map((b) => [b, ['principal', 'roleDefinition', 'directoryScope', 'appScope', 'activatedUsing']] as const),
+    ...[`/openpim/roleManagement/directory/expiredRoleEligibilitySchedules`].map((b) => [b, ['principal', 'roleDefinition', 'directoryScope', 'appScope']] as const),
+    ...[`/openpim/identityGovernance/privilegedAccess/group/expiredAssignmentSchedules`].map((b) => [b, ['principal', 'group', 'activatedUsing']] as const),
+    ...[`/openpim/identityGovernance/privilegedAccess/group/expiredEligibilitySchedules`].map((b) => [b, ['principal', 'group']] as const),
+  ] as const).flatMap(([base, names]) => names.map((n) => [`GET ${base}/{id}/${n}`, 'a navigation: read as the item\'s principal row reads it, answers tested in graph-sdk-pim.test.ts']))),
+
   // One-click approval links: the link token, signed for one approver, decides (besides the bearer
   // token); the HTTP harness runs without approval links configured, so every signed-in caller gets
   // 404. Who may use a link is tested with real links in test/notify (chat-webhook, smtp-e2e).

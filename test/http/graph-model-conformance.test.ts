@@ -47,6 +47,8 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'approvalStage.approvalsRequired': 'Where OpenPIM differs from Graph',
   'approvalStage.decisions': 'Where OpenPIM differs from Graph',
   'approval.steps': 'Where OpenPIM differs from Graph',
+  // Graph's v1.0 metadata types a group assignment request's targetSchedule as an eligibility schedule.
+  'privilegedAccessGroupEligibilitySchedule.assignmentType': 'Where OpenPIM differs from Graph',
 };
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -284,15 +286,31 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     expect(body.value?.length, `GET ${path} is empty`).toBeGreaterThan(0);
     return body.value!;
   }
-  /** A collection, then each of its items on its own (`$expand` on both when given). */
-  async function everyItem(who: Principal | string, base: string, type: string, expand?: string): Promise<void> {
+  /**
+   * A collection, then each of its items on its own (`$expand` on both when given, and each expanded
+   * navigation as a path, `{id}/{navigation}`, read as `navigations` names its type; 404 when it has none).
+   */
+  async function everyItem(who: Principal | string, base: string, type: string, expand?: string, navigations: Readonly<Record<string, string>> = {}): Promise<void> {
     const items = await many(who, base, type);
     if (expand) await many(who, `${base}?$expand=${expand}`, type);
     for (const item of items) {
       await one(who, `${base}/${encodeURIComponent(item.id!)}`, type);
       if (expand) await one(who, `${base}/${encodeURIComponent(item.id!)}?$expand=${expand}`, type);
+      for (const [name, navType] of Object.entries(navigations)) {
+        const path = `${base}/${encodeURIComponent(item.id!)}/${name}`;
+        const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${await api.token(who)}` } });
+        const body = await res.json() as Json;
+        if (res.status === 404) walk(v1, body, 'ODataError', `GET ${path} (404)`);
+        else {
+          expect(res.status, `GET ${path}`).toBe(200);
+          walk(v1, body, navType, `GET ${path}`);
+          navigated.add(`${type}.${name}`);
+        }
+      }
     }
   }
+  /** Which navigations answered an entity (`type.navigation`), to prove coverage. */
+  const navigated = new Set<string>();
   /** A POST whose answer is an entity (201 unless told). */
   async function post(who: Principal | string, path: string, body: unknown, type: string, status = 201): Promise<Json> {
     const answer = await call(who, 'POST', path, body, status);
@@ -361,6 +379,8 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     });
     expect(later.status).toBe('Granted');
     await role('Eligibility', admin(), { action: 'adminAssign', principalId: erin.id, roleDefinitionId: ROLE.groupsAdministrator, scheduleInfo: lasting('P10D') });
+    const unit = (await call(admin(), 'POST', '/v1.0/directory/administrativeUnits', { displayName: 'Paris' }, 201)).id!;
+    await role('Eligibility', admin(), { action: 'adminAssign', principalId: erin.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: `/administrativeUnits/${unit}`, scheduleInfo: lasting('P10D') });
     await call(admin(), 'POST', `${DIR}/roleEligibilityScheduleRequests/${later.id}/cancel`, undefined, 204);
     await role('Assignment', admin(), {
       action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.globalReader,
@@ -406,11 +426,17 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     await call(bob, 'PATCH', `${GROUPS}/assignmentApprovals/${groupDenied.approvalId}/stages/1`, { reviewResult: 'Deny', justification: 'Not on call' }, 204);
 
     // ——— Requests, schedules, instances: collections, each item, $expand, one's own, the inbox ———
+    const roleNavs = { principal: 'DirectoryObject', roleDefinition: 'UnifiedRoleDefinition', directoryScope: 'DirectoryObject', appScope: 'AppScope' };
     for (const kind of ['Assignment', 'Eligibility'] as const) {
       const type = `UnifiedRole${kind}`;
-      await everyItem(admin(), `${DIR}/role${kind}ScheduleRequests`, `${type}ScheduleRequest`, 'principal,roleDefinition');
-      await everyItem(admin(), `${DIR}/role${kind}Schedules`, `${type}Schedule`, 'principal,roleDefinition');
-      await everyItem(admin(), `${DIR}/role${kind}ScheduleInstances`, `${type}ScheduleInstance`, 'principal,roleDefinition');
+      const activated = kind === 'Assignment' ? ',activatedUsing' : '';
+      const expand = `principal,roleDefinition,directoryScope,appScope${activated}`;
+      const fromEligibility = (what: string): Record<string, string> => (kind === 'Assignment' ? { activatedUsing: `UnifiedRoleEligibility${what}` } : {});
+      await everyItem(admin(), `${DIR}/role${kind}ScheduleRequests`, `${type}ScheduleRequest`, `${expand},targetSchedule`, {
+        ...roleNavs, ...fromEligibility('Schedule'), targetSchedule: `${type}Schedule`,
+      });
+      await everyItem(admin(), `${DIR}/role${kind}Schedules`, `${type}Schedule`, expand, { ...roleNavs, ...fromEligibility('Schedule') });
+      await everyItem(admin(), `${DIR}/role${kind}ScheduleInstances`, `${type}ScheduleInstance`, expand, { ...roleNavs, ...fromEligibility('ScheduleInstance') });
       await many(alice, `${DIR}/role${kind}ScheduleRequests/${MINE}`, `${type}ScheduleRequest`);
       await many(alice, `${DIR}/role${kind}Schedules/${MINE}?$expand=roleDefinition`, `${type}Schedule`);
       await many(alice, `${DIR}/role${kind}ScheduleInstances/${MINE}`, `${type}ScheduleInstance`);
@@ -418,24 +444,44 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     await many(carol, `${DIR}/roleAssignmentScheduleRequests/${INBOX}?$expand=principal`, 'UnifiedRoleAssignmentScheduleRequest');
     for (const kind of ['assignment', 'eligibility'] as const) {
       const type = `PrivilegedAccessGroup${kind === 'assignment' ? 'Assignment' : 'Eligibility'}`;
-      await everyItem(admin(), `${GROUPS}/${kind}ScheduleRequests`, `${type}ScheduleRequest`);
-      await everyItem(admin(), `${GROUPS}/${kind}Schedules`, `${type}Schedule`);
-      await everyItem(admin(), `${GROUPS}/${kind}ScheduleInstances`, `${type}ScheduleInstance`);
+      const groupNavs = { principal: 'DirectoryObject', group: 'Group' };
+      const activated = kind === 'assignment' ? ',activatedUsing' : '';
+      const fromEligibility = (what: string): Record<string, string> => (kind === 'assignment' ? { activatedUsing: `PrivilegedAccessGroupEligibility${what}` } : {});
+      await everyItem(admin(), `${GROUPS}/${kind}ScheduleRequests`, `${type}ScheduleRequest`, `principal,group,targetSchedule${activated}`, {
+        ...groupNavs, ...fromEligibility('Schedule'), targetSchedule: `${type}Schedule`,
+      });
+      await everyItem(admin(), `${GROUPS}/${kind}Schedules`, `${type}Schedule`, `principal,group${activated}`, { ...groupNavs, ...fromEligibility('Schedule') });
+      await everyItem(admin(), `${GROUPS}/${kind}ScheduleInstances`, `${type}ScheduleInstance`, `principal,group${activated}`, { ...groupNavs, ...fromEligibility('ScheduleInstance') });
       await many(alice, `${GROUPS}/${kind}ScheduleRequests/${MINE}`, `${type}ScheduleRequest`);
       await many(alice, `${GROUPS}/${kind}Schedules/${MINE}`, `${type}Schedule`);
       await many(alice, `${GROUPS}/${kind}ScheduleInstances/${MINE}`, `${type}ScheduleInstance`);
     }
     await many(bob, `${GROUPS}/assignmentScheduleRequests/${INBOX}`, 'PrivilegedAccessGroupAssignmentScheduleRequest');
-    await many(admin(), `${DIR}/roleAssignments?$expand=principal,roleDefinition`, 'UnifiedRoleAssignment');
+    await many(bob, `${GROUPS}/assignmentApprovals/${INBOX}`, 'Approval');
+    await everyItem(admin(), `${DIR}/roleAssignments`, 'UnifiedRoleAssignment', 'principal,roleDefinition,directoryScope,appScope', roleNavs);
     await many(alice, `${DIR}/roleAssignments`, 'UnifiedRoleAssignment');
-    await everyItem(admin(), `${DIR}/roleDefinitions`, 'UnifiedRoleDefinition');
+    await everyItem(admin(), `${DIR}/roleDefinitions`, 'UnifiedRoleDefinition', 'inheritsPermissionsFrom');
+    const inherits = `${DIR}/roleDefinitions/${ROLE.helpdeskAdministrator}/inheritsPermissionsFrom?$count=true`;
+    walk(v1, await call(admin(), 'GET', inherits), 'UnifiedRoleDefinitionCollectionResponse', `GET ${inherits}`);
+
+    // ——— The same under /beta, read with the beta models ———
+    for (const path of ['roleAssignmentScheduleRequests', 'roleEligibilityScheduleRequests', 'roleAssignmentSchedules', 'roleEligibilitySchedules', 'roleAssignmentScheduleInstances', 'roleEligibilityScheduleInstances']) {
+      const type = `UnifiedRole${path.replace(/^role/, '').replace(/s$/, '')}`;
+      await many(admin(), `/beta/roleManagement/directory/${path}?$expand=principal,roleDefinition,directoryScope,appScope`, type, beta);
+    }
+    await many(admin(), '/beta/roleManagement/directory/roleAssignments?$expand=principal,roleDefinition', 'UnifiedRoleAssignment', beta);
+    await many(admin(), '/beta/roleManagement/directory/roleDefinitions', 'UnifiedRoleDefinition', beta);
+    await many(admin(), `/beta/identityGovernance/privilegedAccess/group/assignmentScheduleRequests?$expand=principal,group,targetSchedule,activatedUsing`, 'PrivilegedAccessGroupAssignmentScheduleRequest', beta);
+    await many(admin(), `/beta/identityGovernance/privilegedAccess/group/eligibilitySchedules?$expand=principal,group`, 'PrivilegedAccessGroupEligibilitySchedule', beta);
+    await many(admin(), '/beta/policies/roleManagementPolicies?$expand=rules,effectiveRules', 'UnifiedRoleManagementPolicy', beta);
+    await many(admin(), '/beta/policies/roleManagementPolicyAssignments?$expand=policy', 'UnifiedRoleManagementPolicyAssignment', beta);
 
     // ——— Policies, every rule by id, policy assignments (directory and group) ———
-    await many(admin(), `${POLICIES}?$expand=rules`, 'UnifiedRoleManagementPolicy');
+    await many(admin(), `${POLICIES}?$expand=rules,effectiveRules`, 'UnifiedRoleManagementPolicy');
     await many(admin(), `${POLICIES}?$filter=${encodeURIComponent(`scopeId eq '${operators}' and scopeType eq 'Group'`)}&$expand=rules`, 'UnifiedRoleManagementPolicy');
     for (const id of [helpdesk, operatorsMembers, await policyOf(ROLE.securityAdministrator)]) {
       await one(admin(), `${POLICIES}/${id}`, 'UnifiedRoleManagementPolicy');
-      await one(admin(), `${POLICIES}/${id}?$expand=rules`, 'UnifiedRoleManagementPolicy');
+      await one(admin(), `${POLICIES}/${id}?$expand=rules,effectiveRules`, 'UnifiedRoleManagementPolicy');
       for (const rule of await many(admin(), `${POLICIES}/${id}/rules`, 'UnifiedRoleManagementPolicyRule')) {
         await one(admin(), `${POLICIES}/${id}/rules/${rule.id}`, 'UnifiedRoleManagementPolicyRule');
       }
@@ -480,6 +526,12 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
 
     // Nothing the models cannot read.
     expect(summary(v1)).toEqual([]);
+    // Every navigation answered an entity somewhere (appScope never does: OpenPIM has no app scopes).
+    for (const type of ['UnifiedRoleAssignmentScheduleRequest', 'UnifiedRoleAssignmentSchedule', 'UnifiedRoleAssignmentScheduleInstance']) {
+      expect([...navigated].filter((n) => n.startsWith(`${type}.`)).sort(), type).toEqual(['activatedUsing', 'principal', 'roleDefinition', ...(type.endsWith('Request') ? ['targetSchedule'] : [])].map((n) => `${type}.${n}`).sort());
+    }
+    expect(navigated).toContain('UnifiedRoleEligibilitySchedule.directoryScope');
+    for (const n of ['group', 'principal', 'activatedUsing', 'targetSchedule']) expect(navigated).toContain(`PrivilegedAccessGroupAssignmentScheduleRequest.${n}`);
     expect(summary(beta)).toEqual([]);
 
     // What was read covers every shape, rule kind, approver kind and initiator kind.
@@ -494,7 +546,7 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
       'unifiedRoleManagementPolicyNotificationRule', 'unifiedRoleManagementPolicyAuthenticationContextRule',
       'approvalSettings', 'unifiedApprovalStage', 'singleUser', 'groupMembers', 'requestorManager',
       'approval', 'approvalStage', 'directoryAudit', 'auditActivityInitiator', 'userIdentity', 'appIdentity', 'targetResource', 'keyValue',
-      'user', 'group', 'servicePrincipal', 'oDataError', 'mainError', 'innerError',
+      'user', 'group', 'servicePrincipal', 'administrativeUnit', 'oDataError', 'mainError', 'innerError',
     ]));
     expect([...beta.types]).toEqual(expect.arrayContaining(['approval', 'approvalStep', 'identity']));
     const seen = (e: string) => [...(v1.enumValues.get(e) ?? [])].sort();
@@ -508,7 +560,7 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     expect(seen('OperationResultObject')).toEqual(['success']);
 
     // Every documented extension appeared, and docs/api.md documents it where the list says.
-    expect([...v1.extensions, ...beta.extensions].sort()).toEqual(Object.keys(EXTENSIONS).sort());
+    expect([...new Set([...v1.extensions, ...beta.extensions])].sort()).toEqual(Object.keys(EXTENSIONS).sort());
   });
 
   it('documents each extension in docs/api.md where the list says', () => {

@@ -1,10 +1,11 @@
 /**
  * /beta/roleManagement/directory/roleAssignmentApprovals/{id} and its steps, and the same for PIM
  * for Groups under /v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/{id}, where
- * Graph v1.0 names them `stages` (served under both words, body and path).
+ * Graph v1.0 names them `stages` (served under both words, body and path); and each collection's
+ * `filterByCurrentUser(on='approver')`: the approvals the caller may decide now.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getApproval, type ApprovalView } from '../../app/queries/approvals.ts';
+import { getApproval, listApproverInbox, type ApprovalView } from '../../app/queries/approvals.ts';
 import type { Provider } from '../../app/queries/provider.ts';
 import { reviewApprovalStep } from '../../app/requests/review-approval-step.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -12,7 +13,9 @@ import { collection, entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc } from '../openapi.ts';
 import { approvalShape, reviewBody, stepsShape } from '../shapes/approvals.ts';
+import { parseListQuery } from '../odata/parse-query.ts';
 import { parseBody } from '../validation.ts';
+import { currentUserFunction } from './list-route.ts';
 
 interface Collection {
   readonly provider: Provider;
@@ -43,16 +46,43 @@ const namesOf = async (deps: HttpDeps, req: FastifyRequest, view: ApprovalView) 
   return map;
 };
 
-function approvalEntity(app: FastifyInstance, deps: HttpDeps, { provider, base: BASE, set: SET, tags, words }: Collection): void {
+function approvalEntity(app: FastifyInstance, deps: HttpDeps, c: Collection): void {
+  const { provider, base: BASE, set: SET, tags } = c;
   app.get<{ Params: { id: string } }>(`${BASE}/:id`, doc({
-    summary: 'Get an approval with its steps', tags, params: { id: 'The approval id (the request\'s approvalId).' },
-    responses: { 200: 'The approval: one step per stage, with status, result, quorum and decisions.', 404: '`Request_ResourceNotFound`: no approval the caller may see.' },
+    summary: 'Get an approval with its steps, or list those the caller may decide', tags,
+    params: { id: 'The approval id (the request\'s approvalId), or `filterByCurrentUser(on=\'approver\')` for the approvals the caller may decide now (then $top, $skip and $count apply).' },
+    responses: {
+      200: 'The approval: one step per stage, with status, result, quorum and decisions; or a page of approvals.',
+      400: "`Request_BadRequest`: filterByCurrentUser supports on='approver' only.",
+      404: '`Request_ResourceNotFound`: no approval the caller may see.',
+    },
   }), async (req) => {
-    const view = await getApproval(deps.uow.read, req.caller, provider, req.params.id);
-    const steps = approvalShape(view, req.caller.principal.id, await namesOf(deps, req, view)).steps;
-    return entity(req, SET, { id: view.approval.id, ...Object.fromEntries(words.map((w) => [w, steps])) });
+    const on = currentUserFunction(req.params.id);
+    if (on) return approverInbox(deps, req, c, on);
+    return entity(req, SET, await shapeOf(deps, req, c, await getApproval(deps.uow.read, req.caller, provider, req.params.id)));
   });
 }
+
+const shapeOf = async (deps: HttpDeps, req: FastifyRequest, { words }: Collection, view: ApprovalView) => {
+  const steps = approvalShape(view, req.caller.principal.id, await namesOf(deps, req, view)).steps;
+  return { id: view.approval.id, ...Object.fromEntries(words.map((w) => [w, steps])) };
+};
+
+/**
+ * `filterByCurrentUser(on='approver')`: the approvals the caller may decide now — those of the
+ * pending requests in their approver inbox (roleAssignmentScheduleRequests' on='approver'), newest first.
+ */
+async function approverInbox(deps: HttpDeps, req: FastifyRequest, c: Collection, on: 'principal' | 'approver') {
+  if (on !== 'approver') throw new DomainError('Request_BadRequest', "filterByCurrentUser(on='principal') is not supported here; use on='approver'.");
+  const query = parseListQuery(req.query as Record<string, unknown>, { fields: ['id', 'createdDateTime'], defaultOrder: INBOX_ORDER });
+  const page = await listApproverInbox(deps.uow.read, req.caller, c.provider, 'assignment', query);
+  const items = [];
+  for (const request of page.items) {
+    if (request.approvalId) items.push(await shapeOf(deps, req, c, await getApproval(deps.uow.read, req.caller, c.provider, request.approvalId)));
+  }
+  return collection(req, c.set, { ...page, items }, query, []);
+}
+const INBOX_ORDER = [{ field: 'createdDateTime', direction: 'desc' as const }, { field: 'id', direction: 'asc' as const }];
 
 function approvalSteps(app: FastifyInstance, deps: HttpDeps, { provider, base: BASE, set: SET, tags }: Collection, word: 'steps' | 'stages'): void {
   const read = deps.uow.read;

@@ -1,5 +1,5 @@
-/** /v1.0/policies/roleManagementPolicies (+ rules) and roleManagementPolicyAssignments. */
-import type { FastifyInstance } from 'fastify';
+/** /v1.0/policies/roleManagementPolicies (+ rules, `$expand=rules,effectiveRules`) and roleManagementPolicyAssignments, each with `$count`. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createScopedPolicy } from '../../app/policies/create-scoped-policy.ts';
 import { groupScope } from '../../domain/group-access.ts';
@@ -13,9 +13,10 @@ import type { HttpDeps } from '../context.ts';
 import { doc, entityQuery, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
 import {
-  parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, rulePatchDoc, ruleShape,
+  parseRulePatch, POLICY_ASSIGNMENT_PROPERTIES, rulesForBeta, POLICY_FIELDS, POLICY_PROPERTIES, policyAssignmentShape, policyShape, rulePatchDoc, ruleShape,
 } from '../shapes/policies.ts';
 import { idString, parseBody, singleLine } from '../validation.ts';
+import { countRoute } from './list-route.ts';
 
 const POLICIES = '/v1.0/policies/roleManagementPolicies';
 const ASSIGNMENTS = '/v1.0/policies/roleManagementPolicyAssignments';
@@ -51,6 +52,9 @@ function withoutNestedExpand(query: Record<string, unknown>): Record<string, unk
   return typeof expand === 'string' ? { ...query, $expand: expand.replace(/policy\(\s*\$expand\s*=\s*rules\s*\)/i, 'policy') } : query;
 }
 
+/** Under /beta, approvers name their user or group `id` (shapes/policies.ts: rulesForBeta). */
+const versioned = <T>(req: FastifyRequest, body: T): T => (req.url.startsWith('/beta/') ? rulesForBeta(body) : body);
+
 const scopedPolicyBody = z.strictObject({
   roleDefinitionId: idString,
   scopeId: z.string().min(2).max(400).regex(/^\//, "must be a scope path starting with '/'").check(singleLine),
@@ -81,7 +85,12 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: POLICY_FIELDS, defaultOrder: byId, expandable: ['rules', 'effectiveRules'] });
     const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
     const withRules = query.expand?.includes('rules') ?? false;
-    return collection(req, 'policies/roleManagementPolicies', { ...page, items: page.items.map((p) => policyShape(p, withRules)) }, query, POLICY_PROPERTIES);
+    const withEffective = query.expand?.includes('effectiveRules') ?? false;
+    return versioned(req, collection(req, 'policies/roleManagementPolicies', { ...page, items: page.items.map((p) => policyShape(p, withRules, withEffective)) }, query, POLICY_PROPERTIES));
+  });
+  countRoute(app, {
+    url: `${POLICIES}/$count`, noun: 'role management policie', tags, fields: POLICY_FIELDS, defaultOrder: byId,
+    fetch: (req, q) => listPolicies(read, req.caller, { ...q, filter: normaliseScopeType(q.filter) }),
   });
   app.get<{ Params: { id: string } }>(`${POLICIES}/:id`, doc({
     summary: 'Get a role management policy', tags, params: { id: 'The policy id.' }, query: entityQuery(['rules', 'effectiveRules']),
@@ -89,7 +98,8 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
   }), async (req) => {
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: ['rules', 'effectiveRules'] });
     const policy = await getPolicy(read, req.caller, req.params.id);
-    return entity(req, 'policies/roleManagementPolicies', policyShape(policy, query.expand?.includes('rules') ?? false), query.select, POLICY_PROPERTIES);
+    const shaped = policyShape(policy, query.expand?.includes('rules') ?? false, query.expand?.includes('effectiveRules') ?? false);
+    return versioned(req, entity(req, 'policies/roleManagementPolicies', shaped, query.select, POLICY_PROPERTIES));
   });
   app.get<{ Params: { id: string } }>(`${POLICIES}/:id/rules`, doc({
     summary: "List a policy's rules", tags, params: { id: 'The policy id.' },
@@ -98,15 +108,19 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const policy = await getPolicy(read, req.caller, req.params.id);
     const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
     const rules = Object.values(policy.rules).map(ruleShape);
-    return collection(req, `policies/roleManagementPolicies('${policy.id}')/rules`, { items: rules, hasMore: false, count: query.count ? rules.length : undefined }, query, []);
+    return versioned(req, collection(req, `policies/roleManagementPolicies('${policy.id}')/rules`, { items: rules, hasMore: false, count: query.count ? rules.length : undefined }, query, []));
   });
+  app.get<{ Params: { id: string } }>(`${POLICIES}/:id/rules/$count`, doc({
+    summary: "Count a policy's rules", tags, params: { id: 'The policy id.' },
+    responses: { 200: 'The number of rules, as text/plain.', 404: POLICY_NOT_FOUND },
+  }), async (req, reply) => reply.type('text/plain; charset=utf-8').send(String(Object.keys((await getPolicy(read, req.caller, req.params.id)).rules).length)));
   app.get<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, doc({
     summary: 'Get a policy rule', tags, params: { id: 'The policy id.', ruleId: RULE_ID },
     responses: { 200: 'The rule, with its @odata.type.', 404: '`Request_ResourceNotFound`: no policy or rule has this id.' },
   }), async (req) => {
     const policy = await getPolicy(read, req.caller, req.params.id);
     if (!isRuleId(req.params.ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${req.params.ruleId}' does not exist.`);
-    return entity(req, `policies/roleManagementPolicies('${policy.id}')/rules`, ruleShape(policy.rules[req.params.ruleId]));
+    return versioned(req, entity(req, `policies/roleManagementPolicies('${policy.id}')/rules`, ruleShape(policy.rules[req.params.ruleId])));
   });
   app.patch<{ Params: { id: string; ruleId: string } }>(`${POLICIES}/:id/rules/:ruleId`, doc({
     summary: 'Update a policy rule', tags, params: { id: 'The policy id.', ruleId: RULE_ID }, body: rulePatchDoc,
@@ -132,7 +146,11 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
     const withPolicy = query.expand?.includes('policy') ?? false;
     const items = page.items.map((p) => policyAssignmentShape(p, withPolicy));
-    return collection(req, 'policies/roleManagementPolicyAssignments', { ...page, items }, query, POLICY_ASSIGNMENT_PROPERTIES);
+    return versioned(req, collection(req, 'policies/roleManagementPolicyAssignments', { ...page, items }, query, POLICY_ASSIGNMENT_PROPERTIES));
+  });
+  countRoute(app, {
+    url: `${ASSIGNMENTS}/$count`, noun: 'role management policy assignment', tags, fields: POLICY_FIELDS, defaultOrder: byId,
+    fetch: (req, q) => listPolicies(read, req.caller, { ...q, filter: normaliseScopeType(q.filter) }),
   });
   app.get<{ Params: { id: string } }>(`${ASSIGNMENTS}/:id`, doc({
     summary: 'Get a role management policy assignment', tags, params: { id: 'The assignment id: {policyId}_{roleDefinitionId}.' }, query: entityQuery(['policy']),
@@ -142,6 +160,6 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const policyId = req.params.id.replace(/_[^_]+$/, '');
     const policy = await getPolicy(read, req.caller, policyId);
     if (`${policy.id}_${policy.roleDefinitionId}` !== req.params.id) throw new DomainError('Request_ResourceNotFound', `Policy assignment '${req.params.id}' does not exist.`);
-    return entity(req, 'policies/roleManagementPolicyAssignments', policyAssignmentShape(policy, query.expand?.includes('policy') ?? false), query.select, POLICY_ASSIGNMENT_PROPERTIES);
+    return versioned(req, entity(req, 'policies/roleManagementPolicyAssignments', policyAssignmentShape(policy, query.expand?.includes('policy') ?? false), query.select, POLICY_ASSIGNMENT_PROPERTIES));
   });
 }

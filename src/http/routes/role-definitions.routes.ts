@@ -1,31 +1,51 @@
-/** /v1.0/roleManagement/directory/roleDefinitions */
+/** /v1.0/roleManagement/directory/roleDefinitions (+ `$count`, `inheritsPermissionsFrom`): built-in and custom roles. */
 import type { FastifyInstance } from 'fastify';
 import { getRole, listRoles } from '../../app/queries/directory.ts';
 import { createRoleDefinition } from '../../app/roles/create-role-definition.ts';
-import { entity } from '../collection.ts';
+import type { RoleDefinition } from '../../domain/model.ts';
+import { collection, entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, entityQuery, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
 import { createRoleBody, ROLE_FIELDS, ROLE_PROPERTIES, roleShape } from '../shapes/roles.ts';
 import { parseBody } from '../validation.ts';
-import { listResponse } from './list-route.ts';
+import { countRoute, listResponse } from './list-route.ts';
 
 const BASE = '/v1.0/roleManagement/directory/roleDefinitions';
 const SET = 'roleManagement/directory/roleDefinitions';
 const tags = ['roleManagement'] as const;
 
+/**
+ * `inheritsPermissionsFrom`: Graph lists the roles a built-in role includes; OpenPIM's roles carry
+ * all their actions themselves, so the list is always empty.
+ */
+const INHERITS = 'inheritsPermissionsFrom';
+const PROPERTIES = [...ROLE_PROPERTIES, INHERITS];
+const withInherited = (expand: readonly string[] | undefined) => (r: RoleDefinition) => ({ ...roleShape(r), ...(expand?.includes(INHERITS) ? { [INHERITS]: [] } : {}) });
+const byName = [{ field: 'displayName', direction: 'asc' as const }, { field: 'id', direction: 'asc' as const }];
+
 export function roleDefinitionRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  app.get(BASE, doc({ summary: 'List role definitions', tags, query: listQuery(ROLE_FIELDS), responses: { 200: 'A page of role definitions, built-in and custom.' } }), (req) => listResponse(req, {
-    entitySet: SET, fields: ROLE_FIELDS, properties: ROLE_PROPERTIES,
-    defaultOrder: [{ field: 'displayName', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  app.get(BASE, doc({
+    summary: 'List role definitions', tags, query: listQuery(ROLE_FIELDS, [INHERITS]), responses: { 200: 'A page of role definitions, built-in and custom.' },
+  }), (req) => listResponse(req, {
+    entitySet: SET, fields: ROLE_FIELDS, properties: PROPERTIES, expandable: [INHERITS], defaultOrder: byName,
     fetch: (q) => listRoles(deps.uow.read, req.caller, q), shape: roleShape,
-  }));
+  }, async (items, names) => items.map(() => (names.includes(INHERITS) ? { [INHERITS]: [] } : {}))));
+  countRoute(app, { url: `${BASE}/$count`, noun: 'role definition', tags, fields: ROLE_FIELDS, defaultOrder: byName, fetch: (req, q) => listRoles(deps.uow.read, req.caller, q) });
   app.get<{ Params: { id: string } }>(`${BASE}/:id`, doc({
-    summary: 'Get a role definition', tags, params: { id: 'The role definition id (for built-in roles, the template id).' }, query: entityQuery(),
+    summary: 'Get a role definition', tags, params: { id: 'The role definition id (for built-in roles, the template id).' }, query: entityQuery([INHERITS]),
     responses: { 200: 'The role definition.', 404: '`Request_ResourceNotFound`: no role definition has this id.' },
   }), async (req) => {
-    const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
-    return entity(req, SET, roleShape(await getRole(deps.uow.read, req.caller, req.params.id)), q.select, ROLE_PROPERTIES);
+    const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: [INHERITS] });
+    return entity(req, SET, withInherited(q.expand)(await getRole(deps.uow.read, req.caller, req.params.id)), q.select, PROPERTIES);
+  });
+  app.get<{ Params: { id: string } }>(`${BASE}/:id/${INHERITS}`, doc({
+    summary: 'List the role definitions a role inherits from', tags, params: { id: 'The role definition id.' },
+    responses: { 200: 'Always empty: OpenPIM roles carry all their actions themselves.', 404: '`Request_ResourceNotFound`: no role definition has this id.' },
+  }), async (req) => {
+    const role = await getRole(deps.uow.read, req.caller, req.params.id);
+    const query = parseListQuery(req.query as Record<string, unknown>, { fields: ROLE_FIELDS, defaultOrder: byName });
+    return collection(req, `${SET}('${role.id}')/${INHERITS}`, { items: [], hasMore: false, count: query.count ? 0 : undefined }, query, PROPERTIES);
   });
   app.post(BASE, doc({
     summary: 'Create a custom role definition', tags, body: createRoleBody,

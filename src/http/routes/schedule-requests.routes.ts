@@ -1,10 +1,11 @@
 /**
  * roleAssignmentScheduleRequests and roleEligibilityScheduleRequests, and PIM for Groups'
  * assignmentScheduleRequests and eligibilityScheduleRequests: submit, list (all, one's own with
- * filterByCurrentUser(on='principal'), or the approver inbox with on='approver'), get, cancel.
+ * filterByCurrentUser(on='principal'), or the approver inbox with on='approver'), `$count`, get
+ * (with the navigations of navigation.ts), cancel.
  * One table of collections; the group ones translate groupId + accessId (shapes/group-access.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listApproverInbox } from '../../app/queries/approvals.ts';
 import { getRequest, listRequests } from '../../app/queries/requests.ts';
 import { cancelRequest } from '../../app/requests/cancel-request.ts';
@@ -16,11 +17,12 @@ import type { ScheduleKind, ScheduleRequest } from '../../domain/model.ts';
 import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, listQuery } from '../openapi.ts';
-import { parseListQuery, type ParsedListQuery } from '../odata/parse-query.ts';
+import type { ParsedListQuery } from '../odata/parse-query.ts';
 import { GROUP_REQUEST_FIELDS, GROUP_REQUEST_PROPERTIES, groupListQuery, groupRequestBody, groupRequestShape, toGroupSubmitInput } from '../shapes/group-access.ts';
 import { REQUEST_FIELDS, REQUEST_PROPERTIES, requestBody, requestShape, toSubmitInput } from '../shapes/requests.ts';
 import { parseBody } from '../validation.ts';
-import { currentUserFunction, expandPrincipalAndRole, listResponse } from './list-route.ts';
+import { countRoute, currentUserFunction, entityResponse, listResponse } from './list-route.ts';
+import { expander, navigationRoutes, navigationsOf } from './navigation.ts';
 
 interface Collection {
   readonly provider: Provider;
@@ -37,23 +39,22 @@ const COLLECTIONS: readonly Collection[] = [
 ];
 
 /** What differs between role and group requests: names, shapes, body. */
-function flavour(deps: HttpDeps, provider: Provider) {
+function flavour(deps: HttpDeps, provider: Provider, kind: ScheduleKind) {
   const read = deps.uow.read;
+  const expandable = navigationsOf(provider, kind, 'requests');
+  const expand = (caller: Caller) => expander(read, caller, provider, 'requests');
   return provider === 'group'
     ? {
-        tags: ['groups'] as const, fields: GROUP_REQUEST_FIELDS, properties: GROUP_REQUEST_PROPERTIES, expandable: [] as string[],
+        tags: ['groups'] as const, fields: GROUP_REQUEST_FIELDS, properties: [...GROUP_REQUEST_PROPERTIES, ...expandable], expandable, expand,
         body: groupRequestBody, shape: groupRequestShape, storeQuery: groupListQuery,
-        input: (kind: ScheduleKind, raw: unknown) => toGroupSubmitInput(kind, parseBody(groupRequestBody, raw)),
-        expand: () => undefined,
+        input: (raw: unknown) => toGroupSubmitInput(kind, parseBody(groupRequestBody, raw)),
       }
     : {
-        tags: ['roleManagement'] as const, fields: REQUEST_FIELDS, properties: REQUEST_PROPERTIES, expandable: EXPANDABLE,
+        tags: ['roleManagement'] as const, fields: REQUEST_FIELDS, properties: [...REQUEST_PROPERTIES, ...expandable], expandable, expand,
         body: requestBody, shape: requestShape, storeQuery: (q: ParsedListQuery) => q,
-        input: (kind: ScheduleKind, raw: unknown) => directoryInput(kind, parseBody(requestBody, raw)),
-        expand: (caller: Caller) => expandPrincipalAndRole(read, caller),
+        input: (raw: unknown) => directoryInput(kind, parseBody(requestBody, raw)),
       };
 }
-const EXPANDABLE = ['principal', 'roleDefinition'];
 
 /**
  * The directory collections take directory and resource roles only: a request for a group's
@@ -78,27 +79,29 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
   const read = deps.uow.read;
   for (const { provider, kind, set, noun } of COLLECTIONS) {
     const base = `/v1.0/${set}`;
-    const f = flavour(deps, provider);
+    const f = flavour(deps, provider, kind);
     const tags = f.tags;
-    const list = (view: 'all' | 'principal' | 'approver') => (req: Parameters<typeof listResponse>[0]) => listResponse(req, {
-      entitySet: set, fields: f.fields, properties: f.properties, expandable: f.expandable,
-      defaultOrder: [{ field: 'createdDateTime', direction: 'desc' }, { field: 'id', direction: 'asc' }],
-      fetch: (q) => (view === 'approver'
-        ? listApproverInbox(read, req.caller, provider, kind, f.storeQuery(q))
-        : listRequests(read, req.caller, provider, kind, f.storeQuery(q), view === 'principal')),
-      shape: f.shape as (r: ScheduleRequest) => ReturnType<typeof requestShape>,
+    const shape = f.shape as (r: ScheduleRequest) => ReturnType<typeof requestShape>;
+    const defaultOrder = [{ field: 'createdDateTime', direction: 'desc' as const }, { field: 'id', direction: 'asc' as const }];
+    const fetch = (req: FastifyRequest, view: 'all' | 'principal' | 'approver') => (q: ParsedListQuery) => (view === 'approver'
+      ? listApproverInbox(read, req.caller, provider, kind, f.storeQuery(q))
+      : listRequests(read, req.caller, provider, kind, f.storeQuery(q), view === 'principal'));
+    const list = (view: 'all' | 'principal' | 'approver') => (req: FastifyRequest) => listResponse(req, {
+      entitySet: set, fields: f.fields, properties: f.properties, expandable: f.expandable, defaultOrder, fetch: fetch(req, view), shape,
     }, f.expand(req.caller));
+    const get = (req: FastifyRequest<{ Params: { id: string } }>) => getRequest(read, req.caller, provider, kind, req.params.id);
 
     app.get(base, doc({
       summary: `List ${noun}s`, tags, query: listQuery(f.fields, f.expandable),
       responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
     }), list('all'));
+    countRoute(app, { url: `${base}/$count`, noun, tags, fields: f.fields, defaultOrder, fetch: (req, q) => fetch(req, 'all')(q) });
     app.post(base, doc({
       summary: `Submit a ${noun}`, tags, body: f.body,
       notes: 'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
       responses: SUBMIT_ERRORS,
     }), async (req, reply) => {
-      const request = await submitRequest(deps, req.caller, f.input(kind, req.body));
+      const request = await submitRequest(deps, req.caller, f.input(req.body));
       return reply.status(201).send(entity(req, set, f.shape(request)));
     });
     app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
@@ -111,12 +114,9 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
     }), async (req, reply) => {
       const on = currentUserFunction(req.params.id);
       if (on) return list(on)(req);
-      const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: f.expandable });
-      const shaped = f.shape(await getRequest(read, req.caller, provider, kind, req.params.id)) as ReturnType<typeof requestShape>;
-      const expand = f.expand(req.caller);
-      const [expanded] = q.expand?.length && expand ? await expand([shaped], q.expand) : [shaped];
-      return reply.send(entity(req, set, expanded!, q.select, f.properties));
+      return reply.send(await entityResponse(req, set, await get(req), shape, { properties: f.properties, expandable: f.expandable, expand: f.expand(req.caller) }));
     });
+    navigationRoutes(app, deps, { base, set, noun, tags, provider, view: 'requests', navigations: f.expandable, get });
     app.post<{ Params: { id: string } }>(`${base}/:id/cancel`, doc({
       summary: `Cancel a pending ${noun}`, tags, params: { id: 'The request id.' },
       notes: 'No request body.',

@@ -35,7 +35,8 @@ export function ruleShape(rule: PolicyRule) {
 /** A group's policies name the group as their scope, as Graph does; the store holds /groups/{id}. */
 const publicScopeId = (p: Policy): string => groupOfScope(p.scopeId) ?? p.scopeId;
 
-export function policyShape(p: Policy, withRules: boolean) {
+/** `effectiveRules` (Graph: the rules in force after inheritance) are the rules themselves: OpenPIM's policies inherit nothing. */
+export function policyShape(p: Policy, withRules: boolean, withEffectiveRules = false) {
   return {
     id: p.id,
     displayName: p.displayName,
@@ -46,6 +47,7 @@ export function policyShape(p: Policy, withRules: boolean) {
     lastModifiedDateTime: p.lastModifiedAt === null ? null : toIso(p.lastModifiedAt),
     lastModifiedBy: p.lastModifiedBy ? { displayName: p.lastModifiedBy.displayName, id: p.lastModifiedBy.id } : null,
     ...(withRules ? { rules: Object.values(p.rules).map(ruleShape) } : {}),
+    ...(withEffectiveRules ? { effectiveRules: Object.values(p.rules).map(ruleShape) } : {}),
   };
 }
 
@@ -83,11 +85,39 @@ const target = z.strictObject({
   targetObjects: z.array(z.unknown()).max(0).nullish(),
 }).partial();
 
-const subjectSet = z.discriminatedUnion('@odata.type', [
-  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: z.string().min(1).max(200).check(singleLine), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
-  z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: z.string().min(1).max(200).check(singleLine), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() }),
+const objectId = z.string().min(1).max(200).check(singleLine);
+const approverFields = { id: objectId.optional(), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() };
+/** A user or group approver names its object `userId` / `groupId` (v1.0) or `id` (beta): either is taken. */
+const singleUser = z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: objectId.optional(), ...approverFields })
+  .refine((v) => v.userId ?? v.id, { message: 'userId is required' })
+  .transform(({ id, ...v }) => ({ ...v, userId: v.userId ?? id }));
+const groupMembers = z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: objectId.optional(), ...approverFields })
+  .refine((v) => v.groupId ?? v.id, { message: 'groupId is required' })
+  .transform(({ id, ...v }) => ({ ...v, groupId: v.groupId ?? id }));
+const subjectSet = z.union([
+  singleUser,
+  groupMembers,
   z.strictObject({ '@odata.type': z.literal('#microsoft.graph.requestorManager'), managerLevel: z.number().int(), isBackup: z.boolean().nullish() }),
 ]);
+
+/**
+ * Graph beta's `singleUser` and `groupMembers` name their object `id`; v1.0's `userId` and
+ * `groupId`. A rule (or anything holding rules) as written under /beta.
+ */
+export function rulesForBeta<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (_key, v) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    if (v['@odata.type'] === '#microsoft.graph.singleUser' && 'userId' in v) {
+      const { userId, ...rest } = v;
+      return { ...rest, id: userId };
+    }
+    if (v['@odata.type'] === '#microsoft.graph.groupMembers' && 'groupId' in v) {
+      const { groupId, ...rest } = v;
+      return { ...rest, id: groupId };
+    }
+    return v;
+  }) as T;
+}
 
 const stage = z.strictObject({
   '@odata.type': z.string().optional(),
@@ -130,7 +160,9 @@ const PATCH: Record<RuleKind, z.ZodObject> = {
  */
 export function parseRulePatch(body: unknown, current: PolicyRule): PolicyRule {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('Request_BadRequest', 'The request body must be a JSON object.');
-  const { '@odata.type': type, id, target: t, ...rest } = body as Record<string, unknown>;
+  // A rule read with a Graph SDK and sent back carries annotations (@odata.context, @odata.etag, …): ignored.
+  const { '@odata.type': type, id, target: t, ...annotated } = body as Record<string, unknown>;
+  const rest = Object.fromEntries(Object.entries(annotated).filter(([k]) => !k.startsWith('@odata.')));
   if (type !== undefined && type !== TYPE_OF[current.kind] && type !== TYPE_OF[current.kind].slice(1)) {
     throw new DomainError('Request_BadRequest', `Rule '${current.id}' is of type ${TYPE_OF[current.kind]}, not ${String(type)}.`);
   }
