@@ -2,12 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { resolveCaller } from '../app/caller.ts';
-import { argon2Passwords } from '../adapters/argon2-passwords.ts';
-import { cryptoRandom } from '../adapters/crypto-random.ts';
-import { giveDemoCredentials, seedDemo } from '../server/demo-seed.ts';
-import { startServer } from '../server/start.ts';
-import { randomIds, systemClock } from '../adapters/system-clock.ts';
 import { HOUR } from '../domain/time.ts';
 import { configFrom } from './options.ts';
 import { stopOnSignal } from './serve.command.ts';
@@ -20,7 +14,12 @@ export function demoCommand(): Command {
     .option('--data <dir>', 'keep the demo database here (default: a new temporary directory)')
     .action(async (options) => {
       const dataDir = options.data ?? mkdtempSync(join(tmpdir(), 'openpim-demo-'));
-      const config = configFrom({ ...options, data: dataDir, bootstrapAdmin: 'admin@contoso.example', tenantName: 'Contoso (demo)' });
+      const config = await configFrom({ ...options, data: dataDir, bootstrapAdmin: 'admin@contoso.example', tenantName: 'Contoso (demo)' });
+      // The server's modules load when a verb needs them, so that the HTTP verbs start quickly.
+      const [{ resolveCaller }, { argon2Passwords }, { cryptoRandom }, { giveDemoCredentials, seedDemo }, { startServer }, { randomIds, systemClock }] = await Promise.all([
+        import('../app/caller.ts'), import('../adapters/argon2-passwords.ts'), import('../adapters/crypto-random.ts'), import('../server/demo-seed.ts'),
+        import('../server/start.ts'), import('../adapters/system-clock.ts'),
+      ]);
       const running = await startServer({ ...config, logLevel: 'warn' });
       stopOnSignal(running.close); // before anything is printed: a caller may stop us as soon as it reads the URL
       const deps = { uow: running.store, clock: systemClock, ids: randomIds };

@@ -8,7 +8,7 @@
  */
 import { Command } from 'commander';
 import { apiErrorOf, send } from './client/api-client.ts';
-import { CliError, usageError } from './client/cli-error.ts';
+import { CliError, EXIT, exitCodeOfStatus, usageError } from './client/cli-error.ts';
 import { credentialsStore } from './client/credentials-store.ts';
 import { loopbackLogin } from './client/loopback-login.ts';
 import { ask, interactive, readStdinLine } from './client/prompt.ts';
@@ -31,7 +31,7 @@ interface LoginOptions {
 async function passwordLogin(server: string, options: LoginOptions) {
   const { username, password, totp } = await localCredentials(options);
   const res = await send(server, 'POST', SIGN_IN_PATH, { json: { userPrincipalName: username, password, ...(totp ? { totp } : {}) } });
-  if (res.status !== 200) throw new CliError(`sign-in to ${server} failed: ${apiErrorOf(res).message}`);
+  if (res.status !== 200) throw new CliError(`sign-in to ${server} failed: ${apiErrorOf(res).message}`, exitCodeOfStatus(res.status) === EXIT.unavailable ? EXIT.unavailable : EXIT.authentication);
   return { token: tokenResponseOf(res.body), username };
 }
 
@@ -53,7 +53,7 @@ async function localCredentials(options: LoginOptions) {
     if (password === null || password === '') throw usageError('--password-stdin: stdin gave no password line');
   } else if (interactive()) {
     password = await ask(`Password for ${username}: `, { secret: true });
-    if (!password) throw new CliError('no password given');
+    if (!password) throw new CliError('no password given', EXIT.authentication);
   } else {
     throw usageError('no terminal to ask the password on: pipe it in with --password-stdin');
   }

@@ -3,21 +3,16 @@
  * configured SMTP server and/or a test message to a chat webhook, and says what happened.
  */
 import { Command, Option } from 'commander';
-import { emailHtml, emailText } from '../app/notifications/email.ts';
-import { formatInstant } from '../app/notifications/templates.ts';
 import type { ChatTarget, Message } from '../app/ports/notifier.ts';
-import { chatWebhooks } from '../notify/chat-webhook.ts';
-import { smtpMailer } from '../notify/smtp-mailer.ts';
 import type { Config } from '../server/config.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import { configFrom, configOption } from './options.ts';
 
-function testMessage(config: Config): Message {
+function testMessage(config: Config, formatInstant: (at: number) => string, now: number): Message {
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   return {
     subject: 'OpenPIM: test notification',
     summary: 'This is a test message from OpenPIM. If you can read it, notifications reach you.',
-    facts: [['Sent', formatInstant(systemClock.now())], ['Public URL', publicUrl]],
+    facts: [['Sent', formatInstant(now)], ['Public URL', publicUrl]],
     actions: [{ label: 'Open OpenPIM', url: `${publicUrl}/` }],
   };
 }
@@ -38,9 +33,13 @@ export function notifyCommand(): Command {
     .option('--webhook <url|name>', 'post a test message to this webhook URL or configured webhook name')
     .addOption(new Option('--format <format>', 'chat payload format for --webhook').choices(['slack', 'teams']))
     .action(async (options) => {
-      const config = configFrom(options);
+      const config = await configFrom(options);
       if (!options.to && !options.webhook) throw new Error('say where to send the test: --to ADDRESS and/or --webhook URL|NAME');
-      const message = testMessage(config);
+      const [{ emailHtml, emailText }, { formatInstant }, { chatWebhooks }, { smtpMailer }, { systemClock }] = await Promise.all([
+        import('../app/notifications/email.ts'), import('../app/notifications/templates.ts'), import('../notify/chat-webhook.ts'),
+        import('../notify/smtp-mailer.ts'), import('../adapters/system-clock.ts'),
+      ]);
+      const message = testMessage(config, formatInstant, systemClock.now());
       let failed = false;
       const report = async (label: string, send: () => Promise<void>) => {
         try {

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { startServer } from '../server/start.ts';
 import { configFrom, databaseOptions } from './options.ts';
 
 export function serveCommand(): Command {
@@ -9,7 +8,8 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port to listen on (default 8080)')
     .option('--bootstrap-admin <upn>', 'user principal name of the bootstrap administrator (default admin@openpim.local)')
     .action(async (options) => {
-      const config = configFrom(options);
+      const config = await configFrom(options);
+      const { startServer } = await import('../server/start.ts');
       const running = await startServer(config);
       // Handle signals before announcing readiness: whoever waits for the line may stop us at once.
       stopOnSignal(running.close);

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import type { DomainError } from '../domain/errors.ts';
 import { parseDuration } from '../domain/time.ts';
-import { openServices } from '../server/start.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import { configFrom, databaseOptions } from './options.ts';
 
 export function tokenCommand(): Command {
@@ -19,7 +17,9 @@ export function tokenCommand(): Command {
       } catch (error) {
         throw new Error(`--ttl: ${(error as DomainError).message}`);
       }
-      const { store, tokens, tenant } = await openServices(configFrom(options));
+      const config = await configFrom(options);
+      const [{ openServices }, { systemClock }] = await Promise.all([import('../server/start.ts'), import('../adapters/system-clock.ts')]);
+      const { store, tokens, tenant } = await openServices(config);
       try {
         const principal = (await store.read.principals.get(tenant.id, options.principal)) ?? (await store.read.principals.getByUpn(tenant.id, options.principal));
         if (!principal || principal.type === 'group') throw new Error(`no user or service principal '${options.principal}' in tenant ${tenant.displayName}`);

@@ -1,5 +1,6 @@
 /** `openpim whoami`: who the stored token signs in as (`GET /v1.0/me`), and how strongly. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { isJson, outputOption, type OutputOptions } from './client/output.ts';
 import { openSession, serverOption } from './client/session.ts';
 import { printJson } from './client/table.ts';
 import { signInStrength, tokenClaims } from './client/token-claims.ts';
@@ -12,10 +13,9 @@ interface Me {
 }
 
 export function whoamiCommand(): Command {
-  return serverOption(new Command('whoami'))
-    .description('show the signed-in user')
-    .addOption(new Option('--json', 'print JSON for scripts'))
-    .action(async (options: { server?: string; json?: boolean }) => {
+  return outputOption(serverOption(new Command('whoami'))
+    .description('show the signed-in user'))
+    .action(async (options: OutputOptions & { server?: string }) => {
       const session = await openSession(options);
       const me = await session.client.call<Me>('GET', '/v1.0/me');
       const claims = tokenClaims(session.credentials().accessToken);
@@ -25,7 +25,7 @@ export function whoamiCommand(): Command {
         authDateTime: claims?.authTime?.toISOString() ?? null,
         expiresDateTime: session.credentials().expiresDateTime,
       };
-      if (options.json) {
+      if (isJson(options)) {
         printJson({ server: session.server, user: { id: me.id, displayName: me.displayName, userPrincipalName: me.userPrincipalName, mail: me.mail }, signIn });
         return;
       }

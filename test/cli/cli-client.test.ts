@@ -126,7 +126,7 @@ async function confirmInBrowser(authorizeUrl: URL, cookie: string, decision: 'al
 describe('openpim login, activate with MFA step-up, and the other user verbs over HTTP', { timeout: 60_000 }, () => {
   it('refuses a wrong password with one clear line, and stores nothing', async () => {
     const result = await cli(['login', '--server', server.url, '--username', UPN, '--password-stdin'], { input: 'not the password\n' });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^openpim: sign-in to http:\/\/\S+ failed: .+\n$/);
     expect(result.stderr).not.toMatch(STACK);
     expect(result.stdout).toBe('');
@@ -180,9 +180,9 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(json.eligible.map((r: { roleDefinitionId: string }) => r.roleDefinitionId).sort()).toEqual([ROLE.userAdministrator, ROLE.securityReader, ROLE.globalReader, ROLE.helpdeskAdministrator].sort());
   });
 
-  it('meets the MFA challenge with no code to give: says so, exits 1, activates nothing', async () => {
+  it('meets the MFA challenge with no code to give: says so, exits 3, activates nothing', async () => {
     const result = await cli(['activate', 'User Administrator', '--reason', 'incident 4711']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/MFA required/);
     expect(result.stderr).toMatch(/^openpim: MFA required and no code given: pass --totp CODE, set OPENPIM_TOTP, or give the code on stdin/m);
     expect(result.stderr).not.toMatch(STACK);
@@ -194,7 +194,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     const code = nextCode();
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const result = await cli(['activate', 'User Administrator', '--reason', 'incident 4711'], { input: `${wrong}\n` });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^openpim: MFA step-up failed: .+$/m);
     expect(await activeRolesOfAlice()).toEqual([]);
   });
@@ -217,7 +217,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
 
   it('names an authentication context the CLI cannot meet, and activates nothing', async () => {
     const result = await cli(['activate', 'Helpdesk Administrator', '--reason', 'ticket queue']);
-    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result).toMatchObject({ code: 3, stdout: '' });
     expect(result.stderr).toMatch(/^openpim: .*needs the authentication context phishing-resistant .*which the CLI cannot provide.*\n$/);
     expect(result.stderr.split('\n')).toHaveLength(2);
     expect(await activeRolesOfAlice()).toEqual([ROLE.userAdministrator, ROLE.securityReader].sort());
@@ -237,7 +237,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
 
   it('refuses an unknown role and bad options before submitting anything', async () => {
     const unknown = await cli(['activate', 'Chief Everything Officer', '--reason', 'x']);
-    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown).toMatchObject({ code: 5, stdout: '' });
     expect(unknown.stderr).toBe("openpim: no role named 'Chief Everything Officer' (openpim roles lists yours)\n");
     const duration = await cli(['activate', 'Security Reader', '--reason', 'x', '--duration', 'two hours']);
     expect(duration).toMatchObject({ code: 2, stdout: '' });
@@ -251,7 +251,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(human.stdout).toMatch(/^CREATED +ACTION +ROLE +SCOPE +STATUS +ID\n/);
     expect(human.stdout).toMatch(/selfActivate +User Administrator +\/ +Provisioned/);
     const json = JSON.parse((await cli(['requests', '--json'])).stdout) as { action: string; status: string; roleName: string }[];
-    expect(json.map((r) => `${r.action} ${r.roleName} ${r.status}`).sort())
+    expect(json.filter((r) => r.action === 'selfActivate').map((r) => `${r.action} ${r.roleName} ${r.status}`).sort())
       .toEqual(['selfActivate Global Reader Provisioned', 'selfActivate Security Reader Provisioned', 'selfActivate User Administrator Provisioned']);
   });
 
@@ -269,7 +269,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     const good = file.servers[server.url]!.accessToken;
     await writeFile(credentialsFile(), JSON.stringify({ ...file, servers: { [server.url]: { ...file.servers[server.url], accessToken: `${good.slice(0, -4)}AAAA` } } }));
     const result = await cli(['whoami']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toBe(`openpim: ${server.url} no longer accepts your sign-in (expired or signed out): run openpim login --server ${server.url}\n`);
     await writeFile(credentialsFile(), JSON.stringify(file));
   });
@@ -285,7 +285,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(file.defaultServer).toBe(server.url);
     expect((await fetch(`${server.url}/v1.0/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     const after = await cli(['roles']);
-    expect(after).toMatchObject({ code: 1, stdout: '' });
+    expect(after).toMatchObject({ code: 3, stdout: '' });
     expect(after.stderr).toBe(`openpim: not signed in to ${server.url}: run openpim login --server ${server.url}\n`);
   });
 
@@ -339,7 +339,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(cancelled.status).toBe(302);
     expect((await fetch(cancelled.headers.get('location')!)).status).toBe(400);
     const result = await login.done;
-    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result).toMatchObject({ code: 3, stdout: '' });
     expect(result.stderr).toMatch(/^openpim: sign-in refused by the server: access_denied: The user cancelled the sign-in\.\n$/m);
     expect(await readFile(credentialsFile(), 'utf8')).toBe(before);
   });
@@ -356,7 +356,7 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const result = await cli(['login', '--server', `http://127.0.0.1:${port}`, '--username', UPN, '--password-stdin'], { input: `${PASSWORD}\n` });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(7);
     expect(result.stderr).toBe(`openpim: cannot reach the OpenPIM server at http://127.0.0.1:${port}: ECONNREFUSED\n`);
   });
 });

@@ -174,8 +174,8 @@ describe('the openpim CLI', () => {
     ['a token lifetime in years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P1Y', '--data', 'DATA'], {}, 1, /--ttl/],
     ['a token lifetime over 100 years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P14300000W', '--data', 'DATA'], {}, 1, /--ttl: .*100 years/],
     ['an unknown principal', ['token', 'issue', '--principal', 'nobody@openpim.local', '--data', 'DATA'], {}, 1, /nobody@openpim\.local/],
-    ['a token without --principal', ['token', 'issue', '--data', 'DATA'], {}, 1, /--principal/],
-    ['an unknown command', ['frobnicate'], {}, 1, /unknown command 'frobnicate'/],
+    ['a token without --principal', ['token', 'issue', '--data', 'DATA'], {}, 2, /--principal/],
+    ['an unknown command', ['frobnicate'], {}, 2, /unknown command 'frobnicate'/],
     ['verifying a data directory that holds no database', ['audit', 'verify', '--data', 'DATA/typo'], {}, 1, /no OpenPIM database in .*typo/],
   ] as const)('refuses %s with a message, a non-zero exit and no stack trace', async (_label, args, env, code, message) => {
     const dir = await dataDir();

@@ -6,7 +6,7 @@
  * the CLI cannot satisfy → a message naming it.
  */
 import { parseChallenge, type Challenge } from './challenge.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, EXIT, exitCodeOfStatus } from './cli-error.ts';
 
 /** A refusal from the server, with its Graph (or OAuth) error code. */
 export class ApiError extends CliError {
@@ -15,7 +15,7 @@ export class ApiError extends CliError {
   readonly challenge: Challenge | null;
 
   constructor(status: number, code: string, message: string, challenge: Challenge | null) {
-    super(message);
+    super(message, exitCodeOfStatus(status));
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -71,7 +71,7 @@ export async function send(server: string, method: string, path: string, request
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-    throw new CliError(`cannot reach the OpenPIM server at ${server}: ${reason}`);
+    throw new CliError(`cannot reach the OpenPIM server at ${server}: ${reason}`, EXIT.unavailable);
   }
   const text = await res.text();
   let parsed: unknown = null;
@@ -114,6 +114,8 @@ export interface ApiClient {
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** Every item of a Graph collection, following `@odata.nextLink` up to `limit` items. */
   list<T>(path: string, limit?: number): Promise<T[]>;
+  /** The pages of a Graph collection one at a time, following `@odata.nextLink` (for output that streams). */
+  pages<T>(path: string): AsyncGenerator<T[]>;
 }
 
 export function apiClient(server: string, auth: Authenticator): ApiClient {
@@ -133,22 +135,30 @@ export function apiClient(server: string, auth: Authenticator): ApiClient {
       if (challenge?.kind === 'authenticationContext') {
         const contexts = challenge.acrValues.join(', ') || 'an authentication context';
         throw new CliError(`${error.message} — this needs the authentication context ${contexts} (for instance a phishing-resistant security key or passkey), `
-          + 'which the CLI cannot provide: activate in the web UI, or sign in there with that factor', 1);
+          + 'which the CLI cannot provide: activate in the web UI, or sign in there with that factor', EXIT.authentication);
       }
       throw error;
+    }
+  }
+
+  async function* pages<T>(path: string): AsyncGenerator<T[]> {
+    let next: string | undefined = path;
+    while (next) {
+      const page: { value: T[]; '@odata.nextLink'?: string } = await call('GET', next);
+      yield page.value;
+      next = page['@odata.nextLink'];
     }
   }
 
   return {
     server,
     call,
+    pages,
     async list<T>(path: string, limit = Number.POSITIVE_INFINITY): Promise<T[]> {
       const items: T[] = [];
-      let next: string | undefined = path;
-      while (next && items.length < limit) {
-        const page: { value: T[]; '@odata.nextLink'?: string } = await call('GET', next);
-        items.push(...page.value);
-        next = page['@odata.nextLink'];
+      for await (const page of pages<T>(path)) {
+        items.push(...page);
+        if (items.length >= limit) break;
       }
       return items.slice(0, limit);
     },

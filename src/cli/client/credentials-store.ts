@@ -5,12 +5,12 @@
  * Windows). The directory is 0700 and the file 0600, and the file is replaced atomically (a
  * temporary file renamed over it), so a crash or a concurrent reader never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CliError, usageError } from './cli-error.ts';
+import { writePrivateFile } from './private-file.ts';
 
 export interface StoredCredentials {
   readonly tokenType: string;
@@ -91,25 +91,7 @@ export function credentialsStore(dir: string = configDir()): CredentialsStore {
     }
   }
 
-  async function save(file: CredentialsFile): Promise<void> {
-    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
-    // Tighten a directory we made (mkdir's mode is filtered by the umask); one that exists is the user's choice — the file is 0600 anyway.
-    if (created !== undefined) await chmod(dir, 0o700);
-    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw new CliError(`cannot write ${path}: ${(error as Error).message}`);
-    }
-  }
+  const save = (file: CredentialsFile): Promise<void> => writePrivateFile(dir, path, `${JSON.stringify(file, null, 2)}\n`);
 
   return {
     path,

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiErrorOf, send } from './api-client.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, EXIT } from './cli-error.ts';
 import { tokenResponseOf, type TokenResponse } from './step-up.ts';
 import { escapeHtml } from '../../domain/html.ts';
 
@@ -68,10 +68,10 @@ function awaitCallback(state: string, listening: (redirectUri: string) => void):
       } else {
         const description = url.searchParams.get('error_description') ?? '';
         page(res, 400, 'Sign-in failed', `${error ?? 'no code'}${description ? `: ${description}` : ''}`);
-        finish(() => reject(new CliError(`sign-in refused by the server: ${error ?? 'no code'}${description ? `: ${description}` : ''}`)));
+        finish(() => reject(new CliError(`sign-in refused by the server: ${error ?? 'no code'}${description ? `: ${description}` : ''}`, EXIT.authentication)));
       }
     });
-    const timer = setTimeout(() => finish(() => reject(new CliError(`no sign-in from the browser within ${WAIT_MS / 60_000} minutes; run openpim login --browser again`))), WAIT_MS);
+    const timer = setTimeout(() => finish(() => reject(new CliError(`no sign-in from the browser within ${WAIT_MS / 60_000} minutes; run openpim login --browser again`, EXIT.authentication))), WAIT_MS);
     function finish(settle: () => void) {
       clearTimeout(timer);
       server.close();
@@ -101,6 +101,6 @@ export async function loopbackLogin(server: string): Promise<TokenResponse> {
   const res = await send(server, 'POST', TOKEN_PATH, {
     form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: CLI_CLIENT_ID },
   });
-  if (res.status !== 200) throw new CliError(`the server did not accept the sign-in: ${apiErrorOf(res).message}`);
+  if (res.status !== 200) throw new CliError(`the server did not accept the sign-in: ${apiErrorOf(res).message}`, EXIT.authentication);
   return tokenResponseOf(res.body);
 }

@@ -3,7 +3,7 @@
  * (`openpim activate "User Administrator"`) and tables show names rather than ids.
  */
 import type { ApiClient } from './api-client.ts';
-import { CliError } from './cli-error.ts';
+import { notFoundError } from './cli-error.ts';
 
 export interface RoleDefinition {
   readonly id: string;
@@ -27,7 +27,7 @@ export async function roleCatalogue(client: ApiClient): Promise<RoleCatalogue> {
     find(nameOrId) {
       const wanted = nameOrId.trim().toLowerCase();
       const role = byId.get(nameOrId.trim()) ?? roles.find((r) => r.displayName.toLowerCase() === wanted || r.id.toLowerCase() === wanted);
-      if (!role) throw new CliError(`no role named '${nameOrId}' (openpim roles lists yours)`);
+      if (!role) throw notFoundError(`no role named '${nameOrId}' (openpim roles lists yours)`);
       return role;
     },
   };

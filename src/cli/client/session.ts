@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { apiClient, type ApiClient } from './api-client.ts';
-import { CliError, usageError } from './cli-error.ts';
+import { CliError, EXIT, usageError } from './cli-error.ts';
 import { credentialsStore, normalizeServer, type CredentialsStore, type StoredCredentials } from './credentials-store.ts';
 import { stepUp, totpCode, type TokenResponse } from './step-up.ts';
 
@@ -39,7 +39,7 @@ export interface Session {
   credentials(): StoredCredentials;
 }
 
-const signInAgain = (server: string, why: string) => new CliError(`${why}: run openpim login --server ${server}`);
+const signInAgain = (server: string, why: string) => new CliError(`${why}: run openpim login --server ${server}`, EXIT.authentication);
 
 /**
  * The signed-in session for a command.

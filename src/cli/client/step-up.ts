@@ -6,7 +6,7 @@
  */
 import type { Challenge } from './challenge.ts';
 import { send, apiErrorOf } from './api-client.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, EXIT } from './cli-error.ts';
 import { ask, interactive, readStdinLine } from './prompt.ts';
 
 /** Where a TOTP code comes from, in order; null when nobody gives one. */
@@ -43,12 +43,12 @@ export async function stepUp(deps: StepUpDeps, challenge: Extract<Challenge, { k
   process.stderr.write('openpim: MFA required: this needs a recent multi-factor sign-in; stepping up with a code from your authenticator app.\n');
   const code = await deps.totp();
   if (!code) {
-    throw new CliError('MFA required and no code given: pass --totp CODE, set OPENPIM_TOTP, or give the code on stdin (nothing was changed)');
+    throw new CliError('MFA required and no code given: pass --totp CODE, set OPENPIM_TOTP, or give the code on stdin (nothing was changed)', EXIT.authentication);
   }
   const res = await send(deps.server, 'POST', challenge.stepUpUri, { token: deps.currentToken(), json: { totp: code } });
   if (res.status !== 200) {
     const error = apiErrorOf(res);
-    throw new CliError(`MFA step-up failed: ${error.message}`);
+    throw new CliError(`MFA step-up failed: ${error.message}`, error.status === 429 ? EXIT.unavailable : EXIT.authentication);
   }
   await deps.keep(tokenResponseOf(res.body));
   process.stderr.write('openpim: MFA challenge met: signed in with multi-factor authentication; retrying.\n');
