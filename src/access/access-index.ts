@@ -153,6 +153,11 @@ export class AccessIndex {
     this.roles.put(role);
   }
 
+  /** Forgets a deleted role definition: grants still naming it (none should) allow nothing from now on. */
+  removeRole(roleId: string): void {
+    this.roles.remove(roleId);
+  }
+
   /** Registers a scope (or changes its explicit parent). */
   putScope(scope: Scope): void {
     this.scopes.register(scope);

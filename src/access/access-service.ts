@@ -68,7 +68,10 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
         return;
       }
       case 'role.created':
+      case 'role.updated':
         return index.putRole(e.payload.role);
+      case 'role.deleted':
+        return index.removeRole(e.entityId);
       case 'scope.created':
         return index.putScope(e.payload.scope);
       // Requests, approvals, policies and alerts change no grant: their effects arrive as the rows above.

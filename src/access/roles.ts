@@ -77,6 +77,19 @@ export class RoleTable {
     this.actionRows.clear();
   }
 
+  /**
+   * Forgets role `id`'s definition: its entry becomes what a role the index has never seen is — it
+   * allows nothing and names no role — and keeps its number, so a grant still naming it (none
+   * should: a role in use is not deleted) allows nothing, and a `put` of the same id would bring it back.
+   */
+  remove(id: string): void {
+    const entry = this.byId.get(id);
+    if (entry === undefined) return;
+    entry.def = null;
+    entry.allows = DENY_ALL;
+    this.actionRows.clear();
+  }
+
   /** The cached decision row for `action` (a fresh, unkept one for an overlong action). */
   actionRow(action: string): ActionRow {
     let row = this.actionRows.get(action);

@@ -18,6 +18,8 @@ export const PERMISSION = {
   groupMembersUpdate: `${D}/groups/members/update`,
   roleAssignableGroupsUpdate: `${D}/roleAssignableGroups/update`,
   roleDefinitionsCreate: `${D}/roleDefinitions/create`,
+  roleDefinitionsUpdate: `${D}/roleDefinitions/update`,
+  roleDefinitionsDelete: `${D}/roleDefinitions/delete`,
   roleAssignmentsRead: `${D}/roleAssignments/read`,
   roleAssignmentsManage: `${D}/roleAssignments/manage`,
   policiesUpdate: `${D}/roleManagementPolicies/update`,

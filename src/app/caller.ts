@@ -26,6 +26,8 @@ export interface Caller {
   readonly correlationId: string;
   /** The sign-in session the caller is using (a browser cookie, or a token that names one); null for service principals and operator tokens. */
   readonly sessionId?: string | null;
+  /** The address the call came from (the client's, behind a trusted proxy); null when not called over HTTP. Audit events record it. */
+  readonly ipAddress: string | null;
 }
 
 export interface ScopedRole {
@@ -42,6 +44,8 @@ export interface Authentication {
   readonly acrs: readonly string[];
   readonly correlationId: string;
   readonly sessionId?: string | null;
+  /** The address the request came from (http/auth.ts: Fastify's `request.ip`); null or absent when not over HTTP. */
+  readonly ipAddress?: string | null;
 }
 
 /**
@@ -61,5 +65,7 @@ export async function resolveCaller(read: ReadRepositories<'principals' | 'sched
   const scopedRoles = active.filter((s) => s.directoryScopeId !== '/' && byId.has(s.roleDefinitionId))
     .map((s) => ({ role: byId.get(s.roleDefinitionId)!, scopeId: s.directoryScopeId }));
   const mfa = auth.amr.includes('mfa') && auth.authTime !== null && now - auth.authTime <= mfaMaxAge && auth.authTime <= now;
-  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId, sessionId: auth.sessionId ?? null };
+  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId, sessionId: auth.sessionId ?? null,
+    ipAddress: auth.ipAddress ?? null,
+  };
 }

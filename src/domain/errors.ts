@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'ApprovalStepNotActive',
   'ObjectConflict',
   'ConcurrencyConflict',
+  // A custom role still granted or asked for cannot be deleted (Azure RBAC's code for the same refusal)
+  'RoleDefinitionHasAssignments',
   // Signed approval links (notifications)
   'ApprovalLinkInvalid',
   'ApprovalLinkExpired',

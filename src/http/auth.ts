@@ -84,6 +84,8 @@ export async function authenticate(
   request.caller = await resolveCaller(deps.uow.read, {
     ...claims,
     correlationId: String(request.headers['client-request-id'] ?? request.id),
+    // The peer's address, or the client's as a trusted proxy forwards it (HttpDeps.trustProxy).
+    ipAddress: request.ip || null,
   }, deps.clock.now(), deps.mfaMaxAge);
   if (request.caller.principal.isBreakGlass) {
     await recordBreakGlassUse({ uow: deps.uow, clock: deps.clock, memo: breakGlass }, request.caller, {

@@ -31,6 +31,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   ApprovalStepNotActive: 409,
   ObjectConflict: 409,
   ConcurrencyConflict: 409,
+  RoleDefinitionHasAssignments: 409,
   ApprovalLinkInvalid: 400,
   ApprovalLinkExpired: 410,
   ApprovalLinkUsed: 409,

@@ -270,6 +270,22 @@ describe('incremental updates', () => {
     expect(can('svc', 'res/vms/read', '/')).toBe(true); // the grant waited for its role
   });
 
+  it('removeRole: grants still naming a deleted role allow nothing, cached decisions included, as if the role were never seen', () => {
+    expect(can('alice', 'res/vms/read', RG1)).toBe(true); // cached: allowed
+    expect(index.check('alice', 'res/vms/read', RG1, t0 + H).reasons.map((r) => r.roleDisplayName)).toEqual(['Role reader']);
+    index.removeRole('reader');
+    expect(can('alice', 'res/vms/read', RG1)).toBe(false);
+    expect(index.check('alice', 'res/vms/read', RG1, t0 + H).allowed).toBe(false);
+    expect(index.holdings('alice', t0 + H).find((h) => h.grantId === 'a-reader-rg1')?.roleDisplayName).toBeNull();
+    expect(can('g-y', 'res/vms/read', '/', t0)).toBe(false); // the other grant of the role too
+    expect(can('alice', 'res/vms/write', VM1, t0 + 3 * H)).toBe(true); // other roles are untouched
+    index.removeRole('reader'); // twice, or an unknown role: nothing happens
+    index.removeRole('never-seen');
+    expect(can('alice', 'res/vms/read', RG1)).toBe(false);
+    index.putRole(role('reader', ['res/*/read'])); // like a grant waiting for its role
+    expect(can('alice', 'res/vms/read', RG1)).toBe(true);
+  });
+
   it('long and many distinct actions are answered without growing the cache without bound', () => {
     const long = `res/${'x'.repeat(1000)}/read`;
     expect(can('alice', long, RG1)).toBe(true);

@@ -81,6 +81,13 @@ interface Row {
 }
 
 const REQ = '/v1.0/roleManagement/directory';
+
+/** A new custom role nobody holds, made by the bootstrap administrator for one cell to change or delete. */
+async function customRole(): Promise<string> {
+  const res = await api.call(api.admin, 'POST', `${REQ}/roleDefinitions`, { displayName: fresh('Matrix role'), rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'] }] });
+  expect(res.statusCode, res.body).toBe(201);
+  return json<{ id: string }>(res).id;
+}
 const GRP = '/v1.0/identityGovernance/privilegedAccess/group';
 const MINE = "filterByCurrentUser(on='principal')";
 const INBOX = "filterByCurrentUser(on='approver')";
@@ -157,6 +164,10 @@ const MATRIX: readonly Row[] = [
     body: { displayName: fresh('Custom role'), description: 'matrix', rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'] }] },
   }) },
   { route: `GET ${REQ}/roleDefinitions/{id}`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/${ROLE.globalAdministrator}` }) },
+  { route: `PATCH ${REQ}/roleDefinitions/{id}`, expect: ROLE_ADMINS, call: async () => ({
+    url: `${REQ}/roleDefinitions/${await customRole()}`, body: { description: 'changed', rolePermissions: [{ allowedResourceActions: ['openpim.directory/groups/read'] }] },
+  }) },
+  { route: `DELETE ${REQ}/roleDefinitions/{id}`, expect: ROLE_ADMINS, call: async () => ({ url: `${REQ}/roleDefinitions/${await customRole()}` }) },
   { route: `GET ${REQ}/roleDefinitions/$count`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/$count` }) },
   { route: `GET ${REQ}/roleDefinitions/{id}/inheritsPermissionsFrom`, expect: SIGNED_IN, call: () => ({ url: `${REQ}/roleDefinitions/${ROLE.globalAdministrator}/inheritsPermissionsFrom` }) },
 

@@ -317,4 +317,58 @@ describe('the kiota Graph SDKs against OpenPIM\'s PIM paths', () => {
     expect(patched.status, await patched.text()).toBe(204);
     expect((await rules.byUnifiedRoleManagementPolicyRuleId('Expiration_EndUser_Assignment').get()).maximumDuration.toString()).toBe('PT9H');
   });
+
+  it('changes and deletes a custom role definition with PATCH and DELETE, under v1.0 and beta; built-in and used roles are refused', async () => {
+    const [admin, adminBeta] = [await sdk(api.admin), await sdk(api.admin, 'beta')];
+    const roles = (g: Fluent) => dir(g).roleDefinitions;
+    const made = await roles(admin).post({ displayName: 'Kiota Things', description: 'Reads things', rolePermissions: [{ allowedResourceActions: ['contoso.app/things/read'] }] });
+    const item = (g: Fluent) => roles(g).byUnifiedRoleDefinitionId(made.id);
+
+    // PATCH answers 204 as Graph does (the SDK resolves without a body); fields left out keep their values.
+    expect(await item(admin).patch({ displayName: 'Kiota Things Writer', rolePermissions: [{ allowedResourceActions: ['contoso.app/things/*'], excludedResourceActions: ['contoso.app/things/delete'] }] })).toBeUndefined();
+    expect(await item(admin).get()).toMatchObject({
+      displayName: 'Kiota Things Writer', description: 'Reads things', isBuiltIn: false, isEnabled: true,
+      rolePermissions: [{ allowedResourceActions: ['contoso.app/things/*'] }],
+    });
+    await item(adminBeta).patch({ description: 'Writes things', isEnabled: false });
+    const read = await item(adminBeta).get();
+    expect(read).toMatchObject({ displayName: 'Kiota Things Writer', description: 'Writes things', isEnabled: false, rolePermissions: [{ excludedResourceActions: ['contoso.app/things/delete'] }] });
+    // A role read with the SDK goes back as it came, read-only properties and all.
+    await item(admin).patch({ ...(await item(admin).get()), isEnabled: true });
+    expect((await item(admin).get()).isEnabled).toBe(true);
+    const audit = await api.call(api.admin, 'GET', `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/id eq '${made.id}'`)}`);
+    const events = json<{ value: { activityDisplayName: string; targetResources: { modifiedProperties: { displayName: string }[] }[] }[] }>(audit).value;
+    // One instant on the test clock: compared as a set.
+    expect(events.map((e) => e.activityDisplayName).sort()).toEqual(['Add role definition', 'Update role definition', 'Update role definition', 'Update role definition']);
+    expect(events.map((e) => e.targetResources[0]!.modifiedProperties.map((p) => p.displayName).join()).sort())
+      .toEqual(['', 'Description,IsEnabled', 'DisplayName,RolePermissions', 'IsEnabled']);
+
+    // Refusals, the same under both versions.
+    for (const g of [admin, adminBeta]) {
+      expect(await kiotaFailure(roles(g).byUnifiedRoleDefinitionId(ROLE.globalAdministrator).patch({ description: 'mine' }))).toMatchObject({ status: 400, code: 'Request_BadRequest' });
+      expect(await kiotaFailure(roles(g).byUnifiedRoleDefinitionId(ROLE.userAdministrator).delete())).toMatchObject({ status: 400, code: 'Request_BadRequest' });
+      expect(await kiotaFailure(item(g).patch({ displayName: 'Global Reader' }))).toMatchObject({ status: 409, code: 'ObjectConflict' });
+      expect(await kiotaFailure(item(g).patch({ rolePermissions: [{ allowedResourceActions: ['not an action'] }] }))).toMatchObject({ status: 400, code: 'Request_BadRequest' });
+      expect(await kiotaFailure(roles(g).byUnifiedRoleDefinitionId('00000000-0000-0000-0000-00000000dead').delete())).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
+    }
+    expect(await kiotaFailure(item(await sdk(bob)).patch({ description: 'mine' }))).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+    expect(await kiotaFailure(item(await sdk(bob, 'beta')).delete())).toMatchObject({ status: 403, code: 'Authorization_RequestDenied' });
+
+    // Bob is eligible for it: the role cannot go until he is not.
+    const eligible = await dir(admin).roleEligibilityScheduleRequests.post({
+      action: 'adminAssign', principalId: bob.id, roleDefinitionId: made.id, directoryScopeId: '/', justification: 'Things', scheduleInfo: forever,
+    });
+    const inUse = await kiotaFailure(item(admin).delete());
+    expect(inUse).toMatchObject({ status: 409, code: 'RoleDefinitionHasAssignments', message: expect.stringContaining('1 eligible or active assignment') });
+    await dir(admin).roleEligibilityScheduleRequests.post({
+      action: 'adminRemove', principalId: bob.id, roleDefinitionId: made.id, directoryScopeId: '/', targetScheduleId: eligible.targetScheduleId,
+    });
+    expect(await item(adminBeta).delete()).toBeUndefined();
+    expect(await kiotaFailure(item(admin).get())).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
+    expect(await kiotaFailure(item(admin).delete())).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
+    const policies = await admin.policies.roleManagementPolicyAssignments.get({ queryParameters: { filter: `roleDefinitionId eq '${made.id}'` } });
+    expect(policies.value).toEqual([]);
+    const after = await api.call(api.admin, 'GET', `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/id eq '${made.id}' and operationType eq 'Delete'`)}`);
+    expect(json<{ value: { activityDisplayName: string }[] }>(after).value.map((e) => e.activityDisplayName)).toEqual(['Delete role definition']);
+  });
 });

@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts';
-import { chainHash } from '../../src/domain/audit/chain.ts';
+import { actorOf } from '../../src/app/audit/record.ts';
+import { canonicalJson, chainHash } from '../../src/domain/audit/chain.ts';
 import type { AuditEvent } from '../../src/domain/audit/event.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
@@ -135,6 +136,29 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
   it('reports an emptied log against the chain head', async () => {
     await h.store.db.deleteFrom('audit_events').execute();
     await expectBreak(null, /head/);
+  });
+
+  it('an event without an address (as every event recorded before addresses were kept) stores and hashes no ipAddress key', async () => {
+    const rows = await h.store.db.selectFrom('audit_events').select(['seq', 'initiated_by']).execute();
+    expect(rows.length).toBe(last);
+    for (const row of rows) expect(Object.keys(JSON.parse(row.initiated_by) as object), `event #${row.seq}`).not.toContain('ipAddress');
+    // Such an event hashes exactly as its body always did: no key, not a null one.
+    const { hash, prevHash, ...body } = await eventAt(k);
+    expect(chainHash(prevHash, body)).toBe(hash);
+    expect(canonicalJson(body.initiatedBy)).not.toContain('ipAddress');
+    expect(canonicalJson({ ...body.initiatedBy, ipAddress: undefined })).toBe(canonicalJson(body.initiatedBy));
+  });
+
+  it('records the caller\'s address in the actor, covered by the hash', async () => {
+    const carol = await h.user('carol@contoso.test');
+    await h.submit({ ...h.admin, ipAddress: '203.0.113.7' }, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.userAdministrator });
+    const [event] = await h.store.read.audit.range((await h.store.read.audit.head()).seq - 1, 1);
+    expect(event!.initiatedBy).toEqual({ ...actorOf(h.admin), ipAddress: '203.0.113.7' });
+    expect((await verify(2)).ok).toBe(true);
+    await auditRows().set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: '198.51.100.1' }) }).where('seq', '=', event!.seq).execute();
+    await expectBreak(event!.seq, /content does not match its hash/);
+    await auditRows().set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: undefined }) }).where('seq', '=', event!.seq).execute();
+    await expectBreak(event!.seq, /content does not match its hash/);
   });
 
   it('keeps verifying after more events are appended to an intact log', async () => {

@@ -8,6 +8,8 @@ export const actorOf = (caller: Caller): AuditActor => ({
   displayName: caller.principal.displayName,
   userPrincipalName: caller.principal.userPrincipalName,
   type: caller.principal.type === 'servicePrincipal' ? 'servicePrincipal' : 'user',
+  // Only when known: an event without an address serializes, and hashes, exactly as before it was kept.
+  ...(caller.ipAddress ? { ipAddress: caller.ipAddress } : {}),
 });
 
 export const principalTarget = (p: Principal): AuditTarget => ({

@@ -102,6 +102,8 @@ export async function interpret(read: EventReads, row: FeedEvent, now: Instant):
     case 'group.memberAdded':
     case 'group.memberRemoved':
     case 'role.created':
+    case 'role.updated':
+    case 'role.deleted':
     case 'scope.created':
     case 'policy.created':
     case 'policy.updated':

@@ -47,6 +47,10 @@ export interface ChangeTopics {
 
   /** entityId: the role definition. */
   'role.created': { readonly role: RoleDefinition };
+  /** A custom role's name, description, permissions or isEnabled changed: the role after the change. */
+  'role.updated': { readonly role: RoleDefinition };
+  /** A custom role was deleted (with its policies and ended grants): the role as it was. */
+  'role.deleted': { readonly role: RoleDefinition };
   /** entityId: the scope's path. */
   'scope.created': { readonly scope: Scope };
   /** entityId: the policy. Its rules: `policies.get`. */
@@ -99,7 +103,7 @@ export type ChangeTopic = keyof ChangeTopics;
 /** Every topic, for readers that check a stored row's topic. */
 export const CHANGE_TOPICS = [
   'tenant.created', 'principal.created', 'principal.updated', 'group.memberAdded', 'group.memberRemoved',
-  'role.created', 'scope.created', 'policy.created', 'policy.updated',
+  'role.created', 'role.updated', 'role.deleted', 'scope.created', 'policy.created', 'policy.updated',
   'schedule.created', 'schedule.updated', 'schedule.started', 'schedule.closed', 'schedule.expiring',
   'request.created', 'request.approved', 'request.denied', 'request.timedOut', 'request.canceled', 'request.failed',
   'approval.pending', 'breakGlass.used',

@@ -80,6 +80,20 @@ export interface RoleRepository {
   list(tenantId: string, query: ListQuery): Promise<Page<RoleDefinition>>;
   /** Conflict on a duplicate id or display name: ObjectConflict. */
   insert(role: RoleDefinition): Promise<void>;
+  /** Replaces a role's mutable fields (name, description, permissions, isEnabled, version). Conflict on a duplicate display name: ObjectConflict. */
+  update(role: RoleDefinition): Promise<void>;
+  /**
+   * Deletes the role. Its policies (`policies.deleteForRole`) and ended schedules
+   * (`schedules.deleteClosedOfRole`) go first: the database refuses while anything refers to it.
+   */
+  delete(tenantId: string, id: string): Promise<void>;
+  /** What still uses a role: its open (not closed) schedules, eligible or active, and its pending requests, at any scope. */
+  usage(tenantId: string, id: string): Promise<RoleUsage>;
+}
+
+export interface RoleUsage {
+  readonly openSchedules: number;
+  readonly pendingRequests: number;
 }
 
 export interface ScopeRepository {
@@ -110,6 +124,8 @@ export interface PolicyRepository {
   list(tenantId: string, query: ListQuery): Promise<Page<Policy>>;
   insert(policy: Policy): Promise<void>;
   updateRule(tenantId: string, policyId: string, rule: PolicyRule, modifiedBy: { id: string; displayName: string | null }, at: Instant): Promise<void>;
+  /** Deletes a role's policies at every scope, with their rules; returns how many policies there were. */
+  deleteForRole(tenantId: string, roleDefinitionId: string): Promise<number>;
 }
 
 export interface ScheduleListOptions {
@@ -135,6 +151,8 @@ export interface ScheduleRepository {
   insert(schedule: Schedule): Promise<void>;
   /** Replaces a schedule's mutable fields. */
   update(schedule: Schedule): Promise<void>;
+  /** Deletes a role's closed schedules (the ended grants of a role being deleted); returns how many. */
+  deleteClosedOfRole(tenantId: string, roleDefinitionId: string): Promise<number>;
   /** Open activations made from an eligibility schedule. */
   activationsFrom(tenantId: string, eligibilityScheduleId: string): Promise<Schedule[]>;
   /** Active assignments of these principals in effect at `at`, at any scope. */
@@ -276,10 +294,10 @@ export interface Repositories {
 export type Writes = WriteMethods<{
   tenants: 'insert';
   principals: 'insert' | 'addMember' | 'removeMember' | 'setManager';
-  roles: 'insert';
+  roles: 'insert' | 'update' | 'delete';
   scopes: 'insert';
-  policies: 'insert' | 'updateRule';
-  schedules: 'insert' | 'update';
+  policies: 'insert' | 'updateRule' | 'deleteForRole';
+  schedules: 'insert' | 'update' | 'deleteClosedOfRole';
   requests: 'insert' | 'applyTransition' | 'setExpiresAt';
   approvals: 'insert' | 'update' | 'addDecision' | 'addApprovers' | 'deactivateApprovers';
   timeline: 'schedule' | 'unschedule' | 'complete' | 'fail';

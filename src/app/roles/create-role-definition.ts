@@ -1,6 +1,5 @@
 /** Create a custom role definition (Graph: POST /roleManagement/directory/roleDefinitions) with its default policy. */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
-import { DomainError } from '../../domain/errors.ts';
 import type { RoleDefinition } from '../../domain/model.ts';
 import { actorOf, auditRecord, roleTarget } from '../audit/record.ts';
 import { authorize, PERMISSION } from '../authorization.ts';
@@ -8,6 +7,7 @@ import type { Caller } from '../caller.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { newRolePolicy } from '../policies/new-policy.ts';
+import { checkRolePermissions } from './custom-role.ts';
 
 export interface CreateRoleInput {
   readonly displayName: string;
@@ -17,17 +17,13 @@ export interface CreateRoleInput {
   readonly excludedActions: readonly string[];
 }
 
-const ACTION = /^[A-Za-z0-9.*_-]+(\/[A-Za-z0-9.*_-]+)+$/;
-
 export async function createRoleDefinition(
   deps: { uow: UnitOfWork<'roles' | 'policies' | 'audit' | 'feed'>; clock: Clock; ids: Ids },
   caller: Caller,
   input: CreateRoleInput,
 ): Promise<RoleDefinition> {
   authorize(caller, PERMISSION.roleDefinitionsCreate);
-  const bad = [...input.allowedActions, ...input.excludedActions].filter((a) => !ACTION.test(a));
-  if (bad.length > 0) throw new DomainError('Request_BadRequest', `Not valid resource actions: ${bad.join(', ')} (expected namespace/resource/verb).`);
-  if (input.allowedActions.length === 0) throw new DomainError('Request_BadRequest', 'A role definition needs at least one allowed resource action.');
+  checkRolePermissions(input.allowedActions, input.excludedActions);
   const now = deps.clock.now();
   const id = deps.ids.uuid();
   const role: RoleDefinition = {

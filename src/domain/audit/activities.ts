@@ -55,6 +55,8 @@ export const ACTIVITY = {
   policyUpdated: 'Update role setting in PIM',
   policyAdded: 'Add role setting in PIM at a scope',
   roleDefinitionAdded: 'Add role definition',
+  roleDefinitionUpdated: 'Update role definition',
+  roleDefinitionDeleted: 'Delete role definition',
   userAdded: 'Add user',
   groupAdded: 'Add group',
   groupMemberAdded: 'Add member to group',

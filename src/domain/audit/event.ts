@@ -9,6 +9,12 @@ export interface AuditActor {
   readonly displayName: string | null;
   readonly userPrincipalName: string | null;
   readonly type: 'user' | 'servicePrincipal' | 'system';
+  /**
+   * The address the actor called from. Absent — not null — when there is none (the system, SCIM, a
+   * use case not called over HTTP) and on events recorded before it was kept, so those hash as they
+   * always did (the chain hashes canonical JSON, which leaves out absent keys); present, it is hashed.
+   */
+  readonly ipAddress?: string;
 }
 
 export interface AuditTarget {

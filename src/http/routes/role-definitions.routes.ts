@@ -2,12 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import { getRole, listRoles } from '../../app/queries/directory.ts';
 import { createRoleDefinition } from '../../app/roles/create-role-definition.ts';
+import { deleteRoleDefinition } from '../../app/roles/delete-role-definition.ts';
+import { updateRoleDefinition } from '../../app/roles/update-role-definition.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { RoleDefinition } from '../../domain/model.ts';
 import { collection, entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, entityQuery, listQuery } from '../openapi.ts';
 import { parseListQuery } from '../odata/parse-query.ts';
-import { createRoleBody, ROLE_FIELDS, ROLE_PROPERTIES, roleShape } from '../shapes/roles.ts';
+import { createRoleBody, ROLE_FIELDS, ROLE_PROPERTIES, roleShape, updateRoleBody } from '../shapes/roles.ts';
 import { parseBody } from '../validation.ts';
 import { countRoute, listResponse } from './list-route.ts';
 
@@ -65,5 +68,41 @@ export function roleDefinitionRoutes(app: FastifyInstance, deps: HttpDeps): void
       excludedActions: permissions.excludedResourceActions,
     });
     return reply.status(201).send(entity(req, SET, roleShape(role)));
+  });
+  app.patch<{ Params: { id: string } }>(`${BASE}/:id`, doc({
+    summary: 'Update a custom role definition', tags, params: { id: 'The role definition id.' }, body: updateRoleBody,
+    notes: 'Changes `displayName`, `description`, `isEnabled` and `rolePermissions` (replaced whole) of a custom role; properties left out keep '
+      + 'their values. Takes effect at once for every holder of the role. Audited ("Update role definition", with the old and new values).',
+    responses: {
+      204: 'Updated.',
+      400: '`Request_BadRequest`: a built-in role (built-in roles cannot be changed), a resource action that is not valid, or a body naming another `id`.',
+      404: '`Request_ResourceNotFound`: no role definition has this id.',
+      409: '`ObjectConflict`: another role definition has this display name.',
+    },
+  }), async (req, reply) => {
+    const body = parseBody(updateRoleBody, req.body);
+    if (body.id !== undefined && body.id !== req.params.id) throw new DomainError('Request_BadRequest', `The body names role definition '${body.id}' but the URL names '${req.params.id}'.`);
+    const permissions = body.rolePermissions?.[0];
+    await updateRoleDefinition(deps, req.caller, req.params.id, {
+      ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.isEnabled !== undefined ? { isEnabled: body.isEnabled } : {}),
+      ...(permissions ? { permissions: { allowedActions: permissions.allowedResourceActions, excludedActions: permissions.excludedResourceActions } } : {}),
+    });
+    return reply.status(204).send();
+  });
+  app.delete<{ Params: { id: string } }>(`${BASE}/:id`, doc({
+    summary: 'Delete a custom role definition', tags, params: { id: 'The role definition id.' },
+    notes: 'Deletes a custom role with its policies at every scope and its ended schedules (the audit log keeps what happened). '
+      + 'Refused while anyone is eligible for or assigned the role, at any scope, or a request for it is pending. Audited ("Delete role definition").',
+    responses: {
+      204: 'Deleted.',
+      400: '`Request_BadRequest`: a built-in role (built-in roles cannot be deleted).',
+      404: '`Request_ResourceNotFound`: no role definition has this id.',
+      409: '`RoleDefinitionHasAssignments`: the role has eligible or active assignments, or pending requests.',
+    },
+  }), async (req, reply) => {
+    await deleteRoleDefinition(deps, req.caller, req.params.id);
+    return reply.status(204).send();
   });
 }

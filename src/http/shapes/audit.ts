@@ -16,7 +16,7 @@ export const auditShape = (e: AuditEvent) => ({
   loggedByService: e.category === 'RoleManagement' || e.category === 'Policy' ? 'PIM' : 'Core Directory',
   operationType: e.operationType,
   initiatedBy: e.initiatedBy.type === 'user'
-    ? { app: null, user: { id: e.initiatedBy.id, displayName: e.initiatedBy.displayName, userPrincipalName: e.initiatedBy.userPrincipalName, ipAddress: null } }
+    ? { app: null, user: { id: e.initiatedBy.id, displayName: e.initiatedBy.displayName, userPrincipalName: e.initiatedBy.userPrincipalName, ipAddress: e.initiatedBy.ipAddress ?? null } }
     : { user: null, app: { appId: null, displayName: e.initiatedBy.displayName, servicePrincipalId: e.initiatedBy.id, servicePrincipalName: null } },
   targetResources: e.targets.map((t) => ({
     id: t.id,
@@ -26,5 +26,9 @@ export const auditShape = (e: AuditEvent) => ({
     groupType: null,
     modifiedProperties: t.modifiedProperties ?? [],
   })),
-  additionalDetails: Object.entries(e.details).map(([key, value]) => ({ key, value })),
+  // Graph's appIdentity has no address: an application's is an additional detail (docs/api.md).
+  additionalDetails: [
+    ...Object.entries(e.details).map(([key, value]) => ({ key, value })),
+    ...(e.initiatedBy.type !== 'user' && e.initiatedBy.ipAddress ? [{ key: 'ipAddress', value: e.initiatedBy.ipAddress }] : []),
+  ],
 });

@@ -19,16 +19,39 @@ export const roleShape = (r: RoleDefinition) => ({
   rolePermissions: [{ allowedResourceActions: [...r.allowedActions], excludedResourceActions: [...r.excludedActions], condition: null }],
 });
 
-export const createRoleBody = z.strictObject({
-  displayName: z.string().trim().min(1).max(256).check(singleLine),
-  description: z.string().max(1024).default(''),
-  isEnabled: z.boolean().default(true),
+const displayName = z.string().trim().min(1).max(256).check(singleLine);
+const description = z.string().max(1024);
+const rolePermissions = z.array(z.strictObject({
+  allowedResourceActions: z.array(z.string().max(256).check(singleLine)).min(1).max(500),
+  excludedResourceActions: z.array(z.string().max(256).check(singleLine)).max(500).default([]),
+  condition: z.null().optional(),
+})).length(1, 'exactly one rolePermissions entry is supported');
+/** Accepted as Graph clients send them, and ignored: a custom role's template id is its id, its scope `/`. */
+const ignored = {
   templateId: z.string().max(64).check(singleLine).nullish(),
   version: z.string().max(32).check(singleLine).nullish(),
   resourceScopes: z.array(z.literal('/')).max(1).optional(),
-  rolePermissions: z.array(z.strictObject({
-    allowedResourceActions: z.array(z.string().max(256).check(singleLine)).min(1).max(500),
-    excludedResourceActions: z.array(z.string().max(256).check(singleLine)).max(500).default([]),
-    condition: z.null().optional(),
-  })).length(1, 'exactly one rolePermissions entry is supported'),
+};
+
+export const createRoleBody = z.strictObject({
+  displayName,
+  description: description.default(''),
+  isEnabled: z.boolean().default(true),
+  ...ignored,
+  rolePermissions,
+});
+
+/**
+ * PATCH: any of the mutable properties; `rolePermissions` replaces both action lists. A role read
+ * and sent back may carry its read-only `id` (the URL's), `isBuiltIn` (false) and `isPrivileged`.
+ */
+export const updateRoleBody = z.strictObject({
+  id: z.string().max(200).check(singleLine).optional(),
+  isBuiltIn: z.literal(false).optional(),
+  isPrivileged: z.boolean().optional(),
+  displayName: displayName.optional(),
+  description: description.optional(),
+  isEnabled: z.boolean().optional(),
+  ...ignored,
+  rolePermissions: rolePermissions.optional(),
 });

@@ -83,5 +83,11 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
       await db.updateTable('policies').set({ last_modified_by: toJson(modifiedBy), last_modified_at: at })
         .where('tenant_id', '=', tenantId).where('id', '=', policyId).execute();
     },
+    async deleteForRole(tenantId, roleDefinitionId) {
+      const ids = db.selectFrom('policies').select('id').where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId);
+      await db.deleteFrom('policy_rules').where('tenant_id', '=', tenantId).where('policy_id', 'in', ids).execute();
+      const deleted = await db.deleteFrom('policies').where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    },
   };
 }

@@ -46,6 +46,33 @@ export function rolesRepository(db: Kysely<Database>): RoleRepository {
     list(tenantId, query) {
       return listPage(db.selectFrom('role_definitions as r').selectAll('r').where('r.tenant_id', '=', tenantId), query, FIELDS, map);
     },
+    async update(role) {
+      try {
+        await db.updateTable('role_definitions').set({
+          display_name: role.displayName,
+          description: role.description,
+          is_enabled: int(role.isEnabled),
+          allowed_actions: toJson(role.allowedActions),
+          excluded_actions: toJson(role.excludedActions),
+          version: role.version,
+        }).where('tenant_id', '=', role.tenantId).where('id', '=', role.id).execute();
+      } catch (error) {
+        if (isUniqueViolation(error, 'role_definitions')) {
+          throw new DomainError('ObjectConflict', `A role definition named '${role.displayName}' already exists.`);
+        }
+        throw error;
+      }
+    },
+    async delete(tenantId, id) {
+      await db.deleteFrom('role_definitions').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+    async usage(tenantId, id) {
+      const schedules = await db.selectFrom('schedules').select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', id).where('closed', '=', 0).executeTakeFirstOrThrow();
+      const requests = await db.selectFrom('schedule_requests').select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', id).where('is_pending', '=', 1).executeTakeFirstOrThrow();
+      return { openSchedules: Number(schedules.n), pendingRequests: Number(requests.n) };
+    },
     async insert(role) {
       try {
         await db.insertInto('role_definitions').values({

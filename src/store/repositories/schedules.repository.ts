@@ -141,6 +141,11 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
       const { tenant_id, id, ...rest } = toRow(schedule);
       await db.updateTable('schedules').set(rest).where('tenant_id', '=', tenant_id).where('id', '=', id).execute();
     },
+    async deleteClosedOfRole(tenantId, roleDefinitionId) {
+      const deleted = await db.deleteFrom('schedules')
+        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId).where('closed', '=', 1).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    },
     async activationsFrom(tenantId, eligibilityScheduleId) {
       const rows = await db.selectFrom('schedules').selectAll()
         .where('tenant_id', '=', tenantId).where('source_schedule_id', '=', eligibilityScheduleId).where('closed', '=', 0).execute();
