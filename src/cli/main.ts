@@ -14,6 +14,7 @@ import { auditCommand } from './audit.command.ts';
 import { CliError, EXIT } from './client/cli-error.ts';
 import { closeInput } from './client/prompt.ts';
 import { completionCommand } from './completion.command.ts';
+import { configCommand } from './config.command.ts';
 import { demoCommand } from './demo.command.ts';
 import { holdersCommand } from './holders.command.ts';
 import { loginCommand, logoutCommand } from './login.command.ts';
@@ -39,7 +40,7 @@ for (const command of [
   rolesCommand(), activateCommand(), deactivateCommand(), extendCommand(), renewCommand(), profileCommand(),
   requestsCommand(), requestCommand(), cancelCommand(),
   inboxCommand(), approveCommand(), denyCommand(),
-  assignCommand(), unassignCommand(), holdersCommand(),
+  assignCommand(), unassignCommand(), holdersCommand(), configCommand(),
   completionCommand(),
 ]) program.addCommand(command);
 

@@ -20,6 +20,8 @@ export const EXIT = {
   unavailable: 7,
   /** `--wait` gave up (`--timeout`) while the request was still pending. */
   stillPending: 8,
+  /** `config plan`: the server differs from the file. */
+  planHasChanges: 9,
 } as const;
 
 export class CliError extends Error {

@@ -1,0 +1,417 @@
+/**
+ * What `openpim config plan` and `apply` compare: a file's settings, its names checked against the
+ * server (and spelled as the server spells them), against the server's live state — the changes
+ * that would make the server match, the errors that stop any change (a principal, role or scope
+ * that does not exist), and the differences the API cannot reconcile (warnings).
+ */
+import { parseDuration } from '../../domain/time.ts';
+import { parentPath } from '../../domain/scope-path.ts';
+import type { FileSettings } from './settings-file.ts';
+import { liveSettings, type Directory, type LiveSchedule } from './settings-live.ts';
+import {
+  ACCESSES, approversOf, assignmentKey, cmp, compareAssignments, comparePolicyTargets, defaultRules, mapApprovers, principalLabel, ruleChanges, targetKey, targetLabel,
+  type AssignmentSetting, type FieldChange, type GroupSetting, type PolicySetting, type PolicyTarget, type PrincipalRef, type PrincipalType, type Rules, type ScopeRef, type ScopeSetting, type Settings,
+} from './settings-model.ts';
+
+export type Section = 'administrativeUnits' | 'scopes' | 'groups' | 'policies' | 'assignments';
+export const SECTIONS: readonly Section[] = ['administrativeUnits', 'scopes', 'groups', 'policies', 'assignments'];
+
+export type Change =
+  | { readonly section: 'administrativeUnits'; readonly action: 'add'; readonly name: string }
+  | { readonly section: 'scopes'; readonly action: 'add'; readonly scope: ScopeSetting }
+  | { readonly section: 'groups'; readonly action: 'add'; readonly group: GroupSetting }
+  | { readonly section: 'groups'; readonly action: 'add' | 'remove'; readonly group: GroupSetting; readonly member: PrincipalRef }
+  | {
+    readonly section: 'policies'; readonly action: 'add' | 'change'; readonly target: PolicyTarget;
+    /** The rules the policy should have, and the rules it has now (or will start from). */
+    readonly rules: Rules; readonly current: Rules; readonly fields: readonly FieldChange[];
+  }
+  | {
+    readonly section: 'assignments'; readonly action: 'add' | 'remove' | 'change';
+    readonly assignment: AssignmentSetting; readonly schedule: LiveSchedule | null; readonly fields: readonly FieldChange[];
+  };
+
+export interface Plan {
+  readonly changes: readonly Change[];
+  /** Nothing may be applied while there are any. */
+  readonly errors: readonly string[];
+  /** Differences the API cannot reconcile; they are not changes. */
+  readonly warnings: readonly string[];
+}
+
+type Resolved = { desired: Settings; errors: string[] };
+
+/**
+ * The file's names checked against the server: each user, group, service principal, role,
+ * administrative unit and scope must exist — or, for groups, administrative units and scopes, be
+ * listed in the file (then apply creates it). Names are spelled as the server spells them.
+ */
+export function resolveFile(file: FileSettings, dir: Directory): Resolved {
+  const errors: string[] = [];
+  const fileGroups = new Set(file.groups.map((g) => g.name));
+  const fileAus = new Set(file.administrativeUnits);
+  const fileScopes = new Set(file.scopes.map((s) => s.path));
+  const registered = new Set(dir.live.scopes.map((s) => s.id));
+
+  const group = (n: string, where: string): string => {
+    const found = dir.groups(n);
+    if (found.length === 1) return found[0]!.displayName;
+    if (found.length > 1) errors.push(`${where}: two groups are named '${n}'`);
+    else if (!fileGroups.has(n)) errors.push(`${where}: no group named '${n}' (on the server, or under groups:)`);
+    return n;
+  };
+  const user = (n: string, where: string): string => {
+    const id = dir.userId(n);
+    if (!id) errors.push(`${where}: no user '${n}' (config does not create users)`);
+    return dir.live.users.find((u) => u.id === id)?.userPrincipalName ?? n;
+  };
+  const servicePrincipal = (n: string, where: string): string => {
+    const found = dir.servicePrincipals(n);
+    if (found.length === 1) return found[0]!.displayName;
+    errors.push(found.length > 1 ? `${where}: two service principals are named '${n}'` : `${where}: no service principal named '${n}' (config does not create them)`);
+    return n;
+  };
+  const principal = (p: PrincipalRef, where: string): PrincipalRef => ({
+    type: p.type,
+    name: p.type === 'user' ? user(p.name, where) : p.type === 'group' ? group(p.name, where) : servicePrincipal(p.name, where),
+  });
+  const role = (n: string, where: string): string => {
+    const found = dir.roles(n);
+    if (found.length === 1) return found[0]!.displayName;
+    errors.push(found.length > 1 ? `${where}: two roles are named '${n}'` : `${where}: no role named '${n}'`);
+    return n;
+  };
+  const administrativeUnit = (n: string, where: string): string => {
+    const found = dir.administrativeUnits(n);
+    if (found.length === 1) return found[0]!.displayName;
+    if (found.length > 1) errors.push(`${where}: two administrative units are named '${n}'`);
+    else if (!fileAus.has(n)) errors.push(`${where}: no administrative unit named '${n}' (on the server, or under administrativeUnits:)`);
+    return n;
+  };
+  const scope = (s: ScopeRef, where: string): ScopeRef => {
+    if ('administrativeUnit' in s) return { administrativeUnit: administrativeUnit(s.administrativeUnit, where) };
+    if (s.path === '/') return s;
+    if (s.path.startsWith('/groups/')) {
+      errors.push(`${where}: name a group's access with group: and access:, not scope ${s.path}`);
+      return s;
+    }
+    const named = dir.scope(s.path);
+    if ('administrativeUnit' in named) return named;
+    if (s.path.startsWith('/administrativeUnits/')) errors.push(`${where}: no administrative unit ${s.path} (name it with administrativeUnit: NAME)`);
+    else if (!registered.has(s.path) && !fileScopes.has(s.path)) errors.push(`${where}: scope ${s.path} is not registered (on the server, or under scopes:)`);
+    return s;
+  };
+  const target = <T extends PolicyTarget>(t: T, where: string): T => {
+    if (t.kind === 'role') return { ...t, role: role(t.role, where), scope: scope(t.scope, where) };
+    if (t.kind === 'group') return { ...t, group: group(t.group, where) };
+    return t;
+  };
+  const unique = <T>(items: readonly T[], key: (t: T) => string, what: (t: T) => string): void => {
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (seen.has(key(item))) errors.push(`${what(item)} is listed twice`);
+      seen.add(key(item));
+    }
+  };
+
+  const administrativeUnits = file.administrativeUnits.map((n) => dir.administrativeUnits(n)[0]?.displayName ?? n);
+  unique(administrativeUnits, (n) => n, (n) => `administrative unit ${n}`);
+  const scopes = file.scopes.map((s) => {
+    if (s.path.startsWith('/administrativeUnits/') || s.path.startsWith('/groups/')) errors.push(`scopes: ${s.path} is not a resource scope`);
+    if (s.parent && s.parent !== '/' && !registered.has(s.parent) && !fileScopes.has(s.parent)) errors.push(`scopes: ${s.path}: parent ${s.parent} is not registered (on the server, or under scopes:)`);
+    return s;
+  });
+  const groups = file.groups.map((g): GroupSetting => {
+    const name = dir.groups(g.name).length === 1 ? dir.groups(g.name)[0]!.displayName : g.name;
+    const where = `groups: ${g.name}`;
+    return {
+      ...g,
+      name,
+      members: g.members && {
+        users: g.members.users.map((u) => user(u, `${where}: members`)).sort(cmp),
+        groups: g.members.groups.map((x) => group(x, `${where}: memberGroups`)).sort(cmp),
+        servicePrincipals: g.members.servicePrincipals.map((x) => servicePrincipal(x, `${where}: memberServicePrincipals`)).sort(cmp),
+      },
+    };
+  });
+  unique(groups, (g) => g.name, (g) => `group ${g.name}`);
+  const policies = file.policies.map((p): PolicySetting => {
+    const where = `policies: ${targetLabel(p.target)}`;
+    const approvers = approversOf(p.rules);
+    const users = new Map(approvers.users.map((u) => [u, user(u, `${where}: approver`)]));
+    const approverGroups = new Map(approvers.groups.map((x) => [x, group(x, `${where}: approver`)]));
+    return { target: target(p.target, where), rules: mapApprovers(p.rules, { user: (u) => users.get(u) ?? u, group: (x) => approverGroups.get(x) ?? x }) };
+  });
+  unique(policies, (p) => targetKey(p.target), (p) => `policies: ${targetLabel(p.target)}`);
+  const assignments = file.assignments.map((a): AssignmentSetting => {
+    const where = `assignments: ${principalLabel(a.principal)}`;
+    return { ...a, principal: principal(a.principal, where), target: target(a.target, where) };
+  });
+  unique(assignments, assignmentKey, (a) => `assignments: ${principalLabel(a.principal)}: ${a.type} ${targetLabel(a.target)}`);
+  return { desired: { administrativeUnits, scopes, groups, policies, assignments }, errors };
+}
+
+/** The rules a new scoped policy starts from: the policy that governs the role there now (the scope's ancestors', else `/`). */
+function inheritedRules(dir: Directory, file: FileSettings, target: Extract<PolicyTarget, { kind: 'role' }>, problems: string[]): Rules {
+  const roleId = dir.roleId(target.role);
+  const fileParents = new Map(file.scopes.map((s) => [s.path, s.parent]));
+  const liveParents = new Map(dir.live.scopes.map((s) => [s.id, s.parentId]));
+  let at: string | null = 'path' in target.scope ? target.scope.path : '/';
+  const seen = new Set<string>();
+  while (at && !seen.has(at)) {
+    seen.add(at);
+    const policy = dir.live.policies.find((p) => p.roleDefinitionId === roleId && p.scopeId === at);
+    if (policy && at !== ('path' in target.scope ? target.scope.path : null)) return dir.rulesOf(policy, problems);
+    if (at === '/') break;
+    at = liveParents.get(at) ?? fileParents.get(at) ?? parentPath(at);
+  }
+  const root = dir.live.policies.find((p) => p.roleDefinitionId === roleId && p.scopeId === '/');
+  return root ? dir.rulesOf(root, problems) : defaultRules();
+}
+
+const windowOf = (a: { start: string | null; end: string | null; duration: string | null }): string =>
+  `${a.start ? `from ${a.start} ` : ''}${a.end ? `until ${a.end}` : a.duration ? `for ${a.duration}` : 'permanent'}`;
+
+/** How the window of a live grant differs from the one the file asks for; an error when it cannot change that way. */
+function windowChanges(want: AssignmentSetting, have: LiveSchedule, now: number, errors: string[]): FieldChange[] {
+  const fields: FieldChange[] = [];
+  const haveStart = Date.parse(have.start);
+  const started = have.started;
+  const wantStart = want.start && Date.parse(want.start) > now ? Date.parse(want.start) : null;
+  if (wantStart !== null && started) {
+    errors.push(`assignments: ${principalLabel(want.principal)}: ${want.type} ${targetLabel(want.target)} is in effect since ${have.start}: its start cannot move to ${want.start} (remove it from the file, apply, then add it back)`);
+  } else if (wantStart !== null ? wantStart !== haveStart : !started) {
+    fields.push({ field: 'start', old: have.start, new: wantStart !== null ? want.start : 'now' });
+  }
+  if (want.duration) {
+    const length = have.end === null ? null : Date.parse(have.end) - haveStart;
+    if (length === null || Math.abs(length - parseDuration(want.duration)) > 1000) fields.push({ field: 'end', old: have.end ?? 'permanent', new: `${want.duration} after the start` });
+  } else if ((want.end === null ? null : Date.parse(want.end)) !== (have.end === null ? null : Date.parse(have.end))) {
+    fields.push({ field: 'end', old: have.end ?? 'permanent', new: want.end ?? 'permanent' });
+  }
+  return fields;
+}
+
+/** Everything that differs between the file and the server, grouped by section and sorted. */
+export function computePlan(file: FileSettings, dir: Directory, now: number): Plan {
+  const warnings: string[] = [];
+  const current = liveSettings(dir, warnings);
+  const { desired, errors } = resolveFile(file, dir);
+  const changes: Change[] = [];
+
+  // Administrative units, scopes, groups: created when missing, never deleted.
+  const liveAus = new Set(current.administrativeUnits);
+  for (const name of desired.administrativeUnits) if (!liveAus.has(name)) changes.push({ section: 'administrativeUnits', action: 'add', name });
+
+  const liveScopes = new Map(dir.live.scopes.map((s) => [s.id, s]));
+  const newScopes: ScopeSetting[] = [];
+  for (const s of desired.scopes) {
+    const have = liveScopes.get(s.path);
+    if (!have) {
+      newScopes.push(s);
+      continue;
+    }
+    if (s.displayName !== null && s.displayName !== have.displayName) warnings.push(`scopes: ${s.path} is named '${have.displayName}' on the server, '${s.displayName}' in the file: the API cannot rename a scope`);
+    const parent = s.parent ?? parentPath(s.path);
+    if (parent !== have.parentId) warnings.push(`scopes: ${s.path} has parent ${have.parentId} on the server, ${parent} in the file: the API cannot move a scope`);
+  }
+  // Parents before children.
+  const pending = [...newScopes].sort((a, b) => cmp(a.path, b.path));
+  const placed = new Set<string>();
+  while (pending.length > 0) {
+    const i = Math.max(0, pending.findIndex((s) => { const p = s.parent ?? parentPath(s.path)!; return !pending.some((o) => o.path === p) || placed.has(p); }));
+    const [next] = pending.splice(i, 1);
+    placed.add(next!.path);
+    changes.push({ section: 'scopes', action: 'add', scope: next! });
+  }
+
+  const liveGroups = new Map(current.groups.map((g) => [g.name, g]));
+  for (const g of desired.groups) {
+    const have = liveGroups.get(g.name);
+    if (!have) {
+      changes.push({ section: 'groups', action: 'add', group: g });
+    } else {
+      if (g.description !== null && g.description !== have.description) warnings.push(`groups: ${g.name}: the description differs from the server's: the API cannot change it`);
+      if (!file.assignableUnsaid.has(g.name) && g.isAssignableToRole !== have.isAssignableToRole) {
+        warnings.push(`groups: ${g.name} is ${have.isAssignableToRole ? '' : 'not '}role-assignable on the server: that is chosen once, when a group is made`);
+      }
+    }
+    if (!g.members) continue;
+    const haveMembers = have?.members ?? { users: [], groups: [], servicePrincipals: [] };
+    const kinds: [PrincipalType, 'users' | 'groups' | 'servicePrincipals'][] = [['user', 'users'], ['group', 'groups'], ['servicePrincipal', 'servicePrincipals']];
+    for (const [type, key] of kinds) {
+      const want = new Set(g.members[key]);
+      const got = new Set(haveMembers[key]);
+      for (const m of g.members[key]) if (!got.has(m)) changes.push({ section: 'groups', action: 'add', group: g, member: { type, name: m } });
+      for (const m of haveMembers[key]) if (!want.has(m)) changes.push({ section: 'groups', action: 'remove', group: g, member: { type, name: m } });
+    }
+  }
+
+  // Policies: every role's at `/`, the group defaults and each group's own match the file, or the defaults when the file leaves them out.
+  const wanted = new Map(desired.policies.map((p) => [targetKey(p.target), p]));
+  const defaults = defaultRules();
+  const handled = new Set<string>();
+  for (const p of current.policies) {
+    const key = targetKey(p.target);
+    handled.add(key);
+    const want = wanted.get(key);
+    const scoped = p.target.kind === 'role' && !('path' in p.target.scope && p.target.scope.path === '/');
+    if (!want && scoped) {
+      warnings.push(`policies: ${targetLabel(p.target)} is on the server only: the API cannot remove a policy (add it to the file to manage it)`);
+      continue;
+    }
+    const rules = want?.rules ?? defaults;
+    const fields = ruleChanges(p.rules, rules);
+    if (fields.length > 0) changes.push({ section: 'policies', action: 'change', target: p.target, rules, current: p.rules, fields });
+  }
+  // Groups the apply creates get their two policies as copies of the group defaults.
+  const groupDefaults = new Map(current.policies.filter((p) => p.target.kind === 'groupDefaults').map((p) => [(p.target as { access: string }).access, p.rules]));
+  for (const g of desired.groups) {
+    if (liveGroups.has(g.name)) continue;
+    for (const access of ACCESSES) {
+      const target: PolicyTarget = { kind: 'group', group: g.name, access };
+      handled.add(targetKey(target));
+      const start = groupDefaults.get(access) ?? defaults;
+      const rules = wanted.get(targetKey(target))?.rules ?? defaults;
+      const fields = ruleChanges(start, rules);
+      if (fields.length > 0) changes.push({ section: 'policies', action: 'change', target, rules, current: start, fields });
+    }
+  }
+  for (const want of desired.policies) {
+    if (handled.has(targetKey(want.target)) || want.target.kind !== 'role') continue;
+    const start = inheritedRules(dir, file, want.target, warnings);
+    changes.push({ section: 'policies', action: 'add', target: want.target, rules: want.rules, current: start, fields: ruleChanges(start, want.rules) });
+  }
+
+  // Assignments: the file's exactly — eligible and admin-assigned active ones (activations are not settings).
+  const haveByKey = new Map<string, LiveSchedule>();
+  for (const s of dir.live.schedules) {
+    haveByKey.set(assignmentKey({ principal: dir.principal(s.principalId, warnings), target: dir.scheduleTarget(s), type: s.type }), s);
+  }
+  const currentByKey = new Map(current.assignments.map((a) => [assignmentKey(a), a]));
+  const wantKeys = new Set<string>();
+  for (const a of desired.assignments) {
+    const key = assignmentKey(a);
+    wantKeys.add(key);
+    const have = haveByKey.get(key);
+    if (!have) {
+      changes.push({ section: 'assignments', action: 'add', assignment: a, schedule: null, fields: [] });
+      continue;
+    }
+    const fields = windowChanges(a, have, now, errors);
+    if (fields.length > 0) changes.push({ section: 'assignments', action: 'change', assignment: a, schedule: have, fields });
+  }
+  for (const [key, a] of currentByKey) {
+    if (!wantKeys.has(key)) changes.push({ section: 'assignments', action: 'remove', assignment: a, schedule: haveByKey.get(key)!, fields: [] });
+  }
+
+  return { changes: sortChanges(changes), errors: [...new Set(errors)], warnings: [...new Set(warnings)] };
+}
+
+function sortChanges(changes: Change[]): Change[] {
+  const rank = (c: Change) => SECTIONS.indexOf(c.section);
+  const order = (a: Change, b: Change): number => {
+    if (a.section === 'policies' && b.section === 'policies') return comparePolicyTargets(a.target, b.target);
+    if (a.section === 'assignments' && b.section === 'assignments') return compareAssignments(a.assignment, b.assignment);
+    if (a.section === 'groups' && b.section === 'groups') {
+      const am = 'member' in a ? 1 : 0;
+      const bm = 'member' in b ? 1 : 0;
+      return am - bm || cmp(a.group.name, b.group.name) || ('member' in a && 'member' in b ? cmp(a.member.name, b.member.name) : 0);
+    }
+    return 0;
+  };
+  // Stable: scopes keep their parents-first order.
+  return changes.map((c, i) => ({ c, i })).sort((x, y) => rank(x.c) - rank(y.c) || order(x.c, y.c) || x.i - y.i).map((x) => x.c);
+}
+
+// Showing a plan --------------------------------------------------------------------------------
+
+const SYMBOL = { add: '+', remove: '-', change: '~' } as const;
+const TITLE: Record<Section, string> = {
+  administrativeUnits: 'Administrative units', scopes: 'Resource scopes', groups: 'Groups', policies: 'Policies (role settings)', assignments: 'Assignments',
+};
+
+const show = (v: unknown): string => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v));
+
+const assignmentLine = (a: AssignmentSetting): string =>
+  `${principalLabel(a.principal)}: ${a.type} ${a.target.kind === 'role' ? targetLabel(a.target) : `${a.target.access} of group ${a.target.group}`}`;
+
+/** One line (and its field lines) of the text plan. */
+export function describeChange(c: Change): string[] {
+  const head = `${SYMBOL[c.action]} `;
+  switch (c.section) {
+    case 'administrativeUnits':
+      return [`${head}${c.name}`];
+    case 'scopes':
+      return [`${head}${c.scope.path}${c.scope.displayName ? ` (${c.scope.displayName})` : ''}${c.scope.parent ? `, parent ${c.scope.parent}` : ''}`];
+    case 'groups':
+      if ('member' in c) return [`${head}${c.group.name}: member ${principalLabel(c.member)}`];
+      return [`${head}${c.group.name}${c.group.isAssignableToRole ? ' (role-assignable)' : ''}${c.group.description ? `: ${c.group.description}` : ''}`];
+    case 'policies':
+      return [
+        `${head}${targetLabel(c.target)}${c.action === 'add' ? ' (a new policy for this scope)' : ''}`,
+        ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`),
+      ];
+    case 'assignments':
+      if (c.action === 'change') return [`${head}${assignmentLine(c.assignment)}`, ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`)];
+      return [`${head}${assignmentLine(c.assignment)}, ${windowOf(c.assignment)}`];
+  }
+}
+
+export interface PlanCounts {
+  readonly add: number;
+  readonly change: number;
+  readonly remove: number;
+}
+export const countsOf = (plan: Plan): PlanCounts => ({
+  add: plan.changes.filter((c) => c.action === 'add').length,
+  change: plan.changes.filter((c) => c.action === 'change').length,
+  remove: plan.changes.filter((c) => c.action === 'remove').length,
+});
+
+/** The plan for people: changes by section, then warnings and errors, then a count. */
+export function planText(plan: Plan, file: string, server: string): string {
+  const lines: string[] = [];
+  for (const section of SECTIONS) {
+    const changes = plan.changes.filter((c) => c.section === section);
+    if (changes.length === 0) continue;
+    lines.push(`${TITLE[section]}:`);
+    for (const c of changes) lines.push(...describeChange(c).map((l) => `  ${l}`));
+  }
+  if (plan.warnings.length > 0) lines.push('Not reconciled:', ...plan.warnings.map((w) => `  ! ${w}`));
+  if (plan.errors.length > 0) lines.push('Errors (nothing can be applied until they are fixed):', ...plan.errors.map((e) => `  ✗ ${e}`));
+  const n = countsOf(plan);
+  lines.push(plan.changes.length === 0
+    ? `No changes: ${server} matches ${file}.`
+    : `Plan: ${n.add} to add, ${n.change} to change, ${n.remove} to remove.`);
+  return `${lines.join('\n')}\n`;
+}
+
+const targetJson = (t: PolicyTarget) =>
+  (t.kind === 'role' ? { role: t.role, ...('path' in t.scope ? { scope: t.scope.path } : { administrativeUnit: t.scope.administrativeUnit }) }
+    : t.kind === 'group' ? { group: t.group, access: t.access } : { access: t.access, scope: '/' });
+
+/** `--output json`: `{server, file, changes: [{section, action, …}], warnings, errors, summary}` (docs/guide.md). */
+export function planJson(plan: Plan, file: string, server: string): unknown {
+  const changes = plan.changes.map((c) => {
+    const base = { section: c.section, action: c.action };
+    switch (c.section) {
+      case 'administrativeUnits':
+        return { ...base, displayName: c.name };
+      case 'scopes':
+        return { ...base, scope: c.scope.path, displayName: c.scope.displayName, parent: c.scope.parent };
+      case 'groups':
+        return 'member' in c
+          ? { ...base, group: c.group.name, member: { type: c.member.type, name: c.member.name } }
+          : { ...base, group: c.group.name, description: c.group.description, isAssignableToRole: c.group.isAssignableToRole };
+      case 'policies':
+        return { ...base, ...targetJson(c.target), fields: c.fields };
+      case 'assignments':
+        return {
+          ...base, principal: c.assignment.principal, ...targetJson(c.assignment.target), type: c.assignment.type,
+          start: c.assignment.start, end: c.assignment.end, duration: c.assignment.duration, fields: c.fields,
+        };
+    }
+  });
+  return { server, file, changes, warnings: plan.warnings, errors: plan.errors, summary: countsOf(plan) };
+}
