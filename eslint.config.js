@@ -18,7 +18,8 @@ const LAYERS = {
 };
 
 const FOLDERS = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
-  .filter((e) => e.isDirectory()).map((e) => e.name);
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 for (const f of FOLDERS) {
   if (!LAYERS[f]) throw new Error(`src/${f} has no row in the layer table: add it to docs/architecture.md and here.`);
 }
@@ -33,15 +34,17 @@ const into = (target, except = []) => {
 
 const layerPatterns = (dir) => {
   const { may, mayNot } = LAYERS[dir];
-  return FOLDERS.filter((f) => f !== dir).flatMap((f) => {
-    if (mayNot) return mayNot.includes(f) ? [{ f, regex: into(f) }] : [];
-    if (may.includes(f)) return [];
-    const parts = may.filter((m) => m.startsWith(`${f}/`)).map((m) => m.slice(f.length + 1));
-    return [{ f, parts, regex: into(f, parts) }];
-  }).map(({ f, parts, regex }) => {
-    const only = parts?.length ? ` (only ${parts.map((p) => `${f}/${p}`).join(', ')})` : '';
-    return { regex, message: `src/${dir} must not import from src/${f}${only} (see docs/architecture.md).` };
-  });
+  return FOLDERS.filter((f) => f !== dir)
+    .flatMap((f) => {
+      if (mayNot) return mayNot.includes(f) ? [{ f, regex: into(f) }] : [];
+      if (may.includes(f)) return [];
+      const parts = may.filter((m) => m.startsWith(`${f}/`)).map((m) => m.slice(f.length + 1));
+      return [{ f, parts, regex: into(f, parts) }];
+    })
+    .map(({ f, parts, regex }) => {
+      const only = parts?.length ? ` (only ${parts.map((p) => `${f}/${p}`).join(', ')})` : '';
+      return { regex, message: `src/${dir} must not import from src/${f}${only} (see docs/architecture.md).` };
+    });
 };
 
 // Domain and app take `now`, ids and random bytes as parameters or through the ports (`Clock`,
@@ -49,15 +52,16 @@ const layerPatterns = (dir) => {
 const CLOCK_IDS = 'src/domain and src/app never read the clock or make ids: take them as parameters or through the Clock, Ids and Random ports.';
 const RANDOM = ['randomUUID', 'randomBytes', 'randomInt', 'randomFill', 'randomFillSync', 'getRandomValues'];
 const clockAndIds = {
-  'no-restricted-syntax': ['error',
+  'no-restricted-syntax': [
+    'error',
     ...[
-      ['NewExpression[callee.name=\'Date\'][arguments.length=0]', 'new Date()'],
-      ['CallExpression[callee.name=\'Date\']', 'Date()'],
-      ['MemberExpression[object.name=\'Date\'][property.name=\'now\']', 'Date.now'],
-      ['MemberExpression[object.name=\'performance\'][property.name=\'now\']', 'performance.now'],
-      ['MemberExpression[object.name=\'process\'][property.name=\'hrtime\']', 'process.hrtime'],
-      ['MemberExpression[object.name=\'Temporal\'][property.name=\'Now\']', 'Temporal.Now'],
-      ['MemberExpression[object.name=\'Math\'][property.name=\'random\']', 'Math.random'],
+      ["NewExpression[callee.name='Date'][arguments.length=0]", 'new Date()'],
+      ["CallExpression[callee.name='Date']", 'Date()'],
+      ["MemberExpression[object.name='Date'][property.name='now']", 'Date.now'],
+      ["MemberExpression[object.name='performance'][property.name='now']", 'performance.now'],
+      ["MemberExpression[object.name='process'][property.name='hrtime']", 'process.hrtime'],
+      ["MemberExpression[object.name='Temporal'][property.name='Now']", 'Temporal.Now'],
+      ["MemberExpression[object.name='Math'][property.name='random']", 'Math.random'],
       [`MemberExpression[object.name='crypto'][property.name=/^(${RANDOM.join('|')})$/]`, 'crypto random'],
     ].map(([selector, what]) => ({ selector, message: `${what}: ${CLOCK_IDS}` })),
   ],
@@ -67,10 +71,13 @@ const cryptoRandom = ['node:crypto', 'crypto'].map((name) => ({ name, importName
 const layer = (dir) => ({
   files: [`src/${dir}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: layerPatterns(dir),
-      ...(dir === 'domain' || dir === 'app' ? { paths: cryptoRandom } : {}),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: layerPatterns(dir),
+        ...(dir === 'domain' || dir === 'app' ? { paths: cryptoRandom } : {}),
+      },
+    ],
     ...(dir === 'domain' || dir === 'app' ? clockAndIds : {}),
   },
 });

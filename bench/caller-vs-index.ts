@@ -53,29 +53,77 @@ const BATCH = 500;
 async function fill(store: Store, tenantId: string, world: World): Promise<void> {
   const created = world.now - 400 * DAY;
   const principal = (id: string, type: 'user' | 'group', i: number) => ({
-    tenant_id: tenantId, id, type, display_name: `${type} ${i}`, user_principal_name: type === 'user' ? `u${i}@bench.test` : null,
-    upn_key: type === 'user' ? `u${i}@bench.test` : null, mail: null, account_enabled: 1, is_break_glass: 0, is_assignable_to_role: type === 'group' ? 1 : 0,
-    description: null, manager_id: null, created_at: created, external_id: null, given_name: null, family_name: null, scim_deleted_at: null,
+    tenant_id: tenantId,
+    id,
+    type,
+    display_name: `${type} ${i}`,
+    user_principal_name: type === 'user' ? `u${i}@bench.test` : null,
+    upn_key: type === 'user' ? `u${i}@bench.test` : null,
+    mail: null,
+    account_enabled: 1,
+    is_break_glass: 0,
+    is_assignable_to_role: type === 'group' ? 1 : 0,
+    description: null,
+    manager_id: null,
+    created_at: created,
+    external_id: null,
+    given_name: null,
+    family_name: null,
+    scim_deleted_at: null,
   });
   const rows = {
     principals: [...world.users.map((id, i) => principal(id, 'user', i)), ...world.groups.map((id, i) => principal(id, 'group', i))],
     members: world.snapshot.memberships.map((m) => ({ tenant_id: tenantId, group_id: m.groupId, member_id: m.memberId, created_at: created })),
-    scopes: world.snapshot.scopes.filter((s) => s.id !== '/').map((s) => ({ tenant_id: tenantId, id: s.id, type: s.type, display_name: s.displayName, parent_id: s.parentId })),
+    scopes: world.snapshot.scopes
+      .filter((s) => s.id !== '/')
+      .map((s) => ({ tenant_id: tenantId, id: s.id, type: s.type, display_name: s.displayName, parent_id: s.parentId })),
     schedules: world.snapshot.grants.map((g) => ({
-      tenant_id: tenantId, id: g.id, kind: 'assignment' as const, principal_id: g.principalId, role_definition_id: g.roleDefinitionId, directory_scope_id: g.scopeId,
-      assignment_type: 'Assigned' as const, member_type: 'Direct' as const, start_at: g.startAt, end_at: g.endAt, closed: 0, close_reason: null, closed_at: null,
-      created_using: 'bench-seed', source_schedule_id: null, created_at: g.startAt, modified_at: g.startAt,
+      tenant_id: tenantId,
+      id: g.id,
+      kind: 'assignment' as const,
+      principal_id: g.principalId,
+      role_definition_id: g.roleDefinitionId,
+      directory_scope_id: g.scopeId,
+      assignment_type: 'Assigned' as const,
+      member_type: 'Direct' as const,
+      start_at: g.startAt,
+      end_at: g.endAt,
+      closed: 0,
+      close_reason: null,
+      closed_at: null,
+      created_using: 'bench-seed',
+      source_schedule_id: null,
+      created_at: g.startAt,
+      modified_at: g.startAt,
     })),
   };
   const t = performance.now();
-  for (let i = 0; i < rows.principals.length; i += BATCH) await store.db.insertInto('principals').values(rows.principals.slice(i, i + BATCH)).execute();
-  for (let i = 0; i < rows.members.length; i += BATCH) await store.db.insertInto('group_members').values(rows.members.slice(i, i + BATCH)).execute();
-  for (let i = 0; i < rows.scopes.length; i += BATCH) await store.db.insertInto('scopes').values(rows.scopes.slice(i, i + BATCH)).execute();
-  for (let i = 0; i < rows.schedules.length; i += BATCH) await store.db.insertInto('schedules').values(rows.schedules.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < rows.principals.length; i += BATCH)
+    await store.db
+      .insertInto('principals')
+      .values(rows.principals.slice(i, i + BATCH))
+      .execute();
+  for (let i = 0; i < rows.members.length; i += BATCH)
+    await store.db
+      .insertInto('group_members')
+      .values(rows.members.slice(i, i + BATCH))
+      .execute();
+  for (let i = 0; i < rows.scopes.length; i += BATCH)
+    await store.db
+      .insertInto('scopes')
+      .values(rows.scopes.slice(i, i + BATCH))
+      .execute();
+  for (let i = 0; i < rows.schedules.length; i += BATCH)
+    await store.db
+      .insertInto('schedules')
+      .values(rows.schedules.slice(i, i + BATCH))
+      .execute();
   // Statistics for the planner, as a database in use has them (SQLite: what the store runs at every open; PostgreSQL: autovacuum's).
   if (store.dialect === 'sqlite') await sql`pragma optimize = 0x10002`.execute(store.db);
   else await sql`analyze`.execute(store.db);
-  log(`  seeded ${n0(rows.schedules.length)} assignments, ${n0(rows.members.length)} memberships, ${n0(rows.principals.length)} principals in ${f((performance.now() - t) / 1000, 1)} s`);
+  log(
+    `  seeded ${n0(rows.schedules.length)} assignments, ${n0(rows.members.length)} memberships, ${n0(rows.principals.length)} principals in ${f((performance.now() - t) / 1000, 1)} s`,
+  );
 }
 
 interface Way {
@@ -96,7 +144,9 @@ async function measure(label: string, target: DatabaseTarget, scale: number): Pr
     const access = accessService(accessFacts(store.db), store.read);
     await access.start();
     // An index-backed resolver would keep the role definitions in memory, as the index does.
-    const roles = new Map<string, RoleDefinition>((await store.read.roles.list(tenantId, { orderBy: [], top: 999, skip: 0, count: false })).items.map((r) => [r.id, r]));
+    const roles = new Map<string, RoleDefinition>(
+      (await store.read.roles.list(tenantId, { orderBy: [], top: 999, skip: 0, count: false })).items.map((r) => [r.id, r]),
+    );
 
     const rnd = mulberry32(7);
     const sample = Array.from({ length: SAMPLES }, () => world.users[Math.floor(rnd() * world.users.length)]!);
@@ -115,7 +165,8 @@ async function measure(label: string, target: DatabaseTarget, scale: number): Pr
       { name: 'index + principal row', call: async (p) => [await store.read.principals.get(tenantId, p), await fromIndex(p)] },
       // As current as the SQL read on any node: the change feed is read (one query, nothing new) before the index answers.
       {
-        name: 'index + row + feed read', call: async (p) => {
+        name: 'index + row + feed read',
+        call: async (p) => {
           access.markDirty();
           return [await store.read.principals.get(tenantId, p), await fromIndex(p)];
         },
@@ -136,8 +187,10 @@ async function measure(label: string, target: DatabaseTarget, scale: number): Pr
       held += c.roles.length + c.scopedRoles.length;
     }
     const groups = await Promise.all(sample.slice(0, 200).map((p) => store.read.principals.groupsOf(tenantId, p, now)));
-    log(`  answers agree for ${agree} / ${sample.length} sampled users; they hold ${f(held / sample.length, 1)} grants on average, `
-      + `and are in ${f(groups.reduce((s, g) => s + g.length, 0) / groups.length, 1)} groups (nested included)`);
+    log(
+      `  answers agree for ${agree} / ${sample.length} sampled users; they hold ${f(held / sample.length, 1)} grants on average, ` +
+        `and are in ${f(groups.reduce((s, g) => s + g.length, 0) / groups.length, 1)} groups (nested included)`,
+    );
 
     // Warm up, then rounds alternating the ways; every call timed alone.
     for (const way of ways) for (const p of sample.slice(0, 200)) await way.call(p);
@@ -159,8 +212,10 @@ async function measure(label: string, target: DatabaseTarget, scale: number): Pr
     for (const way of ways) {
       const xs = calls.get(way.name)!.sort((a, b) => a - b);
       const mean = median(means.get(way.name)!);
-      log(`  ${way.name.padEnd(28)} mean ${f(mean * 1000, 1).padStart(7)} µs   p50 ${f(pct(xs, 0.5) * 1000, 1).padStart(7)} µs   p99 ${f(pct(xs, 0.99) * 1000, 1).padStart(7)} µs`
-        + `   (${way === ways[0] ? 'the reference' : `${f(sqlMean / mean, 1)}× faster than sql`})`);
+      log(
+        `  ${way.name.padEnd(28)} mean ${f(mean * 1000, 1).padStart(7)} µs   p50 ${f(pct(xs, 0.5) * 1000, 1).padStart(7)} µs   p99 ${f(pct(xs, 0.99) * 1000, 1).padStart(7)} µs` +
+          `   (${way === ways[0] ? 'the reference' : `${f(sqlMean / mean, 1)}× faster than sql`})`,
+      );
     }
 
     // Where resolveCaller's time goes, once over the sample.
@@ -174,7 +229,9 @@ async function measure(label: string, target: DatabaseTarget, scale: number): Pr
     const memberOf = new Map<string, string[]>();
     for (const p of sample) memberOf.set(p, await store.read.principals.groupsOf(tenantId, p, now));
     const activeUs = await part((p) => store.read.schedules.activeOf(tenantId, [p, ...memberOf.get(p)!], now));
-    log(`  resolveCaller's parts (mean): principals.get ${f(getUs, 1)} µs, groupsOf ${f(groupsUs, 1)} µs, activeOf ${f(activeUs, 1)} µs, the rest (roles.getMany, mapping)`);
+    log(
+      `  resolveCaller's parts (mean): principals.get ${f(getUs, 1)} µs, groupsOf ${f(groupsUs, 1)} µs, activeOf ${f(activeUs, 1)} µs, the rest (roles.getMany, mapping)`,
+    );
   } finally {
     await store.close();
   }

@@ -61,11 +61,15 @@ try {
     } else {
       database = { name: 'sqlite', target: async () => ({ kind: 'sqlite', path: ':memory:' }) };
     }
-    log(`fuzzing on ${name} for ${maxRounds < Infinity ? `${maxRounds} round(s)` : `${minutes} min`}, ${runs} requests per plain write route per round, from seed ${firstSeed}`);
+    log(
+      `fuzzing on ${name} for ${maxRounds < Infinity ? `${maxRounds} round(s)` : `${minutes} min`}, ${runs} requests per plain write route per round, from seed ${firstSeed}`,
+    );
     const { stats, ms, rounds, auditOk } = await fuzzOn(database);
     const s = stats.byStatus;
-    log(`\n== ${name}: ${stats.requests} requests in ${(ms / 1000).toFixed(1)} s (${rounds} rounds, ${(stats.requests / (ms / 1000)).toFixed(0)}/s): `
-      + `2xx ${s['2xx']}, 3xx ${s['3xx']}, 4xx ${s['4xx']}, 5xx ${s['5xx']}; findings ${findingsOf(stats)} of ${stats.findings.size} kinds; audit chain ${auditOk ? 'verifies' : 'BROKEN'}`);
+    log(
+      `\n== ${name}: ${stats.requests} requests in ${(ms / 1000).toFixed(1)} s (${rounds} rounds, ${(stats.requests / (ms / 1000)).toFixed(0)}/s): ` +
+        `2xx ${s['2xx']}, 3xx ${s['3xx']}, 4xx ${s['4xx']}, 5xx ${s['5xx']}; findings ${findingsOf(stats)} of ${stats.findings.size} kinds; audit chain ${auditOk ? 'verifies' : 'BROKEN'}`,
+    );
     for (const [kind, { count, first }] of [...stats.findings].sort(([a], [b]) => a.localeCompare(b))) {
       log(`\n[${count}×] ${kind}\n${describeFinding(first, name)}`);
     }

@@ -58,7 +58,10 @@ export function shuffle<X>(xs: X[] | Uint32Array, rnd: () => number): void {
 export const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 
 export function uuid(rnd: () => number): string {
-  const h = (): string => Math.floor(rnd() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const h = (): string =>
+    Math.floor(rnd() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   const a = h() + h() + h() + h();
   return flat(`${a.slice(0, 8)}-${a.slice(8, 12)}-4${a.slice(13, 16)}-8${a.slice(17, 20)}-${a.slice(20, 32)}`);
 }
@@ -170,7 +173,15 @@ export function generate(seed: number, sizes: Sizes, now = NOW): World {
   const directoryRole = (): string => {
     const x = rnd();
     if (x < 0.003) return ROLE.globalAdministrator;
-    return x < 0.3 ? ROLE.globalReader : x < 0.5 ? ROLE.userAdministrator : x < 0.7 ? ROLE.helpdeskAdministrator : x < 0.85 ? ROLE.securityReader : ROLE.groupsAdministrator;
+    return x < 0.3
+      ? ROLE.globalReader
+      : x < 0.5
+        ? ROLE.userAdministrator
+        : x < 0.7
+          ? ROLE.helpdeskAdministrator
+          : x < 0.85
+            ? ROLE.securityReader
+            : ROLE.groupsAdministrator;
   };
   const roleNumber = new Map<string, number>(Object.values(ROLE).map((id, i) => [id, i]));
   const taken = new Set<number>();
@@ -219,7 +230,13 @@ export interface Checks {
  * `index` (null: not rebalanced, `allowed` then 0). `atOf` picks each check's instant (default:
  * within the hour after `world.now`).
  */
-export function sampleChecks(world: World, index: Pick<AccessIndex, 'isAllowed'> | null, seed: number, n: number, atOf?: (rnd: () => number) => number): Checks {
+export function sampleChecks(
+  world: World,
+  index: Pick<AccessIndex, 'isAllowed'> | null,
+  seed: number,
+  n: number,
+  atOf?: (rnd: () => number) => number,
+): Checks {
   const rnd = mulberry32(seed);
   const int = (k: number): number => Math.floor(rnd() * k);
   const instant = atOf ?? ((): number => world.now + int(HOUR));

@@ -145,17 +145,19 @@ async function load(t: Extract<Task, { type: 'load' }>): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   let allowed = 0;
   let next = 0;
-  await Promise.all(conns.map(async (c) => {
-    for (let now = performance.now(); now < until; now = performance.now()) {
-      const request = t.requests[next++ % t.requests.length]!;
-      const r = await c.send(request);
-      const done = performance.now();
-      if (done < from || done > until) continue;
-      latencies.push(done - now);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      if (isAllowed(r)) allowed++;
-    }
-  }));
+  await Promise.all(
+    conns.map(async (c) => {
+      for (let now = performance.now(); now < until; now = performance.now()) {
+        const request = t.requests[next++ % t.requests.length]!;
+        const r = await c.send(request);
+        const done = performance.now();
+        if (done < from || done > until) continue;
+        latencies.push(done - now);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (isAllowed(r)) allowed++;
+      }
+    }),
+  );
   for (const c of conns) c.close();
   return { ...summarize(latencies), rps: latencies.length / (t.durationMs / 1000), statuses, allowed };
 }
@@ -168,17 +170,19 @@ async function once(t: Extract<Task, { type: 'once' }>): Promise<OnceResult> {
   let next = 0;
   let firstError: string | null = null;
   const start = performance.now();
-  await Promise.all(conns.map(async (c) => {
-    while (next < t.requests.length) {
-      const request = t.requests[next++]!;
-      const sent = performance.now();
-      const r = await c.send(request);
-      latencies.push(performance.now() - sent);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      if (r.status >= 200 && r.status < 300) ok++;
-      else firstError ??= `${r.status} ${r.body.toString('utf8', 0, 300)}`;
-    }
-  }));
+  await Promise.all(
+    conns.map(async (c) => {
+      while (next < t.requests.length) {
+        const request = t.requests[next++]!;
+        const sent = performance.now();
+        const r = await c.send(request);
+        latencies.push(performance.now() - sent);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (r.status >= 200 && r.status < 300) ok++;
+        else firstError ??= `${r.status} ${r.body.toString('utf8', 0, 300)}`;
+      }
+    }),
+  );
   const elapsedMs = performance.now() - start;
   for (const c of conns) c.close();
   return { ...summarize(latencies), elapsedMs, ok, statuses, firstError };
@@ -187,36 +191,43 @@ async function once(t: Extract<Task, { type: 'once' }>): Promise<OnceResult> {
 async function activations(t: Extract<Task, { type: 'activations' }>): Promise<ActivationResult[]> {
   const results: ActivationResult[] = new Array(t.scenarios.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(t.concurrency, t.scenarios.length) }, async () => {
-    const c = await Connection.open(t.port);
-    while (next < t.scenarios.length) {
-      const i = next++;
-      const s = t.scenarios[i]!;
-      const deniedBefore = !isAllowed(await c.send(s.check));
-      const sent = performance.now();
-      const r = await c.send(s.activate);
-      const ok = performance.now();
-      let denies = 0;
-      let allowedAt = NaN;
-      if (r.status >= 200 && r.status < 300) {
-        // Read-your-writes: the first check after the 2xx must allow; keep asking (≤ 5 s) to time the first ALLOW anyway.
-        for (;;) {
-          const answer = await c.send(s.check);
-          if (isAllowed(answer)) {
-            allowedAt = performance.now();
-            break;
+  await Promise.all(
+    Array.from({ length: Math.min(t.concurrency, t.scenarios.length) }, async () => {
+      const c = await Connection.open(t.port);
+      while (next < t.scenarios.length) {
+        const i = next++;
+        const s = t.scenarios[i]!;
+        const deniedBefore = !isAllowed(await c.send(s.check));
+        const sent = performance.now();
+        const r = await c.send(s.activate);
+        const ok = performance.now();
+        let denies = 0;
+        let allowedAt = NaN;
+        if (r.status >= 200 && r.status < 300) {
+          // Read-your-writes: the first check after the 2xx must allow; keep asking (≤ 5 s) to time the first ALLOW anyway.
+          for (;;) {
+            const answer = await c.send(s.check);
+            if (isAllowed(answer)) {
+              allowedAt = performance.now();
+              break;
+            }
+            denies++;
+            if (performance.now() - ok > 5000) break;
           }
-          denies++;
-          if (performance.now() - ok > 5000) break;
         }
+        results[i] = {
+          deniedBefore,
+          status: r.status,
+          activateMs: ok - sent,
+          toAllowMs: allowedAt - sent,
+          afterOkMs: allowedAt - ok,
+          denies,
+          body: r.status >= 300 ? r.body.toString('utf8', 0, 300) : '',
+        };
       }
-      results[i] = {
-        deniedBefore, status: r.status, activateMs: ok - sent, toAllowMs: allowedAt - sent, afterOkMs: allowedAt - ok, denies,
-        body: r.status >= 300 ? r.body.toString('utf8', 0, 300) : '',
-      };
-    }
-    c.close();
-  }));
+      c.close();
+    }),
+  );
   return results;
 }
 
@@ -228,7 +239,10 @@ async function handle(task: Task): Promise<unknown> {
 
 if (!isMainThread && workerData === MARK) {
   parentPort!.on('message', (task: Task) => {
-    handle(task).then((result) => parentPort!.postMessage({ result }), (error: unknown) => parentPort!.postMessage({ error: String((error as Error)?.stack ?? error) }));
+    handle(task).then(
+      (result) => parentPort!.postMessage({ result }),
+      (error: unknown) => parentPort!.postMessage({ error: String((error as Error)?.stack ?? error) }),
+    );
   });
 }
 
@@ -249,7 +263,9 @@ export function startHttpClient(): HttpClient {
     pending = null;
     if (p) f(p);
   };
-  worker.on('message', (m: { result?: unknown; error?: string }) => settle((p) => (m.error !== undefined ? p.reject(new Error(m.error)) : p.resolve(m.result))));
+  worker.on('message', (m: { result?: unknown; error?: string }) =>
+    settle((p) => (m.error !== undefined ? p.reject(new Error(m.error)) : p.resolve(m.result))),
+  );
   worker.on('error', (e) => settle((p) => p.reject(e)));
   const send = <T>(task: Task): Promise<T> => {
     if (pending) return Promise.reject(new Error('the HTTP client runs one task at a time'));
@@ -270,7 +286,8 @@ export function startHttpClient(): HttpClient {
 /** The bytes of one HTTP/1.1 POST with a JSON body. */
 export function postRequest(port: number, path: string, body: unknown, token: string | null): Uint8Array {
   const json = Buffer.from(JSON.stringify(body));
-  const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}`
-    + `Content-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n`;
+  const head =
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}` +
+    `Content-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), json]);
 }

@@ -33,10 +33,26 @@ if (!isMainThread && (workerData as Data | null)?.mark === MARK) {
   const post = (m: FromWorker): void => parentPort!.postMessage(m);
   const dir = mkdtempSync(join(tmpdir(), 'openpim-bench-portal-'));
   const t = performance.now();
-  startServer(configSchema.parse({ dataDir: dir, host: '127.0.0.1', port: 0, logLevel: 'silent', tenantName: 'Bench', bootstrapAdmin: 'admin@bench.test', weeklyDigest: false }), undefined, undefined, { portalDir })
+  startServer(
+    configSchema.parse({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      tenantName: 'Bench',
+      bootstrapAdmin: 'admin@bench.test',
+      weeklyDigest: false,
+    }),
+    undefined,
+    undefined,
+    { portalDir },
+  )
     .then(async (running) => {
       const startMs = performance.now() - t;
-      const adminToken = await running.tokens.issue({ tenantId: running.tenant.id, principalId: running.admin.id, amr: ['pwd', 'mfa'], authTime: Date.now(), acrs: [] }, 4 * HOUR);
+      const adminToken = await running.tokens.issue(
+        { tenantId: running.tenant.id, principalId: running.admin.id, amr: ['pwd', 'mfa'], authTime: Date.now(), acrs: [] },
+        4 * HOUR,
+      );
       parentPort!.once('message', () => {
         running.close().finally(() => {
           rmSync(dir, { recursive: true, force: true });
@@ -78,10 +94,11 @@ export function startPortalServer(portalDir: string): Promise<PortalServer> {
         url: m.url,
         adminToken: m.adminToken,
         startMs: m.startMs,
-        close: () => new Promise<void>((done) => {
-          worker.once('message', () => void worker.terminate().then(() => done()));
-          worker.postMessage('close');
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            worker.once('message', () => void worker.terminate().then(() => done()));
+            worker.postMessage('close');
+          }),
       });
     });
   });

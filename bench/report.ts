@@ -23,7 +23,9 @@ export function machine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     os: `${process.platform} ${release()}`,
-    load: loadavg().map((x) => x.toFixed(2)).join(' / '),
+    load: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / '),
   };
 }
 
@@ -46,7 +48,8 @@ export function consoleTable(rows: readonly Row[]): string {
   const w = [4, 58, 14, 40, 16];
   const pad = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
   const lines = [`${pad('#', w[0]!)} ${pad('metric', w[1]!)} ${pad('target', w[2]!)} ${pad('measured', w[3]!)} ${pad('ratio', w[4]!)} result`];
-  for (const r of rows) lines.push(`${pad(r.id, w[0]!)} ${pad(r.metric, w[1]!)} ${pad(r.target, w[2]!)} ${pad(r.measured, w[3]!)} ${pad(r.ratio, w[4]!)} ${verdict(r.result)}`);
+  for (const r of rows)
+    lines.push(`${pad(r.id, w[0]!)} ${pad(r.metric, w[1]!)} ${pad(r.target, w[2]!)} ${pad(r.measured, w[3]!)} ${pad(r.ratio, w[4]!)} ${verdict(r.result)}`);
   return lines.join('\n');
 }
 
@@ -90,23 +93,28 @@ export function markdown(r: ReportInput): string {
   const out: string[] = [
     `# OpenPIM benchmark report (${IDS[0]}–${IDS[4]}, ${IDS[5]})`,
     '',
-    `Rendered by \`${r.command}\` on ${minute(r.renderedAt.toISOString())} UTC from each phase's saved result (bench/results/<phase>.json); `
-      + 'each phase ran at its own time, with its own load, as the phase table says.',
+    `Rendered by \`${r.command}\` on ${minute(r.renderedAt.toISOString())} UTC from each phase's saved result (bench/results/<phase>.json); ` +
+      'each phase ran at its own time, with its own load, as the phase table says.',
     `Targets: ${IDS[0]}–${IDS[4]} and ${IDS[5]}, each row below giving a metric and its budget. Written by the bench; do not edit by hand.`,
     '',
-    `**Machine:** ${machines.join('; ') || '—'}. This is a **shared 2-core machine**: other jobs (test suites) ran during the measurements (load averages in the phase table), `
-      + 'and identical runs here differ by up to 2×; every peer ratio (T1, T3, T4) pits two things measured in the same process and run against each other, alternating, median of 5.',
+    `**Machine:** ${machines.join('; ') || '—'}. This is a **shared 2-core machine**: other jobs (test suites) ran during the measurements (load averages in the phase table), ` +
+      'and identical runs here differ by up to 2×; every peer ratio (T1, T3, T4) pits two things measured in the same process and run against each other, alternating, median of 5.',
     '',
     '| Phase | Targets | Ran (UTC) | Took | Load 1/5/15 min at start → end | Mode |',
     '|---|---|---|---|---|---|',
-    ...r.phases.map((p) => (p.saved
-      ? `| ${p.phase} | ${p.targets.join(', ')} | ${minute(p.saved.startedAt)} | ${p.saved.minutes.toFixed(1)} min | ${p.saved.machine.load} → ${p.saved.loadAfter} | `
-        + `${p.saved.quick ? '**QUICK** (0.1 scale, fewer samples): not a target run' : 'full'} |`
-      : `| ${p.phase} | ${p.targets.join(', ')} | no saved result | — | — | — |`)),
+    ...r.phases.map((p) =>
+      p.saved
+        ? `| ${p.phase} | ${p.targets.join(', ')} | ${minute(p.saved.startedAt)} | ${p.saved.minutes.toFixed(1)} min | ${p.saved.machine.load} → ${p.saved.loadAfter} | ` +
+          `${p.saved.quick ? '**QUICK** (0.1 scale, fewer samples): not a target run' : 'full'} |`
+        : `| ${p.phase} | ${p.targets.join(', ')} | no saved result | — | — | — |`,
+    ),
     '',
     ...(missing.length > 0
-      ? [`Not in this report (no saved result yet): ${missing.map((p) => `${p.phase} (${p.targets.join(', ')})`).join(', ')}. `
-        + '`node bench/run.ts` (all phases) or `--only=<phase> --write` saves one.', '']
+      ? [
+          `Not in this report (no saved result yet): ${missing.map((p) => `${p.phase} (${p.targets.join(', ')})`).join(', ')}. ` +
+            '`node bench/run.ts` (all phases) or `--only=<phase> --write` saves one.',
+          '',
+        ]
       : []),
     `| Target | ${IDS.join(' | ')} |`,
     `|---|${IDS.map(() => '---').join('|')}|`,
@@ -114,10 +122,13 @@ export function markdown(r: ReportInput): string {
     '',
     '| # | Metric | Target | Measured | Ratio | Result | Notes (a miss: by how much and why) |',
     '|---|---|---|---|---|---|---|',
-    ...r.rows.map((row) => `| ${row.id} | ${cell(row.metric)} | ${cell(row.target)} | ${cell(row.measured)} | ${cell(row.ratio)} | ${verdict(row.result)} | ${cell(row.note ?? '')} |`),
+    ...r.rows.map(
+      (row) =>
+        `| ${row.id} | ${cell(row.metric)} | ${cell(row.target)} | ${cell(row.measured)} | ${cell(row.ratio)} | ${verdict(row.result)} | ${cell(row.note ?? '')} |`,
+    ),
     '',
-    '"Ratio": for an absolute budget, measured ÷ target ("0.40 of budget" is within it, above 1 is over); where the target names a peer, the peer ratio '
-      + '(speed-up over casbin; check over HTTP ÷ hello-world req/s; activations ÷ the minimal durable server req/s). "info" rows have no target of their own.',
+    '"Ratio": for an absolute budget, measured ÷ target ("0.40 of budget" is within it, above 1 is over); where the target names a peer, the peer ratio ' +
+      '(speed-up over casbin; check over HTTP ÷ hello-world req/s; activations ÷ the minimal durable server req/s). "info" rows have no target of their own.',
     '',
     '## Notes',
     '',

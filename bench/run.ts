@@ -60,12 +60,24 @@ try {
     const out = join(work, `${phase}.json`);
     const startedAt = new Date();
     const atStart = machine();
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', join(here, 'phase.ts'), phase, out, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', join(here, 'phase.ts'), phase, out, ...(quick ? ['--quick'] : [])], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error(`phase ${phase} failed (exit ${r.status ?? r.signal})`);
     const result = JSON.parse(readFileSync(out, 'utf8')) as PhaseResult & Record<string, unknown>;
     results[phase] = {
-      ...result, phase, targets: TARGETS[phase], run: runId, startedAt: startedAt.toISOString(), minutes: (Date.now() - startedAt.getTime()) / 60_000,
-      quick, command, machine: atStart, loadAfter: loadavg().map((x) => x.toFixed(2)).join(' / '),
+      ...result,
+      phase,
+      targets: TARGETS[phase],
+      run: runId,
+      startedAt: startedAt.toISOString(),
+      minutes: (Date.now() - startedAt.getTime()) / 60_000,
+      quick,
+      command,
+      machine: atStart,
+      loadAfter: loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' / '),
     };
   }
 } finally {
@@ -87,8 +99,12 @@ function combine(from: Partial<Record<Phase, SavedPhase>>): { rows: Row[]; notes
     const at = rows.findIndex((r) => r.id === 'T1' && r.metric.startsWith('speed vs node-casbin'));
     const sameRun = from.casbin!.run === from.index!.run;
     rows.splice(at + 1, 0, {
-      id: 'T1', metric: `for the record: casbin at ≈ 10k policies vs the index at ${from.index!.quick ? '100k' : '1M'} assignments`, target: '—',
-      measured: `${f(casbinMs, 1)} ms vs ${n0(indexNs)} ns (untimed mean)`, ratio: times((casbinMs * 1e6) / indexNs), result: null,
+      id: 'T1',
+      metric: `for the record: casbin at ≈ 10k policies vs the index at ${from.index!.quick ? '100k' : '1M'} assignments`,
+      target: '—',
+      measured: `${f(casbinMs, 1)} ms vs ${n0(indexNs)} ns (untimed mean)`,
+      ratio: times((casbinMs * 1e6) / indexNs),
+      result: null,
       note: `different processes and data sizes: indicative only${sameRun ? '' : ` (and different runs: index ${from.index!.startedAt.slice(0, 16)}, casbin ${from.casbin!.startedAt.slice(0, 16)})`}`,
     });
   }
@@ -100,7 +116,12 @@ const ran = combine(results);
 const minutes = (Date.now() - t0) / 60_000;
 log(`\n${consoleTable(ran.rows)}\n`);
 const ranTargets = new Set(ran.rows.map((r) => r.id as string));
-log(`summary: ${Object.entries(summary(ran.rows)).filter(([k]) => ranTargets.has(k)).map(([k, v]) => `${k} ${v}`).join(', ')}; ${minutes.toFixed(1)} min`);
+log(
+  `summary: ${Object.entries(summary(ran.rows))
+    .filter(([k]) => ranTargets.has(k))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; ${minutes.toFixed(1)} min`,
+);
 if (write) {
   mkdirSync(resultsDir, { recursive: true });
   for (const phase of PHASES) {
@@ -117,10 +138,18 @@ if (write) {
   }
   const all = combine(saved);
   const path = join(here, 'REPORT.md');
-  writeFileSync(path, markdown({
-    phases: PHASES.map((phase) => ({ phase, targets: TARGETS[phase], saved: saved[phase] ?? null })),
-    rows: all.rows, notes: all.notes, renderedAt: new Date(), command,
-  }));
+  writeFileSync(
+    path,
+    markdown({
+      phases: PHASES.map((phase) => ({ phase, targets: TARGETS[phase], saved: saved[phase] ?? null })),
+      rows: all.rows,
+      notes: all.notes,
+      renderedAt: new Date(),
+      command,
+    }),
+  );
   const missing = PHASES.filter((p) => !saved[p]);
-  log(`wrote ${path} from the saved results of ${PHASES.filter((p) => saved[p]).join(', ')}${missing.length ? `; no saved result yet for ${missing.join(', ')} (not in the report)` : ''}`);
+  log(
+    `wrote ${path} from the saved results of ${PHASES.filter((p) => saved[p]).join(', ')}${missing.length ? `; no saved result yet for ${missing.join(', ')} (not in the report)` : ''}`,
+  );
 }

@@ -70,8 +70,13 @@ async function authCosts(running: Running, seeded: Seeded, token: string): Promi
   const resolveMs = await time(() => resolveCaller(read, { ...claims, correlationId: 'bench' }, Date.now(), HOUR));
   const groupsOfMs = await time(() => read.principals.groupsOf(running.tenant.id, running.admin.id, Date.now()));
   const db = new DatabaseSync(join(seeded.dir, 'openpim.db'), { readOnly: true });
-  const plan = (db.prepare('explain query plan select group_id from group_members where tenant_id = ? and member_id in (?)').all(running.tenant.id, running.admin.id) as { detail: string }[])
-    .map((r) => r.detail).join('; ');
+  const plan = (
+    db.prepare('explain query plan select group_id from group_members where tenant_id = ? and member_id in (?)').all(running.tenant.id, running.admin.id) as {
+      detail: string;
+    }[]
+  )
+    .map((r) => r.detail)
+    .join('; ');
   db.close();
   log(`authentication in process: verify ${f(verifyMs)} ms, resolve caller ${f(resolveMs)} ms (groupsOf ${f(groupsOfMs)} ms); membership lookup plan: ${plan}`);
   return { verifyMs, resolveMs, groupsOfMs, plan };
@@ -95,7 +100,10 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult> {
       const auth = await authCosts(running, big.seeded, token);
       const t3 = await measureHttp(port, token, big.checks, client, { quick: opts.quick, label: big.label, rounds: 5, auth });
       rows.push(...t3.rows);
-      notes.push(...t3.notes, `The server under test started in ${f(startMs / 1000)} s on the ${big.label} database (\`startServer\`: open, migrate, build the index, catch up, listen).`);
+      notes.push(
+        ...t3.notes,
+        `The server under test started in ${f(startMs / 1000)} s on the ${big.label} database (\`startServer\`: open, migrate, build the index, catch up, listen).`,
+      );
       rows.push(await sampleActivation(port, running.tenant.id, big.seeded.activators, running.tokens, running.store.read, client, big.label));
     });
   } finally {
@@ -110,7 +118,17 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult> {
       const token = await adminToken(running);
       const auth = await authCosts(running, small.seeded, token);
       const t3 = await measureHttp(port, token, small.checks, client, { quick: opts.quick, label: small.label, rounds: 1, auth });
-      const t4 = await measureActivation(port, small.seeded.dir, running.tenant.id, small.seeded.activators, running.tokens, client, plan, small.label, t3.singleP50);
+      const t4 = await measureActivation(
+        port,
+        small.seeded.dir,
+        running.tenant.id,
+        small.seeded.activators,
+        running.tokens,
+        client,
+        plan,
+        small.label,
+        t3.singleP50,
+      );
       rows.push(...t4.rows, ...t3.rows);
       notes.push(...t4.notes);
     });

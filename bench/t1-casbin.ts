@@ -119,7 +119,9 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult & { casbinMea
   const { world, policy, scale } = subsetWorld(atOf);
   const T = atOf(world);
   const total = policy.p + policy.gMembers + policy.gGrants;
-  log(`casbin subset: scale ${scale.toFixed(5)} → ${n0(world.snapshot.grants.length)} grants (${n0(policy.gGrants)} in effect at T), ${n0(world.users.length)} users, ${n0(world.groups.length)} groups; casbin policies ${n0(total)} = ${policy.p} p + ${n0(policy.gMembers)} g (membership) + ${n0(policy.gGrants)} g (grant)`);
+  log(
+    `casbin subset: scale ${scale.toFixed(5)} → ${n0(world.snapshot.grants.length)} grants (${n0(policy.gGrants)} in effect at T), ${n0(world.users.length)} users, ${n0(world.groups.length)} groups; casbin policies ${n0(total)} = ${policy.p} p + ${n0(policy.gMembers)} g (membership) + ${n0(policy.gGrants)} g (grant)`,
+  );
   const index = indexOf(world);
   const checks = sampleChecks(world, index, 7, nChecks, () => T);
   const tLoad = performance.now();
@@ -167,30 +169,37 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult & { casbinMea
     casbinMeanMs,
     rows: [
       {
-        id: 'T1', metric: `casbin comparison at ${n0(total)} policies: identical decisions`, target: 'every sampled request',
-        measured: `${n0(agree)} / ${n0(n)} agree`, ratio: '—', result: agree === n,
+        id: 'T1',
+        metric: `casbin comparison at ${n0(total)} policies: identical decisions`,
+        target: 'every sampled request',
+        measured: `${n0(agree)} / ${n0(n)} agree`,
+        ratio: '—',
+        result: agree === n,
         note: agree === n ? `${n0(checks.allowed)} allowed, ${n0(n - checks.allowed)} denied` : `${n - agree} differ, e.g. ${disagreements[0]}`,
       },
       {
-        id: 'T1', metric: `speed vs node-casbin at ${n0(total)} policies (same data, same process)`, target: '≥ 1,000× faster',
+        id: 'T1',
+        metric: `speed vs node-casbin at ${n0(total)} policies (same data, same process)`,
+        target: '≥ 1,000× faster',
         measured: `casbin ${f(casbinMeanMs, 1)} ms (p50 ${f(pct(casbinAll, 0.5), 1)}, p99 ${f(pct(casbinAll, 0.99), 1)}); index ${f(indexNs, 0)} ns per check`,
-        ratio: times(ratio), result: ratio >= 1000,
+        ratio: times(ratio),
+        result: ratio >= 1000,
       },
     ],
     notes: [
-      `**T1 casbin comparison.** node-casbin ${casbinVersion()} with its documented RBAC-with-domains model (\`g = _, _, _\`), `
-      + 'the matcher `g(r.sub, p.sub, r.dom) && keyMatch(r.dom, p.dom) && r.obj == p.obj && r.act == p.act` (the documented matcher with its documented '
-      + '`keyMatch` domain variant, so role permissions can be written once for every domain). Mapping: a request is (principal, scope path, action minus its '
-      + 'last segment, last segment); a grant of role R at scope S is `g, principal, R, S`; a group membership is `g, member, group, *` (as in casbin\'s '
-      + 'domain-pattern example); role permissions are `p, R, *, obj, act`, one per (role, action) over every action the sample asks about, wildcards and '
-      + 'exclusions expanded with the catalogue\'s own matcher. **Scope ancestry** is encoded with a domain matching function registered through '
-      + '`addNamedDomainMatchingFunc` (a g rule at S applies at S and every path below it; `*` everywhere). **Time windows** cannot be expressed: casbin '
-      + `is given the ${n0(policy.gGrants)} of ${n0(world.snapshot.grants.length)} subset grants in effect at one instant T and every compared check is asked at T `
-      + '(the index holds all of them, ended and not yet started included, and compares windows itself). Everything the sample asks is then expressible in '
-      + `both, so all ${n0(n)} sampled requests are compared. The subset is the 1M generator at scale ${scale.toFixed(5)} (same proportions), sized to `
-      + `≈ 10k casbin policies as T1's comparison names (${n0(total)}: ${policy.p} p, ${n0(policy.gMembers)} membership g, ${n0(policy.gGrants)} grant g); casbin at 1M `
-      + `is infeasible here (its cost grows with the policy count: each g() evaluation rebuilds the role graph of every matching domain). Casbin checks are timed one by one; `
-      + `the index's time is the mean of an untimed loop over the same requests; ratio = median over ${RUNS} alternating runs of casbin mean ÷ index mean.`,
+      `**T1 casbin comparison.** node-casbin ${casbinVersion()} with its documented RBAC-with-domains model (\`g = _, _, _\`), ` +
+        'the matcher `g(r.sub, p.sub, r.dom) && keyMatch(r.dom, p.dom) && r.obj == p.obj && r.act == p.act` (the documented matcher with its documented ' +
+        '`keyMatch` domain variant, so role permissions can be written once for every domain). Mapping: a request is (principal, scope path, action minus its ' +
+        "last segment, last segment); a grant of role R at scope S is `g, principal, R, S`; a group membership is `g, member, group, *` (as in casbin's " +
+        'domain-pattern example); role permissions are `p, R, *, obj, act`, one per (role, action) over every action the sample asks about, wildcards and ' +
+        "exclusions expanded with the catalogue's own matcher. **Scope ancestry** is encoded with a domain matching function registered through " +
+        '`addNamedDomainMatchingFunc` (a g rule at S applies at S and every path below it; `*` everywhere). **Time windows** cannot be expressed: casbin ' +
+        `is given the ${n0(policy.gGrants)} of ${n0(world.snapshot.grants.length)} subset grants in effect at one instant T and every compared check is asked at T ` +
+        '(the index holds all of them, ended and not yet started included, and compares windows itself). Everything the sample asks is then expressible in ' +
+        `both, so all ${n0(n)} sampled requests are compared. The subset is the 1M generator at scale ${scale.toFixed(5)} (same proportions), sized to ` +
+        `≈ 10k casbin policies as T1's comparison names (${n0(total)}: ${policy.p} p, ${n0(policy.gMembers)} membership g, ${n0(policy.gGrants)} grant g); casbin at 1M ` +
+        `is infeasible here (its cost grows with the policy count: each g() evaluation rebuilds the role graph of every matching domain). Casbin checks are timed one by one; ` +
+        `the index's time is the mean of an untimed loop over the same requests; ratio = median over ${RUNS} alternating runs of casbin mean ÷ index mean.`,
     ],
   };
 }

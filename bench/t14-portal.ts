@@ -50,7 +50,15 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'web/dist');
 const CHROMIUM = process.env.OPENPIM_CHROMIUM ?? '/usr/bin/chromium';
 /** As test/support/browser.ts launches it (no sandbox: the bench may run as root; no GPU; nothing phoning home). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const VIEWPORT = { width: 1280, height: 800 } as const;
 const DIR = '/v1.0/roleManagement/directory';
 const UPN = 'alice@bench.test';
@@ -248,25 +256,70 @@ interface World {
 
 /** The user, their authenticator app, the roles' policies and eligibilities, and a browser session: all over the API. */
 async function setUp(url: string, admin: string): Promise<World> {
-  const user = expectStatus(await http<{ id: string }>(url, 'POST', '/v1.0/users', {
-    token: admin,
-    body: { displayName: 'Alice Bench', userPrincipalName: UPN, accountEnabled: true, mailNickname: 'alice', passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false } },
-  }), 201, 'create the user');
-  const bearer = expectStatus(await http<{ access_token: string }>(url, 'POST', '/openpim/auth/signin', { body: { userPrincipalName: UPN, password: PASSWORD } }), 200, 'sign in (bearer)');
-  const enrolled = expectStatus(await http<{ secret: string }>(url, 'POST', '/openpim/me/authentication/totp', { token: bearer.access_token, body: {} }), 201, 'enrol TOTP');
+  const user = expectStatus(
+    await http<{ id: string }>(url, 'POST', '/v1.0/users', {
+      token: admin,
+      body: {
+        displayName: 'Alice Bench',
+        userPrincipalName: UPN,
+        accountEnabled: true,
+        mailNickname: 'alice',
+        passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+      },
+    }),
+    201,
+    'create the user',
+  );
+  const bearer = expectStatus(
+    await http<{ access_token: string }>(url, 'POST', '/openpim/auth/signin', { body: { userPrincipalName: UPN, password: PASSWORD } }),
+    200,
+    'sign in (bearer)',
+  );
+  const enrolled = expectStatus(
+    await http<{ secret: string }>(url, 'POST', '/openpim/me/authentication/totp', { token: bearer.access_token, body: {} }),
+    201,
+    'enrol TOTP',
+  );
   const totpKey = base32Decode(enrolled.secret)!;
-  expectStatus(await http(url, 'POST', '/openpim/me/authentication/totp/confirm', { token: bearer.access_token, body: { code: totpAt(totpKey, Date.now()) } }), 200, 'confirm TOTP');
+  expectStatus(
+    await http(url, 'POST', '/openpim/me/authentication/totp/confirm', { token: bearer.access_token, body: { code: totpAt(totpKey, Date.now()) } }),
+    200,
+    'confirm TOTP',
+  );
   for (const role of ROLES) {
     const filter = `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${role.id}'`;
-    const assignments = expectStatus(await http<{ value: { policyId: string }[] }>(url, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}`, { token: admin }), 200, 'find a policy');
+    const assignments = expectStatus(
+      await http<{ value: { policyId: string }[] }>(url, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}`, {
+        token: admin,
+      }),
+      200,
+      'find a policy',
+    );
     const policyId = assignments.value[0]?.policyId;
     if (!policyId) throw new Error(`no policy for ${nameOf(role.id)} at /`);
-    expectStatus(await http(url, 'PATCH', `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Enablement_EndUser_Assignment`, {
-      token: admin, body: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_EndUser_Assignment', enabledRules: role.needs },
-    }), 204, `set ${nameOf(role.id)}'s enablement rule`);
-    expectStatus(await http(url, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-      token: admin, body: { action: 'adminAssign', principalId: user.id, roleDefinitionId: role.id, directoryScopeId: '/', justification: 'bench', scheduleInfo: { expiration: { type: 'noExpiration' } } },
-    }), 201, `make the user eligible for ${nameOf(role.id)}`);
+    expectStatus(
+      await http(url, 'PATCH', `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Enablement_EndUser_Assignment`, {
+        token: admin,
+        body: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_EndUser_Assignment', enabledRules: role.needs },
+      }),
+      204,
+      `set ${nameOf(role.id)}'s enablement rule`,
+    );
+    expectStatus(
+      await http(url, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
+        token: admin,
+        body: {
+          action: 'adminAssign',
+          principalId: user.id,
+          roleDefinitionId: role.id,
+          directoryScopeId: '/',
+          justification: 'bench',
+          scheduleInfo: { expiration: { type: 'noExpiration' } },
+        },
+      }),
+      201,
+      `make the user eligible for ${nameOf(role.id)}`,
+    );
   }
   const session = await http(url, 'POST', '/openpim/auth/session', { body: { userPrincipalName: UPN, password: PASSWORD } });
   expectStatus(session, 200, 'sign in (browser session)');
@@ -287,13 +340,24 @@ interface StoredRequest {
 /** The user's activation of this role as the API (the administrator) sees it: a Provisioned request, and the role active now. */
 async function confirmActivation(url: string, admin: string, userId: string, roleId: string, justification: string | null): Promise<string> {
   const filter = encodeURIComponent(`principalId eq '${userId}'`);
-  const requests = expectStatus(await http<{ value: StoredRequest[] }>(url, 'GET', `${DIR}/roleAssignmentScheduleRequests?$filter=${filter}`, { token: admin }), 200, 'list requests');
+  const requests = expectStatus(
+    await http<{ value: StoredRequest[] }>(url, 'GET', `${DIR}/roleAssignmentScheduleRequests?$filter=${filter}`, { token: admin }),
+    200,
+    'list requests',
+  );
   const mine = requests.value.filter((r) => r.action === 'selfActivate' && r.roleDefinitionId === roleId);
   if (mine.length !== 1) throw new Error(`expected one selfActivate request for ${nameOf(roleId)}, found ${mine.length}`);
   const [request] = mine;
   if (request!.status !== 'Provisioned') throw new Error(`the activation of ${nameOf(roleId)} is ${request!.status}, not Provisioned`);
-  if (justification !== null && request!.justification !== justification) throw new Error(`the activation of ${nameOf(roleId)} has justification ${JSON.stringify(request!.justification)}`);
-  const instances = expectStatus(await http<{ value: { roleDefinitionId: string; assignmentType?: string }[] }>(url, 'GET', `${DIR}/roleAssignmentScheduleInstances?$filter=${filter}`, { token: admin }), 200, 'list instances');
+  if (justification !== null && request!.justification !== justification)
+    throw new Error(`the activation of ${nameOf(roleId)} has justification ${JSON.stringify(request!.justification)}`);
+  const instances = expectStatus(
+    await http<{ value: { roleDefinitionId: string; assignmentType?: string }[] }>(url, 'GET', `${DIR}/roleAssignmentScheduleInstances?$filter=${filter}`, {
+      token: admin,
+    }),
+    200,
+    'list instances',
+  );
   const active = instances.value.find((i) => i.roleDefinitionId === roleId);
   if (!active) throw new Error(`${nameOf(roleId)} is not active for the user after the activation`);
   return `request ${request!.status}${active.assignmentType ? `, instance ${active.assignmentType}` : ''}`;
@@ -307,7 +371,7 @@ async function apiRoundTrips(url: string, world: World): Promise<{ what: string;
   const paths = [
     ['session', '/openpim/auth/session'],
     ['eligible roles', `${DIR}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`],
-    ['a role\'s policy with its rules', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`],
+    ["a role's policy with its rules", `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`],
   ] as const;
   const out: { what: string; ms: number }[] = [];
   for (const [what, path] of paths) {
@@ -365,7 +429,9 @@ async function newContext(browser: Browser, url: string, world: World): Promise<
   const context = await browser.newContext({ baseURL: url, viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
   context.setDefaultTimeout(SAMPLE_TIMEOUT_MS);
   // By domain and path: the DevTools protocol refuses a Secure cookie given with an http:// URL (Chromium itself keeps it on loopback).
-  await context.addCookies([{ name: world.cookie.name, value: world.cookie.value, domain: new URL(url).hostname, path: '/', httpOnly: true, secure: true, sameSite: 'Lax' }]);
+  await context.addCookies([
+    { name: world.cookie.name, value: world.cookie.value, domain: new URL(url).hostname, path: '/', httpOnly: true, secure: true, sameSite: 'Lax' },
+  ]);
   await context.addInitScript({ content: PROBE.replace('__EXPECTED__', String(ROLES.length)) });
   return context;
 }
@@ -398,7 +464,9 @@ async function timedLoad(page: Page, session: CDPSession): Promise<Sample> {
   const tasks = timing.longTasks ?? [];
   const before = tasks.filter(([start]) => start < probe.idleAt);
   return {
-    ...probe, ...timing, nodeMs,
+    ...probe,
+    ...timing,
+    nodeMs,
     cpuMs: end.thread - since.thread,
     scriptMs: end.script - since.script,
     longBefore: before.length,
@@ -442,16 +510,24 @@ async function firstPageFiles(browser: Browser, url: string, world: World): Prom
       const path = decodeURIComponent(new URL(request.url()).pathname);
       if (listening && /^\/(v1\.0|beta|openpim)\//.test(path)) api.push(`${request.method()} ${path}`);
     });
-    page.on('response', (response) => files.push((async () => {
-      const kind = response.request().resourceType();
-      if (kind !== 'script' && kind !== 'stylesheet') return null;
-      const body = await response.body();
-      const sizes = await response.request().sizes();
-      return {
-        path: new URL(response.url()).pathname, kind, raw: body.length, gzip9: gzipSync(body, { level: 9 }).length,
-        wire: sizes.responseBodySize, encoding: (await response.headerValue('content-encoding')) ?? null,
-      };
-    })()));
+    page.on('response', (response) =>
+      files.push(
+        (async () => {
+          const kind = response.request().resourceType();
+          if (kind !== 'script' && kind !== 'stylesheet') return null;
+          const body = await response.body();
+          const sizes = await response.request().sizes();
+          return {
+            path: new URL(response.url()).pathname,
+            kind,
+            raw: body.length,
+            gzip9: gzipSync(body, { level: 9 }).length,
+            wire: sizes.responseBodySize,
+            encoding: (await response.headerValue('content-encoding')) ?? null,
+          };
+        })(),
+      ),
+    );
     await page.goto('/assignments', { waitUntil: 'commit' });
     await interactive(page);
     listening = false;
@@ -482,7 +558,10 @@ async function activate(page: Page, url: string, admin: string, world: World, ro
     await action();
   };
   const name = nameOf(role.id);
-  const row = page.getByRole('table', { name: 'Eligible roles' }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  const row = page
+    .getByRole('table', { name: 'Eligible roles' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name, exact: true }) });
   const justification = role.needs.includes('Justification') ? `bench: ${name}` : null;
   await step(`click "Activate" on the ${name} row`, () => row.getByRole('button', { name: 'Activate', exact: true }).click());
   const dialog: Locator = page.getByRole('dialog').filter({ has: page.getByRole('heading', { name: `Activate ${name}` }) });
@@ -501,7 +580,9 @@ async function activate(page: Page, url: string, admin: string, world: World, ro
     const stepUp = page.getByRole('alertdialog', { name: "Verify it's you" });
     await stepUp.waitFor();
     // A code of the next 30-second step: never the one used to confirm the app, still within the ±1 step window.
-    await step('type the authenticator code (step-up)', () => stepUp.getByLabel('Code from your authenticator app (or a recovery code)').fill(totpAt(world.totpKey, Date.now() + 30_000)));
+    await step('type the authenticator code (step-up)', () =>
+      stepUp.getByLabel('Code from your authenticator app (or a recovery code)').fill(totpAt(world.totpKey, Date.now() + 30_000)),
+    );
     await step('click "Verify" (step-up)', () => stepUp.getByRole('button', { name: 'Verify' }).click());
     await stepUp.waitFor({ state: 'detached' });
   }
@@ -535,26 +616,36 @@ const listMs = (xs: readonly number[]): string => xs.map((x) => n0(x)).join(', '
 /** Where the time goes: the median of each mark over the samples, on the page's clock. */
 function breakdown(samples: readonly Sample[]): string {
   const m = (pick: (s: Sample) => number) => median(samples.map(pick).filter((x) => Number.isFinite(x)));
-  return `document received ${ms(m((s) => s.documentEnd))}, JS received ${ms(m((s) => s.scriptsEnd))}, first API request ${ms(m((s) => s.firstApiStart))} `
-    + `(the JS evaluated and the app mounted), session answered ${ms(m((s) => s.sessionEnd))}, grant lists answered ${ms(m((s) => s.grantsEnd))}, `
-    + `policies asked ${ms(m((s) => s.policiesStart))} and answered ${ms(m((s) => s.policiesEnd))} (${n0(m((s) => s.apiCount))} API requests before the list, `
-    + `each median ${ms(m((s) => s.apiMedianMs))} in the page: ${ms(m((s) => s.apiStallMs))} queued, ${ms(m((s) => s.apiServerMs))} to first byte), list complete ${ms(m((s) => s.renderedAt))}, main thread idle ${ms(m((s) => s.idleAt))}; `
-    + `renderer main-thread CPU until then ${ms(m((s) => s.cpuMs))} (script ${ms(m((s) => s.scriptMs))}); long tasks before interactive ${f(m((s) => s.longBefore), 1)} `
-    + `(blocking ${ms(m((s) => s.blockingMs))}), in the ${QUIET_MS} ms after ${f(m((s) => s.longAfter), 1)} (medians)`;
+  return (
+    `document received ${ms(m((s) => s.documentEnd))}, JS received ${ms(m((s) => s.scriptsEnd))}, first API request ${ms(m((s) => s.firstApiStart))} ` +
+    `(the JS evaluated and the app mounted), session answered ${ms(m((s) => s.sessionEnd))}, grant lists answered ${ms(m((s) => s.grantsEnd))}, ` +
+    `policies asked ${ms(m((s) => s.policiesStart))} and answered ${ms(m((s) => s.policiesEnd))} (${n0(m((s) => s.apiCount))} API requests before the list, ` +
+    `each median ${ms(m((s) => s.apiMedianMs))} in the page: ${ms(m((s) => s.apiStallMs))} queued, ${ms(m((s) => s.apiServerMs))} to first byte), list complete ${ms(m((s) => s.renderedAt))}, main thread idle ${ms(m((s) => s.idleAt))}; ` +
+    `renderer main-thread CPU until then ${ms(m((s) => s.cpuMs))} (script ${ms(m((s) => s.scriptMs))}); long tasks before interactive ${f(
+      m((s) => s.longBefore),
+      1,
+    )} ` +
+    `(blocking ${ms(m((s) => s.blockingMs))}), in the ${QUIET_MS} ms after ${f(
+      m((s) => s.longAfter),
+      1,
+    )} (medians)`
+  );
 }
 
 /** Where a miss comes from: the load in four consecutive parts (medians of each part over the samples). */
 function why(samples: readonly Sample[], trips: readonly { what: string; ms: number }[]): string {
   const m = (pick: (s: Sample) => number) => median(samples.map(pick).filter((x) => Number.isFinite(x)));
-  return `the load in parts (medians): ${ms(m((s) => s.scriptsEnd))} until the JS is received (the page, then the script${samples[0]!.scriptsCached ? ' from the HTTP cache' : ', uncompressed over loopback'}), `
-    + `${ms(m((s) => s.firstApiStart - s.scriptsEnd))} to parse, compile and run it until the app asks the API (long tasks blocking ${ms(m((s) => s.blockingMs))}), `
-    + `${ms(m((s) => s.policiesEnd - s.firstApiStart))} for the API waterfall — the session, then the four grant lists, then one policy per role: three round trips in sequence, `
-    + `each request taking median ${ms(m((s) => s.apiMedianMs))} in the page — ${ms(m((s) => s.apiStallMs))} queued before it is sent (at most ${n0(m((s) => s.maxInFlight))} in flight: `
-    + `Chromium opens at most 6 HTTP/1.1 connections per host, and the page makes ${n0(m((s) => s.apiCount))} requests before the list, the grant lists and the policies `
-    + `among others: see the notes) and ${ms(m((s) => s.apiServerMs))} from sent to first byte — `
-    + `where the server answers one from Node in ${trips.map((t) => `${f(t.ms, 1)} ms (${t.what})`).join(', ')} — `
-    + `and ${ms(m((s) => s.idleAt - s.policiesEnd))} to render the list and reach an idle moment. Of the whole, the page's main thread was on a core for `
-    + `${ms(m((s) => s.cpuMs))} (script ${ms(m((s) => s.scriptMs))}); the rest is waiting — for the network and the server, and for a core on this shared machine (load in the notes)`;
+  return (
+    `the load in parts (medians): ${ms(m((s) => s.scriptsEnd))} until the JS is received (the page, then the script${samples[0]!.scriptsCached ? ' from the HTTP cache' : ', uncompressed over loopback'}), ` +
+    `${ms(m((s) => s.firstApiStart - s.scriptsEnd))} to parse, compile and run it until the app asks the API (long tasks blocking ${ms(m((s) => s.blockingMs))}), ` +
+    `${ms(m((s) => s.policiesEnd - s.firstApiStart))} for the API waterfall — the session, then the four grant lists, then one policy per role: three round trips in sequence, ` +
+    `each request taking median ${ms(m((s) => s.apiMedianMs))} in the page — ${ms(m((s) => s.apiStallMs))} queued before it is sent (at most ${n0(m((s) => s.maxInFlight))} in flight: ` +
+    `Chromium opens at most 6 HTTP/1.1 connections per host, and the page makes ${n0(m((s) => s.apiCount))} requests before the list, the grant lists and the policies ` +
+    `among others: see the notes) and ${ms(m((s) => s.apiServerMs))} from sent to first byte — ` +
+    `where the server answers one from Node in ${trips.map((t) => `${f(t.ms, 1)} ms (${t.what})`).join(', ')} — ` +
+    `and ${ms(m((s) => s.idleAt - s.policiesEnd))} to render the list and reach an idle moment. Of the whole, the page's main thread was on a core for ` +
+    `${ms(m((s) => s.cpuMs))} (script ${ms(m((s) => s.scriptMs))}); the rest is waiting — for the network and the server, and for a core on this shared machine (load in the notes)`
+  );
 }
 
 export async function run(opts: PhaseOptions): Promise<PhaseResult> {
@@ -568,7 +659,9 @@ export async function run(opts: PhaseOptions): Promise<PhaseResult> {
 }
 
 async function measure(n: number, portalDir: string, build: string): Promise<PhaseResult> {
-  const distJs = readdirSync(join(portalDir, 'assets')).filter((x) => x.endsWith('.js')).map((x) => `/assets/${x}`);
+  const distJs = readdirSync(join(portalDir, 'assets'))
+    .filter((x) => x.endsWith('.js'))
+    .map((x) => `/assets/${x}`);
   const server = await startPortalServer(portalDir);
   const { url, adminToken: admin } = server;
   log(`server ready on ${url} in ${f(server.startMs / 1000)} s (empty SQLite database); web/dist build ${build.slice(0, 12)}: ${distJs.join(', ')}`);
@@ -592,7 +685,10 @@ async function measure(n: number, portalDir: string, build: string): Promise<Pha
     const jsWire = scripts.reduce((s, x) => s + x.wire, 0);
     const encodings = [...new Set(files.map((x) => x.encoding ?? 'none'))];
     const notLoaded = distJs.filter((p) => !scripts.some((s) => s.path === p));
-    for (const x of files) log(`T14 first page ${x.kind} ${x.path}: ${n0(x.raw)} B, gzip -9 ${n0(x.gzip9)} B, on the wire ${n0(x.wire)} B (content-encoding ${x.encoding ?? 'none'})`);
+    for (const x of files)
+      log(
+        `T14 first page ${x.kind} ${x.path}: ${n0(x.raw)} B, gzip -9 ${n0(x.gzip9)} B, on the wire ${n0(x.wire)} B (content-encoding ${x.encoding ?? 'none'})`,
+      );
     log(`T14 JS of the first page: ${scripts.length} file(s), gzip -9 ${n0(jsGzip)} B; not loaded: ${notLoaded.join(', ') || 'none'}`);
 
     // Cold, warm (first and second return) and in-app return, one fresh context per round.
@@ -617,12 +713,19 @@ async function measure(n: number, portalDir: string, build: string): Promise<Pha
       loads.push(loadavg()[0]!);
       const c = cold[i]!;
       const w = warm[i]!;
-      log(`T14 round ${i + 1}/${n}: cold ${ms(c.idleAt)} (list ${ms(c.renderedAt)}, driver ${ms(c.nodeMs)}, main-thread CPU ${ms(c.cpuMs)}), `
-        + `warm ${ms(w.idleAt)} (list ${ms(w.renderedAt)}, CPU ${ms(w.cpuMs)}, `
-        + `${w.scriptsCached}/${w.scripts} JS from cache, ${w.type}), second return ${ms(warm2[i]!.idleAt)}, in-app ${ms(inApp[i]!)}; load ${f(loads[i + 1]!)}`);
-      for (const [name, x] of [['cold', c], ['warm', w]] as const) {
-        log(`  ${name}: page ${ms(x.documentEnd)}, JS ${ms(x.scriptsEnd)}, first API call ${ms(x.firstApiStart)}, session ${ms(x.sessionEnd)}, grants ${ms(x.grantsEnd)}, `
-          + `settings ${ms(x.policiesStart)}–${ms(x.policiesEnd)}, list ${ms(x.renderedAt)}, idle ${ms(x.idleAt)}`);
+      log(
+        `T14 round ${i + 1}/${n}: cold ${ms(c.idleAt)} (list ${ms(c.renderedAt)}, driver ${ms(c.nodeMs)}, main-thread CPU ${ms(c.cpuMs)}), ` +
+          `warm ${ms(w.idleAt)} (list ${ms(w.renderedAt)}, CPU ${ms(w.cpuMs)}, ` +
+          `${w.scriptsCached}/${w.scripts} JS from cache, ${w.type}), second return ${ms(warm2[i]!.idleAt)}, in-app ${ms(inApp[i]!)}; load ${f(loads[i + 1]!)}`,
+      );
+      for (const [name, x] of [
+        ['cold', c],
+        ['warm', w],
+      ] as const) {
+        log(
+          `  ${name}: page ${ms(x.documentEnd)}, JS ${ms(x.scriptsEnd)}, first API call ${ms(x.firstApiStart)}, session ${ms(x.sessionEnd)}, grants ${ms(x.grantsEnd)}, ` +
+            `settings ${ms(x.policiesStart)}–${ms(x.policiesEnd)}, list ${ms(x.renderedAt)}, idle ${ms(x.idleAt)}`,
+        );
       }
     }
     const roundTrips = await apiRoundTrips(url, world);
@@ -638,9 +741,17 @@ async function measure(n: number, portalDir: string, build: string): Promise<Pha
         await interactive(page);
         // The session has no MFA: the MFA role goes last (its step-up gives the session MFA).
         for (const id of [ROLE.userAdministrator, ROLE.securityReader, ROLE.helpdeskAdministrator, ROLE.globalReader]) {
-          const r = await activate(page, url, admin, world, ROLES.find((x) => x.id === id)!);
+          const r = await activate(
+            page,
+            url,
+            admin,
+            world,
+            ROLES.find((x) => x.id === id)!,
+          );
           runs.push(r);
-          log(`T14 activation of ${r.role} (policy: ${r.needs.join(' + ') || 'nothing'}): ${r.steps.length} interactions — ${r.steps.join('; ')}; API: ${r.confirmed}; focus on open: ${r.focusOnOpen}`);
+          log(
+            `T14 activation of ${r.role} (policy: ${r.needs.join(' + ') || 'nothing'}): ${r.steps.length} interactions — ${r.steps.join('; ')}; API: ${r.confirmed}; focus on open: ${r.focusOnOpen}`,
+          );
         }
       } finally {
         await context.close();
@@ -661,75 +772,107 @@ async function measure(n: number, portalDir: string, build: string): Promise<Pha
 
     const rows: Row[] = [
       {
-        id: 'T14', metric: `"My roles" interactive after a cold load (fresh context, empty cache), median of ${n}`, target: '≤ 1 s',
-        measured: `median ${ms(sc.median)}, p95 ${ms(sc.p95)}`, ratio: `${f(sc.median / BUDGET.coldMs)} of budget`, result: sc.median <= BUDGET.coldMs,
-        note: miss(sc.median, BUDGET.coldMs, `on the median: ${why(cold, roundTrips)}`)
-          + `${breakdown(cold)}. Samples: ${listMs(cold.map((s) => s.idleAt))} ms; list complete (before the idle wait) median ${ms(median(cold.map((s) => s.renderedAt)))}`
-          + (sc.p95 > BUDGET.coldMs && sc.median <= BUDGET.coldMs ? `; the p95 is over the budget (${ms(sc.p95)})` : ''),
+        id: 'T14',
+        metric: `"My roles" interactive after a cold load (fresh context, empty cache), median of ${n}`,
+        target: '≤ 1 s',
+        measured: `median ${ms(sc.median)}, p95 ${ms(sc.p95)}`,
+        ratio: `${f(sc.median / BUDGET.coldMs)} of budget`,
+        result: sc.median <= BUDGET.coldMs,
+        note:
+          miss(sc.median, BUDGET.coldMs, `on the median: ${why(cold, roundTrips)}`) +
+          `${breakdown(cold)}. Samples: ${listMs(cold.map((s) => s.idleAt))} ms; list complete (before the idle wait) median ${ms(median(cold.map((s) => s.renderedAt)))}` +
+          (sc.p95 > BUDGET.coldMs && sc.median <= BUDGET.coldMs ? `; the p95 is over the budget (${ms(sc.p95)})` : ''),
       },
       {
-        id: 'T14', metric: `"My roles" interactive warm (same context, first return: assets from the HTTP cache), median of ${n}`, target: '≤ 300 ms',
-        measured: `median ${ms(sw.median)}, p95 ${ms(sw.p95)}`, ratio: `${f(sw.median / BUDGET.warmMs)} of budget`, result: sw.median <= BUDGET.warmMs,
-        note: miss(sw.median, BUDGET.warmMs, `on the median: ${why(warm, roundTrips)}`)
-          + `${breakdown(warm)}; ${warmCached} of ${warmScripts} JS loads from the HTTP cache. Samples: ${listMs(warm.map((s) => s.idleAt))} ms`
-          + (sw.p95 > BUDGET.warmMs && sw.median <= BUDGET.warmMs ? `; the p95 is over the budget (${ms(sw.p95)})` : ''),
+        id: 'T14',
+        metric: `"My roles" interactive warm (same context, first return: assets from the HTTP cache), median of ${n}`,
+        target: '≤ 300 ms',
+        measured: `median ${ms(sw.median)}, p95 ${ms(sw.p95)}`,
+        ratio: `${f(sw.median / BUDGET.warmMs)} of budget`,
+        result: sw.median <= BUDGET.warmMs,
+        note:
+          miss(sw.median, BUDGET.warmMs, `on the median: ${why(warm, roundTrips)}`) +
+          `${breakdown(warm)}; ${warmCached} of ${warmScripts} JS loads from the HTTP cache. Samples: ${listMs(warm.map((s) => s.idleAt))} ms` +
+          (sw.p95 > BUDGET.warmMs && sw.median <= BUDGET.warmMs ? `; the p95 is over the budget (${ms(sw.p95)})` : ''),
       },
       {
-        id: 'T14', metric: 'for the record: warm, second return (HTTP cache and V8 code cache); in-app return (My requests → My roles, from the click)', target: '—',
-        measured: `second return median ${ms(sw2.median)}, p95 ${ms(sw2.p95)}; in-app median ${ms(si.median)}, p95 ${ms(si.p95)}`, ratio: '—', result: null,
+        id: 'T14',
+        metric: 'for the record: warm, second return (HTTP cache and V8 code cache); in-app return (My requests → My roles, from the click)',
+        target: '—',
+        measured: `second return median ${ms(sw2.median)}, p95 ${ms(sw2.p95)}; in-app median ${ms(si.median)}, p95 ${ms(si.p95)}`,
+        ratio: '—',
+        result: null,
         note: `second return: ${breakdown(warm2)}. In-app: the page's query cache still holds the roles and their policies (it refreshes them behind)`,
       },
       {
-        id: 'T14', metric: 'JavaScript of the first page (/assignments), gzip -9', target: '≤ 300 KB',
-        measured: `${kb(jsGzip)} (${kb(jsRaw)} raw) in ${scripts.length} file(s)`, ratio: `${f(jsGzip / BUDGET.jsBytes)} of budget`, result: jsGzip <= BUDGET.jsBytes,
-        note: (jsGzip <= BUDGET.jsBytes ? '' : `missed by ${kb(jsGzip - BUDGET.jsBytes)}. `)
-          + `counted: ${scripts.map((s) => `${s.path} (${n0(s.raw)} B raw, ${n0(s.gzip9)} B gzip -9)`).join(', ')}; `
-          + `not loaded by My roles, not counted: ${notLoaded.join(', ') || 'none'}; the server sends them uncompressed (Content-Encoding: ${encodings.join(', ')}; ${kb(jsWire)} on the wire); `
-          + `CSS for the record: ${styles.map((s) => `${s.path} ${n0(s.gzip9)} B gzip -9`).join(', ') || 'none'}. KB = 1,000 bytes`,
+        id: 'T14',
+        metric: 'JavaScript of the first page (/assignments), gzip -9',
+        target: '≤ 300 KB',
+        measured: `${kb(jsGzip)} (${kb(jsRaw)} raw) in ${scripts.length} file(s)`,
+        ratio: `${f(jsGzip / BUDGET.jsBytes)} of budget`,
+        result: jsGzip <= BUDGET.jsBytes,
+        note:
+          (jsGzip <= BUDGET.jsBytes ? '' : `missed by ${kb(jsGzip - BUDGET.jsBytes)}. `) +
+          `counted: ${scripts.map((s) => `${s.path} (${n0(s.raw)} B raw, ${n0(s.gzip9)} B gzip -9)`).join(', ')}; ` +
+          `not loaded by My roles, not counted: ${notLoaded.join(', ') || 'none'}; the server sends them uncompressed (Content-Encoding: ${encodings.join(', ')}; ${kb(jsWire)} on the wire); ` +
+          `CSS for the record: ${styles.map((s) => `${s.path} ${n0(s.gzip9)} B gzip -9`).join(', ') || 'none'}. KB = 1,000 bytes`,
       },
       {
-        id: 'T14', metric: `interactions from My roles to an activation the API confirms: ${main.role} (policy: ${main.needs.join(' + ')}; session without MFA, policy without MFA)`,
-        target: '≤ 3', measured: `${main.steps.length}`, ratio: `${f(main.steps.length / BUDGET.interactions)} of budget`, result: main.steps.length <= BUDGET.interactions,
-        note: `${steps(main)}. API: ${main.confirmed}. Each click and each field typed counts 1 (typing includes putting the cursor in the field: the dialog opens with focus on ${main.focusOnOpen}); `
-          + 'the duration (default 1 hour) and the start (now) are left as they are; closing the dialog afterwards is not counted',
+        id: 'T14',
+        metric: `interactions from My roles to an activation the API confirms: ${main.role} (policy: ${main.needs.join(' + ')}; session without MFA, policy without MFA)`,
+        target: '≤ 3',
+        measured: `${main.steps.length}`,
+        ratio: `${f(main.steps.length / BUDGET.interactions)} of budget`,
+        result: main.steps.length <= BUDGET.interactions,
+        note:
+          `${steps(main)}. API: ${main.confirmed}. Each click and each field typed counts 1 (typing includes putting the cursor in the field: the dialog opens with focus on ${main.focusOnOpen}); ` +
+          'the duration (default 1 hour) and the start (now) are left as they are; closing the dialog afterwards is not counted',
       },
       {
-        id: 'T14', metric: 'for the record: interactions when the policy asks for nothing / a justification and a ticket / MFA and a justification (session without MFA)', target: '—',
-        measured: `${nothing.steps.length} / ${ticket.steps.length} / ${mfa.steps.length}`, ratio: '—', result: null,
-        note: `${nothing.role}: ${steps(nothing)}. ${ticket.role}: ${steps(ticket)}. ${mfa.role}: ${steps(mfa)} — the step-up adds 2 (code, Verify) and the page retries the activation by itself; `
-          + `with an MFA session (signed in with the app) it is 3. Each policy's own fields are one interaction each; all confirmed by the API (${[nothing, ticket, mfa].map((r) => r.confirmed).join('; ')})`,
+        id: 'T14',
+        metric: 'for the record: interactions when the policy asks for nothing / a justification and a ticket / MFA and a justification (session without MFA)',
+        target: '—',
+        measured: `${nothing.steps.length} / ${ticket.steps.length} / ${mfa.steps.length}`,
+        ratio: '—',
+        result: null,
+        note:
+          `${nothing.role}: ${steps(nothing)}. ${ticket.role}: ${steps(ticket)}. ${mfa.role}: ${steps(mfa)} — the step-up adds 2 (code, Verify) and the page retries the activation by itself; ` +
+          `with an MFA session (signed in with the app) it is 3. Each policy's own fields are one interaction each; all confirmed by the API (${[nothing, ticket, mfa].map((r) => r.confirmed).join('; ')})`,
       },
     ];
     const notes = [
-      `**T14 method.** The real server (\`startServer\` on an empty embedded SQLite database in a temporary directory, in a worker thread of its own) serves the built portal `
-      + `(web/dist as the launcher's \`ensure_web\` left it, from the working tree's web/ at the start of the phase — build stamp ${build.slice(0, 12)} — copied to a temporary `
-      + 'folder first so that a build started meanwhile cannot change it under the samples) at http://127.0.0.1 on loopback, '
-      + 'with no compression (it sends no Content-Encoding). Set up over its API as the bootstrap administrator: one user with a password and an authenticator app, '
-      + `eligible at \`/\` for ${ROLES.length} directory roles whose activation policies ask for: ${ROLES.map((r) => `${nameOf(r.id)} ${r.needs.length ? r.needs.join(' + ') : 'nothing'}`).join(', ')}. `
-      + 'The user signs in once with the password only (`POST /openpim/auth/session`: a session without MFA) and that cookie is put in every browser context. '
-      + `Browser: Debian's Chromium ${chromiumVersion}, headless, driven by playwright-core ${playwrightVersion()} in the phase's main thread with the browser tests' launch arguments, `
-      + `${VIEWPORT.width}×${VIEWPORT.height}, en-GB, no CPU or network throttling; already running (a sample is a page load, not a browser start).`,
-      '**T14 "interactive".** The first idle moment of the page\'s main thread after the eligible roles\' list is complete: the "Eligible roles" table has one row per eligibility '
-      + `(${ROLES.length}), each with an enabled Activate button and its "Activation needs" cell filled in from the role's policy (before that the activation dialog would not know `
-      + 'what to ask). A script injected before the page\'s own (through the DevTools protocol, which the page\'s CSP does not govern) watches the DOM with a MutationObserver; when '
-      + 'the list is complete it asks for `requestIdleCallback`, and the time its callback starts, on the page\'s clock (0 = the start of the navigation), is the sample. Long tasks '
-      + `(the Long Tasks API${longTasksSupported ? '' : ': not available in this Chromium, so not recorded'}) are counted before that moment and in the ${QUIET_MS} ms after it. `
-      + `The driver's own goto → interactive, DevTools round trips included, had median ${ms(median(cold.map((s) => s.nodeMs)))} cold and ${ms(median(warm.map((s) => s.nodeMs)))} warm.`,
-      `**T14 samples.** ${n} rounds, each in a fresh browser context (its own empty HTTP cache, no V8 code cache, a new renderer process): a cold navigation to /assignments; `
-      + `then, in the same context, a new navigation to /assignments — the first return is the warm row (navigation type ${navTypes}; the hashed assets come from the HTTP cache, `
-      + `\`immutable\` for a year: ${warmCached} of ${warmScripts} JS loads; the page itself is \`no-cache\` and fetched again; the API is asked again, the page's query cache is gone `
-      + 'with the document) — and a second return for the record (Chromium has by then made a V8 code cache for the script); then My requests and back to My roles through the '
-      + `navigation (timed from the click's event time). Before the rounds, one untimed load records the first page's files (every script and stylesheet the browser fetched `
-      + 'until interactive and 2 s after; each body gzipped with zlib level 9) and warms the server. Median and p95 (nearest rank as in the other phases: with 20 samples, the '
-      + 'slowest) of the samples; the targets are judged on the median. The machine runs other jobs, and Chromium\'s processes, the driver and the server share its 2 cores.',
-      `**T14 what My roles asks.** Until interactive the page makes ${api.length} API requests: ${apiList}. The grant lists wait for the session (the frame renders the page `
-      + 'only once the session is known), and the policies wait for the grant lists (one request per eligible role, to show what its activation needs). From Node, with the '
-      + `same cookie, one request at a time, the server answers in median ${roundTrips.map((t) => `${f(t.ms, 1)} ms (${t.what})`).join(', ')} (${ROUND_TRIPS} each, after the rounds). `
-      + `1-minute load average during the rounds: ${f(Math.min(...loads))}–${f(Math.max(...loads))} (at each round's end: ${loads.slice(1).map((x) => f(x, 1)).join(', ')}).`,
-      '**T14 interactions.** Driven through the real UI with the locators a person reads (role names, labels), from My roles already interactive to the dialog showing the role Active, '
-      + 'then confirmed through the API as the administrator (a `selfActivate` request Provisioned with the typed justification, and the role in the user\'s active instances). '
-      + 'Counted: each click and each field typed (1 each; the click that puts the cursor in a field is part of typing it). The activation dialog offers the duration (default: '
-      + '1 hour, or the role\'s maximum when shorter) and an optional start; they are left as they are.',
+      `**T14 method.** The real server (\`startServer\` on an empty embedded SQLite database in a temporary directory, in a worker thread of its own) serves the built portal ` +
+        `(web/dist as the launcher's \`ensure_web\` left it, from the working tree's web/ at the start of the phase — build stamp ${build.slice(0, 12)} — copied to a temporary ` +
+        'folder first so that a build started meanwhile cannot change it under the samples) at http://127.0.0.1 on loopback, ' +
+        'with no compression (it sends no Content-Encoding). Set up over its API as the bootstrap administrator: one user with a password and an authenticator app, ' +
+        `eligible at \`/\` for ${ROLES.length} directory roles whose activation policies ask for: ${ROLES.map((r) => `${nameOf(r.id)} ${r.needs.length ? r.needs.join(' + ') : 'nothing'}`).join(', ')}. ` +
+        'The user signs in once with the password only (`POST /openpim/auth/session`: a session without MFA) and that cookie is put in every browser context. ' +
+        `Browser: Debian's Chromium ${chromiumVersion}, headless, driven by playwright-core ${playwrightVersion()} in the phase's main thread with the browser tests' launch arguments, ` +
+        `${VIEWPORT.width}×${VIEWPORT.height}, en-GB, no CPU or network throttling; already running (a sample is a page load, not a browser start).`,
+      '**T14 "interactive".** The first idle moment of the page\'s main thread after the eligible roles\' list is complete: the "Eligible roles" table has one row per eligibility ' +
+        `(${ROLES.length}), each with an enabled Activate button and its "Activation needs" cell filled in from the role's policy (before that the activation dialog would not know ` +
+        "what to ask). A script injected before the page's own (through the DevTools protocol, which the page's CSP does not govern) watches the DOM with a MutationObserver; when " +
+        "the list is complete it asks for `requestIdleCallback`, and the time its callback starts, on the page's clock (0 = the start of the navigation), is the sample. Long tasks " +
+        `(the Long Tasks API${longTasksSupported ? '' : ': not available in this Chromium, so not recorded'}) are counted before that moment and in the ${QUIET_MS} ms after it. ` +
+        `The driver's own goto → interactive, DevTools round trips included, had median ${ms(median(cold.map((s) => s.nodeMs)))} cold and ${ms(median(warm.map((s) => s.nodeMs)))} warm.`,
+      `**T14 samples.** ${n} rounds, each in a fresh browser context (its own empty HTTP cache, no V8 code cache, a new renderer process): a cold navigation to /assignments; ` +
+        `then, in the same context, a new navigation to /assignments — the first return is the warm row (navigation type ${navTypes}; the hashed assets come from the HTTP cache, ` +
+        `\`immutable\` for a year: ${warmCached} of ${warmScripts} JS loads; the page itself is \`no-cache\` and fetched again; the API is asked again, the page's query cache is gone ` +
+        'with the document) — and a second return for the record (Chromium has by then made a V8 code cache for the script); then My requests and back to My roles through the ' +
+        `navigation (timed from the click's event time). Before the rounds, one untimed load records the first page's files (every script and stylesheet the browser fetched ` +
+        'until interactive and 2 s after; each body gzipped with zlib level 9) and warms the server. Median and p95 (nearest rank as in the other phases: with 20 samples, the ' +
+        "slowest) of the samples; the targets are judged on the median. The machine runs other jobs, and Chromium's processes, the driver and the server share its 2 cores.",
+      `**T14 what My roles asks.** Until interactive the page makes ${api.length} API requests: ${apiList}. The grant lists wait for the session (the frame renders the page ` +
+        'only once the session is known), and the policies wait for the grant lists (one request per eligible role, to show what its activation needs). From Node, with the ' +
+        `same cookie, one request at a time, the server answers in median ${roundTrips.map((t) => `${f(t.ms, 1)} ms (${t.what})`).join(', ')} (${ROUND_TRIPS} each, after the rounds). ` +
+        `1-minute load average during the rounds: ${f(Math.min(...loads))}–${f(Math.max(...loads))} (at each round's end: ${loads
+          .slice(1)
+          .map((x) => f(x, 1))
+          .join(', ')}).`,
+      '**T14 interactions.** Driven through the real UI with the locators a person reads (role names, labels), from My roles already interactive to the dialog showing the role Active, ' +
+        "then confirmed through the API as the administrator (a `selfActivate` request Provisioned with the typed justification, and the role in the user's active instances). " +
+        'Counted: each click and each field typed (1 each; the click that puts the cursor in a field is part of typing it). The activation dialog offers the duration (default: ' +
+        "1 hour, or the role's maximum when shorter) and an optional start; they are left as they are.",
     ];
     return { rows, notes };
   } finally {

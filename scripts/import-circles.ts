@@ -30,8 +30,8 @@ for (const file of files) {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
       const bindings = clause?.namedBindings;
-      const allNamedTypes = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0
-        && bindings.elements.every((e) => e.isTypeOnly) && !clause?.name;
+      const allNamedTypes =
+        !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly) && !clause?.name;
       add(node.moduleSpecifier.text, !!clause && (clause.isTypeOnly || allNamedTypes));
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       add(node.moduleSpecifier.text, node.isTypeOnly);
@@ -54,16 +54,24 @@ const stronglyConnected = (graph: Map<string, Set<string>>): string[][] => {
   const onStack = new Set<string>();
   const groups: string[][] = [];
   const connect = (v: string): void => {
-    index.set(v, index.size); low.set(v, index.get(v)!);
-    stack.push(v); onStack.add(v);
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { connect(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) === index.get(v)) {
       const group: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); group.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
       if (group.length > 1 || graph.get(v)?.has(v)) groups.push(group.sort());
     }
   };
@@ -81,10 +89,16 @@ const circleThrough = (graph: Map<string, Set<string>>, start: string, group: Se
       if (!group.has(w)) continue;
       if (w === start) {
         const path = [v];
-        for (let p = v; p !== start;) { p = from.get(p)!; path.unshift(p); }
+        for (let p = v; p !== start;) {
+          p = from.get(p)!;
+          path.unshift(p);
+        }
         return [...path, start];
       }
-      if (!from.has(w)) { from.set(w, v); queue.push(w); }
+      if (!from.has(w)) {
+        from.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start];
@@ -112,7 +126,10 @@ const graphOf = (withTypes: boolean, depth?: number): Map<string, Set<string>> =
 };
 
 let circles = 0;
-for (const [what, depth] of [['files', undefined], ['folders two levels down (src/app/requests, …)', 2]] as const) {
+for (const [what, depth] of [
+  ['files', undefined],
+  ['folders two levels down (src/app/requests, …)', 2],
+] as const) {
   for (const withTypes of [true, false]) {
     const graph = graphOf(withTypes, depth);
     const groups = stronglyConnected(graph);

@@ -261,7 +261,13 @@ export class AccessIndex {
   }
 
   stats(): AccessIndexStats {
-    return { grants: this.arena.size, timedMemberships: this.memberships.timedSize, principals: this.principals.size, scopes: this.scopes.size, roles: this.roles.size };
+    return {
+      grants: this.arena.size,
+      timedMemberships: this.memberships.timedSize,
+      principals: this.principals.size,
+      scopes: this.scopes.size,
+      roles: this.roles.size,
+    };
   }
 
   // ---------------------------------------------------------------- internals

@@ -117,8 +117,17 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
   }
 
   const plain = (r: AccessReason): AccessReason => ({
-    grantId: r.grantId, roleDefinitionId: r.roleDefinitionId, roleDisplayName: r.roleDisplayName, scopeId: r.scopeId, inherited: r.inherited,
-    via: r.via, groupId: r.groupId, groupPath: r.groupPath, memberType: r.memberType, startAt: r.startAt, endAt: r.endAt,
+    grantId: r.grantId,
+    roleDefinitionId: r.roleDefinitionId,
+    roleDisplayName: r.roleDisplayName,
+    scopeId: r.scopeId,
+    inherited: r.inherited,
+    via: r.via,
+    groupId: r.groupId,
+    groupPath: r.groupPath,
+    memberType: r.memberType,
+    startAt: r.startAt,
+    endAt: r.endAt,
   });
   const plainHolder = (h: AccessHolder): AccessHolder => ({ principalId: h.principalId, ...plain(h) });
 
@@ -145,7 +154,12 @@ export function accessService(facts: AccessFacts, read: Pick<Repositories, 'feed
     },
     async holders(tenantId, scope, at) {
       const index = await fresh(tenantId);
-      return index ? index.holders(scope, at).filter((h) => !isDisabled(tenantId, h.principalId)).map(plainHolder) : [];
+      return index
+        ? index
+            .holders(scope, at)
+            .filter((h) => !isDisabled(tenantId, h.principalId))
+            .map(plainHolder)
+        : [];
     },
   };
 }

@@ -105,8 +105,13 @@ export class Principals {
   /** Is pid live and holding no grants and no memberships (static or timed) either way? */
   isIdle(pid: number): boolean {
     if (this.pId[pid] === undefined) return false; // already given back (a group that was its own member)
-    return this.M[pid * R + LEN] === 0 && this.memberOf[pid]!.length === 0 && (this.members[pid]?.length ?? 0) === 0
-      && !this.timedOf.has(pid) && !this.timedIn.has(pid);
+    return (
+      this.M[pid * R + LEN] === 0 &&
+      this.memberOf[pid]!.length === 0 &&
+      (this.members[pid]?.length ?? 0) === 0 &&
+      !this.timedOf.has(pid) &&
+      !this.timedIn.has(pid)
+    );
   }
 
   /** Gives an idle pid's number back (its cached closure must already be dropped). */

@@ -32,18 +32,30 @@ export function approvalLinkTokens(keyring: () => Promise<SigningKey[]>, clock: 
       const ring = await keyring();
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, async (header) => {
-          const key = ring.find((k) => k.kid === header.kid);
-          if (!key) throw new Error('unknown key');
-          return importJWK(key.publicJwk as JWK, 'EdDSA');
-        }, { issuer: ISSUER, audience: LINK_AUDIENCE, typ: LINK_TYPE, algorithms: ['EdDSA'], currentDate: new Date(clock.now()) }));
+        ({ payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = ring.find((k) => k.kid === header.kid);
+            if (!key) throw new Error('unknown key');
+            return importJWK(key.publicJwk as JWK, 'EdDSA');
+          },
+          { issuer: ISSUER, audience: LINK_AUDIENCE, typ: LINK_TYPE, algorithms: ['EdDSA'], currentDate: new Date(clock.now()) },
+        ));
       } catch (error) {
-        if (error instanceof errors.JWTExpired) throw new DomainError('ApprovalLinkExpired', 'This approval link has expired: open the request in OpenPIM to decide.');
+        if (error instanceof errors.JWTExpired)
+          throw new DomainError('ApprovalLinkExpired', 'This approval link has expired: open the request in OpenPIM to decide.');
         throw new DomainError('ApprovalLinkInvalid', 'This is not a valid approval link.');
       }
       const { sub, jti, exp, tid, apv, stp, dec } = payload;
-      if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || typeof tid !== 'string'
-        || typeof apv !== 'string' || typeof stp !== 'string' || (dec !== 'Approve' && dec !== 'Deny')) {
+      if (
+        typeof sub !== 'string' ||
+        typeof jti !== 'string' ||
+        typeof exp !== 'number' ||
+        typeof tid !== 'string' ||
+        typeof apv !== 'string' ||
+        typeof stp !== 'string' ||
+        (dec !== 'Approve' && dec !== 'Deny')
+      ) {
         throw new DomainError('ApprovalLinkInvalid', 'This is not a valid approval link.');
       }
       return { tenantId: tid, approvalId: apv, stepId: stp, approverId: sub, decision: dec, jti, expiresAt: exp * 1000 } satisfies ApprovalLinkClaims;

@@ -67,8 +67,13 @@ export function argon2Passwords(params: Argon2Parameters = DEFAULT_ARGON2): Pass
     },
     needsRehash(stored) {
       const parsed = parse(stored);
-      return !parsed || parsed.memory !== params.memory || parsed.passes !== params.passes || parsed.parallelism !== params.parallelism
-        || parsed.hash.length !== TAG_BYTES;
+      return (
+        !parsed ||
+        parsed.memory !== params.memory ||
+        parsed.passes !== params.passes ||
+        parsed.parallelism !== params.parallelism ||
+        parsed.hash.length !== TAG_BYTES
+      );
     },
   };
 }

@@ -16,9 +16,12 @@ const MAX_JTI_LENGTH = 256;
 function keyNamed(header: Record<string, unknown>, keys: readonly ClientKey[]): ClientKey | null {
   const { kid, x5t } = header;
   const x5tS256 = header['x5t#S256'];
-  const named = keys.filter((k) => (typeof kid === 'string' && kid === k.keyId)
-    || (typeof x5t === 'string' && x5t === x5tOf(k.thumbprint))
-    || (typeof x5tS256 === 'string' && x5tS256 === k.thumbprintSha256));
+  const named = keys.filter(
+    (k) =>
+      (typeof kid === 'string' && kid === k.keyId) ||
+      (typeof x5t === 'string' && x5t === x5tOf(k.thumbprint)) ||
+      (typeof x5tS256 === 'string' && x5tS256 === k.thumbprintSha256),
+  );
   return named.length === 1 ? named[0]! : null;
 }
 

@@ -56,14 +56,18 @@ export function jwtTokens(keys: SigningKeyStore, clock: Clock, ids: Ids): JwtTok
     async verify(token) {
       const ring = await keyring();
       try {
-        const { payload } = await jwtVerify(token, async (header) => {
-          const key = ring.find((k) => k.kid === header.kid);
-          if (!key) throw new Error('unknown key');
-          // Imported once per key: importing on every request cost more than the signature check.
-          let imported = publicKeys.get(key.kid);
-          if (!imported) publicKeys.set(key.kid, (imported = await importJWK(key.publicJwk as JWK, 'EdDSA')));
-          return imported;
-        }, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], currentDate: new Date(clock.now()) });
+        const { payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = ring.find((k) => k.kid === header.kid);
+            if (!key) throw new Error('unknown key');
+            // Imported once per key: importing on every request cost more than the signature check.
+            let imported = publicKeys.get(key.kid);
+            if (!imported) publicKeys.set(key.kid, (imported = await importJWK(key.publicJwk as JWK, 'EdDSA')));
+            return imported;
+          },
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], currentDate: new Date(clock.now()) },
+        );
         if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('missing sub or tid');
         const amr = Array.isArray(payload.amr) ? payload.amr.filter((x): x is string => typeof x === 'string') : [];
         const acrs = Array.isArray(payload.acrs) ? payload.acrs.filter((x): x is string => typeof x === 'string') : [];

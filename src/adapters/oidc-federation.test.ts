@@ -14,8 +14,16 @@ describe('plain http to the provider', () => {
 
   it('is refused for a provider elsewhere unless the operator allows it, so the server does not start', () => {
     expect(() => insecureAllowed('http://idp.contoso.test', false)).toThrow(/allowInsecureHttp/);
-    expect(() => oidcIdentityProvider({
-      issuer: 'http://idp.contoso.test', clientId: 'c', clientSecret: 's', clientAuthMethod: 'client_secret_post', scopes: 'openid', redirectUri: 'https://pim/cb', allowInsecureHttp: false,
-    })).toThrow(/allowInsecureHttp/);
+    expect(() =>
+      oidcIdentityProvider({
+        issuer: 'http://idp.contoso.test',
+        clientId: 'c',
+        clientSecret: 's',
+        clientAuthMethod: 'client_secret_post',
+        scopes: 'openid',
+        redirectUri: 'https://pim/cb',
+        allowInsecureHttp: false,
+      }),
+    ).toThrow(/allowInsecureHttp/);
   });
 });

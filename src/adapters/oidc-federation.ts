@@ -59,19 +59,22 @@ function claimsOf(idToken: Record<string, unknown>, userinfo: Record<string, unk
 export function oidcIdentityProvider(options: OidcProviderOptions): IdentityProvider {
   const insecure = insecureAllowed(options.issuer, options.allowInsecureHttp);
   if (!options.scopes.split(/\s+/).includes('openid')) throw new Error('oidc.scopes must include openid');
-  const auth = options.clientAuthMethod === 'client_secret_post' ? client.ClientSecretPost(options.clientSecret) : client.ClientSecretBasic(options.clientSecret);
+  const auth =
+    options.clientAuthMethod === 'client_secret_post' ? client.ClientSecretPost(options.clientSecret) : client.ClientSecretBasic(options.clientSecret);
   let configuration: Promise<client.Configuration> | null = null;
 
   function discovered(): Promise<client.Configuration> {
-    configuration ??= client.discovery(new URL(options.issuer), options.clientId, { client_secret: options.clientSecret }, auth, {
-      timeout: 10,
-      ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
-    }).catch((error: unknown) => {
-      // Try again at the next sign-in: the provider may be back.
-      configuration = null;
-      options.onError?.(error, 'discovery');
-      throw new DomainError('IdentityProviderUnavailable', 'The identity provider cannot be reached; try again later.');
-    });
+    configuration ??= client
+      .discovery(new URL(options.issuer), options.clientId, { client_secret: options.clientSecret }, auth, {
+        timeout: 10,
+        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+      })
+      .catch((error: unknown) => {
+        // Try again at the next sign-in: the provider may be back.
+        configuration = null;
+        options.onError?.(error, 'discovery');
+        throw new DomainError('IdentityProviderUnavailable', 'The identity provider cannot be reached; try again later.');
+      });
     return configuration;
   }
 
@@ -94,17 +97,21 @@ export function oidcIdentityProvider(options: OidcProviderOptions): IdentityProv
       current.search = callbackQuery;
       try {
         const tokens = await client.authorizationCodeGrant(config, current, {
-          expectedState: expected.state, expectedNonce: expected.nonce, pkceCodeVerifier: expected.codeVerifier, idTokenExpected: true,
+          expectedState: expected.state,
+          expectedNonce: expected.nonce,
+          pkceCodeVerifier: expected.codeVerifier,
+          idTokenExpected: true,
         });
         const idToken = tokens.claims() as Record<string, unknown> | undefined;
         if (!idToken) throw new Error('no ID token');
-        const userinfo = text(idToken.email) === null && config.serverMetadata().userinfo_endpoint
-          ? await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub)) as Record<string, unknown>
-          : null;
+        const userinfo =
+          text(idToken.email) === null && config.serverMetadata().userinfo_endpoint
+            ? ((await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub))) as Record<string, unknown>)
+            : null;
         return claimsOf(idToken, userinfo);
       } catch (error) {
         options.onError?.(error, 'exchange');
-        throw new DomainError('InvalidCredentials', 'The identity provider\'s answer could not be verified; start the sign-in again.');
+        throw new DomainError('InvalidCredentials', "The identity provider's answer could not be verified; start the sign-in again.");
       }
     },
   };

@@ -53,19 +53,37 @@ export interface Authentication {
  * principal is not a caller at all.
  * @param mfaMaxAge how long after an MFA sign-in it still counts (ms).
  */
-export async function resolveCaller(read: ReadRepositories<'principals' | 'schedules' | 'roles'>, auth: Authentication, now: Instant, mfaMaxAge: number): Promise<Caller> {
+export async function resolveCaller(
+  read: ReadRepositories<'principals' | 'schedules' | 'roles'>,
+  auth: Authentication,
+  now: Instant,
+  mfaMaxAge: number,
+): Promise<Caller> {
   const principal = await read.principals.get(auth.tenantId, auth.principalId);
   if (!principal || !principal.accountEnabled || principal.type === 'group') {
     throw new DomainError('InvalidAuthenticationToken', 'The token names no enabled principal of this tenant.');
   }
   const groupIds = await read.principals.groupsOf(auth.tenantId, principal.id, now);
   const active = (await read.schedules.activeOf(auth.tenantId, [principal.id, ...groupIds], now)).filter((s) => isInEffect(s, now));
-  const byId = new Map((await read.roles.getMany(auth.tenantId, [...new Set(active.map((s) => s.roleDefinitionId))])).filter((r) => r.isEnabled).map((r) => [r.id, r]));
+  const byId = new Map(
+    (await read.roles.getMany(auth.tenantId, [...new Set(active.map((s) => s.roleDefinitionId))])).filter((r) => r.isEnabled).map((r) => [r.id, r]),
+  );
   const roles = [...new Set(active.filter((s) => s.directoryScopeId === '/').flatMap((s) => byId.get(s.roleDefinitionId) ?? []))];
-  const scopedRoles = active.filter((s) => s.directoryScopeId !== '/' && byId.has(s.roleDefinitionId))
+  const scopedRoles = active
+    .filter((s) => s.directoryScopeId !== '/' && byId.has(s.roleDefinitionId))
     .map((s) => ({ role: byId.get(s.roleDefinitionId)!, scopeId: s.directoryScopeId }));
   const mfa = auth.amr.includes('mfa') && auth.authTime !== null && now - auth.authTime <= mfaMaxAge && auth.authTime <= now;
-  return { tenantId: auth.tenantId, principal, groupIds, roles, scopedRoles, mfa, amr: auth.amr, acrs: auth.acrs, correlationId: auth.correlationId, sessionId: auth.sessionId ?? null,
+  return {
+    tenantId: auth.tenantId,
+    principal,
+    groupIds,
+    roles,
+    scopedRoles,
+    mfa,
+    amr: auth.amr,
+    acrs: auth.acrs,
+    correlationId: auth.correlationId,
+    sessionId: auth.sessionId ?? null,
     ipAddress: auth.ipAddress ?? null,
   };
 }

@@ -42,5 +42,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
 
 /** The query narrowed by one more condition (ANDed with the caller's own filter). */
-export const narrowed = (query: ListQuery, condition: FilterExpr): ListQuery =>
-  ({ ...query, filter: query.filter ? { op: 'and', left: condition, right: query.filter } : condition });
+export const narrowed = (query: ListQuery, condition: FilterExpr): ListQuery => ({
+  ...query,
+  filter: query.filter ? { op: 'and', left: condition, right: query.filter } : condition,
+});

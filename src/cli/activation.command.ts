@@ -38,22 +38,24 @@ export function activateCommand(): Command {
   targetOptions(command);
   waitOptions(command);
   totpOption(command);
-  return outputOption(command)
-    .action(async (names: string[], options: ActivateOptions) => {
-      const reason = reasonOf(options.reason, true);
-      const specs = await targetSpecs(names, options);
-      const profile = options.profile ? await profilesStore().get(options.profile) : null;
-      const schedule = scheduleInfo({ duration: options.duration ?? profile?.duration, start: options.start });
-      const ticket = ticketInfo(options.ticket);
-      const wait = waitPlan(options);
-      const session = await openSession(options);
-      const targets = await resolveTargets(session.client, specs);
-      const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
-      await submitEach(session, targets, {
-        ...options, kind: 'assignment', action: 'selfActivate', wait,
-        body: () => ({ action: 'selfActivate', principalId: me.id, justification: reason, ...(ticket ? { ticketInfo: ticket } : {}), scheduleInfo: schedule }),
-      });
+  return outputOption(command).action(async (names: string[], options: ActivateOptions) => {
+    const reason = reasonOf(options.reason, true);
+    const specs = await targetSpecs(names, options);
+    const profile = options.profile ? await profilesStore().get(options.profile) : null;
+    const schedule = scheduleInfo({ duration: options.duration ?? profile?.duration, start: options.start });
+    const ticket = ticketInfo(options.ticket);
+    const wait = waitPlan(options);
+    const session = await openSession(options);
+    const targets = await resolveTargets(session.client, specs);
+    const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
+    await submitEach(session, targets, {
+      ...options,
+      kind: 'assignment',
+      action: 'selfActivate',
+      wait,
+      body: () => ({ action: 'selfActivate', principalId: me.id, justification: reason, ...(ticket ? { ticketInfo: ticket } : {}), scheduleInfo: schedule }),
     });
+  });
 }
 
 interface DeactivateOptions extends OutputOptions, TargetOptions {
@@ -70,16 +72,18 @@ export function deactivateCommand(): Command {
     .option('--profile <name>', 'also deactivate the roles saved in this profile');
   targetOptions(command);
   totpOption(command);
-  return outputOption(command)
-    .action(async (names: string[], options: DeactivateOptions) => {
-      const reason = reasonOf(options.reason, false);
-      const specs = await targetSpecs(names, options);
-      const session = await openSession(options);
-      const targets = await resolveTargets(session.client, specs);
-      const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
-      await submitEach(session, targets, {
-        ...options, kind: 'assignment', action: 'selfDeactivate', wait: null,
-        body: () => ({ action: 'selfDeactivate', principalId: me.id, ...(reason ? { justification: reason } : {}) }),
-      });
+  return outputOption(command).action(async (names: string[], options: DeactivateOptions) => {
+    const reason = reasonOf(options.reason, false);
+    const specs = await targetSpecs(names, options);
+    const session = await openSession(options);
+    const targets = await resolveTargets(session.client, specs);
+    const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
+    await submitEach(session, targets, {
+      ...options,
+      kind: 'assignment',
+      action: 'selfDeactivate',
+      wait: null,
+      body: () => ({ action: 'selfDeactivate', principalId: me.id, ...(reason ? { justification: reason } : {}) }),
     });
+  });
 }

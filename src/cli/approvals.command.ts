@@ -19,33 +19,51 @@ import { approvalPath } from './client/targets.ts';
 const INBOX = "/filterByCurrentUser(on='approver')?$top=999";
 
 export function inboxCommand(): Command {
-  return outputOption(serverOption(new Command('inbox'))
-    .description('list the requests waiting for your approval: requester, role, scope, reason, ticket and window'))
-    .action(async (options: OutputOptions & { server?: string }) => {
-      const { client } = await openSession(options);
-      const found = await listAcross(client, INBOX, 999);
-      const namer = names(client);
-      const items = await Promise.all(found.map(async (f) => {
+  return outputOption(
+    serverOption(new Command('inbox')).description('list the requests waiting for your approval: requester, role, scope, reason, ticket and window'),
+  ).action(async (options: OutputOptions & { server?: string }) => {
+    const { client } = await openSession(options);
+    const found = await listAcross(client, INBOX, 999);
+    const namer = names(client);
+    const items = await Promise.all(
+      found.map(async (f) => {
         const view = await viewOf(f, namer);
         const p = await namer.principal(view.principalId);
         return { ...view, requester: { id: view.principalId, displayName: p.displayName, userPrincipalName: p.userPrincipalName } };
-      }));
-      if (isJson(options)) {
-        printJson(items);
-        return;
-      }
-      if (items.length === 0) {
-        process.stdout.write('Nothing is waiting for your approval.\n');
-        return;
-      }
-      process.stdout.write(table(['ID', 'CREATED', 'REQUESTER', 'ACTION', 'ROLE', 'WINDOW', 'TICKET', 'REASON'], items.map((i) => [
-        i.id, shortTime(i.createdDateTime), principalLabel(i.requester, i.principalId), i.action, targetOf(i), windowText(i), ticketText(i.ticket) || '-', i.justification ?? '-',
-      ])));
-    });
+      }),
+    );
+    if (isJson(options)) {
+      printJson(items);
+      return;
+    }
+    if (items.length === 0) {
+      process.stdout.write('Nothing is waiting for your approval.\n');
+      return;
+    }
+    process.stdout.write(
+      table(
+        ['ID', 'CREATED', 'REQUESTER', 'ACTION', 'ROLE', 'WINDOW', 'TICKET', 'REASON'],
+        items.map((i) => [
+          i.id,
+          shortTime(i.createdDateTime),
+          principalLabel(i.requester, i.principalId),
+          i.action,
+          targetOf(i),
+          windowText(i),
+          ticketText(i.ticket) || '-',
+          i.justification ?? '-',
+        ]),
+      ),
+    );
+  });
 }
 
 /** The provider and approval id an ID names: a request in my inbox, else an approval I can read; not found is exit code 5. */
-async function approvalOf(client: ApiClient, inbox: readonly FoundRequest[], id: string): Promise<{ provider: FoundRequest['provider']; approvalId: string; found: FoundRequest | null }> {
+async function approvalOf(
+  client: ApiClient,
+  inbox: readonly FoundRequest[],
+  id: string,
+): Promise<{ provider: FoundRequest['provider']; approvalId: string; found: FoundRequest | null }> {
   const found = inbox.find((f) => f.request.id === id || f.request.approvalId === id);
   if (found?.request.approvalId) return { provider: found.provider, approvalId: found.request.approvalId, found };
   if (/^[\w.-]{1,100}$/.test(id)) {
@@ -75,35 +93,43 @@ function decideCommand(name: 'approve' | 'deny'): Command {
   if (name === 'deny') command.requiredOption('--reason <text>', 'why: the requester sees it');
   else command.option('--reason <text>', 'justification (required when the approval stage asks for one)');
   totpOption(command);
-  return outputOption(command)
-    .action(async (ids: string[], options: DecideOptions) => {
-      if (options.reason !== undefined && !options.reason.trim()) throw usageError('--reason must not be empty');
-      const { client } = await openSession(options);
-      const inbox = await listAcross(client, INBOX, 999);
-      const namer = names(client);
-      const results: { requestId: string; approvalId: string | null; step: string | null; result: string; error: { code: string; message: string } | null }[] = [];
-      let exitCode = 0;
-      for (const id of ids) {
-        try {
-          const { provider, approvalId, found } = await approvalOf(client, inbox, id);
-          const step = await decide(client, provider, approvalId, result, options.reason ?? null);
-          results.push({ requestId: found?.request.id ?? id, approvalId, step, result, error: null });
-          if (!isJson(options)) {
-            const what = found ? await viewOf(found, namer) : null;
-            const requester = what ? principalLabel(await namer.principal(what.principalId), what.principalId) : null;
-            process.stdout.write(`${result === 'Approve' ? 'Approved' : 'Denied'} request ${found?.request.id ?? id}${what ? ` (${targetOf(what)} for ${requester})` : ''}.\n`);
-          }
-        } catch (error) {
-          // A refusal or an unknown id is this id's failure; anything else (sign-in, network) stops the command.
-          if (!(error instanceof CliError) || error.exitCode === EXIT.authentication || error.exitCode === EXIT.unavailable) throw error;
-          results.push({ requestId: id, approvalId: null, step: null, result, error: { code: error instanceof ApiError ? error.code : 'NotWaitingForYou', message: error.message } });
-          process.stderr.write(`openpim: ${id}: ${error.message}\n`);
-          exitCode ||= error.exitCode;
+  return outputOption(command).action(async (ids: string[], options: DecideOptions) => {
+    if (options.reason !== undefined && !options.reason.trim()) throw usageError('--reason must not be empty');
+    const { client } = await openSession(options);
+    const inbox = await listAcross(client, INBOX, 999);
+    const namer = names(client);
+    const results: { requestId: string; approvalId: string | null; step: string | null; result: string; error: { code: string; message: string } | null }[] =
+      [];
+    let exitCode = 0;
+    for (const id of ids) {
+      try {
+        const { provider, approvalId, found } = await approvalOf(client, inbox, id);
+        const step = await decide(client, provider, approvalId, result, options.reason ?? null);
+        results.push({ requestId: found?.request.id ?? id, approvalId, step, result, error: null });
+        if (!isJson(options)) {
+          const what = found ? await viewOf(found, namer) : null;
+          const requester = what ? principalLabel(await namer.principal(what.principalId), what.principalId) : null;
+          process.stdout.write(
+            `${result === 'Approve' ? 'Approved' : 'Denied'} request ${found?.request.id ?? id}${what ? ` (${targetOf(what)} for ${requester})` : ''}.\n`,
+          );
         }
+      } catch (error) {
+        // A refusal or an unknown id is this id's failure; anything else (sign-in, network) stops the command.
+        if (!(error instanceof CliError) || error.exitCode === EXIT.authentication || error.exitCode === EXIT.unavailable) throw error;
+        results.push({
+          requestId: id,
+          approvalId: null,
+          step: null,
+          result,
+          error: { code: error instanceof ApiError ? error.code : 'NotWaitingForYou', message: error.message },
+        });
+        process.stderr.write(`openpim: ${id}: ${error.message}\n`);
+        exitCode ||= error.exitCode;
       }
-      if (isJson(options)) printJson(results);
-      if (exitCode) process.exitCode = exitCode;
-    });
+    }
+    if (isJson(options)) printJson(results);
+    if (exitCode) process.exitCode = exitCode;
+  });
 }
 
 export const approveCommand = (): Command => decideCommand('approve');

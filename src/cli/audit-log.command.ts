@@ -56,8 +56,14 @@ function filterOptions(command: Command): Command {
 async function filterOf(client: ApiClient, options: FilterOptions): Promise<string | null> {
   const actorId = options.actor ? (await findPrincipal(client, options.actor).catch(() => ({ id: options.actor! }))).id : undefined;
   const filter: AuditFilter = {
-    since: options.since, until: options.until, activity: options.activity, category: options.category, result: options.result,
-    actorId, targetId: options.target, correlationId: options.correlation,
+    since: options.since,
+    until: options.until,
+    activity: options.activity,
+    category: options.category,
+    result: options.result,
+    actorId,
+    targetId: options.target,
+    correlationId: options.correlation,
   };
   return auditFilter(filter);
 }
@@ -78,33 +84,57 @@ async function* events(client: ApiClient, options: FilterOptions, top: number): 
 const who = (r: AuditRow) => r.initiatedBy.userPrincipalName ?? r.initiatedBy.displayName ?? r.initiatedBy.id ?? '-';
 
 export function auditListCommand(): Command {
-  return outputOption(filterOptions(new Command('list'))
-    .description('list audit events, newest first, over HTTP')
-    .option('--top <n>', 'how many', count, 50))
-    .action(async (options: FilterOptions & OutputOptions & { top: number }) => {
-      const { client } = await openSession(options);
-      const rows: AuditRow[] = [];
-      for await (const page of events(client, options, options.top)) {
-        rows.push(...page);
-        if (rows.length >= options.top) break;
-      }
-      rows.splice(options.top);
-      if (isJson(options)) {
-        printJson(rows);
-        return;
-      }
-      if (rows.length === 0) {
-        process.stdout.write('No audit events match.\n');
-        return;
-      }
-      process.stdout.write(table(['TIME', 'RESULT', 'BY', 'ACTIVITY', 'TARGETS'], rows.map((r) => [
-        r.activityDateTime, r.result, who(r), r.activity, r.targets.map((t) => t.displayName ?? t.id ?? '').filter(Boolean).join(', '),
-      ])));
-    });
+  return outputOption(
+    filterOptions(new Command('list')).description('list audit events, newest first, over HTTP').option('--top <n>', 'how many', count, 50),
+  ).action(async (options: FilterOptions & OutputOptions & { top: number }) => {
+    const { client } = await openSession(options);
+    const rows: AuditRow[] = [];
+    for await (const page of events(client, options, options.top)) {
+      rows.push(...page);
+      if (rows.length >= options.top) break;
+    }
+    rows.splice(options.top);
+    if (isJson(options)) {
+      printJson(rows);
+      return;
+    }
+    if (rows.length === 0) {
+      process.stdout.write('No audit events match.\n');
+      return;
+    }
+    process.stdout.write(
+      table(
+        ['TIME', 'RESULT', 'BY', 'ACTIVITY', 'TARGETS'],
+        rows.map((r) => [
+          r.activityDateTime,
+          r.result,
+          who(r),
+          r.activity,
+          r.targets
+            .map((t) => t.displayName ?? t.id ?? '')
+            .filter(Boolean)
+            .join(', '),
+        ]),
+      ),
+    );
+  });
 }
 
-export const CSV_COLUMNS = ['id', 'activityDateTime', 'activity', 'category', 'operationType', 'result', 'resultReason', 'initiatedById', 'initiatedByName',
-  'initiatedByUserPrincipalName', 'targets', 'correlationId', 'details'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'activityDateTime',
+  'activity',
+  'category',
+  'operationType',
+  'result',
+  'resultReason',
+  'initiatedById',
+  'initiatedByName',
+  'initiatedByUserPrincipalName',
+  'targets',
+  'correlationId',
+  'details',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A field starting
@@ -117,10 +147,24 @@ export function csvField(value: string | null): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export const csvLine = (r: AuditRow): string => [
-  r.id, r.activityDateTime, r.activity, r.category, r.operationType, r.result, r.resultReason, r.initiatedBy.id, r.initiatedBy.displayName,
-  r.initiatedBy.userPrincipalName, r.targets.map((t) => `${t.type ?? ''}:${t.id ?? ''}:${t.displayName ?? ''}`).join(';'), r.correlationId, JSON.stringify(r.details),
-].map(csvField).join(',');
+export const csvLine = (r: AuditRow): string =>
+  [
+    r.id,
+    r.activityDateTime,
+    r.activity,
+    r.category,
+    r.operationType,
+    r.result,
+    r.resultReason,
+    r.initiatedBy.id,
+    r.initiatedBy.displayName,
+    r.initiatedBy.userPrincipalName,
+    r.targets.map((t) => `${t.type ?? ''}:${t.id ?? ''}:${t.displayName ?? ''}`).join(';'),
+    r.correlationId,
+    JSON.stringify(r.details),
+  ]
+    .map(csvField)
+    .join(',');
 
 export function auditExportCommand(): Command {
   return filterOptions(new Command('export'))
@@ -129,9 +173,11 @@ export function auditExportCommand(): Command {
     .option('--out <file>', 'write to this file (default: stdout)')
     .action(async (options: FilterOptions & { format: 'jsonl' | 'csv'; out?: string }) => {
       const { client } = await openSession(options);
-      const file = options.out ? await open(options.out, 'w', 0o600).catch((error: Error) => {
-        throw new CliError(`cannot write ${options.out}: ${error.message}`);
-      }) : null;
+      const file = options.out
+        ? await open(options.out, 'w', 0o600).catch((error: Error) => {
+            throw new CliError(`cannot write ${options.out}: ${error.message}`);
+          })
+        : null;
       const out = file ? file.createWriteStream() : process.stdout;
       const write = async (text: string) => {
         if (!out.write(text)) await once(out, 'drain');

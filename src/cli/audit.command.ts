@@ -23,7 +23,10 @@ async function verifyDatabase(options: Record<string, unknown>): Promise<VerifyR
   }
   // The server's modules load when a verb needs them, so that the HTTP verbs start quickly.
   const [{ verifyAudit }, { openStore }, { targetOf }, { randomIds, systemClock }] = await Promise.all([
-    import('../app/audit/verify-audit.ts'), import('../store/store.ts'), import('../server/start.ts'), import('../adapters/system-clock.ts'),
+    import('../app/audit/verify-audit.ts'),
+    import('../store/store.ts'),
+    import('../server/start.ts'),
+    import('../adapters/system-clock.ts'),
   ]);
   const store = await openStore(targetOf(config), { clock: systemClock, ids: randomIds, migrate: false });
   try {
@@ -42,11 +45,13 @@ async function verifyRemote(options: { server?: string }): Promise<VerifyResult>
 
 export function auditCommand(): Command {
   const audit = new Command('audit').description('the tamper-evident audit log');
-  audit.addCommand(outputOption(databaseOptions(new Command('verify'))
-    .description('check the hash chain of the audit log; exit 1 and name the first broken link if any')
-    .addOption(new Option('--remote', 'ask the server you signed in to (GET /openpim/audit/verify) instead of opening the database'))
-    .addOption(new Option('--server <url>', 'with --remote: the OpenPIM server URL (implies --remote)')))
-    .action(async (options: OutputOptions & { remote?: boolean; server?: string; data?: string; databaseUrl?: string }) => {
+  audit.addCommand(
+    outputOption(
+      databaseOptions(new Command('verify'))
+        .description('check the hash chain of the audit log; exit 1 and name the first broken link if any')
+        .addOption(new Option('--remote', 'ask the server you signed in to (GET /openpim/audit/verify) instead of opening the database'))
+        .addOption(new Option('--server <url>', 'with --remote: the OpenPIM server URL (implies --remote)')),
+    ).action(async (options: OutputOptions & { remote?: boolean; server?: string; data?: string; databaseUrl?: string }) => {
       const remote = Boolean(options.remote || options.server);
       if (remote && (options.data || options.databaseUrl)) throw usageError('--remote asks the server: leave out --data and --database-url');
       const result = remote ? await verifyRemote(options) : await verifyDatabase({ ...options });
@@ -59,7 +64,8 @@ export function auditCommand(): Command {
         process.stdout.write(`Audit chain BROKEN ${at}: ${result.break!.reason}.\n`);
       }
       if (!result.ok) process.exitCode = 1;
-    }));
+    }),
+  );
   audit.addCommand(auditListCommand());
   audit.addCommand(auditExportCommand());
   return audit;

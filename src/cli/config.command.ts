@@ -16,7 +16,8 @@ import { openSession, serverOption, type Session } from './client/session.ts';
 import { applySettings } from './client/settings-apply.ts';
 import { parseSettings, type FileSettings } from './client/settings-file.ts';
 import { Directory, liveSettings, readLive } from './client/settings-live.ts';
-import { computePlan, countsOf, planJson, planText } from './client/settings-plan.ts';
+import { computePlan } from './client/settings-plan.ts';
+import { countsOf, planJson, planText } from './client/settings-plan-output.ts';
 import { renderSettings } from './client/settings-file.ts';
 import { printJson } from './client/table.ts';
 
@@ -52,7 +53,8 @@ function exportCommand(): Command {
       const dir = new Directory(await readLive(session.client));
       const problems: string[] = [];
       const settings = liveSettings(dir, problems);
-      if (problems.length > 0) throw new CliError(`cannot export: the file could not name everything unambiguously:\n${[...new Set(problems)].map((p) => `  ${p}`).join('\n')}`);
+      if (problems.length > 0)
+        throw new CliError(`cannot export: the file could not name everything unambiguously:\n${[...new Set(problems)].map((p) => `  ${p}`).join('\n')}`);
       const who = session.credentials().userPrincipalName;
       const text = renderSettings(settings, [
         `OpenPIM settings exported from ${session.server} at ${new Date(now).toISOString()}${who ? ` by ${who}` : ''} (openpim ${packageJson.version}).`,
@@ -60,7 +62,9 @@ function exportCommand(): Command {
       ]);
       if (options.output) {
         await writeFile(options.output, text);
-        note(`openpim: wrote ${options.output}: ${settings.assignments.length} assignments, ${settings.groups.length} groups, ${settings.scopes.length} scopes`);
+        note(
+          `openpim: wrote ${options.output}: ${settings.assignments.length} assignments, ${settings.groups.length} groups, ${settings.scopes.length} scopes`,
+        );
       } else {
         process.stdout.write(text);
       }
@@ -103,14 +107,18 @@ function applyCommand(): Command {
       }
       process.stdout.write('Applying:\n');
       const result = await applySettings(session.client, settings, first, {
-        justification: options.reason, now: Date.now, done: (line) => process.stdout.write(`  ${line}\n`),
+        justification: options.reason,
+        now: Date.now,
+        done: (line) => process.stdout.write(`  ${line}\n`),
       });
       for (const failure of result.failures) process.stderr.write(`openpim: ✗ ${failure}\n`);
       if (result.stoppedAt === 'checks') {
         throw new CliError(`nothing was changed: ${result.failures.length} of the changes would fail`);
       }
       if (result.stoppedAt === 'assignments') {
-        throw new CliError(`${result.applied} changes to groups, scopes or policies were made, but no assignment: ${result.failures.length} assignment requests would fail`);
+        throw new CliError(
+          `${result.applied} changes to groups, scopes or policies were made, but no assignment: ${result.failures.length} assignment requests would fail`,
+        );
       }
       if (result.failures.length > 0) throw new CliError(`${result.applied} changes were made; ${result.failures.length} failed`);
       process.stdout.write(`Applied ${result.applied} changes to ${session.server}.\n`);
@@ -119,7 +127,7 @@ function applyCommand(): Command {
 
 export function configCommand(): Command {
   return new Command('config')
-    .description('settings as code: export the server\'s settings to YAML, plan the changes a file makes, apply them')
+    .description("settings as code: export the server's settings to YAML, plan the changes a file makes, apply them")
     .addCommand(exportCommand())
     .addCommand(planCommand())
     .addCommand(applyCommand());

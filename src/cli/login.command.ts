@@ -31,7 +31,11 @@ interface LoginOptions {
 async function passwordLogin(server: string, options: LoginOptions) {
   const { username, password, totp } = await localCredentials(options);
   const res = await send(server, 'POST', SIGN_IN_PATH, { json: { userPrincipalName: username, password, ...(totp ? { totp } : {}) } });
-  if (res.status !== 200) throw new CliError(`sign-in to ${server} failed: ${apiErrorOf(res).message}`, exitCodeOfStatus(res.status) === EXIT.unavailable ? EXIT.unavailable : EXIT.authentication);
+  if (res.status !== 200)
+    throw new CliError(
+      `sign-in to ${server} failed: ${apiErrorOf(res).message}`,
+      exitCodeOfStatus(res.status) === EXIT.unavailable ? EXIT.unavailable : EXIT.authentication,
+    );
   return { token: tokenResponseOf(res.body), username };
 }
 
@@ -58,7 +62,8 @@ async function localCredentials(options: LoginOptions) {
     throw usageError('no terminal to ask the password on: pipe it in with --password-stdin');
   }
   // A person at a terminal may add a code now (and skip the step-up later); scripts pass --totp.
-  const totp = options.totp ?? (interactive() && !options.passwordStdin ? (await ask('Code from your authenticator app (Enter to skip): '))?.trim() : undefined);
+  const totp =
+    options.totp ?? (interactive() && !options.passwordStdin ? (await ask('Code from your authenticator app (Enter to skip): '))?.trim() : undefined);
   return { username, password, totp: totp || undefined };
 }
 
@@ -70,14 +75,17 @@ export function loginCommand(): Command {
     .option('--totp <code>', 'current code of your authenticator app: sign in with MFA at once')
     .option('--browser', 'sign in through your browser (single sign-on) instead of with a password')
     .action(async (options: LoginOptions) => {
-      if (options.browser && (options.username || options.passwordStdin || options.totp)) throw usageError('--browser signs in through the browser: leave out --username, --password-stdin and --totp');
+      if (options.browser && (options.username || options.passwordStdin || options.totp))
+        throw usageError('--browser signs in through the browser: leave out --username, --password-stdin and --totp');
       const store = credentialsStore();
       const server = await resolveServer(store, options.server);
       const { token, username } = options.browser ? await browserLogin(server) : await passwordLogin(server, options);
       const credentials = credentialsOf(token, username);
       await store.put(server, credentials);
-      process.stdout.write(`Signed in to ${server}${username ? ` as ${username}` : ''} ${signInStrength(tokenClaims(credentials.accessToken))}, until ${credentials.expiresDateTime}.\n`
-        + `Token stored in ${store.path}.\n`);
+      process.stdout.write(
+        `Signed in to ${server}${username ? ` as ${username}` : ''} ${signInStrength(tokenClaims(credentials.accessToken))}, until ${credentials.expiresDateTime}.\n` +
+          `Token stored in ${store.path}.\n`,
+      );
     });
 }
 

@@ -35,14 +35,35 @@ const program = new Command('openpim')
   .showHelpAfterError();
 
 for (const command of [
-  serveCommand(), demoCommand(), migrateCommand(), tokenCommand(), auditCommand(), notifyCommand(),
-  loginCommand(), logoutCommand(), whoamiCommand(), mfaCommand(),
-  rolesCommand(), activateCommand(), deactivateCommand(), extendCommand(), renewCommand(), profileCommand(),
-  requestsCommand(), requestCommand(), cancelCommand(),
-  inboxCommand(), approveCommand(), denyCommand(),
-  assignCommand(), unassignCommand(), holdersCommand(), configCommand(),
+  serveCommand(),
+  demoCommand(),
+  migrateCommand(),
+  tokenCommand(),
+  auditCommand(),
+  notifyCommand(),
+  loginCommand(),
+  logoutCommand(),
+  whoamiCommand(),
+  mfaCommand(),
+  rolesCommand(),
+  activateCommand(),
+  deactivateCommand(),
+  extendCommand(),
+  renewCommand(),
+  profileCommand(),
+  requestsCommand(),
+  requestCommand(),
+  cancelCommand(),
+  inboxCommand(),
+  approveCommand(),
+  denyCommand(),
+  assignCommand(),
+  unassignCommand(),
+  holdersCommand(),
+  configCommand(),
   completionCommand(),
-]) program.addCommand(command);
+])
+  program.addCommand(command);
 
 /** Commander's own errors (unknown command or option, missing argument) throw here rather than exit, everywhere in the tree. */
 function throwOnUsageErrors(command: Command): void {

@@ -41,8 +41,8 @@ export function mfaCommand(): Command {
     .description('add an authenticator app (TOTP): scan the QR code, then confirm with a code from the app')
     .option('--code <code>', 'the confirmation code (else asked on the terminal, or read from stdin)');
   totpOption(enroll);
-  mfa.addCommand(outputOption(enroll)
-    .action(async (options: OutputOptions & { server?: string; code?: string; totp?: string }) => {
+  mfa.addCommand(
+    outputOption(enroll).action(async (options: OutputOptions & { server?: string; code?: string; totp?: string }) => {
       const json = isJson(options);
       const { client } = await openSession(options);
       const enrollment = await client.call<Enrollment>('POST', '/openpim/me/authentication/totp', {});
@@ -60,8 +60,10 @@ export function mfaCommand(): Command {
           if (json) {
             printJson({ id: enrollment.id, otpauthUri: enrollment.otpauthUri, secret: enrollment.secret, recoveryCodes });
           } else {
-            process.stdout.write('\nAuthenticator app enrolled. Recovery codes — each works once, instead of a code; keep them somewhere safe, they are not shown again:\n\n'
-              + `${recoveryCodes.map((c) => `  ${c}`).join('\n')}\n`);
+            process.stdout.write(
+              '\nAuthenticator app enrolled. Recovery codes — each works once, instead of a code; keep them somewhere safe, they are not shown again:\n\n' +
+                `${recoveryCodes.map((c) => `  ${c}`).join('\n')}\n`,
+            );
           }
           return;
         } catch (error) {
@@ -72,22 +74,33 @@ export function mfaCommand(): Command {
           note('openpim: that code was not accepted; try the next one.');
         }
       }
-    }));
-  mfa.addCommand(outputOption(serverOption(new Command('status'))
-    .description('show your authentication methods: authenticator app, recovery codes, security keys'))
-    .action(async (options: OutputOptions & { server?: string }) => {
-      const { client } = await openSession(options);
-      const methods = await client.call<{
-        passwordSetDateTime: string | null; totp: { confirmedDateTime: string; lastUsedDateTime: string | null } | null; pendingTotp: unknown; recoveryCodesRemaining: number;
-      }>('GET', '/openpim/me/authentication/methods');
-      const keys = await client.call<{ value: unknown[] }>('GET', '/openpim/me/authentication/webauthn').then((r) => r.value.length, () => null);
-      if (isJson(options)) {
-        printJson({ ...methods, securityKeys: keys });
-        return;
-      }
-      process.stdout.write(`Authenticator app: ${methods.totp ? `enrolled ${methods.totp.confirmedDateTime}${methods.totp.lastUsedDateTime ? `, last used ${methods.totp.lastUsedDateTime}` : ''}` : 'none'}${methods.pendingTotp ? ' (an enrollment is waiting for its confirmation code)' : ''}\n`
-        + `Recovery codes:    ${methods.recoveryCodesRemaining} left\n`
-        + `Security keys:     ${keys ?? 'unknown'}\n`);
-    }));
+    }),
+  );
+  mfa.addCommand(
+    outputOption(serverOption(new Command('status')).description('show your authentication methods: authenticator app, recovery codes, security keys')).action(
+      async (options: OutputOptions & { server?: string }) => {
+        const { client } = await openSession(options);
+        const methods = await client.call<{
+          passwordSetDateTime: string | null;
+          totp: { confirmedDateTime: string; lastUsedDateTime: string | null } | null;
+          pendingTotp: unknown;
+          recoveryCodesRemaining: number;
+        }>('GET', '/openpim/me/authentication/methods');
+        const keys = await client.call<{ value: unknown[] }>('GET', '/openpim/me/authentication/webauthn').then(
+          (r) => r.value.length,
+          () => null,
+        );
+        if (isJson(options)) {
+          printJson({ ...methods, securityKeys: keys });
+          return;
+        }
+        process.stdout.write(
+          `Authenticator app: ${methods.totp ? `enrolled ${methods.totp.confirmedDateTime}${methods.totp.lastUsedDateTime ? `, last used ${methods.totp.lastUsedDateTime}` : ''}` : 'none'}${methods.pendingTotp ? ' (an enrollment is waiting for its confirmation code)' : ''}\n` +
+            `Recovery codes:    ${methods.recoveryCodesRemaining} left\n` +
+            `Security keys:     ${keys ?? 'unknown'}\n`,
+        );
+      },
+    ),
+  );
   return mfa;
 }

@@ -6,7 +6,11 @@ export function migrateCommand(): Command {
     .description('bring the database schema up to date')
     .action(async (options) => {
       const config = await configFrom(options);
-      const [{ openDatabase }, { migrateToLatest }, { targetOf }] = await Promise.all([import('../store/database.ts'), import('../store/migrate.ts'), import('../server/start.ts')]);
+      const [{ openDatabase }, { migrateToLatest }, { targetOf }] = await Promise.all([
+        import('../store/database.ts'),
+        import('../store/migrate.ts'),
+        import('../server/start.ts'),
+      ]);
       const { db } = openDatabase(targetOf(config));
       try {
         const applied = await migrateToLatest(db as never);

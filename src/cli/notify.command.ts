@@ -12,7 +12,10 @@ function testMessage(config: Config, formatInstant: (at: number) => string, now:
   return {
     subject: 'OpenPIM: test notification',
     summary: 'This is a test message from OpenPIM. If you can read it, notifications reach you.',
-    facts: [['Sent', formatInstant(now)], ['Public URL', publicUrl]],
+    facts: [
+      ['Sent', formatInstant(now)],
+      ['Public URL', publicUrl],
+    ],
     actions: [{ label: 'Open OpenPIM', url: `${publicUrl}/` }],
   };
 }
@@ -27,40 +30,46 @@ function webhookTarget(config: Config, given: string, format: ChatTarget['format
 
 export function notifyCommand(): Command {
   const notify = new Command('notify').description('notifications: email (SMTP) and chat webhooks');
-  notify.addCommand(configOption(new Command('test'))
-    .description('send a test email and/or chat message using the configuration, and report success or the error')
-    .option('--to <address>', 'send a test email to this address through the configured SMTP server')
-    .option('--webhook <url|name>', 'post a test message to this webhook URL or configured webhook name')
-    .addOption(new Option('--format <format>', 'chat payload format for --webhook').choices(['slack', 'teams']))
-    .action(async (options) => {
-      const config = await configFrom(options);
-      if (!options.to && !options.webhook) throw new Error('say where to send the test: --to ADDRESS and/or --webhook URL|NAME');
-      const [{ emailHtml, emailText }, { formatInstant }, { chatWebhooks }, { smtpMailer }, { systemClock }] = await Promise.all([
-        import('../app/notifications/email.ts'), import('../app/notifications/templates.ts'), import('../notify/chat-webhook.ts'),
-        import('../notify/smtp-mailer.ts'), import('../adapters/system-clock.ts'),
-      ]);
-      const message = testMessage(config, formatInstant, systemClock.now());
-      let failed = false;
-      const report = async (label: string, send: () => Promise<void>) => {
-        try {
-          await send();
-          process.stdout.write(`${label}: sent\n`);
-        } catch (error) {
-          failed = true;
-          process.stdout.write(`${label}: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  notify.addCommand(
+    configOption(new Command('test'))
+      .description('send a test email and/or chat message using the configuration, and report success or the error')
+      .option('--to <address>', 'send a test email to this address through the configured SMTP server')
+      .option('--webhook <url|name>', 'post a test message to this webhook URL or configured webhook name')
+      .addOption(new Option('--format <format>', 'chat payload format for --webhook').choices(['slack', 'teams']))
+      .action(async (options) => {
+        const config = await configFrom(options);
+        if (!options.to && !options.webhook) throw new Error('say where to send the test: --to ADDRESS and/or --webhook URL|NAME');
+        const [{ emailHtml, emailText }, { formatInstant }, { chatWebhooks }, { smtpMailer }, { systemClock }] = await Promise.all([
+          import('../app/notifications/email.ts'),
+          import('../app/notifications/templates.ts'),
+          import('../notify/chat-webhook.ts'),
+          import('../notify/smtp-mailer.ts'),
+          import('../adapters/system-clock.ts'),
+        ]);
+        const message = testMessage(config, formatInstant, systemClock.now());
+        let failed = false;
+        const report = async (label: string, send: () => Promise<void>) => {
+          try {
+            await send();
+            process.stdout.write(`${label}: sent\n`);
+          } catch (error) {
+            failed = true;
+            process.stdout.write(`${label}: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+          }
+        };
+        if (options.to) {
+          const smtp = config.smtp;
+          if (!smtp) throw new Error('no SMTP server is configured: set smtp.host and smtp.from (or OPENPIM_SMTP_HOST and OPENPIM_SMTP_FROM)');
+          await report(`email to ${options.to} via ${smtp.host}:${smtp.port}`, () =>
+            smtpMailer(smtp).send({ to: options.to, subject: message.subject, text: emailText(message), html: emailHtml(message) }),
+          );
         }
-      };
-      if (options.to) {
-        const smtp = config.smtp;
-        if (!smtp) throw new Error('no SMTP server is configured: set smtp.host and smtp.from (or OPENPIM_SMTP_HOST and OPENPIM_SMTP_FROM)');
-        await report(`email to ${options.to} via ${smtp.host}:${smtp.port}`, () =>
-          smtpMailer(smtp).send({ to: options.to, subject: message.subject, text: emailText(message), html: emailHtml(message) }));
-      }
-      if (options.webhook) {
-        const target = webhookTarget(config, options.webhook, options.format);
-        await report(`${target.label} (${target.format})`, () => chatWebhooks().post(target, message));
-      }
-      if (failed) process.exitCode = 1;
-    }));
+        if (options.webhook) {
+          const target = webhookTarget(config, options.webhook, options.format);
+          await report(`${target.label} (${target.format})`, () => chatWebhooks().post(target, message));
+        }
+        if (failed) process.exitCode = 1;
+      }),
+  );
   return notify;
 }

@@ -16,28 +16,31 @@ const entryText = (e: Profile['entries'][number]) => (e.group ? `${e.role} of ${
 
 export function profileCommand(): Command {
   const profile = new Command('profile').description('saved sets of roles to activate together (activate --profile NAME)');
-  profile.addCommand(new Command('save')
-    .description('save (or replace) a profile: roles activated together')
-    .argument('<name>', 'profile name (letters, digits, . _ -)')
-    .argument('<role...>', 'role display names or ids; with --group: member or owner')
-    .option('--scope <scope>', 'directory scope: once for all roles, or once per role in order', collect, [])
-    .option('--group <name|id>', 'PIM for Groups: the roles are member or owner of this group')
-    .option('--duration <iso>', 'how long activations last by default (ISO-8601, e.g. PT2H)')
-    .action(async (name: string, roles: string[], options: { scope: string[]; group?: string; duration?: string }) => {
-      checkProfileName(name);
-      if (options.scope.length > 1 && options.scope.length !== roles.length) throw usageError(`give --scope once, or once per role (${roles.length})`);
-      if (options.group && options.scope.length) throw usageError('--group and --scope do not go together: a group is its own scope');
-      if (options.duration !== undefined && !isDuration(options.duration)) throw usageError(`--duration '${options.duration}' is not an ISO-8601 duration such as PT2H`);
-      const entries = roles.map((role, i) => {
-        const scope = options.scope.length > 1 ? options.scope[i] : options.scope[0];
-        return { role, ...(options.group ? { group: options.group } : scope ? { scope } : {}) };
-      });
-      const store = profilesStore();
-      await store.put(name, { entries, ...(options.duration ? { duration: options.duration } : {}), savedDateTime: new Date().toISOString() });
-      process.stdout.write(`Profile ${name} saved: ${entries.map(entryText).join(', ')}.\n`);
-    }));
-  profile.addCommand(outputOption(new Command('list').description('list your saved profiles'))
-    .action(async (options: OutputOptions) => {
+  profile.addCommand(
+    new Command('save')
+      .description('save (or replace) a profile: roles activated together')
+      .argument('<name>', 'profile name (letters, digits, . _ -)')
+      .argument('<role...>', 'role display names or ids; with --group: member or owner')
+      .option('--scope <scope>', 'directory scope: once for all roles, or once per role in order', collect, [])
+      .option('--group <name|id>', 'PIM for Groups: the roles are member or owner of this group')
+      .option('--duration <iso>', 'how long activations last by default (ISO-8601, e.g. PT2H)')
+      .action(async (name: string, roles: string[], options: { scope: string[]; group?: string; duration?: string }) => {
+        checkProfileName(name);
+        if (options.scope.length > 1 && options.scope.length !== roles.length) throw usageError(`give --scope once, or once per role (${roles.length})`);
+        if (options.group && options.scope.length) throw usageError('--group and --scope do not go together: a group is its own scope');
+        if (options.duration !== undefined && !isDuration(options.duration))
+          throw usageError(`--duration '${options.duration}' is not an ISO-8601 duration such as PT2H`);
+        const entries = roles.map((role, i) => {
+          const scope = options.scope.length > 1 ? options.scope[i] : options.scope[0];
+          return { role, ...(options.group ? { group: options.group } : scope ? { scope } : {}) };
+        });
+        const store = profilesStore();
+        await store.put(name, { entries, ...(options.duration ? { duration: options.duration } : {}), savedDateTime: new Date().toISOString() });
+        process.stdout.write(`Profile ${name} saved: ${entries.map(entryText).join(', ')}.\n`);
+      }),
+  );
+  profile.addCommand(
+    outputOption(new Command('list').description('list your saved profiles')).action(async (options: OutputOptions) => {
       const profiles = await profilesStore().list();
       if (isJson(options)) {
         printJson(Object.entries(profiles).map(([name, p]) => ({ name, ...p })));
@@ -48,18 +51,29 @@ export function profileCommand(): Command {
         process.stdout.write('No profiles saved (openpim profile save NAME ROLE…).\n');
         return;
       }
-      process.stdout.write(table(['NAME', 'DURATION', 'ROLES'], names.map((n) => [n, profiles[n]!.duration ?? '-', profiles[n]!.entries.map(entryText).join(', ')])));
-    }));
-  profile.addCommand(outputOption(new Command('show').description('show one saved profile').argument('<name>'))
-    .action(async (name: string, options: OutputOptions) => {
+      process.stdout.write(
+        table(
+          ['NAME', 'DURATION', 'ROLES'],
+          names.map((n) => [n, profiles[n]!.duration ?? '-', profiles[n]!.entries.map(entryText).join(', ')]),
+        ),
+      );
+    }),
+  );
+  profile.addCommand(
+    outputOption(new Command('show').description('show one saved profile').argument('<name>')).action(async (name: string, options: OutputOptions) => {
       const p = await profilesStore().get(name);
       if (isJson(options)) printJson({ name, ...p });
       else process.stdout.write(`${name}: ${p.entries.map(entryText).join(', ')}${p.duration ? ` (for ${p.duration})` : ''}\n`);
-    }));
-  profile.addCommand(new Command('delete').description('delete a saved profile').argument('<name>')
-    .action(async (name: string) => {
-      if (!(await profilesStore().remove(name))) await profilesStore().get(name); // not found: exit code 5
-      process.stdout.write(`Profile ${name} deleted.\n`);
-    }));
+    }),
+  );
+  profile.addCommand(
+    new Command('delete')
+      .description('delete a saved profile')
+      .argument('<name>')
+      .action(async (name: string) => {
+        if (!(await profilesStore().remove(name))) await profilesStore().get(name); // not found: exit code 5
+        process.stdout.write(`Profile ${name} deleted.\n`);
+      }),
+  );
   return profile;
 }

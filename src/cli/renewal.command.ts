@@ -28,9 +28,11 @@ interface RenewalOptions extends OutputOptions, TargetOptions {
 function renewalCommand(name: 'extend' | 'renew'): Command {
   const action = name === 'extend' ? 'selfExtend' : 'selfRenew';
   const command = serverOption(new Command(name))
-    .description(name === 'extend'
-      ? 'ask to extend your assignments (or eligibilities) in their last 14 days; an administrator approves'
-      : 'ask to renew your assignments (or eligibilities) that expired in the last 30 days; an administrator approves')
+    .description(
+      name === 'extend'
+        ? 'ask to extend your assignments (or eligibilities) in their last 14 days; an administrator approves'
+        : 'ask to renew your assignments (or eligibilities) that expired in the last 30 days; an administrator approves',
+    )
     .argument('[role...]', 'role display names (any case) or ids; with --group: member or owner')
     .option('--eligible', 'an eligibility rather than an active assignment')
     .requiredOption('--reason <text>', 'justification, recorded with each request')
@@ -42,21 +44,23 @@ function renewalCommand(name: 'extend' | 'renew'): Command {
   targetOptions(command);
   waitOptions(command);
   totpOption(command);
-  return outputOption(command)
-    .action(async (names: string[], options: RenewalOptions) => {
-      const reason = reasonOf(options.reason, true);
-      const specs = await targetSpecs(names, options);
-      const schedule = scheduleInfo(options);
-      const ticket = ticketInfo(options.ticket);
-      const wait = waitPlan(options);
-      const session = await openSession(options);
-      const targets = await resolveTargets(session.client, specs);
-      const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
-      await submitEach(session, targets, {
-        ...options, kind: options.eligible ? 'eligibility' : 'assignment', action, wait,
-        body: () => ({ action, principalId: me.id, justification: reason, ...(ticket ? { ticketInfo: ticket } : {}), scheduleInfo: schedule }),
-      });
+  return outputOption(command).action(async (names: string[], options: RenewalOptions) => {
+    const reason = reasonOf(options.reason, true);
+    const specs = await targetSpecs(names, options);
+    const schedule = scheduleInfo(options);
+    const ticket = ticketInfo(options.ticket);
+    const wait = waitPlan(options);
+    const session = await openSession(options);
+    const targets = await resolveTargets(session.client, specs);
+    const me = await session.client.call<{ id: string }>('GET', '/v1.0/me');
+    await submitEach(session, targets, {
+      ...options,
+      kind: options.eligible ? 'eligibility' : 'assignment',
+      action,
+      wait,
+      body: () => ({ action, principalId: me.id, justification: reason, ...(ticket ? { ticketInfo: ticket } : {}), scheduleInfo: schedule }),
     });
+  });
 }
 
 export const extendCommand = (): Command => renewalCommand('extend');

@@ -16,7 +16,18 @@ import { openSession, serverOption } from './client/session.ts';
 import { printJson, shortTime, table } from './client/table.ts';
 import { requestsPath } from './client/targets.ts';
 
-const STATUSES = ['PendingApproval', 'PendingScheduleCreation', 'Granted', 'Provisioned', 'PendingProvisioning', 'Denied', 'Canceled', 'Revoked', 'Failed', 'TimedOut'];
+const STATUSES = [
+  'PendingApproval',
+  'PendingScheduleCreation',
+  'Granted',
+  'Provisioned',
+  'PendingProvisioning',
+  'Denied',
+  'Canceled',
+  'Revoked',
+  'Failed',
+  'TimedOut',
+];
 
 const statusOf = (text: string): string => {
   const status = STATUSES.find((s) => s.toLowerCase() === text.toLowerCase());
@@ -25,32 +36,49 @@ const statusOf = (text: string): string => {
 };
 
 export function requestsCommand(): Command {
-  return outputOption(serverOption(new Command('requests'))
-    .description('list your role and group requests, newest first')
-    .option('--top <n>', 'how many', count, 20)
-    .option('--status <status>', 'only requests in this status (e.g. PendingApproval)', statusOf)
-    .option('--all', 'everyone\'s requests (readers and administrators)'))
-    .action(async (options: OutputOptions & { server?: string; top: number; status?: string; all?: boolean }) => {
-      const { client } = await openSession(options);
-      const query = [`$top=${options.top}`, ...(options.status ? [`$filter=${encodeURIComponent(`status eq '${options.status}'`)}`] : [])].join('&');
-      const found = await listAcross(client, `${options.all ? '' : "/filterByCurrentUser(on='principal')"}?${query}`, options.top);
-      const namer = names(client);
-      const views = await Promise.all(found.map((f) => viewOf(f, namer)));
-      if (isJson(options)) {
-        printJson(views);
-        return;
-      }
-      if (views.length === 0) {
-        process.stdout.write(options.all ? 'No requests.\n' : 'You have made no requests.\n');
-        return;
-      }
-      process.stdout.write(table(['CREATED', 'ACTION', 'ROLE', 'SCOPE', 'STATUS', 'ID'],
-        views.map((r) => [shortTime(r.createdDateTime), r.action, r.groupId ? `${r.roleName} of ${r.groupName ?? r.groupId}` : r.roleName, r.directoryScopeId, r.status, r.id])));
-    });
+  return outputOption(
+    serverOption(new Command('requests'))
+      .description('list your role and group requests, newest first')
+      .option('--top <n>', 'how many', count, 20)
+      .option('--status <status>', 'only requests in this status (e.g. PendingApproval)', statusOf)
+      .option('--all', "everyone's requests (readers and administrators)"),
+  ).action(async (options: OutputOptions & { server?: string; top: number; status?: string; all?: boolean }) => {
+    const { client } = await openSession(options);
+    const query = [`$top=${options.top}`, ...(options.status ? [`$filter=${encodeURIComponent(`status eq '${options.status}'`)}`] : [])].join('&');
+    const found = await listAcross(client, `${options.all ? '' : "/filterByCurrentUser(on='principal')"}?${query}`, options.top);
+    const namer = names(client);
+    const views = await Promise.all(found.map((f) => viewOf(f, namer)));
+    if (isJson(options)) {
+      printJson(views);
+      return;
+    }
+    if (views.length === 0) {
+      process.stdout.write(options.all ? 'No requests.\n' : 'You have made no requests.\n');
+      return;
+    }
+    process.stdout.write(
+      table(
+        ['CREATED', 'ACTION', 'ROLE', 'SCOPE', 'STATUS', 'ID'],
+        views.map((r) => [
+          shortTime(r.createdDateTime),
+          r.action,
+          r.groupId ? `${r.roleName} of ${r.groupName ?? r.groupId}` : r.roleName,
+          r.directoryScopeId,
+          r.status,
+          r.id,
+        ]),
+      ),
+    );
+  });
 }
 
 /** `request show`'s text: the request, its approval's stages and decisions, its timeline. */
-function printShown(view: Awaited<ReturnType<typeof viewOf>>, principal: string, steps: readonly ApprovalStep[], timeline: Awaited<ReturnType<typeof requestTimeline>>) {
+function printShown(
+  view: Awaited<ReturnType<typeof viewOf>>,
+  principal: string,
+  steps: readonly ApprovalStep[],
+  timeline: Awaited<ReturnType<typeof requestTimeline>>,
+) {
   const rows: [string, string][] = [
     ['Request', view.id],
     ['Action', `${view.action} (${view.kind})`],
@@ -74,17 +102,22 @@ function printShown(view: Awaited<ReturnType<typeof viewOf>>, principal: string,
   }
   if (timeline.length) {
     out += '\n\nTimeline:\n';
-    out += timeline.map((e) => `  ${e.activityDateTime}  ${e.activity}${e.result !== 'success' ? ` (${e.result}${e.resultReason ? `: ${e.resultReason}` : ''})` : ''}${e.initiatedBy.displayName ? ` — ${e.initiatedBy.displayName}` : ''}`).join('\n');
+    out += timeline
+      .map(
+        (e) =>
+          `  ${e.activityDateTime}  ${e.activity}${e.result !== 'success' ? ` (${e.result}${e.resultReason ? `: ${e.resultReason}` : ''})` : ''}${e.initiatedBy.displayName ? ` — ${e.initiatedBy.displayName}` : ''}`,
+      )
+      .join('\n');
   }
   process.stdout.write(`${out}\n`);
 }
 
 export function requestCommand(): Command {
   const request = new Command('request').description('one request');
-  request.addCommand(outputOption(serverOption(new Command('show'))
-    .description('show a request: status, window, approval decisions and timeline')
-    .argument('<id>', 'the request id'))
-    .action(async (id: string, options: OutputOptions & { server?: string }) => {
+  request.addCommand(
+    outputOption(
+      serverOption(new Command('show')).description('show a request: status, window, approval decisions and timeline').argument('<id>', 'the request id'),
+    ).action(async (id: string, options: OutputOptions & { server?: string }) => {
       const { client } = await openSession(options);
       const found = await findRequest(client, id);
       const namer = names(client);
@@ -97,43 +130,55 @@ export function requestCommand(): Command {
       if (isJson(options)) {
         printJson({
           request: { ...view, principal: { id: view.principalId, displayName: principal.displayName, userPrincipalName: principal.userPrincipalName } },
-          approval: view.approvalId ? { id: view.approvalId, steps: steps.map((s) => ({ id: s.id, status: s.status, reviewResult: s.reviewResult, approvalsRequired: s.approvalsRequired ?? null })) } : null,
+          approval: view.approvalId
+            ? {
+                id: view.approvalId,
+                steps: steps.map((s) => ({ id: s.id, status: s.status, reviewResult: s.reviewResult, approvalsRequired: s.approvalsRequired ?? null })),
+              }
+            : null,
           decisions: decisionsOf(steps),
           timeline,
         });
         return;
       }
       printShown(view, principalLabel(principal, view.principalId), steps, timeline);
-    }));
+    }),
+  );
   return request;
 }
 
 export function cancelCommand(): Command {
-  return outputOption(serverOption(new Command('cancel'))
-    .description('withdraw requests that are still pending (PendingApproval, or Granted with a later start)')
-    .argument('<id...>', 'request ids'))
-    .action(async (ids: string[], options: OutputOptions & { server?: string }) => {
-      const { client } = await openSession(options);
-      const namer = names(client);
-      const results: { requestId: string; role: string | null; status: string | null; error: { code: string; message: string } | null }[] = [];
-      let exitCode = 0;
-      for (const id of ids) {
-        try {
-          const found = await findRequest(client, id);
-          await client.call('POST', `${requestsPath(found.provider, found.kind)}/${found.request.id}/cancel`);
-          const role = targetOf(await viewOf(found, namer));
-          results.push({ requestId: id, role, status: 'Canceled', error: null });
-          if (!isJson(options)) process.stdout.write(`${role}: Canceled (request ${id})\n`);
-        } catch (error) {
-          // A refusal or an unknown id is this id's failure; anything else (sign-in, network) stops the command.
-          const refused = error instanceof ApiError ? error : error instanceof CliError && error.exitCode === EXIT.notFound ? error : null;
-          if (!refused) throw error;
-          results.push({ requestId: id, role: null, status: null, error: { code: refused instanceof ApiError ? refused.code : 'Request_ResourceNotFound', message: refused.message } });
-          process.stderr.write(`openpim: ${id}: ${refused.message}\n`);
-          exitCode ||= refused.exitCode;
-        }
+  return outputOption(
+    serverOption(new Command('cancel'))
+      .description('withdraw requests that are still pending (PendingApproval, or Granted with a later start)')
+      .argument('<id...>', 'request ids'),
+  ).action(async (ids: string[], options: OutputOptions & { server?: string }) => {
+    const { client } = await openSession(options);
+    const namer = names(client);
+    const results: { requestId: string; role: string | null; status: string | null; error: { code: string; message: string } | null }[] = [];
+    let exitCode = 0;
+    for (const id of ids) {
+      try {
+        const found = await findRequest(client, id);
+        await client.call('POST', `${requestsPath(found.provider, found.kind)}/${found.request.id}/cancel`);
+        const role = targetOf(await viewOf(found, namer));
+        results.push({ requestId: id, role, status: 'Canceled', error: null });
+        if (!isJson(options)) process.stdout.write(`${role}: Canceled (request ${id})\n`);
+      } catch (error) {
+        // A refusal or an unknown id is this id's failure; anything else (sign-in, network) stops the command.
+        const refused = error instanceof ApiError ? error : error instanceof CliError && error.exitCode === EXIT.notFound ? error : null;
+        if (!refused) throw error;
+        results.push({
+          requestId: id,
+          role: null,
+          status: null,
+          error: { code: refused instanceof ApiError ? refused.code : 'Request_ResourceNotFound', message: refused.message },
+        });
+        process.stderr.write(`openpim: ${id}: ${refused.message}\n`);
+        exitCode ||= refused.exitCode;
       }
-      if (isJson(options)) printJson(results);
-      if (exitCode) process.exitCode = exitCode;
-    });
+    }
+    if (isJson(options)) printJson(results);
+    if (exitCode) process.exitCode = exitCode;
+  });
 }

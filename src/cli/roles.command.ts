@@ -41,12 +41,22 @@ export async function myRoles(client: ApiClient) {
     client.list<ExpiredSchedule>(`${EXPIRED}/expiredRoleAssignmentSchedules/${MINE}?$top=999`),
   ]);
   const expired = (kind: 'eligible' | 'active') => (s: ExpiredSchedule) => ({
-    roleName: catalogue.nameOf(s.roleDefinitionId), roleDefinitionId: s.roleDefinitionId, directoryScopeId: s.directoryScopeId,
-    startDateTime: s.scheduleInfo.startDateTime, endDateTime: s.scheduleInfo.expiration.endDateTime, memberType: s.memberType, kind,
+    roleName: catalogue.nameOf(s.roleDefinitionId),
+    roleDefinitionId: s.roleDefinitionId,
+    directoryScopeId: s.directoryScopeId,
+    startDateTime: s.scheduleInfo.startDateTime,
+    endDateTime: s.scheduleInfo.expiration.endDateTime,
+    memberType: s.memberType,
+    kind,
   });
   const named = (i: Instance) => ({
-    roleName: catalogue.nameOf(i.roleDefinitionId), roleDefinitionId: i.roleDefinitionId, directoryScopeId: i.directoryScopeId,
-    startDateTime: i.startDateTime, endDateTime: i.endDateTime, memberType: i.memberType, ...(i.assignmentType ? { assignmentType: i.assignmentType } : {}),
+    roleName: catalogue.nameOf(i.roleDefinitionId),
+    roleDefinitionId: i.roleDefinitionId,
+    directoryScopeId: i.directoryScopeId,
+    startDateTime: i.startDateTime,
+    endDateTime: i.endDateTime,
+    memberType: i.memberType,
+    ...(i.assignmentType ? { assignmentType: i.assignmentType } : {}),
   });
   const byName = (a: { roleName: string; directoryScopeId: string }, b: { roleName: string; directoryScopeId: string }) =>
     a.roleName.localeCompare(b.roleName) || a.directoryScopeId.localeCompare(b.directoryScopeId);
@@ -58,24 +68,30 @@ export async function myRoles(client: ApiClient) {
 }
 
 export function rolesCommand(): Command {
-  return outputOption(serverOption(new Command('roles'))
-    .description('list the roles you are eligible for, the roles you hold now, and those you may renew'))
-    .action(async (options: OutputOptions & { server?: string }) => {
-      const { client } = await openSession(options);
-      const roles = await myRoles(client);
-      if (isJson(options)) {
-        printJson(roles);
-        return;
-      }
-      if (roles.eligible.length === 0 && roles.active.length === 0 && roles.expired.length === 0) {
-        process.stdout.write('You are not eligible for any role and hold none.\n');
-        return;
-      }
-      const rows = [
-        ...roles.active.map((r) => [r.roleName, r.directoryScopeId, r.assignmentType === 'Activated' ? 'active (activated)' : 'active (assigned)', shortTime(r.endDateTime), r.memberType]),
-        ...roles.eligible.map((r) => [r.roleName, r.directoryScopeId, 'eligible', shortTime(r.endDateTime), r.memberType]),
-        ...roles.expired.map((r) => [r.roleName, r.directoryScopeId, `expired ${r.kind} (renewable)`, shortTime(r.endDateTime), r.memberType]),
-      ];
-      process.stdout.write(table(['ROLE', 'SCOPE', 'STATE', 'UNTIL', 'VIA'], rows));
-    });
+  return outputOption(
+    serverOption(new Command('roles')).description('list the roles you are eligible for, the roles you hold now, and those you may renew'),
+  ).action(async (options: OutputOptions & { server?: string }) => {
+    const { client } = await openSession(options);
+    const roles = await myRoles(client);
+    if (isJson(options)) {
+      printJson(roles);
+      return;
+    }
+    if (roles.eligible.length === 0 && roles.active.length === 0 && roles.expired.length === 0) {
+      process.stdout.write('You are not eligible for any role and hold none.\n');
+      return;
+    }
+    const rows = [
+      ...roles.active.map((r) => [
+        r.roleName,
+        r.directoryScopeId,
+        r.assignmentType === 'Activated' ? 'active (activated)' : 'active (assigned)',
+        shortTime(r.endDateTime),
+        r.memberType,
+      ]),
+      ...roles.eligible.map((r) => [r.roleName, r.directoryScopeId, 'eligible', shortTime(r.endDateTime), r.memberType]),
+      ...roles.expired.map((r) => [r.roleName, r.directoryScopeId, `expired ${r.kind} (renewable)`, shortTime(r.endDateTime), r.memberType]),
+    ];
+    process.stdout.write(table(['ROLE', 'SCOPE', 'STATE', 'UNTIL', 'VIA'], rows));
+  });
 }

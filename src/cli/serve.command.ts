@@ -23,7 +23,10 @@ export function stopOnSignal(close: () => Promise<void>): void {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    close().then(() => process.exit(0), () => process.exit(1));
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

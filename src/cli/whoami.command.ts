@@ -13,9 +13,8 @@ interface Me {
 }
 
 export function whoamiCommand(): Command {
-  return outputOption(serverOption(new Command('whoami'))
-    .description('show the signed-in user'))
-    .action(async (options: OutputOptions & { server?: string }) => {
+  return outputOption(serverOption(new Command('whoami')).description('show the signed-in user')).action(
+    async (options: OutputOptions & { server?: string }) => {
       const session = await openSession(options);
       const me = await session.client.call<Me>('GET', '/v1.0/me');
       const claims = tokenClaims(session.credentials().accessToken);
@@ -29,9 +28,12 @@ export function whoamiCommand(): Command {
         printJson({ server: session.server, user: { id: me.id, displayName: me.displayName, userPrincipalName: me.userPrincipalName, mail: me.mail }, signIn });
         return;
       }
-      process.stdout.write(`${me.displayName} (${me.userPrincipalName ?? me.id})\n`
-        + `  id:      ${me.id}\n`
-        + `  server:  ${session.server}\n`
-        + `  sign-in: ${signInStrength(claims)}${signIn.authDateTime ? ` at ${signIn.authDateTime}` : ''}, valid until ${signIn.expiresDateTime}\n`);
-    });
+      process.stdout.write(
+        `${me.displayName} (${me.userPrincipalName ?? me.id})\n` +
+          `  id:      ${me.id}\n` +
+          `  server:  ${session.server}\n` +
+          `  sign-in: ${signInStrength(claims)}${signIn.authDateTime ? ` at ${signIn.authDateTime}` : ''}, valid until ${signIn.expiresDateTime}\n`,
+      );
+    },
+  );
 }

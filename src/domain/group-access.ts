@@ -44,7 +44,9 @@ export function groupOfScope(scopeId: string): string | null {
  */
 export function assertMayNest(group: Pick<Principal, 'displayName'>, handsOutRoles: boolean, member: Pick<Principal, 'displayName' | 'type'>): void {
   if (handsOutRoles && member.type === 'group') {
-    throw new DomainError('Request_BadRequest',
-      `Group '${member.displayName}' cannot be added to '${group.displayName}': a role-assignable group (or one nested into it) has no groups as members or owners.`);
+    throw new DomainError(
+      'Request_BadRequest',
+      `Group '${member.displayName}' cannot be added to '${group.displayName}': a role-assignable group (or one nested into it) has no groups as members or owners.`,
+    );
   }
 }

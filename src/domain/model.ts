@@ -93,8 +93,7 @@ export interface Schedule extends AssignmentKey {
 }
 
 /** Is the schedule in effect at `at`? The end is compared here, never trusted to a job. */
-export const isInEffect = (s: Schedule, at: Instant): boolean =>
-  !s.closed && s.startAt <= at && (s.endAt === null || at < s.endAt);
+export const isInEffect = (s: Schedule, at: Instant): boolean => !s.closed && s.startAt <= at && (s.endAt === null || at < s.endAt);
 
 /** Has the schedule's time run out, whether or not the timeline closed it yet? */
 export const hasEnded = (s: Pick<Schedule, 'endAt'>, at: Instant): boolean => s.endAt !== null && at >= s.endAt;
@@ -127,14 +126,7 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Statuses a request never leaves. */
-export const TERMINAL_STATUSES: ReadonlySet<RequestStatus> = new Set([
-  'Provisioned',
-  'Denied',
-  'Canceled',
-  'Revoked',
-  'Failed',
-  'TimedOut',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<RequestStatus> = new Set(['Provisioned', 'Denied', 'Canceled', 'Revoked', 'Failed', 'TimedOut']);
 
 export type Expiration =
   | { readonly type: 'noExpiration' }
@@ -171,5 +163,4 @@ export interface ScheduleRequest extends AssignmentKey {
   readonly expiresAt: Instant | null;
 }
 
-export const isPending = (status: RequestStatus): boolean =>
-  status === 'PendingApproval' || status === 'PendingScheduleCreation';
+export const isPending = (status: RequestStatus): boolean => status === 'PendingApproval' || status === 'PendingScheduleCreation';

@@ -47,8 +47,8 @@ export function assertAdministratorsKept(before: ReadonlyMap<string, number>, af
       const name = ROLE_NAMES[role]!;
       throw new DomainError(
         'LastPrivilegedRoleHolder',
-        `This would leave no working ${name}: assign another permanent active ${name} first `
-          + '(to an enabled account, or to a group with an enabled member).',
+        `This would leave no working ${name}: assign another permanent active ${name} first ` +
+          '(to an enabled account, or to a group with an enabled member).',
       );
     }
   }

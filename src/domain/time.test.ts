@@ -24,7 +24,12 @@ describe('ISO-8601 durations', () => {
     }
   });
 
-  it.each([[8 * HOUR, 'PT8H'], [DAY + 30 * MINUTE, 'P1DT30M'], [0, 'PT0S'], [1500, 'PT1.5S']])('formats %d as %s', (ms, text) => {
+  it.each([
+    [8 * HOUR, 'PT8H'],
+    [DAY + 30 * MINUTE, 'P1DT30M'],
+    [0, 'PT0S'],
+    [1500, 'PT1.5S'],
+  ])('formats %d as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
@@ -47,7 +52,8 @@ describe('date-times', () => {
 
   it('an end computed from a start and a duration is refused past the range, never clamped', () => {
     expect(endAfter(LATEST_INSTANT - DAY, DAY, 'duration')).toBe(LATEST_INSTANT);
-    expect(() => endAfter(LATEST_INSTANT - DAY, DAY + 1, 'scheduleInfo.expiration.duration'))
-      .toThrow(expect.objectContaining({ code: 'InvalidScheduleInfo', message: expect.stringContaining('scheduleInfo.expiration.duration') }));
+    expect(() => endAfter(LATEST_INSTANT - DAY, DAY + 1, 'scheduleInfo.expiration.duration')).toThrow(
+      expect.objectContaining({ code: 'InvalidScheduleInfo', message: expect.stringContaining('scheduleInfo.expiration.duration') }),
+    );
   });
 });

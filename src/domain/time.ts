@@ -58,9 +58,7 @@ export function parseDuration(text: string): number {
     );
   }
   const [, w, d, h, m, s] = match;
-  const ms =
-    Number(w ?? 0) * 7 * DAY + Number(d ?? 0) * DAY + Number(h ?? 0) * HOUR + Number(m ?? 0) * MINUTE +
-    Math.round(Number(s ?? 0) * 1000);
+  const ms = Number(w ?? 0) * 7 * DAY + Number(d ?? 0) * DAY + Number(h ?? 0) * HOUR + Number(m ?? 0) * MINUTE + Math.round(Number(s ?? 0) * 1000);
   if (!Number.isSafeInteger(ms) || ms > LONGEST_DURATION) {
     throw new DomainError('InvalidScheduleInfo', `Duration '${text}' is too long: at most 100 years (P36525D).`);
   }

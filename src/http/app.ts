@@ -15,6 +15,7 @@ import { sendError } from './errors.ts';
 import { GRAPH_ERROR_SCHEMA, noValidation, OAUTH_ERROR_SCHEMA, TAGS } from './openapi.ts';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/auth.routes.ts';
+import { tokenEndpoint } from './routes/token.routes.ts';
 import { isPublicSessionRequest, sessionRoutes } from './routes/session.routes.ts';
 import { cliAuthorizeRoutes, PUBLIC_AUTHORIZE_PATHS } from './routes/cli-authorize.routes.ts';
 import { servicePrincipalRoutes } from './routes/service-principals.routes.ts';
@@ -113,7 +114,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     }
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
+    sendError(request, reply, new DomainError('Request_ResourceNotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`)),
+  );
 
   // Break-glass uses this node has recorded: a busy session is audited once, not per request.
   const breakGlass = breakGlassMemo();
@@ -126,7 +128,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) =>
-    deps.isReady() ? { status: 'ready' } : reply.status(503).send({ status: 'starting' }));
+    deps.isReady() ? { status: 'ready' } : reply.status(503).send({ status: 'starting' }),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   mirrorPimUnderBeta(app);
@@ -142,11 +145,17 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   approvalLinkRoutes(app, deps);
   auditRoutes(app, deps);
   authRoutes(app, deps, breakGlass);
+  tokenEndpoint(app, deps);
   sessionRoutes(app, deps, breakGlass);
   // The CLI's browser sign-in sends a browser without a session to the identity provider, when there is one.
   // A browser without a session signs in first: at the identity provider when there is one, else on the portal's sign-in page.
-  cliAuthorizeRoutes(app, deps, breakGlass, (returnTo, page) => (deps.identity?.federation ? `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}`
-    : page ? `/signin?returnTo=${encodeURIComponent(returnTo)}` : null));
+  cliAuthorizeRoutes(app, deps, breakGlass, (returnTo, page) =>
+    deps.identity?.federation
+      ? `${OIDC_SIGN_IN_PATH}?returnTo=${encodeURIComponent(returnTo)}`
+      : page
+        ? `/signin?returnTo=${encodeURIComponent(returnTo)}`
+        : null,
+  );
   accountRoutes(app, deps);
   servicePrincipalRoutes(app, deps);
   scimTokenRoutes(app, deps);

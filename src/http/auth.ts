@@ -26,7 +26,8 @@ type Authenticated = Omit<Authentication, 'correlationId'> & { readonly useKey: 
 
 async function fromBearer(deps: HttpDeps, token: string): Promise<Authenticated> {
   const claims = await deps.tokens.verify(token);
-  if (claims.sessionId) await sessionOfToken({ uow: deps.uow, clock: deps.clock, sessions: sessionsOf(deps) }, claims.tenantId, claims.principalId, claims.sessionId);
+  if (claims.sessionId)
+    await sessionOfToken({ uow: deps.uow, clock: deps.clock, sessions: sessionsOf(deps) }, claims.tenantId, claims.principalId, claims.sessionId);
   return { ...claims, useKey: claims.sessionId ? `session:${claims.sessionId}` : `token:${claims.tokenId ?? token}` };
 }
 
@@ -35,23 +36,42 @@ async function fromCookie(deps: HttpDeps, request: FastifyRequest, secret: strin
   if (!SAFE_METHODS.has(request.method)) {
     const given = formCsrfToken ?? request.headers[CSRF_HEADER];
     if (typeof given !== 'string' || !sameToken(given, csrfTokenFor(secret))) {
-      throw new DomainError('InvalidCsrfToken', `A request made with the session cookie must send the session's CSRF token in the ${CSRF_HEADER} header (from sign-in or GET /openpim/auth/session).`);
+      throw new DomainError(
+        'InvalidCsrfToken',
+        `A request made with the session cookie must send the session's CSRF token in the ${CSRF_HEADER} header (from sign-in or GET /openpim/auth/session).`,
+      );
     }
   }
   return {
-    tenantId: session.tenantId, principalId: session.principalId, amr: session.amr, authTime: session.authTime, acrs: session.acrs, sessionId: session.id,
+    tenantId: session.tenantId,
+    principalId: session.principalId,
+    amr: session.amr,
+    authTime: session.authTime,
+    acrs: session.acrs,
+    sessionId: session.id,
     useKey: `session:${session.id}`,
   };
 }
 
 /** A break-glass account signed in: audited and alerted now, and its session's requests not again. */
 export async function recordBreakGlassSignIn(
-  deps: HttpDeps, memo: BreakGlassMemo, request: FastifyRequest, principal: Principal, sessionId: string, how: string,
+  deps: HttpDeps,
+  memo: BreakGlassMemo,
+  request: FastifyRequest,
+  principal: Principal,
+  sessionId: string,
+  how: string,
 ): Promise<void> {
   if (!principal.isBreakGlass) return;
-  await recordBreakGlassUse({ uow: deps.uow, clock: deps.clock, memo }, {
-    tenantId: principal.tenantId, principal, correlationId: String(request.headers['client-request-id'] ?? request.id),
-  }, { useKey: `session:${sessionId}`, how, method: request.method, path: request.url, sourceIp: request.ip ?? null });
+  await recordBreakGlassUse(
+    { uow: deps.uow, clock: deps.clock, memo },
+    {
+      tenantId: principal.tenantId,
+      principal,
+      correlationId: String(request.headers['client-request-id'] ?? request.id),
+    },
+    { useKey: `session:${sessionId}`, how, method: request.method, path: request.url, sourceIp: request.ip ?? null },
+  );
 }
 
 /**
@@ -81,16 +101,24 @@ export async function authenticate(
     throw new DomainError('InvalidAuthenticationToken', 'Access token is empty or not a Bearer token.');
   }
   const { useKey, ...claims } = authentication;
-  request.caller = await resolveCaller(deps.uow.read, {
-    ...claims,
-    correlationId: String(request.headers['client-request-id'] ?? request.id),
-    // The peer's address, or the client's as a trusted proxy forwards it (HttpDeps.trustProxy).
-    ipAddress: request.ip || null,
-  }, deps.clock.now(), deps.mfaMaxAge);
+  request.caller = await resolveCaller(
+    deps.uow.read,
+    {
+      ...claims,
+      correlationId: String(request.headers['client-request-id'] ?? request.id),
+      // The peer's address, or the client's as a trusted proxy forwards it (HttpDeps.trustProxy).
+      ipAddress: request.ip || null,
+    },
+    deps.clock.now(),
+    deps.mfaMaxAge,
+  );
   if (request.caller.principal.isBreakGlass) {
     await recordBreakGlassUse({ uow: deps.uow, clock: deps.clock, memo: breakGlass }, request.caller, {
-      useKey, how: request.authenticatedBy === 'cookie' ? 'browser session' : claims.sessionId ? 'signed-in token' : 'bearer token',
-      method: request.method, path: request.url, sourceIp: request.ip ?? null,
+      useKey,
+      how: request.authenticatedBy === 'cookie' ? 'browser session' : claims.sessionId ? 'signed-in token' : 'bearer token',
+      method: request.method,
+      path: request.url,
+      sourceIp: request.ip ?? null,
     });
   }
 }

@@ -92,9 +92,10 @@ export function toGraphError(error: unknown): GraphError {
       // A step-up challenge (RFC 6750 + claims challenge) naming where to complete it: POST a TOTP
       // or recovery code with the current token to the step-up endpoint, then retry with the new token.
       const claims = Buffer.from(JSON.stringify({ access_token: { amr: { essential: true, values: ['mfa'] } } })).toString('base64');
-      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_claims", `
-        + `error_description="multi-factor authentication required: POST a TOTP or recovery code to ${STEP_UP_PATH}", `
-        + `claims="${claims}", step_up_uri="${STEP_UP_PATH}"`;
+      headers['www-authenticate'] =
+        `Bearer realm="openpim", error="insufficient_claims", ` +
+        `error_description="multi-factor authentication required: POST a TOTP or recovery code to ${STEP_UP_PATH}", ` +
+        `claims="${claims}", step_up_uri="${STEP_UP_PATH}"`;
     }
     const acrValues = error.details.acrValues;
     if (Array.isArray(acrValues) && acrValues.length > 0) {
@@ -102,13 +103,15 @@ export function toGraphError(error: unknown): GraphError {
       // meets MfaRule too, so this challenge replaces the MFA one when both rules failed.
       const values = acrValues.map(String).filter((v) => /^[\w.:-]{1,128}$/.test(v));
       const claims = Buffer.from(JSON.stringify({ access_token: { acrs: { essential: true, values } } })).toString('base64');
-      headers['www-authenticate'] = `Bearer realm="openpim", error="insufficient_user_authentication", `
-        + `error_description="authentication context ${values.join(' ')} required: step up with a factor that satisfies it (phishing-resistant: a security key or passkey at ${WEBAUTHN_STEP_UP_PATH})", `
-        + `acr_values="${values.join(' ')}", claims="${claims}", step_up_uri="${WEBAUTHN_STEP_UP_PATH}"`;
+      headers['www-authenticate'] =
+        `Bearer realm="openpim", error="insufficient_user_authentication", ` +
+        `error_description="authentication context ${values.join(' ')} required: step up with a factor that satisfies it (phishing-resistant: a security key or passkey at ${WEBAUTHN_STEP_UP_PATH})", ` +
+        `acr_values="${values.join(' ')}", claims="${claims}", step_up_uri="${WEBAUTHN_STEP_UP_PATH}"`;
     }
     return { status: STATUS_OF[error.code], code: error.code, message: error.message, headers };
   }
-  const fastify = error && typeof error === 'object' && 'message' in error ? fromFastify(error as { code?: string; statusCode?: number; message: string }) : null;
+  const fastify =
+    error && typeof error === 'object' && 'message' in error ? fromFastify(error as { code?: string; statusCode?: number; message: string }) : null;
   return fastify ?? { status: 500, code: 'InternalServerError', message: 'An internal error occurred; quote the request-id to the operator.' };
 }
 
@@ -133,7 +136,12 @@ export function toOAuthError(error: unknown): OAuthError {
       case 'Authorization_RequestDenied':
         return { status: 400, error: 'unauthorized_client', description: error.message, headers: {} };
       case 'TooManyRequests':
-        return { status: 429, error: 'temporarily_unavailable', description: error.message, headers: typeof retry === 'number' ? { 'retry-after': String(retry) } : {} };
+        return {
+          status: 429,
+          error: 'temporarily_unavailable',
+          description: error.message,
+          headers: typeof retry === 'number' ? { 'retry-after': String(retry) } : {},
+        };
       case 'Request_BadRequest':
       case 'RequestBodyTooLarge':
         return { status: 400, error: 'invalid_request', description: error.message, headers: {} };

@@ -48,12 +48,14 @@ export interface RouteDoc {
   readonly errorSchema?: 'GraphError' | 'OAuthError';
 }
 
-const COMMON_ERRORS = 'Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`. '
-  + 'A missing, expired or invalid bearer token (or session cookie, or a token whose session was signed out) is a 401 `InvalidAuthenticationToken`; '
-  + 'a request made with the session cookie that changes something and lacks the session\'s `X-CSRF-Token` is a 403 `InvalidCsrfToken`; '
-  + 'a caller without the needed permission gets a 403 `Authorization_RequestDenied`.';
+const COMMON_ERRORS =
+  'Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`. ' +
+  'A missing, expired or invalid bearer token (or session cookie, or a token whose session was signed out) is a 401 `InvalidAuthenticationToken`; ' +
+  "a request made with the session cookie that changes something and lacks the session's `X-CSRF-Token` is a 403 `InvalidCsrfToken`; " +
+  'a caller without the needed permission gets a 403 `Authorization_RequestDenied`.';
 const PUBLIC_ERRORS = 'No bearer token is needed. Errors come in Graph\'s shape `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`.';
-const BODY_ERRORS = 'the body is not valid JSON, not a JSON object, or does not match the schema (unknown properties are refused); a body over the size limit is `RequestBodyTooLarge`.';
+const BODY_ERRORS =
+  'the body is not valid JSON, not a JSON object, or does not match the schema (unknown properties are refused); a body over the size limit is `RequestBodyTooLarge`.';
 const QUERY_ERRORS = 'A malformed OData option (`Request_BadRequest`) or an unsupported property or option (`Request_UnsupportedQuery`).';
 
 const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
@@ -125,13 +127,17 @@ function responsesOf(codes: readonly (readonly [number, string])[], generic = tr
   const texts = new Map<number, string[]>();
   for (const [code, text] of [...codes, ...(generic ? Object.entries(GENERIC) : []).map(([c, t]) => [Number(c), t] as const)]) {
     if (code in GENERIC && texts.has(code) && text === GENERIC[code]) continue;
-    texts.set(code, [...texts.get(code) ?? [], text]);
+    texts.set(code, [...(texts.get(code) ?? []), text]);
   }
-  return Object.fromEntries([...texts].sort(([a], [b]) => a - b).map(([code, lines]) => {
-    const description = lines.join(' ');
-    if (code >= 400) return [String(code), { $ref: `${errorSchema}#`, description }];
-    return [String(code), code === 204 ? { type: 'null', description } : { type: 'object', 'x-response-description': description }];
-  }));
+  return Object.fromEntries(
+    [...texts]
+      .sort(([a], [b]) => a - b)
+      .map(([code, lines]) => {
+        const description = lines.join(' ');
+        if (code >= 400) return [String(code), { $ref: `${errorSchema}#`, description }];
+        return [String(code), code === 204 ? { type: 'null', description } : { type: 'object', 'x-response-description': description }];
+      }),
+  );
 }
 
 type SwaggerRoute = { schema: FastifySchema; url: string };
@@ -146,7 +152,8 @@ export interface DocOptions {
  */
 export function doc(d: RouteDoc): DocOptions {
   const codes: [number, string][] = Object.entries(d.responses).map(([code, text]) => [Number(code), text]);
-  if (d.body && !d.consumes) codes.push([400, `\`Request_BadRequest\`: ${BODY_ERRORS}`], [415, '`Request_BadRequest`: the body is not sent as application/json.']);
+  if (d.body && !d.consumes)
+    codes.push([400, `\`Request_BadRequest\`: ${BODY_ERRORS}`], [415, '`Request_BadRequest`: the body is not sent as application/json.']);
   if (d.query) codes.push([400, QUERY_ERRORS]);
   // A stable sort: a route's own text for a code comes before the generic ones.
   codes.sort(([a], [b]) => a - b);

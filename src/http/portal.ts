@@ -23,16 +23,29 @@ const API_PREFIXES = ['/v1.0/', '/beta/', '/openpim/', '/scim/'];
 const API_PATHS = new Set(['/healthz', '/openapi.json', '/v1.0', '/beta', '/openpim', '/scim']);
 
 export const PORTAL_CSP = [
-  "default-src 'self'", "script-src 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
   // Fluent UI writes its generated CSS rules into <style> elements at run time.
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const TYPES: Readonly<Record<string, string>> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 export const isApiPath = (path: string): boolean => API_PATHS.has(path) || API_PREFIXES.some((p) => path.startsWith(p));
@@ -72,8 +85,9 @@ async function fileOf(dir: string, path: string): Promise<{ body: Buffer; type: 
   }
 }
 
-const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>OpenPIM</title><p>The portal is not built. '
-  + 'Run <code>./openpim demo</code> or <code>./openpim serve</code> through the launcher, which builds it.</p>';
+const NOT_BUILT =
+  '<!doctype html><meta charset="utf-8"><title>OpenPIM</title><p>The portal is not built. ' +
+  'Run <code>./openpim demo</code> or <code>./openpim serve</code> through the launcher, which builds it.</p>';
 
 /**
  * What My roles (the page at `/` and `/assignments`) reads first. A browser with a session cookie is
@@ -84,8 +98,11 @@ const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>OpenPIM</title><p
  */
 const MY_ROLES_FIRST_READS = [
   '/openpim/auth/session',
-  ...['roleManagement/directory/roleEligibilityScheduleInstances', 'roleManagement/directory/roleAssignmentScheduleInstances',
-    'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances', 'identityGovernance/privilegedAccess/group/assignmentScheduleInstances',
+  ...[
+    'roleManagement/directory/roleEligibilityScheduleInstances',
+    'roleManagement/directory/roleAssignmentScheduleInstances',
+    'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+    'identityGovernance/privilegedAccess/group/assignmentScheduleInstances',
   ].map((set) => `/v1.0/${set}/filterByCurrentUser(on='principal')`),
   '/v1.0/roleManagement/directory/roleDefinitions?$select=id,displayName,description,isPrivileged&$top=999',
 ];
@@ -109,7 +126,10 @@ function compressedAssets() {
     const key = `${encoding} ${path}`;
     let done = memo.get(key);
     if (!done) {
-      done = encoding === 'br' ? brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }) : gzipped(body, { level: 6 });
+      done =
+        encoding === 'br'
+          ? brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } })
+          : gzipped(body, { level: 6 });
       memo.set(key, done);
     }
     return done;
@@ -135,7 +155,10 @@ export function portalRoutes(app: FastifyInstance, dir: string = DEFAULT_PORTAL_
         const accepts = String(request.headers['accept-encoding'] ?? '');
         const encoding = !immutable || !COMPRESSIBLE.has(extname(path)) ? null : /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
         if (!encoding) return reply.send(file.body);
-        return reply.header('vary', 'accept-encoding').header('content-encoding', encoding).send(await compressed(path, file.body, encoding));
+        return reply
+          .header('vary', 'accept-encoding')
+          .header('content-encoding', encoding)
+          .send(await compressed(path, file.body, encoding));
       }
       // A missing hashed asset is a 404, never the page (a stale tab must not run HTML as script).
       if (path.startsWith('/assets/') || extname(path) !== '') {
@@ -148,7 +171,11 @@ export function portalRoutes(app: FastifyInstance, dir: string = DEFAULT_PORTAL_
     }
     const html = await page();
     if (html && (path === '/' || path === '/assignments') && hasSessionCookie(request)) reply.header('link', PRELOAD_MY_ROLES);
-    return reply.headers(pageHeaders).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html ?? NOT_BUILT);
+    return reply
+      .headers(pageHeaders)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(html ?? NOT_BUILT);
   };
 
   app.get('/', { schema: { hide: true }, config: PORTAL_ROUTE }, serve);
@@ -156,5 +183,4 @@ export function portalRoutes(app: FastifyInstance, dir: string = DEFAULT_PORTAL_
 }
 
 /** Is this request for one of the portal's routes (so authentication is the page's business)? */
-export const isPortalRequest = (request: FastifyRequest): boolean =>
-  request.routeOptions.config?.portal === true;
+export const isPortalRequest = (request: FastifyRequest): boolean => request.routeOptions.config?.portal === true;

@@ -66,7 +66,7 @@ export function memoryRateLimiter(clock: Clock, limits: RateLimits): RateLimiter
         { key: `account:${account}`, capacity: limits.perAccountPerMinute },
       ];
       const levels = wanted.map((w) => ({ ...w, bucket: level(w.key, w.capacity, now) }));
-      const wait = Math.max(0, ...levels.map((l) => (l.bucket.tokens >= 1 ? 0 : Math.ceil((1 - l.bucket.tokens) * 60_000 / l.capacity))));
+      const wait = Math.max(0, ...levels.map((l) => (l.bucket.tokens >= 1 ? 0 : Math.ceil(((1 - l.bucket.tokens) * 60_000) / l.capacity))));
       if (wait > 0) return wait;
       for (const l of levels) {
         buckets.delete(l.key); // re-inserted last: the map stays in order of last use

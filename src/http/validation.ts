@@ -23,7 +23,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.join('.') || 'body';
-    if (issue.code === 'unrecognized_keys') return `${path}: unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `${path}: unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     return `${path}: ${issue.message}`;
   });
   throw new DomainError('Request_BadRequest', `Invalid request body. ${problems.join('; ')}.`, { problems });
@@ -43,7 +44,11 @@ const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 export const singleLine = z.refine<string>((text) => !CONTROL.test(text), 'must be one line without control characters');
 
 /** An id in a URL path or body: non-empty, bounded, no spaces or control characters. */
-export const idString = z.string().min(1).max(200).regex(/^[^\s\u0000-\u001f\u007f]+$/, 'must be an id without spaces');
+export const idString = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s\u0000-\u001f\u007f]+$/, 'must be an id without spaces');
 
 /** A place in a value being searched: its key under its parent (null at the top), found again through `parent`. */
 interface Place {
@@ -92,11 +97,18 @@ export function controlCharacterAt(value: unknown, oneLine = false): string | nu
  * one that free text may not: what PostgreSQL cannot store (NUL) and what no name, id or query needs.
  */
 export function refuseControlCharacters(request: { params: unknown; query: unknown; body: unknown }): void {
-  const parts = [['the URL path', request.params, true], ['the query', request.query, false], ['the request body', request.body, false]] as const;
+  const parts = [
+    ['the URL path', request.params, true],
+    ['the query', request.query, false],
+    ['the request body', request.body, false],
+  ] as const;
   for (const [part, value, oneLine] of parts) {
     const at = controlCharacterAt(value, oneLine);
     if (at !== null) {
-      throw new DomainError('Request_BadRequest', `${at ? `'${at}' in ${part}` : part} contains a control character (only free text may hold tabs and line breaks).`);
+      throw new DomainError(
+        'Request_BadRequest',
+        `${at ? `'${at}' in ${part}` : part} contains a control character (only free text may hold tabs and line breaks).`,
+      );
     }
   }
 }
@@ -117,7 +129,12 @@ function parsed<T>(parse: (text: string) => T) {
 /** An ISO-8601 date-time with a zone, in the supported range (domain/time.ts), as epoch milliseconds. */
 export const instant = z.string().max(40).transform(parsed(parseInstant));
 /** An ISO-8601 duration of at most 100 years (domain/time.ts), kept as its text. */
-export const duration = z.string().max(40).transform(parsed((text) => {
-  parseDuration(text);
-  return text;
-}));
+export const duration = z
+  .string()
+  .max(40)
+  .transform(
+    parsed((text) => {
+      parseDuration(text);
+      return text;
+    }),
+  );

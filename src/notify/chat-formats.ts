@@ -19,14 +19,20 @@ export function slackPayload(m: Message): Record<string, unknown> {
   if (m.facts.length) {
     // Slack allows ten fields per section.
     for (let i = 0; i < m.facts.length; i += 10) {
-      blocks.push({ type: 'section', fields: m.facts.slice(i, i + 10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${mrkdwn(label)}*\n${mrkdwn(value)}` })) });
+      blocks.push({
+        type: 'section',
+        fields: m.facts.slice(i, i + 10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${mrkdwn(label)}*\n${mrkdwn(value)}` })),
+      });
     }
   }
   if (m.actions.length) {
     blocks.push({
       type: 'actions',
       elements: m.actions.slice(0, 25).map((a, i) => ({
-        type: 'button', action_id: `openpim-${i}`, text: { type: 'plain_text', text: a.label.slice(0, 75) }, url: a.url,
+        type: 'button',
+        action_id: `openpim-${i}`,
+        text: { type: 'plain_text', text: a.label.slice(0, 75) },
+        url: a.url,
         ...(a.style ? { style: a.style } : {}),
       })),
     });

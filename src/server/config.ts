@@ -15,29 +15,35 @@ const duration = z.string().refine(isDuration, 'must be an ISO-8601 duration suc
 /** true/false from JSON, or the strings an environment variable holds. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 /** A JSON value given as text (an environment variable) or as itself (file, options). */
-const jsonText = <T extends z.ZodType>(schema: T) => z.preprocess((v, ctx) => {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-    return z.NEVER;
-  }
-}, schema);
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  }, schema);
 
-const smtpSchema = z.strictObject({
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(1).max(65535).default(587),
-  /** TLS from the first byte; default: on for port 465, else STARTTLS when offered. */
-  secure: flag.optional(),
-  user: z.string().min(1).optional(),
-  password: z.string().optional(),
-  from: z.string().regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address like pim@example.com or "OpenPIM <pim@example.com>"'),
-}).transform((s) => ({ ...s, secure: s.secure ?? s.port === 465 }));
+const smtpSchema = z
+  .strictObject({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(1).max(65535).default(587),
+    /** TLS from the first byte; default: on for port 465, else STARTTLS when offered. */
+    secure: flag.optional(),
+    user: z.string().min(1).optional(),
+    password: z.string().optional(),
+    from: z.string().regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address like pim@example.com or "OpenPIM <pim@example.com>"'),
+  })
+  .transform((s) => ({ ...s, secure: s.secure ?? s.port === 465 }));
 
 const webhookSchema = z.strictObject({
   /** Recorded with each delivery instead of the URL (webhook URLs are secrets). Default webhook-N. */
-  name: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" and "-" only').optional(),
+  name: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" and "-" only')
+    .optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   /** `slack`: Slack blocks (Mattermost, Rocket.Chat); `teams`: an Adaptive Card for a Teams Workflows webhook. */
   format: z.enum(['slack', 'teams']).default('slack'),
@@ -45,27 +51,42 @@ const webhookSchema = z.strictObject({
   events: z.array(z.enum(NOTIFICATION_TYPES)).optional(),
 });
 
-const webhooksSchema = jsonText(z.array(webhookSchema)).default([]).transform((list, ctx) => {
-  const named = list.map((w, i) => ({ ...w, name: w.name ?? `webhook-${i + 1}` }));
-  const names = named.map((w) => w.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) ctx.addIssue({ code: 'custom', message: `two webhooks are named '${duplicate}'` });
-  return named;
-});
+const webhooksSchema = jsonText(z.array(webhookSchema))
+  .default([])
+  .transform((list, ctx) => {
+    const named = list.map((w, i) => ({ ...w, name: w.name ?? `webhook-${i + 1}` }));
+    const names = named.map((w) => w.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) ctx.addIssue({ code: 'custom', message: `two webhooks are named '${duplicate}'` });
+    return named;
+  });
 
 /** Sign-in with the organisation's OpenID provider (docs/decisions/0012); without it the routes answer 404. */
 const oidcSchema = z.strictObject({
   /** The provider's issuer identifier, exactly as its discovery document says it (trailing slash included). */
-  issuer: z.url({ protocol: /^https?$/, error: 'must be the provider\'s issuer URL, such as https://login.example.com/realms/corp' }),
+  issuer: z.url({ protocol: /^https?$/, error: "must be the provider's issuer URL, such as https://login.example.com/realms/corp" }),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   /** What the portal's sign-in button calls the provider ("Sign in with …"); default: the issuer's host name. */
   displayName: z.string().trim().min(1).max(60).optional(),
   clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
-  scopes: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
+  scopes: z
+    .string()
+    .regex(/(^|\s)openid(\s|$)/, 'must include openid')
+    .default('openid email profile'),
   /** Take the provider's `mfa` (amr) or an acr of mfaAcrValues as MFA; otherwise users step up locally. */
   trustAmr: flag.default(false),
-  mfaAcrValues: z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))]).default([]),
+  mfaAcrValues: z
+    .union([
+      z.array(z.string().min(1)),
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .default([]),
   /** How a provider account without a link finds its user: by verified email (default), or only by an existing link. */
   matchBy: z.enum(['sub', 'email']).default('email'),
   /** Create users on their first sign-in when none matches. */
@@ -76,17 +97,31 @@ const oidcSchema = z.strictObject({
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
-  bootstrapAdmin: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be a user principal name like admin@example.com').default('admin@openpim.local'),
+  bootstrapAdmin: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be a user principal name like admin@example.com')
+    .default('admin@openpim.local'),
   tenantName: z.string().min(1).default('OpenPIM'),
   /** How long an MFA sign-in satisfies policies that require MFA. */
   mfaMaxAge: duration.default(parseDuration('PT1H')),
-  bodyLimit: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(256 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How people reach OpenPIM; links in notifications start with it. Default: the address the server listens on. */
-  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Email notifications; without it no email is sent. */
   smtp: smtpSchema.optional(),
   webhooks: webhooksSchema,
@@ -106,17 +141,39 @@ export const configSchema = z.object({
   authRateLimitPerIp: z.coerce.number().int().min(1).max(100_000).default(30),
   authRateLimitPerAccount: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Believe X-Forwarded-For from: true (any proxy), or addresses/CIDRs such as "127.0.0.1,10.0.0.0/8". */
-  trustProxy: z.union([flag, z.string().regex(/^[\w.:/, -]+$/, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8').transform((v) => v.replace(/\s+/g, ''))]).default(false),
+  trustProxy: z
+    .union([
+      flag,
+      z
+        .string()
+        .regex(/^[\w.:/, -]+$/, 'must be true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8')
+        .transform((v) => v.replace(/\s+/g, '')),
+    ])
+    .default(false),
   /** WebAuthn relying party id: the domain passkeys are made for. Default: publicUrl's host name, else localhost. */
-  webauthnRpId: z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'must be a domain name such as pim.example.com').optional(),
+  webauthnRpId: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,253}$/i, 'must be a domain name such as pim.example.com')
+    .optional(),
   /** The name authenticators show. Default: tenantName. */
   webauthnRpName: z.string().min(1).max(100).optional(),
   /** Origins the browser may sign from, comma-separated. Default: publicUrl, else http://localhost:PORT. */
-  webauthnOrigins: z.union([z.array(z.string()), z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))])
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be origins such as https://pim.example.com' }).transform((u) => new URL(u).origin)).min(1)).optional(),
+  webauthnOrigins: z
+    .union([
+      z.array(z.string()),
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be origins such as https://pim.example.com' }).transform((u) => new URL(u).origin)).min(1))
+    .optional(),
   /** Authentication context (a policy's claimValue) → the factors that satisfy it: webauthn, hwk (device-bound key only), otp. */
-  authenticationContexts: jsonText(z.record(z.string().regex(/^[\w.:-]{1,128}$/, 'context names are letters, digits, ".", ":", "_" and "-"'), z.array(z.enum(CONTEXT_FACTORS)).min(1)))
-    .default({ ...DEFAULT_AUTHENTICATION_CONTEXTS } as Record<string, ('webauthn' | 'hwk' | 'otp')[]>),
+  authenticationContexts: jsonText(
+    z.record(z.string().regex(/^[\w.:-]{1,128}$/, 'context names are letters, digits, ".", ":", "_" and "-"'), z.array(z.enum(CONTEXT_FACTORS)).min(1)),
+  ).default({ ...DEFAULT_AUTHENTICATION_CONTEXTS } as Record<string, ('webauthn' | 'hwk' | 'otp')[]>),
   oidc: oidcSchema.optional(),
 });
 
@@ -207,11 +264,15 @@ export function loadConfig(options: Record<string, unknown>, env: NodeJS.Process
   }
   const result = configSchema.safeParse(mergeSources(fromFile, fromEnv, given));
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => {
-      const key = i.path.map(String).join('.') || '(config)';
-      const envName = Object.entries(ENV).find(([, p]) => p === key || p === String(i.path[0]))?.[0];
-      return `${key}${envName ? ` (${envName})` : ''}: ${i.message}`;
-    }).join('\n'));
+    throw new ConfigError(
+      result.error.issues
+        .map((i) => {
+          const key = i.path.map(String).join('.') || '(config)';
+          const envName = Object.entries(ENV).find(([, p]) => p === key || p === String(i.path[0]))?.[0];
+          return `${key}${envName ? ` (${envName})` : ''}: ${i.message}`;
+        })
+        .join('\n'),
+    );
   }
   return result.data;
 }

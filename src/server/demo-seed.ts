@@ -41,60 +41,110 @@ export async function seedDemo(deps: { uow: UnitOfWork; clock: Clock; ids: Ids }
     users.push(user);
     for (const roleId of person.eligible) {
       await submitRequest(deps, admin, {
-        kind: 'eligibility', action: 'adminAssign', principalId: user.id, roleDefinitionId: roleId, directoryScopeId: '/',
-        justification: 'Demo organisation', ticketInfo: { ticketNumber: null, ticketSystem: null },
+        kind: 'eligibility',
+        action: 'adminAssign',
+        principalId: user.id,
+        roleDefinitionId: roleId,
+        directoryScopeId: '/',
+        justification: 'Demo organisation',
+        ticketInfo: { ticketNumber: null, ticketSystem: null },
         scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P180D' } },
-        isValidationOnly: false, targetScheduleId: null,
+        isValidationOnly: false,
+        targetScheduleId: null,
       });
     }
   }
-  const helpdesk = await createGroup(deps, admin, { displayName: 'Helpdesk', description: 'First-line support', mailNickname: 'helpdesk', isAssignableToRole: false });
-  const security = await createGroup(deps, admin, { displayName: 'Security Operations', description: 'Role-assignable: holds Security Reader', mailNickname: 'secops', isAssignableToRole: true });
+  const helpdesk = await createGroup(deps, admin, {
+    displayName: 'Helpdesk',
+    description: 'First-line support',
+    mailNickname: 'helpdesk',
+    isAssignableToRole: false,
+  });
+  const security = await createGroup(deps, admin, {
+    displayName: 'Security Operations',
+    description: 'Role-assignable: holds Security Reader',
+    mailNickname: 'secops',
+    isAssignableToRole: true,
+  });
   await addGroupMember(deps, admin, helpdesk.id, users[0]!.id);
   await addGroupMember(deps, admin, security.id, users[1]!.id);
   await addGroupMember(deps, admin, security.id, users[4]!.id);
   await submitRequest(deps, admin, {
-    kind: 'assignment', action: 'adminAssign', principalId: security.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/',
-    justification: 'Security Operations read security settings', ticketInfo: { ticketNumber: null, ticketSystem: null },
-    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+    kind: 'assignment',
+    action: 'adminAssign',
+    principalId: security.id,
+    roleDefinitionId: ROLE.securityReader,
+    directoryScopeId: '/',
+    justification: 'Security Operations read security settings',
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    isValidationOnly: false,
+    targetScheduleId: null,
   });
   const paris = await createAdministrativeUnit(deps, admin, { displayName: 'Paris office' });
   await submitRequest(deps, admin, {
-    kind: 'eligibility', action: 'adminAssign', principalId: users[5]!.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: paris.id,
-    justification: 'Manages Paris office accounts', ticketInfo: { ticketNumber: null, ticketSystem: null },
-    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+    kind: 'eligibility',
+    action: 'adminAssign',
+    principalId: users[5]!.id,
+    roleDefinitionId: ROLE.userAdministrator,
+    directoryScopeId: paris.id,
+    justification: 'Manages Paris office accounts',
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    isValidationOnly: false,
+    targetScheduleId: null,
   });
   // Managers: Alice manages Frank and Erin (a policy may name the requester's manager as approver).
   await setManager(deps, admin, users[5]!.id, users[0]!.id);
   await setManager(deps, admin, users[4]!.id, users[0]!.id);
   // Dave administers PIM day to day (permanent Privileged Role Administrator): an administrator who is not break-glass.
   await submitRequest(deps, admin, {
-    kind: 'assignment', action: 'adminAssign', principalId: users[3]!.id, roleDefinitionId: ROLE.privilegedRoleAdministrator, directoryScopeId: '/',
-    justification: 'Demo organisation: PIM administrator', ticketInfo: { ticketNumber: null, ticketSystem: null },
-    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+    kind: 'assignment',
+    action: 'adminAssign',
+    principalId: users[3]!.id,
+    roleDefinitionId: ROLE.privilegedRoleAdministrator,
+    directoryScopeId: '/',
+    justification: 'Demo organisation: PIM administrator',
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    isValidationOnly: false,
+    targetScheduleId: null,
   });
   // Activating Helpdesk Administrator needs Bob's approval: the portal's approval flow, end to end.
   const helpdeskPolicy = await deps.uow.read.policies.forRoleAt(admin.tenantId, ROLE.helpdeskAdministrator, '/');
   if (helpdeskPolicy) {
-    await updatePolicyRule(deps, admin, helpdeskPolicy.id, 'Approval_EndUser_Assignment', (r) => (r.kind === 'approval' ? {
-      ...r,
-      setting: {
-        ...r.setting, isApprovalRequired: true,
-        approvalStages: [{ ...r.setting.approvalStages[0]!, primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: users[1]!.id }] }],
-      },
-    } : r));
+    await updatePolicyRule(deps, admin, helpdeskPolicy.id, 'Approval_EndUser_Assignment', (r) =>
+      r.kind === 'approval'
+        ? {
+            ...r,
+            setting: {
+              ...r.setting,
+              isApprovalRequired: true,
+              approvalStages: [{ ...r.setting.approvalStages[0]!, primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: users[1]!.id }] }],
+            },
+          }
+        : r,
+    );
   }
   // Activating Privileged Role Administrator needs an administrator's approval (none listed: the tenant's admins decide).
   const pra = await deps.uow.read.policies.forRoleAt(admin.tenantId, ROLE.privilegedRoleAdministrator, '/');
   if (pra) {
-    await updatePolicyRule(deps, admin, pra.id, 'Approval_EndUser_Assignment', (r) => (r.kind === 'approval' ? { ...r, setting: { ...r.setting, isApprovalRequired: true } } : r));
+    await updatePolicyRule(deps, admin, pra.id, 'Approval_EndUser_Assignment', (r) =>
+      r.kind === 'approval' ? { ...r, setting: { ...r.setting, isApprovalRequired: true } } : r,
+    );
   }
   // Stricter settings for the most powerful roles: short activations and a ticket.
   for (const roleId of [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator]) {
     const policy = await deps.uow.read.policies.forRoleAt(admin.tenantId, roleId, '/');
     if (!policy) continue;
     await updatePolicyRule(deps, admin, policy.id, 'Expiration_EndUser_Assignment', (r) => ({ ...r, maximumDuration: 'PT2H' }) as typeof r);
-    await updatePolicyRule(deps, admin, policy.id, 'Enablement_EndUser_Assignment', (r) => ({ ...r, enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] }) as typeof r);
+    await updatePolicyRule(
+      deps,
+      admin,
+      policy.id,
+      'Enablement_EndUser_Assignment',
+      (r) => ({ ...r, enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] }) as typeof r,
+    );
   }
   return { users };
 }
@@ -131,9 +181,19 @@ export async function giveDemoCredentials(
   const password = demoPassword(deps.random);
   for (const user of users) await updateAccount(deps, admin, user.id, { password });
   const now = deps.clock.now();
-  const alice = await resolveCaller(deps.uow.read, {
-    tenantId: admin.tenantId, principalId: users[0]!.id, amr: ['pwd'], authTime: now, acrs: [], correlationId: deps.ids.uuid(),
-  }, now, 0);
+  const alice = await resolveCaller(
+    deps.uow.read,
+    {
+      tenantId: admin.tenantId,
+      principalId: users[0]!.id,
+      amr: ['pwd'],
+      authTime: now,
+      acrs: [],
+      correlationId: deps.ids.uuid(),
+    },
+    now,
+    0,
+  );
   const enrollment = await enrollTotp(deps, alice);
   await confirmTotp(deps, alice, totpAt(base32Decode(enrollment.secret)!, now));
   return { password, aliceTotpSecret: enrollment.secret };

@@ -13,8 +13,14 @@ export function federationOf(config: Config, onError?: OidcProviderOptions['onEr
   if (!oidc) return undefined;
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   const provider = oidcIdentityProvider({
-    issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret, clientAuthMethod: oidc.clientAuthMethod, scopes: oidc.scopes,
-    redirectUri: `${base}${OIDC_CALLBACK_PATH}`, allowInsecureHttp: oidc.allowInsecureHttp, ...(onError ? { onError } : {}),
+    issuer: oidc.issuer,
+    clientId: oidc.clientId,
+    clientSecret: oidc.clientSecret,
+    clientAuthMethod: oidc.clientAuthMethod,
+    scopes: oidc.scopes,
+    redirectUri: `${base}${OIDC_CALLBACK_PATH}`,
+    allowInsecureHttp: oidc.allowInsecureHttp,
+    ...(onError ? { onError } : {}),
   });
   return {
     provider,

@@ -14,8 +14,16 @@ describe('OIDC settings', () => {
     expect(federationOf(loadConfig({}, {}))).toBeUndefined();
     const config = loadConfig({}, { ...ENV, OPENPIM_OIDC_TRUST_AMR: 'true', OPENPIM_OIDC_MFA_ACR_VALUES: 'urn:a, urn:b' });
     expect(config.oidc).toEqual({
-      issuer: ENV.OPENPIM_OIDC_ISSUER, clientId: 'openpim', clientSecret: 's3cret', clientAuthMethod: 'client_secret_basic', scopes: 'openid email profile',
-      trustAmr: true, mfaAcrValues: ['urn:a', 'urn:b'], matchBy: 'email', jitProvisioning: false, allowInsecureHttp: false,
+      issuer: ENV.OPENPIM_OIDC_ISSUER,
+      clientId: 'openpim',
+      clientSecret: 's3cret',
+      clientAuthMethod: 'client_secret_basic',
+      scopes: 'openid email profile',
+      trustAmr: true,
+      mfaAcrValues: ['urn:a', 'urn:b'],
+      matchBy: 'email',
+      jitProvisioning: false,
+      allowInsecureHttp: false,
     });
     expect(federationOf(config)?.settings).toEqual({ trustAmr: true, mfaAcrValues: ['urn:a', 'urn:b'], matchBy: 'email', jitProvisioning: false });
     expect(JSON.stringify(redactedConfig(config))).not.toContain('s3cret');

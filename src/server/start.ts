@@ -110,13 +110,21 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
     },
     trustProxy: config.trustProxy,
     sessions: sessionSettingsOf(config),
-    logger: config.logLevel === 'silent' ? false : {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      serializers: {
-        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), hostname: req.hostname, remoteAddress: req.ip }),
-      },
-    },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: {
+              req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                hostname: req.hostname,
+                remoteAddress: req.ip,
+              }),
+            },
+          },
   });
   const deps = { uow: store, clock, ids, onError: (item: { id: number }, error: unknown) => app.log.error({ err: error, item }, 'timeline item failed') };
   // Catch up before serving: nothing overdue is left unrecorded when the first request arrives.
@@ -127,7 +135,9 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
   // After commit, never inside: the notification job reads the change feed
   // (docs/architecture.md, "Audit chain and change feed").
   const notifier = startNotificationRunner({
-    uow: store, clock, links,
+    uow: store,
+    clock,
+    links,
     mailer: config.smtp ? smtpMailer(config.smtp) : null,
     chat: chatWebhooks(),
     settings: { publicUrl: config.publicUrl ?? address, webhooks: config.webhooks, linkTtlMs: config.approvalLinkTtl, digest: config.weeklyDigest },
@@ -135,13 +145,17 @@ export async function startServer(config: Config, clock: Clock = systemClock, id
   });
   const stopNotifying = store.onCommit(() => notifier.wake());
   app.log.debug({ config: redactedConfig(config) }, 'configuration');
-  app.log.info(`notifications: ${config.smtp ? `email via ${config.smtp.host}:${config.smtp.port}` : 'no email (smtp not set)'}, `
-    + `${config.webhooks.length ? `webhooks ${config.webhooks.map((w) => w.name).join(', ')}` : 'no webhooks'}`);
+  app.log.info(
+    `notifications: ${config.smtp ? `email via ${config.smtp.host}:${config.smtp.port}` : 'no email (smtp not set)'}, ` +
+      `${config.webhooks.length ? `webhooks ${config.webhooks.map((w) => w.name).join(', ')}` : 'no webhooks'}`,
+  );
   if (!config.publicUrl && (config.smtp || config.webhooks.length > 0)) {
     app.log.warn(`publicUrl is not set: links in notifications point at ${address}; set OPENPIM_PUBLIC_URL to the address people use`);
   }
   if (config.oidc && !config.publicUrl) {
-    app.log.warn(`publicUrl is not set: the identity provider sends browsers back to http://localhost:${config.port}${OIDC_CALLBACK_PATH}; set OPENPIM_PUBLIC_URL`);
+    app.log.warn(
+      `publicUrl is not set: the identity provider sends browsers back to http://localhost:${config.port}${OIDC_CALLBACK_PATH}; set OPENPIM_PUBLIC_URL`,
+    );
   }
   ready = true;
   const bootstrapAdmin = admin ?? (await store.read.principals.getByUpn(tenant.id, config.bootstrapAdmin));

@@ -6,17 +6,28 @@ describe('WebAuthn and authentication context settings', () => {
     const plain = loadConfig({}, {});
     expect(relyingPartyOf(plain)).toEqual({ id: 'localhost', name: 'OpenPIM', origins: ['http://localhost:8080'] });
     expect(plain.authenticationContexts).toEqual({ 'phishing-resistant': ['webauthn'] });
-    expect(relyingPartyOf(loadConfig({ publicUrl: 'https://pim.contoso.test/app/' }, {}))).toEqual({ id: 'pim.contoso.test', name: 'OpenPIM', origins: ['https://pim.contoso.test'] });
+    expect(relyingPartyOf(loadConfig({ publicUrl: 'https://pim.contoso.test/app/' }, {}))).toEqual({
+      id: 'pim.contoso.test',
+      name: 'OpenPIM',
+      origins: ['https://pim.contoso.test'],
+    });
   });
 
   it('take the relying party and the contexts from the environment', () => {
-    const config = loadConfig({}, {
-      OPENPIM_WEBAUTHN_RP_ID: 'contoso.test',
-      OPENPIM_WEBAUTHN_RP_NAME: 'Contoso PIM',
-      OPENPIM_WEBAUTHN_ORIGINS: 'https://pim.contoso.test, https://admin.contoso.test:8443/',
-      OPENPIM_AUTHENTICATION_CONTEXTS: '{"phishing-resistant":["webauthn"],"c1":["otp","webauthn"],"c2":["hwk"]}',
+    const config = loadConfig(
+      {},
+      {
+        OPENPIM_WEBAUTHN_RP_ID: 'contoso.test',
+        OPENPIM_WEBAUTHN_RP_NAME: 'Contoso PIM',
+        OPENPIM_WEBAUTHN_ORIGINS: 'https://pim.contoso.test, https://admin.contoso.test:8443/',
+        OPENPIM_AUTHENTICATION_CONTEXTS: '{"phishing-resistant":["webauthn"],"c1":["otp","webauthn"],"c2":["hwk"]}',
+      },
+    );
+    expect(relyingPartyOf(config)).toEqual({
+      id: 'contoso.test',
+      name: 'Contoso PIM',
+      origins: ['https://pim.contoso.test', 'https://admin.contoso.test:8443'],
     });
-    expect(relyingPartyOf(config)).toEqual({ id: 'contoso.test', name: 'Contoso PIM', origins: ['https://pim.contoso.test', 'https://admin.contoso.test:8443'] });
     expect(config.authenticationContexts).toEqual({ 'phishing-resistant': ['webauthn'], c1: ['otp', 'webauthn'], c2: ['hwk'] });
   });
 

@@ -17,8 +17,13 @@ export function accessFacts(db: Kysely<Database>): AccessFacts {
         rolesRepository(db).list(tenantId, ALL),
         scopesRepository(db).list(tenantId, ALL),
         db.selectFrom('group_members').select(['group_id', 'member_id']).where('tenant_id', '=', tenantId).execute(),
-        db.selectFrom('schedules').select(['id', 'principal_id', 'role_definition_id', 'directory_scope_id', 'start_at', 'end_at'])
-          .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0).execute(),
+        db
+          .selectFrom('schedules')
+          .select(['id', 'principal_id', 'role_definition_id', 'directory_scope_id', 'start_at', 'end_at'])
+          .where('tenant_id', '=', tenantId)
+          .where('kind', '=', 'assignment')
+          .where('closed', '=', 0)
+          .execute(),
         db.selectFrom('principals').select('id').where('tenant_id', '=', tenantId).where('account_enabled', '=', 0).execute(),
       ]);
       return {
@@ -26,8 +31,12 @@ export function accessFacts(db: Kysely<Database>): AccessFacts {
         scopes: [...scopes.items],
         memberships: memberships.map((m) => ({ groupId: m.group_id, memberId: m.member_id })),
         grants: grants.map((g) => ({
-          id: g.id, principalId: g.principal_id, roleDefinitionId: g.role_definition_id, scopeId: g.directory_scope_id,
-          startAt: g.start_at, endAt: g.end_at,
+          id: g.id,
+          principalId: g.principal_id,
+          roleDefinitionId: g.role_definition_id,
+          scopeId: g.directory_scope_id,
+          startAt: g.start_at,
+          endAt: g.end_at,
         })),
         disabled: disabled.map((r) => r.id),
       };

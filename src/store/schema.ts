@@ -3,25 +3,35 @@
  * JSON is text: the same columns mean the same on SQLite and PostgreSQL (docs/decisions/0002).
  * The tables' interfaces are in tables/, one file per area; this file names every table.
  */
+import type { TenantsTable, PrincipalsTable, GroupMembersTable, RoleDefinitionsTable, ScopesTable } from './tables/directory.ts';
 import type {
-  TenantsTable, PrincipalsTable, GroupMembersTable, RoleDefinitionsTable,
-  ScopesTable,
-} from './tables/directory.ts';
-import type {
-  PoliciesTable, PolicyRulesTable, ScheduleRequestsTable, SchedulesTable,
-  TimelineTable, ApprovalsTable, ApprovalDecisionsTable, ApprovalApproversTable,
+  PoliciesTable,
+  PolicyRulesTable,
+  ScheduleRequestsTable,
+  SchedulesTable,
+  TimelineTable,
+  ApprovalsTable,
+  ApprovalDecisionsTable,
+  ApprovalApproversTable,
 } from './tables/pim.ts';
+import type { AuditEventsTable, ChainHeadTable, ChangeFeedTable, FeedCursorsTable } from './tables/audit-feed.ts';
+import type { NotificationDeliveriesTable, ApprovalLinkUsesTable } from './tables/notifications.ts';
 import type {
-  AuditEventsTable, ChainHeadTable, ChangeFeedTable, FeedCursorsTable,
-} from './tables/audit-feed.ts';
-import type {
-  NotificationDeliveriesTable, ApprovalLinkUsesTable,
-} from './tables/notifications.ts';
-import type {
-  SigningKeysTable, PasswordCredentialsTable, SignInStatesTable, TotpFactorsTable,
-  RecoveryCodesTable, ClientSecretsTable, ClientKeysTable, ClientAssertionUsesTable,
-  WebAuthnCredentialsTable, WebAuthnChallengesTable, ScimTokensTable, BreakGlassUsesTable,
-  SessionsTable, FederatedIdentitiesTable, OidcFlowsTable,
+  SigningKeysTable,
+  PasswordCredentialsTable,
+  SignInStatesTable,
+  TotpFactorsTable,
+  RecoveryCodesTable,
+  ClientSecretsTable,
+  ClientKeysTable,
+  ClientAssertionUsesTable,
+  WebAuthnCredentialsTable,
+  WebAuthnChallengesTable,
+  ScimTokensTable,
+  BreakGlassUsesTable,
+  SessionsTable,
+  FederatedIdentitiesTable,
+  OidcFlowsTable,
 } from './tables/sign-in.ts';
 
 export type * from './tables/directory.ts';

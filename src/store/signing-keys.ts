@@ -9,7 +9,8 @@ export function signingKeyStore(db: Kysely<Database>): SigningKeyStore {
       return rows.map((r) => ({ kid: r.kid, privateJwk: JSON.parse(r.private_jwk), publicJwk: JSON.parse(r.public_jwk), createdAt: r.created_at }));
     },
     async insert(key) {
-      await db.insertInto('signing_keys')
+      await db
+        .insertInto('signing_keys')
         .values({ kid: key.kid, private_jwk: JSON.stringify(key.privateJwk), public_jwk: JSON.stringify(key.publicJwk), created_at: key.createdAt })
         .onConflict((oc) => oc.column('kid').doNothing())
         .execute();

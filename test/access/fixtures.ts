@@ -22,7 +22,13 @@ export function role(id: string, allowedActions: string[], excludedActions: stri
 }
 
 export function scope(id: string, parentId: string | null = null): Scope {
-  return { tenantId: T, id, type: id === '/' ? 'tenant' : id.startsWith('/administrativeUnits/') ? 'administrativeUnit' : 'resource', displayName: id, parentId };
+  return {
+    tenantId: T,
+    id,
+    type: id === '/' ? 'tenant' : id.startsWith('/administrativeUnits/') ? 'administrativeUnit' : 'resource',
+    displayName: id,
+    parentId,
+  };
 }
 
 export function grant(id: string, principalId: string, roleDefinitionId: string, scopeId: string, startAt = 0, endAt: number | null = null): Grant {

@@ -28,7 +28,7 @@ describe('IdTable', () => {
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
         const t = new IdTable();
         const model = new Map<string, number>();
-        const h = (id: string): number => (hashId(id) & 7) || 1; // 7 buckets of hash: many collisions
+        const h = (id: string): number => hashId(id) & 7 || 1; // 7 buckets of hash: many collisions
         // What each pid holds, for the confirmation (as the index's blocks do).
         const held = (pid: number, id: string): boolean => model.get(id) === pid;
         for (const o of ops) {

@@ -127,7 +127,11 @@ describe('AccessIndex scenarios', () => {
     const decision = index.check(principal, action, scopePath, at);
     expect(decision.allowed).toBe(expected.length > 0);
     expect(decision.reasons.map((r) => r.grantId).sort()).toEqual([...expected].sort());
-    expect(refAllowingGrants(data as RefData, principal, action, scopePath, at).map((g) => g.id).sort()).toEqual([...expected].sort());
+    expect(
+      refAllowingGrants(data as RefData, principal, action, scopePath, at)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 });
 
@@ -137,24 +141,28 @@ describe('reasons and holdings', () => {
 
   it('names the grant, role, scope, group chain and end', () => {
     const { reasons } = index.check('bob', 'res/vms/read', DISK, t0 + H);
-    expect(reasons).toEqual([{
-      grantId: 'ops-contrib-s1',
-      roleDefinitionId: 'contrib',
-      roleDisplayName: 'Role contrib',
-      scopeId: S1,
-      inherited: true,
-      via: 'group',
-      groupId: 'g-ops',
-      groupPath: ['g-dba', 'g-ops'],
-      memberType: 'Group',
-      startAt: t0,
-      endAt: t0 + 24 * H,
-    }]);
+    expect(reasons).toEqual([
+      {
+        grantId: 'ops-contrib-s1',
+        roleDefinitionId: 'contrib',
+        roleDisplayName: 'Role contrib',
+        scopeId: S1,
+        inherited: true,
+        via: 'group',
+        groupId: 'g-ops',
+        groupPath: ['g-dba', 'g-ops'],
+        memberType: 'Group',
+        startAt: t0,
+        endAt: t0 + 24 * H,
+      },
+    ]);
   });
 
   it('direct, at the scope itself, permanent', () => {
     const { reasons } = index.check('alice', 'openpim.directory/users/read', AU1, t0);
-    expect(reasons).toEqual([expect.objectContaining({ grantId: 'a-users-au1', inherited: false, via: 'direct', groupId: null, groupPath: [], memberType: 'Direct', endAt: null })]);
+    expect(reasons).toEqual([
+      expect.objectContaining({ grantId: 'a-users-au1', inherited: false, via: 'direct', groupId: null, groupPath: [], memberType: 'Direct', endAt: null }),
+    ]);
   });
 
   it('direct, inherited', () => {
@@ -172,8 +180,21 @@ describe('reasons and holdings', () => {
       ['dba-all-pg', PG, 'group', 'g-dba', ['g-dba'], null],
       ['ops-contrib-s1', S1, 'group', 'g-ops', ['g-dba', 'g-ops'], t0 + 24 * H],
     ]);
-    expect(index.holdings('alice', t0 + 5 * H).map((x) => x.grantId).sort()).toEqual(['a-reader-rg1', 'a-users-au1']);
-    expect(index.holdings('alice', t0 + 3 * H, VM1).map((x) => [x.grantId, x.inherited]).sort()).toEqual([['a-reader-rg1', true], ['a-writer-vm1', false]]);
+    expect(
+      index
+        .holdings('alice', t0 + 5 * H)
+        .map((x) => x.grantId)
+        .sort(),
+    ).toEqual(['a-reader-rg1', 'a-users-au1']);
+    expect(
+      index
+        .holdings('alice', t0 + 3 * H, VM1)
+        .map((x) => [x.grantId, x.inherited])
+        .sort(),
+    ).toEqual([
+      ['a-reader-rg1', true],
+      ['a-writer-vm1', false],
+    ]);
     expect(index.holdings('alice', t0 + 3 * H, '/')).toEqual([]);
     expect(index.holdings('nobody', t0)).toEqual([]);
   });
@@ -330,13 +351,16 @@ describe('incremental updates', () => {
 
   it('a snapshot repeating a grant id keeps the last one (as putGrant would)', () => {
     const data = baseData();
-    index.load({ ...data, grants: [
-      ...data.grants,
-      grant('dup', 'oscar', 'reader', S1, t0, null),
-      grant('dup', 'pat', 'writer', S2, t0, null), // moves to another principal
-      grant('dup2', 'oscar', 'reader', S1, t0, null),
-      grant('dup2', 'oscar', 'writer', S1, t0, t0 + H), // same principal, new window
-    ] });
+    index.load({
+      ...data,
+      grants: [
+        ...data.grants,
+        grant('dup', 'oscar', 'reader', S1, t0, null),
+        grant('dup', 'pat', 'writer', S2, t0, null), // moves to another principal
+        grant('dup2', 'oscar', 'reader', S1, t0, null),
+        grant('dup2', 'oscar', 'writer', S1, t0, t0 + H), // same principal, new window
+      ],
+    });
     expect(can('oscar', 'res/x/write', S1, t0)).toBe(true);
     expect(can('oscar', 'res/x/write', S1, t0 + H)).toBe(false);
     expect(can('oscar', 'res/x/read', S1, t0 + H)).toBe(false);
@@ -350,7 +374,7 @@ describe('incremental updates', () => {
     expect(can('oscar', 'res/x/read', S1, t0)).toBe(true);
   });
 
-  it('hundreds of scopes: every scope number lands in the holders\' scope summaries', () => {
+  it("hundreds of scopes: every scope number lands in the holders' scope summaries", () => {
     for (let i = 0; i < 300; i++) index.putGrant(grant(`sc${i}`, `sc-user-${i}`, 'reader', `/subscriptions/many-${i}`, t0, null));
     for (let i = 0; i < 300; i++) {
       expect(can(`sc-user-${i}`, 'res/x/read', `/subscriptions/many-${i}/resourceGroups/r`)).toBe(true);
@@ -372,7 +396,7 @@ describe('incremental updates', () => {
     index.load({ ...data, memberships, grants });
     const model: RefData = { ...data, memberships, grants };
     for (let step = 0; step < 40; step++) {
-      const cut = (step * 7) % 19 + 1; // detach chain-g{cut-1} from chain-g{cut}, then put it back
+      const cut = ((step * 7) % 19) + 1; // detach chain-g{cut-1} from chain-g{cut}, then put it back
       const pair = { groupId: `chain-g${cut}`, memberId: `chain-g${cut - 1}` };
       index.removeMember(pair.groupId, pair.memberId);
       const without: RefData = { ...model, memberships: model.memberships.filter((m) => m.groupId !== pair.groupId || m.memberId !== pair.memberId) };
@@ -424,7 +448,17 @@ describe('helpers', () => {
   ])('parentPath(%s) = %s', (path, parent) => expect(parentPath(path)).toBe(parent));
 
   it.each([
-    ['/', true], ['/a', true], ['/a/b', true], ['', false], ['a/b', false], ['/a/', false], ['//a', false], ['/a//b', false], ['/a/./b', false], ['/a/..', false], ['/a/.x', true],
+    ['/', true],
+    ['/a', true],
+    ['/a/b', true],
+    ['', false],
+    ['a/b', false],
+    ['/a/', false],
+    ['//a', false],
+    ['/a//b', false],
+    ['/a/./b', false],
+    ['/a/..', false],
+    ['/a/.x', true],
   ])('isCanonicalScope(%s) = %s', (path, ok) => expect(isCanonicalScope(path)).toBe(ok));
 
   it('grantFromSchedule keeps open assignments only', () => {

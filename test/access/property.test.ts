@@ -28,22 +28,32 @@ const REQUEST_SCOPES = [...SCOPES, '/s/1/g/1/v/1/d/1/e/9', '/s/2/g/7', '/u/1/x',
 const SEGMENTS = ['a', 'b', 'x', 'read', 'write'];
 
 const caseOf = (s: string, upper: boolean): string => (upper ? s.toUpperCase() : s);
-const action = fc.array(fc.tuple(fc.constantFrom(...SEGMENTS), fc.boolean()), { minLength: 1, maxLength: 4 })
+const action = fc
+  .array(fc.tuple(fc.constantFrom(...SEGMENTS), fc.boolean()), { minLength: 1, maxLength: 4 })
   .map((segs) => segs.map(([s, u]) => caseOf(s, u)).join('/'));
 const pattern = fc.oneof(
   { weight: 1, arbitrary: fc.constant('*') },
-  { weight: 6, arbitrary: fc.array(fc.tuple(fc.constantFrom(...SEGMENTS, '*', '*'), fc.boolean()), { minLength: 1, maxLength: 4 }).map((segs) => segs.map(([s, u]) => caseOf(s, u)).join('/')) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .array(fc.tuple(fc.constantFrom(...SEGMENTS, '*', '*'), fc.boolean()), { minLength: 1, maxLength: 4 })
+      .map((segs) => segs.map(([s, u]) => caseOf(s, u)).join('/')),
+  },
 );
 const roleArb = (id: string): fc.Arbitrary<RoleDefinition> =>
-  fc.record({
-    allowed: fc.array(pattern, { minLength: 1, maxLength: 3 }),
-    excluded: fc.oneof({ weight: 3, arbitrary: fc.constant<string[]>([]) }, { weight: 2, arbitrary: fc.array(pattern, { minLength: 1, maxLength: 2 }) }),
-    enabled: fc.nat(9).map((n) => n > 0),
-  }).map(({ allowed, excluded, enabled }) => makeRole(id, allowed, excluded, enabled));
-const scopeArb: fc.Arbitrary<Scope> = fc.record({
-  id: someScope,
-  parent: fc.option(fc.oneof(someScope, fc.constant('/q/1')), { freq: 3 }),
-}).map(({ id, parent }) => makeScope(id, parent));
+  fc
+    .record({
+      allowed: fc.array(pattern, { minLength: 1, maxLength: 3 }),
+      excluded: fc.oneof({ weight: 3, arbitrary: fc.constant<string[]>([]) }, { weight: 2, arbitrary: fc.array(pattern, { minLength: 1, maxLength: 2 }) }),
+      enabled: fc.nat(9).map((n) => n > 0),
+    })
+    .map(({ allowed, excluded, enabled }) => makeRole(id, allowed, excluded, enabled));
+const scopeArb: fc.Arbitrary<Scope> = fc
+  .record({
+    id: someScope,
+    parent: fc.option(fc.oneof(someScope, fc.constant('/q/1')), { freq: 3 }),
+  })
+  .map(({ id, parent }) => makeScope(id, parent));
 const membershipArb = fc.record({ groupId: fc.constantFrom(...GROUPS), memberId: fc.constantFrom(...PRINCIPALS) });
 const window = { startAt: fc.nat(20), length: fc.option(fc.nat(10), { freq: 4 }) };
 const ordinaryGrantArb = fc.record({
@@ -63,7 +73,8 @@ const memberGrantArb = fc.record({
   ...window,
 });
 const grantArb = (id: string): fc.Arbitrary<Grant> =>
-  fc.oneof({ weight: 2, arbitrary: ordinaryGrantArb }, { weight: 1, arbitrary: memberGrantArb })
+  fc
+    .oneof({ weight: 2, arbitrary: ordinaryGrantArb }, { weight: 1, arbitrary: memberGrantArb })
     .map(({ length, ...g }) => ({ id, ...g, endAt: length === null ? null : g.startAt + length }));
 
 const uniqueBy = <X>(xs: X[], key: (x: X) => string): X[] => [...new Map(xs.map((x) => [key(x), x])).values()];
@@ -92,7 +103,16 @@ interface Request {
  */
 type RequestSpec =
   | { kind: 'random'; request: Request }
-  | { kind: 'aimed'; grant: number; member: number[]; timed: boolean; suffix: string; pattern: number; fill: string[]; at: number | { edge: 'start' | 'end'; delta: -1 | 0 | 1; of: 'grant' | 'membership' | 'both' } };
+  | {
+      kind: 'aimed';
+      grant: number;
+      member: number[];
+      timed: boolean;
+      suffix: string;
+      pattern: number;
+      fill: string[];
+      at: number | { edge: 'start' | 'end'; delta: -1 | 0 | 1; of: 'grant' | 'membership' | 'both' };
+    };
 
 const edge = { edge: fc.constantFrom('start' as const, 'end' as const), delta: fc.constantFrom(-1 as const, 0 as const, 1 as const) };
 const randomRequest: fc.Arbitrary<Request> = fc.record({
@@ -103,19 +123,24 @@ const randomRequest: fc.Arbitrary<Request> = fc.record({
 });
 const requestArb: fc.Arbitrary<RequestSpec> = fc.oneof(
   { weight: 1, arbitrary: randomRequest.map((request) => ({ kind: 'random' as const, request })) },
-  { weight: 3, arbitrary: fc.record({
-    grant: fc.nat(19),
-    member: fc.oneof({ weight: 1, arbitrary: fc.constant<number[]>([]) }, { weight: 3, arbitrary: fc.array(fc.nat(9), { minLength: 1, maxLength: 2 }) }),
-    timed: fc.boolean(), // go down through timed memberships where there are some
-    suffix: fc.constantFrom('', '', '/e/1', '/e/1/f/2'),
-    pattern: fc.nat(2),
-    fill: fc.array(fc.constantFrom(...SEGMENTS), { minLength: 4, maxLength: 4 }),
-    // mostly at a start or end of the aimed grant or membership, ± 1
-    at: fc.oneof(
-      { weight: 1, arbitrary: fc.integer({ min: -1, max: 32 }) },
-      { weight: 3, arbitrary: fc.record({ ...edge, of: fc.constantFrom('grant' as const, 'membership' as const, 'both' as const, 'both' as const) }) },
-    ),
-  }).map((a) => ({ kind: 'aimed' as const, ...a })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        grant: fc.nat(19),
+        member: fc.oneof({ weight: 1, arbitrary: fc.constant<number[]>([]) }, { weight: 3, arbitrary: fc.array(fc.nat(9), { minLength: 1, maxLength: 2 }) }),
+        timed: fc.boolean(), // go down through timed memberships where there are some
+        suffix: fc.constantFrom('', '', '/e/1', '/e/1/f/2'),
+        pattern: fc.nat(2),
+        fill: fc.array(fc.constantFrom(...SEGMENTS), { minLength: 4, maxLength: 4 }),
+        // mostly at a start or end of the aimed grant or membership, ± 1
+        at: fc.oneof(
+          { weight: 1, arbitrary: fc.integer({ min: -1, max: 32 }) },
+          { weight: 3, arbitrary: fc.record({ ...edge, of: fc.constantFrom('grant' as const, 'membership' as const, 'both' as const, 'both' as const) }) },
+        ),
+      })
+      .map((a) => ({ kind: 'aimed' as const, ...a })),
+  },
 );
 
 /** Direct members of a group whatever the time: static ones, and the holders of `member` grants at its scope (with the grant's index). */
@@ -132,7 +157,8 @@ function resolve(spec: RequestSpec, data: AccessSnapshot): Request {
   // Aimed at an ordinary grant (a `member` grant at a group's scope one time in five, to see it
   // allow nothing); through timed memberships: at a grant held by a group with timed members.
   const indexes = (keep: (x: Grant) => boolean): number[] => data.grants.flatMap((x, i) => (keep(x) ? [i] : []));
-  const timedHeld = spec.timed && spec.member.length > 0 ? indexes((x) => refMembershipGroup(x) === null && membersOf(data, x.principalId).some((m) => m.grant !== null)) : [];
+  const timedHeld =
+    spec.timed && spec.member.length > 0 ? indexes((x) => refMembershipGroup(x) === null && membersOf(data, x.principalId).some((m) => m.grant !== null)) : [];
   const ordinary = spec.grant % 5 === 0 ? [] : indexes((x) => refMembershipGroup(x) === null);
   const candidates = timedHeld.length > 0 ? timedHeld : ordinary.length > 0 ? ordinary : indexes(() => true);
   const aimed = candidates[spec.grant % candidates.length]!;
@@ -147,11 +173,17 @@ function resolve(spec: RequestSpec, data: AccessSnapshot): Request {
     principal = m.id;
     if (m.grant !== null) through = m.grant;
   }
-  const scope = g.scopeId === '/' ? (spec.suffix || '/') : g.scopeId + spec.suffix;
+  const scope = g.scopeId === '/' ? spec.suffix || '/' : g.scopeId + spec.suffix;
   const patterns = data.roles.find((r) => r.id === g.roleDefinitionId)?.allowedActions ?? [];
   const p = patterns.length === 0 ? 'a/read' : patterns[spec.pattern % patterns.length]!;
   let i = 0;
-  const act = p === '*' ? spec.fill.slice(0, 2).join('/') : p.split('/').map((s) => (s === '*' ? spec.fill[i++ % 4]! : s)).join('/');
+  const act =
+    p === '*'
+      ? spec.fill.slice(0, 2).join('/')
+      : p
+          .split('/')
+          .map((s) => (s === '*' ? spec.fill[i++ % 4]! : s))
+          .join('/');
   if (typeof spec.at === 'number') return { principal, scope, action: act, at: spec.at };
   const { of, ...at } = spec.at;
   if (of !== 'both') return { principal, scope, action: act, at: { grant: of === 'grant' ? aimed : through, ...at } };
@@ -203,8 +235,10 @@ function expectChain(data: AccessSnapshot, principal: string, reason: Reason, at
 }
 
 /** The data with every timed membership in effect forever: what would be allowed if windows were ignored. */
-const windowsIgnored = (data: AccessSnapshot): AccessSnapshot =>
-  ({ ...data, grants: data.grants.map((g) => (refMembershipGroup(g) === null ? g : { ...g, startAt: -1e9, endAt: null })) });
+const windowsIgnored = (data: AccessSnapshot): AccessSnapshot => ({
+  ...data,
+  grants: data.grants.map((g) => (refMembershipGroup(g) === null ? g : { ...g, startAt: -1e9, endAt: null })),
+});
 
 interface Outcome {
   allowed: boolean;
@@ -245,8 +279,9 @@ function agreeOnHoldings(index: AccessIndex, data: AccessSnapshot, spec: Request
   expect(held(here), context).toEqual(refHeld(refReasons(data, r.principal, at, r.scope)));
   for (const reason of here) expectChain(data, r.principal, reason, at);
   const holders = index.holders(r.scope, at);
-  expect(sorted(holders.map((h) => `${h.principalId}:${h.grantId}@${endOf(h.endAt)}`)), context)
-    .toEqual(sorted(refHolders(data, r.scope, at).map((h) => `${h.principalId}:${h.grant.id}@${endOf(h.endAt)}`)));
+  expect(sorted(holders.map((h) => `${h.principalId}:${h.grantId}@${endOf(h.endAt)}`)), context).toEqual(
+    sorted(refHolders(data, r.scope, at).map((h) => `${h.principalId}:${h.grant.id}@${endOf(h.endAt)}`)),
+  );
   for (const h of holders) expectChain(data, h.principalId, h, at);
 }
 
@@ -281,7 +316,9 @@ describe('decision index vs reference evaluator', () => {
     // The generator must exercise both outcomes, not just denies.
     expect(allows).toBeGreaterThan(cases * 0.1); // ≈ 15% with these generators
     expect(allows).toBeLessThan(cases * 0.8);
-    console.info(`decision index vs reference: ${cases} cases, ${allows} allowed, ${throughTimed} through a timed membership, ${deniedByWindow} denied by a membership window`);
+    console.info(
+      `decision index vs reference: ${cases} cases, ${allows} allowed, ${throughTimed} through a timed membership, ${deniedByWindow} denied by a membership window`,
+    );
     // … and timed memberships both ways: allowing through one, and denying at or past a window's edge.
     expect(throughTimed).toBeGreaterThan(cases * 0.01);
     expect(deniedByWindow).toBeGreaterThan(cases * 0.01);
@@ -307,36 +344,61 @@ type Op =
 
 const GRANT_IDS = Array.from({ length: 20 }, (_, i) => `G${i}`);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...GRANT_IDS).chain(grantArb).map((grant) => ({ op: 'putGrant' as const, grant })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(...GRANT_IDS)
+      .chain(grantArb)
+      .map((grant) => ({ op: 'putGrant' as const, grant })),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...GRANT_IDS).map((id) => ({ op: 'removeGrant' as const, id })) },
   { weight: 3, arbitrary: membershipArb.map((m) => ({ op: 'addMember' as const, ...m })) },
   { weight: 2, arbitrary: membershipArb.map((m) => ({ op: 'removeMember' as const, ...m })) },
-  { weight: 1, arbitrary: fc.constantFrom(...ROLE_IDS, 'r-missing').chain(roleArb).map((role) => ({ op: 'putRole' as const, role })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...ROLE_IDS, 'r-missing')
+      .chain(roleArb)
+      .map((role) => ({ op: 'putRole' as const, role })),
+  },
   { weight: 1, arbitrary: scopeArb.map((scope) => ({ op: 'putScope' as const, scope })) },
 );
 
 /** The same update applied to plain data (the model the reference reads). */
 function applyToData(d: AccessSnapshot, o: Op): AccessSnapshot {
   const replace = <X extends { id: string }>(xs: readonly X[], x: X): X[] => [...xs.filter((y) => y.id !== x.id), x];
-  const sameMember = (m: { groupId: string; memberId: string }, o2: { groupId: string; memberId: string }): boolean => m.groupId === o2.groupId && m.memberId === o2.memberId;
+  const sameMember = (m: { groupId: string; memberId: string }, o2: { groupId: string; memberId: string }): boolean =>
+    m.groupId === o2.groupId && m.memberId === o2.memberId;
   switch (o.op) {
-    case 'putGrant': return { ...d, grants: replace(d.grants, o.grant) };
-    case 'removeGrant': return { ...d, grants: d.grants.filter((g) => g.id !== o.id) };
-    case 'addMember': return d.memberships.some((m) => sameMember(m, o)) ? d : { ...d, memberships: [...d.memberships, { groupId: o.groupId, memberId: o.memberId }] };
-    case 'removeMember': return { ...d, memberships: d.memberships.filter((m) => !sameMember(m, o)) };
-    case 'putRole': return { ...d, roles: replace(d.roles, o.role) };
-    case 'putScope': return { ...d, scopes: replace(d.scopes, o.scope) };
+    case 'putGrant':
+      return { ...d, grants: replace(d.grants, o.grant) };
+    case 'removeGrant':
+      return { ...d, grants: d.grants.filter((g) => g.id !== o.id) };
+    case 'addMember':
+      return d.memberships.some((m) => sameMember(m, o)) ? d : { ...d, memberships: [...d.memberships, { groupId: o.groupId, memberId: o.memberId }] };
+    case 'removeMember':
+      return { ...d, memberships: d.memberships.filter((m) => !sameMember(m, o)) };
+    case 'putRole':
+      return { ...d, roles: replace(d.roles, o.role) };
+    case 'putScope':
+      return { ...d, scopes: replace(d.scopes, o.scope) };
   }
 }
 
 function applyToIndex(index: AccessIndex, o: Op): void {
   switch (o.op) {
-    case 'putGrant': return index.putGrant(o.grant);
-    case 'removeGrant': return index.removeGrant(o.id);
-    case 'addMember': return index.addMember(o.groupId, o.memberId);
-    case 'removeMember': return index.removeMember(o.groupId, o.memberId);
-    case 'putRole': return index.putRole(o.role);
-    case 'putScope': return index.putScope(o.scope);
+    case 'putGrant':
+      return index.putGrant(o.grant);
+    case 'removeGrant':
+      return index.removeGrant(o.id);
+    case 'addMember':
+      return index.addMember(o.groupId, o.memberId);
+    case 'removeMember':
+      return index.removeMember(o.groupId, o.memberId);
+    case 'putRole':
+      return index.putRole(o.role);
+    case 'putScope':
+      return index.putScope(o.scope);
   }
 }
 
@@ -371,8 +433,9 @@ describe('incremental updates vs a fresh load', () => {
             const r = resolve(spec, data);
             const at = instant(r, data);
             expect(live.isAllowed(r.principal, r.action, r.scope, at)).toBe(fresh.isAllowed(r.principal, r.action, r.scope, at));
-            expect(sorted(live.check(r.principal, r.action, r.scope, at).reasons.map((x) => x.grantId)))
-              .toEqual(sorted(fresh.check(r.principal, r.action, r.scope, at).reasons.map((x) => x.grantId)));
+            expect(sorted(live.check(r.principal, r.action, r.scope, at).reasons.map((x) => x.grantId))).toEqual(
+              sorted(fresh.check(r.principal, r.action, r.scope, at).reasons.map((x) => x.grantId)),
+            );
             agree(live, data, spec);
           }
           const at = instant(resolve(finalRequests[1]!, data), data);

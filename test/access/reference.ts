@@ -145,7 +145,14 @@ export function refReasons(data: RefData, principalId: string, at: number, scope
   const scopes = scope === undefined ? null : scopeAndAncestors(data, scope);
   return ordinaryGrants(data)
     .filter((g) => holders.has(g.principalId) && inEffect(g, at) && (scopes === null || scopes.includes(g.scopeId)))
-    .filter((g) => action === undefined || refRoleAllows(data.roles.find((r) => r.id === g.roleDefinitionId), action))
+    .filter(
+      (g) =>
+        action === undefined ||
+        refRoleAllows(
+          data.roles.find((r) => r.id === g.roleDefinitionId),
+          action,
+        ),
+    )
     .map((g) => {
       const end = Math.min(g.endAt ?? Infinity, holders.get(g.principalId)!);
       return { grant: g, endAt: end === Infinity ? null : end };

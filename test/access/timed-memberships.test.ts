@@ -55,14 +55,14 @@ function timedData(): AccessSnapshot {
 }
 
 const timedTable: Row[] = [
-  ['activation: a timed member holds the group\'s role', 'ann', 'res/x/write', S1, t0 + H, ['app-writer-s1']],
+  ["activation: a timed member holds the group's role", 'ann', 'res/x/write', S1, t0 + H, ['app-writer-s1']],
   ['… and below the scope', 'ann', 'res/x/write', `${S1}/resourceGroups/rg9`, t0 + 2 * H, ['app-writer-s1']],
   ['before the membership starts', 'ann', 'res/x/write', S1, t0 + H - 1, []],
   ['membership end - 1 ms', 'ann', 'res/x/write', S1, t0 + 3 * H - 1, ['app-writer-s1']],
   ['at the membership end exactly', 'ann', 'res/x/write', S1, t0 + 3 * H, []],
   ['after the membership end', 'ann', 'res/x/write', S1, t0 + 4 * H, []],
   ['nested: timed member of g-inner, a static member of g-outer that holds reader', 'ben', 'res/vm/read', VM1, t0 + H, ['outer-reader-rg1']],
-  ['nested, at the inner membership\'s end', 'ben', 'res/vm/read', VM1, t0 + 2 * H, []],
+  ["nested, at the inner membership's end", 'ben', 'res/vm/read', VM1, t0 + 2 * H, []],
   ['static and timed both: in the window', 'cat', 'res/x/write', S1, t0, ['app-writer-s1']],
   ['static and timed both: the static one still counts after the timed end', 'cat', 'res/x/write', S1, t0 + 2 * H, ['app-writer-s1']],
   ['cycle through a timed edge: allowed in its window', 'dan', 'res/x/read', RG1, t0, ['c2-reader-root']],
@@ -72,7 +72,7 @@ const timedTable: Row[] = [
   ['two chains: both ended', 'eve', 'res/x/read', S2, t0 + 5 * H, []],
   ['a permanent timed membership', 'fay', 'res/x/write', S1, t0 + 1e9, ['app-writer-s1']],
   ['a membership allows nothing by itself', 'ann', 'openpim.directory/groups/read', G('g-app'), t0 + 2 * H, []],
-  ['owner at the group\'s scope is an ordinary grant', 'olga', 'openpim.directory/groups/members/update', G('g-app'), t0, ['olga-owner-app']],
+  ["owner at the group's scope is an ordinary grant", 'olga', 'openpim.directory/groups/members/update', G('g-app'), t0, ['olga-owner-app']],
   ['a member is not an owner', 'ann', 'openpim.directory/groups/members/update', G('g-app'), t0 + 2 * H, []],
   ['the group is not in itself', 'g-app', 'res/x/write', S1, t0 + 2 * H, ['app-writer-s1']],
   ['NaN instant: no membership is in effect', 'fay', 'res/x/write', S1, Number.NaN, []],
@@ -88,19 +88,41 @@ describe('timed group memberships (PIM for Groups)', () => {
   it.each(timedTable)('%s', (_name, principal, action, scopePath, at, expected) => {
     for (const ix of [index, mapped]) {
       expect(ix.isAllowed(principal, action, scopePath, at)).toBe(expected.length > 0);
-      expect(ix.check(principal, action, scopePath, at).reasons.map((r) => r.grantId).sort()).toEqual([...expected].sort());
+      expect(
+        ix
+          .check(principal, action, scopePath, at)
+          .reasons.map((r) => r.grantId)
+          .sort(),
+      ).toEqual([...expected].sort());
     }
-    expect(refAllowingGrants(data, principal, action, scopePath, at).map((g) => g.id).sort()).toEqual([...expected].sort());
+    expect(
+      refAllowingGrants(data, principal, action, scopePath, at)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   const reason = (principal: string, action: string, scopePath: string, at: number) =>
-    index.check(principal, action, scopePath, at).reasons.map((r) => ({ grantId: r.grantId, groupId: r.groupId, groupPath: r.groupPath, memberType: r.memberType, via: r.via, endAt: r.endAt }));
+    index
+      .check(principal, action, scopePath, at)
+      .reasons.map((r) => ({ grantId: r.grantId, groupId: r.groupId, groupPath: r.groupPath, memberType: r.memberType, via: r.via, endAt: r.endAt }));
 
   it('a reason through a timed membership says so and ends with it', () => {
-    expect(index.check('ann', 'res/x/write', S1, t0 + 2 * H).reasons).toEqual([{
-      grantId: 'app-writer-s1', roleDefinitionId: 'writer', roleDisplayName: 'Role writer', scopeId: S1, inherited: false,
-      via: 'group', groupId: 'g-app', groupPath: ['g-app'], memberType: 'Group', startAt: t0, endAt: t0 + 3 * H,
-    }]);
+    expect(index.check('ann', 'res/x/write', S1, t0 + 2 * H).reasons).toEqual([
+      {
+        grantId: 'app-writer-s1',
+        roleDefinitionId: 'writer',
+        roleDisplayName: 'Role writer',
+        scopeId: S1,
+        inherited: false,
+        via: 'group',
+        groupId: 'g-app',
+        groupPath: ['g-app'],
+        memberType: 'Group',
+        startAt: t0,
+        endAt: t0 + 3 * H,
+      },
+    ]);
     expect(reason('ben', 'res/vm/read', VM1, t0 + H)).toEqual([
       { grantId: 'outer-reader-rg1', groupId: 'g-outer', groupPath: ['g-inner', 'g-outer'], memberType: 'Group', via: 'group', endAt: t0 + 2 * H },
     ]);
@@ -118,7 +140,11 @@ describe('timed group memberships (PIM for Groups)', () => {
     expect(reason('cat', 'res/x/write', S1, t0 + H / 2)).toEqual([
       { grantId: 'app-writer-s1', groupId: 'g-app', groupPath: ['g-app'], memberType: 'Group', via: 'group', endAt: null },
     ]);
-    for (const [p, a, s, at] of [['eve', 'res/x/read', S2, t0 + H / 2], ['ben', 'res/vm/read', VM1, t0 + H], ['cat', 'res/x/write', S1, t0]] as const) {
+    for (const [p, a, s, at] of [
+      ['eve', 'res/x/read', S2, t0 + H / 2],
+      ['ben', 'res/vm/read', VM1, t0 + H],
+      ['cat', 'res/x/write', S1, t0],
+    ] as const) {
       expect(index.check(p, a, s, at).reasons.map((r) => r.endAt)).toEqual(refReasons(data, p, at, s, a).map((r) => r.endAt));
     }
   });
@@ -126,7 +152,9 @@ describe('timed group memberships (PIM for Groups)', () => {
   it('holdings and groupsOf follow the windows', () => {
     expect(index.holdings('ann', t0 + 2 * H).map((h) => [h.grantId, h.groupPath, h.endAt])).toEqual([['app-writer-s1', ['g-app'], t0 + 3 * H]]);
     expect(index.holdings('ann', t0 + 3 * H)).toEqual([]);
-    expect(index.holdings('ben', t0 + H, VM1).map((h) => [h.grantId, h.inherited, h.memberType, h.endAt])).toEqual([['outer-reader-rg1', true, 'Group', t0 + 2 * H]]);
+    expect(index.holdings('ben', t0 + H, VM1).map((h) => [h.grantId, h.inherited, h.memberType, h.endAt])).toEqual([
+      ['outer-reader-rg1', true, 'Group', t0 + 2 * H],
+    ]);
     expect(index.groupsOf('ann')).toEqual(['g-app']); // whatever the window
     expect(index.groupsOf('ann', t0)).toEqual([]);
     expect(index.groupsOf('ann', t0 + H)).toEqual(['g-app']);
@@ -154,11 +182,29 @@ describe('timed group memberships (PIM for Groups)', () => {
     ]);
     // an unregistered path: everything is inherited
     expect(index.holders(`${S1}/resourceGroups/rg9`, at).map((h) => [h.principalId, h.inherited, h.memberType])).toEqual([
-      ['ann', true, 'Group'], ['cat', true, 'Group'], ['fay', true, 'Group'], ['g-app', true, 'Inherited'], ['g-c2', true, 'Inherited'],
+      ['ann', true, 'Group'],
+      ['cat', true, 'Group'],
+      ['fay', true, 'Group'],
+      ['g-app', true, 'Inherited'],
+      ['g-c2', true, 'Inherited'],
     ]);
-    for (const [s, when] of [[S1, at], [RG1, t0], [VM1, t0 + H], [S2, t0 + H / 2], [G('g-app'), t0], ['/', t0 + 3 * H]] as const) {
-      const mine = index.holders(s, when).map((h) => `${h.principalId}:${h.grantId}@${h.endAt}`).sort();
-      expect(mine).toEqual(refHolders(data, s, when).map((h) => `${h.principalId}:${h.grant.id}@${h.endAt}`).sort());
+    for (const [s, when] of [
+      [S1, at],
+      [RG1, t0],
+      [VM1, t0 + H],
+      [S2, t0 + H / 2],
+      [G('g-app'), t0],
+      ['/', t0 + 3 * H],
+    ] as const) {
+      const mine = index
+        .holders(s, when)
+        .map((h) => `${h.principalId}:${h.grantId}@${h.endAt}`)
+        .sort();
+      expect(mine).toEqual(
+        refHolders(data, s, when)
+          .map((h) => `${h.principalId}:${h.grant.id}@${h.endAt}`)
+          .sort(),
+      );
     }
     expect(index.holders('/subscriptions//x', at)).toEqual([]);
     expect(index.holders('/nothing/here', at).map((h) => h.grantId)).toEqual(['c2-reader-root']);
@@ -210,7 +256,7 @@ describe('timed group memberships (PIM for Groups)', () => {
       expect(live.stats()).toMatchObject({ grants: 6, timedMemberships: 7 });
     });
 
-    it('a timed membership added above a group reaches that group\'s members, cached or not', () => {
+    it("a timed membership added above a group reaches that group's members, cached or not", () => {
       expect(can('ben', 'res/x/write', S1, t0)).toBe(false); // ben's closure cached: g-inner, g-outer
       live.putGrant(member('m-outer-app', 'g-outer', 'g-app', t0, t0 + H / 2));
       expect(can('ben', 'res/x/write', S1, t0)).toBe(true); // ben ∈ g-inner ∈ g-outer ∈ g-app
@@ -253,4 +299,3 @@ describe('timed group memberships (PIM for Groups)', () => {
     });
   });
 });
-

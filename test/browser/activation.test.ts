@@ -43,13 +43,14 @@ const chromium = useChromium();
 
 describe.each(TEST_DATABASES)('activation with step-up on $name', (database) => {
   // The pages are the same on every database: audited and photographed once.
-  const check = (page: Parameters<typeof checkPage>[0], name: string) =>
-    (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
+  const check = (page: Parameters<typeof checkPage>[0], name: string) => (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
 
   it('asks for MFA, a justification and a ticket; the step-up dialog takes a code; the role is Active with a countdown', async () => {
     portal = await openPortal({ database });
     const alice = await portal.user('alice@contoso.test', { totp: true, eligibleFor: [ROLE.userAdministrator] });
-    await portal.setRule(ROLE.userAdministrator, 'Enablement_EndUser_Assignment', { enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] });
+    await portal.setRule(ROLE.userAdministrator, 'Enablement_EndUser_Assignment', {
+      enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
+    });
     await portal.setRule(ROLE.userAdministrator, 'Expiration_EndUser_Assignment', { maximumDuration: 'PT45M' });
 
     const page = await chromium.page(portal.url);
@@ -92,8 +93,11 @@ describe.each(TEST_DATABASES)('activation with step-up on $name', (database) => 
     expect(await page.evaluate('document.activeElement?.closest(\'[role="dialog"]\')?.textContent ?? null')).toContain('Activate User Administrator');
     const [stored] = await activationsOf(portal, alice);
     expect(stored).toMatchObject({
-      status: 'Provisioned', roleDefinitionId: ROLE.userAdministrator, justification: 'Incident 4711: reset the help desk lead',
-      ticketInfo: { ticketNumber: 'INC-4711', ticketSystem: 'ServiceNow' }, scheduleInfo: { expiration: { duration: 'PT45M' } },
+      status: 'Provisioned',
+      roleDefinitionId: ROLE.userAdministrator,
+      justification: 'Incident 4711: reset the help desk lead',
+      ticketInfo: { ticketNumber: 'INC-4711', ticketSystem: 'ServiceNow' },
+      scheduleInfo: { expiration: { duration: 'PT45M' } },
     });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -107,7 +111,10 @@ describe.each(TEST_DATABASES)('activation with step-up on $name', (database) => 
     const first = await (await visible(countdown)).textContent();
     expect(first).toMatch(/^4[345] min \d\d s$/);
     // It counts down by itself (once a second).
-    const seconds = (text: string | null) => { const [, m, s] = /^(\d+) min (\d+) s$/.exec(text ?? '')!; return Number(m) * 60 + Number(s); };
+    const seconds = (text: string | null) => {
+      const [, m, s] = /^(\d+) min (\d+) s$/.exec(text ?? '')!;
+      return Number(m) * 60 + Number(s);
+    };
     const later = await countdown.filter({ hasNotText: first! }).textContent({ timeout: 5_000 });
     expect(seconds(later)).toBeLessThan(seconds(first));
     await check(page, 'my-roles-active');
@@ -122,8 +129,10 @@ describe('activating several roles at once', () => {
   it('activates three selected roles with one justification; each shows as Active', async () => {
     portal = await openPortal();
     const roles = [
-      [ROLE.userAdministrator, 'User Administrator'], [ROLE.helpdeskAdministrator, 'Helpdesk Administrator'],
-      [ROLE.groupsAdministrator, 'Groups Administrator'], [ROLE.securityReader, 'Security Reader'],
+      [ROLE.userAdministrator, 'User Administrator'],
+      [ROLE.helpdeskAdministrator, 'Helpdesk Administrator'],
+      [ROLE.groupsAdministrator, 'Groups Administrator'],
+      [ROLE.securityReader, 'Security Reader'],
     ] as const;
     const alice = await portal.user('alice@contoso.test', { totp: true, eligibleFor: roles.map(([id]) => id) });
 

@@ -44,7 +44,10 @@ async function groupTenant(): Promise<Tenant> {
   const alice = await portal.user('alice@contoso.test', { totp: true });
   const bob = await portal.user('bob@contoso.test');
   const created = await portal.api.call(portal.api.admin, 'POST', '/v1.0/groups', {
-    displayName: 'Ops admins', description: 'On-call operators of the production tenant.', isAssignableToRole: true, mailNickname: 'ops-admins',
+    displayName: 'Ops admins',
+    description: 'On-call operators of the production tenant.',
+    isAssignableToRole: true,
+    mailNickname: 'ops-admins',
   });
   expect(created.statusCode, created.body).toBe(201);
   const groupId = json<{ id: string }>(created).id;
@@ -84,7 +87,7 @@ async function memberIds(t: Tenant): Promise<string[]> {
 }
 
 describe('the Group page', () => {
-  it('shows the group and its members, refuses a group as a member of a role-assignable group in the API\'s words, and removes a member after confirming', async () => {
+  it("shows the group and its members, refuses a group as a member of a role-assignable group in the API's words, and removes a member after confirming", async () => {
     const t = await groupTenant();
     const page = await chromium.page(t.portal.url);
     await openGroup(page, t);
@@ -99,7 +102,11 @@ describe('the Group page', () => {
     const add = await visible(dialogTitled(page, 'Add member: Ops admins'));
     await pick(page, 'User or group', 'Help', /^Help desk/);
     await add.getByRole('button', { name: 'Add', exact: true }).click();
-    await visible(add.getByRole('alert').getByText("Group 'Help desk' cannot be added to 'Ops admins': a role-assignable group (or one nested into it) has no groups as members or owners."));
+    await visible(
+      add
+        .getByRole('alert')
+        .getByText("Group 'Help desk' cannot be added to 'Ops admins': a role-assignable group (or one nested into it) has no groups as members or owners."),
+    );
     await checkPage(page, 'group-add-member-refused');
     await add.getByRole('button', { name: 'Cancel' }).click();
     await add.waitFor({ state: 'detached' });
@@ -190,7 +197,11 @@ describe('the Group page', () => {
     await activation.getByRole('button', { name: 'Save' }).click();
     await visible(activation.getByText('Saved. The next request for this group access follows these settings.'));
     const filter = encodeURIComponent(`scopeId eq '${t.groupId}' and scopeType eq 'Group' and roleDefinitionId eq 'owner'`);
-    const owner = await t.portal.api.call(t.portal.api.admin, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`);
+    const owner = await t.portal.api.call(
+      t.portal.api.admin,
+      'GET',
+      `/v1.0/policies/roleManagementPolicyAssignments?$filter=${filter}&$expand=policy($expand=rules)`,
+    );
     const rules = json<{ value: { policy: { rules: { id: string; enabledRules?: string[] }[] } }[] }>(owner).value[0]!.policy.rules;
     expect(rules.find((r) => r.id === 'Enablement_EndUser_Assignment')?.enabledRules).toContain('Ticketing');
 
@@ -229,6 +240,10 @@ describe('the Group page', () => {
     const id = new URL(page.url()).pathname.split('/').pop()!;
     const res = await t.portal.api.call(t.portal.api.admin, 'GET', `/v1.0/groups/${id}`);
     expect(res.statusCode, res.body).toBe(200);
-    expect(json(res)).toMatchObject({ displayName: 'Tier 0 operators', description: 'Hold Global Administrator through PIM for Groups.', isAssignableToRole: true });
+    expect(json(res)).toMatchObject({
+      displayName: 'Tier 0 operators',
+      description: 'Hold Global Administrator through PIM for Groups.',
+      isAssignableToRole: true,
+    });
   });
 });

@@ -107,7 +107,9 @@ describe('the Resource scopes page', () => {
     await page.keyboard.press('Enter');
     await visible(page.getByRole('heading', { name: 'Production subscription', level: 2 }));
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toMatch(/^Web resource group/);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent))
+      .toMatch(/^Web resource group/);
     await page.keyboard.press('Enter');
     await visible(page.getByRole('heading', { name: 'Web resource group', level: 2 }));
     await visible(page.getByText('Nothing eligible is inherited from above.'));
@@ -179,7 +181,8 @@ describe('the Resource scopes page', () => {
     portal.clock.advance('PT6M');
     await page.getByRole('tab', { name: 'Active assignments' }).click();
     await entry(holdings(page, 'Active assignments inherited at Web resource group'), 'alice@contoso.test')
-      .getByRole('link', { name: `Production subscription (${SUBSCRIPTION})` }).click();
+      .getByRole('link', { name: `Production subscription (${SUBSCRIPTION})` })
+      .click();
     await visible(page.getByRole('heading', { name: 'Production subscription', level: 2 }));
     await holdings(page, 'Active assignments at Production subscription').getByRole('button', { name: 'Remove alice’s Reader' }).click();
     const remove = await visible(page.getByRole('alertdialog', { name: 'Remove assignment' }));
@@ -199,11 +202,17 @@ describe('the Resource scopes page', () => {
     // 120 subscriptions; the first has 250 resource groups: 370 scopes (through the API, not the page).
     const pad = (n: number) => String(n).padStart(3, '0');
     for (let s = 1; s <= 120; s++) {
-      const res = await portal.api.call(portal.api.admin, 'POST', '/openpim/scopes', { id: `/subscriptions/s${pad(s)}`, displayName: `Subscription ${pad(s)}` });
+      const res = await portal.api.call(portal.api.admin, 'POST', '/openpim/scopes', {
+        id: `/subscriptions/s${pad(s)}`,
+        displayName: `Subscription ${pad(s)}`,
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
     for (let g = 1; g <= 250; g++) {
-      const res = await portal.api.call(portal.api.admin, 'POST', '/openpim/scopes', { id: `/subscriptions/s001/resourceGroups/rg-${pad(g)}`, displayName: `rg-${pad(g)}` });
+      const res = await portal.api.call(portal.api.admin, 'POST', '/openpim/scopes', {
+        id: `/subscriptions/s001/resourceGroups/rg-${pad(g)}`,
+        displayName: `rg-${pad(g)}`,
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
     const page = await chromium.page(portal.url);
@@ -226,7 +235,9 @@ describe('the Resource scopes page', () => {
     await checkPage(page, 'scopes-large-tree');
     await tree.getByRole('treeitem', { name: 'Show 100 more of 150…' }).click();
     await visible(treeItem(page, 'rg-200'));
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('rg-101');
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent))
+      .toBe('rg-101');
     await visible(tree.getByRole('treeitem', { name: 'Show 50 more of 50…' }));
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');

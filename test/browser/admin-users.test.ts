@@ -124,7 +124,7 @@ describe('Users administration in the browser', () => {
     await visible(jo.getByRole('banner').getByText('Jo Bloggs'));
   });
 
-  it('disables a user: their open session ends and their next sign-in is refused; a refusal shows the API\'s words', async () => {
+  it("disables a user: their open session ends and their next sign-in is refused; a refusal shows the API's words", async () => {
     // Kim has an authenticator app, is in a group and may activate a role: signed in, in her own browser.
     const kim = await portal.user('kim@contoso.test', { totp: true, eligibleFor: [ROLE.helpdeskAdministrator] });
     await groupWith(portal.api.h, 'Service desk', [kim.principal]);
@@ -187,7 +187,11 @@ describe('Users administration in the browser', () => {
     // Audited open; not photographed: at phone width the table gives way to cards, and the menu closes with its row.
     await expectAccessible(page, 'admin-users-actions-menu');
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Disable account…');
+    await expect
+      .poll(() =>
+        page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent),
+      )
+      .toBe('Disable account…');
     await page.keyboard.press('Enter');
     const refused = await visible(page.getByRole('alertdialog', { name: 'Disable Bootstrap Administrator?' }));
     await refused.getByRole('button', { name: 'Disable', exact: true }).press('Enter');

@@ -49,8 +49,7 @@ async function approvalTenant(database: (typeof TEST_DATABASES)[number], roles: 
 
 describe.each(TEST_DATABASES)('approval on $name', (database) => {
   // The pages are the same on every database: audited and photographed once.
-  const check = (page: Parameters<typeof checkPage>[0], name: string) =>
-    (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
+  const check = (page: Parameters<typeof checkPage>[0], name: string) => (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
 
   it('shows "waiting for approval" to the requester and Active — without a reload — once the approver approves in their browser', async () => {
     const { portal, alice, carol } = await approvalTenant(database, [ROLE.userAdministrator]);
@@ -89,7 +88,7 @@ describe.each(TEST_DATABASES)('approval on $name', (database) => {
 });
 
 describe('denial', () => {
-  it('shows the requester the denial and the approver\'s reason on My roles, without a reload', async () => {
+  it("shows the requester the denial and the approver's reason on My roles, without a reload", async () => {
     const { portal, alice, carol } = await approvalTenant(TEST_DATABASES[0]!, [ROLE.helpdeskAdministrator]);
     const page = await chromium.page(portal.url);
     await signInDirectly(page, portal, alice, { mfa: true });
@@ -99,7 +98,8 @@ describe('denial', () => {
 
     const [request] = await requestsOf(portal, alice);
     const denied = await portal.api.call(carol.principal, 'PATCH', `${APPROVALS}/${request!.approvalId}/steps/1`, {
-      reviewResult: 'Deny', justification: 'Not during the change freeze',
+      reviewResult: 'Deny',
+      justification: 'Not during the change freeze',
     });
     expect(denied.statusCode, denied.body).toBe(204);
 

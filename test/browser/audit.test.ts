@@ -26,7 +26,10 @@ interface ApiEvent {
 
 /** The rows of the events table (one per event; an opened event's details are a row of their own). */
 const eventRows = (page: Page): Locator =>
-  page.getByRole('table', { name: 'Audit events, newest first' }).getByRole('row').filter({ has: page.getByRole('button', { name: /^Details of / }) });
+  page
+    .getByRole('table', { name: 'Audit events, newest first' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: /^Details of / }) });
 
 /** Waits until the table shows exactly these activities, newest first. */
 async function expectActivities(page: Page, activities: readonly string[]): Promise<void> {
@@ -56,10 +59,17 @@ describe.each(TEST_DATABASES)('audit log on $name', (database) => {
     bob = await portal.user('bob@contoso.test', { eligibleFor: [ROLE.helpdeskAdministrator] });
     dave = await portal.user('dave@contoso.test', { activeIn: [ROLE.securityReader] });
     // Alice and then bob activate their roles: the same activity, by different people, on different targets.
-    for (const [who, role] of [[alice, ROLE.userAdministrator], [bob, ROLE.helpdeskAdministrator]] as const) {
+    for (const [who, role] of [
+      [alice, ROLE.userAdministrator],
+      [bob, ROLE.helpdeskAdministrator],
+    ] as const) {
       portal.clock.advance('PT1M');
       const res = await portal.api.call(who.principal, 'POST', ROLE_REQUESTS, {
-        action: 'selfActivate', principalId: who.principal.id, roleDefinitionId: role, directoryScopeId: '/', justification: 'Audit test',
+        action: 'selfActivate',
+        principalId: who.principal.id,
+        roleDefinitionId: role,
+        directoryScopeId: '/',
+        justification: 'Audit test',
         scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
       });
       expect(res.statusCode, res.body).toBe(201);
@@ -100,7 +110,9 @@ describe.each(TEST_DATABASES)('audit log on $name', (database) => {
 
     // The event's details: what it carries, and its ids as the API has them.
     const [aliceActivation] = await apiEvents(`activityDisplayName eq '${ACTIVATED}' and initiatedBy/user/id eq '${alice.principal.id}'`);
-    const details = eventRows(page).first().getByRole('button', { name: /^Details of / });
+    const details = eventRows(page)
+      .first()
+      .getByRole('button', { name: /^Details of / });
     await details.click();
     expect(await details.getAttribute('aria-expanded')).toBe('true');
     const detail = page.locator(`#${await details.getAttribute('aria-controls')}`);
@@ -125,7 +137,10 @@ describe.each(TEST_DATABASES)('audit log on $name', (database) => {
     const aboutBob = await apiEvents(`targetResources/id eq '${bob.principal.id}'`);
     expect(aboutBob.length).toBeGreaterThanOrEqual(3); // created, made eligible, activated
     expect(aboutBob.every((e) => e.targetResources.some((t) => t.id === bob.principal.id))).toBe(true);
-    await expectActivities(page, aboutBob.map((e) => e.activityDisplayName));
+    await expectActivities(
+      page,
+      aboutBob.map((e) => e.activityDisplayName),
+    );
     expect(new URL(page.url()).searchParams.get('target')).toBe(bob.principal.id);
 
     // By role instead: the Helpdesk Administrator's events, none of alice's role.
@@ -135,7 +150,10 @@ describe.each(TEST_DATABASES)('audit log on $name', (database) => {
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     const aboutRole = await apiEvents(`targetResources/id eq '${ROLE.helpdeskAdministrator}'`);
     expect(aboutRole.map((e) => e.activityDisplayName)).toContain(ACTIVATED);
-    await expectActivities(page, aboutRole.map((e) => e.activityDisplayName));
+    await expectActivities(
+      page,
+      aboutRole.map((e) => e.activityDisplayName),
+    );
     expect(new URL(page.url()).searchParams.get('role')).toBe(ROLE.helpdeskAdministrator);
   });
 
@@ -147,7 +165,10 @@ describe.each(TEST_DATABASES)('audit log on $name', (database) => {
     const mine = await apiEvents('', '/openpim/me/auditLogs/directoryAudits', alice);
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((e) => e.initiatedBy.user?.id === alice.principal.id || e.targetResources.some((t) => t.id === alice.principal.id))).toBe(true);
-    await expectActivities(page, mine.map((e) => e.activityDisplayName));
+    await expectActivities(
+      page,
+      mine.map((e) => e.activityDisplayName),
+    );
     // Each row is hers: she did it ("You"), or it was done to her.
     for (const row of await eventRows(page).all()) {
       const [by, targets] = await row.evaluate((r) => [1, 2].map((i) => (r as unknown as { cells: { textContent: string }[] }).cells[i + 1]!.textContent));

@@ -38,7 +38,10 @@ const mailOf = (who: PortalUser) => `${who.upn.split('@')[0]}@mail.contoso.test`
 const mailTo = (who: PortalUser, subject: string) => (m: ReceivedMail) => m.to.includes(mailOf(who)) && m.subject.includes(subject);
 
 /** The address a link leads to, as the portal's returnTo writes it. */
-const pathOf = (link: string) => { const u = new URL(link); return `${u.pathname}${u.search}`; };
+const pathOf = (link: string) => {
+  const u = new URL(link);
+  return `${u.pathname}${u.search}`;
+};
 
 /** Opens a link from a mail in a fresh, signed-out browser, and signs in on the way as `who`. */
 async function followSignedOut(portal: Portal, link: string, who: PortalUser): Promise<Page> {
@@ -62,7 +65,9 @@ describe.each(TEST_DATABASES)('approving from an email link on $name', (database
     const alice = await user('alice', [ROLE.userAdministrator]);
     const bob = await user('bob');
     const carol = await user('carol');
-    await setApproval(portal.api.h, ROLE.userAdministrator, [{ approvers: [approver.user(bob.principal), approver.user(carol.principal)], justification: false }]);
+    await setApproval(portal.api.h, ROLE.userAdministrator, [
+      { approvers: [approver.user(bob.principal), approver.user(carol.principal)], justification: false },
+    ]);
 
     const page = await chromium.page(portal.url);
     await signInDirectly(page, portal, alice, { mfa: true });

@@ -44,10 +44,14 @@ describe('extend and renew from My roles', () => {
   it('offers Extend in the last 14 days and Renew after the end; both wait for an administrator, and a renewal brings the role back', async () => {
     portal = await openPortal();
     const alice = await portal.user('alice@contoso.test');
-    const eligible = (roleDefinitionId: string, days: number) => portal!.api.h.submit(portal!.api.h.admin, {
-      kind: 'eligibility', action: 'adminAssign', principalId: alice.principal.id, roleDefinitionId,
-      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: `P${days}D` } },
-    });
+    const eligible = (roleDefinitionId: string, days: number) =>
+      portal!.api.h.submit(portal!.api.h.admin, {
+        kind: 'eligibility',
+        action: 'adminAssign',
+        principalId: alice.principal.id,
+        roleDefinitionId,
+        scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: `P${days}D` } },
+      });
     await eligible(ROLE.userAdministrator, 10);
     await eligible(ROLE.helpdeskAdministrator, 5);
     await eligible(ROLE.securityReader, 60);
@@ -61,7 +65,11 @@ describe('extend and renew from My roles', () => {
 
     // Day 6: User Administrator ends in 4 days (Extend); Security Reader in 54 (no Extend); Helpdesk ran out.
     const userAdmin = await visible(roleRow(page, 'Eligible roles', 'User Administrator'));
-    expect(await roleRow(page, 'Eligible roles', 'Security Reader').getByRole('button', { name: /^Extend/ }).count()).toBe(0);
+    expect(
+      await roleRow(page, 'Eligible roles', 'Security Reader')
+        .getByRole('button', { name: /^Extend/ })
+        .count(),
+    ).toBe(0);
     expect(await roleRow(page, 'Eligible roles', 'Helpdesk Administrator').count()).toBe(0);
 
     await userAdmin.getByRole('button', { name: 'Extend eligibility for User Administrator' }).click();
@@ -77,7 +85,11 @@ describe('extend and renew from My roles', () => {
     await visible(page.getByText('(extension): waiting for approval', { exact: false }));
 
     const [extension] = (await eligibilityRequestsOf(portal, alice)).filter((r) => r.action === 'selfExtend');
-    expect(extension).toMatchObject({ status: 'PendingApproval', roleDefinitionId: ROLE.userAdministrator, justification: 'Still covering the help desk this quarter' });
+    expect(extension).toMatchObject({
+      status: 'PendingApproval',
+      roleDefinitionId: ROLE.userAdministrator,
+      justification: 'Still covering the help desk this quarter',
+    });
     expect(extension!.scheduleInfo.expiration.type).toBe('afterDateTime');
     expect(Date.parse(extension!.scheduleInfo.expiration.endDateTime!)).toBeGreaterThan(portal.clock.now() + 4 * DAY);
 
@@ -111,7 +123,10 @@ describe('extend and renew from My roles', () => {
     const alice = await portal.user('alice@contoso.test');
     const dana = await portal.user('dana@contoso.test', { totp: true, activeIn: [ROLE.privilegedRoleAdministrator] });
     await portal.api.h.submit(portal.api.h.admin, {
-      kind: 'eligibility', action: 'adminAssign', principalId: alice.principal.id, roleDefinitionId: ROLE.helpdeskAdministrator,
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: alice.principal.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
       scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P5D' } },
     });
     portal.clock.advance(6 * DAY);
@@ -135,9 +150,18 @@ describe('extend and renew from My roles', () => {
     await visible(page.getByText('alice’s eligibility for Helpdesk Administrator was renewed.', { exact: false }));
 
     // The server: alice is eligible again, permanently, from now; nothing of hers is expired any more.
-    const res = await portal.api.call(portal.api.admin, 'GET', `/v1.0/roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '${alice.principal.id}'`);
+    const res = await portal.api.call(
+      portal.api.admin,
+      'GET',
+      `/v1.0/roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '${alice.principal.id}'`,
+    );
     const schedules = json<{ value: { roleDefinitionId: string; scheduleInfo: { expiration: { type: string } } }[] }>(res).value;
-    expect(schedules).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ type: 'noExpiration' }) }) })]);
+    expect(schedules).toEqual([
+      expect.objectContaining({
+        roleDefinitionId: ROLE.helpdeskAdministrator,
+        scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ type: 'noExpiration' }) }),
+      }),
+    ]);
     await visible(page.getByRole('region', { name: 'Expired eligibilities' }).getByText('None in the last 30 days.'));
     expect(await list.count(), 'the list of expired eligibilities is gone').toBe(0);
   });

@@ -24,8 +24,13 @@ describe('portal pages', () => {
   const activate = async (who: PortalUser, roleId: string, justification: string): Promise<ApiRequest> => {
     portal.clock.advance('PT1M');
     const res = await portal.api.call(who.principal, 'POST', ROLE_REQUESTS, {
-      action: 'selfActivate', principalId: who.principal.id, roleDefinitionId: roleId, directoryScopeId: '/', justification,
-      ticketInfo: { ticketNumber: 'INC-311', ticketSystem: 'Jira' }, scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } },
+      action: 'selfActivate',
+      principalId: who.principal.id,
+      roleDefinitionId: roleId,
+      directoryScopeId: '/',
+      justification,
+      ticketInfo: { ticketNumber: 'INC-311', ticketSystem: 'Jira' },
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } },
     });
     expect(res.statusCode, res.body).toBe(201);
     return json<ApiRequest>(res);
@@ -34,7 +39,10 @@ describe('portal pages', () => {
 
   beforeAll(async () => {
     portal = await openPortal();
-    alice = await portal.user('alice@contoso.test', { totp: true, eligibleFor: [ROLE.helpdeskAdministrator, ROLE.userAdministrator, ROLE.groupsAdministrator] });
+    alice = await portal.user('alice@contoso.test', {
+      totp: true,
+      eligibleFor: [ROLE.helpdeskAdministrator, ROLE.userAdministrator, ROLE.groupsAdministrator],
+    });
     bob = await portal.user('bob@contoso.test');
     carol = await portal.user('carol@contoso.test', { totp: true });
     dave = await portal.user('dave@contoso.test', { totp: true, activeIn: [ROLE.privilegedRoleAdministrator] });
@@ -51,8 +59,12 @@ describe('portal pages', () => {
   afterAll(async () => portal?.close());
 
   /** The row of My requests' table of alice's activation of this role (the administrator's eligibilities have rows too). */
-  const requestRow = (page: Page, role: string) => page.getByRole('table', { name: 'My requests, newest first' }).getByRole('row')
-    .filter({ has: page.getByRole('link', { name: role, exact: true }) }).filter({ has: page.getByRole('cell', { name: 'Activate', exact: true }) });
+  const requestRow = (page: Page, role: string) =>
+    page
+      .getByRole('table', { name: 'My requests, newest first' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: role, exact: true }) })
+      .filter({ has: page.getByRole('cell', { name: 'Activate', exact: true }) });
 
   it('My requests lists, filters and opens requests; a pending one is canceled through its dialog', async () => {
     const page = await chromium.page(portal.url);
@@ -154,7 +166,11 @@ describe('portal pages', () => {
     await dialog.waitFor({ state: 'detached' });
     await visible(page.getByText('bob is now eligible for Helpdesk Administrator.'));
     await visible(eligible.getByRole('row').filter({ hasText: 'bob@contoso.test' }));
-    const res = await portal.api.call(portal.api.admin, 'GET', `/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${bob.principal.id}'`);
+    const res = await portal.api.call(
+      portal.api.admin,
+      'GET',
+      `/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${bob.principal.id}'`,
+    );
     expect(json<{ value: { roleDefinitionId: string; directoryScopeId: string; endDateTime: string | null }[] }>(res).value).toEqual([
       expect.objectContaining({ roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/', endDateTime: null }),
     ]);

@@ -27,10 +27,9 @@ const ROLE_NAME = 'Helpdesk Administrator';
 
 describe.each(TEST_DATABASES)('role settings on $name', (database) => {
   // The pages are the same on every database: audited and photographed once.
-  const check = (page: Parameters<typeof checkPage>[0], name: string) =>
-    (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
+  const check = (page: Parameters<typeof checkPage>[0], name: string) => (database.name === 'sqlite' ? checkPage(page, name) : Promise.resolve());
 
-  it('an administrator requires a ticket, 1.5 hours at most and carol\'s approval; the requester\'s next activation obeys, without a reload', async () => {
+  it("an administrator requires a ticket, 1.5 hours at most and carol's approval; the requester's next activation obeys, without a reload", async () => {
     portal = await openPortal({ database });
     const alice = await portal.user('alice@contoso.test', { totp: true, eligibleFor: [ROLE.helpdeskAdministrator] });
     const carol = await portal.user('carol@contoso.test', { totp: true });
@@ -75,7 +74,10 @@ describe.each(TEST_DATABASES)('role settings on $name', (database) => {
     expect(rules.Expiration_EndUser_Assignment).toMatchObject({ maximumDuration: 'PT1H30M' });
     expect(rules.Enablement_EndUser_Assignment!.enabledRules).toEqual(expect.arrayContaining(['MultiFactorAuthentication', 'Justification', 'Ticketing']));
     expect(rules.Approval_EndUser_Assignment).toMatchObject({
-      setting: { isApprovalRequired: true, approvalStages: [expect.objectContaining({ primaryApprovers: [expect.objectContaining({ userId: carol.principal.id })] })] },
+      setting: {
+        isApprovalRequired: true,
+        approvalStages: [expect.objectContaining({ primaryApprovers: [expect.objectContaining({ userId: carol.principal.id })] })],
+      },
     });
     // And the page shows it again after a reload.
     await admin.reload();
@@ -106,8 +108,11 @@ describe.each(TEST_DATABASES)('role settings on $name', (database) => {
 
     const [request] = await requestsOf(portal, alice);
     expect(request).toMatchObject({
-      status: 'PendingApproval', roleDefinitionId: ROLE.helpdeskAdministrator, justification: 'Reset the service desk lead',
-      ticketInfo: { ticketNumber: 'CHG-2048', ticketSystem: 'ServiceNow' }, scheduleInfo: { expiration: { duration: 'PT1H30M' } },
+      status: 'PendingApproval',
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      justification: 'Reset the service desk lead',
+      ticketInfo: { ticketNumber: 'CHG-2048', ticketSystem: 'ServiceNow' },
+      scheduleInfo: { expiration: { duration: 'PT1H30M' } },
     });
     expect(await inboxOf(portal.api.h, carol.principal)).toEqual([request!.id]);
   });

@@ -21,8 +21,7 @@ describe('sign-in and sign-out in the browser', () => {
   afterAll(async () => portal?.close());
 
   /** Status of GET /v1.0/me sent with this cookie value, from outside the browser. */
-  const meWithCookie = async (value: string) =>
-    (await fetch(`${portal.url}/v1.0/me`, { headers: { cookie: `${SESSION_COOKIE}=${value}` } })).status;
+  const meWithCookie = async (value: string) => (await fetch(`${portal.url}/v1.0/me`, { headers: { cookie: `${SESSION_COOKIE}=${value}` } })).status;
 
   it('signs in with the password and an authenticator code, then signs out: the old cookie answers 401', async () => {
     const page = await chromium.page(portal.url);
@@ -90,7 +89,11 @@ describe('sign-in and sign-out in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/assignments');
     await visible(roleRow(page, 'Eligible roles', 'User Administrator'));
     // Nothing was activated by the refused request.
-    const active = await portal.api.call(portal.api.admin, 'GET', `/v1.0/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${alice.principal.id}'`);
+    const active = await portal.api.call(
+      portal.api.admin,
+      'GET',
+      `/v1.0/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${alice.principal.id}'`,
+    );
     expect(JSON.parse(active.body).value).toEqual([]);
   });
 });

@@ -39,10 +39,13 @@ declare const navigator: { credentials: { create(options: { publicKey: unknown }
 /** Registers a key the way a registration page would: the server's options, the browser's create(), the attestation back. */
 function registerFromPage(page: Page, displayName: string): Promise<{ status: number; body: string }> {
   return page.evaluate(async (name) => {
-    const session = await (await fetch('/openpim/auth/session')).json() as { csrfToken: string };
-    const post = (path: string, body: unknown) => fetch(path, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify(body),
-    });
+    const session = (await (await fetch('/openpim/auth/session')).json()) as { csrfToken: string };
+    const post = (path: string, body: unknown) =>
+      fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify(body),
+      });
     const options: unknown = await (await post('/openpim/auth/webauthn/register/options', {})).json();
     const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
     if (!credential) return { status: 0, body: 'the authenticator made no credential' };
@@ -92,7 +95,11 @@ describe('security keys in the browser', () => {
     const session = await page.evaluate(async () => (await fetch('/openpim/auth/session')).json() as Promise<{ amr: string[]; acrs: string[] }>);
     expect(session.amr).toEqual(expect.arrayContaining(['mfa', 'hwk']));
     expect(session.acrs).toContain('phishing-resistant');
-    const requests = await portal.api.call(portal.api.admin, 'GET', `/v1.0/roleManagement/directory/roleAssignmentScheduleRequests?$filter=principalId eq '${bob.principal.id}'`);
+    const requests = await portal.api.call(
+      portal.api.admin,
+      'GET',
+      `/v1.0/roleManagement/directory/roleAssignmentScheduleRequests?$filter=principalId eq '${bob.principal.id}'`,
+    );
     expect(json<{ value: { status: string; roleDefinitionId: string }[] }>(requests).value).toEqual([
       expect.objectContaining({ status: 'Provisioned', roleDefinitionId: ROLE.helpdeskAdministrator }),
     ]);

@@ -19,9 +19,16 @@ beforeAll(async () => {
   h = await startHarness('cli-admin');
   dana = await h.user('Dana', { login: false });
   await h.api(h.adminToken, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-    action: 'adminAssign', principalId: dana.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/', justification: 'second admin', scheduleInfo: { expiration: { type: 'noExpiration' } },
+    action: 'adminAssign',
+    principalId: dana.id,
+    roleDefinitionId: ROLE.globalAdministrator,
+    directoryScopeId: '/',
+    justification: 'second admin',
+    scheduleInfo: { expiration: { type: 'noExpiration' } },
   });
-  const login = await h.cli(dana, ['login', '--server', h.server.url, '--username', dana.upn, '--password-stdin'], { input: 'correct horse battery staple 42\n' });
+  const login = await h.cli(dana, ['login', '--server', h.server.url, '--username', dana.upn, '--password-stdin'], {
+    input: 'correct horse battery staple 42\n',
+  });
   expect(login.code, login.stderr).toBe(0);
   carol = await h.user('Carol');
 });
@@ -53,15 +60,39 @@ function csvRecord(line: string): string[] {
 }
 
 const schedulesOf = async (collection: string, user: TestUser) =>
-  (await h.api<{ value: { roleDefinitionId: string }[] }>(h.adminToken, 'GET', `${DIR}/${collection}?$filter=${encodeURIComponent(`principalId eq '${user.id}'`)}`)).value.map((s) => s.roleDefinitionId);
+  (
+    await h.api<{ value: { roleDefinitionId: string }[] }>(
+      h.adminToken,
+      'GET',
+      `${DIR}/${collection}?$filter=${encodeURIComponent(`principalId eq '${user.id}'`)}`,
+    )
+  ).value.map((s) => s.roleDefinitionId);
 
 describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_000 }, () => {
   it('assigns an eligibility and an active role, as JSON and as text', async () => {
-    const eligible = await h.cli(dana, ['assign', 'Security Reader', '--user', carol.upn, '--reason', 'rota, "weekly"', '--duration', 'P30D', '--output', 'json']);
+    const eligible = await h.cli(dana, [
+      'assign',
+      'Security Reader',
+      '--user',
+      carol.upn,
+      '--reason',
+      'rota, "weekly"',
+      '--duration',
+      'P30D',
+      '--output',
+      'json',
+    ]);
     expect(eligible.stderr).toBe('');
     expect(eligible.code).toBe(0);
     const [outcome] = JSON.parse(eligible.stdout);
-    expect(outcome).toMatchObject({ role: 'Security Reader', roleDefinitionId: ROLE.securityReader, directoryScopeId: '/', action: 'adminAssign', status: 'Provisioned', error: null });
+    expect(outcome).toMatchObject({
+      role: 'Security Reader',
+      roleDefinitionId: ROLE.securityReader,
+      directoryScopeId: '/',
+      action: 'adminAssign',
+      status: 'Provisioned',
+      error: null,
+    });
     expect(Date.parse(outcome.endDateTime) - h.clock.now()).toBeGreaterThan(29 * DAY);
     expect(await schedulesOf('roleEligibilitySchedules', carol)).toEqual([ROLE.securityReader]);
 
@@ -93,10 +124,17 @@ describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_
     expect(text.stdout).toMatch(/^Carol \(carol@contoso\.test\) +Global Reader +\/ +direct +\S+ \S+Z$/m);
     const all = JSON.parse((await h.cli(dana, ['holders', '-o', 'json'])).stdout);
     expect(all.scopeId).toBe('/');
-    expect(all.holders).toEqual(expect.arrayContaining([
-      expect.objectContaining({ principalId: carol.id, roleDefinitionId: ROLE.globalReader, via: 'direct', principal: { displayName: 'Carol', userPrincipalName: carol.upn, type: 'user' } }),
-      expect.objectContaining({ principalId: dana.id, roleDefinitionId: ROLE.globalAdministrator, endDateTime: null }),
-    ]));
+    expect(all.holders).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          principalId: carol.id,
+          roleDefinitionId: ROLE.globalReader,
+          via: 'direct',
+          principal: { displayName: 'Carol', userPrincipalName: carol.upn, type: 'user' },
+        }),
+        expect.objectContaining({ principalId: dana.id, roleDefinitionId: ROLE.globalAdministrator, endDateTime: null }),
+      ]),
+    );
     expect((await h.cli(dana, ['holders', 'Helpdesk Administrator'])).stdout).toBe('Nobody holds Helpdesk Administrator at / now.\n');
   });
 
@@ -113,10 +151,24 @@ describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_
   });
 
   it('lists audit events newest first, filtered, as a table and as JSON', async () => {
-    const latest = JSON.parse((await h.cli(dana, ['audit', 'list', '--top', '3', '--output', 'json'])).stdout) as { activityDateTime: string; activity: string; result: string }[];
+    const latest = JSON.parse((await h.cli(dana, ['audit', 'list', '--top', '3', '--output', 'json'])).stdout) as {
+      activityDateTime: string;
+      activity: string;
+      result: string;
+    }[];
     expect(latest).toHaveLength(3);
-    expect(latest.map((e) => e.activityDateTime)).toEqual(latest.map((e) => e.activityDateTime).sort().reverse());
-    expect(latest[0]).toMatchObject({ id: expect.any(String), activity: expect.any(String), result: 'success', initiatedBy: expect.objectContaining({ id: dana.id }) });
+    expect(latest.map((e) => e.activityDateTime)).toEqual(
+      latest
+        .map((e) => e.activityDateTime)
+        .sort()
+        .reverse(),
+    );
+    expect(latest[0]).toMatchObject({
+      id: expect.any(String),
+      activity: expect.any(String),
+      result: 'success',
+      initiatedBy: expect.objectContaining({ id: dana.id }),
+    });
 
     const aboutCarol = await h.cli(dana, ['audit', 'list', '--target', carol.id, '--actor', dana.upn, '--since', 'P1D']);
     expect(aboutCarol).toMatchObject({ code: 0, stderr: '' });
@@ -130,7 +182,10 @@ describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_
   it('exports the log as JSON lines and as CSV, the same events', async () => {
     const jsonl = await h.cli(dana, ['audit', 'export']);
     expect(jsonl.code, jsonl.stderr).toBe(0);
-    const events = jsonl.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string; details: Record<string, string> });
+    const events = jsonl.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; details: Record<string, string> });
     expect(jsonl.stderr).toBe(`openpim: exported ${events.length} audit event(s).\n`);
     expect(events.length).toBeGreaterThan(8);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
@@ -140,7 +195,9 @@ describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_
     expect(csv).toMatchObject({ code: 0, stdout: '' });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,activityDateTime,activity,category,operationType,result,resultReason,initiatedById,initiatedByName,initiatedByUserPrincipalName,targets,correlationId,details');
+    expect(lines[0]).toBe(
+      'id,activityDateTime,activity,category,operationType,result,resultReason,initiatedById,initiatedByName,initiatedByUserPrincipalName,targets,correlationId,details',
+    );
     expect(lines).toHaveLength(events.length + 1);
     expect(lines.map((l) => l.split(',')[0])).toEqual(['id', ...events.map((e) => e.id)]);
     // A record with a comma and quotes in its details reads back as the same fields.
@@ -163,6 +220,10 @@ describe('openpim assign, unassign, holders and audit over HTTP', { timeout: 60_
     const text = await h.cli(dana, ['audit', 'verify', '--remote']);
     expect(text).toMatchObject({ code: 0, stderr: '' });
     expect(text.stdout).toMatch(/^Audit chain verified: \d+ event\(s\), no broken link\.\n$/);
-    expect(JSON.parse((await h.cli(dana, ['audit', 'verify', '--server', h.server.url, '-o', 'json'])).stdout)).toMatchObject({ ok: true, events: expect.any(Number), firstBrokenEvent: null });
+    expect(JSON.parse((await h.cli(dana, ['audit', 'verify', '--server', h.server.url, '-o', 'json'])).stdout)).toMatchObject({
+      ok: true,
+      events: expect.any(Number),
+      firstBrokenEvent: null,
+    });
   });
 });

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function activeRolesOf(user: TestUser): Promise<string[]> {
-  const page = await h.api<{ value: { roleDefinitionId: string }[] }>(h.adminToken, 'GET', `${DIR}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(`principalId eq '${user.id}'`)}`);
+  const page = await h.api<{ value: { roleDefinitionId: string }[] }>(
+    h.adminToken,
+    'GET',
+    `${DIR}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(`principalId eq '${user.id}'`)}`,
+  );
   return page.value.map((i) => i.roleDefinitionId).sort();
 }
 
@@ -42,7 +46,10 @@ async function activateAndWait(args: readonly string[], input?: string) {
 
 describe('approvals through the CLI: --wait, inbox, approve, deny, request show, cancel', { timeout: 60_000 }, () => {
   it('activates with an MFA step-up and --wait while the approver, concurrently, approves with openpim approve', async () => {
-    const { requester, id } = await activateAndWait(['User Administrator', '--reason', 'incident 4711', '--ticket', 'JIRA:OPS-4711', '--duration', 'PT2H'], `${h.nextCode(alice)}\n`);
+    const { requester, id } = await activateAndWait(
+      ['User Administrator', '--reason', 'incident 4711', '--ticket', 'JIRA:OPS-4711', '--duration', 'PT2H'],
+      `${h.nextCode(alice)}\n`,
+    );
     expect(requester.stderr()).toMatch(/MFA challenge met/);
 
     // Bob's inbox: as a table, and as JSON with requester, role, scope, reason, ticket and window.
@@ -51,11 +58,19 @@ describe('approvals through the CLI: --wait, inbox, approve, deny, request show,
     expect(table.stdout).toMatch(/^ID +CREATED +REQUESTER +ACTION +ROLE +WINDOW +TICKET +REASON\n/);
     expect(table.stdout).toContain('Alice (alice@contoso.test)');
     const inbox = JSON.parse((await h.cli(bob, ['inbox', '--output', 'json'])).stdout) as Record<string, unknown>[];
-    expect(inbox).toEqual([expect.objectContaining({
-      id, action: 'selfActivate', status: 'PendingApproval', roleName: 'User Administrator', directoryScopeId: '/', justification: 'incident 4711',
-      ticket: { system: 'JIRA', number: 'OPS-4711' }, expiration: expect.objectContaining({ type: 'afterDuration', duration: 'PT2H' }),
-      requester: { id: alice.id, displayName: 'Alice', userPrincipalName: 'alice@contoso.test' },
-    })]);
+    expect(inbox).toEqual([
+      expect.objectContaining({
+        id,
+        action: 'selfActivate',
+        status: 'PendingApproval',
+        roleName: 'User Administrator',
+        directoryScopeId: '/',
+        justification: 'incident 4711',
+        ticket: { system: 'JIRA', number: 'OPS-4711' },
+        expiration: expect.objectContaining({ type: 'afterDuration', duration: 'PT2H' }),
+        requester: { id: alice.id, displayName: 'Alice', userPrincipalName: 'alice@contoso.test' },
+      }),
+    ]);
     // Alice cannot approve her own request.
     const self = await h.cli(alice, ['approve', id]);
     expect(self.code).toBe(1);
@@ -100,14 +115,26 @@ describe('approvals through the CLI: --wait, inbox, approve, deny, request show,
     expect((await h.cli(bob, ['deny', inbox[0]!.id, '--reason', 'still frozen'])).code).toBe(0);
     const result = await requester.done;
     expect(result.code).toBe(6);
-    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({
-      role: 'Security Reader', roleDefinitionId: ROLE.securityReader, directoryScopeId: '/', requestId: inbox[0]!.id, action: 'selfActivate', status: 'Denied', error: null,
-      decisions: [expect.objectContaining({ stage: '1', result: 'Deny', justification: 'still frozen', reviewer: { id: bob.id, displayName: 'Bob' } })],
-    })]);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({
+        role: 'Security Reader',
+        roleDefinitionId: ROLE.securityReader,
+        directoryScopeId: '/',
+        requestId: inbox[0]!.id,
+        action: 'selfActivate',
+        status: 'Denied',
+        error: null,
+        decisions: [expect.objectContaining({ stage: '1', result: 'Deny', justification: 'still frozen', reviewer: { id: bob.id, displayName: 'Bob' } })],
+      }),
+    ]);
   });
 
   it('shows a request: status, window, decisions and its audit timeline', async () => {
-    const denied = JSON.parse((await h.cli(alice, ['requests', '--status', 'Denied', '-o', 'json'])).stdout) as { id: string; status: string; justification: string }[];
+    const denied = JSON.parse((await h.cli(alice, ['requests', '--status', 'Denied', '-o', 'json'])).stdout) as {
+      id: string;
+      status: string;
+      justification: string;
+    }[];
     expect(denied.map((r) => r.status)).toEqual(['Denied', 'Denied']);
     const latest = denied.find((r) => r.justification === 'second try');
     const text = await h.cli(alice, ['request', 'show', latest!.id]);
@@ -119,10 +146,20 @@ describe('approvals through the CLI: --wait, inbox, approve, deny, request show,
     expect(text.stdout).toMatch(/^Timeline:\n {2}\S+ {2}.+/m);
 
     const shown = JSON.parse((await h.cli(alice, ['request', 'show', latest!.id, '--output', 'json'])).stdout);
-    expect(shown.request).toMatchObject({ id: latest!.id, status: 'Denied', roleName: 'Security Reader', justification: 'second try', principal: { displayName: 'Alice' } });
+    expect(shown.request).toMatchObject({
+      id: latest!.id,
+      status: 'Denied',
+      roleName: 'Security Reader',
+      justification: 'second try',
+      principal: { displayName: 'Alice' },
+    });
     expect(shown.decisions).toEqual([expect.objectContaining({ result: 'Deny', justification: 'still frozen' })]);
     expect(shown.timeline.length).toBeGreaterThanOrEqual(2);
-    expect(shown.timeline[0]).toMatchObject({ activity: expect.any(String), activityDateTime: expect.any(String), targets: expect.arrayContaining([expect.objectContaining({ id: latest!.id })]) });
+    expect(shown.timeline[0]).toMatchObject({
+      activity: expect.any(String),
+      activityDateTime: expect.any(String),
+      targets: expect.arrayContaining([expect.objectContaining({ id: latest!.id })]),
+    });
 
     expect((await h.cli(alice, ['request', 'show', 'no-such-request'])).code).toBe(5);
   });
@@ -139,7 +176,9 @@ describe('approvals through the CLI: --wait, inbox, approve, deny, request show,
     expect(JSON.parse((await h.cli(bob, ['inbox', '-o', 'json'])).stdout)).toEqual([]);
     const again = await h.cli(alice, ['cancel', id, '--output', 'json']);
     expect(again.code).toBe(1);
-    expect(JSON.parse(again.stdout)).toEqual([{ requestId: id, role: null, status: null, error: { code: 'RequestCannotBeCanceled', message: expect.any(String) } }]);
+    expect(JSON.parse(again.stdout)).toEqual([
+      { requestId: id, role: null, status: null, error: { code: 'RequestCannotBeCanceled', message: expect.any(String) } },
+    ]);
     expect((await h.cli(alice, ['cancel', 'no-such-request'])).code).toBe(5);
     // Nothing waits for Bob now.
     const late = await h.cli(bob, ['approve', id]);
@@ -148,11 +187,25 @@ describe('approvals through the CLI: --wait, inbox, approve, deny, request show,
   });
 
   it('lists requests as JSON across collections, newest first', async () => {
-    const mine = JSON.parse((await h.cli(alice, ['requests', '--output', 'json'])).stdout) as { action: string; status: string; roleName: string; kind: string; createdDateTime: string }[];
-    expect(mine.map((r) => r.createdDateTime)).toEqual(mine.map((r) => r.createdDateTime).sort().reverse());
-    expect(mine.filter((r) => r.action === 'selfActivate').map((r) => `${r.roleName} ${r.status}`).sort()).toEqual([
-      'Global Reader Canceled', 'Security Reader Denied', 'Security Reader Denied', 'User Administrator Provisioned',
-    ]);
+    const mine = JSON.parse((await h.cli(alice, ['requests', '--output', 'json'])).stdout) as {
+      action: string;
+      status: string;
+      roleName: string;
+      kind: string;
+      createdDateTime: string;
+    }[];
+    expect(mine.map((r) => r.createdDateTime)).toEqual(
+      mine
+        .map((r) => r.createdDateTime)
+        .sort()
+        .reverse(),
+    );
+    expect(
+      mine
+        .filter((r) => r.action === 'selfActivate')
+        .map((r) => `${r.roleName} ${r.status}`)
+        .sort(),
+    ).toEqual(['Global Reader Canceled', 'Security Reader Denied', 'Security Reader Denied', 'User Administrator Provisioned']);
     expect(mine.filter((r) => r.kind === 'eligibility').map((r) => r.action)).toEqual(['adminAssign', 'adminAssign', 'adminAssign']);
   });
 });

@@ -43,7 +43,9 @@ const cliRunning = (args: readonly string[], env: Record<string, string> = {}) =
 
 async function api<T = Record<string, unknown>>(token: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
@@ -58,7 +60,8 @@ async function activeRolesOfAlice(): Promise<string[]> {
 }
 
 const credentialsFile = () => join(configDir, 'credentials.json');
-const stored = async () => JSON.parse(await readFile(credentialsFile(), 'utf8')) as { defaultServer: string | null; servers: Record<string, { accessToken: string }> };
+const stored = async () =>
+  JSON.parse(await readFile(credentialsFile(), 'utf8')) as { defaultServer: string | null; servers: Record<string, { accessToken: string }> };
 const amrOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { amr: string[] }).amr;
 /** The next TOTP code: each code works once, so the fake clock moves to a fresh 30-second step. */
 const nextCode = () => {
@@ -71,13 +74,23 @@ beforeAll(async () => {
   configDir = join(await mkdtemp(join(tmpdir(), 'openpim-cli-client-home-')), 'openpim');
   clock = new FakeClock(Date.now());
   server = await startServer(loadConfig({ dataDir, port: 0, logLevel: 'silent' }, {}), clock);
-  adminToken = await server.tokens.issue({ tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] }, HOUR);
+  adminToken = await server.tokens.issue(
+    { tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] },
+    HOUR,
+  );
 
   // Alice: a local account with a password and a confirmed authenticator app.
   alice = await api<{ id: string }>(adminToken, 'POST', '/v1.0/users', {
-    displayName: 'Alice', userPrincipalName: UPN, accountEnabled: true, passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+    displayName: 'Alice',
+    userPrincipalName: UPN,
+    accountEnabled: true,
+    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
   });
-  const signedIn = await fetch(`${server.url}/openpim/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD }) });
+  const signedIn = await fetch(`${server.url}/openpim/auth/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD }),
+  });
   const aliceToken = ((await signedIn.json()) as { access_token: string }).access_token;
   const enrolled = await api<{ secret: string }>(aliceToken, 'POST', '/openpim/me/authentication/totp', {});
   totpKey = base32Decode(enrolled.secret)!;
@@ -87,23 +100,42 @@ beforeAll(async () => {
   for (const role of [ROLE.userAdministrator, ROLE.securityReader]) {
     const policy = (await server.store.read.policies.forRoleAt(server.tenant.id, role, '/'))!;
     await api(adminToken, 'PATCH', `/v1.0/policies/roleManagementPolicies/${policy.id}/rules/Enablement_EndUser_Assignment`, {
-      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_EndUser_Assignment', enabledRules: ['MultiFactorAuthentication', 'Justification'],
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+      id: 'Enablement_EndUser_Assignment',
+      enabledRules: ['MultiFactorAuthentication', 'Justification'],
     });
     await api(adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-      action: 'adminAssign', principalId: alice.id, roleDefinitionId: role, directoryScopeId: '/', justification: 'on call', scheduleInfo: { expiration: { type: 'noExpiration' } },
+      action: 'adminAssign',
+      principalId: alice.id,
+      roleDefinitionId: role,
+      directoryScopeId: '/',
+      justification: 'on call',
+      scheduleInfo: { expiration: { type: 'noExpiration' } },
     });
   }
   // …one with the default policy (MFA and a reason too)…
   await api(adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-    action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/', justification: 'on call', scheduleInfo: { expiration: { type: 'noExpiration' } },
+    action: 'adminAssign',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.globalReader,
+    directoryScopeId: '/',
+    justification: 'on call',
+    scheduleInfo: { expiration: { type: 'noExpiration' } },
   });
   // …and one that asks for the phishing-resistant authentication context (WebAuthn), which a TOTP code cannot meet.
   const helpdesk = (await server.store.read.policies.forRoleAt(server.tenant.id, ROLE.helpdeskAdministrator, '/'))!;
   await api(adminToken, 'PATCH', `/v1.0/policies/roleManagementPolicies/${helpdesk.id}/rules/AuthenticationContext_EndUser_Assignment`, {
-    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule', isEnabled: true, claimValue: 'phishing-resistant',
+    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
+    isEnabled: true,
+    claimValue: 'phishing-resistant',
   });
   await api(adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-    action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/', justification: 'on call', scheduleInfo: { expiration: { type: 'noExpiration' } },
+    action: 'adminAssign',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.helpdeskAdministrator,
+    directoryScopeId: '/',
+    justification: 'on call',
+    scheduleInfo: { expiration: { type: 'noExpiration' } },
   });
 });
 
@@ -112,15 +144,19 @@ afterAll(async () => {
   for (const dir of [dataDir, configDir && join(configDir, '..')]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-
 /** The browser answers the CLI's confirmation page: open it with the session cookie, post its form. */
 async function confirmInBrowser(authorizeUrl: URL, cookie: string, decision: 'allow' | 'deny'): Promise<Response> {
   const page = await fetch(authorizeUrl, { headers: { cookie }, redirect: 'manual' });
   expect(page.status).toBe(200);
   const html = await page.text();
-  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([a-z_]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+  const fields = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([a-z_]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]),
+  );
   return fetch(new URL('/openpim/auth/authorize', authorizeUrl), {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, decision }).toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, decision }).toString(),
   });
 }
 describe('openpim login, activate with MFA step-up, and the other user verbs over HTTP', { timeout: 60_000 }, () => {
@@ -177,7 +213,9 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(human.stdout).toMatch(/User Administrator +\/ +eligible +permanent +Direct/);
     const json = JSON.parse((await cli(['roles', '--json'])).stdout);
     expect(json.active).toEqual([]);
-    expect(json.eligible.map((r: { roleDefinitionId: string }) => r.roleDefinitionId).sort()).toEqual([ROLE.userAdministrator, ROLE.securityReader, ROLE.globalReader, ROLE.helpdeskAdministrator].sort());
+    expect(json.eligible.map((r: { roleDefinitionId: string }) => r.roleDefinitionId).sort()).toEqual(
+      [ROLE.userAdministrator, ROLE.securityReader, ROLE.globalReader, ROLE.helpdeskAdministrator].sort(),
+    );
   });
 
   it('meets the MFA challenge with no code to give: says so, exits 3, activates nothing', async () => {
@@ -200,18 +238,26 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
   });
 
   it('activates two MFA-required roles with one reason: one challenge, one code from stdin, both provisioned', async () => {
-    const result = await cli(['activate', 'user administrator', ROLE.securityReader, '--reason', 'incident 4711', '--ticket', 'JIRA:OPS-4711', '--duration', 'PT2H'], { input: `${nextCode()}\n` });
+    const result = await cli(
+      ['activate', 'user administrator', ROLE.securityReader, '--reason', 'incident 4711', '--ticket', 'JIRA:OPS-4711', '--duration', 'PT2H'],
+      { input: `${nextCode()}\n` },
+    );
     expect(result.stderr.match(/MFA required/g), result.stderr).toHaveLength(1);
     expect(result.stderr).toMatch(/MFA challenge met/);
     expect(result.code).toBe(0);
     const until = new Date(clock.now() + 2 * HOUR).toISOString();
-    expect(result.stdout).toBe(`User Administrator: Provisioned until ${until} (request ${/User Administrator: \S+ until \S+ \(request (\S+)\)/.exec(result.stdout)?.[1]})\n`
-      + `Security Reader: Provisioned until ${until} (request ${/Security Reader: \S+ until \S+ \(request (\S+)\)/.exec(result.stdout)?.[1]})\n`);
+    expect(result.stdout).toBe(
+      `User Administrator: Provisioned until ${until} (request ${/User Administrator: \S+ until \S+ \(request (\S+)\)/.exec(result.stdout)?.[1]})\n` +
+        `Security Reader: Provisioned until ${until} (request ${/Security Reader: \S+ until \S+ \(request (\S+)\)/.exec(result.stdout)?.[1]})\n`,
+    );
     expect(await activeRolesOfAlice()).toEqual([ROLE.userAdministrator, ROLE.securityReader].sort());
     // The stepped-up token was kept: the next command runs with MFA.
     expect(amrOf((await stored()).servers[server.url]!.accessToken)).toContain('mfa');
     const request = await api<{ value: { justification: string; ticketInfo: { ticketSystem: string; ticketNumber: string } }[] }>(
-      adminToken, 'GET', `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent(`principalId eq '${alice.id}'`)}`);
+      adminToken,
+      'GET',
+      `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent(`principalId eq '${alice.id}'`)}`,
+    );
     expect(request.value[0]).toMatchObject({ justification: 'incident 4711', ticketInfo: { ticketSystem: 'JIRA', ticketNumber: 'OPS-4711' } });
   });
 
@@ -223,13 +269,18 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(await activeRolesOfAlice()).toEqual([ROLE.userAdministrator, ROLE.securityReader].sort());
   });
 
-  it('reports a role that fails with the server\'s message and exit code 1, and still activates the others', async () => {
+  it("reports a role that fails with the server's message and exit code 1, and still activates the others", async () => {
     const result = await cli(['activate', 'User Administrator', 'Global Reader', '--reason', 'again', '--json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^openpim: User Administrator: .+\n$/);
     expect(result.stderr).not.toMatch(STACK);
     expect(JSON.parse(result.stdout)).toEqual([
-      expect.objectContaining({ role: 'User Administrator', requestId: null, status: null, error: { code: 'RoleAssignmentExists', message: expect.any(String) } }),
+      expect.objectContaining({
+        role: 'User Administrator',
+        requestId: null,
+        status: null,
+        error: { code: 'RoleAssignmentExists', message: expect.any(String) },
+      }),
       expect.objectContaining({ role: 'Global Reader', requestId: expect.any(String), status: 'Provisioned', endDateTime: expect.any(String), error: null }),
     ]);
     expect(await activeRolesOfAlice()).toEqual([ROLE.userAdministrator, ROLE.securityReader, ROLE.globalReader].sort());
@@ -245,14 +296,18 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect((await cli(['activate', 'Security Reader'])).stderr).toMatch(/--reason/);
   });
 
-  it('lists the user\'s requests, newest first', async () => {
+  it("lists the user's requests, newest first", async () => {
     const human = await cli(['requests']);
     expect(human).toMatchObject({ code: 0, stderr: '' });
     expect(human.stdout).toMatch(/^CREATED +ACTION +ROLE +SCOPE +STATUS +ID\n/);
     expect(human.stdout).toMatch(/selfActivate +User Administrator +\/ +Provisioned/);
     const json = JSON.parse((await cli(['requests', '--json'])).stdout) as { action: string; status: string; roleName: string }[];
-    expect(json.filter((r) => r.action === 'selfActivate').map((r) => `${r.action} ${r.roleName} ${r.status}`).sort())
-      .toEqual(['selfActivate Global Reader Provisioned', 'selfActivate Security Reader Provisioned', 'selfActivate User Administrator Provisioned']);
+    expect(
+      json
+        .filter((r) => r.action === 'selfActivate')
+        .map((r) => `${r.action} ${r.roleName} ${r.status}`)
+        .sort(),
+    ).toEqual(['selfActivate Global Reader Provisioned', 'selfActivate Security Reader Provisioned', 'selfActivate User Administrator Provisioned']);
   });
 
   it('deactivates a role (after the first five minutes) and the server no longer holds it active', async () => {
@@ -267,7 +322,10 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
   it('asks for a new sign-in when the server no longer accepts the token', async () => {
     const file = await stored();
     const good = file.servers[server.url]!.accessToken;
-    await writeFile(credentialsFile(), JSON.stringify({ ...file, servers: { [server.url]: { ...file.servers[server.url], accessToken: `${good.slice(0, -4)}AAAA` } } }));
+    await writeFile(
+      credentialsFile(),
+      JSON.stringify({ ...file, servers: { [server.url]: { ...file.servers[server.url], accessToken: `${good.slice(0, -4)}AAAA` } } }),
+    );
     const result = await cli(['whoami']);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(`openpim: ${server.url} no longer accepts your sign-in (expired or signed out): run openpim login --server ${server.url}\n`);
@@ -289,20 +347,30 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect(after.stderr).toBe(`openpim: not signed in to ${server.url}: run openpim login --server ${server.url}\n`);
   });
 
-  it('signs in through the browser: loopback redirect with state and PKCE, token stored, with the browser session\'s MFA', async () => {
+  it("signs in through the browser: loopback redirect with state and PKCE, token stored, with the browser session's MFA", async () => {
     const login = cliRunning(['login', '--browser'], { OPENPIM_BROWSER: 'none' });
     const authorizeUrl = new URL((await login.stderrMatching(/^ {2}(http:\/\/\S+\/openpim\/auth\/authorize\?\S+)$/m))[1]!);
     const params = Object.fromEntries(authorizeUrl.searchParams);
-    expect(params).toMatchObject({ response_type: 'code', client_id: 'openpim-cli', code_challenge_method: 'S256', code_challenge: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(params).toMatchObject({
+      response_type: 'code',
+      client_id: 'openpim-cli',
+      code_challenge_method: 'S256',
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+    });
     expect(params.redirect_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     expect(params.state).toMatch(/^[\w-]{16,}$/);
 
     // The browser: signed in to OpenPIM with a password and a code, it follows the authorize link.
     const session = await fetch(`${server.url}/openpim/auth/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD, totp: nextCode() }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD, totp: nextCode() }),
     });
     expect(session.status, await session.clone().text()).toBe(200);
-    const cookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = session.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const authorized = await confirmInBrowser(authorizeUrl, cookie, 'allow');
     expect(authorized.status).toBe(302);
     const callback = new URL(authorized.headers.get('location')!);
@@ -332,10 +400,19 @@ describe('openpim login, activate with MFA step-up, and the other user verbs ove
     expect((await fetch(authorizeUrl, { redirect: 'manual' })).status).toBe(401);
     // A signed-in browser whose user cancels: the refusal comes back to the loopback address.
     const session = await fetch(`${server.url}/openpim/auth/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userPrincipalName: UPN, password: PASSWORD }),
     });
     expect(session.status, await session.clone().text()).toBe(200);
-    const cancelled = await confirmInBrowser(authorizeUrl, session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'deny');
+    const cancelled = await confirmInBrowser(
+      authorizeUrl,
+      session.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      'deny',
+    );
     expect(cancelled.status).toBe(302);
     expect((await fetch(cancelled.headers.get('location')!)).status).toBe(400);
     const result = await login.done;

@@ -60,11 +60,16 @@ export async function startHarness(prefix: string): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), `openpim-${prefix}-home-`));
   const clock = new FakeClock(Date.now());
   const server = await startServer(loadConfig({ dataDir, port: 0, logLevel: 'silent' }, {}), clock);
-  const adminToken = await server.tokens.issue({ tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] }, 24 * HOUR);
+  const adminToken = await server.tokens.issue(
+    { tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] },
+    24 * HOUR,
+  );
 
   async function api<T = Record<string, unknown>>(token: string, method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${server.url}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
@@ -75,7 +80,11 @@ export async function startHarness(prefix: string): Promise<Harness> {
   const cli: Harness['cli'] = (user, args, options = {}) => runCli(args, { ...options, env: envOf(user, options.env) });
 
   const harness: Harness = {
-    server, clock, adminToken, api, cli,
+    server,
+    clock,
+    adminToken,
+    api,
+    cli,
     running: (user, args, options = {}) => spawnCli(args, { ...options, env: envOf(user) }),
     interactive(user, args) {
       const child = spawn(NODE, ['src/cli/main.ts', ...args], { cwd: ROOT, env: cleanEnv(envOf(user)), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -87,17 +96,23 @@ export async function startHarness(prefix: string): Promise<Harness> {
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-      const matching = (stream: 'stdout' | 'stderr') => (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
-        const check = () => {
-          const m = pattern.exec(stream === 'stdout' ? stdout : stderr);
-          if (m) resolve(m);
-        };
-        child[stream].on('data', check);
-        void done.then(() => reject(new Error(`exited before ${pattern}: ${stdout} ${stderr}`)));
-        check();
-      });
+      const matching = (stream: 'stdout' | 'stderr') => (pattern: RegExp) =>
+        new Promise<RegExpExecArray>((resolve, reject) => {
+          const check = () => {
+            const m = pattern.exec(stream === 'stdout' ? stdout : stderr);
+            if (m) resolve(m);
+          };
+          child[stream].on('data', check);
+          void done.then(() => reject(new Error(`exited before ${pattern}: ${stdout} ${stderr}`)));
+          check();
+        });
       return {
-        child, done, stdout: () => stdout, stderr: () => stderr, stderrMatching: matching('stderr'), stdoutMatching: matching('stdout'),
+        child,
+        done,
+        stdout: () => stdout,
+        stderr: () => stderr,
+        stderrMatching: matching('stderr'),
+        stdoutMatching: matching('stdout'),
         write: (line: string) => child.stdin.write(`${line}\n`),
       };
     },
@@ -108,7 +123,10 @@ export async function startHarness(prefix: string): Promise<Harness> {
     async user(displayName, options = {}) {
       const upn = `${displayName.toLowerCase()}@contoso.test`;
       const created = await api<{ id: string }>(adminToken, 'POST', '/v1.0/users', {
-        displayName, userPrincipalName: upn, accountEnabled: true, passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+        displayName,
+        userPrincipalName: upn,
+        accountEnabled: true,
+        passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
       });
       const user: TestUser = { id: created.id, upn, displayName, configDir: join(home, displayName.toLowerCase(), 'openpim'), totpKey: null };
       if (options.totp) {
@@ -125,14 +143,21 @@ export async function startHarness(prefix: string): Promise<Harness> {
     },
     async makeEligible(user, roleId) {
       await api(adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-        action: 'adminAssign', principalId: user.id, roleDefinitionId: roleId, directoryScopeId: '/', justification: 'on call', scheduleInfo: { expiration: { type: 'noExpiration' } },
+        action: 'adminAssign',
+        principalId: user.id,
+        roleDefinitionId: roleId,
+        directoryScopeId: '/',
+        justification: 'on call',
+        scheduleInfo: { expiration: { type: 'noExpiration' } },
       });
     },
     async setActivationPolicy(roleId, settings) {
       const policy = (await server.store.read.policies.forRoleAt(server.tenant.id, roleId, '/'))!;
       const rules = `/v1.0/policies/roleManagementPolicies/${policy.id}/rules`;
       await api(adminToken, 'PATCH', `${rules}/Enablement_EndUser_Assignment`, {
-        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', id: 'Enablement_EndUser_Assignment', enabledRules: settings.enabledRules,
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+        id: 'Enablement_EndUser_Assignment',
+        enabledRules: settings.enabledRules,
       });
       if (!settings.approverIds) return;
       await api(adminToken, 'PATCH', `${rules}/Approval_EndUser_Assignment`, {
@@ -140,11 +165,20 @@ export async function startHarness(prefix: string): Promise<Harness> {
         id: 'Approval_EndUser_Assignment',
         target: { caller: 'EndUser', operations: ['All'], level: 'Assignment', inheritableSettings: [], enforcedSettings: [] },
         setting: {
-          isApprovalRequired: true, isApprovalRequiredForExtension: false, isRequestorJustificationRequired: true, approvalMode: 'SingleStage',
-          approvalStages: [{
-            approvalStageTimeOutInDays: 1, isApproverJustificationRequired: false, escalationTimeInMinutes: 0, isEscalationEnabled: false,
-            primaryApprovers: settings.approverIds.map((userId) => ({ '@odata.type': '#microsoft.graph.singleUser', userId })), escalationApprovers: [],
-          }],
+          isApprovalRequired: true,
+          isApprovalRequiredForExtension: false,
+          isRequestorJustificationRequired: true,
+          approvalMode: 'SingleStage',
+          approvalStages: [
+            {
+              approvalStageTimeOutInDays: 1,
+              isApproverJustificationRequired: false,
+              escalationTimeInMinutes: 0,
+              isEscalationEnabled: false,
+              primaryApprovers: settings.approverIds.map((userId) => ({ '@odata.type': '#microsoft.graph.singleUser', userId })),
+              escalationApprovers: [],
+            },
+          ],
         },
       });
     },

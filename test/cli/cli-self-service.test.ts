@@ -29,11 +29,20 @@ beforeAll(async () => {
   for (const role of [ROLE.securityReader, ROLE.globalReader]) await h.makeEligible(dave, role);
   const ops = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', { displayName: 'Ops', isAssignableToRole: false });
   await h.api(h.adminToken, 'POST', `${GROUPS}/eligibilityScheduleRequests`, {
-    action: 'adminAssign', principalId: dave.id, accessId: 'member', groupId: ops.id, justification: 'on call', scheduleInfo: { expiration: { type: 'noExpiration' } },
+    action: 'adminAssign',
+    principalId: dave.id,
+    accessId: 'member',
+    groupId: ops.id,
+    justification: 'on call',
+    scheduleInfo: { expiration: { type: 'noExpiration' } },
   });
   // An active assignment in its last 14 days, which Dave may ask to extend.
   await h.api(h.adminToken, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-    action: 'adminAssign', principalId: dave.id, roleDefinitionId: ROLE.groupsAdministrator, directoryScopeId: '/', justification: 'project',
+    action: 'adminAssign',
+    principalId: dave.id,
+    roleDefinitionId: ROLE.groupsAdministrator,
+    directoryScopeId: '/',
+    justification: 'project',
     scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P10D' } },
   });
 });
@@ -74,8 +83,10 @@ describe('mfa enroll, profiles, groups, extend and renew, completion', { timeout
     expect((await h.cli(dave, ['profile', 'save', 'x', 'A', 'B', '--scope', '/', '--scope', '/', '--scope', '/'])).code).toBe(2);
   });
 
-  it('activates a profile\'s roles together, stepping up to MFA with the new authenticator', async () => {
-    const result = await h.cli(dave, ['activate', '--profile', 'oncall', '--reason', 'on call tonight', '--output', 'json'], { input: `${h.nextCode(dave)}\n` });
+  it("activates a profile's roles together, stepping up to MFA with the new authenticator", async () => {
+    const result = await h.cli(dave, ['activate', '--profile', 'oncall', '--reason', 'on call tonight', '--output', 'json'], {
+      input: `${h.nextCode(dave)}\n`,
+    });
     expect(result.stderr).toMatch(/MFA challenge met/);
     expect(result.code).toBe(0);
     const outcomes = JSON.parse(result.stdout) as { role: string; status: string; endDateTime: string }[];
@@ -109,8 +120,17 @@ describe('mfa enroll, profiles, groups, extend and renew, completion', { timeout
     expect(renew.code).toBe(1);
     expect(renew.stderr).toMatch(/^openpim: Groups Administrator: .*extend it instead/m);
     expect((await h.cli(dave, ['cancel', asked.requestId])).code).toBe(0);
-    expect(Date.parse((await h.api<{ value: { endDateTime: string }[] }>(h.adminToken, 'GET',
-      `${DIR}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(`principalId eq '${dave.id}' and roleDefinitionId eq '${ROLE.groupsAdministrator}'`)}`)).value[0]!.endDateTime) - h.clock.now()).toBeLessThan(11 * DAY);
+    expect(
+      Date.parse(
+        (
+          await h.api<{ value: { endDateTime: string }[] }>(
+            h.adminToken,
+            'GET',
+            `${DIR}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(`principalId eq '${dave.id}' and roleDefinitionId eq '${ROLE.groupsAdministrator}'`)}`,
+          )
+        ).value[0]!.endDateTime,
+      ) - h.clock.now(),
+    ).toBeLessThan(11 * DAY);
   });
 
   it('prints completion scripts for bash, zsh and fish with every verb; bash parses (bash -n) and completes', async () => {
@@ -119,7 +139,19 @@ describe('mfa enroll, profiles, groups, extend and renew, completion', { timeout
     const file = join(dave.configDir, '..', 'openpim.bash');
     await writeFile(file, bash.stdout);
     expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
-    const complete = (...words: string[]) => spawnSync('bash', ['-c', `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _openpim_completions; echo "\${COMPREPLY[*]}"`, 'complete', file], { encoding: 'utf8' }).stdout.trim().split(' ');
+    const complete = (...words: string[]) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _openpim_completions; echo "\${COMPREPLY[*]}"`,
+          'complete',
+          file,
+        ],
+        { encoding: 'utf8' },
+      )
+        .stdout.trim()
+        .split(' ');
     expect(complete('openpim', '')).toEqual(expect.arrayContaining(NEW_VERBS));
     expect(complete('openpim', 'ap')).toEqual(['approve']);
     expect(complete('openpim', 'audit', '')).toEqual(expect.arrayContaining(['verify', 'list', 'export']));
@@ -133,7 +165,10 @@ describe('mfa enroll, profiles, groups, extend and renew, completion', { timeout
       expect(zsh.stdout).toContain(`'${verb}:`);
       expect(fish.stdout).toContain(`-a '${verb}'`);
     }
-    for (const [shell, script] of [['zsh', zsh.stdout], ['fish', fish.stdout]] as const) {
+    for (const [shell, script] of [
+      ['zsh', zsh.stdout],
+      ['fish', fish.stdout],
+    ] as const) {
       const path = join(dave.configDir, '..', `openpim.${shell}`);
       await writeFile(path, script);
       const checked = spawnSync(shell, ['-n', path], { encoding: 'utf8' });

@@ -94,7 +94,9 @@ describe('the openpim CLI', () => {
 
     const server = await startServer(serverConfig(dir));
     try {
-      const res = await fetch(`${server.url}${DIR}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`, { headers: { authorization: `Bearer ${lines[0]}` } });
+      const res = await fetch(`${server.url}${DIR}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`, {
+        headers: { authorization: `Bearer ${lines[0]}` },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { value: { principalId: string; roleDefinitionId: string }[] };
       expect(body.value).toEqual([expect.objectContaining({ principalId: server.admin.id, roleDefinitionId: ROLE.globalAdministrator })]);
@@ -151,14 +153,20 @@ describe('the openpim CLI', () => {
       const alice = /alice@contoso\.example \(MFA\):\n\s+(\S+)/.exec(out)![1]!;
       expect([admin, alice]).toEqual([expect.stringMatching(JWT), expect.stringMatching(JWT)]);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ready' });
-      const users = (await (await fetch(`${url}/v1.0/users?$top=50`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { value: { userPrincipalName: string }[] };
+      const users = (await (await fetch(`${url}/v1.0/users?$top=50`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+        value: { userPrincipalName: string }[];
+      };
       expect(users.value.map((u) => u.userPrincipalName)).toEqual(expect.arrayContaining(['alice@contoso.example', 'frank@contoso.example']));
-      const mine = await fetch(`${url}${DIR}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`, { headers: { authorization: `Bearer ${alice}` } });
+      const mine = await fetch(`${url}${DIR}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`, {
+        headers: { authorization: `Bearer ${alice}` },
+      });
       expect(((await mine.json()) as { value: unknown[] }).value).toHaveLength(2);
       // The password is made for this run, and printed.
       const password = /password is "([a-z2-9]{4}(?:-[a-z2-9]{4}){3})"/.exec(out)![1]!;
       const signedIn = await fetch(`${url}/openpim/auth/signin`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: 'frank@contoso.example', password }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userPrincipalName: 'frank@contoso.example', password }),
       });
       expect(signedIn.status).toBe(200);
     } finally {
@@ -172,14 +180,23 @@ describe('the openpim CLI', () => {
     ['a bad log level in the environment', ['serve', '--port', '0', '--data', 'DATA'], { OPENPIM_LOG_LEVEL: 'loud' }, 2, /logLevel \(OPENPIM_LOG_LEVEL\)/],
     ['a database URL that is not postgres', ['migrate', '--database-url', 'mysql://x'], {}, 2, /databaseUrl/],
     ['a token lifetime in years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P1Y', '--data', 'DATA'], {}, 1, /--ttl/],
-    ['a token lifetime over 100 years', ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P14300000W', '--data', 'DATA'], {}, 1, /--ttl: .*100 years/],
+    [
+      'a token lifetime over 100 years',
+      ['token', 'issue', '--principal', 'admin@openpim.local', '--ttl', 'P14300000W', '--data', 'DATA'],
+      {},
+      1,
+      /--ttl: .*100 years/,
+    ],
     ['an unknown principal', ['token', 'issue', '--principal', 'nobody@openpim.local', '--data', 'DATA'], {}, 1, /nobody@openpim\.local/],
     ['a token without --principal', ['token', 'issue', '--data', 'DATA'], {}, 2, /--principal/],
     ['an unknown command', ['frobnicate'], {}, 2, /unknown command 'frobnicate'/],
     ['verifying a data directory that holds no database', ['audit', 'verify', '--data', 'DATA/typo'], {}, 1, /no OpenPIM database in .*typo/],
   ] as const)('refuses %s with a message, a non-zero exit and no stack trace', async (_label, args, env, code, message) => {
     const dir = await dataDir();
-    const result = await run(args.map((a) => a.replace(/^DATA/, dir)), env);
+    const result = await run(
+      args.map((a) => a.replace(/^DATA/, dir)),
+      env,
+    );
     expect(result.code).toBe(code);
     expect(existsSync(join(dir, 'typo')), 'nothing created for a mistyped directory').toBe(false);
     expect(result.stderr).toMatch(message);
@@ -194,19 +211,30 @@ describe('the openpim CLI', () => {
     let server: Running = await startServer(serverConfig(dir), past);
     const call = async (token: string, method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server.url}${path}`, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
       });
       expect(res.status, `${method} ${path}`).toBeLessThan(300);
       return res.json() as Promise<{ id: string; status: string }>;
     };
-    const tokenFor = (principalId: string) => server.tokens.issue({ tenantId: server.tenant.id, principalId, amr: ['pwd', 'mfa'], authTime: past.now(), acrs: [] }, HOUR);
+    const tokenFor = (principalId: string) =>
+      server.tokens.issue({ tenantId: server.tenant.id, principalId, amr: ['pwd', 'mfa'], authTime: past.now(), acrs: [] }, HOUR);
     const adminToken = await tokenFor(server.admin.id);
     const user = await call(adminToken, 'POST', '/v1.0/users', { displayName: 'Alice', userPrincipalName: 'alice@contoso.test' });
     await call(adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-      action: 'adminAssign', principalId: user.id, roleDefinitionId: ROLE.userAdministrator, justification: 'rota', scheduleInfo: { expiration: { type: 'noExpiration' } },
+      action: 'adminAssign',
+      principalId: user.id,
+      roleDefinitionId: ROLE.userAdministrator,
+      justification: 'rota',
+      scheduleInfo: { expiration: { type: 'noExpiration' } },
     });
     const activation = await call(await tokenFor(user.id), 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-      action: 'selfActivate', principalId: user.id, roleDefinitionId: ROLE.userAdministrator, justification: 'incident', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+      action: 'selfActivate',
+      principalId: user.id,
+      roleDefinitionId: ROLE.userAdministrator,
+      justification: 'incident',
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
     });
     expect(activation.status).toBe('Provisioned');
     past.advance(10 * MINUTE);
@@ -220,21 +248,32 @@ describe('the openpim CLI', () => {
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ready' });
       expect(countActivity(dir, ACTIVITY.activationExpired)).toBe(1);
       const instances = await fetch(`${server.url}${DIR}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(`principalId eq '${user.id}'`)}`, {
-        headers: { authorization: `Bearer ${await server.tokens.issue({ tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd'], authTime: Date.now(), acrs: [] }, HOUR)}` },
+        headers: {
+          authorization: `Bearer ${await server.tokens.issue({ tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd'], authTime: Date.now(), acrs: [] }, HOUR)}`,
+        },
       });
       expect(((await instances.json()) as { value: unknown[] }).value).toEqual([]);
       // The timeline runner starts after the catch-up. A grant that starts a moment from now is
       // provisioned only by the runner: once it is, the runner has run over the timeline since
       // start-up, and had its chance to expire the activation a second time.
-      const adminNow = await server.tokens.issue({ tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: Date.now(), acrs: [] }, HOUR);
+      const adminNow = await server.tokens.issue(
+        { tenantId: server.tenant.id, principalId: server.admin.id, amr: ['pwd', 'mfa'], authTime: Date.now(), acrs: [] },
+        HOUR,
+      );
       const later = await call(adminNow, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-        action: 'adminAssign', principalId: user.id, roleDefinitionId: ROLE.securityReader, justification: 'rota',
+        action: 'adminAssign',
+        principalId: user.id,
+        roleDefinitionId: ROLE.securityReader,
+        justification: 'rota',
         scheduleInfo: { startDateTime: new Date(Date.now() + 1500).toISOString(), expiration: { type: 'noExpiration' } },
       });
       expect(later.status).toBe('Granted');
-      await vi.waitFor(async () => {
-        expect((await call(adminNow, 'GET', `${DIR}/roleAssignmentScheduleRequests/${later.id}`)).status).toBe('Provisioned');
-      }, { timeout: 10_000, interval: 100 });
+      await vi.waitFor(
+        async () => {
+          expect((await call(adminNow, 'GET', `${DIR}/roleAssignmentScheduleRequests/${later.id}`)).status).toBe('Provisioned');
+        },
+        { timeout: 10_000, interval: 100 },
+      );
       expect(countActivity(dir, ACTIVITY.activationExpired)).toBe(1);
     } finally {
       await server.close();

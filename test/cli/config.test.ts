@@ -29,7 +29,12 @@ let file: string;
 async function administrator(h: Harness): Promise<TestUser> {
   const dana = await h.user('Dana', { login: false });
   await h.api(h.adminToken, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-    action: 'adminAssign', principalId: dana.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/', justification: 'config admin', scheduleInfo: { expiration: { type: 'noExpiration' } },
+    action: 'adminAssign',
+    principalId: dana.id,
+    roleDefinitionId: ROLE.globalAdministrator,
+    directoryScopeId: '/',
+    justification: 'config admin',
+    scheduleInfo: { expiration: { type: 'noExpiration' } },
   });
   const login = await h.cli(dana, ['login', '--server', h.server.url, '--username', dana.upn, '--password-stdin'], { input: `${PASSWORD}\n` });
   expect(login.code, login.stderr).toBe(0);
@@ -49,24 +54,49 @@ async function buildState(h: Harness, users: Record<string, TestUser>): Promise<
   await h.api(h.adminToken, 'POST', '/openpim/scopes', { id: '/subscriptions/s1', displayName: 'Production' });
   await h.api(h.adminToken, 'POST', '/openpim/scopes', { id: '/subscriptions/s1/resourceGroups/rg1' });
   const sales = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/directory/administrativeUnits', { displayName: 'Sales' });
-  const ops = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', { displayName: 'Ops', description: 'On-call operators', isAssignableToRole: true });
+  const ops = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', {
+    displayName: 'Ops',
+    description: 'On-call operators',
+    isAssignableToRole: true,
+  });
   const readers = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', { displayName: 'Readers' });
-  for (const [group, user] of [[ops, alice], [ops, bob], [readers, carol]] as const) {
-    await h.api(h.adminToken, 'POST', `/v1.0/groups/${group.id}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user!.id}` });
+  for (const [group, user] of [
+    [ops, alice],
+    [ops, bob],
+    [readers, carol],
+  ] as const) {
+    await h.api(h.adminToken, 'POST', `/v1.0/groups/${group.id}/members/$ref`, {
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user!.id}`,
+    });
   }
   // Role settings: two roles, a scoped policy, a group's own policy.
   const userAdmin = await policyOf(h, ROLE.userAdministrator);
   await patchRule(h, userAdmin, 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT2H' });
-  await patchRule(h, userAdmin, 'Enablement_EndUser_Assignment', { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] });
+  await patchRule(h, userAdmin, 'Enablement_EndUser_Assignment', {
+    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+    enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
+  });
   await patchRule(h, await policyOf(h, ROLE.securityReader), 'Approval_EndUser_Assignment', {
     '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
     setting: {
-      isApprovalRequired: true, isApprovalRequiredForExtension: false, isRequestorJustificationRequired: true, approvalMode: 'SingleStage',
-      approvalStages: [{
-        approvalStageTimeOutInDays: 2, isApproverJustificationRequired: false, escalationTimeInMinutes: 0, isEscalationEnabled: false, approvalsRequired: 1,
-        primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: carol!.id }, { '@odata.type': '#microsoft.graph.groupMembers', groupId: ops.id }],
-        escalationApprovers: [],
-      }],
+      isApprovalRequired: true,
+      isApprovalRequiredForExtension: false,
+      isRequestorJustificationRequired: true,
+      approvalMode: 'SingleStage',
+      approvalStages: [
+        {
+          approvalStageTimeOutInDays: 2,
+          isApproverJustificationRequired: false,
+          escalationTimeInMinutes: 0,
+          isEscalationEnabled: false,
+          approvalsRequired: 1,
+          primaryApprovers: [
+            { '@odata.type': '#microsoft.graph.singleUser', userId: carol!.id },
+            { '@odata.type': '#microsoft.graph.groupMembers', groupId: ops.id },
+          ],
+          escalationApprovers: [],
+        },
+      ],
     },
   });
   const scoped = await h.api<{ id: string }>(h.adminToken, 'POST', '/openpim/policies', { roleDefinitionId: ROLE.reader, scopeId: '/subscriptions/s1' });
@@ -75,15 +105,31 @@ async function buildState(h: Harness, users: Record<string, TestUser>): Promise<
   // Assignments: eligible and active, users and a group, at /, an administrative unit, a resource scope, and PIM for Groups.
   const assign = (collection: string, body: Record<string, unknown>, expiration: Record<string, unknown> = { type: 'noExpiration' }, start?: number) =>
     h.api(h.adminToken, 'POST', collection, {
-      action: 'adminAssign', justification: 'set up', ...body, scheduleInfo: { ...(start ? { startDateTime: iso(start) } : {}), expiration },
+      action: 'adminAssign',
+      justification: 'set up',
+      ...body,
+      scheduleInfo: { ...(start ? { startDateTime: iso(start) } : {}), expiration },
     });
   const until = (days: number) => ({ type: 'afterDateTime', endDateTime: iso(now + days * DAY) });
   await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice!.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/' });
   await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice!.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/' }, until(30));
   await assign(`${DIR}/roleAssignmentScheduleRequests`, { principalId: bob!.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' }, until(7));
-  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: bob!.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: `/administrativeUnits/${sales.id}` });
-  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: carol!.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/subscriptions/s1' }, until(60));
-  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: carol!.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' }, until(10), now + 2 * DAY);
+  await assign(`${DIR}/roleEligibilityScheduleRequests`, {
+    principalId: bob!.id,
+    roleDefinitionId: ROLE.userAdministrator,
+    directoryScopeId: `/administrativeUnits/${sales.id}`,
+  });
+  await assign(
+    `${DIR}/roleEligibilityScheduleRequests`,
+    { principalId: carol!.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/subscriptions/s1' },
+    until(60),
+  );
+  await assign(
+    `${DIR}/roleEligibilityScheduleRequests`,
+    { principalId: carol!.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' },
+    until(10),
+    now + 2 * DAY,
+  );
   await assign(`${DIR}/roleAssignmentScheduleRequests`, { principalId: ops.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/' });
   await assign(`${GROUPS_PIM}/eligibilityScheduleRequests`, { principalId: carol!.id, groupId: ops.id, accessId: 'member' }, until(20));
   await assign(`${GROUPS_PIM}/assignmentScheduleRequests`, { principalId: bob!.id, groupId: readers.id, accessId: 'owner' });
@@ -91,12 +137,14 @@ async function buildState(h: Harness, users: Record<string, TestUser>): Promise<
 
 beforeAll(async () => {
   [a, b] = await Promise.all([startHarness('config-a'), startHarness('config-b')]);
-  const made = await Promise.all([a, b].map(async (h) => {
-    const dana = await administrator(h);
-    const users: Record<string, TestUser> = {};
-    for (const name of ['Alice', 'Bob', 'Carol']) users[name.toLowerCase()] = await h.user(name, { login: false });
-    return { dana, users };
-  }));
+  const made = await Promise.all(
+    [a, b].map(async (h) => {
+      const dana = await administrator(h);
+      const users: Record<string, TestUser> = {};
+      for (const name of ['Alice', 'Bob', 'Carol']) users[name.toLowerCase()] = await h.user(name, { login: false });
+      return { dana, users };
+    }),
+  );
   danaA = made[0]!.dana;
   danaB = made[1]!.dana;
   await buildState(a, made[0]!.users);
@@ -112,25 +160,53 @@ afterAll(async () => {
 
 describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
   it('exports the settings as YAML, the same text each time', async () => {
-    expect(exported).toMatch(new RegExp(`^# OpenPIM settings exported from ${a.server.url.replace(/[.]/g, '\\.')} at \\S+Z by dana@contoso\\.test \\(openpim \\S+\\)\\.\n#`));
+    expect(exported).toMatch(
+      new RegExp(`^# OpenPIM settings exported from ${a.server.url.replace(/[.]/g, '\\.')} at \\S+Z by dana@contoso\\.test \\(openpim \\S+\\)\\.\n#`),
+    );
     const body = withoutHeader(exported);
-    expect(body).toMatch(/^version: 1\nadministrativeUnits:\n {2}- Sales\nscopes:\n {2}\/subscriptions\/s1:\n {4}displayName: Production\n {2}\/subscriptions\/s1\/resourceGroups\/rg1: \{\}\ngroups:\n {2}Ops:\n {4}description: On-call operators\n {4}isAssignableToRole: true\n {4}members:\n {6}- alice@contoso\.test\n {6}- bob@contoso\.test\n/);
+    expect(body).toMatch(
+      /^version: 1\nadministrativeUnits:\n {2}- Sales\nscopes:\n {2}\/subscriptions\/s1:\n {4}displayName: Production\n {2}\/subscriptions\/s1\/resourceGroups\/rg1: \{\}\ngroups:\n {2}Ops:\n {4}description: On-call operators\n {4}isAssignableToRole: true\n {4}members:\n {6}- alice@contoso\.test\n {6}- bob@contoso\.test\n/,
+    );
     // Only the rules that differ from the defaults; approvers by name.
-    expect(body).toContain([
-      '  - role: User Administrator', '    scope: /', '    rules:',
-      '      Expiration_EndUser_Assignment:', '        maximumDuration: PT2H',
-      '      Enablement_EndUser_Assignment:', '        enabledRules:', '          - MultiFactorAuthentication', '          - Justification', '          - Ticketing',
-    ].join('\n'));
+    expect(body).toContain(
+      [
+        '  - role: User Administrator',
+        '    scope: /',
+        '    rules:',
+        '      Expiration_EndUser_Assignment:',
+        '        maximumDuration: PT2H',
+        '      Enablement_EndUser_Assignment:',
+        '        enabledRules:',
+        '          - MultiFactorAuthentication',
+        '          - Justification',
+        '          - Ticketing',
+      ].join('\n'),
+    );
     expect(body).toMatch(/primaryApprovers:\n\s+- user: carol@contoso\.test\n\s+- group: Ops\n/);
-    expect(body).toContain(['  - role: Reader', '    scope: /subscriptions/s1', '    rules:', '      Expiration_Admin_Eligibility:', '        isExpirationRequired: true', '        maximumDuration: P90D'].join('\n'));
-    expect(body).toContain(['  - group: Ops', '    access: member', '    rules:', '      Expiration_EndUser_Assignment:', '        maximumDuration: PT4H'].join('\n'));
+    expect(body).toContain(
+      [
+        '  - role: Reader',
+        '    scope: /subscriptions/s1',
+        '    rules:',
+        '      Expiration_Admin_Eligibility:',
+        '        isExpirationRequired: true',
+        '        maximumDuration: P90D',
+      ].join('\n'),
+    );
+    expect(body).toContain(
+      ['  - group: Ops', '    access: member', '    rules:', '      Expiration_EndUser_Assignment:', '        maximumDuration: PT4H'].join('\n'),
+    );
     expect(body).not.toMatch(/Notification_/);
     // Assignments keyed by principal: users by UPN, groups by name; PIM for Groups and an administrative unit by name.
     expect(body).toContain(['    bob@contoso.test:', '      - role: Global Reader', '        scope: /', '        type: active', '        end: '].join('\n'));
-    expect(body).toContain(['      - role: User Administrator', '        administrativeUnit: Sales', '        type: eligible', '        permanent: true'].join('\n'));
+    expect(body).toContain(
+      ['      - role: User Administrator', '        administrativeUnit: Sales', '        type: eligible', '        permanent: true'].join('\n'),
+    );
     expect(body).toContain(['      - group: Readers', '        access: owner', '        type: active', '        permanent: true'].join('\n'));
     expect(body).toMatch(/ {6}- role: Global Reader\n {8}scope: \/\n {8}type: eligible\n {8}start: \S+\n {8}end: \S+\n/);
-    expect(body).toContain(['  groups:', '    Ops:', '      - role: Helpdesk Administrator', '        scope: /', '        type: active', '        permanent: true'].join('\n'));
+    expect(body).toContain(
+      ['  groups:', '    Ops:', '      - role: Helpdesk Administrator', '        scope: /', '        type: active', '        permanent: true'].join('\n'),
+    );
 
     const again = await a.cli(danaA, ['config', 'export']);
     expect(again).toMatchObject({ code: 0, stderr: '' });
@@ -140,7 +216,9 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
   it('applies the file to an empty server, which then exports the same file', async () => {
     const before = await b.cli(danaB, ['config', 'plan', file]);
     expect(before.code, before.stderr).toBe(9);
-    expect(before.stdout).toMatch(/^Administrative units:\n {2}\+ Sales\nResource scopes:\n {2}\+ \/subscriptions\/s1 \(Production\)\n {2}\+ \/subscriptions\/s1\/resourceGroups\/rg1\nGroups:\n/);
+    expect(before.stdout).toMatch(
+      /^Administrative units:\n {2}\+ Sales\nResource scopes:\n {2}\+ \/subscriptions\/s1 \(Production\)\n {2}\+ \/subscriptions\/s1\/resourceGroups\/rg1\nGroups:\n/,
+    );
     expect(before.stdout).toMatch(/\nPlan: \d+ to add, \d+ to change, 0 to remove\.\n$/);
 
     const applied = await b.cli(danaB, ['config', 'apply', file, '--yes']);
@@ -152,7 +230,11 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(there.code, there.stderr).toBe(0);
     expect(withoutHeader(there.stdout)).toBe(withoutHeader(exported));
     // Every change went through the API as the administrator, with the justification.
-    const requests = await b.api<{ value: { justification: string; createdBy: { user: { id: string } } }[] }>(b.adminToken, 'GET', `${DIR}/roleEligibilityScheduleRequests`);
+    const requests = await b.api<{ value: { justification: string; createdBy: { user: { id: string } } }[] }>(
+      b.adminToken,
+      'GET',
+      `${DIR}/roleEligibilityScheduleRequests`,
+    );
     expect(requests.value.length).toBeGreaterThan(0);
     expect(requests.value.every((r) => r.justification === 'openpim config apply' && r.createdBy.user.id === danaB.id)).toBe(true);
   });
@@ -168,36 +250,62 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     await patchRule(b, await policyOf(b, ROLE.userAdministrator), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT3H' });
     const alice = (await b.api<{ id: string }>(b.adminToken, 'GET', '/v1.0/users/alice@contoso.test')).id;
     await b.api(b.adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
-      action: 'adminRemove', principalId: alice, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'by hand',
+      action: 'adminRemove',
+      principalId: alice,
+      roleDefinitionId: ROLE.userAdministrator,
+      directoryScopeId: '/',
+      justification: 'by hand',
     });
 
     const plan = await b.cli(danaB, ['config', 'plan', file]);
     expect(plan).toMatchObject({ code: 9, stderr: '' });
-    expect(plan.stdout).toBe([
-      'Policies (role settings):',
-      '  ~ User Administrator at /',
-      '      Expiration_EndUser_Assignment.maximumDuration: PT3H → PT2H',
-      'Assignments:',
-      '  + alice@contoso.test: eligible User Administrator at /, permanent',
-      'Plan: 1 to add, 1 to change, 0 to remove.',
-      '',
-    ].join('\n'));
+    expect(plan.stdout).toBe(
+      [
+        'Policies (role settings):',
+        '  ~ User Administrator at /',
+        '      Expiration_EndUser_Assignment.maximumDuration: PT3H → PT2H',
+        'Assignments:',
+        '  + alice@contoso.test: eligible User Administrator at /, permanent',
+        'Plan: 1 to add, 1 to change, 0 to remove.',
+        '',
+      ].join('\n'),
+    );
     const json = await b.cli(danaB, ['config', 'plan', file, '--output', 'json']);
     expect(json.code).toBe(9);
     expect(JSON.parse(json.stdout)).toEqual({
-      server: b.server.url, file, warnings: [], errors: [], summary: { add: 1, change: 1, remove: 0 },
+      server: b.server.url,
+      file,
+      warnings: [],
+      errors: [],
+      summary: { add: 1, change: 1, remove: 0 },
       changes: [
-        { section: 'policies', action: 'change', role: 'User Administrator', scope: '/', fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT3H', new: 'PT2H' }] },
         {
-          section: 'assignments', action: 'add', principal: { type: 'user', name: 'alice@contoso.test' }, role: 'User Administrator', scope: '/', type: 'eligible',
-          start: null, end: null, duration: null, fields: [],
+          section: 'policies',
+          action: 'change',
+          role: 'User Administrator',
+          scope: '/',
+          fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT3H', new: 'PT2H' }],
+        },
+        {
+          section: 'assignments',
+          action: 'add',
+          principal: { type: 'user', name: 'alice@contoso.test' },
+          role: 'User Administrator',
+          scope: '/',
+          type: 'eligible',
+          start: null,
+          end: null,
+          duration: null,
+          fields: [],
         },
       ],
     });
 
     const apply = await b.cli(danaB, ['config', 'apply', file, '--yes']);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toMatch(/Applying:\n {2}~ User Administrator at \/\n {2}\+ alice@contoso\.test: eligible User Administrator at \/, permanent\nApplied 2 changes/);
+    expect(apply.stdout).toMatch(
+      /Applying:\n {2}~ User Administrator at \/\n {2}\+ alice@contoso\.test: eligible User Administrator at \/, permanent\nApplied 2 changes/,
+    );
     expect((await b.cli(danaB, ['config', 'plan', file])).code).toBe(0);
   });
 
@@ -212,11 +320,17 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     await writeFile(edited, text);
     const plan = await b.cli(danaB, ['config', 'plan', edited]);
     expect(plan.code, plan.stderr).toBe(9);
-    expect(plan.stdout).toMatch(/^Assignments:\n {2}~ bob@contoso\.test: active Global Reader at \/\n {6}end: \S+ → \S+\n {2}- carol@contoso\.test: eligible member of group Ops, until \S+\nPlan: 0 to add, 1 to change, 1 to remove\.\n$/);
+    expect(plan.stdout).toMatch(
+      /^Assignments:\n {2}~ bob@contoso\.test: active Global Reader at \/\n {6}end: \S+ → \S+\n {2}- carol@contoso\.test: eligible member of group Ops, until \S+\nPlan: 0 to add, 1 to change, 1 to remove\.\n$/,
+    );
     const apply = await b.cli(danaB, ['config', 'apply', edited, '--yes']);
     expect(apply.code, apply.stderr).toBe(0);
     expect((await b.cli(danaB, ['config', 'plan', edited])).code).toBe(0);
-    const requests = await b.api<{ value: { action: string }[] }>(b.adminToken, 'GET', `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent("action eq 'adminUpdate'")}`);
+    const requests = await b.api<{ value: { action: string }[] }>(
+      b.adminToken,
+      'GET',
+      `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent("action eq 'adminUpdate'")}`,
+    );
     expect(requests.value).toHaveLength(1);
     // And back.
     b.clock.advance(6 * MINUTE);
@@ -232,15 +346,25 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     const extra = (tail: string) => {
       const text = exported
         .replace(/\ngroups:\n/, '\ngroups:\n  Auditors:\n    isAssignableToRole: false\n    members: []\n')
-        .replace('      Expiration_EndUser_Assignment:\n        maximumDuration: PT2H\n', '      Expiration_EndUser_Assignment:\n        maximumDuration: PT1H\n')
+        .replace(
+          '      Expiration_EndUser_Assignment:\n        maximumDuration: PT2H\n',
+          '      Expiration_EndUser_Assignment:\n        maximumDuration: PT1H\n',
+        )
         .replace(/\n {2}servicePrincipals: \{\}\n$/, `\n${tail}`);
       expect(text).toMatch(/Auditors[^]*PT1H/);
       return text;
     };
     const groups = async () => (await b.api<{ value: { displayName: string }[] }>(b.adminToken, 'GET', '/v1.0/groups')).value.map((g) => g.displayName).sort();
 
-    await writeFile(bad, extra('  servicePrincipals:\n    Nobody:\n      - role: Reader\n        scope: /subscriptions/s1\n        type: active\n        permanent: true\n')
-      .replace('    alice@contoso.test:\n', '    nobody@contoso.test:\n      - role: Reader\n        scope: /\n        type: eligible\n        permanent: true\n    alice@contoso.test:\n'));
+    await writeFile(
+      bad,
+      extra(
+        '  servicePrincipals:\n    Nobody:\n      - role: Reader\n        scope: /subscriptions/s1\n        type: active\n        permanent: true\n',
+      ).replace(
+        '    alice@contoso.test:\n',
+        '    nobody@contoso.test:\n      - role: Reader\n        scope: /\n        type: eligible\n        permanent: true\n    alice@contoso.test:\n',
+      ),
+    );
     const unknown = await b.cli(danaB, ['config', 'apply', bad, '--yes']);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain("✗ assignments: nobody@contoso.test: no user 'nobody@contoso.test' (config does not create users)");
@@ -249,12 +373,17 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect((await b.cli(danaB, ['config', 'plan', bad])).code).toBe(1);
 
     // Readers is not role-assignable: the server refuses the request when it is validated, before anything changes.
-    await writeFile(bad, extra('    Readers:\n      - role: Global Reader\n        scope: /\n        type: active\n        permanent: true\n  servicePrincipals: {}\n'));
+    await writeFile(
+      bad,
+      extra('    Readers:\n      - role: Global Reader\n        scope: /\n        type: active\n        permanent: true\n  servicePrincipals: {}\n'),
+    );
     const plan = await b.cli(danaB, ['config', 'plan', bad]);
     expect(plan.code, plan.stdout).toBe(9);
     const refused = await b.cli(danaB, ['config', 'apply', bad, '--yes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^openpim: ✗ group Readers: active Global Reader at \/, permanent: Group 'Readers' is not role-assignable.*\nopenpim: nothing was changed: 1 of the changes would fail\n$/);
+    expect(refused.stderr).toMatch(
+      /^openpim: ✗ group Readers: active Global Reader at \/, permanent: Group 'Readers' is not role-assignable.*\nopenpim: nothing was changed: 1 of the changes would fail\n$/,
+    );
     expect(refused.stderr).not.toMatch(STACK);
     expect(await groups()).toEqual(['Ops', 'Readers']);
     expect((await b.cli(danaB, ['config', 'plan', file])).code).toBe(0);
@@ -262,7 +391,10 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
 
   it('refuses a file that is not a settings file, naming each mistake (exit 2)', async () => {
     const bad = join(danaB.configDir, '..', 'typo.yaml');
-    await writeFile(bad, 'version: 1\npolicies:\n  - role: Reader\n    rules:\n      Expiration_Admin_Eligibility:\n        maximumDuraton: P1D\nassignments:\n  users:\n    alice@contoso.test:\n      - role: Reader\n        type: eligble\n');
+    await writeFile(
+      bad,
+      'version: 1\npolicies:\n  - role: Reader\n    rules:\n      Expiration_Admin_Eligibility:\n        maximumDuraton: P1D\nassignments:\n  users:\n    alice@contoso.test:\n      - role: Reader\n        type: eligble\n',
+    );
     const run = await b.cli(danaB, ['config', 'plan', bad]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`openpim: ${bad} is not a valid settings file:\n`);

@@ -15,7 +15,11 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
 
   const activate = (who: Parameters<HttpHarness['call']>[0], principalId: string, duration = 'PT1H') =>
     api.call(who, 'POST', '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', {
-      action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'work',
+      action: 'selfActivate',
+      principalId,
+      roleDefinitionId: ROLE.userAdministrator,
+      directoryScopeId: '/',
+      justification: 'work',
       scheduleInfo: { expiration: { type: 'afterDuration', duration } },
     });
   const check = (who: Parameters<HttpHarness['call']>[0], principalId: string, action = CREATE_USERS, scope = '/') =>
@@ -31,7 +35,11 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
     expect(allowed.allowed).toBe(true);
     expect(allowed.reasons).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.userAdministrator, scopeId: '/', via: 'direct', memberType: 'Direct' })]);
     // A grant at `/` applies to every scope below it, registered or not (parent = path minus its last pair).
-    expect((await check(alice, alice.id, CREATE_USERS, '/administrativeUnits/x')).json().reasons[0]).toMatchObject({ scopeId: '/', inherited: true, memberType: 'Inherited' });
+    expect((await check(alice, alice.id, CREATE_USERS, '/administrativeUnits/x')).json().reasons[0]).toMatchObject({
+      scopeId: '/',
+      inherited: true,
+      memberType: 'Inherited',
+    });
     expect((await check(alice, alice.id, 'openpim.directory/roleAssignments/manage')).json().allowed).toBe(false);
     api.clock.advance('PT1H');
     api.clock.advance(-1);
@@ -58,13 +66,17 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
     api = await openHttpHarness({ database: db });
     const bob = await api.h.user('bob@contoso.test');
     const group = (await api.call(api.admin, 'POST', '/v1.0/groups', { displayName: 'Ops', isAssignableToRole: true })).json();
-    expect((await api.call(api.admin, 'POST', `/v1.0/groups/${group.id}/members/$ref`, { '@odata.id': `https://graph/v1.0/directoryObjects/${bob.id}` })).statusCode).toBe(204);
+    expect(
+      (await api.call(api.admin, 'POST', `/v1.0/groups/${group.id}/members/$ref`, { '@odata.id': `https://graph/v1.0/directoryObjects/${bob.id}` })).statusCode,
+    ).toBe(204);
     await api.h.submit(api.h.admin, { kind: 'assignment', action: 'adminAssign', principalId: group.id, roleDefinitionId: ROLE.groupsAdministrator });
-    const res = await api.call(api.admin, 'POST', '/openpim/access/check', { checks: [
-      { principalId: bob.id, action: 'openpim.directory/groups/create', scope: '/' },
-      { principalId: bob.id, action: CREATE_USERS, scope: '/' },
-      { principalId: api.admin.id, action: CREATE_USERS, scope: '/' },
-    ] });
+    const res = await api.call(api.admin, 'POST', '/openpim/access/check', {
+      checks: [
+        { principalId: bob.id, action: 'openpim.directory/groups/create', scope: '/' },
+        { principalId: bob.id, action: CREATE_USERS, scope: '/' },
+        { principalId: api.admin.id, action: CREATE_USERS, scope: '/' },
+      ],
+    });
     expect(res.statusCode).toBe(200);
     const { results } = res.json();
     expect(results.map((r: { allowed: boolean }) => r.allowed)).toEqual([true, false, true]);
@@ -86,7 +98,12 @@ describe.each(TEST_DATABASES)('access check API on $name', (db) => {
     expect(denied.json().error.code).toBe('Authorization_RequestDenied');
     expect((await api.call(alice, 'GET', `/openpim/access/principals/${bob.id}`)).statusCode).toBe(403);
     expect((await check(api.admin, bob.id)).statusCode).toBe(200);
-    for (const body of [{ principalId: alice.id, action: CREATE_USERS }, { principalId: alice.id, action: CREATE_USERS, scope: 'no-slash' }, { checks: [] }, { principalId: alice.id, action: CREATE_USERS, scope: '/', extra: 1 }]) {
+    for (const body of [
+      { principalId: alice.id, action: CREATE_USERS },
+      { principalId: alice.id, action: CREATE_USERS, scope: 'no-slash' },
+      { checks: [] },
+      { principalId: alice.id, action: CREATE_USERS, scope: '/', extra: 1 },
+    ]) {
       const res = await api.call(alice, 'POST', '/openpim/access/check', body);
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('Request_BadRequest');

@@ -38,7 +38,9 @@ describe.each(TEST_DATABASES)('access holders API on $name', (db) => {
   const group = async (displayName: string, members: string[]) => {
     const g = (await api.call(api.admin, 'POST', '/v1.0/groups', { displayName, isAssignableToRole: true })).json();
     for (const m of members) {
-      expect((await api.call(api.admin, 'POST', `/v1.0/groups/${g.id}/members/$ref`, { '@odata.id': `https://graph/v1.0/directoryObjects/${m}` })).statusCode).toBe(204);
+      expect(
+        (await api.call(api.admin, 'POST', `/v1.0/groups/${g.id}/members/$ref`, { '@odata.id': `https://graph/v1.0/directoryObjects/${m}` })).statusCode,
+      ).toBe(204);
     }
     return g.id as string;
   };
@@ -86,15 +88,21 @@ describe.each(TEST_DATABASES)('access holders API on $name', (db) => {
     await api.h.submit(api.h.admin, { action: 'adminAssign', principalId: ops, roleDefinitionId: ROLE.groupsAdministrator });
     const start = api.clock.now();
     await api.h.submit(api.h.admin, {
-      action: 'adminAssign', principalId: carol.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(ops),
+      action: 'adminAssign',
+      principalId: carol.id,
+      roleDefinitionId: GROUP_ROLE.member,
+      directoryScopeId: groupScope(ops),
       scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
     });
     const end = new Date(start + 3_600_000).toISOString();
 
     const mine = (await holders('/openpim/access/scopes/holders')).holders.filter((h) => h.principalId === carol.id);
-    expect(mine).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.groupsAdministrator, via: 'group', groupId: ops, groupPath: [ops], memberType: 'Group' })]);
+    expect(mine).toEqual([
+      expect.objectContaining({ roleDefinitionId: ROLE.groupsAdministrator, via: 'group', groupId: ops, groupPath: [ops], memberType: 'Group' }),
+    ]);
     expect(Date.parse(mine[0]!.endDateTime!)).toBe(Date.parse(end));
-    const check = async () => (await api.call(carol, 'POST', '/openpim/access/check', { principalId: carol.id, action: 'openpim.directory/groups/create', scope: '/' })).json();
+    const check = async () =>
+      (await api.call(carol, 'POST', '/openpim/access/check', { principalId: carol.id, action: 'openpim.directory/groups/create', scope: '/' })).json();
     expect((await check()).reasons).toEqual([expect.objectContaining({ via: 'group', groupId: ops, groupPath: [ops], memberType: 'Group' })]);
     // The membership itself is no grant: nobody holds anything at the group's scope because of it.
     const atGroup = (await holders(`/openpim/access/scopes${groupScope(ops)}/holders`)).holders;
@@ -120,7 +128,11 @@ describe.each(TEST_DATABASES)('access holders API on $name', (db) => {
       expect(res.statusCode, path).toBe(404);
       expect(res.json().error.code).toBe('Request_ResourceNotFound');
     }
-    for (const path of ['/openpim/access/scopes/subscriptions//s1/holders', '/openpim/access/scopes/%2Fs%2F..%2Fx/holders', `/openpim/access/scopes/${'a/'.repeat(600)}holders`]) {
+    for (const path of [
+      '/openpim/access/scopes/subscriptions//s1/holders',
+      '/openpim/access/scopes/%2Fs%2F..%2Fx/holders',
+      `/openpim/access/scopes/${'a/'.repeat(600)}holders`,
+    ]) {
       const res = await api.call(api.admin, 'GET', path);
       expect(res.statusCode, path).toBe(400);
       expect(res.json().error.code).toBe('Request_BadRequest');

@@ -43,7 +43,14 @@ describe('approval endpoints', () => {
     api = await openHttpHarness();
     const { h } = api;
     const make = (name: string) => h.user(`${name.toLowerCase()}@contoso.test`, name);
-    [alice, carol, dave, erin, bob, reader] = [await make('Alice'), await make('Carol'), await make('Dave'), await make('Erin'), await make('Bob'), await make('Reader')];
+    [alice, carol, dave, erin, bob, reader] = [
+      await make('Alice'),
+      await make('Carol'),
+      await make('Dave'),
+      await make('Erin'),
+      await make('Bob'),
+      await make('Reader'),
+    ];
     await adminAssign(h, 'assignment', reader, ROLE.globalReader);
     await adminAssign(h, 'eligibility', alice, ROLE.userAdministrator);
     await setApproval(h, ROLE.userAdministrator, [{ approvers: [carol, dave, erin].map((p) => approver.user(p)), quorum: 2, justification: true }]);
@@ -60,7 +67,17 @@ describe('approval endpoints', () => {
       expect(json<Json>(res)).toMatchObject({
         '@odata.context': expect.stringContaining('roleAssignmentApprovals'),
         id: request.approvalId,
-        steps: [{ id: '1', displayName: 'Stage 1 of 1', status: 'InProgress', reviewResult: 'NotReviewed', assignedToMe: who === carol, approvalsRequired: 2, decisions: [] }],
+        steps: [
+          {
+            id: '1',
+            displayName: 'Stage 1 of 1',
+            status: 'InProgress',
+            reviewResult: 'NotReviewed',
+            assignedToMe: who === carol,
+            approvalsRequired: 2,
+            decisions: [],
+          },
+        ],
       });
     }
     expect(await errorOf(bob, 'GET', `${APPROVALS}/${request.approvalId}`)).toEqual({ status: 404, code: 'Request_ResourceNotFound' });
@@ -73,26 +90,37 @@ describe('approval endpoints', () => {
   it('lists the steps and reads one; an unknown step is 404', async () => {
     const steps = await api.call(carol, 'GET', `${APPROVALS}/${request.approvalId}/steps`);
     expect(steps.statusCode, steps.body).toBe(200);
-    expect(json<Json>(steps)).toMatchObject({ '@odata.context': expect.stringContaining('/steps'), value: [{ id: '1', status: 'InProgress', assignedToMe: true }] });
+    expect(json<Json>(steps)).toMatchObject({
+      '@odata.context': expect.stringContaining('/steps'),
+      value: [{ id: '1', status: 'InProgress', assignedToMe: true }],
+    });
     const one = await api.call(carol, 'GET', step);
     expect(one.statusCode, one.body).toBe(200);
     expect(json<Json>(one)).toMatchObject({ id: '1', status: 'InProgress', reviewedBy: null, reviewedDateTime: null, justification: null });
     for (const id of ['2', '0', 'abc']) {
       expect(await errorOf(carol, 'GET', `${APPROVALS}/${request.approvalId}/steps/${id}`)).toEqual({ status: 404, code: 'Request_ResourceNotFound' });
     }
-    expect(await errorOf(carol, 'PATCH', `${APPROVALS}/${request.approvalId}/steps/2`, { reviewResult: 'Approve', justification: 'x' }))
-      .toEqual({ status: 404, code: 'Request_ResourceNotFound' });
+    expect(await errorOf(carol, 'PATCH', `${APPROVALS}/${request.approvalId}/steps/2`, { reviewResult: 'Approve', justification: 'x' })).toEqual({
+      status: 404,
+      code: 'Request_ResourceNotFound',
+    });
   });
 
   it('refuses the requester (403 SelfApprovalNotAllowed), a reader who is no approver (403), a stranger (404) — changing nothing', async () => {
     for (const result of ['Approve', 'Deny']) {
-      await expectNothingChanged(async () => expect(await errorOf(alice, 'PATCH', step, { reviewResult: result, justification: 'mine' }))
-        .toEqual({ status: 403, code: 'SelfApprovalNotAllowed' }));
+      await expectNothingChanged(async () =>
+        expect(await errorOf(alice, 'PATCH', step, { reviewResult: result, justification: 'mine' })).toEqual({ status: 403, code: 'SelfApprovalNotAllowed' }),
+      );
     }
-    await expectNothingChanged(async () => expect(await errorOf(reader, 'PATCH', step, { reviewResult: 'Approve', justification: 'ok' }))
-      .toEqual({ status: 403, code: 'Authorization_RequestDenied' }));
-    await expectNothingChanged(async () => expect(await errorOf(bob, 'PATCH', step, { reviewResult: 'Approve', justification: 'ok' }))
-      .toEqual({ status: 404, code: 'Request_ResourceNotFound' }));
+    await expectNothingChanged(async () =>
+      expect(await errorOf(reader, 'PATCH', step, { reviewResult: 'Approve', justification: 'ok' })).toEqual({
+        status: 403,
+        code: 'Authorization_RequestDenied',
+      }),
+    );
+    await expectNothingChanged(async () =>
+      expect(await errorOf(bob, 'PATCH', step, { reviewResult: 'Approve', justification: 'ok' })).toEqual({ status: 404, code: 'Request_ResourceNotFound' }),
+    );
     expect(json<Json>(await api.call(alice, 'GET', `${REQUESTS}/${request.id}`))).toMatchObject({ status: 'PendingApproval' });
   });
 
@@ -113,21 +141,34 @@ describe('approval endpoints', () => {
     const first = await review(carol, 'Approve');
     expect(first.statusCode, first.body).toBe(204);
     expect(first.body).toBe('');
-    await expectNothingChanged(async () => expect(await errorOf(carol, 'PATCH', step, { reviewResult: 'Deny', justification: 'no' }))
-      .toEqual({ status: 409, code: 'ApproverAlreadyDecided' }));
+    await expectNothingChanged(async () =>
+      expect(await errorOf(carol, 'PATCH', step, { reviewResult: 'Deny', justification: 'no' })).toEqual({ status: 409, code: 'ApproverAlreadyDecided' }),
+    );
     const half = json<Json>(await api.call(carol, 'GET', step));
-    expect(half).toMatchObject({ status: 'InProgress', assignedToMe: false, approvalsRequired: 2, decisions: [{ reviewedBy: { id: carol.id, displayName: 'Carol' }, reviewResult: 'Approve' }] });
+    expect(half).toMatchObject({
+      status: 'InProgress',
+      assignedToMe: false,
+      approvalsRequired: 2,
+      decisions: [{ reviewedBy: { id: carol.id, displayName: 'Carol' }, reviewResult: 'Approve' }],
+    });
     expect(json<Json>(await api.call(dave, 'GET', step))).toMatchObject({ assignedToMe: true });
     expect(json<Json>(await api.call(carol, 'GET', INBOX)).value).toEqual([]);
     expect(json<Json>(await api.call(dave, 'GET', INBOX)).value.map((r: Json) => r.id)).toEqual([request.id]);
 
     api.clock.advance('PT1M');
     expect((await review(dave, 'Approve')).statusCode).toBe(204);
-    await expectNothingChanged(async () => expect(await errorOf(erin, 'PATCH', step, { reviewResult: 'Approve', justification: 'late' }))
-      .toEqual({ status: 409, code: 'ApprovalStepNotActive' }));
-    await expectNothingChanged(async () => expect(await errorOf(dave, 'PATCH', step, { reviewResult: 'Deny', justification: 'again' }))
-      .toEqual({ status: 409, code: 'ApprovalStepNotActive' }));
-    expect(json<Json>(await api.call(erin, 'GET', step))).toMatchObject({ status: 'Completed', reviewResult: 'Approve', assignedToMe: false, reviewedBy: { id: dave.id } });
+    await expectNothingChanged(async () =>
+      expect(await errorOf(erin, 'PATCH', step, { reviewResult: 'Approve', justification: 'late' })).toEqual({ status: 409, code: 'ApprovalStepNotActive' }),
+    );
+    await expectNothingChanged(async () =>
+      expect(await errorOf(dave, 'PATCH', step, { reviewResult: 'Deny', justification: 'again' })).toEqual({ status: 409, code: 'ApprovalStepNotActive' }),
+    );
+    expect(json<Json>(await api.call(erin, 'GET', step))).toMatchObject({
+      status: 'Completed',
+      reviewResult: 'Approve',
+      assignedToMe: false,
+      reviewedBy: { id: dave.id },
+    });
     expect(json<Json>(await api.call(alice, 'GET', `${REQUESTS}/${request.id}`))).toMatchObject({ status: 'Provisioned' });
     for (const who of [carol, dave, erin]) expect(json<Json>(await api.call(who, 'GET', INBOX)).value).toEqual([]);
   });
@@ -137,7 +178,10 @@ describe('approval endpoints', () => {
     expect((await review(dave, 'Deny', 'Not during the freeze')).statusCode).toBe(204);
     for (const who of [erin, alice]) {
       expect(json<Json>(await api.call(who, 'GET', step))).toMatchObject({
-        status: 'Completed', reviewResult: 'Deny', reviewedBy: { id: dave.id, displayName: 'Dave' }, justification: 'Not during the freeze',
+        status: 'Completed',
+        reviewResult: 'Deny',
+        reviewedBy: { id: dave.id, displayName: 'Dave' },
+        justification: 'Not during the freeze',
       });
     }
     expect(json<Json>(await api.call(alice, 'GET', `${REQUESTS}/${request.id}`))).toMatchObject({ status: 'Denied' });
@@ -146,8 +190,13 @@ describe('approval endpoints', () => {
   it('the approver inbox holds only what the caller is asked to decide', async () => {
     for (const who of [carol, dave, erin]) expect(json<Json>(await api.call(who, 'GET', INBOX)).value.map((r: Json) => r.id)).toEqual([request.id]);
     for (const who of [alice, bob, reader, api.admin]) expect(json<Json>(await api.call(who, 'GET', INBOX)).value).toEqual([]);
-    expect(json<Json>(await api.call(carol, 'GET', `${INBOX}?$select=id,status&$count=true`))).toMatchObject({ '@odata.count': 1, value: [{ id: request.id, status: 'PendingApproval' }] });
-    expect(json<Json>(await api.call(carol, 'GET', "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests/filterByCurrentUser(on='approver')")).value).toEqual([]);
+    expect(json<Json>(await api.call(carol, 'GET', `${INBOX}?$select=id,status&$count=true`))).toMatchObject({
+      '@odata.count': 1,
+      value: [{ id: request.id, status: 'PendingApproval' }],
+    });
+    expect(
+      json<Json>(await api.call(carol, 'GET', "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests/filterByCurrentUser(on='approver')")).value,
+    ).toEqual([]);
   });
 
   describe('users/{id}/manager/$ref', () => {
@@ -157,8 +206,14 @@ describe('approval endpoints', () => {
     it('sets, reads and removes a manager; the manager then approves as requestorManager', async () => {
       const put = await api.call(api.admin, 'PUT', `${manager(bob)}/$ref`, ref(carol));
       expect(put.statusCode, put.body).toBe(204);
-      expect(json<Json>(await api.call(bob, 'GET', manager(bob)))).toMatchObject({ id: carol.id, displayName: 'Carol', '@odata.type': '#microsoft.graph.user' });
-      const audit = json<Json>(await api.call(api.admin, 'GET', `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent("activityDisplayName eq 'Update user manager'")}`));
+      expect(json<Json>(await api.call(bob, 'GET', manager(bob)))).toMatchObject({
+        id: carol.id,
+        displayName: 'Carol',
+        '@odata.type': '#microsoft.graph.user',
+      });
+      const audit = json<Json>(
+        await api.call(api.admin, 'GET', `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent("activityDisplayName eq 'Update user manager'")}`),
+      );
       expect(audit.value).toHaveLength(1);
       expect(audit.value[0]).toMatchObject({ initiatedBy: { user: { id: api.admin.id } } });
 
@@ -182,20 +237,32 @@ describe('approval endpoints', () => {
       { name: 'an unknown user', who: 'admin', user: 'unknown', body: 'carol', expected: { status: 404, code: 'Request_ResourceNotFound' } },
       { name: 'a body with an unknown property', who: 'admin', user: 'bob', body: 'extra', expected: { status: 400, code: 'Request_BadRequest' } },
       { name: 'a body without @odata.id', who: 'admin', user: 'bob', body: 'empty', expected: { status: 400, code: 'Request_BadRequest' } },
-      { name: 'a caller who is no user administrator', who: 'alice', user: 'bob', body: 'carol', expected: { status: 403, code: 'Authorization_RequestDenied' } },
+      {
+        name: 'a caller who is no user administrator',
+        who: 'alice',
+        user: 'bob',
+        body: 'carol',
+        expected: { status: 403, code: 'Authorization_RequestDenied' },
+      },
     ] as const)('PUT refuses $name, changing nothing', async ({ who, user, body, expected }) => {
       const target = user === 'unknown' ? '00000000-0000-0000-0000-000000000000' : bob.id;
       const bodies = {
-        self: ref(bob), unknown: { '@odata.id': 'https://graph.microsoft.com/v1.0/users/00000000-0000-0000-0000-000000000000' }, carol: ref(carol),
-        extra: { ...ref(carol), manager: true }, empty: {},
+        self: ref(bob),
+        unknown: { '@odata.id': 'https://graph.microsoft.com/v1.0/users/00000000-0000-0000-0000-000000000000' },
+        carol: ref(carol),
+        extra: { ...ref(carol), manager: true },
+        empty: {},
       };
-      await expectNothingChanged(async () => expect(await errorOf(who === 'admin' ? api.admin : alice, 'PUT', `/v1.0/users/${target}/manager/$ref`, bodies[body]))
-        .toEqual(expected));
+      await expectNothingChanged(async () =>
+        expect(await errorOf(who === 'admin' ? api.admin : alice, 'PUT', `/v1.0/users/${target}/manager/$ref`, bodies[body])).toEqual(expected),
+      );
     });
 
     it('DELETE by a caller who is no user administrator: 403, the manager stays', async () => {
       await api.call(api.admin, 'PUT', `${manager(bob)}/$ref`, ref(carol));
-      await expectNothingChanged(async () => expect(await errorOf(alice, 'DELETE', `${manager(bob)}/$ref`)).toEqual({ status: 403, code: 'Authorization_RequestDenied' }));
+      await expectNothingChanged(async () =>
+        expect(await errorOf(alice, 'DELETE', `${manager(bob)}/$ref`)).toEqual({ status: 403, code: 'Authorization_RequestDenied' }),
+      );
       expect(json<Json>(await api.call(bob, 'GET', manager(bob)))).toMatchObject({ id: carol.id });
     });
   });

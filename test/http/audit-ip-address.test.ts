@@ -14,14 +14,23 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const REQ = '/v1.0/roleManagement/directory';
 
-describe('audit events record the caller\'s address', () => {
+describe("audit events record the caller's address", () => {
   let api: HttpHarness;
   afterEach(async () => api?.close());
 
   /** A call as `who` from `remoteAddress`, with headers of its own. */
-  async function from(remoteAddress: string, who: Principal | string, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async function from(
+    remoteAddress: string,
+    who: Principal | string,
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     return api.app.inject({
-      method, url, remoteAddress,
+      method,
+      url,
+      remoteAddress,
       headers: { authorization: `Bearer ${await api.token(who)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
@@ -39,17 +48,24 @@ describe('audit events record the caller\'s address', () => {
     return alice;
   }
   const activation = (alice: Principal) => ({
-    action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
+    action: 'selfActivate',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.userAdministrator,
+    directoryScopeId: '/',
+    justification: 'Incident 4711',
     scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
   });
 
-  it('an activation\'s event names the user\'s address as initiatedBy.user.ipAddress; the chain still verifies', async () => {
+  it("an activation's event names the user's address as initiatedBy.user.ipAddress; the chain still verifies", async () => {
     api = await openHttpHarness();
     const alice = await eligibleAlice();
     const res = await from('203.0.113.25', alice, 'POST', `${REQ}/roleAssignmentScheduleRequests`, activation(alice));
     expect(res.statusCode, res.body).toBe(201);
     const [event] = await events(`initiatedBy/user/id eq '${alice.id}'`);
-    expect(event).toMatchObject({ activityDisplayName: 'Add member to role completed (PIM activation)', initiatedBy: { app: null, user: { id: alice.id, ipAddress: '203.0.113.25' } } });
+    expect(event).toMatchObject({
+      activityDisplayName: 'Add member to role completed (PIM activation)',
+      initiatedBy: { app: null, user: { id: alice.id, ipAddress: '203.0.113.25' } },
+    });
     // Events made without a caller's address (the admin's, made in-process above; the timeline's) have none.
     const [assigned] = await events(`initiatedBy/user/id eq '${api.h.admin.principal.id}' and operationType eq 'Assign'`);
     expect(assigned!.initiatedBy.user.ipAddress).toBeNull();
@@ -62,12 +78,21 @@ describe('audit events record the caller\'s address', () => {
     expect(await verified()).toBe(true);
   });
 
-  it('an application\'s address is the additional detail ipAddress', async () => {
+  it("an application's address is the additional detail ipAddress", async () => {
     api = await openHttpHarness();
     const made = await api.call(api.admin, 'POST', '/v1.0/servicePrincipals', { displayName: 'Deployer' });
     const sp = json<{ id: string }>(made).id;
-    await api.h.submit(api.h.admin, { kind: 'assignment', action: 'adminAssign', principalId: sp, roleDefinitionId: ROLE.privilegedRoleAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
-    const res = await from('2001:db8::7', sp, 'POST', `${REQ}/roleDefinitions`, { displayName: 'Deploy Reader', rolePermissions: [{ allowedResourceActions: ['contoso.app/deploys/read'] }] });
+    await api.h.submit(api.h.admin, {
+      kind: 'assignment',
+      action: 'adminAssign',
+      principalId: sp,
+      roleDefinitionId: ROLE.privilegedRoleAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    });
+    const res = await from('2001:db8::7', sp, 'POST', `${REQ}/roleDefinitions`, {
+      displayName: 'Deploy Reader',
+      rolePermissions: [{ allowedResourceActions: ['contoso.app/deploys/read'] }],
+    });
     expect(res.statusCode, res.body).toBe(201);
     const [event] = await events(`initiatedBy/user/id eq '${sp}'`);
     expect(event).toMatchObject({ activityDisplayName: 'Add role definition', initiatedBy: { user: null, app: { servicePrincipalId: sp } } });
@@ -75,7 +100,7 @@ describe('audit events record the caller\'s address', () => {
     expect(await verified()).toBe(true);
   });
 
-  it('behind a trusted proxy, the client\'s address from X-Forwarded-For; otherwise the peer\'s', async () => {
+  it("behind a trusted proxy, the client's address from X-Forwarded-For; otherwise the peer's", async () => {
     api = await openHttpHarness({ trustProxy: '127.0.0.1' });
     const alice = await eligibleAlice();
     const res = await from('127.0.0.1', alice, 'POST', `${REQ}/roleAssignmentScheduleRequests`, activation(alice), { 'x-forwarded-for': '198.51.100.4' });

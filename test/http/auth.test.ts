@@ -16,7 +16,11 @@ import { json, openHttpHarness, type GraphErrorBody, type HttpHarness } from '..
 const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
 const PASSWORD = 'correct horse battery staple';
 const activation = (principalId: string) => ({
-  action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
+  action: 'selfActivate',
+  principalId,
+  roleDefinitionId: ROLE.userAdministrator,
+  directoryScopeId: '/',
+  justification: 'Incident 4711',
   scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
 });
 const errorCode = (res: LightMyRequestResponse) => json<GraphErrorBody>(res).error.code;
@@ -26,7 +30,10 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 async function createUserWithPassword(api: HttpHarness, upn: string, password = PASSWORD): Promise<Principal> {
   const res = await api.call(api.admin, 'POST', '/v1.0/users', {
-    displayName: upn.split('@')[0], userPrincipalName: upn, accountEnabled: true, mailNickname: upn.split('@')[0],
+    displayName: upn.split('@')[0],
+    userPrincipalName: upn,
+    accountEnabled: true,
+    mailNickname: upn.split('@')[0],
     passwordProfile: { password, forceChangePasswordNextSignIn: false },
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -34,7 +41,12 @@ async function createUserWithPassword(api: HttpHarness, upn: string, password = 
 }
 
 async function signIn(api: HttpHarness, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  return api.app.inject({ method: 'POST', url: '/openpim/auth/signin', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return api.app.inject({
+    method: 'POST',
+    url: '/openpim/auth/signin',
+    payload: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 describe('the scripted activation of an MFA-required role', () => {
@@ -113,9 +125,7 @@ describe('bad input and refusals at the sign-in endpoints', () => {
     ['a TOTP code that is not six digits', { userPrincipalName: 'alice@contoso.test', password: 'x', totp: '12345' }, '6-digit code'],
     ['a password as a number', { userPrincipalName: 'alice@contoso.test', password: 12345678 }, 'password'],
   ])('answers %s with a 400 that names the problem', async (_name, body, mentions) => {
-    const res = body === undefined
-      ? await api.app.inject({ method: 'POST', url: '/openpim/auth/signin' })
-      : await signIn(api, body as Record<string, unknown>);
+    const res = body === undefined ? await api.app.inject({ method: 'POST', url: '/openpim/auth/signin' }) : await signIn(api, body as Record<string, unknown>);
     expect(res.statusCode, res.body).toBe(400);
     expect(errorCode(res)).toBe('Request_BadRequest');
     expect(json<GraphErrorBody>(res).error.message).toContain(mentions);
@@ -129,7 +139,10 @@ describe('bad input and refusals at the sign-in endpoints', () => {
     ]) {
       const res = await signIn(api, body);
       expect(res.statusCode).toBe(400);
-      expect(json<GraphErrorBody>(res).error).toMatchObject({ code: 'InvalidCredentials', message: 'The user principal name, password or verification code is incorrect.' });
+      expect(json<GraphErrorBody>(res).error).toMatchObject({
+        code: 'InvalidCredentials',
+        message: 'The user principal name, password or verification code is incorrect.',
+      });
       expect(res.body).not.toContain(body.password);
     }
   });
@@ -193,7 +206,7 @@ describe('account and service principal administration', () => {
     expect((await api.call(api.admin, 'PATCH', '/v1.0/users/nobody@contoso.test', { accountEnabled: false })).statusCode).toBe(404);
   });
 
-  it('lets an administrator remove a user\'s authenticator (a lost phone), not an ordinary user', async () => {
+  it("lets an administrator remove a user's authenticator (a lost phone), not an ordinary user", async () => {
     const token = json<{ access_token: string }>(await signIn(api, { userPrincipalName: 'alice@contoso.test', password: 'a fresh password' })).access_token;
     const { secret } = json<{ secret: string }>(await api.call(token, 'POST', '/openpim/me/authentication/totp', {}));
     await api.call(token, 'POST', '/openpim/me/authentication/totp/confirm', { code: totpAt(base32Decode(secret)!, api.clock.now()) });
@@ -227,7 +240,12 @@ describe('account and service principal administration', () => {
     const listed = json<{ value: { id: string }[] }>(await api.call(alice, 'GET', '/v1.0/servicePrincipals'));
     expect(listed.value.map((s) => s.id)).toContain(sp.id);
 
-    const token = await api.app.inject({ method: 'POST', url: '/openpim/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: sp.id, client_secret: credential.secretText }) });
+    const token = await api.app.inject({
+      method: 'POST',
+      url: '/openpim/oauth2/token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: sp.id, client_secret: credential.secretText }),
+    });
     expect(token.statusCode, token.body).toBe(200);
     const accessToken = json<{ access_token: string }>(token).access_token;
     expect(claimsOf(accessToken)).toMatchObject({ sub: sp.id });
@@ -237,7 +255,12 @@ describe('account and service principal administration', () => {
     expect(errorCode(await api.call(accessToken, 'POST', '/openpim/auth/stepup', { totp: '123456' }))).toBe('AuthenticationMethodNotEnrolled');
 
     expect((await api.call(api.admin, 'POST', `/v1.0/servicePrincipals/${sp.id}/removePassword`, { keyId: credential.keyId })).statusCode).toBe(204);
-    const after = await api.app.inject({ method: 'POST', url: '/openpim/oauth2/token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: sp.id, client_secret: credential.secretText }) });
+    const after = await api.app.inject({
+      method: 'POST',
+      url: '/openpim/oauth2/token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: sp.id, client_secret: credential.secretText }),
+    });
     expect(after.statusCode).toBe(401);
   });
 });
@@ -283,9 +306,15 @@ describe('the OAuth token endpoint', () => {
   });
 
   it('refuses a wrong secret, two authentication methods at once, and a malformed Basic header', async () => {
-    expect(json(await post(form({ grant_type: 'client_credentials', client_id: spId, client_secret: `${secret}x` })))).toMatchObject({ error: 'invalid_client' });
-    expect(json(await post(form({ grant_type: 'client_credentials', client_secret: secret }), { ...FORM, authorization: basic(spId, secret) }))).toMatchObject({ error: 'invalid_request' });
-    expect(json(await post(form({ grant_type: 'client_credentials' }), { ...FORM, authorization: 'Basic not-base64!' }))).toMatchObject({ error: 'invalid_client' });
+    expect(json(await post(form({ grant_type: 'client_credentials', client_id: spId, client_secret: `${secret}x` })))).toMatchObject({
+      error: 'invalid_client',
+    });
+    expect(json(await post(form({ grant_type: 'client_credentials', client_secret: secret }), { ...FORM, authorization: basic(spId, secret) }))).toMatchObject({
+      error: 'invalid_request',
+    });
+    expect(json(await post(form({ grant_type: 'client_credentials' }), { ...FORM, authorization: 'Basic not-base64!' }))).toMatchObject({
+      error: 'invalid_client',
+    });
   });
 });
 
@@ -318,7 +347,9 @@ describe.each(TEST_DATABASES)('brute force on $name', (database) => {
 
     // A botnet: every guess from another address. The lockout in the database still stops it.
     api.clock.advance(2 * 60_000);
-    const spread = await fire(1000, (i) => signIn(api, { userPrincipalName: 'victim@contoso.test', password: `guess ${i}` }, { 'x-forwarded-for': `198.51.100.${i % 250}, 10.0.${i}.1` }));
+    const spread = await fire(1000, (i) =>
+      signIn(api, { userPrincipalName: 'victim@contoso.test', password: `guess ${i}` }, { 'x-forwarded-for': `198.51.100.${i % 250}, 10.0.${i}.1` }),
+    );
     expect(Object.keys(spread).sort()).toEqual(['400', '429']);
     expect(spread[400]).toBeLessThanOrEqual(5);
     // Meanwhile the right password is refused too: the account is locked.
@@ -335,10 +366,12 @@ describe.each(TEST_DATABASES)('brute force on $name', (database) => {
     await api.call(token, 'POST', '/openpim/me/authentication/totp/confirm', { code: totpAt(key, api.clock.now()) });
     const right = totpAt(key, api.clock.now() + 30_000);
     const wrong = (i: number) => {
-      const code = String(i * 7919 % 1_000_000).padStart(6, '0');
+      const code = String((i * 7919) % 1_000_000).padStart(6, '0');
       return code === right ? '000000' : code;
     };
-    const codes = await fire(1000, (i) => api.call(token, 'POST', '/openpim/auth/stepup', { totp: wrong(i) }, { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } }));
+    const codes = await fire(1000, (i) =>
+      api.call(token, 'POST', '/openpim/auth/stepup', { totp: wrong(i) }, { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } }),
+    );
     expect(Object.keys(codes).sort()).toEqual(['400', '429']);
     expect(codes[400]).toBeLessThanOrEqual(5);
     api.clock.advance(30_000);
@@ -346,10 +379,14 @@ describe.each(TEST_DATABASES)('brute force on $name', (database) => {
     expect(user.id).toBeTruthy();
 
     const spId = json<{ id: string }>(await api.call(api.admin, 'POST', '/v1.0/servicePrincipals', { displayName: 'svc' })).id;
-    const secrets = await fire(1000, (i) => api.app.inject({
-      method: 'POST', url: '/openpim/oauth2/token', headers: { ...FORM, 'x-forwarded-for': `203.0.113.${i % 100}` },
-      payload: form({ grant_type: 'client_credentials', client_id: spId, client_secret: `guess-${i}` }),
-    }));
+    const secrets = await fire(1000, (i) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/openpim/oauth2/token',
+        headers: { ...FORM, 'x-forwarded-for': `203.0.113.${i % 100}` },
+        payload: form({ grant_type: 'client_credentials', client_id: spId, client_secret: `guess-${i}` }),
+      }),
+    );
     expect(Object.keys(secrets).sort()).toEqual(['401', '429']);
     expect(secrets[401]).toBeLessThanOrEqual(20);
   });

@@ -54,13 +54,22 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
   afterAll(async () => api?.close());
 
   const assign = (scheduleInfo: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
-    action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/', justification: 'ok', scheduleInfo, ...over,
+    action: 'adminAssign',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.helpdeskAdministrator,
+    directoryScopeId: '/',
+    justification: 'ok',
+    scheduleInfo,
+    ...over,
   });
   const eligibility = (body: unknown) => api.call(api.admin, 'POST', `${DIR}/roleEligibilityScheduleRequests`, body);
-  const scim = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => api.app.inject({
-    method, url: `/scim/v2${url}`, headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
-    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-  });
+  const scim = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
+    api.app.inject({
+      method,
+      url: `/scim/v2${url}`,
+      headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
   /** Runs a refused call and checks that it changed nothing. */
   async function refused(call: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
     const before = await api.counts();
@@ -74,8 +83,16 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
   describe('instants and durations', () => {
     it.each([
       ['a duration past the largest date', { expiration: { type: 'afterDuration', duration: 'P14300000W' } }, 'duration'],
-      ['a late start and a huge duration', { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P100000000D' } }, 'duration'],
-      ['a valid start and a valid duration that end after 9999-12-31', { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P2D' } }, 'scheduleInfo.expiration.duration'],
+      [
+        'a late start and a huge duration',
+        { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P100000000D' } },
+        'duration',
+      ],
+      [
+        'a valid start and a valid duration that end after 9999-12-31',
+        { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P2D' } },
+        'scheduleInfo.expiration.duration',
+      ],
       ['a start after 9999-12-31 (by its offset)', { startDateTime: '9999-12-31T23:00:00-05:00', expiration: { type: 'noExpiration' } }, 'startDateTime'],
       ['an end after 9999-12-31 (by its offset)', { expiration: { type: 'afterDateTime', endDateTime: '9999-12-31T23:00:00-05:00' } }, 'endDateTime'],
       ['a start before 1970', { startDateTime: '1969-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P1D' } }, 'startDateTime'],
@@ -84,24 +101,40 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
     });
 
     it('refuses the same on PIM for Groups requests', async () => {
-      const res = await refused(() => api.call(api.admin, 'POST', `${GROUP_PIM}/eligibilityScheduleRequests`, {
-        action: 'adminAssign', principalId: alice.id, accessId: 'member', groupId, justification: 'ok',
-        scheduleInfo: { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P2D' } },
-      }));
+      const res = await refused(() =>
+        api.call(api.admin, 'POST', `${GROUP_PIM}/eligibilityScheduleRequests`, {
+          action: 'adminAssign',
+          principalId: alice.id,
+          accessId: 'member',
+          groupId,
+          justification: 'ok',
+          scheduleInfo: { startDateTime: '9999-12-31T00:00:00Z', expiration: { type: 'afterDuration', duration: 'P2D' } },
+        }),
+      );
       expectGraph400(res, schedule, 'scheduleInfo.expiration.duration');
     });
 
     it('refuses an activation whose default length (the policy maximum) would end after 9999-12-31', async () => {
-      const res = await refused(() => api.call(alice, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-        action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, justification: 'ok',
-        scheduleInfo: { startDateTime: '9999-12-31T20:00:00Z', expiration: { type: 'notSpecified' } },
-      }));
+      const res = await refused(() =>
+        api.call(alice, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
+          action: 'selfActivate',
+          principalId: alice.id,
+          roleDefinitionId: ROLE.userAdministrator,
+          justification: 'ok',
+          scheduleInfo: { startDateTime: '9999-12-31T20:00:00Z', expiration: { type: 'notSpecified' } },
+        }),
+      );
       expectGraph400(res, schedule, 'scheduleInfo.startDateTime');
     });
 
     it('refuses a policy maximum over 100 years, and a grant under one stored without HTTP is a 400, not a 500', async () => {
       const rule = `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_Admin_Eligibility`;
-      expectGraph400(await refused(() => api.call(api.admin, 'PATCH', rule, { isExpirationRequired: true, maximumDuration: 'P14300000W' })), schedule, 'maximumDuration', '100 years');
+      expectGraph400(
+        await refused(() => api.call(api.admin, 'PATCH', rule, { isExpirationRequired: true, maximumDuration: 'P14300000W' })),
+        schedule,
+        'maximumDuration',
+        '100 years',
+      );
       // The domain re-checks what the CLI or an old database may hold.
       const current = (await api.h.store.read.policies.get(api.h.tenantId, policyId))!.rules.Expiration_Admin_Eligibility;
       const stored = { ...current, isExpirationRequired: true, maximumDuration: 'P14300000W' } as PolicyRule;
@@ -119,10 +152,12 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
     });
 
     it('still grants up to the last day of 9999', async () => {
-      const res = await eligibility(assign(
-        { startDateTime: '9999-12-30T00:00:00Z', expiration: { type: 'afterDateTime', endDateTime: '9999-12-31T23:59:59Z' } },
-        { roleDefinitionId: ROLE.securityReader },
-      ));
+      const res = await eligibility(
+        assign(
+          { startDateTime: '9999-12-30T00:00:00Z', expiration: { type: 'afterDateTime', endDateTime: '9999-12-31T23:59:59Z' } },
+          { roleDefinitionId: ROLE.securityReader },
+        ),
+      );
       expect(res.statusCode, res.body).toBe(201);
       expect(json<{ scheduleInfo: { expiration: { endDateTime: string } } }>(res).scheduleInfo.expiration.endDateTime).toBe('9999-12-31T23:59:59.000Z');
     });
@@ -130,7 +165,11 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
 
   describe('control characters', () => {
     it.each([
-      ['NUL in a justification', () => eligibility(assign({ expiration: { type: 'afterDuration', duration: 'P1D' } }, { justification: 'inc\u0000ident' })), 'justification'],
+      [
+        'NUL in a justification',
+        () => eligibility(assign({ expiration: { type: 'afterDuration', duration: 'P1D' } }, { justification: 'inc\u0000ident' })),
+        'justification',
+      ],
       ['NUL in a resource scope id', () => api.call(api.admin, 'POST', '/openpim/scopes', { id: '/databases/pg\u0000prod' }), 'id'],
       ['NUL in a display name', () => api.call(api.admin, 'POST', '/v1.0/groups', { displayName: 'Ops\u0000' }), 'displayName'],
       ['DEL in a display name', () => api.call(api.admin, 'POST', '/v1.0/groups', { displayName: 'Ops\u007f' }), 'displayName'],
@@ -140,10 +179,26 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
       ['NUL in a URL path id', () => api.call(api.admin, 'GET', '/v1.0/users/a%00b'), 'path'],
       ['a line break in a URL path id', () => api.call(api.admin, 'GET', '/v1.0/users/a%0Ab'), 'path'],
       ['NUL in a scope path', () => api.call(api.admin, 'GET', '/openpim/scopes/databases/pg%00prod'), 'path'],
-      ['NUL in the sign-in user name', () => api.call(null, 'POST', '/openpim/auth/signin', { userPrincipalName: 'alice\u0000@contoso.test', password: PASSWORD }), 'userPrincipalName'],
-      ['NUL in the sign-in password', () => api.call(null, 'POST', '/openpim/auth/signin', { userPrincipalName: 'alice@contoso.test', password: `${PASSWORD}\u0000` }), 'password'],
-      ['NUL in the browser sign-in password', () => api.call(null, 'POST', '/openpim/auth/session', { userPrincipalName: 'alice@contoso.test', password: `\u0000${PASSWORD}` }), 'password'],
-      ['NUL in the browser sign-in user name', () => api.call(null, 'POST', '/openpim/auth/session', { userPrincipalName: 'alice@contoso.test\u0000', password: PASSWORD }), 'userPrincipalName'],
+      [
+        'NUL in the sign-in user name',
+        () => api.call(null, 'POST', '/openpim/auth/signin', { userPrincipalName: 'alice\u0000@contoso.test', password: PASSWORD }),
+        'userPrincipalName',
+      ],
+      [
+        'NUL in the sign-in password',
+        () => api.call(null, 'POST', '/openpim/auth/signin', { userPrincipalName: 'alice@contoso.test', password: `${PASSWORD}\u0000` }),
+        'password',
+      ],
+      [
+        'NUL in the browser sign-in password',
+        () => api.call(null, 'POST', '/openpim/auth/session', { userPrincipalName: 'alice@contoso.test', password: `\u0000${PASSWORD}` }),
+        'password',
+      ],
+      [
+        'NUL in the browser sign-in user name',
+        () => api.call(null, 'POST', '/openpim/auth/session', { userPrincipalName: 'alice@contoso.test\u0000', password: PASSWORD }),
+        'userPrincipalName',
+      ],
     ] as const)('refuses %s with a 400 in Graph shape', async (_name, call, mentions) => {
       expectGraph400(await refused(call), bad, mentions);
     });
@@ -169,9 +224,14 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
     });
 
     it('refuses NUL at the token endpoint with an OAuth invalid_request', async () => {
-      const res = await refused(() => api.app.inject({
-        method: 'POST', url: TOKEN, headers: FORM, payload: `grant_type=client_credentials&client_id=a%00b&client_secret=${encodeURIComponent(PASSWORD)}`,
-      }));
+      const res = await refused(() =>
+        api.app.inject({
+          method: 'POST',
+          url: TOKEN,
+          headers: FORM,
+          payload: `grant_type=client_credentials&client_id=a%00b&client_secret=${encodeURIComponent(PASSWORD)}`,
+        }),
+      );
       expect(res.statusCode, res.body).toBe(400);
       expect(json(res)).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('client_id') });
     });

@@ -59,11 +59,20 @@ describe('bad input', () => {
   afterAll(async () => api?.close());
 
   const assign = (over: Record<string, unknown> = {}, expiration: Record<string, unknown> = { type: 'afterDuration', duration: 'P30D' }) => ({
-    action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/', justification: 'ok',
-    scheduleInfo: { startDateTime: '2026-01-05T09:00:00Z', expiration }, ...over,
+    action: 'adminAssign',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.helpdeskAdministrator,
+    directoryScopeId: '/',
+    justification: 'ok',
+    scheduleInfo: { startDateTime: '2026-01-05T09:00:00Z', expiration },
+    ...over,
   });
   const activate = (scheduleInfo: Record<string, unknown>) => ({
-    action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, justification: 'ok', scheduleInfo,
+    action: 'selfActivate',
+    principalId: alice.id,
+    roleDefinitionId: ROLE.userAdministrator,
+    justification: 'ok',
+    scheduleInfo,
   });
   const bad = ['Request_BadRequest'];
   const schedule = ['Request_BadRequest', 'InvalidScheduleInfo'];
@@ -79,45 +88,262 @@ describe('bad input', () => {
     { name: 'JSON null body', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, payload: 'null', codes: bad },
     { name: 'JSON string body', method: 'POST', url: '/v1.0/groups', payload: '"Helpdesk"', codes: bad },
     // Nested deeper than a recursive walk of the body survives (it answered 500): still just a bad body.
-    { name: 'arrays nested 8000 deep', method: 'POST', url: '/v1.0/groups', payload: `${'['.repeat(8000)}${']'.repeat(8000)}`, codes: bad, mentions: ['JSON object'] },
-    { name: 'a NUL under objects nested 2500 deep', method: 'POST', url: '/v1.0/groups', payload: `${'{"a":'.repeat(2500)}"\\u0000"${'}'.repeat(2500)}`, codes: bad, mentions: ['control character'] },
-    { name: 'empty rule PATCH', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`, payload: '', codes: bad },
-    { name: 'form-encoded body', method: 'POST', url: '/v1.0/users', payload: 'displayName=Eve', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, codes: bad },
+    {
+      name: 'arrays nested 8000 deep',
+      method: 'POST',
+      url: '/v1.0/groups',
+      payload: `${'['.repeat(8000)}${']'.repeat(8000)}`,
+      codes: bad,
+      mentions: ['JSON object'],
+    },
+    {
+      name: 'a NUL under objects nested 2500 deep',
+      method: 'POST',
+      url: '/v1.0/groups',
+      payload: `${'{"a":'.repeat(2500)}"\\u0000"${'}'.repeat(2500)}`,
+      codes: bad,
+      mentions: ['control character'],
+    },
+    {
+      name: 'empty rule PATCH',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`,
+      payload: '',
+      codes: bad,
+    },
+    {
+      name: 'form-encoded body',
+      method: 'POST',
+      url: '/v1.0/users',
+      payload: 'displayName=Eve',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      codes: bad,
+    },
     // Unknown and wrongly typed fields.
-    { name: 'unknown field on a user', method: 'POST', url: '/v1.0/users', body: { displayName: 'Eve', userPrincipalName: 'eve@contoso.test', favouriteColour: 'red' }, codes: bad, mentions: ['favouriteColour'] },
-    { name: 'typo in a request field', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: { ...assign(), principalID: alice.id }, codes: bad, mentions: ['principalID'] },
-    { name: 'unknown field in scheduleInfo', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ scheduleInfo: { expiration: { type: 'noExpiration' }, endsOn: 'soon' } }), codes: bad, mentions: ['endsOn'] },
-    { name: 'unknown field in a rule PATCH', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`, body: { maximumDuration: 'PT2H', maxDuration: 'PT2H' }, codes: bad, mentions: ['maxDuration'] },
-    { name: 'accountEnabled as a string', method: 'POST', url: '/v1.0/users', body: { displayName: 'Eve', userPrincipalName: 'eve@contoso.test', accountEnabled: 'yes' }, codes: bad, mentions: ['accountEnabled'] },
+    {
+      name: 'unknown field on a user',
+      method: 'POST',
+      url: '/v1.0/users',
+      body: { displayName: 'Eve', userPrincipalName: 'eve@contoso.test', favouriteColour: 'red' },
+      codes: bad,
+      mentions: ['favouriteColour'],
+    },
+    {
+      name: 'typo in a request field',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: { ...assign(), principalID: alice.id },
+      codes: bad,
+      mentions: ['principalID'],
+    },
+    {
+      name: 'unknown field in scheduleInfo',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ scheduleInfo: { expiration: { type: 'noExpiration' }, endsOn: 'soon' } }),
+      codes: bad,
+      mentions: ['endsOn'],
+    },
+    {
+      name: 'unknown field in a rule PATCH',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`,
+      body: { maximumDuration: 'PT2H', maxDuration: 'PT2H' },
+      codes: bad,
+      mentions: ['maxDuration'],
+    },
+    {
+      name: 'accountEnabled as a string',
+      method: 'POST',
+      url: '/v1.0/users',
+      body: { displayName: 'Eve', userPrincipalName: 'eve@contoso.test', accountEnabled: 'yes' },
+      codes: bad,
+      mentions: ['accountEnabled'],
+    },
     { name: 'displayName as a number', method: 'POST', url: '/v1.0/groups', body: { displayName: 42 }, codes: bad, mentions: ['displayName'] },
     { name: 'missing userPrincipalName', method: 'POST', url: '/v1.0/users', body: { displayName: 'Eve' }, codes: bad, mentions: ['userPrincipalName'] },
-    { name: 'isValidationOnly as a string', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ isValidationOnly: 'false' }), codes: bad, mentions: ['isValidationOnly'] },
-    { name: 'justification as an object', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ justification: { text: 'x' } }), codes: bad, mentions: ['justification'] },
-    { name: 'unknown action', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ action: 'adminGrant' }), codes: bad, mentions: ['action'] },
-    { name: 'expiration type unknown', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'whenever' }), codes: bad, mentions: ['type'] },
-    { name: 'rule PATCH of the wrong @odata.type', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`, body: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', enabledRules: [] }, codes: bad },
-    { name: 'rule PATCH naming another rule', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`, body: { id: 'Expiration_Admin_Eligibility', maximumDuration: 'PT2H' }, codes: bad },
-    { name: 'rule PATCH with an unknown enabled rule', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Enablement_EndUser_Assignment`, body: { enabledRules: ['Retina'] }, codes: bad },
+    {
+      name: 'isValidationOnly as a string',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ isValidationOnly: 'false' }),
+      codes: bad,
+      mentions: ['isValidationOnly'],
+    },
+    {
+      name: 'justification as an object',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ justification: { text: 'x' } }),
+      codes: bad,
+      mentions: ['justification'],
+    },
+    {
+      name: 'unknown action',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ action: 'adminGrant' }),
+      codes: bad,
+      mentions: ['action'],
+    },
+    {
+      name: 'expiration type unknown',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'whenever' }),
+      codes: bad,
+      mentions: ['type'],
+    },
+    {
+      name: 'rule PATCH of the wrong @odata.type',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`,
+      body: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', enabledRules: [] },
+      codes: bad,
+    },
+    {
+      name: 'rule PATCH naming another rule',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`,
+      body: { id: 'Expiration_Admin_Eligibility', maximumDuration: 'PT2H' },
+      codes: bad,
+    },
+    {
+      name: 'rule PATCH with an unknown enabled rule',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Enablement_EndUser_Assignment`,
+      body: { enabledRules: ['Retina'] },
+      codes: bad,
+    },
     { name: 'member $ref without @odata.id', method: 'POST', url: `/v1.0/groups/${groupId}/members/$ref`, body: { id: alice.id }, codes: bad },
     // Ids that name nothing.
-    { name: 'unknown principalId', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ principalId: '00000000-0000-4000-8000-000000000000' }), codes: bad, mentions: ['principalId'] },
-    { name: 'unknown roleDefinitionId', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ roleDefinitionId: '00000000-0000-4000-8000-000000000001' }), codes: bad, mentions: ['roleDefinitionId'] },
-    { name: 'unknown directoryScopeId', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ directoryScopeId: '/administrativeUnits/nowhere' }), codes: bad, mentions: ['directoryScopeId'] },
-    { name: 'empty principalId', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({ principalId: '' }), codes: bad, mentions: ['principalId'] },
-    { name: 'unknown member to add', method: 'POST', url: `/v1.0/groups/${groupId}/members/$ref`, body: { '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/nobody' }, codes: bad },
+    {
+      name: 'unknown principalId',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ principalId: '00000000-0000-4000-8000-000000000000' }),
+      codes: bad,
+      mentions: ['principalId'],
+    },
+    {
+      name: 'unknown roleDefinitionId',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ roleDefinitionId: '00000000-0000-4000-8000-000000000001' }),
+      codes: bad,
+      mentions: ['roleDefinitionId'],
+    },
+    {
+      name: 'unknown directoryScopeId',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ directoryScopeId: '/administrativeUnits/nowhere' }),
+      codes: bad,
+      mentions: ['directoryScopeId'],
+    },
+    {
+      name: 'empty principalId',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({ principalId: '' }),
+      codes: bad,
+      mentions: ['principalId'],
+    },
+    {
+      name: 'unknown member to add',
+      method: 'POST',
+      url: `/v1.0/groups/${groupId}/members/$ref`,
+      body: { '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/nobody' },
+      codes: bad,
+    },
     // Durations and dates.
-    { name: 'duration P1Y', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDuration', duration: 'P1Y' }), codes: schedule, mentions: ['duration'] },
-    { name: 'duration PT', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDuration', duration: 'PT' }), codes: schedule, mentions: ['duration'] },
-    { name: "duration 'abc'", method: 'POST', url: `${DIR}/roleAssignmentScheduleRequests`, body: activate({ expiration: { type: 'afterDuration', duration: 'abc' } }), codes: schedule, mentions: ['duration'] },
-    { name: 'afterDuration without a duration', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDuration' }), codes: schedule, mentions: ['duration'] },
-    { name: 'afterDateTime without endDateTime', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDateTime' }), codes: schedule, mentions: ['endDateTime'] },
-    { name: 'date without a time zone', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDateTime', endDateTime: '2026-03-01T00:00:00' }), codes: schedule, mentions: ['2026-03-01T00:00:00'] },
-    { name: 'February 30th', method: 'POST', url: `${DIR}/roleEligibilityScheduleRequests`, body: assign({}, { type: 'afterDateTime', endDateTime: '2026-02-30T00:00:00Z' }), codes: schedule, mentions: ['2026-02-30'] },
-    { name: 'hour 25', method: 'POST', url: `${DIR}/roleAssignmentScheduleRequests`, body: activate({ startDateTime: '2026-01-05T25:00:00Z', expiration: { type: 'afterDuration', duration: 'PT1H' } }), codes: schedule },
-    { name: 'start date as a number', method: 'POST', url: `${DIR}/roleAssignmentScheduleRequests`, body: activate({ startDateTime: 1767603600000, expiration: { type: 'afterDuration', duration: 'PT1H' } }), codes: schedule },
-    { name: 'rule maximumDuration P1Y', method: 'PATCH', url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`, body: { maximumDuration: 'P1Y' }, codes: schedule, mentions: ['maximumDuration'] },
+    {
+      name: 'duration P1Y',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDuration', duration: 'P1Y' }),
+      codes: schedule,
+      mentions: ['duration'],
+    },
+    {
+      name: 'duration PT',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDuration', duration: 'PT' }),
+      codes: schedule,
+      mentions: ['duration'],
+    },
+    {
+      name: "duration 'abc'",
+      method: 'POST',
+      url: `${DIR}/roleAssignmentScheduleRequests`,
+      body: activate({ expiration: { type: 'afterDuration', duration: 'abc' } }),
+      codes: schedule,
+      mentions: ['duration'],
+    },
+    {
+      name: 'afterDuration without a duration',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDuration' }),
+      codes: schedule,
+      mentions: ['duration'],
+    },
+    {
+      name: 'afterDateTime without endDateTime',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDateTime' }),
+      codes: schedule,
+      mentions: ['endDateTime'],
+    },
+    {
+      name: 'date without a time zone',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDateTime', endDateTime: '2026-03-01T00:00:00' }),
+      codes: schedule,
+      mentions: ['2026-03-01T00:00:00'],
+    },
+    {
+      name: 'February 30th',
+      method: 'POST',
+      url: `${DIR}/roleEligibilityScheduleRequests`,
+      body: assign({}, { type: 'afterDateTime', endDateTime: '2026-02-30T00:00:00Z' }),
+      codes: schedule,
+      mentions: ['2026-02-30'],
+    },
+    {
+      name: 'hour 25',
+      method: 'POST',
+      url: `${DIR}/roleAssignmentScheduleRequests`,
+      body: activate({ startDateTime: '2026-01-05T25:00:00Z', expiration: { type: 'afterDuration', duration: 'PT1H' } }),
+      codes: schedule,
+    },
+    {
+      name: 'start date as a number',
+      method: 'POST',
+      url: `${DIR}/roleAssignmentScheduleRequests`,
+      body: activate({ startDateTime: 1767603600000, expiration: { type: 'afterDuration', duration: 'PT1H' } }),
+      codes: schedule,
+    },
+    {
+      name: 'rule maximumDuration P1Y',
+      method: 'PATCH',
+      url: `/v1.0/policies/roleManagementPolicies/${policyId}/rules/Expiration_EndUser_Assignment`,
+      body: { maximumDuration: 'P1Y' },
+      codes: schedule,
+      mentions: ['maximumDuration'],
+    },
     // Too big.
-    { name: 'oversize body', method: 'POST', url: '/v1.0/users', body: { displayName: 'x'.repeat(BODY_LIMIT), userPrincipalName: 'big@contoso.test' }, codes: ['RequestBodyTooLarge'] },
+    {
+      name: 'oversize body',
+      method: 'POST',
+      url: '/v1.0/users',
+      body: { displayName: 'x'.repeat(BODY_LIMIT), userPrincipalName: 'big@contoso.test' },
+      codes: ['RequestBodyTooLarge'],
+    },
     // OData options.
     { name: '$top=0', method: 'GET', url: '/v1.0/users?$top=0', codes: query, mentions: ['$top'] },
     { name: '$top=abc', method: 'GET', url: '/v1.0/users?$top=abc', codes: query, mentions: ['$top'] },
@@ -127,19 +353,75 @@ describe('bad input', () => {
     { name: 'forged $skiptoken', method: 'GET', url: '/v1.0/users?$skiptoken=not-ours!', codes: query, mentions: ['skiptoken'] },
     { name: '$count=maybe', method: 'GET', url: '/v1.0/users?$count=maybe', codes: query, mentions: ['$count'] },
     { name: '$filter unfinished', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent('displayName eq')}`, codes: query, mentions: ['$filter'] },
-    { name: '$filter unterminated string', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent("displayName eq 'Eve")}`, codes: query, mentions: ['$filter'] },
-    { name: '$filter unbalanced parentheses', method: 'GET', url: `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent("(status eq 'Provisioned'")}`, codes: query },
+    {
+      name: '$filter unterminated string',
+      method: 'GET',
+      url: `/v1.0/users?$filter=${encodeURIComponent("displayName eq 'Eve")}`,
+      codes: query,
+      mentions: ['$filter'],
+    },
+    {
+      name: '$filter unbalanced parentheses',
+      method: 'GET',
+      url: `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent("(status eq 'Provisioned'")}`,
+      codes: query,
+    },
     { name: '$filter with a function', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent("startswith(displayName,'A')")}`, codes: query },
-    { name: '$filter on an unknown field', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent("colour eq 'red'")}`, codes: query, mentions: ['colour'] },
-    { name: '$filter on an unknown field of requests', method: 'GET', url: `${DIR}/roleEligibilityScheduleRequests?$filter=${encodeURIComponent("owner eq 'x'")}`, codes: query, mentions: ['owner'] },
-    { name: '$filter comparing a date with a word', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent('createdDateTime gt yesterday')}`, codes: query },
-    { name: '$filter comparing a boolean with a string', method: 'GET', url: `/v1.0/users?$filter=${encodeURIComponent("accountEnabled eq 'yes'")}`, codes: query, mentions: ['accountEnabled'] },
-    { name: '$filter with February 30th', method: 'GET', url: `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent('createdDateTime gt 2026-02-30T00:00:00Z')}`, codes: query },
+    {
+      name: '$filter on an unknown field',
+      method: 'GET',
+      url: `/v1.0/users?$filter=${encodeURIComponent("colour eq 'red'")}`,
+      codes: query,
+      mentions: ['colour'],
+    },
+    {
+      name: '$filter on an unknown field of requests',
+      method: 'GET',
+      url: `${DIR}/roleEligibilityScheduleRequests?$filter=${encodeURIComponent("owner eq 'x'")}`,
+      codes: query,
+      mentions: ['owner'],
+    },
+    {
+      name: '$filter comparing a date with a word',
+      method: 'GET',
+      url: `/v1.0/users?$filter=${encodeURIComponent('createdDateTime gt yesterday')}`,
+      codes: query,
+    },
+    {
+      name: '$filter comparing a boolean with a string',
+      method: 'GET',
+      url: `/v1.0/users?$filter=${encodeURIComponent("accountEnabled eq 'yes'")}`,
+      codes: query,
+      mentions: ['accountEnabled'],
+    },
+    {
+      name: '$filter with February 30th',
+      method: 'GET',
+      url: `${DIR}/roleAssignmentScheduleRequests?$filter=${encodeURIComponent('createdDateTime gt 2026-02-30T00:00:00Z')}`,
+      codes: query,
+    },
     { name: '$select of an unknown property', method: 'GET', url: '/v1.0/users?$select=displayName,shoeSize', codes: query, mentions: ['shoeSize'] },
-    { name: '$select of an unknown property on one entity', method: 'GET', url: `/v1.0/users/${alice.id}?$select=shoeSize`, codes: query, mentions: ['shoeSize'] },
+    {
+      name: '$select of an unknown property on one entity',
+      method: 'GET',
+      url: `/v1.0/users/${alice.id}?$select=shoeSize`,
+      codes: query,
+      mentions: ['shoeSize'],
+    },
     { name: '$orderby of an unknown property', method: 'GET', url: `${DIR}/roleDefinitions?$orderby=colour`, codes: query, mentions: ['colour'] },
-    { name: '$orderby with a bad direction', method: 'GET', url: `${DIR}/roleDefinitions?$orderby=${encodeURIComponent('displayName sideways')}`, codes: query },
-    { name: '$expand of an unknown property', method: 'GET', url: `${DIR}/roleAssignmentScheduleInstances?$expand=manager`, codes: query, mentions: ['manager'] },
+    {
+      name: '$orderby with a bad direction',
+      method: 'GET',
+      url: `${DIR}/roleDefinitions?$orderby=${encodeURIComponent('displayName sideways')}`,
+      codes: query,
+    },
+    {
+      name: '$expand of an unknown property',
+      method: 'GET',
+      url: `${DIR}/roleAssignmentScheduleInstances?$expand=manager`,
+      codes: query,
+      mentions: ['manager'],
+    },
     { name: 'an unsupported option ($search)', method: 'GET', url: '/v1.0/users?$search=eve', codes: query, mentions: ['$search'] },
   ];
 
@@ -183,9 +465,17 @@ describe('bad input', () => {
       api.clock.advance('PT6M');
       await check('an expired token', expired);
       // A token is refused once its principal is disabled.
-      await api.h.store.db.updateTable('principals').set({ account_enabled: 0 as never }).where('id', '=', alice.id).execute();
+      await api.h.store.db
+        .updateTable('principals')
+        .set({ account_enabled: 0 as never })
+        .where('id', '=', alice.id)
+        .execute();
       await check('a token of a disabled user', await api.token(alice));
-      await api.h.store.db.updateTable('principals').set({ account_enabled: 1 as never }).where('id', '=', alice.id).execute();
+      await api.h.store.db
+        .updateTable('principals')
+        .set({ account_enabled: 1 as never })
+        .where('id', '=', alice.id)
+        .execute();
     } finally {
       await other.close();
     }
@@ -219,8 +509,12 @@ describe('bad input', () => {
     ];
     for (const [method, url] of paths) {
       const before = await api.counts();
-      const body = method === 'POST' && url.endsWith('$ref') ? { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${alice.id}` }
-        : method === 'PATCH' ? { maximumDuration: 'PT2H' } : undefined;
+      const body =
+        method === 'POST' && url.endsWith('$ref')
+          ? { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${alice.id}` }
+          : method === 'PATCH'
+            ? { maximumDuration: 'PT2H' }
+            : undefined;
       const res = await api.call(api.admin, method, url, body);
       const error = expectGraphError(res, 404, ['Request_ResourceNotFound']);
       expect(error.message, url).not.toMatch(/undefined|null/);

@@ -29,7 +29,11 @@ describe('break-glass use over HTTP', () => {
     return rows.map((r) => JSON.parse(r.details) as Record<string, string>);
   }
   async function alerts(): Promise<number> {
-    const row = await api.h.store.db.selectFrom('change_feed').select((eb) => eb.fn.countAll().as('n')).where('topic', '=', BREAK_GLASS_USED).executeTakeFirstOrThrow();
+    const row = await api.h.store.db
+      .selectFrom('change_feed')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('topic', '=', BREAK_GLASS_USED)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

@@ -9,15 +9,29 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';
 import {
-  answerCli, apiSignIn, asBrowser, browserSignIn, claimsOf, confirmationForm, cookieWorks, createUserWithPassword, errorCode, FORM, revokePath, SESSION, SIGN_OUT,
-  TOKEN, tokenWorks, type Browser,
+  answerCli,
+  apiSignIn,
+  asBrowser,
+  browserSignIn,
+  claimsOf,
+  confirmationForm,
+  cookieWorks,
+  createUserWithPassword,
+  errorCode,
+  FORM,
+  revokePath,
+  SESSION,
+  SIGN_OUT,
+  TOKEN,
+  tokenWorks,
+  type Browser,
 } from '../support/browser-session.ts';
 import { json, openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
 
 const AUTHORIZE = '/openpim/auth/authorize';
 const LOOPBACK = 'http://127.0.0.1:53682/callback';
 
-describe('the CLI\'s sign-in through the browser', () => {
+describe("the CLI's sign-in through the browser", () => {
   let api: HttpHarness;
   let alice: Principal;
   let b: Browser;
@@ -34,13 +48,24 @@ describe('the CLI\'s sign-in through the browser', () => {
   };
   const query = (fields: Record<string, string | undefined>) =>
     new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-  const authorizeUrl = (challenge: string, overrides: Record<string, string | undefined> = {}) => `${AUTHORIZE}?${query({
-    response_type: 'code', client_id: 'openpim-cli', redirect_uri: LOOPBACK, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', ...overrides,
-  })}`;
+  const authorizeUrl = (challenge: string, overrides: Record<string, string | undefined> = {}) =>
+    `${AUTHORIZE}?${query({
+      response_type: 'code',
+      client_id: 'openpim-cli',
+      redirect_uri: LOOPBACK,
+      state: 'st-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...overrides,
+    })}`;
   const authorize = (url: string, headers: Record<string, string> = { cookie: b.cookie }) => api.app.inject({ method: 'GET', url, headers });
-  const redeem = (fields: Record<string, string>) => api.app.inject({
-    method: 'POST', url: TOKEN, headers: FORM, payload: query({ grant_type: 'authorization_code', client_id: 'openpim-cli', redirect_uri: LOOPBACK, ...fields }),
-  });
+  const redeem = (fields: Record<string, string>) =>
+    api.app.inject({
+      method: 'POST',
+      url: TOKEN,
+      headers: FORM,
+      payload: query({ grant_type: 'authorization_code', client_id: 'openpim-cli', redirect_uri: LOOPBACK, ...fields }),
+    });
   /** A fresh code for the CLI (the user confirmed), and its verifier. */
   async function codeFor(): Promise<{ code: string; verifier: string }> {
     const { verifier, challenge } = pkce();
@@ -84,12 +109,22 @@ describe('the CLI\'s sign-in through the browser', () => {
 
   it.each([
     ['without the CSRF token', (f: Record<string, string>) => ({ ...f, csrf_token: undefined }), 403, 'InvalidCsrfToken'],
-    ['with another session\'s CSRF token', (f: Record<string, string>) => ({ ...f, csrf_token: 'A'.repeat(43) }), 403, 'InvalidCsrfToken'],
-    ['with the redirect changed to another site', (f: Record<string, string>) => ({ ...f, redirect_uri: 'https://evil.example/cb' }), 400, 'Request_BadRequest'],
+    ["with another session's CSRF token", (f: Record<string, string>) => ({ ...f, csrf_token: 'A'.repeat(43) }), 403, 'InvalidCsrfToken'],
+    [
+      'with the redirect changed to another site',
+      (f: Record<string, string>) => ({ ...f, redirect_uri: 'https://evil.example/cb' }),
+      400,
+      'Request_BadRequest',
+    ],
   ])('refuses the confirmation %s, issuing nothing', async (_name, change, status, code) => {
     const fields = confirmationForm(await authorize(authorizeUrl(pkce().challenge)));
     const sessions = (await api.h.store.read.sessions.openOf(api.h.tenantId, alice.id, api.clock.now())).length;
-    const res = await api.app.inject({ method: 'POST', url: AUTHORIZE, headers: { cookie: b.cookie, ...FORM }, payload: query({ ...change(fields), decision: 'allow' }) });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: AUTHORIZE,
+      headers: { cookie: b.cookie, ...FORM },
+      payload: query({ ...change(fields), decision: 'allow' }),
+    });
     expect(res.statusCode, res.body).toBe(status);
     expect(errorCode(res)).toBe(code);
     expect(res.headers.location).toBeUndefined();

@@ -44,7 +44,9 @@ let dir: string;
 function makeCert(name: string, keyArgs: string[]): Cert {
   const key = join(dir, `${name}.key`);
   const out = join(dir, `${name}.der`);
-  execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', key, '-out', out, '-outform', 'DER', '-days', '30', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+  execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', key, '-out', out, '-outform', 'DER', '-days', '30', '-subj', `/CN=${name}`], {
+    stdio: 'pipe',
+  });
   const der = readFileSync(out);
   return {
     der,
@@ -69,9 +71,20 @@ let aliceId: string;
 
 async function build(publicUrl?: string, perAccountPerMinute = 100_000): Promise<FastifyInstance> {
   const built = await buildApp({
-    access: await liveAccess(h), uow: h.store, clock: h.clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false,
+    access: await liveAccess(h),
+    uow: h.store,
+    clock: h.clock,
+    ids: testIds,
+    tokens,
+    mfaMaxAge: HOUR,
+    bodyLimit: 64 * 1024,
+    isReady: () => true,
+    logger: false,
     identity: {
-      passwords: TEST_PASSWORDS, random: cryptoRandom, issuer: tokens, tokenTtl: HOUR,
+      passwords: TEST_PASSWORDS,
+      random: cryptoRandom,
+      issuer: tokens,
+      tokenTtl: HOUR,
       rateLimiter: memoryRateLimiter(h.clock, { perIpPerMinute: 100_000, perAccountPerMinute }),
       clientAssertions: { verifier: joseClientAssertions, ...(publicUrl ? { publicUrl } : {}) },
     },
@@ -88,9 +101,12 @@ async function call(who: string | null, method: 'GET' | 'POST', url: string, bod
 }
 
 const bearer = (principalId: string) => tokens.issue({ tenantId: h.tenantId, principalId, amr: ['pwd', 'mfa'], authTime: h.clock.now(), acrs: [] }, HOUR);
-const addKey = async (who: string, key: string, id = spId) => call(who, 'POST', `/v1.0/servicePrincipals/${id}/addKey`, {
-  keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key, displayName: 'ci' }, passwordCredential: null, proof: null,
-});
+const addKey = async (who: string, key: string, id = spId) =>
+  call(who, 'POST', `/v1.0/servicePrincipals/${id}/addKey`, {
+    keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key, displayName: 'ci' },
+    passwordCredential: null,
+    proof: null,
+  });
 
 interface AssertionOptions {
   cert?: Cert;
@@ -156,18 +172,26 @@ describe('addKey and removeKey', () => {
       expect(res.statusCode, res.body).toBe(400);
       expect(json<{ error: { message: string } }>(res).error.message).toContain(message);
     }
-    const wrongType = await call(admin, 'POST', `/v1.0/servicePrincipals/${spId}/addKey`, { keyCredential: { type: 'Symmetric', usage: 'Verify', key: rsa.der.toString('base64') } });
+    const wrongType = await call(admin, 'POST', `/v1.0/servicePrincipals/${spId}/addKey`, {
+      keyCredential: { type: 'Symmetric', usage: 'Verify', key: rsa.der.toString('base64') },
+    });
     expect(wrongType.statusCode).toBe(400);
     expect(json(await call(admin, 'GET', `/v1.0/servicePrincipals/${spId}`)).keyCredentials).toEqual([]);
   });
 
-  it('adds a certificate: Graph\'s keyCredential with the thumbprint, public material only, audited', async () => {
+  it("adds a certificate: Graph's keyCredential with the thumbprint, public material only, audited", async () => {
     const admin = await bearer(h.admin.principal.id);
     const added = await addKey(admin, rsa.der.toString('base64'));
     expect(added.statusCode, added.body).toBe(200);
     const key = json<{ keyId: string }>(added);
     rsaKeyId = key.keyId;
-    expect(key).toMatchObject({ type: 'AsymmetricX509Cert', usage: 'Verify', customKeyIdentifier: rsa.thumbprint, key: rsa.der.toString('base64'), displayName: 'ci' });
+    expect(key).toMatchObject({
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      customKeyIdentifier: rsa.thumbprint,
+      key: rsa.der.toString('base64'),
+      displayName: 'ci',
+    });
     const shown = await call(admin, 'GET', `/v1.0/servicePrincipals/${spId}`);
     const body = json<{ keyCredentials: Record<string, unknown>[] }>(shown);
     expect(body.keyCredentials).toEqual([expect.objectContaining({ keyId: rsaKeyId, customKeyIdentifier: rsa.thumbprint })]);
@@ -193,7 +217,12 @@ describe('the token endpoint with a client assertion', () => {
     expect((await call(accessToken, 'GET', `/v1.0/servicePrincipals/${spId}`)).statusCode).toBe(200);
     expectInvalidClient(await withAssertion(a), 'replayed jti');
     // With client_id in the form too.
-    const named = await tokenRequest({ grant_type: 'client_credentials', client_id: spId, client_assertion_type: JWT_BEARER, client_assertion: await assertion() });
+    const named = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: spId,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await assertion(),
+    });
     expect(named.statusCode, named.body).toBe(200);
   });
 
@@ -217,8 +246,12 @@ describe('the token endpoint with a client assertion', () => {
       ['wrong sub', assertion({ claims: { sub: 'someone-else' } })],
       ['unknown x5t', assertion({ cert: stranger })],
       ['x5t of the key, signed by another key', assertion({ cert: stranger, header: { x5t: rsa.x5t } })],
-      ['HS256 with the public key as secret', new SignJWT({ iss: spId, sub: spId, aud: AUDIENCE, jti: randomUUID(), exp: now + 300 })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', x5t: rsa.x5t }).sign(publicPem)],
+      [
+        'HS256 with the public key as secret',
+        new SignJWT({ iss: spId, sub: spId, aud: AUDIENCE, jti: randomUUID(), exp: now + 300 })
+          .setProtectedHeader({ alg: 'HS256', typ: 'JWT', x5t: rsa.x5t })
+          .sign(publicPem),
+      ],
       ['alg none', `${b64({ alg: 'none', typ: 'JWT', x5t: rsa.x5t })}.${b64({ iss: spId, sub: spId, aud: AUDIENCE, jti: randomUUID(), exp: now + 300 })}.`],
       ['ES256 header on an RSA key', assertion({ alg: 'ES256', cert: ec, header: { x5t: rsa.x5t } })],
       ['tampered signature', `${head}.${payload}.${tamper(valid.split('.')[2]!)}`],
@@ -227,7 +260,12 @@ describe('the token endpoint with a client assertion', () => {
     ];
     for (const [what, a] of cases) expectInvalidClient(await withAssertion(await a), what);
     // client_id in the form names the client: the assertion's iss must be it too.
-    const otherIss = await tokenRequest({ grant_type: 'client_credentials', client_id: spId, client_assertion_type: JWT_BEARER, client_assertion: await assertion({ claims: { iss: 'someone-else' } }) });
+    const otherIss = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: spId,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await assertion({ claims: { iss: 'someone-else' } }),
+    });
     expectInvalidClient(otherIss, 'iss other than client_id');
     // The untouched assertion was never spent by the failures above.
     expect((await withAssertion(valid)).statusCode).toBe(200);
@@ -245,11 +283,11 @@ describe('the token endpoint with a client assertion', () => {
   });
 
   it('checks aud against the configured public URL when there is one', async () => {
-    expectInvalidClient(await withAssertion(await assertion(), publicApp), 'the Host header\'s URL with publicUrl set');
+    expectInvalidClient(await withAssertion(await assertion(), publicApp), "the Host header's URL with publicUrl set");
     expect((await withAssertion(await assertion({ claims: { aud: `${PUBLIC_URL}${TOKEN_PATH}` } }), publicApp)).statusCode).toBe(200);
   });
 
-  it('counts assertion attempts against the client\'s rate limit, valid or not', async () => {
+  it("counts assertion attempts against the client's rate limit, valid or not", async () => {
     const limited = await build(undefined, 2);
     try {
       expectInvalidClient(await withAssertion(await assertion({ claims: { aud: 'https://elsewhere.test/token' } }), limited), 'wrong aud');
@@ -263,11 +301,18 @@ describe('the token endpoint with a client assertion', () => {
   });
 
   it('refuses a secret and an assertion together, and an unknown assertion type (invalid_request)', async () => {
-    const both = await tokenRequest({ grant_type: 'client_credentials', client_secret: 'x', client_assertion_type: JWT_BEARER, client_assertion: await assertion() });
+    const both = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_secret: 'x',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await assertion(),
+    });
     expect(both.statusCode, both.body).toBe(400);
     expect(json(both).error).toBe('invalid_request');
-    const basic = await tokenRequest({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: await assertion() }, app,
-      { ...FORM, authorization: `Basic ${Buffer.from(`${spId}:secret`).toString('base64')}` });
+    const basic = await tokenRequest({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: await assertion() }, app, {
+      ...FORM,
+      authorization: `Basic ${Buffer.from(`${spId}:secret`).toString('base64')}`,
+    });
     expect(basic.statusCode).toBe(400);
     const type = await tokenRequest({ grant_type: 'client_credentials', client_assertion_type: 'urn:other', client_assertion: await assertion() });
     expect(json(type).error).toBe('invalid_request');
@@ -298,4 +343,3 @@ function tamper(signature: string): string {
   bytes[bytes.length >> 1]! ^= 1;
   return bytes.toString('base64url');
 }
-

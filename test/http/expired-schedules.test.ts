@@ -32,10 +32,14 @@ describe.each(TEST_DATABASES)('expired schedules on $name', (db) => {
     alice = await h.user('alice@contoso.test', 'Alice');
     bob = await h.user('bob@contoso.test', 'Bob');
     team = await groupWith(h, 'Team', [alice], { assignable: true });
-    const assign = (kind: 'eligibility' | 'assignment', principal: Principal, roleDefinitionId: string, days: number | null) => h.submit(h.admin, {
-      kind, action: 'adminAssign', principalId: principal.id, roleDefinitionId,
-      scheduleInfo: days === null ? { startDateTime: null, expiration: { type: 'noExpiration' } } : forDays(days),
-    });
+    const assign = (kind: 'eligibility' | 'assignment', principal: Principal, roleDefinitionId: string, days: number | null) =>
+      h.submit(h.admin, {
+        kind,
+        action: 'adminAssign',
+        principalId: principal.id,
+        roleDefinitionId,
+        scheduleInfo: days === null ? { startDateTime: null, expiration: { type: 'noExpiration' } } : forDays(days),
+      });
     // Ended 40 days from now, then 10 days later: out of the 30-day window at the end of the test.
     await assign('eligibility', alice, ROLE.auditLogReader, 5);
     // Each of these runs out on day 10.
@@ -45,7 +49,12 @@ describe.each(TEST_DATABASES)('expired schedules on $name', (db) => {
     await assign('eligibility', bob, ROLE.userAdministrator, 10);
     await assign('eligibility', team, ROLE.securityReader, 10);
     const owner = await api.call(api.admin, 'POST', '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', {
-      action: 'adminAssign', principalId: alice.id, groupId: team.id, accessId: 'owner', justification: 'Team lead', scheduleInfo: forDays(10),
+      action: 'adminAssign',
+      principalId: alice.id,
+      groupId: team.id,
+      accessId: 'owner',
+      justification: 'Team lead',
+      scheduleInfo: forDays(10),
     });
     expect(owner.statusCode, owner.body).toBe(201);
     // Removed, not expired: not renewable.
@@ -53,7 +62,12 @@ describe.each(TEST_DATABASES)('expired schedules on $name', (db) => {
     await h.submit(h.admin, { kind: 'eligibility', action: 'adminRemove', principalId: alice.id, roleDefinitionId: ROLE.authenticationAdministrator });
     // An activation that runs out is not an expired assignment.
     await assign('eligibility', alice, ROLE.globalReader, null);
-    await h.submit(await h.caller(alice), { action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.globalReader, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+    await h.submit(await h.caller(alice), {
+      action: 'selfActivate',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.globalReader,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
   });
   afterAll(async () => api?.close());
 
@@ -88,8 +102,11 @@ describe.each(TEST_DATABASES)('expired schedules on $name', (db) => {
     expect((await get(alice, `${GROUPS}/expiredAssignmentSchedules/${MINE}`)).value).toEqual([]);
   });
 
-  it('gives readers everyone\'s, filterable by role, and refuses the whole list to others', async () => {
-    const all = await get(api.admin, `${ROLES}/expiredRoleEligibilitySchedules?$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE.userAdministrator}'`)}`);
+  it("gives readers everyone's, filterable by role, and refuses the whole list to others", async () => {
+    const all = await get(
+      api.admin,
+      `${ROLES}/expiredRoleEligibilitySchedules?$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE.userAdministrator}'`)}`,
+    );
     expect(all.value.map((s: Json) => s.principalId).sort()).toEqual([alice.id, bob.id].sort());
     const everyone = await get(api.admin, `${ROLES}/expiredRoleEligibilitySchedules`);
     expect(everyone.value.some((s: Json) => s.principalId === team.id && s.roleDefinitionId === ROLE.securityReader)).toBe(true);
@@ -106,7 +123,12 @@ describe.each(TEST_DATABASES)('expired schedules on $name', (db) => {
 
   it('drops what is renewed, and what ended more than 30 days ago', async () => {
     const res = await api.call(alice, 'POST', '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests', {
-      action: 'selfRenew', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Still on the helpdesk rota', scheduleInfo: forDays(30),
+      action: 'selfRenew',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.userAdministrator,
+      directoryScopeId: '/',
+      justification: 'Still on the helpdesk rota',
+      scheduleInfo: forDays(30),
     });
     expect(res.statusCode, res.body).toBe(201);
     // Waiting for approval it is still expired; approved, it is current again.

@@ -42,8 +42,10 @@ describe.each(TEST_DATABASES)('hostile input on $name', (database) => {
   }, 120_000);
   afterAll(async () => {
     const s = stats.byStatus;
-    console.log(`fuzz on ${database.name} (FUZZ_SEED=${SEED}, FUZZ_RUNS=${runs}): ${stats.requests} requests in ${((performance.now() - started) / 1000).toFixed(1)} s — `
-      + `2xx ${s['2xx']}, 3xx ${s['3xx']}, 4xx ${s['4xx']}, 5xx ${s['5xx']}`);
+    console.log(
+      `fuzz on ${database.name} (FUZZ_SEED=${SEED}, FUZZ_RUNS=${runs}): ${stats.requests} requests in ${((performance.now() - started) / 1000).toFixed(1)} s — ` +
+        `2xx ${s['2xx']}, 3xx ${s['3xx']}, 4xx ${s['4xx']}, 5xx ${s['5xx']}`,
+    );
     await world?.close();
   });
 
@@ -61,24 +63,34 @@ describe.each(TEST_DATABASES)('hostile input on $name', (database) => {
     expect(made.statusCode, made.body).toBe(201);
     const afterWrite = await snapshot(world.db, world.tables);
     const context = { principalId: null, now: world.api.clock.now() };
-    expect(await changesOfRefusal(world.db, before, afterWrite, context)).toEqual(expect.arrayContaining([expect.stringMatching(/^principals: /), expect.stringMatching(/^audit events appended: /)]));
+    expect(await changesOfRefusal(world.db, before, afterWrite, context)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^principals: /), expect.stringMatching(/^audit events appended: /)]),
+    );
     const failed = await world.api.call(null, 'POST', '/openpim/auth/signin', { userPrincipalName: 'signer@contoso.test', password: 'wrong password' });
     expect(failed.statusCode, failed.body).toBe(400);
     expect(await changesOfRefusal(world.db, afterWrite, await snapshot(world.db, world.tables), context)).toEqual([]);
   });
 
-  it('answers hostile writes, sign-ins and token requests without a 5xx, and their refusals change nothing', async () => {
-    for (const route of world.writeRoutes) {
-      await fuzzRoute(world, route, { seed: SEED, runs: runsFor(world, route, runs), stats, onProblem: 'throw' });
-    }
-    expect(world.writeRoutes.filter((r) => !stats.perRoute.get(routeKey(r))).map(routeKey), 'write routes that got no request').toEqual([]);
-  }, timeout);
+  it(
+    'answers hostile writes, sign-ins and token requests without a 5xx, and their refusals change nothing',
+    async () => {
+      for (const route of world.writeRoutes) {
+        await fuzzRoute(world, route, { seed: SEED, runs: runsFor(world, route, runs), stats, onProblem: 'throw' });
+      }
+      expect(world.writeRoutes.filter((r) => !stats.perRoute.get(routeKey(r))).map(routeKey), 'write routes that got no request').toEqual([]);
+    },
+    timeout,
+  );
 
-  it('answers hostile paths and queries on every read route the same way', async () => {
-    for (const route of world.readRoutes) {
-      await fuzzRoute(world, route, { seed: SEED, runs: runsFor(world, route, runs), stats, onProblem: 'throw' });
-    }
-  }, timeout);
+  it(
+    'answers hostile paths and queries on every read route the same way',
+    async () => {
+      for (const route of world.readRoutes) {
+        await fuzzRoute(world, route, { seed: SEED, runs: runsFor(world, route, runs), stats, onProblem: 'throw' });
+      }
+    },
+    timeout,
+  );
 
   it('leaves an audit chain that verifies', async () => {
     const result = await verifyAudit(world.api.h.store.read.audit);

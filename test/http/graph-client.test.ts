@@ -39,12 +39,18 @@ describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $na
 
   it('runs eligibility → refused activations → activation → policy change, every step over HTTP', async () => {
     // The admin creates a user and makes them eligible for two roles.
-    const created = await admin.api('/users').post({ displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.test', mail: 'alice@contoso.test', accountEnabled: true });
+    const created = await admin
+      .api('/users')
+      .post({ displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.test', mail: 'alice@contoso.test', accountEnabled: true });
     expect(created).toMatchObject({ '@odata.type': '#microsoft.graph.user', displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.test' });
     const alice = (await api.h.store.read.principals.get(api.h.tenantId, created.id))!;
     for (const roleId of [ROLE.userAdministrator, ROLE.helpdeskAdministrator]) {
       const eligible = await admin.api(`${DIR}/roleEligibilityScheduleRequests`).post({
-        action: 'adminAssign', principalId: alice.id, roleDefinitionId: roleId, directoryScopeId: '/', justification: 'On-call rota',
+        action: 'adminAssign',
+        principalId: alice.id,
+        roleDefinitionId: roleId,
+        directoryScopeId: '/',
+        justification: 'On-call rota',
         scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P90D' } },
       });
       expect(eligible).toMatchObject({ action: 'adminAssign', status: 'Provisioned', principalId: alice.id, roleDefinitionId: roleId });
@@ -56,10 +62,15 @@ describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $na
     expect(mine.value.every((i: { principalId: string }) => i.principalId === alice.id)).toBe(true);
 
     // A non-admin may not make anyone eligible.
-    const denied = await failure(me.api(`${DIR}/roleEligibilityScheduleRequests`).post({
-      action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/',
-      scheduleInfo: { expiration: { type: 'noExpiration' } },
-    }));
+    const denied = await failure(
+      me.api(`${DIR}/roleEligibilityScheduleRequests`).post({
+        action: 'adminAssign',
+        principalId: alice.id,
+        roleDefinitionId: ROLE.globalAdministrator,
+        directoryScopeId: '/',
+        scheduleInfo: { expiration: { type: 'noExpiration' } },
+      }),
+    );
     expect(denied).toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
 
     // Each policy refusal names the rule that failed, and only that one.
@@ -76,7 +87,11 @@ describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $na
     expect(tooLong.message).toContain('PT8H');
     expect(tooLong.message).not.toMatch(/JustificationRule|MfaRule/);
 
-    const noMfa = await failure(clientFor(alice, false).api(requests).post(activation(alice.id, ROLE.userAdministrator, 'PT1H')));
+    const noMfa = await failure(
+      clientFor(alice, false)
+        .api(requests)
+        .post(activation(alice.id, ROLE.userAdministrator, 'PT1H')),
+    );
     expect(noMfa).toMatchObject({ statusCode: 400, code: 'RoleAssignmentRequestPolicyValidationFailed' });
     expect(noMfa.message).toContain('MfaRule');
     expect(noMfa.message).not.toMatch(/JustificationRule|ExpirationRule/);
@@ -120,9 +135,14 @@ describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $na
 
     // Role settings: PT9H is refused for Helpdesk Administrator until its policy allows PT10H.
     const nineHours = () => me.api(requests).post(activation(alice.id, ROLE.helpdeskAdministrator, 'PT9H'));
-    expect(await failure(nineHours())).toMatchObject({ statusCode: 400, code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('ExpirationRule') });
+    expect(await failure(nineHours())).toMatchObject({
+      statusCode: 400,
+      code: 'RoleAssignmentRequestPolicyValidationFailed',
+      message: expect.stringContaining('ExpirationRule'),
+    });
 
-    const assignments = await admin.api('/policies/roleManagementPolicyAssignments')
+    const assignments = await admin
+      .api('/policies/roleManagementPolicyAssignments')
       .filter(`scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${ROLE.helpdeskAdministrator}'`)
       .expand('policy($expand=rules)')
       .get();
@@ -140,10 +160,16 @@ describe.each(TEST_DATABASES)('the Microsoft Graph client against OpenPIM on $na
       maximumDuration: 'PT10H',
       target: { caller: 'EndUser', operations: ['All'], level: 'Assignment', inheritableSettings: [], enforcedSettings: [] },
     });
-    expect(await admin.api(rulePath).get()).toMatchObject({ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT10H', target: { caller: 'EndUser', level: 'Assignment' } });
+    expect(await admin.api(rulePath).get()).toMatchObject({
+      id: 'Expiration_EndUser_Assignment',
+      maximumDuration: 'PT10H',
+      target: { caller: 'EndUser', level: 'Assignment' },
+    });
 
     // The user may not change role settings.
-    const userPatch = await failure(me.api(rulePath).patch({ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', maximumDuration: 'P1D' }));
+    const userPatch = await failure(
+      me.api(rulePath).patch({ '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', maximumDuration: 'P1D' }),
+    );
     expect(userPatch).toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
 
     const nine = await nineHours();

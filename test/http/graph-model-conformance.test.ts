@@ -70,7 +70,11 @@ class Findings {
   readonly models: Models;
   constructor(models: Models) {
     this.models = models;
-    this.enumNames = new Map(Object.entries(models).filter(([name]) => name.endsWith('Object')).map(([name, value]) => [value, name]));
+    this.enumNames = new Map(
+      Object.entries(models)
+        .filter(([name]) => name.endsWith('Object'))
+        .map(([name, value]) => [value, name]),
+    );
   }
 }
 
@@ -135,7 +139,15 @@ class CheckingNode implements ParseNode {
   getCollectionOfPrimitiveValues<T>(type: string): T[] | undefined {
     return this.items()?.map((v, i) => {
       const node = this.child(v, i);
-      const read = { string: node.getStringValue, boolean: node.getBooleanValue, number: node.getNumberValue, Date: node.getDateValue, Duration: node.getDurationValue, DateOnly: node.getDateOnlyValue, TimeOnly: node.getTimeOnlyValue }[type];
+      const read = {
+        string: node.getStringValue,
+        boolean: node.getBooleanValue,
+        number: node.getNumberValue,
+        Date: node.getDateValue,
+        Duration: node.getDurationValue,
+        DateOnly: node.getDateOnlyValue,
+        TimeOnly: node.getTimeOnlyValue,
+      }[type];
       if (!read) throw new Error(`unexpected primitive type ${type}`);
       return read() as T;
     });
@@ -247,14 +259,14 @@ const MINE = "filterByCurrentUser(on='principal')";
 const INBOX = "filterByCurrentUser(on='approver')";
 type Json = Record<string, unknown> & { value?: Json[]; id?: string };
 
-describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgraph-sdk, @microsoft/msgraph-beta-sdk)', () => {
+describe("OpenPIM responses read with Microsoft's kiota models (@microsoft/msgraph-sdk, @microsoft/msgraph-beta-sdk)", () => {
   let api: HttpHarness;
   let baseUrl: string;
   let v1: Findings;
   let beta: Findings;
 
   beforeAll(async () => {
-    const [v1Models, betaModels, v1Errors] = await Promise.all([import(V1_MODELS), import(BETA_MODELS), import(V1_ERRORS)]) as Models[];
+    const [v1Models, betaModels, v1Errors] = (await Promise.all([import(V1_MODELS), import(BETA_MODELS), import(V1_ERRORS)])) as Models[];
     v1 = new Findings({ ...v1Models, ...v1Errors });
     beta = new Findings(betaModels!);
     api = await openHttpHarness();
@@ -271,7 +283,7 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     });
     const text = await res.text();
     expect(res.status, `${method} ${path}: ${text}`).toBe(status);
-    return text ? JSON.parse(text) as Json : {};
+    return text ? (JSON.parse(text) as Json) : {};
   }
   /** A single entity read as `type`. */
   async function one(who: Principal | string, path: string, type: string, found = v1): Promise<Json> {
@@ -290,7 +302,13 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
    * A collection, then each of its items on its own (`$expand` on both when given, and each expanded
    * navigation as a path, `{id}/{navigation}`, read as `navigations` names its type; 404 when it has none).
    */
-  async function everyItem(who: Principal | string, base: string, type: string, expand?: string, navigations: Readonly<Record<string, string>> = {}): Promise<void> {
+  async function everyItem(
+    who: Principal | string,
+    base: string,
+    type: string,
+    expand?: string,
+    navigations: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     const items = await many(who, base, type);
     if (expand) await many(who, `${base}?$expand=${expand}`, type);
     for (const item of items) {
@@ -299,7 +317,7 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
       for (const [name, navType] of Object.entries(navigations)) {
         const path = `${base}/${encodeURIComponent(item.id!)}/${name}`;
         const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${await api.token(who)}` } });
-        const body = await res.json() as Json;
+        const body = (await res.json()) as Json;
         if (res.status === 404) walk(v1, body, 'ODataError', `GET ${path} (404)`);
         else {
           expect(res.status, `GET ${path}`).toBe(200);
@@ -321,11 +339,18 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
   const admin = () => api.admin;
   const inHours = (h: number) => new Date(api.clock.now() + h * 3_600_000).toISOString();
   const user = async (name: string) => {
-    const created = await post(admin(), '/v1.0/users', { displayName: name, userPrincipalName: `${name.toLowerCase()}@contoso.test`, mail: `${name.toLowerCase()}@contoso.test`, accountEnabled: true }, 'User');
+    const created = await post(
+      admin(),
+      '/v1.0/users',
+      { displayName: name, userPrincipalName: `${name.toLowerCase()}@contoso.test`, mail: `${name.toLowerCase()}@contoso.test`, accountEnabled: true },
+      'User',
+    );
     return (await api.h.store.read.principals.get(api.h.tenantId, created.id!))!;
   };
-  const group = async (displayName: string, isAssignableToRole: boolean) => (await post(admin(), '/v1.0/groups', { displayName, isAssignableToRole }, 'Group')).id!;
-  const addMember = (groupId: string, memberId: string) => call(admin(), 'POST', `/v1.0/groups/${groupId}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}` }, 204);
+  const group = async (displayName: string, isAssignableToRole: boolean) =>
+    (await post(admin(), '/v1.0/groups', { displayName, isAssignableToRole }, 'Group')).id!;
+  const addMember = (groupId: string, memberId: string) =>
+    call(admin(), 'POST', `/v1.0/groups/${groupId}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}` }, 204);
   const policyOf = async (roleId: string, scopeId = '/') => (await api.h.store.read.policies.forRoleAt(api.h.tenantId, roleId, scopeId))!.id;
   const patchRule = (policyId: string, ruleId: string, body: unknown) => call(admin(), 'PATCH', `${POLICIES}/${policyId}/rules/${ruleId}`, body, 204);
   const forever = { expiration: { type: 'noExpiration' } };
@@ -333,10 +358,20 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
   const role = (kind: 'Assignment' | 'Eligibility', who: Principal | string, body: Record<string, unknown>) =>
     post(who, `${DIR}/role${kind}ScheduleRequests`, { directoryScopeId: '/', justification: 'Change 4711', ...body }, `UnifiedRole${kind}ScheduleRequest`);
   const groupAccess = (kind: 'assignment' | 'eligibility', who: Principal | string, body: Record<string, unknown>) =>
-    post(who, `${GROUPS}/${kind}ScheduleRequests`, { justification: 'Rota', ...body }, `PrivilegedAccessGroup${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequest`);
+    post(
+      who,
+      `${GROUPS}/${kind}ScheduleRequests`,
+      { justification: 'Rota', ...body },
+      `PrivilegedAccessGroup${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequest`,
+    );
   const stage = (primaryApprovers: unknown[], over: Record<string, unknown> = {}) => ({
-    approvalStageTimeOutInDays: 2, isApproverJustificationRequired: true, escalationTimeInMinutes: 0, isEscalationEnabled: false,
-    primaryApprovers, escalationApprovers: [], ...over,
+    approvalStageTimeOutInDays: 2,
+    isApproverJustificationRequired: true,
+    escalationTimeInMinutes: 0,
+    isEscalationEnabled: false,
+    primaryApprovers,
+    escalationApprovers: [],
+    ...over,
   });
   const approvalRule = (approvalMode: string, approvalStages: unknown[], over: Record<string, unknown> = {}) => ({
     '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
@@ -354,75 +389,189 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
 
     // ——— Policies: every rule kind changed, every kind of approver ———
     const helpdesk = await policyOf(ROLE.helpdeskAdministrator);
-    await patchRule(helpdesk, 'Approval_EndUser_Assignment', approvalRule('Serial', [
-      stage([approver.user(bob), approver.group({ id: operators })], { escalationApprovers: [approver.user(dave)], isEscalationEnabled: true, escalationTimeInMinutes: 120 }),
-      stage([approver.manager(1)], { approvalsRequired: 1 }),
-    ], { grantStartsAt: 'request' }));
-    await patchRule(helpdesk, 'Enablement_EndUser_Assignment', { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule', enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'] });
-    await patchRule(helpdesk, 'Expiration_EndUser_Assignment', { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', isExpirationRequired: true, maximumDuration: 'PT10H' });
+    await patchRule(
+      helpdesk,
+      'Approval_EndUser_Assignment',
+      approvalRule(
+        'Serial',
+        [
+          stage([approver.user(bob), approver.group({ id: operators })], {
+            escalationApprovers: [approver.user(dave)],
+            isEscalationEnabled: true,
+            escalationTimeInMinutes: 120,
+          }),
+          stage([approver.manager(1)], { approvalsRequired: 1 }),
+        ],
+        { grantStartsAt: 'request' },
+      ),
+    );
+    await patchRule(helpdesk, 'Enablement_EndUser_Assignment', {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+      enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
+    });
+    await patchRule(helpdesk, 'Expiration_EndUser_Assignment', {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+      isExpirationRequired: true,
+      maximumDuration: 'PT10H',
+    });
     await patchRule(helpdesk, 'Notification_Admin_Admin_Eligibility', {
-      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyNotificationRule', notificationLevel: 'Critical', isDefaultRecipientsEnabled: false, notificationRecipients: ['secops@contoso.test'],
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyNotificationRule',
+      notificationLevel: 'Critical',
+      isDefaultRecipientsEnabled: false,
+      notificationRecipients: ['secops@contoso.test'],
     });
     await patchRule(await policyOf(ROLE.securityAdministrator), 'AuthenticationContext_EndUser_Assignment', {
-      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule', isEnabled: true, claimValue: 'c1',
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
+      isEnabled: true,
+      claimValue: 'c1',
     });
     // PIM for Groups: Operators membership needs Bob's approval.
     const operatorsMembers = await policyOf('member', `/groups/${operators}`);
-    await patchRule(operatorsMembers, 'Approval_EndUser_Assignment', approvalRule('SingleStage', [stage([approver.user(bob)], { isApproverJustificationRequired: false })]));
+    await patchRule(
+      operatorsMembers,
+      'Approval_EndUser_Assignment',
+      approvalRule('SingleStage', [stage([approver.user(bob)], { isApproverJustificationRequired: false })]),
+    );
 
     // ——— Directory roles: eligible, assigned, held by a group, starting later, running out ———
-    await role('Eligibility', admin(), { action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: lasting('P90D') });
+    await role('Eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      scheduleInfo: lasting('P90D'),
+    });
     await role('Eligibility', admin(), { action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, scheduleInfo: forever });
     const later = await role('Eligibility', admin(), {
-      action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.securityReader,
+      action: 'adminAssign',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.securityReader,
       scheduleInfo: { startDateTime: inHours(24), expiration: { type: 'afterDateTime', endDateTime: inHours(24 * 30) } },
     });
     expect(later.status).toBe('Granted');
-    await role('Eligibility', admin(), { action: 'adminAssign', principalId: erin.id, roleDefinitionId: ROLE.groupsAdministrator, scheduleInfo: lasting('P10D') });
+    await role('Eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: erin.id,
+      roleDefinitionId: ROLE.groupsAdministrator,
+      scheduleInfo: lasting('P10D'),
+    });
     const unit = (await call(admin(), 'POST', '/v1.0/directory/administrativeUnits', { displayName: 'Paris' }, 201)).id!;
-    await role('Eligibility', admin(), { action: 'adminAssign', principalId: erin.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: `/administrativeUnits/${unit}`, scheduleInfo: lasting('P10D') });
+    await role('Eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: erin.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      directoryScopeId: `/administrativeUnits/${unit}`,
+      scheduleInfo: lasting('P10D'),
+    });
     await call(admin(), 'POST', `${DIR}/roleEligibilityScheduleRequests/${later.id}/cancel`, undefined, 204);
     await role('Assignment', admin(), {
-      action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.globalReader,
-      scheduleInfo: { expiration: { type: 'afterDateTime', endDateTime: inHours(24 * 30) } }, ticketInfo: { ticketNumber: 'CHG-1', ticketSystem: 'ServiceNow' },
+      action: 'adminAssign',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.globalReader,
+      scheduleInfo: { expiration: { type: 'afterDateTime', endDateTime: inHours(24 * 30) } },
+      ticketInfo: { ticketNumber: 'CHG-1', ticketSystem: 'ServiceNow' },
     });
     await role('Assignment', admin(), { action: 'adminAssign', principalId: tier0, roleDefinitionId: ROLE.auditLogReader, scheduleInfo: forever });
-    await role('Eligibility', admin(), { action: 'adminAssign', principalId: dave.id, roleDefinitionId: ROLE.applicationAdministrator, scheduleInfo: lasting('PT2H') });
-    await role('Assignment', admin(), { action: 'adminAssign', principalId: dave.id, roleDefinitionId: ROLE.conditionalAccessAdministrator, scheduleInfo: lasting('PT2H') });
+    await role('Eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: dave.id,
+      roleDefinitionId: ROLE.applicationAdministrator,
+      scheduleInfo: lasting('PT2H'),
+    });
+    await role('Assignment', admin(), {
+      action: 'adminAssign',
+      principalId: dave.id,
+      roleDefinitionId: ROLE.conditionalAccessAdministrator,
+      scheduleInfo: lasting('PT2H'),
+    });
 
     // Activation, deactivation, activation again; an activation waiting on a two-stage approval.
-    const activate = (roleDefinitionId: string, duration: string) => role('Assignment', alice, {
-      action: 'selfActivate', principalId: alice.id, roleDefinitionId, scheduleInfo: lasting(duration), ticketInfo: { ticketNumber: 'INC-42', ticketSystem: 'Jira' },
-    });
+    const activate = (roleDefinitionId: string, duration: string) =>
+      role('Assignment', alice, {
+        action: 'selfActivate',
+        principalId: alice.id,
+        roleDefinitionId,
+        scheduleInfo: lasting(duration),
+        ticketInfo: { ticketNumber: 'INC-42', ticketSystem: 'Jira' },
+      });
     await activate(ROLE.userAdministrator, 'PT8H');
     api.clock.advance('PT6M');
-    expect((await role('Assignment', alice, { action: 'selfDeactivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator })).status).toBe('Revoked');
+    expect((await role('Assignment', alice, { action: 'selfDeactivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator })).status).toBe(
+      'Revoked',
+    );
     await activate(ROLE.userAdministrator, 'PT8H');
     const pending = await activate(ROLE.helpdeskAdministrator, 'PT4H');
     expect(pending.status).toBe('PendingApproval');
     const approvalId = pending.approvalId as string;
-    await call(bob, 'PATCH', `/beta/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/1`, { reviewResult: 'Approve', justification: 'Known incident' }, 204);
+    await call(
+      bob,
+      'PATCH',
+      `/beta/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/1`,
+      { reviewResult: 'Approve', justification: 'Known incident' },
+      204,
+    );
 
     // A service principal, made Privileged Role Administrator, acts: an audit event initiated by an app.
     const sp = (await call(admin(), 'POST', '/v1.0/servicePrincipals', { displayName: 'Provisioner' }, 201)).id!;
     await role('Assignment', admin(), { action: 'adminAssign', principalId: sp, roleDefinitionId: ROLE.privilegedRoleAdministrator, scheduleInfo: forever });
-    await role('Eligibility', sp, { action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: lasting('P30D') });
+    await role('Eligibility', sp, {
+      action: 'adminAssign',
+      principalId: carol.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      scheduleInfo: lasting('P30D'),
+    });
 
     // A custom role.
-    await post(admin(), `${DIR}/roleDefinitions`, {
-      displayName: 'Directory reader (custom)', description: 'Reads users', rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'], excludedResourceActions: [] }],
-    }, 'UnifiedRoleDefinition');
+    await post(
+      admin(),
+      `${DIR}/roleDefinitions`,
+      {
+        displayName: 'Directory reader (custom)',
+        description: 'Reads users',
+        rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'], excludedResourceActions: [] }],
+      },
+      'UnifiedRoleDefinition',
+    );
 
     // ——— PIM for Groups: eligible, assigned, activated; an approval pending, one denied ———
-    await groupAccess('eligibility', admin(), { action: 'adminAssign', principalId: alice.id, groupId: tier0, accessId: 'owner', scheduleInfo: lasting('P30D') });
+    await groupAccess('eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: alice.id,
+      groupId: tier0,
+      accessId: 'owner',
+      scheduleInfo: lasting('P30D'),
+    });
     await groupAccess('assignment', alice, { action: 'selfActivate', principalId: alice.id, groupId: tier0, accessId: 'owner', scheduleInfo: lasting('PT8H') });
     await groupAccess('assignment', admin(), { action: 'adminAssign', principalId: carol.id, groupId: tier0, accessId: 'member', scheduleInfo: forever });
-    await groupAccess('eligibility', admin(), { action: 'adminAssign', principalId: dave.id, groupId: operators, accessId: 'member', scheduleInfo: lasting('PT2H') });
-    await groupAccess('assignment', admin(), { action: 'adminAssign', principalId: erin.id, groupId: tier0, accessId: 'member', scheduleInfo: lasting('PT2H') });
+    await groupAccess('eligibility', admin(), {
+      action: 'adminAssign',
+      principalId: dave.id,
+      groupId: operators,
+      accessId: 'member',
+      scheduleInfo: lasting('PT2H'),
+    });
+    await groupAccess('assignment', admin(), {
+      action: 'adminAssign',
+      principalId: erin.id,
+      groupId: tier0,
+      accessId: 'member',
+      scheduleInfo: lasting('PT2H'),
+    });
     await groupAccess('eligibility', admin(), { action: 'adminAssign', principalId: alice.id, groupId: operators, accessId: 'member', scheduleInfo: forever });
-    const groupPending = await groupAccess('assignment', alice, { action: 'selfActivate', principalId: alice.id, groupId: operators, accessId: 'member', scheduleInfo: lasting('PT2H') });
+    const groupPending = await groupAccess('assignment', alice, {
+      action: 'selfActivate',
+      principalId: alice.id,
+      groupId: operators,
+      accessId: 'member',
+      scheduleInfo: lasting('PT2H'),
+    });
     expect(groupPending.status).toBe('PendingApproval');
-    const groupDenied = await groupAccess('assignment', dave, { action: 'selfActivate', principalId: dave.id, groupId: operators, accessId: 'member', scheduleInfo: lasting('PT1H') });
+    const groupDenied = await groupAccess('assignment', dave, {
+      action: 'selfActivate',
+      principalId: dave.id,
+      groupId: operators,
+      accessId: 'member',
+      scheduleInfo: lasting('PT1H'),
+    });
     await call(bob, 'PATCH', `${GROUPS}/assignmentApprovals/${groupDenied.approvalId}/stages/1`, { reviewResult: 'Deny', justification: 'Not on call' }, 204);
 
     // ——— Requests, schedules, instances: collections, each item, $expand, one's own, the inbox ———
@@ -433,10 +582,15 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
       const expand = `principal,roleDefinition,directoryScope,appScope${activated}`;
       const fromEligibility = (what: string): Record<string, string> => (kind === 'Assignment' ? { activatedUsing: `UnifiedRoleEligibility${what}` } : {});
       await everyItem(admin(), `${DIR}/role${kind}ScheduleRequests`, `${type}ScheduleRequest`, `${expand},targetSchedule`, {
-        ...roleNavs, ...fromEligibility('Schedule'), targetSchedule: `${type}Schedule`,
+        ...roleNavs,
+        ...fromEligibility('Schedule'),
+        targetSchedule: `${type}Schedule`,
       });
       await everyItem(admin(), `${DIR}/role${kind}Schedules`, `${type}Schedule`, expand, { ...roleNavs, ...fromEligibility('Schedule') });
-      await everyItem(admin(), `${DIR}/role${kind}ScheduleInstances`, `${type}ScheduleInstance`, expand, { ...roleNavs, ...fromEligibility('ScheduleInstance') });
+      await everyItem(admin(), `${DIR}/role${kind}ScheduleInstances`, `${type}ScheduleInstance`, expand, {
+        ...roleNavs,
+        ...fromEligibility('ScheduleInstance'),
+      });
       await many(alice, `${DIR}/role${kind}ScheduleRequests/${MINE}`, `${type}ScheduleRequest`);
       await many(alice, `${DIR}/role${kind}Schedules/${MINE}?$expand=roleDefinition`, `${type}Schedule`);
       await many(alice, `${DIR}/role${kind}ScheduleInstances/${MINE}`, `${type}ScheduleInstance`);
@@ -446,12 +600,21 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
       const type = `PrivilegedAccessGroup${kind === 'assignment' ? 'Assignment' : 'Eligibility'}`;
       const groupNavs = { principal: 'DirectoryObject', group: 'Group' };
       const activated = kind === 'assignment' ? ',activatedUsing' : '';
-      const fromEligibility = (what: string): Record<string, string> => (kind === 'assignment' ? { activatedUsing: `PrivilegedAccessGroupEligibility${what}` } : {});
+      const fromEligibility = (what: string): Record<string, string> =>
+        kind === 'assignment' ? { activatedUsing: `PrivilegedAccessGroupEligibility${what}` } : {};
       await everyItem(admin(), `${GROUPS}/${kind}ScheduleRequests`, `${type}ScheduleRequest`, `principal,group,targetSchedule${activated}`, {
-        ...groupNavs, ...fromEligibility('Schedule'), targetSchedule: `${type}Schedule`,
+        ...groupNavs,
+        ...fromEligibility('Schedule'),
+        targetSchedule: `${type}Schedule`,
       });
-      await everyItem(admin(), `${GROUPS}/${kind}Schedules`, `${type}Schedule`, `principal,group${activated}`, { ...groupNavs, ...fromEligibility('Schedule') });
-      await everyItem(admin(), `${GROUPS}/${kind}ScheduleInstances`, `${type}ScheduleInstance`, `principal,group${activated}`, { ...groupNavs, ...fromEligibility('ScheduleInstance') });
+      await everyItem(admin(), `${GROUPS}/${kind}Schedules`, `${type}Schedule`, `principal,group${activated}`, {
+        ...groupNavs,
+        ...fromEligibility('Schedule'),
+      });
+      await everyItem(admin(), `${GROUPS}/${kind}ScheduleInstances`, `${type}ScheduleInstance`, `principal,group${activated}`, {
+        ...groupNavs,
+        ...fromEligibility('ScheduleInstance'),
+      });
       await many(alice, `${GROUPS}/${kind}ScheduleRequests/${MINE}`, `${type}ScheduleRequest`);
       await many(alice, `${GROUPS}/${kind}Schedules/${MINE}`, `${type}Schedule`);
       await many(alice, `${GROUPS}/${kind}ScheduleInstances/${MINE}`, `${type}ScheduleInstance`);
@@ -465,20 +628,41 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     walk(v1, await call(admin(), 'GET', inherits), 'UnifiedRoleDefinitionCollectionResponse', `GET ${inherits}`);
 
     // ——— The same under /beta, read with the beta models ———
-    for (const path of ['roleAssignmentScheduleRequests', 'roleEligibilityScheduleRequests', 'roleAssignmentSchedules', 'roleEligibilitySchedules', 'roleAssignmentScheduleInstances', 'roleEligibilityScheduleInstances']) {
+    for (const path of [
+      'roleAssignmentScheduleRequests',
+      'roleEligibilityScheduleRequests',
+      'roleAssignmentSchedules',
+      'roleEligibilitySchedules',
+      'roleAssignmentScheduleInstances',
+      'roleEligibilityScheduleInstances',
+    ]) {
       const type = `UnifiedRole${path.replace(/^role/, '').replace(/s$/, '')}`;
       await many(admin(), `/beta/roleManagement/directory/${path}?$expand=principal,roleDefinition,directoryScope,appScope`, type, beta);
     }
     await many(admin(), '/beta/roleManagement/directory/roleAssignments?$expand=principal,roleDefinition', 'UnifiedRoleAssignment', beta);
     await many(admin(), '/beta/roleManagement/directory/roleDefinitions', 'UnifiedRoleDefinition', beta);
-    await many(admin(), `/beta/identityGovernance/privilegedAccess/group/assignmentScheduleRequests?$expand=principal,group,targetSchedule,activatedUsing`, 'PrivilegedAccessGroupAssignmentScheduleRequest', beta);
-    await many(admin(), `/beta/identityGovernance/privilegedAccess/group/eligibilitySchedules?$expand=principal,group`, 'PrivilegedAccessGroupEligibilitySchedule', beta);
+    await many(
+      admin(),
+      `/beta/identityGovernance/privilegedAccess/group/assignmentScheduleRequests?$expand=principal,group,targetSchedule,activatedUsing`,
+      'PrivilegedAccessGroupAssignmentScheduleRequest',
+      beta,
+    );
+    await many(
+      admin(),
+      `/beta/identityGovernance/privilegedAccess/group/eligibilitySchedules?$expand=principal,group`,
+      'PrivilegedAccessGroupEligibilitySchedule',
+      beta,
+    );
     await many(admin(), '/beta/policies/roleManagementPolicies?$expand=rules,effectiveRules', 'UnifiedRoleManagementPolicy', beta);
     await many(admin(), '/beta/policies/roleManagementPolicyAssignments?$expand=policy', 'UnifiedRoleManagementPolicyAssignment', beta);
 
     // ——— Policies, every rule by id, policy assignments (directory and group) ———
     await many(admin(), `${POLICIES}?$expand=rules,effectiveRules`, 'UnifiedRoleManagementPolicy');
-    await many(admin(), `${POLICIES}?$filter=${encodeURIComponent(`scopeId eq '${operators}' and scopeType eq 'Group'`)}&$expand=rules`, 'UnifiedRoleManagementPolicy');
+    await many(
+      admin(),
+      `${POLICIES}?$filter=${encodeURIComponent(`scopeId eq '${operators}' and scopeType eq 'Group'`)}&$expand=rules`,
+      'UnifiedRoleManagementPolicy',
+    );
     for (const id of [helpdesk, operatorsMembers, await policyOf(ROLE.securityAdministrator)]) {
       await one(admin(), `${POLICIES}/${id}`, 'UnifiedRoleManagementPolicy');
       await one(admin(), `${POLICIES}/${id}?$expand=rules,effectiveRules`, 'UnifiedRoleManagementPolicy');
@@ -486,7 +670,11 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
         await one(admin(), `${POLICIES}/${id}/rules/${rule.id}`, 'UnifiedRoleManagementPolicyRule');
       }
     }
-    const assignments = await many(admin(), '/v1.0/policies/roleManagementPolicyAssignments?$expand=policy($expand=rules)', 'UnifiedRoleManagementPolicyAssignment');
+    const assignments = await many(
+      admin(),
+      '/v1.0/policies/roleManagementPolicyAssignments?$expand=policy($expand=rules)',
+      'UnifiedRoleManagementPolicyAssignment',
+    );
     await one(admin(), `/v1.0/policies/roleManagementPolicyAssignments/${assignments[0]!.id}`, 'UnifiedRoleManagementPolicyAssignment');
     await one(admin(), `/v1.0/policies/roleManagementPolicyAssignments/${assignments[0]!.id}?$expand=policy`, 'UnifiedRoleManagementPolicyAssignment');
 
@@ -528,26 +716,68 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
     expect(summary(v1)).toEqual([]);
     // Every navigation answered an entity somewhere (appScope never does: OpenPIM has no app scopes).
     for (const type of ['UnifiedRoleAssignmentScheduleRequest', 'UnifiedRoleAssignmentSchedule', 'UnifiedRoleAssignmentScheduleInstance']) {
-      expect([...navigated].filter((n) => n.startsWith(`${type}.`)).sort(), type).toEqual(['activatedUsing', 'principal', 'roleDefinition', ...(type.endsWith('Request') ? ['targetSchedule'] : [])].map((n) => `${type}.${n}`).sort());
+      expect([...navigated].filter((n) => n.startsWith(`${type}.`)).sort(), type).toEqual(
+        ['activatedUsing', 'principal', 'roleDefinition', ...(type.endsWith('Request') ? ['targetSchedule'] : [])].map((n) => `${type}.${n}`).sort(),
+      );
     }
     expect(navigated).toContain('UnifiedRoleEligibilitySchedule.directoryScope');
-    for (const n of ['group', 'principal', 'activatedUsing', 'targetSchedule']) expect(navigated).toContain(`PrivilegedAccessGroupAssignmentScheduleRequest.${n}`);
+    for (const n of ['group', 'principal', 'activatedUsing', 'targetSchedule'])
+      expect(navigated).toContain(`PrivilegedAccessGroupAssignmentScheduleRequest.${n}`);
     expect(summary(beta)).toEqual([]);
 
     // What was read covers every shape, rule kind, approver kind and initiator kind.
-    expect([...v1.types]).toEqual(expect.arrayContaining([
-      'unifiedRoleAssignmentScheduleRequest', 'unifiedRoleEligibilityScheduleRequest', 'unifiedRoleAssignmentSchedule', 'unifiedRoleEligibilitySchedule',
-      'unifiedRoleAssignmentScheduleInstance', 'unifiedRoleEligibilityScheduleInstance', 'unifiedRoleAssignment', 'unifiedRoleDefinition', 'unifiedRolePermission',
-      'privilegedAccessGroupAssignmentScheduleRequest', 'privilegedAccessGroupEligibilityScheduleRequest', 'privilegedAccessGroupAssignmentSchedule',
-      'privilegedAccessGroupEligibilitySchedule', 'privilegedAccessGroupAssignmentScheduleInstance', 'privilegedAccessGroupEligibilityScheduleInstance',
-      'requestSchedule', 'expirationPattern', 'ticketInfo', 'identitySet', 'identity',
-      'unifiedRoleManagementPolicy', 'unifiedRoleManagementPolicyAssignment', 'unifiedRoleManagementPolicyRuleTarget',
-      'unifiedRoleManagementPolicyExpirationRule', 'unifiedRoleManagementPolicyEnablementRule', 'unifiedRoleManagementPolicyApprovalRule',
-      'unifiedRoleManagementPolicyNotificationRule', 'unifiedRoleManagementPolicyAuthenticationContextRule',
-      'approvalSettings', 'unifiedApprovalStage', 'singleUser', 'groupMembers', 'requestorManager',
-      'approval', 'approvalStage', 'directoryAudit', 'auditActivityInitiator', 'userIdentity', 'appIdentity', 'targetResource', 'keyValue',
-      'user', 'group', 'servicePrincipal', 'administrativeUnit', 'oDataError', 'mainError', 'innerError',
-    ]));
+    expect([...v1.types]).toEqual(
+      expect.arrayContaining([
+        'unifiedRoleAssignmentScheduleRequest',
+        'unifiedRoleEligibilityScheduleRequest',
+        'unifiedRoleAssignmentSchedule',
+        'unifiedRoleEligibilitySchedule',
+        'unifiedRoleAssignmentScheduleInstance',
+        'unifiedRoleEligibilityScheduleInstance',
+        'unifiedRoleAssignment',
+        'unifiedRoleDefinition',
+        'unifiedRolePermission',
+        'privilegedAccessGroupAssignmentScheduleRequest',
+        'privilegedAccessGroupEligibilityScheduleRequest',
+        'privilegedAccessGroupAssignmentSchedule',
+        'privilegedAccessGroupEligibilitySchedule',
+        'privilegedAccessGroupAssignmentScheduleInstance',
+        'privilegedAccessGroupEligibilityScheduleInstance',
+        'requestSchedule',
+        'expirationPattern',
+        'ticketInfo',
+        'identitySet',
+        'identity',
+        'unifiedRoleManagementPolicy',
+        'unifiedRoleManagementPolicyAssignment',
+        'unifiedRoleManagementPolicyRuleTarget',
+        'unifiedRoleManagementPolicyExpirationRule',
+        'unifiedRoleManagementPolicyEnablementRule',
+        'unifiedRoleManagementPolicyApprovalRule',
+        'unifiedRoleManagementPolicyNotificationRule',
+        'unifiedRoleManagementPolicyAuthenticationContextRule',
+        'approvalSettings',
+        'unifiedApprovalStage',
+        'singleUser',
+        'groupMembers',
+        'requestorManager',
+        'approval',
+        'approvalStage',
+        'directoryAudit',
+        'auditActivityInitiator',
+        'userIdentity',
+        'appIdentity',
+        'targetResource',
+        'keyValue',
+        'user',
+        'group',
+        'servicePrincipal',
+        'administrativeUnit',
+        'oDataError',
+        'mainError',
+        'innerError',
+      ]),
+    );
     expect([...beta.types]).toEqual(expect.arrayContaining(['approval', 'approvalStep', 'identity']));
     const seen = (e: string) => [...(v1.enumValues.get(e) ?? [])].sort();
     expect(seen('UnifiedRoleManagementPolicyRuleTargetOperationsObject')).toEqual(['all']);
@@ -575,12 +805,26 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
   });
 
   it('the checker reports what kiota would silently drop or misread', async () => {
-    const found = new Findings({ ...(await import(V1_MODELS) as Models) });
-    walk(found, {
-      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule', id: 'x', maximumDuration: 'eight hours', isExpirationRequired: 'yes', colour: 'red',
-      target: { '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget', caller: 'EndUser', operations: ['All'], level: 'Assignment' },
-    }, 'UnifiedRoleManagementPolicyRule', 'sample');
-    walk(found, { '@odata.type': '#microsoft.graph.user', memberType: 'Direct', startDateTime: 'tomorrow' }, 'PrivilegedAccessGroupEligibilityScheduleInstance', 'sample');
+    const found = new Findings({ ...((await import(V1_MODELS)) as Models) });
+    walk(
+      found,
+      {
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+        id: 'x',
+        maximumDuration: 'eight hours',
+        isExpirationRequired: 'yes',
+        colour: 'red',
+        target: { '@odata.type': 'microsoft.graph.unifiedRoleManagementPolicyRuleTarget', caller: 'EndUser', operations: ['All'], level: 'Assignment' },
+      },
+      'UnifiedRoleManagementPolicyRule',
+      'sample',
+    );
+    walk(
+      found,
+      { '@odata.type': '#microsoft.graph.user', memberType: 'Direct', startDateTime: 'tomorrow' },
+      'PrivilegedAccessGroupEligibilityScheduleInstance',
+      'sample',
+    );
     expect(found.problems).toEqual([
       "sample $.maximumDuration: 'eight hours' is not a duration",
       'sample $.isExpirationRequired: expected a boolean, got "yes"',
@@ -593,7 +837,9 @@ describe('OpenPIM responses read with Microsoft\'s kiota models (@microsoft/msgr
       "sample $.startDateTime: 'tomorrow' is not a date-time",
     ]);
     // Read as kiota reads it, an unknown property lands in additionalData, an unknown enum value is dropped.
-    const parsed = new JsonParseNode({ id: 'x', colour: 'red', target: { operations: ['All', 'all'] } }).getObjectValue(found.models.createUnifiedRoleManagementPolicyRuleFromDiscriminatorValue as ParsableFactory<Parsable>);
+    const parsed = new JsonParseNode({ id: 'x', colour: 'red', target: { operations: ['All', 'all'] } }).getObjectValue(
+      found.models.createUnifiedRoleManagementPolicyRuleFromDiscriminatorValue as ParsableFactory<Parsable>,
+    );
     expect(parsed).toMatchObject({ id: 'x', additionalData: { colour: 'red' }, target: { operations: ['all'] } });
   });
 });

@@ -31,14 +31,23 @@ async function privilegedGroup(api: Api): Promise<Principal> {
 
 const groupAccess = (api: Api, v: Principal, group: Principal, kind: 'eligibility' | 'assignment', accessId: 'member' | 'owner', startIn?: string) =>
   api.h.submit(api.h.admin, {
-    kind, action: 'adminAssign', principalId: v.id, roleDefinitionId: GROUP_ROLE[accessId], directoryScopeId: groupScope(group.id), scheduleInfo: scheduleOf(api.h, 'permanent', startIn),
+    kind,
+    action: 'adminAssign',
+    principalId: v.id,
+    roleDefinitionId: GROUP_ROLE[accessId],
+    directoryScopeId: groupScope(group.id),
+    scheduleInfo: scheduleOf(api.h, 'permanent', startIn),
   });
 
 const PRIVILEGED: Record<string, Setup> = {
-  'is an eligible member (PIM for Groups) of a group holding Global Administrator': async (api, v) => groupAccess(api, v, await privilegedGroup(api), 'eligibility', 'member'),
-  'becomes a member (PIM for Groups) of a group holding Global Administrator next week': async (api, v) => groupAccess(api, v, await privilegedGroup(api), 'assignment', 'member', 'P7D'),
-  'is an eligible owner (PIM for Groups) of a group holding Global Administrator': async (api, v) => groupAccess(api, v, await privilegedGroup(api), 'eligibility', 'owner'),
-  'is a static member of a group holding Global Administrator': async (api, v) => addGroupMember(api.h.deps, api.h.admin, (await privilegedGroup(api)).id, v.id),
+  'is an eligible member (PIM for Groups) of a group holding Global Administrator': async (api, v) =>
+    groupAccess(api, v, await privilegedGroup(api), 'eligibility', 'member'),
+  'becomes a member (PIM for Groups) of a group holding Global Administrator next week': async (api, v) =>
+    groupAccess(api, v, await privilegedGroup(api), 'assignment', 'member', 'P7D'),
+  'is an eligible owner (PIM for Groups) of a group holding Global Administrator': async (api, v) =>
+    groupAccess(api, v, await privilegedGroup(api), 'eligibility', 'owner'),
+  'is a static member of a group holding Global Administrator': async (api, v) =>
+    addGroupMember(api.h.deps, api.h.admin, (await privilegedGroup(api)).id, v.id),
 };
 
 describe('an identity provider never links a privileged account by email', () => {

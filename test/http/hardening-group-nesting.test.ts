@@ -12,7 +12,18 @@ import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import {
-  addMember, fresh, grantGroupAccess, grantRole, GROUP_REQUESTS, groupAccessOf, groupRequest, memberIds, memberRef, nestAsLegacyData, newGroup, outcome,
+  addMember,
+  fresh,
+  grantGroupAccess,
+  grantRole,
+  GROUP_REQUESTS,
+  groupAccessOf,
+  groupRequest,
+  memberIds,
+  memberRef,
+  nestAsLegacyData,
+  newGroup,
+  outcome,
 } from '../support/hardening.ts';
 import { openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
 
@@ -79,15 +90,22 @@ describe.each(TEST_DATABASES)('nesting into role-assignable groups on $name', (d
   });
 
   describe('SCIM never changes the members of a role-assignable group', () => {
-    const scim = (method: 'PATCH' | 'PUT', url: string, body: unknown) => api.app.inject({
-      method, url: `/scim/v2${url}`, headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, payload: JSON.stringify(body),
-    });
+    const scim = (method: 'PATCH' | 'PUT', url: string, body: unknown) =>
+      api.app.inject({
+        method,
+        url: `/scim/v2${url}`,
+        headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+        payload: JSON.stringify(body),
+      });
     const add = (member: Principal) => ({ schemas: [SCIM_PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: member.id }] }] });
     it.each([
       ['PATCH adding a group', (r: Principal, g: Principal) => scim('PATCH', `/Groups/${r.id}`, add(g))],
       ['PATCH adding a user', (r: Principal, _g: Principal, u: Principal) => scim('PATCH', `/Groups/${r.id}`, add(u))],
-      ['PUT with a group among the members', (r: Principal, g: Principal) => scim('PUT', `/Groups/${r.id}`, { schemas: [SCIM_GROUP], displayName: r.displayName, members: [{ value: g.id }] })],
-    ] as const)('%s: 403 in SCIM\'s shape', async (_name, call) => {
+      [
+        'PUT with a group among the members',
+        (r: Principal, g: Principal) => scim('PUT', `/Groups/${r.id}`, { schemas: [SCIM_GROUP], displayName: r.displayName, members: [{ value: g.id }] }),
+      ],
+    ] as const)("%s: 403 in SCIM's shape", async (_name, call) => {
       const [r, g, u] = [await tier0(), await nested('an ordinary group'), await api.h.user(`${fresh('u')}@contoso.test`)];
       await refused(r, g, '403 SCIM error', () => call(r, g, u));
     });
@@ -128,9 +146,17 @@ describe.each(TEST_DATABASES)('nesting into role-assignable groups on $name', (d
       await unchanged(o, () => api.call(api.admin, 'POST', `/v1.0/groups/${o.id}/members/$ref`, memberRef(g.id)), '400 Request_BadRequest');
       const u = await api.h.user(`${fresh('u')}@contoso.test`);
       const patch = { schemas: [SCIM_PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] };
-      await unchanged(o, () => api.app.inject({
-        method: 'PATCH', url: `/scim/v2/Groups/${o.id}`, headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, payload: JSON.stringify(patch),
-      }), '403 SCIM error');
+      await unchanged(
+        o,
+        () =>
+          api.app.inject({
+            method: 'PATCH',
+            url: `/scim/v2/Groups/${o.id}`,
+            headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+            payload: JSON.stringify(patch),
+          }),
+        '403 SCIM error',
+      );
     });
 
     it('a privileged administrator still manages O', async () => {
@@ -161,8 +187,12 @@ describe.each(TEST_DATABASES)('nesting into role-assignable groups on $name', (d
 
   describe.each([
     ['members/$ref', (r: Principal, o: Principal) => api.call(api.admin, 'POST', `/v1.0/groups/${r.id}/members/$ref`, memberRef(o.id)), 204],
-    ['an active PIM for Groups membership', (r: Principal, o: Principal) =>
-      api.call(api.admin, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, groupRequest(api, 'adminAssign', o.id, r.id, 'member')), 201],
+    [
+      'an active PIM for Groups membership',
+      (r: Principal, o: Principal) =>
+        api.call(api.admin, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, groupRequest(api, 'adminAssign', o.id, r.id, 'member')),
+      201,
+    ],
   ] as const)('the escalation nesting opens, through %s', (_path, nest, nestedStatus) => {
     it('a Groups Administrator who manages ordinary group O never gains the User Administrator role of R: nesting O into R is refused', async () => {
       const r = await tier0();
@@ -181,7 +211,14 @@ describe.each(TEST_DATABASES)('nesting into role-assignable groups on $name', (d
       };
       const escalate = async () => {
         if (!(await step('a privileged admin nests O into R', nestedStatus, nest(r, o)))) return;
-        if (!(await step('the Groups Administrator adds themselves to O', 204, api.call(groupsAdmin, 'POST', `/v1.0/groups/${o.id}/members/$ref`, memberRef(groupsAdmin.id))))) return;
+        if (
+          !(await step(
+            'the Groups Administrator adds themselves to O',
+            204,
+            api.call(groupsAdmin, 'POST', `/v1.0/groups/${o.id}/members/$ref`, memberRef(groupsAdmin.id)),
+          ))
+        )
+          return;
         await step('the Groups Administrator disables a user, as a User Administrator', 204, disable());
       };
       await escalate();

@@ -18,7 +18,17 @@ import type { Principal } from '../../src/domain/model.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import {
-  addMember, fresh, grantGroupAccess, grantRole, GROUP_REQUESTS, groupRequest, newGroup, outcome, ROLE_REQUESTS, roleRequest, workingHolders,
+  addMember,
+  fresh,
+  grantGroupAccess,
+  grantRole,
+  GROUP_REQUESTS,
+  groupRequest,
+  newGroup,
+  outcome,
+  ROLE_REQUESTS,
+  roleRequest,
+  workingHolders,
 } from '../support/hardening.ts';
 import { openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
 
@@ -95,11 +105,13 @@ async function lastWorkingGlobalAdministrator(api: HttpHarness, kind: Holder, an
   expect(retire.statusCode, retire.body).toBe(201);
   expect(await workingHolders(api.h, GA)).toEqual([holder.id, ...(second ? [second.id] : [])].sort());
 
-  const scim: World['scim'] = (method, url, body) => api.app.inject({
-    method, url: `/scim/v2${url}`,
-    headers: { authorization: `Bearer ${scimToken}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
-    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-  });
+  const scim: World['scim'] = (method, url, body) =>
+    api.app.inject({
+      method,
+      url: `/scim/v2${url}`,
+      headers: { authorization: `Bearer ${scimToken}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
   return { api, d, holder, m, scim };
 }
 
@@ -115,28 +127,84 @@ interface Path {
 const removeRole = (w: World, as: Principal, principalId: string, action = 'adminRemove', duration?: string) =>
   w.api.call(as, 'POST', `${ROLE_REQUESTS}/roleAssignmentScheduleRequests`, roleRequest(w.api, action, principalId, GA, duration ? { duration } : undefined));
 const disable = (w: World, id: string) => w.api.call(w.d, 'PATCH', `/v1.0/users/${id}`, { accountEnabled: false });
-const scimDeactivate = (w: World, id: string) => w.scim('PATCH', `/Users/${id}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+const scimDeactivate = (w: World, id: string) =>
+  w.scim('PATCH', `/Users/${id}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
 
 const PATHS: readonly Path[] = [
   { holder: 'a user', name: 'adminRemove of the assignment', refused: REFUSED, allowed: '201', run: (w) => removeRole(w, w.d, w.holder.id) },
   { holder: 'a user', name: 'adminRemove of their own assignment', refused: REFUSED, allowed: '201', run: (w) => removeRole(w, w.holder, w.holder.id) },
-  { holder: 'a user', name: 'adminUpdate making it time-bound', refused: REFUSED, allowed: '201', run: (w) => removeRole(w, w.d, w.holder.id, 'adminUpdate', 'P30D') },
+  {
+    holder: 'a user',
+    name: 'adminUpdate making it time-bound',
+    refused: REFUSED,
+    allowed: '201',
+    run: (w) => removeRole(w, w.d, w.holder.id, 'adminUpdate', 'P30D'),
+  },
   { holder: 'a user', name: 'disabling the account (PATCH accountEnabled)', refused: REFUSED, allowed: '204', run: (w) => disable(w, w.holder.id) },
   { holder: 'a user', name: 'SCIM PATCH active false', refused: SCIM_REFUSED, allowed: '200', run: (w) => scimDeactivate(w, w.holder.id) },
-  { holder: 'a user', name: 'SCIM PUT with active false', refused: SCIM_REFUSED, allowed: '200', run: (w) => w.scim('PUT', `/Users/${w.holder.id}`, {
-    schemas: [SCIM_USER], userName: w.holder.userPrincipalName, displayName: w.holder.displayName, active: false,
-  }) },
+  {
+    holder: 'a user',
+    name: 'SCIM PUT with active false',
+    refused: SCIM_REFUSED,
+    allowed: '200',
+    run: (w) =>
+      w.scim('PUT', `/Users/${w.holder.id}`, {
+        schemas: [SCIM_USER],
+        userName: w.holder.userPrincipalName,
+        displayName: w.holder.displayName,
+        active: false,
+      }),
+  },
   { holder: 'a user', name: 'SCIM DELETE', refused: SCIM_REFUSED, allowed: '204', run: (w) => w.scim('DELETE', `/Users/${w.holder.id}`) },
-  { holder: 'a group with one enabled static member', name: 'adminRemove of the group\'s assignment', refused: REFUSED, allowed: '201', run: (w) => removeRole(w, w.d, w.holder.id) },
-  { holder: 'a group with one enabled static member', name: 'removing that member (members/$ref)', refused: REFUSED, allowed: '204',
-    run: (w) => w.api.call(w.d, 'DELETE', `/v1.0/groups/${w.holder.id}/members/${w.m!.id}/$ref`) },
+  {
+    holder: 'a group with one enabled static member',
+    name: "adminRemove of the group's assignment",
+    refused: REFUSED,
+    allowed: '201',
+    run: (w) => removeRole(w, w.d, w.holder.id),
+  },
+  {
+    holder: 'a group with one enabled static member',
+    name: 'removing that member (members/$ref)',
+    refused: REFUSED,
+    allowed: '204',
+    run: (w) => w.api.call(w.d, 'DELETE', `/v1.0/groups/${w.holder.id}/members/${w.m!.id}/$ref`),
+  },
   { holder: 'a group with one enabled static member', name: 'disabling that member', refused: REFUSED, allowed: '204', run: (w) => disable(w, w.m!.id) },
-  { holder: 'a group with one enabled static member', name: 'SCIM deprovisioning that member', refused: SCIM_REFUSED, allowed: '200', run: (w) => scimDeactivate(w, w.m!.id) },
-  { holder: 'a group with one permanent PIM for Groups member', name: 'adminRemove of that membership (PIM for Groups)', refused: REFUSED, allowed: '201',
-    run: (w) => w.api.call(w.d, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, groupRequest(w.api, 'adminRemove', w.m!.id, w.holder.id, 'member')) },
-  { holder: 'a group with one permanent PIM for Groups member', name: 'adminUpdate making that membership time-bound', refused: REFUSED, allowed: '201',
-    run: (w) => w.api.call(w.d, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, groupRequest(w.api, 'adminUpdate', w.m!.id, w.holder.id, 'member', { duration: 'P30D' })) },
-  { holder: 'a group with one permanent PIM for Groups member', name: 'disabling that member', refused: REFUSED, allowed: '204', run: (w) => disable(w, w.m!.id) },
+  {
+    holder: 'a group with one enabled static member',
+    name: 'SCIM deprovisioning that member',
+    refused: SCIM_REFUSED,
+    allowed: '200',
+    run: (w) => scimDeactivate(w, w.m!.id),
+  },
+  {
+    holder: 'a group with one permanent PIM for Groups member',
+    name: 'adminRemove of that membership (PIM for Groups)',
+    refused: REFUSED,
+    allowed: '201',
+    run: (w) => w.api.call(w.d, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, groupRequest(w.api, 'adminRemove', w.m!.id, w.holder.id, 'member')),
+  },
+  {
+    holder: 'a group with one permanent PIM for Groups member',
+    name: 'adminUpdate making that membership time-bound',
+    refused: REFUSED,
+    allowed: '201',
+    run: (w) =>
+      w.api.call(
+        w.d,
+        'POST',
+        `${GROUP_REQUESTS}/assignmentScheduleRequests`,
+        groupRequest(w.api, 'adminUpdate', w.m!.id, w.holder.id, 'member', { duration: 'P30D' }),
+      ),
+  },
+  {
+    holder: 'a group with one permanent PIM for Groups member',
+    name: 'disabling that member',
+    refused: REFUSED,
+    allowed: '204',
+    run: (w) => disable(w, w.m!.id),
+  },
 ];
 
 describe.each(TEST_DATABASES)('the last working Global Administrator on $name', (db) => {

@@ -18,7 +18,18 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { apiSignIn, createUserWithPassword, PASSWORD, revokePath, tokenWorks } from '../support/browser-session.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import {
-  addMember, DAY, fresh, grantGroupAccess, grantRole, GROUP_REQUESTS, groupRequest, nestAsLegacyData, newGroup, outcome, ROLE_REQUESTS, roleRequest,
+  addMember,
+  DAY,
+  fresh,
+  grantGroupAccess,
+  grantRole,
+  GROUP_REQUESTS,
+  groupRequest,
+  nestAsLegacyData,
+  newGroup,
+  outcome,
+  ROLE_REQUESTS,
+  roleRequest,
 } from '../support/hardening.ts';
 import { json, openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
 
@@ -53,9 +64,11 @@ async function nestedIntoPrivileged(api: HttpHarness, v: Principal, how: 'static
 const PRIVILEGED: Record<string, Setup> = {
   'holds a privileged role': (api, v) => grantRole(api, api.admin, 'assignment', v.id, ROLE.userAdministrator),
   'is eligible for a privileged role': (api, v) => grantRole(api, api.admin, 'eligibility', v.id, ROLE.userAdministrator),
-  'is eligible for a privileged role from next week': (api, v) => grantRole(api, api.admin, 'eligibility', v.id, ROLE.privilegedRoleAdministrator, { startIn: 7 * DAY }),
+  'is eligible for a privileged role from next week': (api, v) =>
+    grantRole(api, api.admin, 'eligibility', v.id, ROLE.privilegedRoleAdministrator, { startIn: 7 * DAY }),
   'is a static member of a role-assignable group holding Global Administrator': async (api, v) => addMember(api, (await privilegedGroup(api)).id, v.id),
-  'is a static member of a role-assignable group eligible for Global Administrator': async (api, v) => addMember(api, (await privilegedGroup(api, 'eligibility')).id, v.id),
+  'is a static member of a role-assignable group eligible for Global Administrator': async (api, v) =>
+    addMember(api, (await privilegedGroup(api, 'eligibility')).id, v.id),
   'is an eligible member (PIM for Groups) of a group holding Global Administrator': async (api, v) =>
     grantGroupAccess(api, api.admin, 'eligibility', v.id, (await privilegedGroup(api)).id, 'member'),
   'is an active member (PIM for Groups) of a group holding Global Administrator': async (api, v) =>
@@ -111,18 +124,25 @@ async function enrollTotp(api: HttpHarness, token: string | Principal): Promise<
   return key;
 }
 
-const signIn = (api: HttpHarness, upn: string, password: string) => api.app.inject({
-  method: 'POST', url: '/openpim/auth/signin', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ userPrincipalName: upn, password }),
-});
+const signIn = (api: HttpHarness, upn: string, password: string) =>
+  api.app.inject({
+    method: 'POST',
+    url: '/openpim/auth/signin',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ userPrincipalName: upn, password }),
+  });
 
 const CHANGES: Record<string, Change> = {
   'resetting the password (Helpdesk Administrator)': {
-    by: 'helpdesk', allowed: 204,
+    by: 'helpdesk',
+    allowed: 204,
     prepare: async (api, v) => async () => expect((await signIn(api, v.userPrincipalName!, PASSWORD)).statusCode).toBe(200),
-    call: (api, actor, v) => api.call(actor, 'PATCH', `/v1.0/users/${v.id}`, { passwordProfile: { password: NEW_PASSWORD, forceChangePasswordNextSignIn: false } }),
+    call: (api, actor, v) =>
+      api.call(actor, 'PATCH', `/v1.0/users/${v.id}`, { passwordProfile: { password: NEW_PASSWORD, forceChangePasswordNextSignIn: false } }),
   },
   'removing the authenticator app (Authentication Administrator)': {
-    by: 'authentication', allowed: 204,
+    by: 'authentication',
+    allowed: 204,
     prepare: async (api, v) => {
       await enrollTotp(api, v);
       return async () => expect(json(await api.call(v, 'GET', '/openpim/me/authentication/methods')).totp).not.toBeNull();
@@ -130,12 +150,14 @@ const CHANGES: Record<string, Change> = {
     call: (api, actor, v) => api.call(actor, 'DELETE', `/openpim/users/${v.id}/authentication/totp`),
   },
   'disabling the account (User Administrator)': {
-    by: 'userAdmin', allowed: 204,
+    by: 'userAdmin',
+    allowed: 204,
     prepare: async (api, v) => async () => expect((await api.h.store.read.principals.get(api.h.tenantId, v.id))?.accountEnabled).toBe(true),
     call: (api, actor, v) => api.call(actor, 'PATCH', `/v1.0/users/${v.id}`, { accountEnabled: false }),
   },
   'revoking the sign-in sessions (User Administrator)': {
-    by: 'userAdmin', allowed: 200,
+    by: 'userAdmin',
+    allowed: 200,
     prepare: async (api, v) => {
       const token = await apiSignIn(api, v.userPrincipalName!);
       return async () => expect(await tokenWorks(api, token)).toBe(200);
@@ -204,7 +226,8 @@ describe.each(TEST_DATABASES)('privileged accounts on $name', (db) => {
       await setup(api, sp);
       return sp;
     };
-    const addPassword = (sp: Principal) => api.call(actors.appAdmin, 'POST', `/v1.0/servicePrincipals/${sp.id}/addPassword`, { passwordCredential: { displayName: 'take-over' } });
+    const addPassword = (sp: Principal) =>
+      api.call(actors.appAdmin, 'POST', `/v1.0/servicePrincipals/${sp.id}/addPassword`, { passwordCredential: { displayName: 'take-over' } });
 
     it.each(Object.entries(PRIVILEGED_APPS))('is refused with 403 when it %s, and changes nothing', async (_case, setup) => {
       const sp = await app(setup);
@@ -260,8 +283,11 @@ describe.each(TEST_DATABASES)('privileged accounts on $name', (db) => {
       const mfa = json<{ access_token: string }>(stepped).access_token;
       const activation = { ...groupRequest(api, 'selfActivate', v.id, r.id, 'member', { duration: 'PT1H' }) };
       if (!(await step("activate V's membership of R", 201, api.call(mfa, 'POST', `${GROUP_REQUESTS}/assignmentScheduleRequests`, activation)))) return;
-      await step('as Global Administrator, make the attacker a permanent Global Administrator', 201,
-        api.call(mfa, 'POST', `${ROLE_REQUESTS}/roleAssignmentScheduleRequests`, roleRequest(api, 'adminAssign', attacker.id, GA)));
+      await step(
+        'as Global Administrator, make the attacker a permanent Global Administrator',
+        201,
+        api.call(mfa, 'POST', `${ROLE_REQUESTS}/roleAssignmentScheduleRequests`, roleRequest(api, 'adminAssign', attacker.id, GA)),
+      );
     };
     await attack();
 

@@ -34,16 +34,38 @@ describe.each(TEST_DATABASES)("one's own audit events on $name", (db) => {
     bob = await h.user('bob@contoso.test', 'Bob');
     // A display name that spells a target id of Bob's inside the stored JSON: it must not make the event Bob's.
     decoy = await h.user('decoy@contoso.test', `x","id":"${bob.id}`);
-    await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
-    await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
+    await h.submit(h.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.userAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    });
+    await h.submit(h.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    });
     for (let i = 0; i < 3; i++) {
       api.clock.advance(60_000);
-      await h.submit(await h.caller(alice), { action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+      await h.submit(await h.caller(alice), {
+        action: 'selfActivate',
+        principalId: alice.id,
+        roleDefinitionId: ROLE.userAdministrator,
+        scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+      });
       api.clock.advance(10 * 60_000);
       await h.submit(await h.caller(alice), { action: 'selfDeactivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator });
     }
     api.clock.advance(60_000);
-    await h.submit(await h.caller(bob), { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.helpdeskAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+    await h.submit(await h.caller(bob), {
+      action: 'selfActivate',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
   });
   afterAll(async () => api?.close());
 
@@ -68,8 +90,14 @@ describe.each(TEST_DATABASES)("one's own audit events on $name", (db) => {
     for (const who of [alice, bob]) {
       const mine = await all(who, MY_AUDIT);
       expect(mine.length, who.userPrincipalName!).toBeGreaterThan(0);
-      expect(mine.every((e) => involves(e, who)), 'only their own').toBe(true);
-      expect(mine.map((e) => e.id), 'all of their own').toEqual(everything.filter((e) => involves(e, who)).map((e) => e.id));
+      expect(
+        mine.every((e) => involves(e, who)),
+        'only their own',
+      ).toBe(true);
+      expect(
+        mine.map((e) => e.id),
+        'all of their own',
+      ).toEqual(everything.filter((e) => involves(e, who)).map((e) => e.id));
       const times = mine.map((e) => e.activityDateTime);
       expect(times).toEqual([...times].sort().reverse());
     }
@@ -83,7 +111,7 @@ describe.each(TEST_DATABASES)("one's own audit events on $name", (db) => {
   });
 
   it("does not count a display name that spells someone's id as a target", async () => {
-    const decoyAdded = (await all(api.admin, `${ALL_AUDIT}?${filter(`targetResources/id eq '${decoy.id}'`)}`));
+    const decoyAdded = await all(api.admin, `${ALL_AUDIT}?${filter(`targetResources/id eq '${decoy.id}'`)}`);
     expect(decoyAdded.map((e) => e.activityDisplayName)).toContain(ACTIVITY.userAdded);
     const bobs = new Set((await all(bob, MY_AUDIT)).map((e) => e.id));
     for (const e of decoyAdded) expect(bobs.has(e.id)).toBe(false);
@@ -122,7 +150,10 @@ describe.each(TEST_DATABASES)("one's own audit events on $name", (db) => {
     expect(upper).not.toBe(alice.id);
     expect(await all(api.admin, `${ALL_AUDIT}?${filter(`targetResources/id eq '${upper}'`)}`)).toEqual([]);
     expect(await all(api.admin, `${ALL_AUDIT}?${filter(`targetResources/id eq '${alice.id.slice(0, -1)}'`)}`)).toEqual([]);
-    const byAdmin = await all(api.admin, `${ALL_AUDIT}?${filter(`targetResources/id eq '${ROLE.userAdministrator}' and initiatedBy/user/id eq '${alice.id}'`)}`);
+    const byAdmin = await all(
+      api.admin,
+      `${ALL_AUDIT}?${filter(`targetResources/id eq '${ROLE.userAdministrator}' and initiatedBy/user/id eq '${alice.id}'`)}`,
+    );
     expect(byAdmin.length).toBeGreaterThanOrEqual(6);
     expect(byAdmin.every((e) => involves(e, alice))).toBe(true);
   });
@@ -149,7 +180,9 @@ describe.each(TEST_DATABASES)("one's own audit events on $name", (db) => {
   it("counts an event about the caller's request as theirs when someone else caused it (an administrator cancels it)", async () => {
     const { h } = api;
     const later = await h.submit(await h.caller(alice), {
-      action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator,
+      action: 'selfActivate',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.userAdministrator,
       scheduleInfo: { startDateTime: api.clock.now() + 2 * 3_600_000, expiration: { type: 'afterDuration', duration: 'PT1H' } },
     });
     expect(later.status).toBe('Granted');

@@ -19,7 +19,20 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { testIds } from '../support/fake-clock.ts';
 import { json } from '../support/http-harness.ts';
 import {
-  account, activation, activities, counts, errorOf, idp, link, openApi, REQUESTS, signIn, useOidcProvider, whoAmI, withSession, type Api,
+  account,
+  activation,
+  activities,
+  counts,
+  errorOf,
+  idp,
+  link,
+  openApi,
+  REQUESTS,
+  signIn,
+  useOidcProvider,
+  whoAmI,
+  withSession,
+  type Api,
 } from '../support/oidc-app.ts';
 import { adminAssign } from '../support/scenario.ts';
 
@@ -70,10 +83,22 @@ describe('matching users', () => {
   });
 
   it('never matches a group or a service principal, and refuses a disabled user', async () => {
-    await api.h.store.run((tx) => tx.principals.insert({
-      tenantId: api.h.tenantId, id: testIds.uuid(), type: 'group', displayName: 'Ops', userPrincipalName: null, mail: 'ops@contoso.test',
-      accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, description: null, managerId: null, createdAt: api.clock.now(),
-    }));
+    await api.h.store.run((tx) =>
+      tx.principals.insert({
+        tenantId: api.h.tenantId,
+        id: testIds.uuid(),
+        type: 'group',
+        displayName: 'Ops',
+        userPrincipalName: null,
+        mail: 'ops@contoso.test',
+        accountEnabled: true,
+        isBreakGlass: false,
+        isAssignableToRole: false,
+        description: null,
+        managerId: null,
+        createdAt: api.clock.now(),
+      }),
+    );
     const carol = await api.h.user('carol@contoso.test', 'Carol');
     await api.h.store.run((tx) => tx.accounts.setAccountEnabled(api.h.tenantId, carol.id, false));
     const before = await counts(api);
@@ -90,7 +115,7 @@ describe('matching users', () => {
 });
 
 describe('privileged accounts', () => {
-  it('are never linked by email: an IdP account with a Global Administrator\'s address is refused, and nothing is written', async () => {
+  it("are never linked by email: an IdP account with a Global Administrator's address is refused, and nothing is written", async () => {
     const api = await openApi({ jitProvisioning: true });
     try {
       const gina = await api.h.user('gina.admin@contoso.test', 'Gina');
@@ -105,7 +130,10 @@ describe('privileged accounts', () => {
       for (const email of ['gina.admin@contoso.test', 'olga@contoso.test']) {
         const { res, session } = await signIn(api, { accountId: account({ email, email_verified: true }), amr: ['pwd', 'mfa'] });
         expect(res.statusCode, res.body).toBe(403);
-        expect(errorOf(res)).toMatchObject({ code: 'Authorization_RequestDenied', message: expect.stringMatching(/privileged account.*administrator must link it/) });
+        expect(errorOf(res)).toMatchObject({
+          code: 'Authorization_RequestDenied',
+          message: expect.stringMatching(/privileged account.*administrator must link it/),
+        });
         expect(session).toBeNull();
       }
       expect(await counts(api)).toEqual(before);
@@ -168,7 +196,7 @@ describe('just-in-time creation', () => {
   });
 });
 
-describe('the provider\'s MFA and the MFA-required activation', () => {
+describe("the provider's MFA and the MFA-required activation", () => {
   /** Eligible for a privileged role, so linked beforehand (never by email). */
   async function eligibleUser(api: Api, upn: string): Promise<{ user: Principal; sub: string }> {
     const user = await api.h.user(upn);

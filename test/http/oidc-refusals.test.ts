@@ -19,7 +19,18 @@ import { FakeClock, testIds } from '../support/fake-clock.ts';
 import { openHarness } from '../support/harness.ts';
 import { json, MEMORY_SQLITE } from '../support/http-harness.ts';
 import {
-  account, callback, cookieOf, counts, errorOf, openApi, SESSION_COOKIE, signIn, startSignIn, STATE_COOKIE, useOidcProvider, type Api,
+  account,
+  callback,
+  cookieOf,
+  counts,
+  errorOf,
+  openApi,
+  SESSION_COOKIE,
+  signIn,
+  startSignIn,
+  STATE_COOKIE,
+  useOidcProvider,
+  type Api,
 } from '../support/oidc-app.ts';
 
 useOidcProvider();
@@ -31,7 +42,7 @@ describe('refusals write nothing', () => {
   });
   afterAll(async () => api?.close());
 
-  it('the sign-in page learns the provider\'s name and where its sign-in starts, without a token', async () => {
+  it("the sign-in page learns the provider's name and where its sign-in starts, without a token", async () => {
     const res = await api.app.inject({ method: 'GET', url: '/openpim/auth/providers' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ password: true, oidc: { displayName: 'Contoso SSO', signInUrl: '/openpim/auth/oidc/signin' } });
@@ -50,7 +61,7 @@ describe('refusals write nothing', () => {
     expect(await counts(api)).toEqual(before);
   });
 
-  it('a state that is not this browser\'s (another cookie, or none: login CSRF) is refused', async () => {
+  it("a state that is not this browser's (another cookie, or none: login CSRF) is refused", async () => {
     const before = await counts(api);
     const started = await startSignIn(api, { accountId: account({ email: 'jack@contoso.test', email_verified: true }) });
     const other = await startSignIn(api, { accountId: account({ email: 'kate@contoso.test', email_verified: true }) });
@@ -78,7 +89,7 @@ describe('refusals write nothing', () => {
     expect(await counts(api)).toEqual(before);
   });
 
-  it('the provider\'s error is reported, without a stack trace, and creates no user', async () => {
+  it("the provider's error is reported, without a stack trace, and creates no user", async () => {
     const before = await counts(api);
     const started = await startSignIn(api, { accountId: account({ email: 'mia@contoso.test', email_verified: true }), deny: true });
     expect(started.callback).toContain('error=access_denied');
@@ -90,7 +101,15 @@ describe('refusals write nothing', () => {
   });
 
   it.each(['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'evil.example'])('refuses returnTo %j (no open redirect)', async (returnTo) => {
-    const flows = async () => Number((await api.h.store.db.selectFrom('oidc_flows').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const flows = async () =>
+      Number(
+        (
+          await api.h.store.db
+            .selectFrom('oidc_flows')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await flows();
     const res = await api.app.inject({ method: 'GET', url: `/openpim/auth/oidc/signin?returnTo=${encodeURIComponent(returnTo)}` });
     expect(res.statusCode, res.body).toBe(400);
@@ -161,7 +180,12 @@ describe("the CLI's browser sign-in (openpim login --browser) through the identi
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const loopback = 'http://127.0.0.1:53682/callback';
     const authorize = `/openpim/auth/authorize?${new URLSearchParams({
-      response_type: 'code', client_id: 'openpim-cli', redirect_uri: loopback, state: 'cli-state', code_challenge: challenge, code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: 'openpim-cli',
+      redirect_uri: loopback,
+      state: 'cli-state',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
     })}`;
 
     // 1. No session: off to the provider's sign-in, to come back to authorize.
@@ -183,11 +207,23 @@ describe("the CLI's browser sign-in (openpim login --browser) through the identi
 
     // 4. The CLI redeems it: a token for a CLI session that carries the provider's MFA.
     const token = await api.app.inject({
-      method: 'POST', url: '/openpim/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: loopback, code_verifier: verifier, client_id: 'openpim-cli' }).toString(),
+      method: 'POST',
+      url: '/openpim/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code')!,
+        redirect_uri: loopback,
+        code_verifier: verifier,
+        client_id: 'openpim-cli',
+      }).toString(),
     });
     expect(token.statusCode, token.body).toBe(200);
-    const mine = await api.app.inject({ method: 'GET', url: '/openpim/auth/session', headers: { authorization: `Bearer ${json(token).access_token as string}` } });
+    const mine = await api.app.inject({
+      method: 'GET',
+      url: '/openpim/auth/session',
+      headers: { authorization: `Bearer ${json(token).access_token as string}` },
+    });
     expect(mine.statusCode, mine.body).toBe(200);
     expect(json(mine)).toMatchObject({ kind: 'cli', method: 'session', userId: carol.id, amr: expect.arrayContaining(['fed', 'mfa']) });
   });

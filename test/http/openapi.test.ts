@@ -38,8 +38,12 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const operations = () => Object.entries(doc.paths).flatMap(([path, item]) =>
-  Object.entries(item).filter(([method]) => METHODS.includes(method)).map(([method, op]) => ({ path, method, op })));
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, op]) => ({ path, method, op })),
+  );
 const bodySchema = (op: Operation | undefined) => Object.values(op?.requestBody?.content ?? {})[0]?.schema;
 
 const GROUP_REQUESTS = ['assignmentScheduleRequests', 'eligibilityScheduleRequests'].map((c) => `/v1.0/identityGovernance/privilegedAccess/group/${c}`);
@@ -56,13 +60,27 @@ describe('GET /openapi.json', () => {
   it('lists the main Graph paths and hides the operational ones', () => {
     const paths = Object.keys(doc.paths);
     for (const path of [
-      '/v1.0/users', '/v1.0/users/{id}', '/v1.0/groups', '/v1.0/groups/{id}/members/$ref', '/v1.0/groups/{id}/members/{memberId}/$ref',
-      '/v1.0/directory/administrativeUnits', '/v1.0/roleManagement/directory/roleDefinitions',
-      REQUESTS, `${REQUESTS}/{id}`, `${REQUESTS}/{id}/cancel`, '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests',
-      '/v1.0/roleManagement/directory/roleAssignmentScheduleInstances', '/v1.0/roleManagement/directory/roleEligibilitySchedules',
-      '/v1.0/roleManagement/directory/roleAssignments', '/v1.0/policies/roleManagementPolicies', RULE,
-      '/v1.0/policies/roleManagementPolicyAssignments', '/v1.0/auditLogs/directoryAudits', '/openpim/audit/verify',
-    ]) expect(paths).toContain(path);
+      '/v1.0/users',
+      '/v1.0/users/{id}',
+      '/v1.0/groups',
+      '/v1.0/groups/{id}/members/$ref',
+      '/v1.0/groups/{id}/members/{memberId}/$ref',
+      '/v1.0/directory/administrativeUnits',
+      '/v1.0/roleManagement/directory/roleDefinitions',
+      REQUESTS,
+      `${REQUESTS}/{id}`,
+      `${REQUESTS}/{id}/cancel`,
+      '/v1.0/roleManagement/directory/roleEligibilityScheduleRequests',
+      '/v1.0/roleManagement/directory/roleAssignmentScheduleInstances',
+      '/v1.0/roleManagement/directory/roleEligibilitySchedules',
+      '/v1.0/roleManagement/directory/roleAssignments',
+      '/v1.0/policies/roleManagementPolicies',
+      RULE,
+      '/v1.0/policies/roleManagementPolicyAssignments',
+      '/v1.0/auditLogs/directoryAudits',
+      '/openpim/audit/verify',
+    ])
+      expect(paths).toContain(path);
     expect(paths).not.toContain('/healthz');
     expect(paths).not.toContain('/openapi.json');
   });
@@ -91,7 +109,10 @@ describe('GET /openapi.json', () => {
       const where = `${method.toUpperCase()} ${path}`;
       const codes = Object.keys(op.responses);
       // Success is a 2xx, or a redirect for the browser's sign-in routes (authorize, identity provider).
-      expect(codes.some((c) => c.startsWith('2') || c === '302'), where).toBe(true);
+      expect(
+        codes.some((c) => c.startsWith('2') || c === '302'),
+        where,
+      ).toBe(true);
       // Public routes (sign-in, the token endpoint) take no bearer token: they say so, and have no generic 401.
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       if (!isPublic) expect(codes, where).toContain('401');
@@ -120,7 +141,9 @@ describe('GET /openapi.json', () => {
 
   it('generates the schedule request body from its zod schema (input side)', () => {
     const schema = bodySchema(doc.paths[REQUESTS]?.post)!;
-    expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['action', 'principalId', 'roleDefinitionId', 'scheduleInfo', 'justification', 'ticketInfo']));
+    expect(Object.keys(schema.properties ?? {})).toEqual(
+      expect.arrayContaining(['action', 'principalId', 'roleDefinitionId', 'scheduleInfo', 'justification', 'ticketInfo']),
+    );
     expect(schema.required).toEqual(expect.arrayContaining(['action', 'principalId', 'roleDefinitionId']));
     // Defaults make a field optional for the client.
     expect(schema.required).not.toContain('directoryScopeId');
@@ -150,7 +173,10 @@ describe('route schemas are documentation only', () => {
   it('still validates bodies with zod: same code and message as before', async () => {
     const res = await api.call(api.admin, 'POST', REQUESTS, { action: 'adminAssign', principalId: 'x', roleDefinitionId: 'y', bogus: 1 });
     expect(res.statusCode).toBe(400);
-    expect(json<{ error: { code: string; message: string } }>(res).error).toMatchObject({ code: 'Request_BadRequest', message: expect.stringContaining("unknown property 'bogus'") });
+    expect(json<{ error: { code: string; message: string } }>(res).error).toMatchObject({
+      code: 'Request_BadRequest',
+      message: expect.stringContaining("unknown property 'bogus'"),
+    });
   });
 
   it('passes OData options through as strings', async () => {

@@ -36,7 +36,17 @@ describe('the portal served by the API server', () => {
     const clock = new FakeClock();
     h = await openHarness(MEMORY_SQLITE, clock);
     const tokens = jwtTokens(signingKeyStore(h.store.db), clock, testIds);
-    app = await buildApp({ uow: h.store, clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false, portalDir: dir });
+    app = await buildApp({
+      uow: h.store,
+      clock,
+      ids: testIds,
+      tokens,
+      mfaMaxAge: HOUR,
+      bodyLimit: 64 * 1024,
+      isReady: () => true,
+      logger: false,
+      portalDir: dir,
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -44,21 +54,24 @@ describe('the portal served by the API server', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(['/', '/assignments', '/approvals/3f2a', '/requests/abc?x=1', '/approve?token=t'])('answers the page at %s, signed out, with its security headers', async (url) => {
-    const res = await app.inject({ method: 'GET', url, headers: HTML });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.body).toBe(PAGE);
-    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-cache');
-    const csp = String(res.headers['content-security-policy']);
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("form-action 'self'");
-    expect(res.headers['referrer-policy']).toBe('same-origin');
-    expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-  });
+  it.each(['/', '/assignments', '/approvals/3f2a', '/requests/abc?x=1', '/approve?token=t'])(
+    'answers the page at %s, signed out, with its security headers',
+    async (url) => {
+      const res = await app.inject({ method: 'GET', url, headers: HTML });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.body).toBe(PAGE);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("form-action 'self'");
+      expect(res.headers['referrer-policy']).toBe('same-origin');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    },
+  );
 
   it("tells a browser with a session cookie to fetch My roles' first reads while the script loads; nobody else", async () => {
     const cookie = '__Host-openpim-session=abc';
@@ -66,7 +79,9 @@ describe('the portal served by the API server', () => {
       const res = await app.inject({ method: 'GET', url, headers: { ...HTML, cookie } });
       const links = String(res.headers.link).split(', ');
       expect(links).toContain('</openpim/auth/session>; rel=preload; as=fetch; crossorigin');
-      expect(links).toContain("</v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')>; rel=preload; as=fetch; crossorigin");
+      expect(links).toContain(
+        "</v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')>; rel=preload; as=fetch; crossorigin",
+      );
       expect(links).toHaveLength(6);
     }
     // Another page, or no session: nothing to fetch ahead.
@@ -106,7 +121,7 @@ describe('the portal served by the API server', () => {
     ['an unknown Graph path', '/v1.0/nothingHere', HTML],
     ['an unknown OpenPIM path', '/openpim/nothing', HTML],
     ['a client that does not ask for HTML', '/v2.0/users', { accept: 'application/json' }],
-  ])('answers the API\'s 404, not the page, for %s', async (_what, url, headers) => {
+  ])("answers the API's 404, not the page, for %s", async (_what, url, headers) => {
     const res = await app.inject({ method: 'GET', url, headers });
     expect(res.statusCode, res.body).toBe(404);
     expect(res.json().error.code).toBe('Request_ResourceNotFound');
@@ -122,8 +137,15 @@ describe('the portal served by the API server', () => {
 
   it('answers a plain page saying the portal is not built when there is no build', async () => {
     const bare = await buildApp({
-      uow: h.store, clock: h.clock, ids: testIds, tokens: jwtTokens(signingKeyStore(h.store.db), h.clock, testIds),
-      mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false, portalDir: join(dir, 'missing'),
+      uow: h.store,
+      clock: h.clock,
+      ids: testIds,
+      tokens: jwtTokens(signingKeyStore(h.store.db), h.clock, testIds),
+      mfaMaxAge: HOUR,
+      bodyLimit: 64 * 1024,
+      isReady: () => true,
+      logger: false,
+      portalDir: join(dir, 'missing'),
     });
     try {
       const res = await bare.inject({ method: 'GET', url: '/', headers: HTML });

@@ -27,16 +27,33 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     return res.json().token as string;
   }
 
-  const scim = (token: string | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, raw?: string): Promise<LightMyRequestResponse> =>
+  const scim = (
+    token: string | null,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    raw?: string,
+  ): Promise<LightMyRequestResponse> =>
     api.app.inject({
-      method, url: `/scim/v2${url}`,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
+      method,
+      url: `/scim/v2${url}`,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+      },
       ...(raw !== undefined ? { payload: raw } : body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
 
-  const newUser = (token: string, userName: string, extra: Record<string, unknown> = {}) => scim(token, 'POST', '/Users', {
-    schemas: [USER], userName, externalId: `ext-${userName}`, name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ value: userName, type: 'work', primary: true }], active: true, ...extra,
-  });
+  const newUser = (token: string, userName: string, extra: Record<string, unknown> = {}) =>
+    scim(token, 'POST', '/Users', {
+      schemas: [USER],
+      userName,
+      externalId: `ext-${userName}`,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      emails: [{ value: userName, type: 'work', primary: true }],
+      active: true,
+      ...extra,
+    });
 
   const expectScimError = (res: LightMyRequestResponse, status: number, scimType?: string) => {
     expect(res.statusCode, res.body).toBe(status);
@@ -75,35 +92,64 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expect(created.statusCode, created.body).toBe(201);
     const ada = created.json();
     expect(ada).toMatchObject({
-      schemas: [USER], userName: 'ada@contoso.test', externalId: 'ext-ada@contoso.test', displayName: 'Ada Lovelace', active: true,
-      name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ value: 'ada@contoso.test', primary: true }], meta: { resourceType: 'User' },
+      schemas: [USER],
+      userName: 'ada@contoso.test',
+      externalId: 'ext-ada@contoso.test',
+      displayName: 'Ada Lovelace',
+      active: true,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      emails: [{ value: 'ada@contoso.test', primary: true }],
+      meta: { resourceType: 'User' },
     });
     expect(created.headers.location).toMatch(new RegExp(`/scim/v2/Users/${ada.id}$`));
     // The directory sees the same user.
-    expect((await api.call(api.admin, 'GET', `/v1.0/users/${ada.id}`)).json()).toMatchObject({ userPrincipalName: 'ada@contoso.test', displayName: 'Ada Lovelace' });
+    expect((await api.call(api.admin, 'GET', `/v1.0/users/${ada.id}`)).json()).toMatchObject({
+      userPrincipalName: 'ada@contoso.test',
+      displayName: 'Ada Lovelace',
+    });
     await newUser(token, 'bob@contoso.test');
     await newUser(token, 'cy@contoso.test');
 
     const byName = (await scim(token, 'GET', `/Users?filter=${encodeURIComponent('userName eq "ADA@contoso.test"')}`)).json();
     expect(byName).toMatchObject({ totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [{ id: ada.id }] });
-    const both = (await scim(token, 'GET', `/Users?filter=${encodeURIComponent('externalId eq "ext-bob@contoso.test" and userName eq "bob@contoso.test"')}`)).json();
+    const both = (
+      await scim(token, 'GET', `/Users?filter=${encodeURIComponent('externalId eq "ext-bob@contoso.test" and userName eq "bob@contoso.test"')}`)
+    ).json();
     expect(both.Resources.map((u: { userName: string }) => u.userName)).toEqual(['bob@contoso.test']);
-    expect((await scim(token, 'GET', `/Users?filter=${encodeURIComponent('externalId eq "ext-bob@contoso.test" and userName eq "ada@contoso.test"')}`)).json().totalResults).toBe(0);
+    expect(
+      (await scim(token, 'GET', `/Users?filter=${encodeURIComponent('externalId eq "ext-bob@contoso.test" and userName eq "ada@contoso.test"')}`)).json()
+        .totalResults,
+    ).toBe(0);
     // Four users: the bootstrap admin and three provisioned ones; page two of size two.
     const page = (await scim(token, 'GET', '/Users?startIndex=3&count=2')).json();
     expect(page).toMatchObject({ totalResults: 4, startIndex: 3, itemsPerPage: 2 });
     expect((await scim(token, 'GET', `/Users/${ada.id}`)).json().id).toBe(ada.id);
 
     const put = await scim(token, 'PUT', `/Users/${ada.id}`, {
-      schemas: [USER], id: ada.id, userName: 'ada.lovelace@contoso.test', displayName: 'Countess Ada', externalId: 'ext-ada', emails: [{ value: 'ada@mail.test', primary: true }], active: true,
+      schemas: [USER],
+      id: ada.id,
+      userName: 'ada.lovelace@contoso.test',
+      displayName: 'Countess Ada',
+      externalId: 'ext-ada',
+      emails: [{ value: 'ada@mail.test', primary: true }],
+      active: true,
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Maths' },
     });
     expect(put.statusCode, put.body).toBe(200);
-    expect(put.json()).toMatchObject({ userName: 'ada.lovelace@contoso.test', displayName: 'Countess Ada', externalId: 'ext-ada', emails: [{ value: 'ada@mail.test' }] });
+    expect(put.json()).toMatchObject({
+      userName: 'ada.lovelace@contoso.test',
+      displayName: 'Countess Ada',
+      externalId: 'ext-ada',
+      emails: [{ value: 'ada@mail.test' }],
+    });
     expect(put.json().name.givenName).toBeUndefined();
 
     const patched = await scim(token, 'PATCH', `/Users/${ada.id}`, {
-      schemas: [PATCH], Operations: [{ op: 'Replace', path: 'displayName', value: 'Ada L.' }, { op: 'Add', path: 'name.givenName', value: 'Ada' }],
+      schemas: [PATCH],
+      Operations: [
+        { op: 'Replace', path: 'displayName', value: 'Ada L.' },
+        { op: 'Add', path: 'name.givenName', value: 'Ada' },
+      ],
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ displayName: 'Ada L.', name: { givenName: 'Ada' }, active: true });
@@ -127,10 +173,19 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expect(eng.members.map((m: { value: string }) => m.value)).toEqual([ada.id]);
 
     const patched = await scim(token, 'PATCH', `/Groups/${eng.id}`, {
-      schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: bob.id }, { value: cy.id }] }, { op: 'Remove', path: `members[value eq "${ada.id}"]` }],
+      schemas: [PATCH],
+      Operations: [
+        { op: 'Add', path: 'members', value: [{ value: bob.id }, { value: cy.id }] },
+        { op: 'Remove', path: `members[value eq "${ada.id}"]` },
+      ],
     });
     expect(patched.statusCode, patched.body).toBe(200);
-    expect(patched.json().members.map((m: { value: string }) => m.value).sort()).toEqual([bob.id, cy.id].sort());
+    expect(
+      patched
+        .json()
+        .members.map((m: { value: string }) => m.value)
+        .sort(),
+    ).toEqual([bob.id, cy.id].sort());
     const graphMembers = (await api.call(api.admin, 'GET', `/v1.0/groups/${eng.id}/members`)).json().value.map((m: { id: string }) => m.id);
     expect(graphMembers.sort()).toEqual([bob.id, cy.id].sort());
 
@@ -143,13 +198,25 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expect(put.json()).toMatchObject({ displayName: 'Engineering EU', members: [{ value: ada.id }] });
     expect(put.json().externalId).toBeUndefined();
 
-    const audits = await api.h.store.db.selectFrom('audit_events').select('activity').where('activity', 'in', [ACTIVITY.groupMemberAdded, ACTIVITY.groupMemberRemoved]).execute();
+    const audits = await api.h.store.db
+      .selectFrom('audit_events')
+      .select('activity')
+      .where('activity', 'in', [ACTIVITY.groupMemberAdded, ACTIVITY.groupMemberRemoved])
+      .execute();
     expect(audits).toHaveLength(7);
 
     // PIM for Groups: an eligible membership of the group, ended with it.
-    await api.h.submit(api.h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: bob.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: `/groups/${eng.id}` });
+    await api.h.submit(api.h.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: bob.id,
+      roleDefinitionId: GROUP_ROLE.member,
+      directoryScopeId: `/groups/${eng.id}`,
+    });
     expect((await scim(token, 'DELETE', `/Groups/${eng.id}`)).statusCode).toBe(204);
-    expect(await api.h.store.db.selectFrom('schedules').select('id').where('directory_scope_id', '=', `/groups/${eng.id}`).where('closed', '=', 0).execute()).toEqual([]);
+    expect(
+      await api.h.store.db.selectFrom('schedules').select('id').where('directory_scope_id', '=', `/groups/${eng.id}`).where('closed', '=', 0).execute(),
+    ).toEqual([]);
     expect(await api.h.store.db.selectFrom('audit_events').select('id').where('activity', '=', ACTIVITY.groupAccessEndedWithGroup).execute()).toHaveLength(1);
     expectScimError(await scim(token, 'GET', `/Groups/${eng.id}`), 404);
     expect((await api.call(api.admin, 'GET', `/v1.0/groups/${eng.id}/members`)).json().value).toEqual([]);
@@ -163,13 +230,22 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     await api.h.submit(api.h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: ada.id, roleDefinitionId: ROLE.globalReader });
     // A grant for later: it never starts, and the request that made it is Canceled.
     const later = await api.h.submit(api.h.admin, {
-      action: 'adminAssign', principalId: ada.id, roleDefinitionId: ROLE.helpdeskAdministrator,
+      action: 'adminAssign',
+      principalId: ada.id,
+      roleDefinitionId: ROLE.helpdeskAdministrator,
       scheduleInfo: { startDateTime: api.clock.now() + 86_400_000, expiration: { type: 'afterDuration', duration: 'P1D' } },
     });
     expect(later.status).toBe('Granted');
     // An activation (or a request for one awaiting approval) made from an eligibility.
-    await api.h.submit(await api.h.caller(ada.id), { action: 'selfActivate', principalId: ada.id, roleDefinitionId: ROLE.securityReader, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
-    const check = async () => (await api.call(api.admin, 'POST', '/openpim/access/check', { principalId: ada.id, action: 'openpim.directory/users/create', scope: '/' })).json().allowed;
+    await api.h.submit(await api.h.caller(ada.id), {
+      action: 'selfActivate',
+      principalId: ada.id,
+      roleDefinitionId: ROLE.securityReader,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
+    const check = async () =>
+      (await api.call(api.admin, 'POST', '/openpim/access/check', { principalId: ada.id, action: 'openpim.directory/users/create', scope: '/' })).json()
+        .allowed;
     expect(await check()).toBe(true);
     const openSchedules = () => api.h.store.db.selectFrom('schedules').select('id').where('principal_id', '=', ada.id).where('closed', '=', 0).execute();
     const before = await openSchedules();
@@ -181,9 +257,19 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expect(res.json().active).toBe(false);
 
     expect(await openSchedules()).toEqual([]);
-    expect(await api.h.store.db.selectFrom('schedule_requests').select('id').where('principal_id', '=', ada.id).where('is_pending', '=', 1).execute()).toEqual([]);
-    const events = await api.h.store.db.selectFrom('audit_events').select(['activity', 'correlation_id', 'details'])
-      .where('activity', 'in', [ACTIVITY.assignmentDeprovisioned, ACTIVITY.eligibilityDeprovisioned, ACTIVITY.endedWithEligibility, ACTIVITY.requestCanceledWithEligibility, ACTIVITY.accountDisabled])
+    expect(await api.h.store.db.selectFrom('schedule_requests').select('id').where('principal_id', '=', ada.id).where('is_pending', '=', 1).execute()).toEqual(
+      [],
+    );
+    const events = await api.h.store.db
+      .selectFrom('audit_events')
+      .select(['activity', 'correlation_id', 'details'])
+      .where('activity', 'in', [
+        ACTIVITY.assignmentDeprovisioned,
+        ACTIVITY.eligibilityDeprovisioned,
+        ACTIVITY.endedWithEligibility,
+        ACTIVITY.requestCanceledWithEligibility,
+        ACTIVITY.accountDisabled,
+      ])
       .execute();
     expect(events.filter((e) => e.activity === ACTIVITY.eligibilityDeprovisioned)).toHaveLength(2);
     expect(events.filter((e) => e.activity === ACTIVITY.assignmentDeprovisioned)).toHaveLength(2);
@@ -199,7 +285,9 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expect(await check()).toBe(false);
     expect((await api.call(ada.id, 'GET', '/v1.0/users')).statusCode).toBe(401);
     // Enabling the account again restores no grant.
-    expect((await scim(token, 'PATCH', `/Users/${ada.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: true } }] })).json().active).toBe(true);
+    expect((await scim(token, 'PATCH', `/Users/${ada.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: true } }] })).json().active).toBe(
+      true,
+    );
     expect(await check()).toBe(false);
   });
 
@@ -226,7 +314,17 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     expectScimError(await scim(token, 'POST', '/Users', undefined, '{"userName": '), 400, 'invalidSyntax');
     expectScimError(await scim(token, 'GET', `/Users?filter=${encodeURIComponent('userName co "ada"')}`), 400, 'invalidFilter');
     expectScimError(await scim(token, 'GET', `/Users?filter=${encodeURIComponent('title eq "x"')}`), 400, 'invalidFilter');
-    expectScimError(await scim(token, 'PATCH', `/Users/${ada.id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'displayName', value: 'Changed' }, { op: 'Replace', path: 'active', value: 'perhaps' }] }), 400, 'invalidValue');
+    expectScimError(
+      await scim(token, 'PATCH', `/Users/${ada.id}`, {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'Replace', path: 'displayName', value: 'Changed' },
+          { op: 'Replace', path: 'active', value: 'perhaps' },
+        ],
+      }),
+      400,
+      'invalidValue',
+    );
     expectScimError(await scim(token, 'PATCH', `/Users/${ada.id}`, { schemas: [PATCH], Operations: [] }), 400, 'invalidValue');
     expectScimError(await scim(token, 'POST', '/Groups', { displayName: 'Ghosts', members: [{ value: 'no-such-id' }] }), 400, 'invalidValue');
     expectScimError(await scim(token, 'PATCH', '/Users/no-such-id', { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }), 404);
@@ -238,7 +336,10 @@ describe.each(TEST_DATABASES)('SCIM provisioning on $name', (db) => {
     const token = await open();
     const admins = (await api.call(api.admin, 'POST', '/v1.0/groups', { displayName: 'Admins', isAssignableToRole: true })).json();
     const ada = (await newUser(token, 'ada@contoso.test')).json();
-    expectScimError(await scim(token, 'PATCH', `/Groups/${admins.id}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: ada.id }] }] }), 403);
+    expectScimError(
+      await scim(token, 'PATCH', `/Groups/${admins.id}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: ada.id }] }] }),
+      403,
+    );
     expectScimError(await scim(token, 'DELETE', `/Groups/${admins.id}`), 403);
     await api.h.store.db.updateTable('principals').set({ is_break_glass: 1 }).where('id', '=', ada.id).execute();
     expectScimError(await scim(token, 'DELETE', `/Users/${ada.id}`), 400, 'mutability');

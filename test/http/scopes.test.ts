@@ -53,12 +53,21 @@ describe('resource scopes over HTTP', () => {
   /** An admin-style request (adminAssign by default) for a role at a scope. */
   const assign = (who: As, kind: 'assignment' | 'eligibility', principalId: string, roleDefinitionId: string, directoryScopeId: string, over: Json = {}) =>
     api.call(who, 'POST', `${DIR}/role${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequests`, {
-      action: 'adminAssign', principalId, roleDefinitionId, directoryScopeId, justification: 'Change 7',
-      scheduleInfo: { expiration: { type: 'noExpiration' } }, ...over,
+      action: 'adminAssign',
+      principalId,
+      roleDefinitionId,
+      directoryScopeId,
+      justification: 'Change 7',
+      scheduleInfo: { expiration: { type: 'noExpiration' } },
+      ...over,
     });
   const activate = (who: Principal, roleDefinitionId: string, directoryScopeId: string, duration = 'PT1H') =>
     api.call(who, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-      action: 'selfActivate', principalId: who.id, roleDefinitionId, directoryScopeId, justification: 'Deploy hotfix',
+      action: 'selfActivate',
+      principalId: who.id,
+      roleDefinitionId,
+      directoryScopeId,
+      justification: 'Deploy hotfix',
       scheduleInfo: { expiration: { type: 'afterDuration', duration } },
     });
   const check = async (principal: Principal, action: string, scope: string): Promise<Json> => {
@@ -74,7 +83,11 @@ describe('resource scopes over HTTP', () => {
 
   beforeEach(async () => {
     api = await openHttpHarness();
-    [bob, carol, dave] = [await api.h.user('bob@contoso.test', 'Bob'), await api.h.user('carol@contoso.test', 'Carol'), await api.h.user('dave@contoso.test', 'Dave')];
+    [bob, carol, dave] = [
+      await api.h.user('bob@contoso.test', 'Bob'),
+      await api.h.user('carol@contoso.test', 'Carol'),
+      await api.h.user('dave@contoso.test', 'Dave'),
+    ];
     created(await register(api.admin, { id: MG1, displayName: 'Management group 1' }));
     created(await register(api.admin, { id: S1, parentId: MG1 }));
     created(await register(api.admin, { id: RG1 }));
@@ -85,16 +98,24 @@ describe('resource scopes over HTTP', () => {
   describe('/openpim/scopes', () => {
     it('registers scopes with their parents, lists them and gets one by path, plain or URL-encoded', async () => {
       const third = created(await register(api.admin, { id: '/subscriptions/s3', displayName: 'Sandbox', parentId: MG1 }));
-      expect(third).toEqual({ '@odata.context': expect.stringMatching(/\/\$metadata#scopes\/\$entity$/), id: '/subscriptions/s3', displayName: 'Sandbox', parentId: MG1, type: 'resource' });
+      expect(third).toEqual({
+        '@odata.context': expect.stringMatching(/\/\$metadata#scopes\/\$entity$/),
+        id: '/subscriptions/s3',
+        displayName: 'Sandbox',
+        parentId: MG1,
+        type: 'resource',
+      });
 
       const list = await get(bob, SCOPES);
-      expect(list.value.map((s: Json) => [s.id, s.parentId, s.displayName])).toEqual([
-        [MG1, '/', 'Management group 1'],
-        [S1, MG1, 's1'],
-        [RG1, S1, 'rg1'],
-        [S2, '/', 's2'],
-        ['/subscriptions/s3', MG1, 'Sandbox'],
-      ].sort((a, b) => a[0]!.localeCompare(b[0]!)));
+      expect(list.value.map((s: Json) => [s.id, s.parentId, s.displayName])).toEqual(
+        [
+          [MG1, '/', 'Management group 1'],
+          [S1, MG1, 's1'],
+          [RG1, S1, 'rg1'],
+          [S2, '/', 's2'],
+          ['/subscriptions/s3', MG1, 'Sandbox'],
+        ].sort((a, b) => a[0]!.localeCompare(b[0]!)),
+      );
       expect(list.value.every((s: Json) => s.type === 'resource')).toBe(true);
       expect((await get(bob, `${SCOPES}?${filter(`parentId eq '${MG1}'`)}`)).value.map((s: Json) => s.id)).toEqual([S1, '/subscriptions/s3']);
 
@@ -154,7 +175,10 @@ describe('resource scopes over HTTP', () => {
       // Not even an Owner of the parent registers scopes below it.
       created(await assign(api.admin, 'assignment', carol.id, ROLE.owner, S1));
       expect(errorOf(await unchanged(() => register(carol, { id: `${S1}/resourceGroups/rg7` })))).toEqual({ status: 403, code: 'Authorization_RequestDenied' });
-      expect(errorOf(await unchanged(() => api.call(null, 'POST', SCOPES, { id: '/subscriptions/s7' })))).toEqual({ status: 401, code: 'InvalidAuthenticationToken' });
+      expect(errorOf(await unchanged(() => api.call(null, 'POST', SCOPES, { id: '/subscriptions/s7' })))).toEqual({
+        status: 401,
+        code: 'InvalidAuthenticationToken',
+      });
     });
   });
 
@@ -165,9 +189,16 @@ describe('resource scopes over HTTP', () => {
 
       const decision = await check(bob, VM_READ, VM1);
       expect(decision.allowed).toBe(true);
-      expect(decision.reasons).toEqual([expect.objectContaining({
-        roleDefinitionId: ROLE.reader, scopeId: MG1, inherited: true, memberType: 'Inherited', via: 'direct', endDateTime: null,
-      })]);
+      expect(decision.reasons).toEqual([
+        expect.objectContaining({
+          roleDefinitionId: ROLE.reader,
+          scopeId: MG1,
+          inherited: true,
+          memberType: 'Inherited',
+          via: 'direct',
+          endDateTime: null,
+        }),
+      ]);
       expect((await check(bob, VM_READ, MG1)).reasons).toEqual([expect.objectContaining({ scopeId: MG1, inherited: false, memberType: 'Direct' })]);
       expect((await check(bob, VM_READ, '/subscriptions/s1/resourceGroups/unregistered')).allowed).toBe(true);
       expect(await check(bob, VM_WRITE, VM1)).toEqual({ allowed: false, reasons: [] }); // Reader reads
@@ -175,24 +206,39 @@ describe('resource scopes over HTTP', () => {
       expect(await check(bob, VM_READ, '/')).toEqual({ allowed: false, reasons: [] });
 
       const mine = await get(bob, `${DIR}/roleAssignmentScheduleInstances/${MINE}`);
-      expect(mine.value).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.reader, directoryScopeId: MG1, memberType: 'Direct', assignmentType: 'Assigned' })]);
-      expect((await get(api.admin, `${DIR}/roleAssignmentSchedules?${filter(`directoryScopeId eq '${MG1}'`)}`)).value.map((s: Json) => s.principalId)).toEqual([bob.id]);
+      expect(mine.value).toEqual([
+        expect.objectContaining({ roleDefinitionId: ROLE.reader, directoryScopeId: MG1, memberType: 'Direct', assignmentType: 'Assigned' }),
+      ]);
+      expect((await get(api.admin, `${DIR}/roleAssignmentSchedules?${filter(`directoryScopeId eq '${MG1}'`)}`)).value.map((s: Json) => s.principalId)).toEqual([
+        bob.id,
+      ]);
     });
 
     it('assigns resource roles at a registered scope or below one, never at the root, an unregistered top, or a directory scope', async () => {
       // Below a registered scope, even if not registered itself.
       expect(created(await assign(api.admin, 'eligibility', bob.id, ROLE.reader, `${RG1}/virtualMachines/vm1`)).status).toBe('Provisioned');
-      for (const scope of ['/', '/subscriptions/zz', '/managementGroups/nope/subscriptions/s1', '/administrativeUnits/x', `/groups/${bob.id}`, `${S1}/`, `/subscriptions//s1`]) {
+      for (const scope of [
+        '/',
+        '/subscriptions/zz',
+        '/managementGroups/nope/subscriptions/s1',
+        '/administrativeUnits/x',
+        `/groups/${bob.id}`,
+        `${S1}/`,
+        `/subscriptions//s1`,
+      ]) {
         for (const kind of ['assignment', 'eligibility'] as const) {
           const res = await unchanged(() => assign(api.admin, kind, bob.id, ROLE.reader, scope));
           expect(errorOf(res), `${kind} at ${scope}`).toEqual({ status: 400, code: 'Request_BadRequest' });
         }
       }
       // And a directory role is no resource role.
-      expect(errorOf(await unchanged(() => assign(api.admin, 'assignment', bob.id, ROLE.helpdeskAdministrator, S1)))).toEqual({ status: 400, code: 'Request_BadRequest' });
+      expect(errorOf(await unchanged(() => assign(api.admin, 'assignment', bob.id, ROLE.helpdeskAdministrator, S1)))).toEqual({
+        status: 400,
+        code: 'Request_BadRequest',
+      });
     });
 
-    it('narrows an activation to a child scope: allowed there, not at the eligibility\'s own scope', async () => {
+    it("narrows an activation to a child scope: allowed there, not at the eligibility's own scope", async () => {
       const eligible = created(await assign(api.admin, 'eligibility', bob.id, ROLE.contributor, S1));
       expect(eligible).toMatchObject({ status: 'Provisioned', directoryScopeId: S1 });
       expect(await check(bob, VM_WRITE, VM1)).toEqual({ allowed: false, reasons: [] });
@@ -200,14 +246,18 @@ describe('resource scopes over HTTP', () => {
       const activation = created(await activate(bob, ROLE.contributor, RG1));
       expect(activation).toMatchObject({ action: 'selfActivate', status: 'Provisioned', roleDefinitionId: ROLE.contributor, directoryScopeId: RG1 });
       const end = new Date(api.clock.now() + 3_600_000).toISOString();
-      expect((await check(bob, VM_WRITE, RG1)).reasons).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.contributor, scopeId: RG1, inherited: false, endDateTime: end })]);
+      expect((await check(bob, VM_WRITE, RG1)).reasons).toEqual([
+        expect.objectContaining({ roleDefinitionId: ROLE.contributor, scopeId: RG1, inherited: false, endDateTime: end }),
+      ]);
       expect((await check(bob, VM_WRITE, VM1)).reasons).toEqual([expect.objectContaining({ scopeId: RG1, inherited: true, memberType: 'Inherited' })]);
       expect(await check(bob, VM_WRITE, S1)).toEqual({ allowed: false, reasons: [] });
       expect(await check(bob, VM_WRITE, `${S1}/resourceGroups/rg2`)).toEqual({ allowed: false, reasons: [] });
       expect((await check(bob, 'openpim.resources/roleAssignments/write', RG1)).allowed).toBe(false); // Contributor assigns no roles
 
       const instances = (await get(bob, `${DIR}/roleAssignmentScheduleInstances/${MINE}`)).value;
-      expect(instances).toEqual([expect.objectContaining({ roleDefinitionId: ROLE.contributor, directoryScopeId: RG1, assignmentType: 'Activated', endDateTime: end })]);
+      expect(instances).toEqual([
+        expect.objectContaining({ roleDefinitionId: ROLE.contributor, directoryScopeId: RG1, assignmentType: 'Activated', endDateTime: end }),
+      ]);
       // Only below where the eligibility is: not at a sibling subscription, not above it.
       for (const scope of [S2, MG1]) {
         expect(errorOf(await unchanged(() => activate(bob, ROLE.contributor, scope))), scope).toEqual({ status: 400, code: 'RoleAssignmentDoesNotExist' });
@@ -224,7 +274,13 @@ describe('resource scopes over HTTP', () => {
     it('lets a User Access Administrator at a subscription manage assignments there and below, and nowhere else', async () => {
       created(await assign(api.admin, 'assignment', carol.id, ROLE.userAccessAdministrator, S1));
       const byCarol = created(await assign(carol, 'assignment', dave.id, ROLE.reader, RG1));
-      expect(byCarol).toMatchObject({ status: 'Provisioned', principalId: dave.id, roleDefinitionId: ROLE.reader, directoryScopeId: RG1, createdBy: { user: { id: carol.id } } });
+      expect(byCarol).toMatchObject({
+        status: 'Provisioned',
+        principalId: dave.id,
+        roleDefinitionId: ROLE.reader,
+        directoryScopeId: RG1,
+        createdBy: { user: { id: carol.id } },
+      });
       expect((await check(dave, VM_READ, VM1)).allowed).toBe(true);
       expect(created(await assign(carol, 'eligibility', dave.id, ROLE.contributor, S1)).status).toBe('Provisioned');
       expect(created(await assign(carol, 'eligibility', dave.id, ROLE.owner, RG1)).status).toBe('Provisioned');
@@ -251,22 +307,32 @@ describe('resource scopes over HTTP', () => {
 
   describe('policies at a narrower scope', () => {
     it('copies the governing policy, then resolves most specific first', async () => {
-      const atRoot = (await get(api.admin, `/v1.0/policies/roleManagementPolicyAssignments?${filter(`roleDefinitionId eq '${ROLE.contributor}' and scopeId eq '/'`)}&$expand=policy`)).value;
+      const atRoot = (
+        await get(
+          api.admin,
+          `/v1.0/policies/roleManagementPolicyAssignments?${filter(`roleDefinitionId eq '${ROLE.contributor}' and scopeId eq '/'`)}&$expand=policy`,
+        )
+      ).value;
       expect(atRoot).toHaveLength(1);
       const rootRules = atRoot[0].policy.rules as Json[];
 
       const policy = created(await createPolicy(api.admin, ROLE.contributor, S1));
       expect(policy).toMatchObject({
         '@odata.context': expect.stringContaining('policies/roleManagementPolicies/$entity'),
-        id: expect.stringMatching(/^Resource_/), scopeId: S1, lastModifiedBy: { id: api.admin.id },
+        id: expect.stringMatching(/^Resource_/),
+        scopeId: S1,
+        lastModifiedBy: { id: api.admin.id },
       });
       expect(policy.id).not.toBe(atRoot[0].policyId);
       expect(policy.rules).toEqual(rootRules);
-      expect((await get(api.admin, `/v1.0/policies/roleManagementPolicyAssignments?${filter(`scopeId eq '${S1}'`)}`)).value)
-        .toEqual([expect.objectContaining({ policyId: policy.id, roleDefinitionId: ROLE.contributor, scopeId: S1 })]);
+      expect((await get(api.admin, `/v1.0/policies/roleManagementPolicyAssignments?${filter(`scopeId eq '${S1}'`)}`)).value).toEqual([
+        expect.objectContaining({ policyId: policy.id, roleDefinitionId: ROLE.contributor, scopeId: S1 }),
+      ]);
 
       await setMaximum(api.admin, policy.id, 'PT1H');
-      expect((await get(api.admin, `/v1.0/policies/roleManagementPolicies/${atRoot[0].policyId}/rules/Expiration_EndUser_Assignment`)).maximumDuration).toBe('PT8H');
+      expect((await get(api.admin, `/v1.0/policies/roleManagementPolicies/${atRoot[0].policyId}/rules/Expiration_EndUser_Assignment`)).maximumDuration).toBe(
+        'PT8H',
+      );
 
       created(await assign(api.admin, 'eligibility', bob.id, ROLE.contributor, S1));
       created(await assign(api.admin, 'eligibility', bob.id, ROLE.contributor, S2));
@@ -283,7 +349,10 @@ describe('resource scopes over HTTP', () => {
       await setMaximum(api.admin, atGroup.id, 'PT3H');
       created(await register(api.admin, { id: '/subscriptions/s3', parentId: MG1 }));
       created(await assign(api.admin, 'eligibility', bob.id, ROLE.contributor, '/subscriptions/s3'));
-      expect(errorOf(await unchanged(() => activate(bob, ROLE.contributor, '/subscriptions/s3', 'PT4H')))).toEqual({ status: 400, code: 'RoleAssignmentRequestPolicyValidationFailed' });
+      expect(errorOf(await unchanged(() => activate(bob, ROLE.contributor, '/subscriptions/s3', 'PT4H')))).toEqual({
+        status: 400,
+        code: 'RoleAssignmentRequestPolicyValidationFailed',
+      });
       expect(created(await activate(bob, ROLE.contributor, '/subscriptions/s3', 'PT3H')).status).toBe('Provisioned');
       // A copy made below the management group starts from the management group's rules.
       const atRg = created(await createPolicy(api.admin, ROLE.contributor, '/subscriptions/s3/resourceGroups/rg3'));
@@ -319,7 +388,9 @@ describe('resource scopes over HTTP', () => {
       const rootPolicy = (await api.h.store.read.policies.forRoleAt(api.h.tenantId, ROLE.contributor, '/'))!.id;
       const s2Policy = created(await createPolicy(api.admin, ROLE.contributor, S2)).id as string;
       for (const id of [rootPolicy, s2Policy]) {
-        const res = await unchanged(() => api.call(carol, 'PATCH', `/v1.0/policies/roleManagementPolicies/${id}/rules/Expiration_EndUser_Assignment`, { maximumDuration: 'PT2H' }));
+        const res = await unchanged(() =>
+          api.call(carol, 'PATCH', `/v1.0/policies/roleManagementPolicies/${id}/rules/Expiration_EndUser_Assignment`, { maximumDuration: 'PT2H' }),
+        );
         expect(errorOf(res), id).toEqual(denied);
       }
     });

@@ -14,8 +14,26 @@ import { toIso } from '../../src/domain/time.ts';
 import { DEFAULT_SESSIONS } from '../../src/http/auth.ts';
 import { json, openHttpHarness, type HttpHarness } from '../support/http-harness.ts';
 import {
-  activation, apiSignIn, asBrowser, browserSignIn, claimsOf, cookieWorks, createUserWithPassword, EDM_TRUE, errorCode, HOUR, MINUTE, PASSWORD, REQUESTS,
-  revokePath, ROLE_DEFINITIONS, SESSION, setCookies, SIGN_OUT, tokenWorks, type Browser,
+  activation,
+  apiSignIn,
+  asBrowser,
+  browserSignIn,
+  claimsOf,
+  cookieWorks,
+  createUserWithPassword,
+  EDM_TRUE,
+  errorCode,
+  HOUR,
+  MINUTE,
+  PASSWORD,
+  REQUESTS,
+  revokePath,
+  ROLE_DEFINITIONS,
+  SESSION,
+  setCookies,
+  SIGN_OUT,
+  tokenWorks,
+  type Browser,
 } from '../support/browser-session.ts';
 
 describe('the browser session cookie', () => {
@@ -34,7 +52,10 @@ describe('the browser session cookie', () => {
     expect(pair).toMatch(/^__Host-openpim-session=[A-Za-z0-9_-]{43}$/);
     expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Lax', 'Secure']);
     expect(json(b.res)).toEqual({
-      csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresDateTime: toIso(now + 12 * HOUR), idleExpiresDateTime: toIso(now + 30 * MINUTE), amr: ['pwd'],
+      csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      expiresDateTime: toIso(now + 12 * HOUR),
+      idleExpiresDateTime: toIso(now + 30 * MINUTE),
+      amr: ['pwd'],
     });
 
     const session = await api.call(null, 'GET', SESSION, undefined, asBrowser(b));
@@ -84,7 +105,10 @@ describe('CSRF protection of the cookie', () => {
 
   it('refuses a state-changing request with the cookie and no X-CSRF-Token with 403 InvalidCsrfToken, changing nothing', async () => {
     const before = await api.counts();
-    for (const [method, url] of [['POST', revokePath(alice.id)], ['POST', SIGN_OUT]] as const) {
+    for (const [method, url] of [
+      ['POST', revokePath(alice.id)],
+      ['POST', SIGN_OUT],
+    ] as const) {
       const res = await api.call(null, method, url, undefined, asBrowser(b));
       expect(res.statusCode, res.body).toBe(403);
       expect(errorCode(res)).toBe('InvalidCsrfToken');
@@ -181,7 +205,9 @@ describe('sign-out', () => {
   it('signing in again in the same browser ends the session its old cookie named', async () => {
     const first = await browserSignIn(api, 'alice@contoso.test');
     const again = await api.app.inject({
-      method: 'POST', url: SESSION, headers: { 'content-type': 'application/json', cookie: first.cookie },
+      method: 'POST',
+      url: SESSION,
+      headers: { 'content-type': 'application/json', cookie: first.cookie },
       payload: JSON.stringify({ userPrincipalName: 'alice@contoso.test', password: PASSWORD }),
     });
     expect(again.statusCode, again.body).toBe(200);
@@ -211,7 +237,10 @@ describe('sign-out', () => {
     expect(after.statusCode).toBe(401);
     expect(errorCode(after)).toBe('InvalidAuthenticationToken');
     expect(await tokenWorks(api, second)).toBe(200);
-    expect((await api.h.store.read.sessions.get(api.h.tenantId, claimsOf(first).sid as string))).toMatchObject({ principalId: alice.id, revokedReason: 'signOut' });
+    expect(await api.h.store.read.sessions.get(api.h.tenantId, claimsOf(first).sid as string)).toMatchObject({
+      principalId: alice.id,
+      revokedReason: 'signOut',
+    });
   });
 
   it('answers 400 to a token without a session (operator token)', async () => {
@@ -237,7 +266,7 @@ describe('revokeSignInSessions', () => {
     return carol;
   }
 
-  it('ends all of one\'s own sessions (cookie and bearer) and audits it', async () => {
+  it("ends all of one's own sessions (cookie and bearer) and audits it", async () => {
     const b = await browserSignIn(api, 'alice@contoso.test');
     const first = await apiSignIn(api, 'alice@contoso.test');
     const second = await apiSignIn(api, 'alice@contoso.test');
@@ -268,7 +297,7 @@ describe('revokeSignInSessions', () => {
     expect(await cookieWorks(api, b)).toBe(200);
   });
 
-  it('lets a User Administrator end an ordinary user\'s sessions, not a Global Administrator\'s', async () => {
+  it("lets a User Administrator end an ordinary user's sessions, not a Global Administrator's", async () => {
     const carol = await userAdministrator();
     const b = await browserSignIn(api, 'alice@contoso.test');
     const res = await api.call(carol, 'POST', revokePath(alice.id));
@@ -333,7 +362,11 @@ describe('step-up on a browser session', () => {
     api.clock.advance(30_000);
     const stepped = await api.call(null, 'POST', '/openpim/auth/stepup', { totp: totpAt(key, api.clock.now()) }, asBrowser(b, b.csrf));
     expect(stepped.statusCode, stepped.body).toBe(200);
-    expect(json(await api.call(null, 'GET', SESSION, undefined, asBrowser(b)))).toMatchObject({ kind: 'browser', amr: ['pwd', 'mfa', 'otp'], authDateTime: toIso(api.clock.now()) });
+    expect(json(await api.call(null, 'GET', SESSION, undefined, asBrowser(b)))).toMatchObject({
+      kind: 'browser',
+      amr: ['pwd', 'mfa', 'otp'],
+      authDateTime: toIso(api.clock.now()),
+    });
 
     const retried = await api.call(null, 'POST', REQUESTS, activation(alice.id), asBrowser(b, b.csrf));
     expect(retried.statusCode, retried.body).toBe(201);

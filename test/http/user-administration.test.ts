@@ -21,7 +21,12 @@ interface Collection<T> {
   readonly '@odata.nextLink'?: string;
   readonly '@odata.count'?: number;
 }
-interface Group { readonly '@odata.type': string; readonly id: string; readonly displayName: string; readonly isAssignableToRole: boolean }
+interface Group {
+  readonly '@odata.type': string;
+  readonly id: string;
+  readonly displayName: string;
+  readonly isAssignableToRole: boolean;
+}
 interface Methods {
   readonly passwordSetDateTime: string | null;
   readonly totp: { readonly id: string; readonly confirmedDateTime: string | null; readonly lastUsedDateTime: string | null } | null;
@@ -61,8 +66,17 @@ describe.each(TEST_DATABASES)('user administration reads on $name', (database) =
       const off = await api.h.user('off@contoso.test', 'Off Duty');
       const patched = await api.call(api.admin, 'PATCH', `/v1.0/users/${off.id}`, { accountEnabled: false });
       expect(patched.statusCode, patched.body).toBe(204);
-      const all = await get<Collection<{ id: string; accountEnabled: boolean }>>(api.admin, '/v1.0/users?$select=id,displayName,userPrincipalName,accountEnabled&$top=999');
-      expect(all.value.find((u) => u.id === off.id)).toEqual({ '@odata.type': '#microsoft.graph.user', id: off.id, displayName: 'Off Duty', userPrincipalName: 'off@contoso.test', accountEnabled: false });
+      const all = await get<Collection<{ id: string; accountEnabled: boolean }>>(
+        api.admin,
+        '/v1.0/users?$select=id,displayName,userPrincipalName,accountEnabled&$top=999',
+      );
+      expect(all.value.find((u) => u.id === off.id)).toEqual({
+        '@odata.type': '#microsoft.graph.user',
+        id: off.id,
+        displayName: 'Off Duty',
+        userPrincipalName: 'off@contoso.test',
+        accountEnabled: false,
+      });
       const disabled = await get<Collection<{ id: string }>>(api.admin, '/v1.0/users?$filter=accountEnabled eq false');
       expect(disabled.value.map((u) => u.id)).toEqual([off.id]);
     });
@@ -81,16 +95,22 @@ describe.each(TEST_DATABASES)('user administration reads on $name', (database) =
       await groupWith(api.h, 'Unrelated', [await api.h.user('frank@contoso.test')]);
     });
 
-    it('lists the groups that have the user as a direct member, by name, in Graph\'s group shape — to anyone signed in', async () => {
+    it("lists the groups that have the user as a direct member, by name, in Graph's group shape — to anyone signed in", async () => {
       const someone = await api.h.user('someone@contoso.test');
       const page = await get<Collection<Group>>(someone, `/v1.0/users/${erin.id}/memberOf`);
-      expect(page.value.map((g) => [g.displayName, g.isAssignableToRole])).toEqual([['Admins', true], ['Operations', false]]);
+      expect(page.value.map((g) => [g.displayName, g.isAssignableToRole])).toEqual([
+        ['Admins', true],
+        ['Operations', false],
+      ]);
       expect(page.value[0]).toMatchObject({ '@odata.type': '#microsoft.graph.group', id: admins.id, securityEnabled: true, mailEnabled: false });
       expect(json(await api.call(someone, 'GET', `/v1.0/users/${erin.id}/memberOf`))['@odata.context']).toMatch(/directoryObjects$/);
     });
 
     it('takes the user principal name for the id, and the OData options of a collection', async () => {
-      const byUpn = await get<Collection<Group>>(api.admin, '/v1.0/users/erin@contoso.test/memberOf?$filter=isAssignableToRole eq false&$select=id,displayName&$count=true');
+      const byUpn = await get<Collection<Group>>(
+        api.admin,
+        '/v1.0/users/erin@contoso.test/memberOf?$filter=isAssignableToRole eq false&$select=id,displayName&$count=true',
+      );
       expect(byUpn.value).toEqual([{ '@odata.type': '#microsoft.graph.group', id: ops.id, displayName: 'Operations' }]);
       expect(byUpn['@odata.count']).toBe(1);
       const first = await get<Collection<Group>>(api.admin, `/v1.0/users/${erin.id}/memberOf?$top=1`);
@@ -116,8 +136,14 @@ describe.each(TEST_DATABASES)('user administration reads on $name', (database) =
       const grace = await createUserWithPassword(api, 'grace@contoso.test');
       const before = await methodsOf(api.admin, grace.id);
       expect(before).toEqual({
-        passwordSetDateTime: expect.any(String), totp: null, pendingTotp: null, recoveryCodesRemaining: 0, lastSignInDateTime: null,
-        securityKeys: 0, isBreakGlass: false, isPrivileged: false,
+        passwordSetDateTime: expect.any(String),
+        totp: null,
+        pendingTotp: null,
+        recoveryCodesRemaining: 0,
+        lastSignInDateTime: null,
+        securityKeys: 0,
+        isBreakGlass: false,
+        isPrivileged: false,
       });
       await enrollTotp(grace);
       const after = await methodsOf(api.admin, grace.id);

@@ -18,7 +18,11 @@ const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests'
 const PASSWORD = 'correct horse battery staple';
 const ORIGIN = TEST_RELYING_PARTY.origins[0]!;
 const activation = (principalId: string) => ({
-  action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
+  action: 'selfActivate',
+  principalId,
+  roleDefinitionId: ROLE.userAdministrator,
+  directoryScopeId: '/',
+  justification: 'Incident 4711',
   scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
 });
 const errorCode = (res: LightMyRequestResponse) => json<GraphErrorBody>(res).error.code;
@@ -27,7 +31,10 @@ const tokenOf = (res: LightMyRequestResponse) => json<{ access_token: string }>(
 
 async function createUserWithPassword(api: HttpHarness, upn: string): Promise<Principal> {
   const res = await api.call(api.admin, 'POST', '/v1.0/users', {
-    displayName: upn.split('@')[0], userPrincipalName: upn, accountEnabled: true, mailNickname: upn.split('@')[0],
+    displayName: upn.split('@')[0],
+    userPrincipalName: upn,
+    accountEnabled: true,
+    mailNickname: upn.split('@')[0],
     passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -43,10 +50,18 @@ async function signIn(api: HttpHarness, upn: string): Promise<string> {
 async function registerKey(api: HttpHarness, token: string, key: SoftAuthenticator, displayName?: string): Promise<LightMyRequestResponse> {
   const options = await api.call(token, 'POST', '/openpim/auth/webauthn/register/options');
   expect(options.statusCode, options.body).toBe(200);
-  return api.call(token, 'POST', '/openpim/auth/webauthn/register/verify', { ...(displayName ? { displayName } : {}), response: key.register(json<{ challenge: string }>(options)) });
+  return api.call(token, 'POST', '/openpim/auth/webauthn/register/verify', {
+    ...(displayName ? { displayName } : {}),
+    response: key.register(json<{ challenge: string }>(options)),
+  });
 }
 
-async function webAuthnStepUp(api: HttpHarness, token: string, key: SoftAuthenticator, knobs: Parameters<SoftAuthenticator['assert']>[1] = {}): Promise<LightMyRequestResponse> {
+async function webAuthnStepUp(
+  api: HttpHarness,
+  token: string,
+  key: SoftAuthenticator,
+  knobs: Parameters<SoftAuthenticator['assert']>[1] = {},
+): Promise<LightMyRequestResponse> {
   const options = await api.call(token, 'POST', '/openpim/auth/webauthn/stepup/options');
   expect(options.statusCode, options.body).toBe(200);
   return api.call(token, 'POST', '/openpim/auth/webauthn/stepup', { response: key.assert(json<{ challenge: string }>(options), knobs) });
@@ -64,7 +79,9 @@ describe('the scripted activation of a role that requires the phishing-resistant
     await api.h.submit(api.h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator });
     const policyId = (await api.h.store.read.policies.forRoleAt(api.h.tenantId, ROLE.userAdministrator, '/'))!.id;
     const patched = await api.call(api.admin, 'PATCH', `/v1.0/policies/roleManagementPolicies/${policyId}/rules/AuthenticationContext_EndUser_Assignment`, {
-      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule', isEnabled: true, claimValue: 'phishing-resistant',
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
+      isEnabled: true,
+      claimValue: 'phishing-resistant',
     });
     expect(patched.statusCode, patched.body).toBe(204);
 
@@ -102,14 +119,25 @@ describe('the scripted activation of a role that requires the phishing-resistant
     const key = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: ORIGIN });
     const registered = await registerKey(api, second, key, 'YubiKey 5');
     expect(registered.statusCode, registered.body).toBe(201);
-    expect(json(registered)).toMatchObject({ id: key.id, displayName: 'YubiKey 5', hardwareBound: true, authenticatorAttachment: 'cross-platform', transports: ['usb'] });
+    expect(json(registered)).toMatchObject({
+      id: key.id,
+      displayName: 'YubiKey 5',
+      hardwareBound: true,
+      authenticatorAttachment: 'cross-platform',
+      transports: ['usb'],
+    });
     api.clock.advance(60_000);
     const stepped = await webAuthnStepUp(api, second, key);
     expect(stepped.statusCode, stepped.body).toBe(200);
     expect(stepped.headers['cache-control']).toBe('no-store');
     expect(json(stepped)).toMatchObject({ token_type: 'Bearer', expires_in: 3600, acrs: ['phishing-resistant'] });
     const third = tokenOf(stepped);
-    expect(claimsOf(third)).toMatchObject({ sub: alice.id, amr: ['pwd', 'mfa', 'otp', 'hwk'], acrs: ['phishing-resistant'], auth_time: Math.floor(api.clock.now() / 1000) });
+    expect(claimsOf(third)).toMatchObject({
+      sub: alice.id,
+      amr: ['pwd', 'mfa', 'otp', 'hwk'],
+      acrs: ['phishing-resistant'],
+      auth_time: Math.floor(api.clock.now() / 1000),
+    });
 
     // 4. The retry succeeds.
     const retried = await api.call(third, 'POST', REQUESTS, activation(alice.id));
@@ -155,7 +183,7 @@ describe('WebAuthn registration and refusals over HTTP', () => {
     expect((await api.call(mfa, 'DELETE', `/openpim/me/authentication/webauthn/${key.id}`)).statusCode).toBe(404);
   });
 
-  it('someone else presenting a user\'s pending registration is refused and does not use it up for its owner', async () => {
+  it("someone else presenting a user's pending registration is refused and does not use it up for its owner", async () => {
     await createUserWithPassword(api, 'dana@contoso.test');
     await createUserWithPassword(api, 'mallory@contoso.test');
     const [dana, mallory] = [await signIn(api, 'dana@contoso.test'), await signIn(api, 'mallory@contoso.test')];

@@ -21,14 +21,19 @@ const MAY: Record<string, readonly string[]> = {
   server: ['domain', 'app', 'store', 'access', 'notify', 'adapters', 'http'],
 };
 
-const FOLDERS = readdirSync(`${ROOT}src`, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+const FOLDERS = readdirSync(`${ROOT}src`, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 
 let eslint: ESLint;
 beforeAll(() => {
   eslint = new ESLint({ cwd: ROOT });
 });
 
-interface Problem { readonly ruleId: string | null; readonly message: string }
+interface Problem {
+  readonly ruleId: string | null;
+  readonly message: string;
+}
 
 const lint = async (filePath: string, code: string): Promise<Problem[]> => {
   const [result] = await eslint.lintText(code, { filePath: `${ROOT}${filePath}` });
@@ -38,23 +43,28 @@ const lint = async (filePath: string, code: string): Promise<Problem[]> => {
 const importing = (specifier: string): string => `import { probe } from '${specifier}';\nexport const used = probe;\n`;
 
 /** Every (folder, import target) pair: targets are whole folders and the parts a table row names. */
-const cases = FOLDERS.flatMap((dir) => FOLDERS.filter((f) => f !== dir).flatMap((target) => {
-  const may = MAY[dir] ?? [];
-  const parts = may.filter((m) => m.startsWith(`${target}/`));
-  if (parts.length === 0) return [{ dir, target: `${target}/probe.ts`, allowed: may.includes(target), folder: target }];
-  return [
-    ...parts.map((p) => ({ dir, target: p.endsWith('.ts') ? p : `${p}/probe.ts`, allowed: true, folder: target })),
-    { dir, target: `${target}/probe.ts`, allowed: false, folder: target },
-    { dir, target: `${target}/elsewhere/probe.ts`, allowed: false, folder: target },
-    { dir, target, allowed: false, folder: target },
-  ];
-}));
+const cases = FOLDERS.flatMap((dir) =>
+  FOLDERS.filter((f) => f !== dir).flatMap((target) => {
+    const may = MAY[dir] ?? [];
+    const parts = may.filter((m) => m.startsWith(`${target}/`));
+    if (parts.length === 0) return [{ dir, target: `${target}/probe.ts`, allowed: may.includes(target), folder: target }];
+    return [
+      ...parts.map((p) => ({ dir, target: p.endsWith('.ts') ? p : `${p}/probe.ts`, allowed: true, folder: target })),
+      { dir, target: `${target}/probe.ts`, allowed: false, folder: target },
+      { dir, target: `${target}/elsewhere/probe.ts`, allowed: false, folder: target },
+      { dir, target, allowed: false, folder: target },
+    ];
+  }),
+);
 
 describe('layer rules', () => {
   it('every folder of src/ has a row in the layer table, and no folder inside one is named like one', () => {
     expect(FOLDERS.filter((f) => !(f in MAY))).toEqual([]);
-    const nested = FOLDERS.flatMap((f) => readdirSync(`${ROOT}src/${f}`, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isDirectory() && FOLDERS.includes(e.name)).map((e) => `${e.parentPath}/${e.name}`));
+    const nested = FOLDERS.flatMap((f) =>
+      readdirSync(`${ROOT}src/${f}`, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isDirectory() && FOLDERS.includes(e.name))
+        .map((e) => `${e.parentPath}/${e.name}`),
+    );
     expect(nested).toEqual([]);
   });
 
@@ -121,7 +131,7 @@ describe('no clock or ids in domain and app', () => {
       const code = [
         "import { createHash } from 'node:crypto';",
         'export const iso = (at: number): string => new Date(at).toISOString();',
-        "export const at = (iso: string): number => Date.parse(iso) + new Date(0).getTime() + Date.UTC(2020, 0);",
+        'export const at = (iso: string): number => Date.parse(iso) + new Date(0).getTime() + Date.UTC(2020, 0);',
         "export const hash = (s: string): string => createHash('sha256').update(s).digest('hex');",
         'export const later = (now: number): number => now + Math.max(1, Math.floor(2.5));',
         '',

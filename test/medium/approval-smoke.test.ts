@@ -19,16 +19,18 @@ describe.each(TEST_DATABASES)('approval smoke on $name', (db) => {
     const inbox = await h.store.read.requests.listForApprover(h.tenantId, 'assignment', h.admin.principal.id, ALL);
     expect(inbox.items.map((r) => r.id)).toEqual([request.id]);
     const aliceCaller = await h.caller(alice);
-    await expect(reviewApprovalStep(h.deps, aliceCaller, request.approvalId!, '1', { reviewResult: 'Approve', justification: 'me' }))
-      .rejects.toMatchObject({ code: 'SelfApprovalNotAllowed' });
+    await expect(reviewApprovalStep(h.deps, aliceCaller, request.approvalId!, '1', { reviewResult: 'Approve', justification: 'me' })).rejects.toMatchObject({
+      code: 'SelfApprovalNotAllowed',
+    });
     h.clock.advance('PT10M');
     const granted = await reviewApprovalStep(h.deps, h.admin, request.approvalId!, '1', { reviewResult: 'Approve', justification: 'ok' });
     expect(granted.status).toBe('Provisioned');
     const [instance] = await instancesOf(h, 'assignment', alice);
     expect(instance!.startAt).toBe(h.clock.now());
     expect(instance!.endAt).toBe(h.clock.now() + 3_600_000);
-    await expect(reviewApprovalStep(h.deps, h.admin, request.approvalId!, '1', { reviewResult: 'Deny', justification: 'late' }))
-      .rejects.toMatchObject({ code: 'ApprovalStepNotActive' });
+    await expect(reviewApprovalStep(h.deps, h.admin, request.approvalId!, '1', { reviewResult: 'Deny', justification: 'late' })).rejects.toMatchObject({
+      code: 'ApprovalStepNotActive',
+    });
     expect((await h.store.read.requests.listForApprover(h.tenantId, 'assignment', h.admin.principal.id, ALL)).items).toEqual([]);
   });
 });

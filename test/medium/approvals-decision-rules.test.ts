@@ -12,7 +12,19 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  adminAssign, approver, auditMark, decide, failureOf, groupWith, rowCounts, selfActivate, setApproval, setManagerOf, stored, type StageSpec, closeVerifiedAfterEach,
+  adminAssign,
+  approver,
+  auditMark,
+  decide,
+  failureOf,
+  groupWith,
+  rowCounts,
+  selfActivate,
+  setApproval,
+  setManagerOf,
+  stored,
+  type StageSpec,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -80,7 +92,7 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
       expect((await decide(h, dave, request, 'Deny')).status).toBe('Denied');
     });
 
-    it('no longer the requester\'s manager: refused', async () => {
+    it("no longer the requester's manager: refused", async () => {
       const request = await open(async (p) => {
         await setManagerOf(h, alice, p.carol);
         return [{ approvers: [approver.manager(1), approver.user(p.dave)] }];
@@ -102,7 +114,10 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
   });
 
   describe('one decision per approver per stage', () => {
-    it.each([['Approve', 'Approve'], ['Approve', 'Deny']] as const)('after %s, a second decision (%s) by the same approver: ApproverAlreadyDecided', async (first, second) => {
+    it.each([
+      ['Approve', 'Approve'],
+      ['Approve', 'Deny'],
+    ] as const)('after %s, a second decision (%s) by the same approver: ApproverAlreadyDecided', async (first, second) => {
       const request = await open((p) => [{ approvers: [approver.user(p.carol), approver.user(p.dave), approver.user(p.erin)], quorum: 2 }]);
       expect((await decide(h, carol, request, first)).status).toBe('PendingApproval');
       await expectRefused(() => decide(h, carol, request, second), 'ApproverAlreadyDecided', request);
@@ -124,10 +139,14 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
   const OUTCOMES: readonly { name: string; status: RequestStatus; reach: (request: ScheduleRequest) => Promise<unknown> }[] = [
     { name: 'approved', status: 'Provisioned', reach: (r) => decide(h, carol, r, 'Approve') },
     { name: 'denied', status: 'Denied', reach: (r) => decide(h, carol, r, 'Deny') },
-    { name: 'timed out', status: 'TimedOut', reach: async () => {
-      h.clock.advance('P1D');
-      await h.tick();
-    } },
+    {
+      name: 'timed out',
+      status: 'TimedOut',
+      reach: async () => {
+        h.clock.advance('P1D');
+        await h.tick();
+      },
+    },
     { name: 'canceled', status: 'Canceled', reach: async (r) => cancelRequest(h.deps, await h.caller(alice), 'assignment', r.id) },
   ];
 
@@ -141,7 +160,7 @@ describe.each(TEST_DATABASES)('decision rules on $name', (db) => {
     });
   });
 
-  it('the time-out is the clock\'s, not the timeline\'s: a decision at the deadline is refused before the timeline has run', async () => {
+  it("the time-out is the clock's, not the timeline's: a decision at the deadline is refused before the timeline has run", async () => {
     const request = await open((p) => [{ approvers: [approver.user(p.carol)], timeoutDays: 1 }]);
     h.clock.advance('P1D');
     await expectRefused(() => decide(h, carol, request, 'Approve'), 'ApprovalStepNotActive', request);

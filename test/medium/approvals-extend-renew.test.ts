@@ -12,7 +12,19 @@ import { parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, approver, auditMark, decide, failureOf, inboxOf, schedulesOf, scheduleOf, setApproval, stored, type Span, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  approver,
+  auditMark,
+  decide,
+  failureOf,
+  inboxOf,
+  schedulesOf,
+  scheduleOf,
+  setApproval,
+  stored,
+  type Span,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 type Who = 'admin' | 'carol' | 'alice';
@@ -51,7 +63,9 @@ const EXPIRED = 'Remove member from role in PIM (assignment expired)';
 const CASES: readonly Case[] = [
   {
     name: 'selfExtend, no approver named: an administrator approves and the end moves out',
-    holds: { kind: 'assignment', span: 'P20D' }, wait: 'P10D', asks: { action: 'selfExtend', span: 'P60D' },
+    holds: { kind: 'assignment', span: 'P20D' },
+    wait: 'P10D',
+    asks: { action: 'selfExtend', span: 'P60D' },
     steps: [
       { inbox: { admin: true, carol: false, alice: false } },
       { by: 'alice', decides: 'Approve', error: 'SelfApprovalNotAllowed' },
@@ -64,13 +78,17 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'selfExtend denied: the assignment stays as it was',
-    holds: { kind: 'assignment', span: 'P20D' }, wait: 'P10D', asks: { action: 'selfExtend', span: 'P60D' },
+    holds: { kind: 'assignment', span: 'P20D' },
+    wait: 'P10D',
+    asks: { action: 'selfExtend', span: 'P60D' },
     steps: [{ by: 'admin', decides: 'Deny', status: 'Denied' }],
     expect: { status: 'Denied', activities: [EXTEND_REQUESTED, DENIED], grant: { same: true, startsAfter: '-P10D', lasts: 'P20D' } },
   },
   {
-    name: 'selfExtend with isApprovalRequiredForExtension: the policy\'s approver decides, not the administrators',
-    holds: { kind: 'assignment', span: 'P20D' }, wait: 'P10D', asks: { action: 'selfExtend', span: 'P60D' },
+    name: "selfExtend with isApprovalRequiredForExtension: the policy's approver decides, not the administrators",
+    holds: { kind: 'assignment', span: 'P20D' },
+    wait: 'P10D',
+    asks: { action: 'selfExtend', span: 'P60D' },
     policy: { carolApprovesExtensions: true },
     steps: [
       { inbox: { admin: false, carol: true } },
@@ -81,18 +99,18 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'selfExtend approved after the assignment expired while it waited: Failed, with the reason audited',
-    holds: { kind: 'assignment', span: 'P20D' }, wait: 'P19D', asks: { action: 'selfExtend', span: 'P60D' },
+    holds: { kind: 'assignment', span: 'P20D' },
+    wait: 'P19D',
+    asks: { action: 'selfExtend', span: 'P60D' },
     policy: { carolApprovesExtensions: true, timeoutDays: 3 },
-    steps: [
-      { wait: 'P2D' },
-      { by: 'carol', decides: 'Approve', status: 'Failed' },
-      { inbox: { carol: false } },
-    ],
+    steps: [{ wait: 'P2D' }, { by: 'carol', decides: 'Approve', status: 'Failed' }, { inbox: { carol: false } }],
     expect: { status: 'Failed', activities: [EXTEND_REQUESTED, EXPIRED, APPROVED, FAILED], grant: null },
   },
   {
     name: 'selfRenew of an expired eligibility: approved two hours later, the new one counts from the approval',
-    holds: { kind: 'eligibility', span: 'P10D' }, wait: 'P11D', asks: { action: 'selfRenew', span: 'P30D' },
+    holds: { kind: 'eligibility', span: 'P10D' },
+    wait: 'P11D',
+    asks: { action: 'selfRenew', span: 'P30D' },
     steps: [
       { inbox: { admin: true, alice: false } },
       { wait: 'PT2H' },
@@ -103,14 +121,18 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'selfRenew with time counted from the request: the new eligibility starts when it was asked',
-    holds: { kind: 'eligibility', span: 'P10D' }, wait: 'P11D', asks: { action: 'selfRenew', span: 'P30D' },
+    holds: { kind: 'eligibility', span: 'P10D' },
+    wait: 'P11D',
+    asks: { action: 'selfRenew', span: 'P30D' },
     policy: { grantStartsAt: 'request' },
     steps: [{ wait: 'PT2H' }, { by: 'admin', decides: 'Approve', status: 'Provisioned' }],
     expect: { status: 'Provisioned', activities: [RENEW_REQUESTED, APPROVED, RENEWED], grant: { same: false, startsAfter: 'PT0S', lasts: 'P30D' } },
   },
   {
     name: 'selfRenew times out when nobody decides within the day',
-    holds: { kind: 'eligibility', span: 'P10D' }, wait: 'P11D', asks: { action: 'selfRenew', span: 'P30D' },
+    holds: { kind: 'eligibility', span: 'P10D' },
+    wait: 'P11D',
+    asks: { action: 'selfRenew', span: 'P30D' },
     steps: [{ wait: 'P1D' }, { inbox: { admin: false } }, { by: 'admin', decides: 'Approve', error: 'ApprovalStepNotActive' }],
     expect: { status: 'TimedOut', activities: [RENEW_REQUESTED, 'PIM activation request expired'], grant: null },
   },
@@ -130,7 +152,9 @@ describe.each(TEST_DATABASES)('extend and renew through approval on $name', (db)
     const cast: Record<Who, Principal> = { admin: h.admin.principal, alice, carol };
     if (c.policy) {
       await setApproval(h, roleId, [{ approvers: c.policy.carolApprovesExtensions ? [approver.user(carol)] : [], timeoutDays: c.policy.timeoutDays }], {
-        forActivation: false, forExtension: c.policy.carolApprovesExtensions ?? false, ...(c.policy.grantStartsAt ? { grantStartsAt: c.policy.grantStartsAt } : {}),
+        forActivation: false,
+        forExtension: c.policy.carolApprovesExtensions ?? false,
+        ...(c.policy.grantStartsAt ? { grantStartsAt: c.policy.grantStartsAt } : {}),
       });
     }
     const held = await adminAssign(h, c.holds.kind, alice, roleId, c.holds.span);
@@ -140,7 +164,11 @@ describe.each(TEST_DATABASES)('extend and renew through approval on $name', (db)
     const askedAt = h.clock.now();
 
     const request = await h.submit(await h.caller(alice), {
-      kind: c.holds.kind, action: c.asks.action, principalId: alice.id, roleDefinitionId: roleId, scheduleInfo: scheduleOf(h, c.asks.span),
+      kind: c.holds.kind,
+      action: c.asks.action,
+      principalId: alice.id,
+      roleDefinitionId: roleId,
+      scheduleInfo: scheduleOf(h, c.asks.span),
     });
     expect(request).toMatchObject({ status: 'PendingApproval', approvalId: request.id });
 

@@ -42,8 +42,16 @@ describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
   let h: Harness;
   closeVerifiedAfterEach(() => h);
 
-  const countActivity = async (activity: string) => Number((await h.store.db.selectFrom('audit_events')
-    .select((eb) => eb.fn.countAll().as('n')).where('activity', '=', activity).executeTakeFirstOrThrow()).n);
+  const countActivity = async (activity: string) =>
+    Number(
+      (
+        await h.store.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('activity', '=', activity)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it.each(CASES)('$name: exactly one outcome, the losers get 409', async (c) => {
     h = await openHarness(db);
@@ -58,8 +66,13 @@ describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
     for (let i = 0; i < N; i++) callers.push(await h.caller(approvers[c.sameApprover ? 0 : i]!));
     h.clock.advance('PT1M');
 
-    const { result, max } = await maxOpenTransactions(h, () => Promise.allSettled(callers.map((caller, i) =>
-      reviewApprovalStep(h.deps, caller, request.approvalId!, '1', { reviewResult: c.decision(i), justification: `decision ${i}` }))));
+    const { result, max } = await maxOpenTransactions(h, () =>
+      Promise.allSettled(
+        callers.map((caller, i) =>
+          reviewApprovalStep(h.deps, caller, request.approvalId!, '1', { reviewResult: c.decision(i), justification: `decision ${i}` }),
+        ),
+      ),
+    );
     if (db.name === 'postgres') expect(max).toBeGreaterThan(1);
 
     // Every loser has a 409 code, never a driver error or a 500.
@@ -95,8 +108,12 @@ describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
     expect(outcomes).toBe(c.sameApprover ? 0 : 1);
     expect(await countActivity(ACTIVITY.approvalRecorded)).toBe(winners.filter((w) => w.request.status === 'PendingApproval').length);
     expect(await countActivity(ACTIVITY.activationCompleted)).toBe(approved ? 1 : 0);
-    const activations = await h.store.db.selectFrom('schedules').select(['id', 'created_using'])
-      .where('principal_id', '=', alice.id).where('kind', '=', 'assignment').execute();
+    const activations = await h.store.db
+      .selectFrom('schedules')
+      .select(['id', 'created_using'])
+      .where('principal_id', '=', alice.id)
+      .where('kind', '=', 'assignment')
+      .execute();
     expect(activations.map((s) => s.created_using)).toEqual(approved ? [request.id] : []);
     expect(final.targetScheduleId).toBe(approved ? activations[0]!.id : null);
     if (final.status !== 'PendingApproval') {
@@ -107,7 +124,7 @@ describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
   it.each([
     { moment: 'a moment before the deadline', offset: -1, outcomes: ['Provisioned', 'Denied', 'Canceled'] },
     { moment: 'at the deadline (decisions refused by the clock)', offset: 0, outcomes: ['TimedOut', 'Canceled'] },
-  ])('decisions, the requester\'s cancel and the timeline $moment: exactly one ends the request', async ({ offset, outcomes }) => {
+  ])("decisions, the requester's cancel and the timeline $moment: exactly one ends the request", async ({ offset, outcomes }) => {
     h = await openHarness(db);
     const alice = await h.user('alice@contoso.test');
     const approvers: Principal[] = [];
@@ -121,7 +138,9 @@ describe.each(TEST_DATABASES)('approvers racing on $name', (db) => {
     h.clock.advance(offset);
 
     const racers: (() => Promise<unknown>)[] = [
-      ...callers.map((caller, i) => () => reviewApprovalStep(h.deps, caller, request.approvalId!, '1', { reviewResult: i % 2 ? 'Deny' : 'Approve', justification: 'race' })),
+      ...callers.map(
+        (caller, i) => () => reviewApprovalStep(h.deps, caller, request.approvalId!, '1', { reviewResult: i % 2 ? 'Deny' : 'Approve', justification: 'race' }),
+      ),
       () => cancelRequest(h.deps, me, 'assignment', request.id),
       () => h.tick(),
     ];

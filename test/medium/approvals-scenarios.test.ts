@@ -16,7 +16,20 @@ import { parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, approvalOf, approver, auditMark, decide, failureOf, inboxOf, schedulesOf, selfActivate, setApproval, stored, type StageSpec, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  approvalOf,
+  approver,
+  auditMark,
+  decide,
+  failureOf,
+  inboxOf,
+  schedulesOf,
+  selfActivate,
+  setApproval,
+  stored,
+  type StageSpec,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -65,7 +78,10 @@ const ESCALATED = 'PIM activation request escalated';
 const CANCELED = 'Cancel request for role in PIM completed';
 const FAILED = 'Add member to role request failed after approval';
 
-const only = (...who: Approver[]) => (c: Cast): SubjectSet[] => who.map((w) => approver.user(c[w]));
+const only =
+  (...who: Approver[]) =>
+  (c: Cast): SubjectSet[] =>
+    who.map((w) => approver.user(c[w]));
 
 const SCENARIOS: readonly Scenario[] = [
   {
@@ -80,7 +96,12 @@ const SCENARIOS: readonly Scenario[] = [
       { inbox: { carol: false } },
       { by: 'carol', decides: 'Deny', error: 'ApprovalStepNotActive' },
     ],
-    expect: { status: 'Provisioned', activities: [REQUESTED, APPROVED, ACTIVATED], stages: [['Completed', 'Approve']], grant: { startsAfter: 'PT10M', lasts: 'PT1H' } },
+    expect: {
+      status: 'Provisioned',
+      activities: [REQUESTED, APPROVED, ACTIVATED],
+      stages: [['Completed', 'Approve']],
+      grant: { startsAfter: 'PT10M', lasts: 'PT1H' },
+    },
   },
   {
     name: '2 of 3: the first approval is recorded, the second grants, the third comes too late',
@@ -96,7 +117,12 @@ const SCENARIOS: readonly Scenario[] = [
       { inbox: { erin: false } },
       { by: 'erin', decides: 'Approve', error: 'ApprovalStepNotActive' },
     ],
-    expect: { status: 'Provisioned', activities: [REQUESTED, RECORDED, APPROVED, ACTIVATED], stages: [['Completed', 'Approve']], grant: { startsAfter: 'PT5M', lasts: 'PT1H' } },
+    expect: {
+      status: 'Provisioned',
+      activities: [REQUESTED, RECORDED, APPROVED, ACTIVATED],
+      stages: [['Completed', 'Approve']],
+      grant: { startsAfter: 'PT5M', lasts: 'PT1H' },
+    },
   },
   {
     name: '2 of 3: a deny after one approval ends the request (deny beats approve)',
@@ -127,13 +153,21 @@ const SCENARIOS: readonly Scenario[] = [
       { inbox: { carol: false, dave: false } },
     ],
     expect: {
-      status: 'Provisioned', activities: [REQUESTED, STAGE_APPROVED, APPROVED, ACTIVATED],
-      stages: [['Completed', 'Approve'], ['Completed', 'Approve']], grant: { startsAfter: 'PT30M', lasts: 'PT1H' },
+      status: 'Provisioned',
+      activities: [REQUESTED, STAGE_APPROVED, APPROVED, ACTIVATED],
+      stages: [
+        ['Completed', 'Approve'],
+        ['Completed', 'Approve'],
+      ],
+      grant: { startsAfter: 'PT30M', lasts: 'PT1H' },
     },
   },
   {
     name: 'two stages: each stage has its own time-out, counted from when it started',
-    stages: (c) => [{ approvers: only('carol')(c), timeoutDays: 1 }, { approvers: only('dave')(c), timeoutDays: 2 }],
+    stages: (c) => [
+      { approvers: only('carol')(c), timeoutDays: 1 },
+      { approvers: only('dave')(c), timeoutDays: 2 },
+    ],
     steps: [
       { wait: 'PT20H' },
       { by: 'carol', decides: 'Approve', status: 'PendingApproval' },
@@ -147,7 +181,15 @@ const SCENARIOS: readonly Scenario[] = [
       { inbox: { dave: false } },
       { by: 'dave', decides: 'Approve', step: '2', error: 'ApprovalStepNotActive' },
     ],
-    expect: { status: 'TimedOut', activities: [REQUESTED, STAGE_APPROVED, TIMED_OUT], stages: [['Completed', 'Approve'], ['Expired', 'NotReviewed']], grant: null },
+    expect: {
+      status: 'TimedOut',
+      activities: [REQUESTED, STAGE_APPROVED, TIMED_OUT],
+      stages: [
+        ['Completed', 'Approve'],
+        ['Expired', 'NotReviewed'],
+      ],
+      grant: null,
+    },
   },
   {
     name: 'deny in stage 1 of 2: the request ends and stage 2 is never asked',
@@ -160,7 +202,15 @@ const SCENARIOS: readonly Scenario[] = [
       { wait: 'P2D' },
       { status: 'Denied' },
     ],
-    expect: { status: 'Denied', activities: [REQUESTED, DENIED], stages: [['Completed', 'Deny'], ['Canceled', 'NotReviewed']], grant: null },
+    expect: {
+      status: 'Denied',
+      activities: [REQUESTED, DENIED],
+      stages: [
+        ['Completed', 'Deny'],
+        ['Canceled', 'NotReviewed'],
+      ],
+      grant: null,
+    },
   },
   {
     name: 'escalation after 30 minutes: the backup approver joins (the primary stays) and may decide',
@@ -176,7 +226,12 @@ const SCENARIOS: readonly Scenario[] = [
       { inbox: { carol: false, frank: false } },
       { by: 'carol', decides: 'Approve', error: 'ApprovalStepNotActive' },
     ],
-    expect: { status: 'Provisioned', activities: [REQUESTED, ESCALATED, APPROVED, ACTIVATED], stages: [['Completed', 'Approve']], grant: { startsAfter: 'PT30M', lasts: 'PT1H' } },
+    expect: {
+      status: 'Provisioned',
+      activities: [REQUESTED, ESCALATED, APPROVED, ACTIVATED],
+      stages: [['Completed', 'Approve']],
+      grant: { startsAfter: 'PT30M', lasts: 'PT1H' },
+    },
   },
   {
     name: 'escalation: the primary approver may still decide after it',
@@ -213,20 +268,38 @@ const SCENARIOS: readonly Scenario[] = [
       { by: 'carol', decides: 'Approve', error: 'ApprovalStepNotActive' },
       { wait: 'P2D' },
     ],
-    expect: { status: 'Canceled', activities: [REQUESTED, CANCELED], stages: [['Canceled', 'NotReviewed'], ['Canceled', 'NotReviewed']], grant: null },
+    expect: {
+      status: 'Canceled',
+      activities: [REQUESTED, CANCELED],
+      stages: [
+        ['Canceled', 'NotReviewed'],
+        ['Canceled', 'NotReviewed'],
+      ],
+      grant: null,
+    },
   },
   {
     name: 'time counted from the approval (the default): a late approval still gives the full hour',
     stages: (c) => [{ approvers: only('carol')(c) }],
     steps: [{ wait: 'PT50M' }, { by: 'carol', decides: 'Approve', status: 'Provisioned' }],
-    expect: { status: 'Provisioned', activities: [REQUESTED, APPROVED, ACTIVATED], stages: [['Completed', 'Approve']], grant: { startsAfter: 'PT50M', lasts: 'PT1H' } },
+    expect: {
+      status: 'Provisioned',
+      activities: [REQUESTED, APPROVED, ACTIVATED],
+      stages: [['Completed', 'Approve']],
+      grant: { startsAfter: 'PT50M', lasts: 'PT1H' },
+    },
   },
   {
     name: 'time counted from the request: a late approval gives what is left of the hour',
     stages: (c) => [{ approvers: only('carol')(c) }],
     grantStartsAt: 'request',
     steps: [{ wait: 'PT50M' }, { by: 'carol', decides: 'Approve', status: 'Provisioned' }],
-    expect: { status: 'Provisioned', activities: [REQUESTED, APPROVED, ACTIVATED], stages: [['Completed', 'Approve']], grant: { startsAfter: 'PT0S', lasts: 'PT1H' } },
+    expect: {
+      status: 'Provisioned',
+      activities: [REQUESTED, APPROVED, ACTIVATED],
+      stages: [['Completed', 'Approve']],
+      grant: { startsAfter: 'PT0S', lasts: 'PT1H' },
+    },
   },
   {
     name: 'time counted from the request: an approval after the hour has passed fails the request, with the reason audited',
@@ -294,8 +367,12 @@ describe.each(TEST_DATABASES)('approval scenarios on $name', (db) => {
     }
     // Whatever the outcome, nobody is left asked, and nothing is left to fire.
     for (const name of APPROVERS) expect(await inboxOf(h, cast[name])).toEqual([]);
-    const pending = await h.store.db.selectFrom('timeline').select(['kind', 'ref_id']).where('pending', '=', 1)
-      .where('kind', 'in', ['requestTimeout', 'approvalEscalation']).execute();
+    const pending = await h.store.db
+      .selectFrom('timeline')
+      .select(['kind', 'ref_id'])
+      .where('pending', '=', 1)
+      .where('kind', 'in', ['requestTimeout', 'approvalEscalation'])
+      .execute();
     expect(pending).toEqual([]);
   });
 });

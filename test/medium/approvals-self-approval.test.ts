@@ -13,7 +13,18 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  adminAssign, approver, decide, failureOf, groupWith, inboxOf, selfActivate, setApproval, setManagerOf, stored, type StageSpec, closeVerifiedAfterEach,
+  adminAssign,
+  approver,
+  decide,
+  failureOf,
+  groupWith,
+  inboxOf,
+  selfActivate,
+  setApproval,
+  setManagerOf,
+  stored,
+  type StageSpec,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -74,7 +85,10 @@ const CASES: readonly SelfCase[] = [
   {
     name: 'as the escalation approver, after the escalation',
     wait: 'PT15M',
-    setup: async (_h, p) => ({ stages: [{ approvers: [approver.user(p.carol)], escalateAfterMinutes: 10, escalation: [approver.user(p.alice)] }], instead: 'carol' }),
+    setup: async (_h, p) => ({
+      stages: [{ approvers: [approver.user(p.carol)], escalateAfterMinutes: 10, escalation: [approver.user(p.alice)] }],
+      instead: 'carol',
+    }),
   },
   {
     name: 'in stage 2 of 2, through a group, once stage 1 approved',
@@ -112,7 +126,10 @@ describe.each(TEST_DATABASES)('no self-approval on $name', (db) => {
   it.each(CASES)('$name', async (c) => {
     h = await openHarness(db);
     const p: People = {
-      alice: await h.user('alice@contoso.test'), carol: await h.user('carol@contoso.test'), dave: await h.user('dave@contoso.test'), admin: h.admin.principal,
+      alice: await h.user('alice@contoso.test'),
+      carol: await h.user('carol@contoso.test'),
+      dave: await h.user('dave@contoso.test'),
+      admin: h.admin.principal,
     };
     const me = p[c.requester ?? 'alice'];
     const { stages, instead } = await c.setup(h, p);

@@ -29,7 +29,9 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
     await h.user('bob@contoso.test');
     await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator });
     await h.submit(await h.caller(alice), {
-      action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator,
+      action: 'selfActivate',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.userAdministrator,
       scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
     });
     h.clock.advance('PT1H');
@@ -73,7 +75,10 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
 
   it('reports edited details at that event', async () => {
     const event = await eventAt(k);
-    await auditRows().set({ details: JSON.stringify({ ...event.details, Justification: 'forged' }) }).where('seq', '=', k).execute();
+    await auditRows()
+      .set({ details: JSON.stringify({ ...event.details, Justification: 'forged' }) })
+      .where('seq', '=', k)
+      .execute();
     await expectBreak(k, /content does not match its hash/);
   });
 
@@ -87,14 +92,20 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
   it('reports an edit whose hash was recomputed at the next event', async () => {
     const { hash: _hash, prevHash, ...body } = await eventAt(k);
     const forged = { ...body, activity: 'Nothing to see here' };
-    await auditRows().set({ activity: forged.activity, hash: chainHash(prevHash, forged) }).where('seq', '=', k).execute();
+    await auditRows()
+      .set({ activity: forged.activity, hash: chainHash(prevHash, forged) })
+      .where('seq', '=', k)
+      .execute();
     await expectBreak(k + 1, /link to the previous event does not match/);
   });
 
   it('reports an edit of the last event whose hash was recomputed against the chain head', async () => {
     const { hash: _hash, prevHash, ...body } = await eventAt(last);
     const forged = { ...body, details: { ...body.details, Forged: 'yes' } };
-    await auditRows().set({ details: JSON.stringify(forged.details), hash: chainHash(prevHash, forged) }).where('seq', '=', last).execute();
+    await auditRows()
+      .set({ details: JSON.stringify(forged.details), hash: chainHash(prevHash, forged) })
+      .where('seq', '=', last)
+      .execute();
     await expectBreak(null, /head/);
   });
 
@@ -110,24 +121,42 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
 
   it('reports two events that swapped positions at the first of them', async () => {
     await auditRows().set({ seq: -1 }).where('seq', '=', k).execute();
-    await auditRows().set({ seq: k }).where('seq', '=', k + 1).execute();
-    await auditRows().set({ seq: k + 1 }).where('seq', '=', -1).execute();
+    await auditRows()
+      .set({ seq: k })
+      .where('seq', '=', k + 1)
+      .execute();
+    await auditRows()
+      .set({ seq: k + 1 })
+      .where('seq', '=', -1)
+      .execute();
     await expectBreak(k, /link to the previous event does not match/);
   });
 
   it('reports two events that swapped content (their numbers and hashes left in place) at the first of them', async () => {
     const [a, b] = [await eventAt(k), await eventAt(k + 1)];
     const content = (e: AuditEvent) => ({
-      activity: e.activity, category: e.category, operation_type: e.operationType, correlation_id: e.correlationId,
-      actor_id: e.initiatedBy.id, initiated_by: JSON.stringify(e.initiatedBy), targets: JSON.stringify(e.targets), details: JSON.stringify(e.details),
+      activity: e.activity,
+      category: e.category,
+      operation_type: e.operationType,
+      correlation_id: e.correlationId,
+      actor_id: e.initiatedBy.id,
+      initiated_by: JSON.stringify(e.initiatedBy),
+      targets: JSON.stringify(e.targets),
+      details: JSON.stringify(e.details),
     });
     await auditRows().set(content(b)).where('seq', '=', k).execute();
-    await auditRows().set(content(a)).where('seq', '=', k + 1).execute();
+    await auditRows()
+      .set(content(a))
+      .where('seq', '=', k + 1)
+      .execute();
     await expectBreak(k, /content does not match its hash/);
   });
 
   it('reports a truncated tail against the chain head', async () => {
-    await h.store.db.deleteFrom('audit_events').where('seq', '>', last - 2).execute();
+    await h.store.db
+      .deleteFrom('audit_events')
+      .where('seq', '>', last - 2)
+      .execute();
     await expectBreak(null, new RegExp(`ends at #${last - 2} but its head records #${last}`));
     const result = await verify(5000);
     expect(result.events).toBe(last - 2);
@@ -149,15 +178,24 @@ describe.each(TEST_DATABASES)('audit chain on $name', (db) => {
     expect(canonicalJson({ ...body.initiatedBy, ipAddress: undefined })).toBe(canonicalJson(body.initiatedBy));
   });
 
-  it('records the caller\'s address in the actor, covered by the hash', async () => {
+  it("records the caller's address in the actor, covered by the hash", async () => {
     const carol = await h.user('carol@contoso.test');
-    await h.submit({ ...h.admin, ipAddress: '203.0.113.7' }, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.userAdministrator });
+    await h.submit(
+      { ...h.admin, ipAddress: '203.0.113.7' },
+      { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.userAdministrator },
+    );
     const [event] = await h.store.read.audit.range((await h.store.read.audit.head()).seq - 1, 1);
     expect(event!.initiatedBy).toEqual({ ...actorOf(h.admin), ipAddress: '203.0.113.7' });
     expect((await verify(2)).ok).toBe(true);
-    await auditRows().set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: '198.51.100.1' }) }).where('seq', '=', event!.seq).execute();
+    await auditRows()
+      .set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: '198.51.100.1' }) })
+      .where('seq', '=', event!.seq)
+      .execute();
     await expectBreak(event!.seq, /content does not match its hash/);
-    await auditRows().set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: undefined }) }).where('seq', '=', event!.seq).execute();
+    await auditRows()
+      .set({ initiated_by: JSON.stringify({ ...event!.initiatedBy, ipAddress: undefined }) })
+      .where('seq', '=', event!.seq)
+      .execute();
     await expectBreak(event!.seq, /content does not match its hash/);
   });
 

@@ -19,7 +19,11 @@ import { adminAssign, auditMark, closeVerifiedAfterEach, setRule } from '../supp
 import { notifyHarness, type NotifyHarness } from '../notify/support/notify-harness.ts';
 
 const USE: BreakGlassUseInput = {
-  useKey: 'token-1', how: 'bearer token', method: 'POST', path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests?token=secret', sourceIp: '198.51.100.7',
+  useKey: 'token-1',
+  how: 'bearer token',
+  method: 'POST',
+  path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests?token=secret',
+  sourceIp: '198.51.100.7',
 };
 const ALERT = 'OpenPIM: Alert: break-glass account admin@contoso.test was used';
 
@@ -35,7 +39,11 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
     feed: await h.store.read.feedReader.after(mark.feed, 100),
   });
   const mark = async () => ({ audit: await auditMark(h), feed: await h.store.read.feedReader.head() });
-  const alerts = async () => (await n.deliveries()).filter((d) => d.template === 'breakGlassUsed').map((d) => `${d.channel}:${d.recipient}`).sort();
+  const alerts = async () =>
+    (await n.deliveries())
+      .filter((d) => d.template === 'breakGlassUsed')
+      .map((d) => `${d.channel}:${d.recipient}`)
+      .sort();
 
   beforeEach(async () => {
     h = await openHarness(db);
@@ -73,8 +81,10 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
     const { audit, feed } = await since(before);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
-      activity: ACTIVITY.breakGlassUsed, initiatedBy: { id: h.admin.principal.id, userPrincipalName: 'admin@contoso.test' },
-      targets: [{ id: h.admin.principal.id, type: 'User' }], correlationId: h.admin.correlationId,
+      activity: ACTIVITY.breakGlassUsed,
+      initiatedBy: { id: h.admin.principal.id, userPrincipalName: 'admin@contoso.test' },
+      targets: [{ id: h.admin.principal.id, type: 'User' }],
+      correlationId: h.admin.correlationId,
       details: { How: 'bearer token', Method: 'POST', Path: '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests', SourceIp: '198.51.100.7' },
     });
     expect(JSON.stringify(audit[0])).not.toContain('secret');
@@ -86,10 +96,10 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
     expect(row.payload.auditEventId).toBe(audit[0]!.id);
 
     await n.run();
-    expect(await alerts()).toEqual([
-      'chat:soc', 'email:admin@contoso.test', 'email:gary@contoso.test', 'email:priya@contoso.test',
-    ]);
-    expect((await n.deliveries()).filter((d) => d.template === 'breakGlassUsed').every((d) => d.dedupeKey.startsWith(`breakGlass:${row.payload.useId}:`))).toBe(true);
+    expect(await alerts()).toEqual(['chat:soc', 'email:admin@contoso.test', 'email:gary@contoso.test', 'email:priya@contoso.test']);
+    expect((await n.deliveries()).filter((d) => d.template === 'breakGlassUsed').every((d) => d.dedupeKey.startsWith(`breakGlass:${row.payload.useId}:`))).toBe(
+      true,
+    );
     const [mail] = n.mailer.to('gary@contoso.test').filter((m) => m.subject === ALERT);
     expect(mail!.text).toContain('from 198.51.100.7');
     expect(mail!.text).toContain('When: 2026-01-05 09:00 UTC');
@@ -120,7 +130,12 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
     expect(audit.map((e) => [e.activity, e.details.How, e.details.SourceIp])).toEqual([[ACTIVITY.breakGlassUsed, 'session', undefined]]);
     expect(feed).toHaveLength(1);
     await n.run();
-    expect(n.mailer.to('priya@contoso.test').filter((m) => m.subject === ALERT).map((m) => m.text.includes('from an unknown address'))).toEqual([false, true]);
+    expect(
+      n.mailer
+        .to('priya@contoso.test')
+        .filter((m) => m.subject === ALERT)
+        .map((m) => m.text.includes('from an unknown address')),
+    ).toEqual([false, true]);
   });
 
   it('counts a use once when two nodes see it at the same time (the database decides)', async () => {
@@ -134,7 +149,14 @@ describe.each(TEST_DATABASES)('break-glass accounts on $name', (db) => {
 
   it('costs anyone else nothing: no audit, no feed, not even a read', async () => {
     const before = await mark();
-    const noIo = new Proxy({}, { get: () => { throw new Error('no I/O expected'); } }) as UnitOfWork;
+    const noIo = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no I/O expected');
+        },
+      },
+    ) as UnitOfWork;
     const deps = { uow: noIo, clock: h.clock, memo: breakGlassMemo() };
     expect(await recordBreakGlassUse(deps, await h.caller(alice), USE)).toBe(false);
     const priya = await h.store.read.principals.getByUpn(h.tenantId, 'priya@contoso.test');
@@ -162,7 +184,11 @@ describe('the in-process memo', () => {
     expect(await memo.once('b', record)).toBe(true);
     expect(calls).toBe(4);
 
-    await expect(memo.once('d', async () => { throw new Error('database down'); })).rejects.toThrow('database down');
+    await expect(
+      memo.once('d', async () => {
+        throw new Error('database down');
+      }),
+    ).rejects.toThrow('database down');
     expect(await memo.once('d', record)).toBe(true);
   });
 });

@@ -62,7 +62,13 @@ import { TEST_DATABASES, type TestDatabase } from '../support/databases.ts';
 import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import { scheduleOf, type Span } from '../support/scenario.ts';
 
-const DIRECTORY_ROLES: readonly string[] = [ROLE.securityReader, ROLE.globalReader, ROLE.userAdministrator, ROLE.groupsAdministrator, ROLE.helpdeskAdministrator];
+const DIRECTORY_ROLES: readonly string[] = [
+  ROLE.securityReader,
+  ROLE.globalReader,
+  ROLE.userAdministrator,
+  ROLE.groupsAdministrator,
+  ROLE.helpdeskAdministrator,
+];
 const RESOURCE_ROLES: readonly string[] = [ROLE.reader, ROLE.contributor, ROLE.owner];
 const RESOURCE_SCOPES = ['/subscriptions/s1', '/subscriptions/s2', '/subscriptions/s1/resourceGroups/rg1'];
 /** Scopes asked about besides the tenant's own (`/`, the administrative unit, every group's). */
@@ -79,8 +85,24 @@ type Step =
   | { readonly op: 'createGroup'; readonly assignable: boolean }
   | { readonly op: 'addMember'; readonly group: number; readonly member: number }
   | { readonly op: 'removeMember'; readonly pick: number }
-  | { readonly op: 'assign'; readonly kind: ScheduleKind; readonly holder: number; readonly role: number; readonly scope: number; readonly span: Span; readonly later: boolean }
-  | { readonly op: 'assignGroupAccess'; readonly kind: ScheduleKind; readonly holder: number; readonly group: number; readonly owner: boolean; readonly span: Span; readonly later: boolean }
+  | {
+      readonly op: 'assign';
+      readonly kind: ScheduleKind;
+      readonly holder: number;
+      readonly role: number;
+      readonly scope: number;
+      readonly span: Span;
+      readonly later: boolean;
+    }
+  | {
+      readonly op: 'assignGroupAccess';
+      readonly kind: ScheduleKind;
+      readonly holder: number;
+      readonly group: number;
+      readonly owner: boolean;
+      readonly span: Span;
+      readonly later: boolean;
+    }
   | { readonly op: 'activate'; readonly pick: number; readonly user: number; readonly narrow: boolean; readonly span: Span }
   | { readonly op: 'deactivate'; readonly pick: number }
   | { readonly op: 'remove'; readonly pick: number }
@@ -97,9 +119,34 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('createGroup' as const), assignable: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('addMember' as const), group: n, member: n }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('removeMember' as const), pick: n }) },
-  { weight: 8, arbitrary: fc.record({ op: fc.constant('assign' as const), kind, holder: n, role: n, scope: n, span: fc.constantFrom(...SPANS), later: fc.nat(5).map((x) => x === 0) }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('assignGroupAccess' as const), kind, holder: n, group: n, owner: fc.nat(3).map((x) => x === 0), span: fc.constantFrom(...SPANS), later: fc.nat(5).map((x) => x === 0) }) },
-  { weight: 8, arbitrary: fc.record({ op: fc.constant('activate' as const), pick: n, user: n, narrow: fc.boolean(), span: fc.constantFrom(...ACTIVATION_SPANS) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      op: fc.constant('assign' as const),
+      kind,
+      holder: n,
+      role: n,
+      scope: n,
+      span: fc.constantFrom(...SPANS),
+      later: fc.nat(5).map((x) => x === 0),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('assignGroupAccess' as const),
+      kind,
+      holder: n,
+      group: n,
+      owner: fc.nat(3).map((x) => x === 0),
+      span: fc.constantFrom(...SPANS),
+      later: fc.nat(5).map((x) => x === 0),
+    }),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.record({ op: fc.constant('activate' as const), pick: n, user: n, narrow: fc.boolean(), span: fc.constantFrom(...ACTIVATION_SPANS) }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('deactivate' as const), pick: n }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('remove' as const), pick: n }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('setEnabled' as const), user: n, enabled: fc.boolean() }) },
@@ -138,14 +185,27 @@ async function openWorld(database: TestDatabase): Promise<World> {
   for (const id of RESOURCE_SCOPES) await registerScope(h.deps, h.admin, { id });
   const au = (await createAdministrativeUnit(h.deps, h.admin, { displayName: 'Europe' })).id;
   const custom = await createRoleDefinition(h.deps, h.admin, {
-    displayName: 'Group helper', description: 'A custom role', isEnabled: true,
-    allowedActions: ['OpenPIM.Directory/Groups/*', 'openpim.directory/users/*', 'openpim.directory/*/read'], excludedActions: ['openpim.directory/users/CREATE'],
+    displayName: 'Group helper',
+    description: 'A custom role',
+    isEnabled: true,
+    allowedActions: ['OpenPIM.Directory/Groups/*', 'openpim.directory/users/*', 'openpim.directory/*/read'],
+    excludedActions: ['openpim.directory/users/CREATE'],
   });
   const w: World = {
-    h, live, users: [], servicePrincipals: [], groups: [], markerGroups: new Set(), au,
-    names: new Map([[h.admin.principal.id, 'admin'], [custom.id, custom.displayName]]),
+    h,
+    live,
+    users: [],
+    servicePrincipals: [],
+    groups: [],
+    markerGroups: new Set(),
+    au,
+    names: new Map([
+      [h.admin.principal.id, 'admin'],
+      [custom.id, custom.displayName],
+    ]),
     directoryRoles: [...DIRECTORY_ROLES, custom.id],
-    askedScopes: ['/', au, ...ASKED_RESOURCE_SCOPES], log: [],
+    askedScopes: ['/', au, ...ASKED_RESOURCE_SCOPES],
+    log: [],
   };
   for (let i = 0; i < 4; i++) await addUser(w, true);
   const sp = await createServicePrincipal(h.deps, h.admin, { displayName: 'sp0', description: null, accountEnabled: true });
@@ -172,7 +232,11 @@ async function addGroup(w: World, assignable: boolean): Promise<Principal> {
   const group = await make(name, assignable);
   const marker = await make(`mark-${name}`, false);
   await w.h.submit(w.h.admin, {
-    kind: 'assignment', action: 'adminAssign', principalId: group.id, roleDefinitionId: GROUP_ROLE.owner, directoryScopeId: groupScope(marker.id),
+    kind: 'assignment',
+    action: 'adminAssign',
+    principalId: group.id,
+    roleDefinitionId: GROUP_ROLE.owner,
+    directoryScopeId: groupScope(marker.id),
     scheduleInfo: scheduleOf(w.h, 'permanent'),
   });
   w.groups.push(group);
@@ -186,9 +250,12 @@ const holders = (w: World): Principal[] => [...w.users, ...w.servicePrincipals, 
 
 /** Open schedules, in an order that does not depend on generated ids (so a seed replays). */
 async function openSchedules(w: World) {
-  const rows = await w.h.store.db.selectFrom('schedules')
+  const rows = await w.h.store.db
+    .selectFrom('schedules')
     .select(['id', 'kind', 'principal_id', 'role_definition_id', 'directory_scope_id', 'assignment_type', 'start_at', 'end_at'])
-    .where('tenant_id', '=', w.h.tenantId).where('closed', '=', 0).execute();
+    .where('tenant_id', '=', w.h.tenantId)
+    .where('closed', '=', 0)
+    .execute();
   const key = (r: (typeof rows)[number]) => `${r.kind}|${w.names.get(r.principal_id)}|${r.role_definition_id}|${scopeLabel(w, r.directory_scope_id)}`;
   return rows
     .filter((r) => r.principal_id !== w.h.admin.principal.id && !w.markerGroups.has(groupOfScope(r.directory_scope_id) ?? ''))
@@ -216,9 +283,20 @@ async function runStep(w: World, s: Step): Promise<Outcome> {
   const { h } = w;
   const name = (id: string) => w.names.get(id) ?? id;
   const spanText = (span: Span) => (typeof span === 'string' ? span : `until +${span.endIn}`);
-  const admin = (kind: ScheduleKind, action: 'adminAssign' | 'adminRemove', principalId: string, roleDefinitionId: string, directoryScopeId: string, scheduleInfo?: RequestSchedule) => {
-    w.log.push(`${action} ${kind} ${roleLabel(w, roleDefinitionId)} @ ${scopeLabel(w, directoryScopeId)} for ${name(principalId)}`
-      + (scheduleInfo ? ` (${scheduleInfo.expiration.type === 'noExpiration' ? 'permanent' : 'time-bound'}${scheduleInfo.startDateTime ? ', starting later' : ''})` : ''));
+  const admin = (
+    kind: ScheduleKind,
+    action: 'adminAssign' | 'adminRemove',
+    principalId: string,
+    roleDefinitionId: string,
+    directoryScopeId: string,
+    scheduleInfo?: RequestSchedule,
+  ) => {
+    w.log.push(
+      `${action} ${kind} ${roleLabel(w, roleDefinitionId)} @ ${scopeLabel(w, directoryScopeId)} for ${name(principalId)}` +
+        (scheduleInfo
+          ? ` (${scheduleInfo.expiration.type === 'noExpiration' ? 'permanent' : 'time-bound'}${scheduleInfo.startDateTime ? ', starting later' : ''})`
+          : ''),
+    );
     return h.submit(h.admin, { kind, action, principalId, roleDefinitionId, directoryScopeId, ...(scheduleInfo ? { scheduleInfo } : {}) });
   };
   try {
@@ -265,7 +343,10 @@ async function runStep(w: World, s: Step): Promise<Outcome> {
       case 'activate': {
         // An eligibility in effect now; a group's is activated by one of its members now.
         const now = h.clock.now();
-        const e = pick((await openSchedules(w)).filter((r) => r.kind === 'eligibility' && r.start_at <= now && (r.end_at === null || now < r.end_at)), s.pick);
+        const e = pick(
+          (await openSchedules(w)).filter((r) => r.kind === 'eligibility' && r.start_at <= now && (r.end_at === null || now < r.end_at)),
+          s.pick,
+        );
         if (!e) return 'nothing';
         const direct = w.users.find((u) => u.id === e.principal_id);
         const inGroup: Principal[] = [];
@@ -273,25 +354,46 @@ async function runStep(w: World, s: Step): Promise<Outcome> {
         const user = direct ?? pick(inGroup, s.user);
         if (!user) return 'nothing';
         const scope = s.narrow && e.directory_scope_id === '/subscriptions/s1' ? '/subscriptions/s1/resourceGroups/rg1' : e.directory_scope_id;
-        w.log.push(`${user.displayName} activates ${roleLabel(w, e.role_definition_id)} @ ${scopeLabel(w, scope)} for ${spanText(s.span)}`
-          + (direct ? '' : ` (eligible through ${name(e.principal_id)})`));
-        await h.submit(await h.caller(user), { action: 'selfActivate', principalId: user.id, roleDefinitionId: e.role_definition_id, directoryScopeId: scope, scheduleInfo: scheduleOf(h, s.span) });
+        w.log.push(
+          `${user.displayName} activates ${roleLabel(w, e.role_definition_id)} @ ${scopeLabel(w, scope)} for ${spanText(s.span)}` +
+            (direct ? '' : ` (eligible through ${name(e.principal_id)})`),
+        );
+        await h.submit(await h.caller(user), {
+          action: 'selfActivate',
+          principalId: user.id,
+          roleDefinitionId: e.role_definition_id,
+          directoryScopeId: scope,
+          scheduleInfo: scheduleOf(h, s.span),
+        });
         return 'ok';
       }
       case 'deactivate': {
         // An activation in effect; none can end in its first 5 minutes, so time moves on that far if need be.
         const now = h.clock.now();
-        const a = pick((await openSchedules(w)).filter((r) => r.assignment_type === 'Activated' && r.start_at <= now && (r.end_at === null || now < r.end_at)), s.pick);
+        const a = pick(
+          (await openSchedules(w)).filter((r) => r.assignment_type === 'Activated' && r.start_at <= now && (r.end_at === null || now < r.end_at)),
+          s.pick,
+        );
         if (!a) return 'nothing';
         const wait = Math.max(0, a.start_at + 5 * MINUTE - now);
-        w.log.push(`${wait > 0 ? `time +${wait / MINUTE} min, then ` : ''}${name(a.principal_id)} deactivates ${roleLabel(w, a.role_definition_id)} @ ${scopeLabel(w, a.directory_scope_id)}`);
+        w.log.push(
+          `${wait > 0 ? `time +${wait / MINUTE} min, then ` : ''}${name(a.principal_id)} deactivates ${roleLabel(w, a.role_definition_id)} @ ${scopeLabel(w, a.directory_scope_id)}`,
+        );
         h.clock.advance(wait);
-        await h.submit(await h.caller(a.principal_id), { action: 'selfDeactivate', principalId: a.principal_id, roleDefinitionId: a.role_definition_id, directoryScopeId: a.directory_scope_id });
+        await h.submit(await h.caller(a.principal_id), {
+          action: 'selfDeactivate',
+          principalId: a.principal_id,
+          roleDefinitionId: a.role_definition_id,
+          directoryScopeId: a.directory_scope_id,
+        });
         return 'ok';
       }
       case 'remove': {
         const now = h.clock.now();
-        const r = pick((await openSchedules(w)).filter((x) => x.assignment_type !== 'Activated' && (x.end_at === null || now < x.end_at)), s.pick);
+        const r = pick(
+          (await openSchedules(w)).filter((x) => x.assignment_type !== 'Activated' && (x.end_at === null || now < x.end_at)),
+          s.pick,
+        );
         if (!r) return 'nothing';
         await admin(r.kind, 'adminRemove', r.principal_id, r.role_definition_id, r.directory_scope_id);
         return 'ok';
@@ -345,7 +447,12 @@ interface Seen {
 
 async function callerOf(w: World, principalId: string, now: number): Promise<Caller | null> {
   try {
-    return await resolveCaller(w.h.store.read, { tenantId: w.h.tenantId, principalId, amr: ['pwd', 'mfa'], authTime: now, acrs: [], correlationId: 'agreement' }, now, 15 * MINUTE);
+    return await resolveCaller(
+      w.h.store.read,
+      { tenantId: w.h.tenantId, principalId, amr: ['pwd', 'mfa'], authTime: now, acrs: [], correlationId: 'agreement' },
+      now,
+      15 * MINUTE,
+    );
   } catch (error) {
     if (isDomainError(error) && error.code === 'InvalidAuthenticationToken') return null;
     throw error;
@@ -357,7 +464,9 @@ function callerHolds(w: World, caller: Caller | null): string[] {
   if (!caller) return [];
   const pairs = [
     ...caller.roles.map((r) => ({ role: r.id, scope: '/' })),
-    ...caller.scopedRoles.filter((s) => !(s.role.id === GROUP_ROLE.member && groupOfScope(s.scopeId) !== null)).map((s) => ({ role: s.role.id, scope: s.scopeId })),
+    ...caller.scopedRoles
+      .filter((s) => !(s.role.id === GROUP_ROLE.member && groupOfScope(s.scopeId) !== null))
+      .map((s) => ({ role: s.role.id, scope: s.scopeId })),
   ];
   return [...new Set(pairs.map((p) => `${roleLabel(w, p.role)} @ ${scopeLabel(w, p.scope)}`))].sort();
 }
@@ -386,12 +495,14 @@ async function compare(w: World, where: string, decisions: boolean, seen: Seen):
     if (sql.join('\n') !== index.join('\n')) {
       const onlySql = sql.filter((x) => !index.includes(x));
       const onlyIndex = index.filter((x) => !sql.includes(x));
-      problems.push([
-        `${name} (${caller ? 'a caller' : 'not a caller: disabled'}) — the caller and the index disagree on what it holds:`,
-        ...onlySql.map((x) => `    only the caller (SQL):  ${x}`),
-        ...onlyIndex.map((x) => `    only the index:         ${x}`),
-        ...sql.filter((x) => index.includes(x)).map((x) => `    both:                   ${x}`),
-      ].join('\n'));
+      problems.push(
+        [
+          `${name} (${caller ? 'a caller' : 'not a caller: disabled'}) — the caller and the index disagree on what it holds:`,
+          ...onlySql.map((x) => `    only the caller (SQL):  ${x}`),
+          ...onlyIndex.map((x) => `    only the index:         ${x}`),
+          ...sql.filter((x) => index.includes(x)).map((x) => `    both:                   ${x}`),
+        ].join('\n'),
+      );
     }
     if (!decisions) continue;
     for (const [i, scope] of w.askedScopes.entries()) {
@@ -427,24 +538,27 @@ describe.each(TEST_DATABASES)('caller and access index agree on $name', (databas
   it('on what every principal holds, and on every permission at every scope, after random write sequences', async () => {
     const ok = new Map<Step['op'], number>();
     const seen: Seen = { nonEmpty: 0, throughGroups: 0, timedMemberships: 0, notCallers: 0, decisions: 0, allowed: 0 };
-    await fc.assert(fc.asyncProperty(fc.array(stepArb, STEPS), async (steps) => {
-      await w?.h.close();
-      w = await openWorld(database);
-      for (const [i, step] of steps.entries()) {
-        const logged = w.log.length;
-        const outcome = await runStep(w, step);
-        if (w.log.length > logged) w.log[logged] = `${i + 1}. ${w.log[logged]}`;
-        if (outcome === 'ok') ok.set(step.op, (ok.get(step.op) ?? 0) + 1);
-        await compare(w, `After step ${i + 1} (${step.op}: ${outcome})`, step.op === 'checkpoint', seen);
-      }
-      await compare(w, 'At the end of the sequence', true, seen);
-    }), {
-      seed: SEEDS[database.name],
-      numRuns: RUNS[database.name],
-      // Shrinking replays whole sequences on a fresh database: bounded, and never a silent pass.
-      interruptAfterTimeLimit: 150_000,
-      markInterruptAsFailure: true,
-    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, STEPS), async (steps) => {
+        await w?.h.close();
+        w = await openWorld(database);
+        for (const [i, step] of steps.entries()) {
+          const logged = w.log.length;
+          const outcome = await runStep(w, step);
+          if (w.log.length > logged) w.log[logged] = `${i + 1}. ${w.log[logged]}`;
+          if (outcome === 'ok') ok.set(step.op, (ok.get(step.op) ?? 0) + 1);
+          await compare(w, `After step ${i + 1} (${step.op}: ${outcome})`, step.op === 'checkpoint', seen);
+        }
+        await compare(w, 'At the end of the sequence', true, seen);
+      }),
+      {
+        seed: SEEDS[database.name],
+        numRuns: RUNS[database.name],
+        // Shrinking replays whole sequences on a fresh database: bounded, and never a silent pass.
+        interruptAfterTimeLimit: 150_000,
+        markInterruptAsFailure: true,
+      },
+    );
 
     // Floors, counted over all runs; the seeded runs do several times more.
     const runs = RUNS[database.name];

@@ -11,7 +11,16 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, failureOf, requireApproval, scheduleOf, schedulesOf, selfActivate, stored, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  auditMark,
+  failureOf,
+  requireApproval,
+  scheduleOf,
+  schedulesOf,
+  selfActivate,
+  stored,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -51,11 +60,28 @@ const CASES: readonly CancelCase[] = [
   { name: 'a pending selfExtend, by its requester', request: pendingExtension, by: 'requester', expect: { canceled: true } },
   { name: 'an assignment granted to start tomorrow, by an admin', request: assignmentTomorrow, by: 'admin', expect: { canceled: true } },
   { name: 'an assignment granted to start tomorrow, by its holder', request: assignmentTomorrow, by: 'requester', expect: { canceled: true } },
-  { name: 'an activation granted to start in an hour, 1 s before it starts', request: activationInAnHour, wait: 'PT59M59S', by: 'requester', expect: { canceled: true } },
-  { name: 'an activation granted to start in an hour, once the hour has come (before the timeline ran)', request: activationInAnHour, wait: 'PT1H', by: 'requester', expect: { error: 'RequestCannotBeCanceled' } },
+  {
+    name: 'an activation granted to start in an hour, 1 s before it starts',
+    request: activationInAnHour,
+    wait: 'PT59M59S',
+    by: 'requester',
+    expect: { canceled: true },
+  },
+  {
+    name: 'an activation granted to start in an hour, once the hour has come (before the timeline ran)',
+    request: activationInAnHour,
+    wait: 'PT1H',
+    by: 'requester',
+    expect: { error: 'RequestCannotBeCanceled' },
+  },
   { name: 'a provisioned activation', request: runningActivation, by: 'requester', expect: { error: 'RequestCannotBeCanceled' } },
   { name: 'a provisioned activation, by an admin', request: runningActivation, by: 'admin', expect: { error: 'RequestCannotBeCanceled' } },
-  { name: 'someone else\'s pending activation, by a non-admin (not even visible)', request: pendingActivation, by: 'another user', expect: { error: 'Request_ResourceNotFound' } },
+  {
+    name: "someone else's pending activation, by a non-admin (not even visible)",
+    request: pendingActivation,
+    by: 'another user',
+    expect: { error: 'Request_ResourceNotFound' },
+  },
 ];
 
 describe.each(TEST_DATABASES)('canceling requests on $name', (db) => {

@@ -21,8 +21,18 @@ describe.each(TEST_DATABASES)('client keys storage contract on $name', (db) => {
   let other: Principal;
 
   const aKey = (overrides: Partial<ClientKey> = {}): ClientKey => ({
-    tenantId: h.tenantId, keyId: randomUUID(), principalId: sp.id, displayName: null, kind: 'EC', thumbprint: randomUUID().replace(/-/g, '').toUpperCase(),
-    thumbprintSha256: 'abc_-', certificate: 'MIIB', startAt: T0, endAt: T0 + 30 * 24 * 60 * MINUTE, createdAt: T0 + 1, ...overrides,
+    tenantId: h.tenantId,
+    keyId: randomUUID(),
+    principalId: sp.id,
+    displayName: null,
+    kind: 'EC',
+    thumbprint: randomUUID().replace(/-/g, '').toUpperCase(),
+    thumbprintSha256: 'abc_-',
+    certificate: 'MIIB',
+    startAt: T0,
+    endAt: T0 + 30 * 24 * 60 * MINUTE,
+    createdAt: T0 + 1,
+    ...overrides,
   });
   const use = (principalId: string, jti: string, expiresAt: number, now: number) =>
     h.store.run((tx) => tx.clientKeys.useAssertion({ tenantId: h.tenantId, principalId, jti, expiresAt }, now));
@@ -34,7 +44,7 @@ describe.each(TEST_DATABASES)('client keys storage contract on $name', (db) => {
   });
   afterEach(async () => h?.close());
 
-  it('round-trips keys exactly, lists one principal\'s, and removes by key id', async () => {
+  it("round-trips keys exactly, lists one principal's, and removes by key id", async () => {
     const key = aKey({ displayName: 'ci', kind: 'RSA' });
     await h.store.run((tx) => tx.clientKeys.insert(key));
     await h.store.run((tx) => tx.clientKeys.insert(aKey({ principalId: other.id })));

@@ -11,7 +11,18 @@ import { DAY, HOUR } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, failureOf, instancesOf, requireApproval, rolesHeld, scheduleOf, schedulesOf, selfActivate, stored, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  auditMark,
+  failureOf,
+  instancesOf,
+  requireApproval,
+  rolesHeld,
+  scheduleOf,
+  schedulesOf,
+  selfActivate,
+  stored,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -136,21 +147,36 @@ describe.each(TEST_DATABASES)('expiry and the timeline on $name', (db) => {
   });
 
   const PENDING: readonly { name: string; make: (h: Harness, alice: Principal) => Promise<ScheduleRequest> }[] = [
-    { name: 'an activation awaiting approval', make: async (h, alice) => {
-      await adminAssign(h, 'eligibility', alice, ROLE_ID);
-      await requireApproval(h, ROLE_ID);
-      return selfActivate(h, alice, ROLE_ID, 'PT1H');
-    } },
-    { name: 'a selfExtend awaiting an admin', make: async (h, alice) => {
-      await adminAssign(h, 'assignment', alice, ROLE_ID, 'P10D');
-      return h.submit(await h.caller(alice), { action: 'selfExtend', principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, 'P30D') });
-    } },
-    { name: 'a selfRenew awaiting an admin', make: async (h, alice) => {
-      await adminAssign(h, 'eligibility', alice, ROLE_ID, 'P10D');
-      h.clock.advance('P11D');
-      await h.tick();
-      return h.submit(await h.caller(alice), { kind: 'eligibility', action: 'selfRenew', principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, 'P30D') });
-    } },
+    {
+      name: 'an activation awaiting approval',
+      make: async (h, alice) => {
+        await adminAssign(h, 'eligibility', alice, ROLE_ID);
+        await requireApproval(h, ROLE_ID);
+        return selfActivate(h, alice, ROLE_ID, 'PT1H');
+      },
+    },
+    {
+      name: 'a selfExtend awaiting an admin',
+      make: async (h, alice) => {
+        await adminAssign(h, 'assignment', alice, ROLE_ID, 'P10D');
+        return h.submit(await h.caller(alice), { action: 'selfExtend', principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, 'P30D') });
+      },
+    },
+    {
+      name: 'a selfRenew awaiting an admin',
+      make: async (h, alice) => {
+        await adminAssign(h, 'eligibility', alice, ROLE_ID, 'P10D');
+        h.clock.advance('P11D');
+        await h.tick();
+        return h.submit(await h.caller(alice), {
+          kind: 'eligibility',
+          action: 'selfRenew',
+          principalId: alice.id,
+          roleDefinitionId: ROLE_ID,
+          scheduleInfo: scheduleOf(h, 'P30D'),
+        });
+      },
+    },
   ];
 
   it.each(PENDING)('$name times out after a day, once', async ({ make }) => {

@@ -21,8 +21,14 @@ describe.each(TEST_DATABASES)('federation storage on $name', (db) => {
   let alice: Principal;
   const run = <T>(work: (tx: Repositories) => Promise<T>) => h.store.run(work);
   const flow = (state: string, fields: Partial<PendingFederatedSignIn> = {}): PendingFederatedSignIn => ({
-    tenantId: h.tenantId, stateHash: hashFlowState(state), nonce: `nonce-${state}`, codeVerifier: `verifier-${state}`.padEnd(43, 'x'),
-    returnTo: '/requests?tab=mine', createdAt: T0, expiresAt: T0 + 600_000, ...fields,
+    tenantId: h.tenantId,
+    stateHash: hashFlowState(state),
+    nonce: `nonce-${state}`,
+    codeVerifier: `verifier-${state}`.padEnd(43, 'x'),
+    returnTo: '/requests?tab=mine',
+    createdAt: T0,
+    expiresAt: T0 + 600_000,
+    ...fields,
   });
 
   beforeEach(async () => {
@@ -35,7 +41,10 @@ describe.each(TEST_DATABASES)('federation storage on $name', (db) => {
     const link = { tenantId: h.tenantId, issuer: ISSUER, subject: 'sub-1', principalId: alice.id, createdAt: T0, lastSignInAt: null };
     await run((tx) => tx.federation.link(link));
     const conflict = await run(async (tx) => {
-      const error = await tx.federation.link({ ...link, principalId: h.admin.principal.id }).then(() => null, (e: unknown) => e);
+      const error = await tx.federation.link({ ...link, principalId: h.admin.principal.id }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       await tx.federation.link({ ...link, subject: 'sub-2' });
       return error;
     });
@@ -52,8 +61,12 @@ describe.each(TEST_DATABASES)('federation storage on $name', (db) => {
   });
 
   it('refuses a link to a principal that does not exist', async () => {
-    const error = await run((tx) => tx.federation.link({ tenantId: h.tenantId, issuer: ISSUER, subject: 's', principalId: 'no-such-principal', createdAt: T0, lastSignInAt: null }))
-      .then(() => null, (e: unknown) => e);
+    const error = await run((tx) =>
+      tx.federation.link({ tenantId: h.tenantId, issuer: ISSUER, subject: 's', principalId: 'no-such-principal', createdAt: T0, lastSignInAt: null }),
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).not.toBeNull();
     expect(await h.store.read.federation.find(h.tenantId, ISSUER, 's')).toBeNull();
   });

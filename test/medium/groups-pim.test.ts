@@ -42,7 +42,13 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
   const grant = (who: Principal, role: string, scope: string, kind: 'assignment' | 'eligibility', span: Span = 'permanent') =>
     h.submit(h.admin, { kind, action: 'adminAssign', principalId: who.id, roleDefinitionId: role, directoryScopeId: scope, scheduleInfo: scheduleOf(h, span) });
   const activateMembership = async (who: Principal, g: Principal, span: Span) =>
-    h.submit(await h.caller(who), { action: 'selfActivate', principalId: who.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(g.id), scheduleInfo: scheduleOf(h, span) });
+    h.submit(await h.caller(who), {
+      action: 'selfActivate',
+      principalId: who.id,
+      roleDefinitionId: GROUP_ROLE.member,
+      directoryScopeId: groupScope(g.id),
+      scheduleInfo: scheduleOf(h, span),
+    });
   const rolesOf = async (who: Principal) => (await h.caller(who)).roles.map((r) => r.displayName);
 
   it('activating membership of a group grants its roles, exactly until the membership ends', async () => {
@@ -58,7 +64,13 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
     expect(decision.reasons[0]).toMatchObject({ via: 'group', groupId: readers.id, memberType: 'Group', endAt: h.clock.now() + 3_600_000 });
     expect(await rolesOf(bob)).toEqual(['Security Reader']);
     // His own view lists the group's role assignment, marked as coming through the group.
-    const mine = await listSchedules(h.store.read, await h.caller(bob), { provider: 'directory', kind: 'assignment', view: 'instances', mine: true }, ALL, h.clock.now());
+    const mine = await listSchedules(
+      h.store.read,
+      await h.caller(bob),
+      { provider: 'directory', kind: 'assignment', view: 'instances', mine: true },
+      ALL,
+      h.clock.now(),
+    );
     expect(mine.items.map((s) => [s.principalId, s.roleDefinitionId, s.memberType])).toEqual([[readers.id, ROLE.securityReader, 'Group']]);
 
     h.clock.advance(3_600_000 - 1);
@@ -82,7 +94,12 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
     expect(decision.reasons[0]).toMatchObject({ via: 'group', groupId: outer.id, groupPath: [inner.id, outer.id], memberType: 'Group' });
     // Deactivating the membership (after the 5-minute floor) takes it all away at once.
     h.clock.advance('PT5M');
-    await h.submit(await h.caller(bob), { action: 'selfDeactivate', principalId: bob.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(inner.id) });
+    await h.submit(await h.caller(bob), {
+      action: 'selfDeactivate',
+      principalId: bob.id,
+      roleDefinitionId: GROUP_ROLE.member,
+      directoryScopeId: groupScope(inner.id),
+    });
     expect(await manage()).toBe(false);
   });
 
@@ -111,12 +128,25 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
     const admins = await group('Admins');
     await grant(admins, ROLE.securityReader, '/', 'eligibility', 'P30D');
     await addGroupMember(h.deps, h.admin, admins.id, bob.id);
-    const mine = await listSchedules(h.store.read, await h.caller(bob), { provider: 'directory', kind: 'eligibility', view: 'instances', mine: true }, ALL, h.clock.now());
+    const mine = await listSchedules(
+      h.store.read,
+      await h.caller(bob),
+      { provider: 'directory', kind: 'eligibility', view: 'instances', mine: true },
+      ALL,
+      h.clock.now(),
+    );
     expect(mine.items.map((s) => [s.principalId, s.memberType])).toEqual([[admins.id, 'Group']]);
-    const activation = await h.submit(await h.caller(bob), { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.securityReader, scheduleInfo: scheduleOf(h, 'PT1H') });
+    const activation = await h.submit(await h.caller(bob), {
+      action: 'selfActivate',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.securityReader,
+      scheduleInfo: scheduleOf(h, 'PT1H'),
+    });
     expect(activation.status).toBe('Provisioned');
     expect(await may(bob)).toBe(true);
-    expect((await failureOf(h.submit(await h.caller(carol), { action: 'selfActivate', principalId: carol.id, roleDefinitionId: ROLE.securityReader }))).code).toBe('RoleAssignmentDoesNotExist');
+    expect(
+      (await failureOf(h.submit(await h.caller(carol), { action: 'selfActivate', principalId: carol.id, roleDefinitionId: ROLE.securityReader }))).code,
+    ).toBe('RoleAssignmentDoesNotExist');
   });
 
   it('refuses nesting cycles, static or by PIM, eligible or active', async () => {
@@ -130,21 +160,34 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
       ['A owner of B is not nesting', () => grant(a, GROUP_ROLE.owner, groupScope(b.id), 'assignment'), 'ok'],
     ];
     for (const [what, attempt, outcome] of TABLE) {
-      const result = await attempt().then(() => 'ok', (e: { code: string }) => e.code);
+      const result = await attempt().then(
+        () => 'ok',
+        (e: { code: string }) => e.code,
+      );
       expect({ what, result }).toEqual({ what, result: outcome });
     }
     // A PIM membership (even a future one) counts when a static one is added later.
     const c = await group('C', false);
     await grant(c, GROUP_ROLE.member, groupScope(b.id), 'eligibility'); // C eligible in B: not yet a member
-    await h.submit(h.admin, { kind: 'assignment', action: 'adminAssign', principalId: c.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(b.id), scheduleInfo: scheduleOf(h, 'P1D', 'P1D') });
+    await h.submit(h.admin, {
+      kind: 'assignment',
+      action: 'adminAssign',
+      principalId: c.id,
+      roleDefinitionId: GROUP_ROLE.member,
+      directoryScopeId: groupScope(b.id),
+      scheduleInfo: scheduleOf(h, 'P1D', 'P1D'),
+    });
     expect((await failureOf(addGroupMember(h.deps, h.admin, c.id, b.id))).code).toBe('Request_BadRequest');
   });
 
   it('keeps the last owner of a group', async () => {
     const team = await group('Team', false);
     await grant(bob, GROUP_ROLE.owner, groupScope(team.id), 'assignment');
-    const remove = (who: Principal) => h.submit(h.admin, { action: 'adminRemove', principalId: who.id, roleDefinitionId: GROUP_ROLE.owner, directoryScopeId: groupScope(team.id) })
-      .then((r) => r.status, (e: { code: string }) => e.code);
+    const remove = (who: Principal) =>
+      h.submit(h.admin, { action: 'adminRemove', principalId: who.id, roleDefinitionId: GROUP_ROLE.owner, directoryScopeId: groupScope(team.id) }).then(
+        (r) => r.status,
+        (e: { code: string }) => e.code,
+      );
     h.clock.advance('PT5M');
     expect(await remove(bob)).toBe('LastGroupOwner');
     await grant(carol, GROUP_ROLE.owner, groupScope(team.id), 'assignment', 'PT1H');
@@ -153,19 +196,43 @@ describe.each(TEST_DATABASES)('PIM for Groups on $name', (database) => {
     expect(await remove(carol)).toBe('LastGroupOwner');
   });
 
-  it('owners manage their group\'s access, except for role-assignable groups', async () => {
+  it("owners manage their group's access, except for role-assignable groups", async () => {
     const team = await group('Team', false);
     const privileged = await group('Privileged', true);
     await grant(bob, GROUP_ROLE.owner, groupScope(team.id), 'assignment');
     await grant(bob, GROUP_ROLE.owner, groupScope(privileged.id), 'assignment');
     const bobNow = await h.caller(bob);
-    const by = (g: Principal, role: string) => h.submit(bobNow, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: role, directoryScopeId: groupScope(g.id), scheduleInfo: scheduleOf(h, 'P30D') })
-      .then((r) => r.status, (e: { code: string }) => e.code);
+    const by = (g: Principal, role: string) =>
+      h
+        .submit(bobNow, {
+          kind: 'eligibility',
+          action: 'adminAssign',
+          principalId: carol.id,
+          roleDefinitionId: role,
+          directoryScopeId: groupScope(g.id),
+          scheduleInfo: scheduleOf(h, 'P30D'),
+        })
+        .then(
+          (r) => r.status,
+          (e: { code: string }) => e.code,
+        );
     expect(await by(team, GROUP_ROLE.member)).toBe('Provisioned');
     expect(await by(team, GROUP_ROLE.owner)).toBe('Provisioned');
     expect(await by(privileged, GROUP_ROLE.member)).toBe('Authorization_RequestDenied');
-    expect((await failureOf(h.submit(bobNow, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/' }))).code).toBe('Request_BadRequest');
-    expect((await failureOf(h.submit(bobNow, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/' }))).code).toBe('Authorization_RequestDenied');
+    expect(
+      (
+        await failureOf(
+          h.submit(bobNow, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/' }),
+        )
+      ).code,
+    ).toBe('Request_BadRequest');
+    expect(
+      (
+        await failureOf(
+          h.submit(bobNow, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/' }),
+        )
+      ).code,
+    ).toBe('Authorization_RequestDenied');
   });
 
   it('each group has its own member and owner policies, resolved before the tenant defaults', async () => {

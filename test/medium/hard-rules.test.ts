@@ -11,7 +11,20 @@ import { HOUR, parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, failureOf, instancesOf, requireApproval, rolesHeld, rowCounts, scheduleOf, schedulesOf, selfActivate, stored, type Span, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  auditMark,
+  failureOf,
+  instancesOf,
+  requireApproval,
+  rolesHeld,
+  rowCounts,
+  scheduleOf,
+  schedulesOf,
+  selfActivate,
+  stored,
+  type Span,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -37,7 +50,13 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
     await open();
     if (c.action === 'selfActivate') await adminAssign(h, 'eligibility', alice, ROLE_ID);
     const caller = c.action === 'selfActivate' ? await h.caller(alice) : h.admin;
-    const submitting = h.submit(caller, { kind: c.kind, action: c.action, principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, c.span) });
+    const submitting = h.submit(caller, {
+      kind: c.kind,
+      action: c.action,
+      principalId: alice.id,
+      roleDefinitionId: ROLE_ID,
+      scheduleInfo: scheduleOf(h, c.span),
+    });
     if (c.expect === 'Provisioned') return expect((await submitting).status).toBe('Provisioned');
     const failure = await failureOf(submitting);
     expect(failure).toMatchObject({ code: c.expect, details: { failedRules: ['ExpirationRule'] } });
@@ -45,7 +64,12 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
   });
 
   // An active grant can't be ended in its first 5 minutes; eligibilities and grants not yet started can.
-  const ENDING: readonly { grant: 'activation' | 'admin assignment' | 'eligibility' | 'assignment starting tomorrow'; by: 'selfDeactivate' | 'adminRemove'; after: string; expect: 'Revoked' | ErrorCode }[] = [
+  const ENDING: readonly {
+    grant: 'activation' | 'admin assignment' | 'eligibility' | 'assignment starting tomorrow';
+    by: 'selfDeactivate' | 'adminRemove';
+    after: string;
+    expect: 'Revoked' | ErrorCode;
+  }[] = [
     { grant: 'activation', by: 'selfDeactivate', after: 'PT0S', expect: 'ActiveDurationTooShort' },
     { grant: 'activation', by: 'selfDeactivate', after: 'PT4M59S', expect: 'ActiveDurationTooShort' },
     { grant: 'activation', by: 'selfDeactivate', after: 'PT5M', expect: 'Revoked' },
@@ -78,16 +102,46 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
   });
 
   // One activation (indeed one open grant) per principal, role, scope and kind.
-  const ONE_AT_A_TIME: readonly { name: string; first: (h: Harness, p: Principal) => Promise<unknown>; second: (h: Harness, p: Principal) => Promise<unknown>; expect: 'ok' | ErrorCode }[] = [
-    { name: 'a second activation while one is in effect', first: (h, p) => selfActivate(h, p, ROLE_ID), second: (h, p) => selfActivate(h, p, ROLE_ID), expect: 'RoleAssignmentExists' },
-    { name: 'a second activation while one is granted for later', first: (h, p) => selfActivate(h, p, ROLE_ID, 'PT1H', 'PT2H'), second: (h, p) => selfActivate(h, p, ROLE_ID), expect: 'RoleAssignmentExists' },
-    { name: 'an admin assignment while an activation is in effect', first: (h, p) => selfActivate(h, p, ROLE_ID), second: (h, p) => adminAssign(h, 'assignment', p, ROLE_ID, 'P1D'), expect: 'RoleAssignmentExists' },
-    { name: 'a second eligibility', first: () => Promise.resolve(), second: (h, p) => adminAssign(h, 'eligibility', p, ROLE_ID), expect: 'RoleAssignmentExists' },
-    { name: 'an activation after deactivating the first', first: async (h, p) => {
-      await selfActivate(h, p, ROLE_ID);
-      h.clock.advance('PT5M');
-      await h.submit(await h.caller(p), { action: 'selfDeactivate', principalId: p.id, roleDefinitionId: ROLE_ID });
-    }, second: (h, p) => selfActivate(h, p, ROLE_ID), expect: 'ok' },
+  const ONE_AT_A_TIME: readonly {
+    name: string;
+    first: (h: Harness, p: Principal) => Promise<unknown>;
+    second: (h: Harness, p: Principal) => Promise<unknown>;
+    expect: 'ok' | ErrorCode;
+  }[] = [
+    {
+      name: 'a second activation while one is in effect',
+      first: (h, p) => selfActivate(h, p, ROLE_ID),
+      second: (h, p) => selfActivate(h, p, ROLE_ID),
+      expect: 'RoleAssignmentExists',
+    },
+    {
+      name: 'a second activation while one is granted for later',
+      first: (h, p) => selfActivate(h, p, ROLE_ID, 'PT1H', 'PT2H'),
+      second: (h, p) => selfActivate(h, p, ROLE_ID),
+      expect: 'RoleAssignmentExists',
+    },
+    {
+      name: 'an admin assignment while an activation is in effect',
+      first: (h, p) => selfActivate(h, p, ROLE_ID),
+      second: (h, p) => adminAssign(h, 'assignment', p, ROLE_ID, 'P1D'),
+      expect: 'RoleAssignmentExists',
+    },
+    {
+      name: 'a second eligibility',
+      first: () => Promise.resolve(),
+      second: (h, p) => adminAssign(h, 'eligibility', p, ROLE_ID),
+      expect: 'RoleAssignmentExists',
+    },
+    {
+      name: 'an activation after deactivating the first',
+      first: async (h, p) => {
+        await selfActivate(h, p, ROLE_ID);
+        h.clock.advance('PT5M');
+        await h.submit(await h.caller(p), { action: 'selfDeactivate', principalId: p.id, roleDefinitionId: ROLE_ID });
+      },
+      second: (h, p) => selfActivate(h, p, ROLE_ID),
+      expect: 'ok',
+    },
   ];
   it.each(ONE_AT_A_TIME)('$name → $expect', async (c) => {
     await open();
@@ -174,7 +228,13 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
     await adminAssign(h, 'eligibility', alice, ROLE_ID, 'P1D');
     await selfActivate(h, alice, ROLE_ID, 'PT8H');
     const updating = await auditMark(h);
-    await h.submit(h.admin, { kind: 'eligibility', action: 'adminUpdate', principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, { endIn: 'PT2H' }) });
+    await h.submit(h.admin, {
+      kind: 'eligibility',
+      action: 'adminUpdate',
+      principalId: alice.id,
+      roleDefinitionId: ROLE_ID,
+      scheduleInfo: scheduleOf(h, { endIn: 'PT2H' }),
+    });
     expect(await activitiesSince(h, updating)).toEqual([
       'Update eligible member in role in PIM completed (timebound)',
       'Update member in role (PIM eligibility shortened)',
@@ -224,8 +284,13 @@ describe.each(TEST_DATABASES)('hard rules on $name', (db) => {
       await open();
       await adminAssign(h, 'eligibility', alice, ROLE_ID);
       const before = await rowCounts(h);
-      const failure = await failureOf(dryRun(await h.caller(alice, { mfa: false }), { action: 'selfActivate', justification: null, scheduleInfo: scheduleOf(h, 'PT9H') }));
-      expect(failure).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', details: { failedRules: ['ExpirationRule', 'JustificationRule', 'MfaRule'] } });
+      const failure = await failureOf(
+        dryRun(await h.caller(alice, { mfa: false }), { action: 'selfActivate', justification: null, scheduleInfo: scheduleOf(h, 'PT9H') }),
+      );
+      expect(failure).toMatchObject({
+        code: 'RoleAssignmentRequestPolicyValidationFailed',
+        details: { failedRules: ['ExpirationRule', 'JustificationRule', 'MfaRule'] },
+      });
       expect((await failureOf(dryRun(h.admin, { kind: 'eligibility', action: 'adminAssign' }))).code).toBe('RoleAssignmentExists');
       expect(await rowCounts(h)).toEqual(before);
     });

@@ -73,7 +73,13 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
   const signInAs = async (upn: string, password = PASSWORD, totp: string | null = null) =>
     (await signIn(deps(), { tenantId: null, userPrincipalName: upn, password, totp, kind: 'api' }, CTX)).token!;
   async function grant(principalId: string, role: string, kind: 'assignment' | 'eligibility' = 'assignment') {
-    await h.submit(h.admin, { kind, action: 'adminAssign', principalId, roleDefinitionId: role, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
+    await h.submit(h.admin, {
+      kind,
+      action: 'adminAssign',
+      principalId,
+      roleDefinitionId: role,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    });
   }
   const auditOf = (activity: string) => h.store.db.selectFrom('audit_events').selectAll().where('activity', '=', activity).orderBy('seq').execute();
   /** Enrolls and confirms an authenticator for `caller`; returns its key and the recovery codes. */
@@ -95,7 +101,15 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     const token = await signInAs('ALICE@contoso.test');
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, amr: ['pwd'] });
     const claims = await tokens.verify(token.accessToken);
-    expect(claims).toEqual({ tenantId: h.tenantId, principalId: alice.id, amr: ['pwd'], authTime: Math.floor(h.clock.now() / 1000) * 1000, acrs: [], sessionId: expect.any(String), tokenId: expect.any(String) });
+    expect(claims).toEqual({
+      tenantId: h.tenantId,
+      principalId: alice.id,
+      amr: ['pwd'],
+      authTime: Math.floor(h.clock.now() / 1000) * 1000,
+      acrs: [],
+      sessionId: expect.any(String),
+      tokenId: expect.any(String),
+    });
     const session = await h.store.read.sessions.get(h.tenantId, claims.sessionId!);
     expect(session).toMatchObject({ principalId: alice.id, kind: 'api', method: 'password', amr: ['pwd'], secretHash: null, revokedAt: null });
 
@@ -111,7 +125,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
       failure(signInAs('nobody@contoso.test')),
       failure(signInAs('nopassword@contoso.test')),
     ]);
-    expect(answers.map((e) => [e.code, e.message])).toEqual(Array(3).fill(['InvalidCredentials', 'The user principal name, password or verification code is incorrect.']));
+    expect(answers.map((e) => [e.code, e.message])).toEqual(
+      Array(3).fill(['InvalidCredentials', 'The user principal name, password or verification code is incorrect.']),
+    );
   });
 
   it('locks the account after five failures with a growing lock, audits each lockout, and an admin reset unlocks it', async () => {
@@ -168,7 +184,9 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     const caller = await h.caller(alice, { mfa: false });
     const enrollment = await enrollTotp(deps(), caller);
     expect(enrollment.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(enrollment.otpauthUri).toBe(`otpauth://totp/Contoso:alice%40contoso.test?secret=${enrollment.secret}&issuer=Contoso&algorithm=SHA1&digits=6&period=30`);
+    expect(enrollment.otpauthUri).toBe(
+      `otpauth://totp/Contoso:alice%40contoso.test?secret=${enrollment.secret}&issuer=Contoso&algorithm=SHA1&digits=6&period=30`,
+    );
     // Not active until confirmed: a code does not sign in yet.
     const key = base32Decode(enrollment.secret)!;
     await expectCode(signInAs('alice@contoso.test', PASSWORD, totpAt(key, h.clock.now())), 'InvalidCredentials');
@@ -249,7 +267,11 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     const alice = await userWithPassword('alice@contoso.test');
     await enroll(await h.caller(alice, { mfa: false }));
     const withoutMfa = await h.caller(alice, { mfa: false });
-    for (const attempt of [() => enrollTotp(deps(), withoutMfa), () => regenerateRecoveryCodes(deps(), withoutMfa), () => removeTotp(deps(), withoutMfa, alice.id)]) {
+    for (const attempt of [
+      () => enrollTotp(deps(), withoutMfa),
+      () => regenerateRecoveryCodes(deps(), withoutMfa),
+      () => removeTotp(deps(), withoutMfa, alice.id),
+    ]) {
       const refused = await expectCode(attempt(), 'Authorization_RequestDenied');
       expect(refused.details.failedRules).toEqual(['MfaRule']);
       expect(refused.message).toContain('/openpim/auth/stepup');
@@ -263,7 +285,7 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     expect(await h.store.db.selectFrom('totp_factors').select('id').where('principal_id', '=', alice.id).execute()).toHaveLength(1);
   });
 
-  it('keeps credentials of privileged accounts out of a helpdesk\'s reach', async () => {
+  it("keeps credentials of privileged accounts out of a helpdesk's reach", async () => {
     const helpdesk = await h.user('helpdesk@contoso.test');
     await grant(helpdesk.id, ROLE.helpdeskAdministrator);
     const paa = await h.user('paa@contoso.test');
@@ -283,7 +305,14 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
     // Neither may disable accounts: that is a user administrator's (and for admins a Global Administrator's).
     await expectCode(updateAccount(deps(), asHelpdesk, plain.id, { accountEnabled: false }), 'Authorization_RequestDenied');
     // Refusals changed nothing.
-    await expectCode(signIn(deps(), { tenantId: null, userPrincipalName: h.admin.principal.userPrincipalName!, password: 'take over the admin', totp: null, kind: 'api' }, CTX), 'InvalidCredentials');
+    await expectCode(
+      signIn(
+        deps(),
+        { tenantId: null, userPrincipalName: h.admin.principal.userPrincipalName!, password: 'take over the admin', totp: null, kind: 'api' },
+        CTX,
+      ),
+      'InvalidCredentials',
+    );
     expect(await auditOf(ACTIVITY.passwordReset)).toHaveLength(2);
   });
 
@@ -297,14 +326,24 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
 
     const token = await clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: secretText });
     expect(token.amr).toEqual([]);
-    expect(await tokens.verify(token.accessToken)).toEqual({ tenantId: h.tenantId, principalId: sp.id, amr: [], authTime: null, acrs: [], sessionId: null, tokenId: expect.any(String) });
+    expect(await tokens.verify(token.accessToken)).toEqual({
+      tenantId: h.tenantId,
+      principalId: sp.id,
+      amr: [],
+      authTime: null,
+      acrs: [],
+      sessionId: null,
+      tokenId: expect.any(String),
+    });
     const spCaller = await h.caller(sp.id, { mfa: false });
     expect(spCaller.mfa).toBe(false);
 
     await expectCode(clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: `${secretText}x` }), 'InvalidCredentials');
     await expectCode(clientCredentials(deps(), { tenantId: null, clientId: h.admin.principal.id, clientSecret: secretText }), 'InvalidCredentials');
     h.clock.advance(30 * DAY);
-    expect((await expectCode(clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: secretText }), 'InvalidCredentials')).message).toContain('expired');
+    expect(
+      (await expectCode(clientCredentials(deps(), { tenantId: null, clientId: sp.id, clientSecret: secretText }), 'InvalidCredentials')).message,
+    ).toContain('expired');
 
     const second = await addClientSecret(deps(), h.admin, sp.id, { displayName: null, endAt: null });
     expect(second.secret.endAt).toBe(h.clock.now() + 180 * DAY);
@@ -335,9 +374,21 @@ describe.each(TEST_DATABASES)('identity on $name', (db) => {
   it('upgrades a hash made with older parameters at the next sign-in', async () => {
     const alice = await userWithPassword('alice@contoso.test');
     const stronger = argon2Passwords({ memory: 2048, passes: 1, parallelism: 1 });
-    await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' }, CTX);
+    await signIn(
+      { ...deps(), passwords: stronger },
+      { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' },
+      CTX,
+    );
     const row = await h.store.db.selectFrom('password_credentials').select('hash').where('principal_id', '=', alice.id).executeTakeFirstOrThrow();
     expect(row.hash).toMatch(/^\$argon2id\$v=19\$m=2048,/);
-    expect((await signIn({ ...deps(), passwords: stronger }, { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' }, CTX)).token!.amr).toEqual(['pwd']);
+    expect(
+      (
+        await signIn(
+          { ...deps(), passwords: stronger },
+          { tenantId: null, userPrincipalName: 'alice@contoso.test', password: PASSWORD, totp: null, kind: 'api' },
+          CTX,
+        )
+      ).token!.amr,
+    ).toEqual(['pwd']);
   });
 });

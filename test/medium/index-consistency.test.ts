@@ -26,7 +26,13 @@ import { scheduleOf } from '../support/scenario.ts';
 
 const SCOPES = ['/subscriptions/s1', '/subscriptions/s1/resourceGroups/rg1', '/subscriptions/s2', '/databases/pg'];
 const ASKED_SCOPES = ['/', ...SCOPES, '/subscriptions/s1/resourceGroups/rg1/vms/v1', '/subscriptions/s3'];
-const ACTIONS = ['openpim.directory/users/read', 'openpim.directory/roleAssignments/manage', 'openpim.resources/vms/read', 'openpim.resources/vms/write', 'openpim.directory/groups/members/update'];
+const ACTIONS = [
+  'openpim.directory/users/read',
+  'openpim.directory/roleAssignments/manage',
+  'openpim.resources/vms/read',
+  'openpim.resources/vms/write',
+  'openpim.directory/groups/members/update',
+];
 const ROLES = [ROLE.securityReader, ROLE.globalReader, ROLE.reader, ROLE.contributor, ROLE.owner];
 const SPANS = ['PT1H', 'PT2H', 'P1D', 'permanent'];
 
@@ -107,7 +113,10 @@ describe.each(TEST_DATABASES)('index consistency on $name', (database) => {
       const users: Principal[] = [];
       for (const name of ['u1', 'u2', 'u3']) users.push(await harness.user(`${name}-${seed}@contoso.test`));
       const groups: Principal[] = [];
-      for (const name of ['g1', 'g2']) groups.push(await createGroup(harness.deps, harness.admin, { displayName: `${name}-${seed}`, description: null, mailNickname: null, isAssignableToRole: true }));
+      for (const name of ['g1', 'g2'])
+        groups.push(
+          await createGroup(harness.deps, harness.admin, { displayName: `${name}-${seed}`, description: null, mailNickname: null, isAssignableToRole: true }),
+        );
       const principals = [...users, ...groups];
 
       /** One random step: time passes or the timeline runs (null), or a write to try. */
@@ -128,7 +137,8 @@ describe.each(TEST_DATABASES)('index consistency on $name', (database) => {
           const group = pick(groups);
           const member = pick(principals);
           const change = operation === 'addMember' ? addGroupMember : removeGroupMember;
-          const mayBeRefused = operation === 'addMember' && member.type === 'group' ? [...REFUSALS[operation], NO_GROUP_INTO_ROLE_ASSIGNABLE] : REFUSALS[operation];
+          const mayBeRefused =
+            operation === 'addMember' && member.type === 'group' ? [...REFUSALS[operation], NO_GROUP_INTO_ROLE_ASSIGNABLE] : REFUSALS[operation];
           return { operation, mayBeRefused, write: () => change(harness.deps, harness.admin, group.id, member.id) };
         }
         const groupAccess = r < 0.45;
@@ -137,12 +147,26 @@ describe.each(TEST_DATABASES)('index consistency on $name', (database) => {
         if (r < 0.7) {
           const kind: ScheduleKind = rnd() < 0.5 ? 'eligibility' : 'assignment';
           const action: Operation & RequestAction = rnd() < 0.75 ? 'adminAssign' : 'adminRemove';
-          const input = { kind, action, principalId: who.id, roleDefinitionId: role, directoryScopeId: scope, scheduleInfo: scheduleOf(harness, pick(SPANS)) } as const;
-          const mayBeRefused = action === 'adminAssign' && groupAccess && who.type === 'group' ? [...REFUSALS[action], NO_GROUP_INTO_ROLE_ASSIGNABLE] : REFUSALS[action];
+          const input = {
+            kind,
+            action,
+            principalId: who.id,
+            roleDefinitionId: role,
+            directoryScopeId: scope,
+            scheduleInfo: scheduleOf(harness, pick(SPANS)),
+          } as const;
+          const mayBeRefused =
+            action === 'adminAssign' && groupAccess && who.type === 'group' ? [...REFUSALS[action], NO_GROUP_INTO_ROLE_ASSIGNABLE] : REFUSALS[action];
           return { operation: action, mayBeRefused, write: () => harness.submit(harness.admin, input) };
         }
         const action: Operation & RequestAction = rnd() < 0.7 ? 'selfActivate' : 'selfDeactivate';
-        const input = { action, principalId: user.id, roleDefinitionId: role, directoryScopeId: scope, scheduleInfo: scheduleOf(harness, pick(['PT1H', 'PT2H'])) } as const;
+        const input = {
+          action,
+          principalId: user.id,
+          roleDefinitionId: role,
+          directoryScopeId: scope,
+          scheduleInfo: scheduleOf(harness, pick(['PT1H', 'PT2H'])),
+        } as const;
         return { operation: action, mayBeRefused: REFUSALS[action], write: async () => harness.submit(await harness.caller(user), input) };
       };
       let writes = 0;
@@ -154,7 +178,10 @@ describe.each(TEST_DATABASES)('index consistency on $name', (database) => {
           writes++;
         } catch (error) {
           if (!isDomainError(error) || !attempt.mayBeRefused.includes(error.code)) {
-            throw new Error(`seed ${seed}, step ${i}: ${attempt.operation} failed unexpectedly: ${isDomainError(error) ? `${error.code}: ${error.message}` : String(error)}`, { cause: error });
+            throw new Error(
+              `seed ${seed}, step ${i}: ${attempt.operation} failed unexpectedly: ${isDomainError(error) ? `${error.code}: ${error.message}` : String(error)}`,
+              { cause: error },
+            );
           }
         }
       }

@@ -57,8 +57,17 @@ interface Racer {
 }
 
 const enabled = async (p: People, who: Principal) => (await p.h.store.read.principals.get(p.h.tenantId, who.id))?.accountEnabled === true;
-const holdsGa = async (p: People, who: Principal) => (await p.h.store.db.selectFrom('schedules').select('id')
-  .where('principal_id', '=', who.id).where('role_definition_id', '=', GA).where('kind', '=', 'assignment').where('closed', '=', 0).execute()).length > 0;
+const holdsGa = async (p: People, who: Principal) =>
+  (
+    await p.h.store.db
+      .selectFrom('schedules')
+      .select('id')
+      .where('principal_id', '=', who.id)
+      .where('role_definition_id', '=', GA)
+      .where('kind', '=', 'assignment')
+      .where('closed', '=', 0)
+      .execute()
+  ).length > 0;
 
 const disable = (who: (p: People) => Principal): Racer => ({
   run: (p) => updateAccount(p.deps, p.d, who(p).id, { accountEnabled: false }),
@@ -66,10 +75,19 @@ const disable = (who: (p: People) => Principal): Racer => ({
   event: (p) => ({ activity: ACTIVITY.accountDisabled, target: who(p).id }),
 });
 const removeGa = (who: (p: People) => Principal): Racer => ({
-  run: (p) => submitRequest(p.deps, p.d, {
-    kind: 'assignment', action: 'adminRemove', principalId: who(p).id, roleDefinitionId: GA, directoryScopeId: '/', justification: 'Leaving',
-    ticketInfo: { ticketNumber: null, ticketSystem: null }, scheduleInfo: { startDateTime: null, expiration: { type: 'notSpecified' } }, isValidationOnly: false, targetScheduleId: null,
-  }),
+  run: (p) =>
+    submitRequest(p.deps, p.d, {
+      kind: 'assignment',
+      action: 'adminRemove',
+      principalId: who(p).id,
+      roleDefinitionId: GA,
+      directoryScopeId: '/',
+      justification: 'Leaving',
+      ticketInfo: { ticketNumber: null, ticketSystem: null },
+      scheduleInfo: { startDateTime: null, expiration: { type: 'notSpecified' } },
+      isValidationOnly: false,
+      targetScheduleId: null,
+    }),
   applied: async (p) => !(await holdsGa(p, who(p))),
   event: (p) => ({ activity: requestActivity('assignment', 'adminRemove', true), target: who(p).id }),
 });
@@ -92,21 +110,22 @@ const scimDelete = (who: (p: People) => Principal): Racer => ({
  */
 const lingering = (h: Harness): UnitOfWork => ({
   read: h.store.read,
-  run: (work) => h.store.run(async (tx) => {
-    const result = await work(tx);
-    await sleep(200);
-    return result;
-  }),
+  run: (work) =>
+    h.store.run(async (tx) => {
+      const result = await work(tx);
+      await sleep(200);
+      return result;
+    }),
 });
 
 const A = (p: People) => p.a;
 const B = (p: People) => p.b;
 
 const RACES: readonly { readonly name: string; readonly holders: 'A and B' | 'A and G'; readonly racers: readonly [Racer, Racer] }[] = [
-  { name: 'disabling A while removing B\'s assignment', holders: 'A and B', racers: [disable(A), removeGa(B)] },
+  { name: "disabling A while removing B's assignment", holders: 'A and B', racers: [disable(A), removeGa(B)] },
   { name: 'disabling A while disabling B', holders: 'A and B', racers: [disable(A), disable(B)] },
   { name: 'SCIM deleting A while disabling B', holders: 'A and B', racers: [scimDelete(A), disable(B)] },
-  { name: 'removing the last enabled member of G while removing A\'s assignment', holders: 'A and G', racers: [removeLastMember, removeGa(A)] },
+  { name: "removing the last enabled member of G while removing A's assignment", holders: 'A and G', racers: [removeLastMember, removeGa(A)] },
 ];
 
 describe.each(TEST_DATABASES)('the last working Global Administrator under concurrency on $name', (db) => {
@@ -115,7 +134,12 @@ describe.each(TEST_DATABASES)('the last working Global Administrator under concu
 
   async function twoWorkingHolders(holders: 'A and B' | 'A and G'): Promise<People> {
     h = await openHarness(db);
-    const [a, b, m, timeBound] = [await h.user('a@contoso.test'), await h.user('b@contoso.test'), await h.user('m@contoso.test'), await h.user('d@contoso.test')];
+    const [a, b, m, timeBound] = [
+      await h.user('a@contoso.test'),
+      await h.user('b@contoso.test'),
+      await h.user('m@contoso.test'),
+      await h.user('d@contoso.test'),
+    ];
     const g = await groupWith(h, 'Tier 0', [m], { assignable: true });
     await adminAssign(h, 'assignment', a, GA);
     await adminAssign(h, 'assignment', holders === 'A and B' ? b : g, GA);
@@ -143,7 +167,9 @@ describe.each(TEST_DATABASES)('the last working Global Administrator under concu
       const { result, max } = await maxOpenTransactions(h, () => Promise.allSettled(order.map((i) => racers[i]!.run(p))));
       const settled = order.map((_, k) => result[order.indexOf(k)]!);
 
-      const unexpected = settled.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as unknown)
+      const unexpected = settled
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as unknown)
         .filter((e) => !(e instanceof DomainError) || e.code !== 'LastPrivilegedRoleHolder');
       expect(unexpected.map(String)).toEqual([]);
       const won = settled.map((r) => r.status === 'fulfilled');

@@ -15,7 +15,17 @@ import { DAY, parseDuration } from '../../src/domain/time.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, auditMark, failureOf, requireApproval, scheduleOf, selfActivate, setRule, stored, type Span, closeVerifiedAfterEach,
+  activitiesSince,
+  adminAssign,
+  auditMark,
+  failureOf,
+  requireApproval,
+  scheduleOf,
+  selfActivate,
+  setRule,
+  stored,
+  type Span,
+  closeVerifiedAfterEach,
 } from '../support/scenario.ts';
 
 const ROLE_ID = ROLE.userAdministrator;
@@ -66,61 +76,141 @@ const CASES: readonly PolicyCase[] = [
   // Expiration_EndUser_Assignment: activations last at most the maximum (default PT8H).
   { name: 'activation meeting the default policy', request: { ...ACTIVATE, span: 'PT1H' }, expect: { status: 'Provisioned', lasts: 'PT1H' } },
   { name: 'activation for exactly the maximum', request: { ...ACTIVATE, span: 'PT8H' }, expect: { status: 'Provisioned', lasts: 'PT8H' } },
-  { name: 'activation with no expiration given lasts the maximum', request: { ...ACTIVATE, span: 'unspecified' }, expect: { status: 'Provisioned', lasts: 'PT8H' } },
-  { name: 'activation 1 minute over the maximum', request: { ...ACTIVATE, span: 'PT8H1M' },
-    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['at most PT8H'] } },
+  {
+    name: 'activation with no expiration given lasts the maximum',
+    request: { ...ACTIVATE, span: 'unspecified' },
+    expect: { status: 'Provisioned', lasts: 'PT8H' },
+  },
+  {
+    name: 'activation 1 minute over the maximum',
+    request: { ...ACTIVATE, span: 'PT8H1M' },
+    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['at most PT8H'] },
+  },
   { name: 'activation asking to be permanent', request: { ...ACTIVATE, span: 'permanent' }, expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'] } },
-  { name: 'activation for PT9H after the maximum is raised to PT10H', policy: [{ rule: 'Expiration_EndUser_Assignment', set: { maximumDuration: 'PT10H' } }],
-    request: { ...ACTIVATE, span: 'PT9H' }, expect: { status: 'Provisioned', lasts: 'PT9H' } },
+  {
+    name: 'activation for PT9H after the maximum is raised to PT10H',
+    policy: [{ rule: 'Expiration_EndUser_Assignment', set: { maximumDuration: 'PT10H' } }],
+    request: { ...ACTIVATE, span: 'PT9H' },
+    expect: { status: 'Provisioned', lasts: 'PT9H' },
+  },
 
   // Enablement_EndUser_Assignment: MFA + Justification by default, Ticketing when enabled.
-  { name: 'activation without a justification', request: { ...ACTIVATE, justification: null }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] } },
-  { name: 'activation with a blank justification', request: { ...ACTIVATE, justification: '   ' }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] } },
-  { name: 'activation without a recent MFA', request: { ...ACTIVATE, mfa: false }, expect: { error: POLICY_FAILED, failedRules: ['MfaRule'], mentions: ['multi-factor'] } },
-  { name: 'activation with Ticketing enabled and no ticket', policy: [TICKETING], request: { ...ACTIVATE },
-    expect: { error: POLICY_FAILED, failedRules: ['TicketingRule'], mentions: ['ticketNumber'] } },
+  {
+    name: 'activation without a justification',
+    request: { ...ACTIVATE, justification: null },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] },
+  },
+  {
+    name: 'activation with a blank justification',
+    request: { ...ACTIVATE, justification: '   ' },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] },
+  },
+  {
+    name: 'activation without a recent MFA',
+    request: { ...ACTIVATE, mfa: false },
+    expect: { error: POLICY_FAILED, failedRules: ['MfaRule'], mentions: ['multi-factor'] },
+  },
+  {
+    name: 'activation with Ticketing enabled and no ticket',
+    policy: [TICKETING],
+    request: { ...ACTIVATE },
+    expect: { error: POLICY_FAILED, failedRules: ['TicketingRule'], mentions: ['ticketNumber'] },
+  },
   { name: 'activation with Ticketing enabled and a ticket', policy: [TICKETING], request: { ...ACTIVATE, ticket: 'CHG-1' }, expect: { status: 'Provisioned' } },
-  { name: 'activation with no justification, no ticket and no MFA: all three named', policy: [TICKETING],
-    request: { ...ACTIVATE, justification: null, mfa: false }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'TicketingRule', 'MfaRule'] } },
-  { name: '…and too long as well: all four named', policy: [TICKETING],
+  {
+    name: 'activation with no justification, no ticket and no MFA: all three named',
+    policy: [TICKETING],
+    request: { ...ACTIVATE, justification: null, mfa: false },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'TicketingRule', 'MfaRule'] },
+  },
+  {
+    name: '…and too long as well: all four named',
+    policy: [TICKETING],
     request: { ...ACTIVATE, span: 'PT9H', justification: null, mfa: false },
-    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule', 'JustificationRule', 'TicketingRule', 'MfaRule'] } },
+    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule', 'JustificationRule', 'TicketingRule', 'MfaRule'] },
+  },
 
   // Expiration_Admin_Eligibility: permanent allowed by default; when an end is required, the maximum applies.
-  { name: 'eligibility for 400 days while permanent is allowed (the maximum binds only when an end is required)',
-    request: { ...ELIGIBLE, span: 'P400D' }, expect: { status: 'Provisioned', lasts: 'P400D' } },
-  { name: 'eligibility with an end required, asked permanent', policy: [ELIGIBILITY_ENDS_WITHIN_90D], request: { ...ELIGIBLE, span: 'permanent' },
-    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['an end is required', 'P90D'] } },
-  { name: 'eligibility with an end required, 1 day over the maximum', policy: [ELIGIBILITY_ENDS_WITHIN_90D], request: { ...ELIGIBLE, span: 'P91D' },
-    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['at most P90D'] } },
-  { name: 'eligibility with an end required, exactly the maximum', policy: [ELIGIBILITY_ENDS_WITHIN_90D], request: { ...ELIGIBLE, span: 'P90D' },
-    expect: { status: 'Provisioned', lasts: 'P90D' } },
-  { name: 'eligibility with an end required and none given lasts the maximum', policy: [ELIGIBILITY_ENDS_WITHIN_90D], request: { ...ELIGIBLE, span: 'unspecified' },
-    expect: { status: 'Provisioned', lasts: 'P90D' } },
+  {
+    name: 'eligibility for 400 days while permanent is allowed (the maximum binds only when an end is required)',
+    request: { ...ELIGIBLE, span: 'P400D' },
+    expect: { status: 'Provisioned', lasts: 'P400D' },
+  },
+  {
+    name: 'eligibility with an end required, asked permanent',
+    policy: [ELIGIBILITY_ENDS_WITHIN_90D],
+    request: { ...ELIGIBLE, span: 'permanent' },
+    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['an end is required', 'P90D'] },
+  },
+  {
+    name: 'eligibility with an end required, 1 day over the maximum',
+    policy: [ELIGIBILITY_ENDS_WITHIN_90D],
+    request: { ...ELIGIBLE, span: 'P91D' },
+    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['at most P90D'] },
+  },
+  {
+    name: 'eligibility with an end required, exactly the maximum',
+    policy: [ELIGIBILITY_ENDS_WITHIN_90D],
+    request: { ...ELIGIBLE, span: 'P90D' },
+    expect: { status: 'Provisioned', lasts: 'P90D' },
+  },
+  {
+    name: 'eligibility with an end required and none given lasts the maximum',
+    policy: [ELIGIBILITY_ENDS_WITHIN_90D],
+    request: { ...ELIGIBLE, span: 'unspecified' },
+    expect: { status: 'Provisioned', lasts: 'P90D' },
+  },
   { name: 'permanent eligibility with no end given', request: { ...ELIGIBLE, span: 'unspecified' }, expect: { status: 'Provisioned', lasts: 'permanent' } },
 
   // Enablement_Admin_*: a justification to assign active (default), nothing to make eligible.
-  { name: 'active assignment without a justification', request: { ...ASSIGN, justification: null }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] } },
+  {
+    name: 'active assignment without a justification',
+    request: { ...ASSIGN, justification: null },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule'] },
+  },
   { name: 'eligibility without a justification', request: { ...ELIGIBLE, justification: null }, expect: { status: 'Provisioned' } },
-  { name: 'active assignment with MFA required, by an admin without MFA or justification',
+  {
+    name: 'active assignment with MFA required, by an admin without MFA or justification',
     policy: [{ rule: 'Enablement_Admin_Assignment', set: { enabledRules: ['Justification', 'MultiFactorAuthentication'] } }],
-    request: { ...ASSIGN, justification: null, mfa: false }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'MfaRule'] } },
-  { name: 'eligibility with MFA required, by an admin without MFA', policy: [{ rule: 'Enablement_Admin_Eligibility', set: { enabledRules: ['MultiFactorAuthentication'] } }],
-    request: { ...ELIGIBLE, mfa: false }, expect: { error: POLICY_FAILED, failedRules: ['MfaRule'] } },
-  { name: 'permanent active assignment when active assignments must end', policy: [{ rule: 'Expiration_Admin_Assignment', set: { isExpirationRequired: true } }],
-    request: { ...ASSIGN, span: 'permanent' }, expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['P180D'] } },
+    request: { ...ASSIGN, justification: null, mfa: false },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'MfaRule'] },
+  },
+  {
+    name: 'eligibility with MFA required, by an admin without MFA',
+    policy: [{ rule: 'Enablement_Admin_Eligibility', set: { enabledRules: ['MultiFactorAuthentication'] } }],
+    request: { ...ELIGIBLE, mfa: false },
+    expect: { error: POLICY_FAILED, failedRules: ['MfaRule'] },
+  },
+  {
+    name: 'permanent active assignment when active assignments must end',
+    policy: [{ rule: 'Expiration_Admin_Assignment', set: { isExpirationRequired: true } }],
+    request: { ...ASSIGN, span: 'permanent' },
+    expect: { error: POLICY_FAILED, failedRules: ['ExpirationRule'], mentions: ['P180D'] },
+  },
 
   // AuthenticationContext_EndUser_Assignment: a step-up context the token must carry.
-  { name: 'activation without the required authentication context (only that fails)', policy: [STEP_UP], request: { ...ACTIVATE },
-    expect: { error: 'RoleAssignmentRequestAcrsValidationFailed', failedRules: ['AcrsRule'], mentions: ["'c1'"] } },
+  {
+    name: 'activation without the required authentication context (only that fails)',
+    policy: [STEP_UP],
+    request: { ...ACTIVATE },
+    expect: { error: 'RoleAssignmentRequestAcrsValidationFailed', failedRules: ['AcrsRule'], mentions: ["'c1'"] },
+  },
   { name: 'activation with the required authentication context', policy: [STEP_UP], request: { ...ACTIVATE, acrs: ['c1'] }, expect: { status: 'Provisioned' } },
-  { name: 'activation without the context nor a justification: a policy failure naming both', policy: [STEP_UP],
-    request: { ...ACTIVATE, justification: null }, expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'AcrsRule'] } },
+  {
+    name: 'activation without the context nor a justification: a policy failure naming both',
+    policy: [STEP_UP],
+    request: { ...ACTIVATE, justification: null },
+    expect: { error: POLICY_FAILED, failedRules: ['JustificationRule', 'AcrsRule'] },
+  },
 
   // Approval_EndUser_Assignment: the activation waits; other rules still refuse it at once.
   { name: 'activation requiring approval', policy: [APPROVAL], request: { ...ACTIVATE }, expect: { status: 'PendingApproval' } },
-  { name: 'activation requiring approval but without MFA: refused, not queued', policy: [APPROVAL], request: { ...ACTIVATE, mfa: false },
-    expect: { error: POLICY_FAILED, failedRules: ['MfaRule'] } },
+  {
+    name: 'activation requiring approval but without MFA: refused, not queued',
+    policy: [APPROVAL],
+    request: { ...ACTIVATE, mfa: false },
+    expect: { error: POLICY_FAILED, failedRules: ['MfaRule'] },
+  },
 ];
 
 describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
@@ -139,7 +229,11 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     const caller = await h.caller(self ? alice : h.admin.principal, options);
     const mark = await auditMark(h);
     const submitting = h.submit(caller, {
-      kind: r.kind, action: r.action, principalId: alice.id, roleDefinitionId: ROLE_ID, scheduleInfo: scheduleOf(h, r.span ?? 'PT1H'),
+      kind: r.kind,
+      action: r.action,
+      principalId: alice.id,
+      roleDefinitionId: ROLE_ID,
+      scheduleInfo: scheduleOf(h, r.span ?? 'PT1H'),
       justification: r.justification === undefined ? 'Needed for work' : r.justification,
       ticketInfo: { ticketNumber: r.ticket ?? null, ticketSystem: r.ticket ? 'ServiceNow' : null },
     });
@@ -193,7 +287,7 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     expect((await selfActivate(h, alice, ROLE_ID, 'PT1H')).status).toBe('PendingApproval');
   });
 
-  it('the pending timeout is the policy\'s stage timeout, not a fixed 24 h', async () => {
+  it("the pending timeout is the policy's stage timeout, not a fixed 24 h", async () => {
     h = await openHarness(db);
     const alice = await h.user('alice@contoso.test');
     await adminAssign(h, 'eligibility', alice, ROLE_ID);
@@ -211,7 +305,8 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     h = await openHarness(db);
     const mark = await auditMark(h);
     await setRule(h, ROLE_ID, 'Expiration_EndUser_Assignment', { maximumDuration: 'PT10H' });
-    const [event] = (await h.store.read.audit.list(h.tenantId, { orderBy: [{ field: 'activityDateTime', direction: 'desc' }], top: 1, skip: 0, count: false })).items;
+    const [event] = (await h.store.read.audit.list(h.tenantId, { orderBy: [{ field: 'activityDateTime', direction: 'desc' }], top: 1, skip: 0, count: false }))
+      .items;
     expect(await activitiesSince(h, mark)).toEqual(['Update role setting in PIM']);
     const change = event!.targets[0]!.modifiedProperties![0]!;
     expect(change.displayName).toBe('Expiration_EndUser_Assignment');
@@ -225,13 +320,25 @@ describe.each(TEST_DATABASES)('policy rules on $name', (db) => {
     { why: 'activations that need not expire', rule: 'Expiration_EndUser_Assignment', set: { isExpirationRequired: false } },
     { why: 'a calendar-month maximum', rule: 'Expiration_Admin_Eligibility', set: { maximumDuration: 'P1M' } },
     { why: 'an eligibility maximum under 5 minutes', rule: 'Expiration_Admin_Eligibility', set: { isExpirationRequired: true, maximumDuration: 'PT4M' } },
-    { why: 'an authentication context enabled without a claimValue', rule: 'AuthenticationContext_EndUser_Assignment', set: { isEnabled: true, claimValue: null } },
+    {
+      why: 'an authentication context enabled without a claimValue',
+      rule: 'AuthenticationContext_EndUser_Assignment',
+      set: { isEnabled: true, claimValue: null },
+    },
     { why: 'an authentication context with a blank claimValue', rule: 'AuthenticationContext_EndUser_Assignment', set: { isEnabled: true, claimValue: ' ' } },
     { why: 'Ticketing for admin assignments', rule: 'Enablement_Admin_Assignment', set: { enabledRules: ['Ticketing'] } },
     { why: 'a rule listed twice', rule: 'Enablement_EndUser_Assignment', set: { enabledRules: ['Justification', 'Justification'] } },
     { why: 'a rule changing its kind', rule: 'Enablement_EndUser_Assignment', set: { kind: 'expiration' } },
-    { why: 'an approver user that does not exist', rule: 'Approval_EndUser_Assignment', set: approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: '00000000-0000-4000-8000-000000000001' }) },
-    { why: 'an approver group that does not exist', rule: 'Approval_EndUser_Assignment', set: approvalWith({ '@odata.type': '#microsoft.graph.groupMembers', groupId: '00000000-0000-4000-8000-000000000002' }) },
+    {
+      why: 'an approver user that does not exist',
+      rule: 'Approval_EndUser_Assignment',
+      set: approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: '00000000-0000-4000-8000-000000000001' }),
+    },
+    {
+      why: 'an approver group that does not exist',
+      rule: 'Approval_EndUser_Assignment',
+      set: approvalWith({ '@odata.type': '#microsoft.graph.groupMembers', groupId: '00000000-0000-4000-8000-000000000002' }),
+    },
   ];
 
   it.each(INVALID)('refuses $why (Request_BadRequest), stores nothing', async ({ rule, set }) => {
@@ -249,9 +356,15 @@ describe.each(TEST_DATABASES)('approval rule approvers on $name', (db) => {
     const h = await openHarness(db);
     try {
       const approver = await h.user('approver@contoso.test');
-      const rule = await setRule(h, ROLE_ID, 'Approval_EndUser_Assignment', approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }));
-      expect(ruleOf({ Approval_EndUser_Assignment: rule } as never, 'Approval_EndUser_Assignment', 'approval').setting.approvalStages[0]!.primaryApprovers)
-        .toEqual([{ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }]);
+      const rule = await setRule(
+        h,
+        ROLE_ID,
+        'Approval_EndUser_Assignment',
+        approvalWith({ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }),
+      );
+      expect(
+        ruleOf({ Approval_EndUser_Assignment: rule } as never, 'Approval_EndUser_Assignment', 'approval').setting.approvalStages[0]!.primaryApprovers,
+      ).toEqual([{ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }]);
     } finally {
       await h.close();
     }

@@ -40,12 +40,14 @@ describe.each(TEST_DATABASES)('races on $name', (db) => {
   afterEach(async () => h?.close());
 
   async function openSchedules(principalId: string, kind: 'eligibility' | 'assignment') {
-    return h.store.db.selectFrom('schedules').selectAll()
-      .where('principal_id', '=', principalId).where('kind', '=', kind).where('closed', '=', 0).execute();
+    return h.store.db.selectFrom('schedules').selectAll().where('principal_id', '=', principalId).where('kind', '=', kind).where('closed', '=', 0).execute();
   }
   /** Audit events of an activity; by default only those of users (not the bootstrap's or the timeline's). */
   async function auditCount(activity: string, options: { includeSystem?: boolean } = {}) {
-    let query = h.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('activity', '=', activity);
+    let query = h.store.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('activity', '=', activity);
     if (!options.includeSystem) query = query.where('actor_id', '!=', SYSTEM_ACTOR.id);
     return Number((await query.executeTakeFirstOrThrow()).n);
   }
@@ -93,7 +95,8 @@ describe.each(TEST_DATABASES)('races on $name', (db) => {
     h = await openHarness(db);
     const policy = await h.store.read.policies.forRoleAt(h.tenantId, ROLE.userAdministrator, '/');
     await updatePolicyRule(h.deps, h.admin, policy!.id, 'Approval_EndUser_Assignment', (rule: PolicyRule) =>
-      rule.kind === 'approval' ? { ...rule, setting: { ...rule.setting, isApprovalRequired: true } } : rule);
+      rule.kind === 'approval' ? { ...rule, setting: { ...rule.setting, isApprovalRequired: true } } : rule,
+    );
     const { alice, me } = await eligibleAlice();
 
     const results = await race(N, () => activate(me, alice));
@@ -109,20 +112,25 @@ describe.each(TEST_DATABASES)('races on $name', (db) => {
     await expectChainIntact();
   });
 
-  it.each(['eligibility', 'assignment'] as const)(`${N} simultaneous adminAssign of the same %s: one Provisioned, the rest RoleAssignmentExists`, async (kind) => {
-    h = await openHarness(db);
-    const bob = await h.user('bob@contoso.test');
+  it.each(['eligibility', 'assignment'] as const)(
+    `${N} simultaneous adminAssign of the same %s: one Provisioned, the rest RoleAssignmentExists`,
+    async (kind) => {
+      h = await openHarness(db);
+      const bob = await h.user('bob@contoso.test');
 
-    const results = await race(N, () => h.submit(h.admin, { kind, action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.helpdeskAdministrator }));
+      const results = await race(N, () =>
+        h.submit(h.admin, { kind, action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.helpdeskAdministrator }),
+      );
 
-    const winner = expectOneWinner(results, 'RoleAssignmentExists');
-    expect(winner.status).toBe('Provisioned');
-    const open = await openSchedules(bob.id, kind);
-    expect(open.map((s) => s.created_using)).toEqual([winner.id]);
-    expect(await requestsOf(bob.id, 'adminAssign')).toHaveLength(1);
-    expect(await auditCount(requestActivity(kind, 'adminAssign', true))).toBe(1);
-    await expectChainIntact();
-  });
+      const winner = expectOneWinner(results, 'RoleAssignmentExists');
+      expect(winner.status).toBe('Provisioned');
+      const open = await openSchedules(bob.id, kind);
+      expect(open.map((s) => s.created_using)).toEqual([winner.id]);
+      expect(await requestsOf(bob.id, 'adminAssign')).toHaveLength(1);
+      expect(await auditCount(requestActivity(kind, 'adminAssign', true))).toBe(1);
+      await expectChainIntact();
+    },
+  );
 
   it(`${N} simultaneous selfDeactivate of one activation: one Revoked, the rest RoleAssignmentDoesNotExist`, async () => {
     h = await openHarness(db);
@@ -151,8 +159,14 @@ describe.each(TEST_DATABASES)('races on $name', (db) => {
     const results = await race(2, (i) => h.submit(admin, { action: 'adminRemove', principalId: holders[i]!, roleDefinitionId: ROLE.globalAdministrator }));
 
     expectOneWinner(results, 'LastPrivilegedRoleHolder');
-    const standing = await h.store.db.selectFrom('schedules').select('principal_id')
-      .where('role_definition_id', '=', ROLE.globalAdministrator).where('kind', '=', 'assignment').where('closed', '=', 0).where('end_at', 'is', null).execute();
+    const standing = await h.store.db
+      .selectFrom('schedules')
+      .select('principal_id')
+      .where('role_definition_id', '=', ROLE.globalAdministrator)
+      .where('kind', '=', 'assignment')
+      .where('closed', '=', 0)
+      .where('end_at', 'is', null)
+      .execute();
     expect(standing).toHaveLength(1);
     await expectChainIntact();
   });

@@ -45,7 +45,14 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
 
   const may = async (who: Principal, action: string, scope: string) => (await access.check(h.tenantId, who.id, action, scope, h.clock.now())).allowed;
   const assign = (who: Principal, role: string, scope: string, kind: 'assignment' | 'eligibility' = 'assignment') =>
-    h.submit(h.admin, { kind, action: 'adminAssign', principalId: who.id, roleDefinitionId: role, directoryScopeId: scope, scheduleInfo: scheduleOf(h, 'P30D') });
+    h.submit(h.admin, {
+      kind,
+      action: 'adminAssign',
+      principalId: who.id,
+      roleDefinitionId: role,
+      directoryScopeId: scope,
+      scheduleInfo: scheduleOf(h, 'P30D'),
+    });
 
   it('an assignment applies at its scope and every descendant, through an explicit parent too', async () => {
     await assign(bob, ROLE.reader, MG);
@@ -66,10 +73,27 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
     expect(await may(bob, WRITE, VM1)).toBe(false); // Reader reads only
     // Graph's instances at a scope show the inherited assignment, made above it.
     await assign(carol, ROLE.contributor, RG1);
-    const at = (scope: string) => listSchedules(h.store.read, h.admin, { provider: 'directory', kind: 'assignment', view: 'instances', mine: false },
-      { ...ALL, filter: { op: 'and', left: { op: 'eq', field: 'directoryScopeId', value: scope }, right: { op: 'ne', field: 'principalId', value: h.admin.principal.id } } }, h.clock.now());
-    const rows = async (scope: string) => (await at(scope)).items.map((s) => [s.principalId === bob.id ? 'bob' : 'carol', s.directoryScopeId, s.memberType]).sort();
-    expect(await rows(RG1)).toEqual([['bob', MG, 'Inherited'], ['carol', RG1, 'Direct']]);
+    const at = (scope: string) =>
+      listSchedules(
+        h.store.read,
+        h.admin,
+        { provider: 'directory', kind: 'assignment', view: 'instances', mine: false },
+        {
+          ...ALL,
+          filter: {
+            op: 'and',
+            left: { op: 'eq', field: 'directoryScopeId', value: scope },
+            right: { op: 'ne', field: 'principalId', value: h.admin.principal.id },
+          },
+        },
+        h.clock.now(),
+      );
+    const rows = async (scope: string) =>
+      (await at(scope)).items.map((s) => [s.principalId === bob.id ? 'bob' : 'carol', s.directoryScopeId, s.memberType]).sort();
+    expect(await rows(RG1)).toEqual([
+      ['bob', MG, 'Inherited'],
+      ['carol', RG1, 'Direct'],
+    ]);
     expect(await rows(S1)).toEqual([['bob', MG, 'Inherited']]);
     expect(await rows(MG)).toEqual([['bob', MG, 'Direct']]);
     expect(await rows(S2)).toEqual([]);
@@ -78,7 +102,13 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
   it('an activation may narrow an eligibility held above to a child scope, and nowhere else', async () => {
     const eligibility = await assign(bob, ROLE.contributor, S1, 'eligibility');
     const bobNow = await h.caller(bob);
-    const activation = await h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: RG1, scheduleInfo: scheduleOf(h, 'PT2H') });
+    const activation = await h.submit(bobNow, {
+      action: 'selfActivate',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.contributor,
+      directoryScopeId: RG1,
+      scheduleInfo: scheduleOf(h, 'PT2H'),
+    });
     expect(activation.status).toBe('Provisioned');
     const schedule = await h.store.read.schedules.get(h.tenantId, activation.targetScheduleId!);
     expect(schedule).toMatchObject({ directoryScopeId: RG1, assignmentType: 'Activated', sourceScheduleId: eligibility.targetScheduleId });
@@ -86,13 +116,23 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
     expect(await may(bob, WRITE, RG2)).toBe(false);
     expect(await may(bob, WRITE, S1)).toBe(false);
     // Nowhere outside the eligibility's subtree, and not twice at the same scope.
-    expect((await failureOf(h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: S2 }))).code).toBe('RoleAssignmentDoesNotExist');
-    expect((await failureOf(h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: RG1 }))).code).toBe('RoleAssignmentExists');
+    expect(
+      (await failureOf(h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: S2 }))).code,
+    ).toBe('RoleAssignmentDoesNotExist');
+    expect(
+      (await failureOf(h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: RG1 }))).code,
+    ).toBe('RoleAssignmentExists');
     // The exact end: denied with no timeline run.
     h.clock.advance('PT2H');
     expect(await may(bob, WRITE, VM1)).toBe(false);
     // Removing the eligibility ends what was narrowed from it.
-    const again = await h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: RG1, scheduleInfo: scheduleOf(h, 'PT1H') });
+    const again = await h.submit(bobNow, {
+      action: 'selfActivate',
+      principalId: bob.id,
+      roleDefinitionId: ROLE.contributor,
+      directoryScopeId: RG1,
+      scheduleInfo: scheduleOf(h, 'PT1H'),
+    });
     expect(again.status).toBe('Provisioned');
     h.clock.advance('PT5M');
     await h.submit(h.admin, { kind: 'eligibility', action: 'adminRemove', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: S1 });
@@ -111,7 +151,10 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
       [ROLE.securityReader, '/', 'Provisioned'],
     ];
     for (const [role, scope, outcome] of TABLE) {
-      const result = await assign(bob, role, scope).then((r) => r.status, (e: { code: string }) => e.code);
+      const result = await assign(bob, role, scope).then(
+        (r) => r.status,
+        (e: { code: string }) => e.code,
+      );
       expect({ role, scope, result }).toEqual({ role, scope, result: outcome });
     }
   });
@@ -119,8 +162,20 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
   it('Owner and User Access Administrator manage assignments at their scope and below only', async () => {
     await assign(carol, ROLE.userAccessAdministrator, S1);
     const carolNow = await h.caller(carol);
-    const by = (role: string, scope: string) => h.submit(carolNow, { kind: 'assignment', action: 'adminAssign', principalId: bob.id, roleDefinitionId: role, directoryScopeId: scope, scheduleInfo: scheduleOf(h, 'P1D') })
-      .then((r) => r.status, (e: { code: string }) => e.code);
+    const by = (role: string, scope: string) =>
+      h
+        .submit(carolNow, {
+          kind: 'assignment',
+          action: 'adminAssign',
+          principalId: bob.id,
+          roleDefinitionId: role,
+          directoryScopeId: scope,
+          scheduleInfo: scheduleOf(h, 'P1D'),
+        })
+        .then(
+          (r) => r.status,
+          (e: { code: string }) => e.code,
+        );
     const TABLE: [role: string, scope: string, outcome: string][] = [
       [ROLE.reader, RG1, 'Provisioned'],
       [ROLE.contributor, S1, 'Provisioned'],
@@ -133,22 +188,57 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
     const dave = await h.user('dave@contoso.test');
     await assign(dave, ROLE.owner, MG);
     const daveNow = await h.caller(dave);
-    expect((await h.submit(daveNow, { action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.reader, directoryScopeId: VM1, scheduleInfo: scheduleOf(h, 'P1D') })).status).toBe('Provisioned');
+    expect(
+      (
+        await h.submit(daveNow, {
+          action: 'adminAssign',
+          principalId: bob.id,
+          roleDefinitionId: ROLE.reader,
+          directoryScopeId: VM1,
+          scheduleInfo: scheduleOf(h, 'P1D'),
+        })
+      ).status,
+    ).toBe('Provisioned');
     // Contributor may not assign (roleAssignments are excluded from it).
     await assign(carol, ROLE.contributor, S2);
     const carolAgain = await h.caller(carol);
-    expect((await failureOf(h.submit(carolAgain, { action: 'adminAssign', principalId: bob.id, roleDefinitionId: ROLE.reader, directoryScopeId: S2, scheduleInfo: scheduleOf(h, 'P1D') }))).code).toBe('Authorization_RequestDenied');
+    expect(
+      (
+        await failureOf(
+          h.submit(carolAgain, {
+            action: 'adminAssign',
+            principalId: bob.id,
+            roleDefinitionId: ROLE.reader,
+            directoryScopeId: S2,
+            scheduleInfo: scheduleOf(h, 'P1D'),
+          }),
+        )
+      ).code,
+    ).toBe('Authorization_RequestDenied');
   });
 
   it('policies resolve most specific first: the scope, its ancestors (explicit parent too), then the role at /', async () => {
     await assign(bob, ROLE.contributor, MG, 'eligibility');
     const at = async (scope: string) => (await createScopedPolicy(h.deps, h.admin, { roleDefinitionId: ROLE.contributor, scopeId: scope })).id;
-    const maximum = (policyId: string, duration: string) => updatePolicyRule(h.deps, h.admin, policyId, 'Expiration_EndUser_Assignment', (r) => ({ ...r, maximumDuration: duration }) as typeof r);
+    const maximum = (policyId: string, duration: string) =>
+      updatePolicyRule(h.deps, h.admin, policyId, 'Expiration_EndUser_Assignment', (r) => ({ ...r, maximumDuration: duration }) as typeof r);
     await maximum(await at(MG), 'PT4H');
     await maximum(await at(S1), 'PT1H');
     const bobNow = await h.caller(bob);
-    const activate = (scope: string, duration: string) => h.submit(bobNow, { action: 'selfActivate', principalId: bob.id, roleDefinitionId: ROLE.contributor, directoryScopeId: scope, scheduleInfo: scheduleOf(h, duration), isValidationOnly: true })
-      .then((r) => r.status, (e: { code: string; details: Record<string, unknown> }) => `${e.code}`);
+    const activate = (scope: string, duration: string) =>
+      h
+        .submit(bobNow, {
+          action: 'selfActivate',
+          principalId: bob.id,
+          roleDefinitionId: ROLE.contributor,
+          directoryScopeId: scope,
+          scheduleInfo: scheduleOf(h, duration),
+          isValidationOnly: true,
+        })
+        .then(
+          (r) => r.status,
+          (e: { code: string; details: Record<string, unknown> }) => `${e.code}`,
+        );
     const TABLE: [scope: string, duration: string, outcome: string][] = [
       [RG1, 'PT1H', 'Provisioned'], // rg1 → s1's policy (PT1H)
       [RG1, 'PT2H', 'RoleAssignmentRequestPolicyValidationFailed'],
@@ -156,7 +246,8 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
       [MG, 'PT4H', 'Provisioned'], // mg1's own (PT4H)
       [MG, 'PT5H', 'RoleAssignmentRequestPolicyValidationFailed'],
     ];
-    for (const [scope, duration, outcome] of TABLE) expect({ scope, duration, result: await activate(scope, duration) }).toEqual({ scope, duration, result: outcome });
+    for (const [scope, duration, outcome] of TABLE)
+      expect({ scope, duration, result: await activate(scope, duration) }).toEqual({ scope, duration, result: outcome });
     // A second policy for the same role and scope is a conflict; a group role has no scoped policies this way.
     expect((await failureOf(at(S1))).code).toBe('ObjectConflict');
     expect((await failureOf(createScopedPolicy(h.deps, h.admin, { roleDefinitionId: 'member', scopeId: S1 }))).code).toBe('Request_BadRequest');
@@ -175,7 +266,10 @@ describe.each(TEST_DATABASES)('resource scopes on $name', (database) => {
       ['/managementGroups/mg1/x/y', null, 'ok'],
     ];
     for (const [id, parentId, outcome] of TABLE) {
-      const result = await registerScope(h.deps, h.admin, { id, parentId }).then(() => 'ok', (e: { code: string }) => e.code);
+      const result = await registerScope(h.deps, h.admin, { id, parentId }).then(
+        () => 'ok',
+        (e: { code: string }) => e.code,
+      );
       expect({ id, result }).toEqual({ id, result: outcome });
     }
     // A cycle: registering /top/t with a parent that sits below /top/t by the path rule.

@@ -29,10 +29,18 @@ describe.each(DURABLE_TEST_DATABASES)('restart catch-up on $name', (db) => {
   it('processes every end, start and timeout that came due while down, once each', async () => {
     h = await openHarness(db);
     const [alice, bob, carol, dave, erin, frank] = [
-      await h.user('alice@contoso.test'), await h.user('bob@contoso.test'), await h.user('carol@contoso.test'),
-      await h.user('dave@contoso.test'), await h.user('erin@contoso.test'), await h.user('frank@contoso.test'),
+      await h.user('alice@contoso.test'),
+      await h.user('bob@contoso.test'),
+      await h.user('carol@contoso.test'),
+      await h.user('dave@contoso.test'),
+      await h.user('erin@contoso.test'),
+      await h.user('frank@contoso.test'),
     ];
-    for (const [user, length] of [[alice, 'PT1H'], [bob, 'PT2H'], [carol, 'PT3H']] as const) {
+    for (const [user, length] of [
+      [alice, 'PT1H'],
+      [bob, 'PT2H'],
+      [carol, 'PT3H'],
+    ] as const) {
       await adminAssign(h, 'eligibility', user, ROLE_ID);
       await selfActivate(h, user, ROLE_ID, length);
     }

@@ -20,7 +20,16 @@ import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { liveAccess, openHarness, type Harness } from '../support/harness.ts';
 import {
-  activitiesSince, adminAssign, ALL, auditMark, closeVerifiedAfterEach, failureOf, requireApproval, rolesHeld, rowCounts, selfActivate,
+  activitiesSince,
+  adminAssign,
+  ALL,
+  auditMark,
+  closeVerifiedAfterEach,
+  failureOf,
+  requireApproval,
+  rolesHeld,
+  rowCounts,
+  selfActivate,
 } from '../support/scenario.ts';
 
 const READ = 'contoso.app/things/read';
@@ -38,7 +47,13 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
     h = await openHarness(database);
     access = await liveAccess(h);
     bob = await h.user('bob@contoso.test');
-    role = await createRoleDefinition(h.deps, h.admin, { displayName: 'Things Reader', description: 'Reads things', isEnabled: true, allowedActions: [READ], excludedActions: [] });
+    role = await createRoleDefinition(h.deps, h.admin, {
+      displayName: 'Things Reader',
+      description: 'Reads things',
+      isEnabled: true,
+      allowedActions: [READ],
+      excludedActions: [],
+    });
   });
 
   const may = async (who: Principal, action: string, scope = '/') => (await access.check(h.tenantId, who.id, action, scope, h.clock.now())).allowed;
@@ -47,21 +62,30 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
   const removeAssignment = (who: Principal, kind: 'assignment' | 'eligibility', scope = '/') =>
     h.submit(h.admin, { kind, action: 'adminRemove', principalId: who.id, roleDefinitionId: role.id, directoryScopeId: scope });
 
-  it('a change applies to the role\'s holders at once, is audited with old and new values, and is on the feed', async () => {
+  it("a change applies to the role's holders at once, is audited with old and new values, and is on the feed", async () => {
     await adminAssign(h, 'assignment', bob, role.id);
     expect([await may(bob, READ), await may(bob, WRITE)]).toEqual([true, false]);
 
     const changed = await updateRoleDefinition(h.deps, h.admin, role.id, {
-      displayName: 'Things Writer', permissions: { allowedActions: ['contoso.app/things/*'], excludedActions: [DELETE] },
+      displayName: 'Things Writer',
+      permissions: { allowedActions: ['contoso.app/things/*'], excludedActions: [DELETE] },
     });
-    expect(changed).toMatchObject({ displayName: 'Things Writer', description: 'Reads things', allowedActions: ['contoso.app/things/*'], excludedActions: [DELETE], isBuiltIn: false });
+    expect(changed).toMatchObject({
+      displayName: 'Things Writer',
+      description: 'Reads things',
+      allowedActions: ['contoso.app/things/*'],
+      excludedActions: [DELETE],
+      isBuiltIn: false,
+    });
     expect(await h.store.read.roles.get(h.tenantId, role.id)).toEqual(changed);
     // The live index follows the feed: the new permissions, and the exclusion, decide the very next check.
     expect([await may(bob, READ), await may(bob, WRITE), await may(bob, DELETE)]).toEqual([true, true, false]);
     const event = await lastEvent();
     expect(event).toMatchObject({ activity: 'Update role definition', operationType: 'Update', initiatedBy: { id: h.admin.principal.id } });
     expect(event.targets[0]).toMatchObject({
-      id: role.id, type: 'Role', displayName: 'Things Writer',
+      id: role.id,
+      type: 'Role',
+      displayName: 'Things Writer',
       modifiedProperties: [
         { displayName: 'DisplayName', oldValue: 'Things Reader', newValue: 'Things Writer' },
         {
@@ -89,10 +113,18 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
   });
 
   it('a rename to a name another role has is ObjectConflict, and changes nothing', async () => {
-    await createRoleDefinition(h.deps, h.admin, { displayName: 'Things Auditor', description: '', isEnabled: true, allowedActions: [READ], excludedActions: [] });
+    await createRoleDefinition(h.deps, h.admin, {
+      displayName: 'Things Auditor',
+      description: '',
+      isEnabled: true,
+      allowedActions: [READ],
+      excludedActions: [],
+    });
     const mark = await auditMark(h);
     expect(await failureOf(updateRoleDefinition(h.deps, h.admin, role.id, { displayName: 'Things Auditor' }))).toMatchObject({ code: 'ObjectConflict' });
-    expect(await failureOf(updateRoleDefinition(h.deps, h.admin, role.id, { displayName: 'Global Administrator', description: 'mine now' }))).toMatchObject({ code: 'ObjectConflict' });
+    expect(await failureOf(updateRoleDefinition(h.deps, h.admin, role.id, { displayName: 'Global Administrator', description: 'mine now' }))).toMatchObject({
+      code: 'ObjectConflict',
+    });
     expect(await h.store.read.roles.get(h.tenantId, role.id)).toEqual(role);
     expect(await activitiesSince(h, mark)).toEqual([]);
     // Its own name, in another case, is a rename like any other.
@@ -102,8 +134,14 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
   it('refuses built-in roles, unknown ids, callers without the right, and actions that are not valid', async () => {
     const mark = await auditMark(h);
     for (const builtIn of [ROLE.userAdministrator, ROLE.globalAdministrator, ROLE.reader]) {
-      expect(await failureOf(updateRoleDefinition(h.deps, h.admin, builtIn, { description: 'x' }))).toMatchObject({ code: 'Request_BadRequest', message: expect.stringContaining('built-in') });
-      expect(await failureOf(deleteRoleDefinition(h.deps, h.admin, builtIn))).toMatchObject({ code: 'Request_BadRequest', message: expect.stringContaining('built-in') });
+      expect(await failureOf(updateRoleDefinition(h.deps, h.admin, builtIn, { description: 'x' }))).toMatchObject({
+        code: 'Request_BadRequest',
+        message: expect.stringContaining('built-in'),
+      });
+      expect(await failureOf(deleteRoleDefinition(h.deps, h.admin, builtIn))).toMatchObject({
+        code: 'Request_BadRequest',
+        message: expect.stringContaining('built-in'),
+      });
     }
     for (const missing of ['member', 'owner', '00000000-0000-0000-0000-00000000dead']) {
       expect(await failureOf(updateRoleDefinition(h.deps, h.admin, missing, { description: 'x' }))).toMatchObject({ code: 'Request_ResourceNotFound' });
@@ -116,7 +154,10 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
     await adminAssign(h, 'assignment', bob, ROLE.privilegedRoleAdministrator);
     expect((await updateRoleDefinition(h.deps, await h.caller(bob), role.id, { description: 'by Bob' })).description).toBe('by Bob');
     const afterBob = await auditMark(h);
-    for (const permissions of [{ allowedActions: [], excludedActions: [] }, { allowedActions: [READ], excludedActions: ['not an action'] }]) {
+    for (const permissions of [
+      { allowedActions: [], excludedActions: [] },
+      { allowedActions: [READ], excludedActions: ['not an action'] },
+    ]) {
       expect(await failureOf(updateRoleDefinition(h.deps, h.admin, role.id, { permissions }))).toMatchObject({ code: 'Request_BadRequest' });
     }
     expect(await activitiesSince(h, afterBob)).toEqual([]);
@@ -133,8 +174,21 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
     expect(active).toMatchObject({ code: 'RoleDefinitionHasAssignments', details: { openSchedules: 1, pendingRequests: 0 } });
     expect(active.message).toContain("'Things Reader' is in use");
 
-    await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: role.id, directoryScopeId: unit.id, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } } });
-    const pending = await h.submit(await h.caller(carol), { action: 'selfActivate', principalId: carol.id, roleDefinitionId: role.id, directoryScopeId: unit.id, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+    await h.submit(h.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: carol.id,
+      roleDefinitionId: role.id,
+      directoryScopeId: unit.id,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+    });
+    const pending = await h.submit(await h.caller(carol), {
+      action: 'selfActivate',
+      principalId: carol.id,
+      roleDefinitionId: role.id,
+      directoryScopeId: unit.id,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
     expect(pending.status).toBe('PendingApproval');
     expect((await failureOf(deleteRoleDefinition(h.deps, h.admin, role.id))).details).toEqual({ openSchedules: 2, pendingRequests: 1 });
 
@@ -153,7 +207,8 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
   it('deletes a role no longer in use with its policies at every scope and its ended schedules, in one transaction', async () => {
     const unit = await createAdministrativeUnit(h.deps, h.admin, { displayName: 'Lyon' });
     await createScopedPolicy(h.deps, h.admin, { roleDefinitionId: role.id, scopeId: unit.id });
-    const policiesOf = async () => (await h.store.read.policies.list(h.tenantId, ALL)).items.filter((p) => p.roleDefinitionId === role.id).map((p) => p.scopeId);
+    const policiesOf = async () =>
+      (await h.store.read.policies.list(h.tenantId, ALL)).items.filter((p) => p.roleDefinitionId === role.id).map((p) => p.scopeId);
     expect((await policiesOf()).sort()).toEqual(['/', unit.id].sort());
     await adminAssign(h, 'eligibility', bob, role.id);
     await selfActivate(h, bob, role.id, 'PT1H');
@@ -169,22 +224,40 @@ describe.each(TEST_DATABASES)('custom role definitions changed and deleted on $n
     expect(deleted).toEqual(role);
     expect(await h.store.read.roles.get(h.tenantId, role.id)).toBeNull();
     expect(await policiesOf()).toEqual([]);
-    expect(await h.store.db.selectFrom('policy_rules').select('rule_id').where('policy_id', 'not in', h.store.db.selectFrom('policies').select('id')).execute()).toEqual([]);
+    expect(
+      await h.store.db.selectFrom('policy_rules').select('rule_id').where('policy_id', 'not in', h.store.db.selectFrom('policies').select('id')).execute(),
+    ).toEqual([]);
     expect(await h.store.db.selectFrom('schedules').select('id').where('role_definition_id', '=', role.id).execute()).toEqual([]);
     expect(await activitiesSince(h, mark)).toEqual(['Delete role definition']);
-    expect(await lastEvent()).toMatchObject({ operationType: 'Delete', targets: [{ id: role.id, displayName: 'Things Reader', type: 'Role' }], details: { PoliciesDeleted: '2', EndedSchedulesDeleted: '2' } });
+    expect(await lastEvent()).toMatchObject({
+      operationType: 'Delete',
+      targets: [{ id: role.id, displayName: 'Things Reader', type: 'Role' }],
+      details: { PoliciesDeleted: '2', EndedSchedulesDeleted: '2' },
+    });
     expect((await feed('role.deleted')).map((e) => e.topic === 'role.deleted' && e.payload.role)).toEqual([role]);
     // The requests stay, for the record; the role can no longer be granted, and its name is free again.
     expect((await h.store.read.requests.list(h.tenantId, 'assignment', [bob.id], ALL)).items.map((r) => r.roleDefinitionId)).toContain(role.id);
     expect(await failureOf(adminAssign(h, 'assignment', bob, role.id))).toMatchObject({ code: 'Request_BadRequest' });
     expect(await may(bob, READ)).toBe(false);
-    await createRoleDefinition(h.deps, h.admin, { displayName: 'Things Reader', description: '', isEnabled: true, allowedActions: [WRITE], excludedActions: [] });
+    await createRoleDefinition(h.deps, h.admin, {
+      displayName: 'Things Reader',
+      description: '',
+      isEnabled: true,
+      allowedActions: [WRITE],
+      excludedActions: [],
+    });
   });
 
   it('the index built afresh after a change agrees with the one that followed the feed', async () => {
     await adminAssign(h, 'assignment', bob, role.id);
     await updateRoleDefinition(h.deps, h.admin, role.id, { permissions: { allowedActions: [WRITE], excludedActions: [] } });
-    const other = await createRoleDefinition(h.deps, h.admin, { displayName: 'Spare', description: '', isEnabled: true, allowedActions: [DELETE], excludedActions: [] });
+    const other = await createRoleDefinition(h.deps, h.admin, {
+      displayName: 'Spare',
+      description: '',
+      isEnabled: true,
+      allowedActions: [DELETE],
+      excludedActions: [],
+    });
     await deleteRoleDefinition(h.deps, h.admin, other.id);
     const fresh = await liveAccess(h);
     for (const action of [READ, WRITE, DELETE]) {

@@ -17,8 +17,19 @@ import { aRequest, aSchedule, T0 } from '../support/storage-fixtures.ts';
 const aRole = (tenantId: string, fields: Partial<RoleDefinition> = {}): RoleDefinition => {
   const id = fields.id ?? randomUUID();
   return {
-    tenantId, id, templateId: id, displayName: `Role ${id.slice(0, 8)}`, description: 'd', isBuiltIn: false, isEnabled: true, isPrivileged: false,
-    kind: 'directory', allowedActions: ['contoso.app/things/read'], excludedActions: [], version: '1', ...fields,
+    tenantId,
+    id,
+    templateId: id,
+    displayName: `Role ${id.slice(0, 8)}`,
+    description: 'd',
+    isBuiltIn: false,
+    isEnabled: true,
+    isPrivileged: false,
+    kind: 'directory',
+    allowedActions: ['contoso.app/things/read'],
+    excludedActions: [],
+    version: '1',
+    ...fields,
   };
 };
 
@@ -42,14 +53,23 @@ describe.each(TEST_DATABASES)('role definition storage on $name', (db) => {
 
   it('update replaces the mutable fields, round-trips them, and leaves the rest', async () => {
     const changed: RoleDefinition = {
-      ...role, displayName: 'Renamed', description: 'Line one\nline two', isEnabled: false, allowedActions: ['a.b/*', 'c.d/e/f'], excludedActions: ['a.b/x'], version: '2',
+      ...role,
+      displayName: 'Renamed',
+      description: 'Line one\nline two',
+      isEnabled: false,
+      allowedActions: ['a.b/*', 'c.d/e/f'],
+      excludedActions: ['a.b/x'],
+      version: '2',
     };
     await run((tx) => tx.roles.update({ ...changed, isBuiltIn: true, kind: 'resource', templateId: 'other' }));
     expect(await read().roles.get(h.tenantId, role.id)).toEqual(changed);
   });
 
   it('update to a display name another role has → ObjectConflict, and nothing changes', async () => {
-    const error = await run((tx) => tx.roles.update({ ...role, displayName: 'Global Administrator' })).then(() => null, (e: unknown) => e);
+    const error = await run((tx) => tx.roles.update({ ...role, displayName: 'Global Administrator' })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe('ObjectConflict');
     expect(await read().roles.get(h.tenantId, role.id)).toEqual(role);
@@ -59,12 +79,22 @@ describe.each(TEST_DATABASES)('role definition storage on $name', (db) => {
     expect(await read().roles.usage(h.tenantId, role.id)).toEqual({ openSchedules: 0, pendingRequests: 0 });
     await run(async (tx) => {
       await tx.schedules.insert(aSchedule(h.tenantId, alice.id, { roleDefinitionId: role.id }));
-      await tx.schedules.insert(aSchedule(h.tenantId, alice.id, { roleDefinitionId: role.id, kind: 'eligibility', assignmentType: null, directoryScopeId: '/administrativeUnits/x', startAt: T0 + 86_400_000 }));
+      await tx.schedules.insert(
+        aSchedule(h.tenantId, alice.id, {
+          roleDefinitionId: role.id,
+          kind: 'eligibility',
+          assignmentType: null,
+          directoryScopeId: '/administrativeUnits/x',
+          startAt: T0 + 86_400_000,
+        }),
+      );
       await tx.schedules.insert(aSchedule(h.tenantId, h.admin.principal.id, { roleDefinitionId: role.id, closed: true, closeReason: 'removed', closedAt: T0 }));
       await tx.schedules.insert(aSchedule(h.tenantId, alice.id, { roleDefinitionId: ROLE.userAdministrator }));
       await tx.requests.insert(aRequest(h.tenantId, alice.id, { roleDefinitionId: role.id, status: 'PendingApproval', completedAt: null }));
       await tx.requests.insert(aRequest(h.tenantId, h.admin.principal.id, { roleDefinitionId: role.id, status: 'Denied' }));
-      await tx.requests.insert(aRequest(h.tenantId, h.admin.principal.id, { roleDefinitionId: ROLE.userAdministrator, status: 'PendingApproval', completedAt: null }));
+      await tx.requests.insert(
+        aRequest(h.tenantId, h.admin.principal.id, { roleDefinitionId: ROLE.userAdministrator, status: 'PendingApproval', completedAt: null }),
+      );
     });
     expect(await read().roles.usage(h.tenantId, role.id)).toEqual({ openSchedules: 2, pendingRequests: 1 });
     expect(await read().roles.usage(h.tenantId, randomUUID())).toEqual({ openSchedules: 0, pendingRequests: 0 });
@@ -97,8 +127,9 @@ describe.each(TEST_DATABASES)('role definition storage on $name', (db) => {
     const policyIds = new Set((await h.store.db.selectFrom('policies').select('id').execute()).map((p) => p.id));
     expect(rules.every((r) => policyIds.has(r.policy_id))).toBe(true);
     expect((await read().policies.forRoleAt(h.tenantId, other.id, '/'))?.rules).toBeDefined();
-    expect(await h.store.db.selectFrom('schedules').select('role_definition_id').where('role_definition_id', 'in', [role.id, other.id]).execute())
-      .toEqual([{ role_definition_id: other.id }]);
+    expect(await h.store.db.selectFrom('schedules').select('role_definition_id').where('role_definition_id', 'in', [role.id, other.id]).execute()).toEqual([
+      { role_definition_id: other.id },
+    ]);
   });
 
   it('deleteClosedOfRole leaves open schedules, and the role cannot go while one is open', async () => {

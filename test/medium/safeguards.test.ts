@@ -28,7 +28,7 @@ const GA = ROLE.globalAdministrator;
 const PRA = ROLE.privilegedRoleAdministrator;
 
 const STORIES: Readonly<Record<string, readonly Step[]>> = {
-  'the bootstrap admin\'s Global Administrator stays until another permanent one exists': [
+  "the bootstrap admin's Global Administrator stays until another permanent one exists": [
     // The five-minute floor is checked first, even for the last holder.
     { action: 'adminRemove', role: GA, of: 'admin', expect: 'ActiveDurationTooShort' },
     { wait: 'PT5M', action: 'adminRemove', role: GA, of: 'admin', expect: 'LastPrivilegedRoleHolder' },
@@ -69,9 +69,16 @@ describe.each(TEST_DATABASES)('safeguards on $name', (db) => {
       if (step.wait) h.clock.advance(step.wait);
       const mark = await auditMark(h);
       const submitting = h.submit(h.admin, {
-        kind: 'assignment', action: step.action, principalId: people[step.of].id, roleDefinitionId: step.role, scheduleInfo: scheduleOf(h, step.span ?? 'unspecified'),
+        kind: 'assignment',
+        action: step.action,
+        principalId: people[step.of].id,
+        roleDefinitionId: step.role,
+        scheduleInfo: scheduleOf(h, step.span ?? 'unspecified'),
       });
-      const outcome = await submitting.then((r) => r.status, async (e: unknown) => (await failureOf(Promise.reject(e))).code);
+      const outcome = await submitting.then(
+        (r) => r.status,
+        async (e: unknown) => (await failureOf(Promise.reject(e))).code,
+      );
       expect({ step: i + 1, outcome }).toEqual({ step: i + 1, outcome: step.expect });
       // A granted step records its one event; a refused one records nothing.
       expect(await activitiesSince(h, mark)).toHaveLength((REQUEST_STATUSES as readonly string[]).includes(outcome) ? 1 : 0);

@@ -20,12 +20,29 @@ describe.each(TEST_DATABASES)('sessions storage contract on $name', (db) => {
   let bob: Principal;
 
   const aSession = (overrides: Partial<Session> = {}): Session => ({
-    tenantId: h.tenantId, id: randomUUID(), principalId: alice.id, kind: 'browser', method: 'password', secretHash: `secret-${randomUUID()}`,
-    amr: ['pwd', 'mfa', 'otp'], acrs: ['c1'], authTime: T0, createdAt: T0, lastSeenAt: T0, expiresAt: T0 + 12 * HOUR,
-    revokedAt: null, revokedReason: null, sourceIp: '192.0.2.7', ...overrides,
+    tenantId: h.tenantId,
+    id: randomUUID(),
+    principalId: alice.id,
+    kind: 'browser',
+    method: 'password',
+    secretHash: `secret-${randomUUID()}`,
+    amr: ['pwd', 'mfa', 'otp'],
+    acrs: ['c1'],
+    authTime: T0,
+    createdAt: T0,
+    lastSeenAt: T0,
+    expiresAt: T0 + 12 * HOUR,
+    revokedAt: null,
+    revokedReason: null,
+    sourceIp: '192.0.2.7',
+    ...overrides,
   });
   const aCode = (overrides: Partial<PendingCode> = {}): PendingCode => ({
-    codeHash: `code-${randomUUID()}`, challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', redirectUri: 'http://127.0.0.1:53682/callback', expiresAt: T0 + 60_000, ...overrides,
+    codeHash: `code-${randomUUID()}`,
+    challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    redirectUri: 'http://127.0.0.1:53682/callback',
+    expiresAt: T0 + 60_000,
+    ...overrides,
   });
   const insert = (s: Session, code?: PendingCode) => h.store.run((tx) => tx.sessions.insert(s, code));
   const sessions = () => h.store.read.sessions;
@@ -67,7 +84,11 @@ describe.each(TEST_DATABASES)('sessions storage contract on $name', (db) => {
     await insert(s, code);
     expect(await h.store.run((tx) => tx.sessions.redeemCode(code.codeHash, T0 + 60_000))).toBeNull();
     expect(await h.store.run((tx) => tx.sessions.redeemCode(code.codeHash, T0))).toBeNull();
-    const row = await h.store.db.selectFrom('sessions').select(['code_hash', 'code_challenge', 'code_redirect_uri', 'code_expires_at']).where('id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await h.store.db
+      .selectFrom('sessions')
+      .select(['code_hash', 'code_challenge', 'code_redirect_uri', 'code_expires_at'])
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ code_hash: null, code_challenge: null, code_redirect_uri: null, code_expires_at: null });
   });
 
@@ -80,7 +101,7 @@ describe.each(TEST_DATABASES)('sessions storage contract on $name', (db) => {
     expect(await sessions().get(h.tenantId, s.id)).toEqual({ ...s, revokedAt: T0 + 5, revokedReason: 'signOut' });
   });
 
-  it('revokes all of a principal\'s sessions, counting only the open ones', async () => {
+  it("revokes all of a principal's sessions, counting only the open ones", async () => {
     const open1 = aSession();
     const open2 = aSession({ kind: 'api', secretHash: null });
     const closed = aSession({ revokedAt: T0 + 1, revokedReason: 'signOut' });
@@ -94,7 +115,7 @@ describe.each(TEST_DATABASES)('sessions storage contract on $name', (db) => {
     expect(await sessions().get(h.tenantId, bobs.id)).toEqual(bobs);
   });
 
-  it('lists a principal\'s open sessions newest first, without revoked or expired ones', async () => {
+  it("lists a principal's open sessions newest first, without revoked or expired ones", async () => {
     const older = aSession({ createdAt: T0, lastSeenAt: T0 });
     const newer = aSession({ createdAt: T0 + 1_000, lastSeenAt: T0 + 1_000, expiresAt: T0 + 2 * HOUR });
     const revoked = aSession({ createdAt: T0 + 2_000, lastSeenAt: T0 + 2_000, revokedAt: T0 + 3_000, revokedReason: 'signOut' });
@@ -122,10 +143,16 @@ describe.each(TEST_DATABASES)('sessions storage contract on $name', (db) => {
     const s = aSession({ amr: ['pwd'], acrs: [] });
     await insert(s);
     await h.store.run((tx) => tx.sessions.updateAuthentication(h.tenantId, s.id, ['pwd', 'mfa', 'otp'], ['c2'], T0 + 600_000));
-    expect(await sessions().get(h.tenantId, s.id)).toEqual({ ...s, amr: ['pwd', 'mfa', 'otp'], acrs: ['c2'], authTime: T0 + 600_000, lastSeenAt: T0 + 600_000 });
+    expect(await sessions().get(h.tenantId, s.id)).toEqual({
+      ...s,
+      amr: ['pwd', 'mfa', 'otp'],
+      acrs: ['c2'],
+      authTime: T0 + 600_000,
+      lastSeenAt: T0 + 600_000,
+    });
   });
 
-  it('keeps a cookie secret\'s digest unique (any number of sessions without one)', async () => {
+  it("keeps a cookie secret's digest unique (any number of sessions without one)", async () => {
     const s = aSession();
     await insert(s);
     await expect(insert(aSession({ secretHash: s.secretHash }))).rejects.toThrow();

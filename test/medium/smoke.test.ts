@@ -12,7 +12,12 @@ describe.each(TEST_DATABASES)('activation on $name', (db) => {
     const alice = await h.user('alice@contoso.test');
     await h.submit(h.admin, { kind: 'eligibility', action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator });
     const me = await h.caller(alice);
-    const request = await h.submit(me, { action: 'selfActivate', principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } } });
+    const request = await h.submit(me, {
+      action: 'selfActivate',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.userAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
     expect(request.status).toBe('Provisioned');
     expect((await h.caller(alice)).roles.map((r) => r.id)).toEqual([ROLE.userAdministrator]);
     h.clock.advance('PT1H');

@@ -42,7 +42,10 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
       const user = aPrincipal(h.tenantId, { createdAt: T0 + 1 });
       const schedule = aSchedule(h.tenantId, user.id, { startAt: T0, endAt: FAR, createdAt: T0 + 2, modifiedAt: T0 + 3 });
       const request = aRequest(h.tenantId, user.id, {
-        status: 'PendingApproval', createdAt: T0 + 4, completedAt: null, expiresAt: FAR - 1,
+        status: 'PendingApproval',
+        createdAt: T0 + 4,
+        completedAt: null,
+        expiresAt: FAR - 1,
         scheduleInfo: { startDateTime: T0 + 5, expiration: { type: 'afterDateTime', endDateTime: FAR } },
       });
       await run(async (tx) => {
@@ -74,15 +77,30 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
       expect(await h.store.read.principals.get(h.tenantId, group.id)).toMatchObject({ accountEnabled: true, isAssignableToRole: true });
       const disabled = await h.store.read.principals.list(h.tenantId, 'user', query({ filter: { op: 'eq', field: 'accountEnabled', value: false } }));
       expect(disabled.items.map((p) => p.id)).toEqual([off.id]);
-      const schedule = await h.store.read.schedules.findOpen({ tenantId: h.tenantId, kind: 'assignment', principalId: h.admin.principal.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/' });
+      const schedule = await h.store.read.schedules.findOpen({
+        tenantId: h.tenantId,
+        kind: 'assignment',
+        principalId: h.admin.principal.id,
+        roleDefinitionId: ROLE.globalAdministrator,
+        directoryScopeId: '/',
+      });
       expect(schedule?.closed).toBe(false);
     });
 
     it('JSON comes back as the same structure: role actions, policy rules, audit targets and details', async () => {
       const role: RoleDefinition = {
-        tenantId: h.tenantId, id: 'custom-role', templateId: 'custom-role', displayName: 'Ünïcode “role” 🚀', description: 'quotes " and \\ backslashes',
-        isBuiltIn: false, isEnabled: true, isPrivileged: false, kind: 'directory',
-        allowedActions: ['microsoft.directory/users/basic/update', 'a/"quoted"/b'], excludedActions: [], version: '1',
+        tenantId: h.tenantId,
+        id: 'custom-role',
+        templateId: 'custom-role',
+        displayName: 'Ünïcode “role” 🚀',
+        description: 'quotes " and \\ backslashes',
+        isBuiltIn: false,
+        isEnabled: true,
+        isPrivileged: false,
+        kind: 'directory',
+        allowedActions: ['microsoft.directory/users/basic/update', 'a/"quoted"/b'],
+        excludedActions: [],
+        version: '1',
       };
       const policy = newRolePolicy(role, 'custom-policy');
       await run(async (tx) => {
@@ -94,8 +112,16 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
 
       const actor = { id: h.admin.principal.id, displayName: 'Ädmin “x”', userPrincipalName: null, type: 'user' as const };
       const record = auditRecord(h.tenantId, actor, 'c', T0, {
-        activity: 'Test', operationType: 'Update',
-        targets: [{ id: 'p', displayName: null, type: 'Policy', modifiedProperties: [{ displayName: 'rule', oldValue: JSON.stringify({ a: [1, 2] }), newValue: null }] }],
+        activity: 'Test',
+        operationType: 'Update',
+        targets: [
+          {
+            id: 'p',
+            displayName: null,
+            type: 'Policy',
+            modifiedProperties: [{ displayName: 'rule', oldValue: JSON.stringify({ a: [1, 2] }), newValue: null }],
+          },
+        ],
         details: { Justification: 'line one\nline two — “quoted” 😀', Empty: '' },
       });
       const appended = await run((tx) => tx.audit.append(record));
@@ -109,7 +135,12 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
     const users: Principal[] = [];
     beforeEach(async () => {
       users.length = 0;
-      for (const [upn, name] of [['alice@contoso.TEST', 'alice'], ['BOB@contoso.test', 'bob'], ['Carol@Contoso.test', 'carol'], ['dave@contoso.test', 'dave']] as const) {
+      for (const [upn, name] of [
+        ['alice@contoso.TEST', 'alice'],
+        ['BOB@contoso.test', 'bob'],
+        ['Carol@Contoso.test', 'carol'],
+        ['dave@contoso.test', 'dave'],
+      ] as const) {
         users.push(await h.user(upn, name));
       }
     });
@@ -120,10 +151,22 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
     it('filters on userPrincipalName case-insensitively (eq, ne, in)', async () => {
       expect(names(await principals({ filter: upnIs('ALICE@CONTOSO.TEST') }))).toEqual(['alice']);
       expect(names(await principals({ filter: upnIs('bob@contoso.test') }))).toEqual(['bob']);
-      expect(names(await principals({ filter: { op: 'ne', field: 'userPrincipalName', value: 'Admin@Contoso.Test' }, orderBy: [{ field: 'displayName', direction: 'asc' }] })))
-        .toEqual(['alice', 'bob', 'carol', 'dave']);
-      expect(names(await principals({ filter: { op: 'in', field: 'userPrincipalName', values: ['CAROL@contoso.test', 'Dave@Contoso.Test'] }, orderBy: [{ field: 'displayName', direction: 'asc' }] })))
-        .toEqual(['carol', 'dave']);
+      expect(
+        names(
+          await principals({
+            filter: { op: 'ne', field: 'userPrincipalName', value: 'Admin@Contoso.Test' },
+            orderBy: [{ field: 'displayName', direction: 'asc' }],
+          }),
+        ),
+      ).toEqual(['alice', 'bob', 'carol', 'dave']);
+      expect(
+        names(
+          await principals({
+            filter: { op: 'in', field: 'userPrincipalName', values: ['CAROL@contoso.test', 'Dave@Contoso.Test'] },
+            orderBy: [{ field: 'displayName', direction: 'asc' }],
+          }),
+        ),
+      ).toEqual(['carol', 'dave']);
       // The stored UPN keeps the case it was given.
       expect((await principals({ filter: upnIs('carol@contoso.test') })).items[0]?.userPrincipalName).toBe('Carol@Contoso.test');
     });
@@ -163,7 +206,11 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
         await tx.schedules.insert(aSchedule(h.tenantId, dave.id, { startAt: T0, endAt: T0 + 3 * HOUR, closed: true, closeReason: 'removed', closedAt: T0 }));
       });
       const listed = async (view: 'schedules' | 'instances', at: number) => {
-        const page = await h.store.read.schedules.list(h.tenantId, { kind: 'assignment', view, at, principalIds: [alice.id, bob.id, carol.id, dave.id] }, query({ count: true }));
+        const page = await h.store.read.schedules.list(
+          h.tenantId,
+          { kind: 'assignment', view, at, principalIds: [alice.id, bob.id, carol.id, dave.id] },
+          query({ count: true }),
+        );
         return page.items.map((s) => users.find((u) => u.id === s.principalId)!.displayName).sort();
       };
       expect(await listed('schedules', T0)).toEqual(['alice', 'bob', 'carol']);
@@ -176,8 +223,11 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
 
       const empty = await h.store.read.schedules.list(h.tenantId, { kind: 'assignment', view: 'schedules', at: T0, principalIds: [] }, query({ count: true }));
       expect(empty).toEqual({ items: [], hasMore: false, count: 0 });
-      const filtered = await h.store.read.schedules.list(h.tenantId, { kind: 'assignment', view: 'schedules', at: T0 },
-        query({ filter: { op: 'gt', field: 'endDateTime', value: new Date(endsAt).toISOString() }, count: true }));
+      const filtered = await h.store.read.schedules.list(
+        h.tenantId,
+        { kind: 'assignment', view: 'schedules', at: T0 },
+        query({ filter: { op: 'gt', field: 'endDateTime', value: new Date(endsAt).toISOString() }, count: true }),
+      );
       expect(filtered.items.map((s) => s.principalId)).toEqual([carol.id]);
       expect(await h.store.read.schedules.activeAtRoot(h.tenantId, [alice.id, carol.id], endsAt - 1)).toHaveLength(2);
       expect((await h.store.read.schedules.activeAtRoot(h.tenantId, [alice.id, carol.id], endsAt)).map((s) => s.principalId)).toEqual([carol.id]);
@@ -190,8 +240,12 @@ describe.each(TEST_DATABASES)('storage round-trips and listing on $name', (db) =
         await tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'PendingApproval', createdAt: T0 + 1 }));
         await tx.requests.insert(aRequest(h.tenantId, bob.id, { status: 'Denied', createdAt: T0 + 2 }));
       });
-      const list = (principalIds: string[] | null, q: Partial<ListQuery> = {}) => h.store.read.requests.list(h.tenantId, 'assignment', principalIds, query({ count: true, ...q }));
-      expect((await list([alice.id], { orderBy: [{ field: 'createdDateTime', direction: 'desc' }] })).items.map((q) => q.status)).toEqual(['PendingApproval', 'Provisioned']);
+      const list = (principalIds: string[] | null, q: Partial<ListQuery> = {}) =>
+        h.store.read.requests.list(h.tenantId, 'assignment', principalIds, query({ count: true, ...q }));
+      expect((await list([alice.id], { orderBy: [{ field: 'createdDateTime', direction: 'desc' }] })).items.map((q) => q.status)).toEqual([
+        'PendingApproval',
+        'Provisioned',
+      ]);
       expect(await list([])).toEqual({ items: [], hasMore: false, count: 0 });
       const denied = await list(null, { filter: { op: 'eq', field: 'status', value: 'Denied' } });
       expect(denied.items.map((q) => q.principalId)).toEqual([bob.id]);

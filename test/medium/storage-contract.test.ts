@@ -19,7 +19,10 @@ import { openHarness, type Harness } from '../support/harness.ts';
 import { aPrincipal, aRequest, aSchedule, T0 } from '../support/storage-fixtures.ts';
 
 async function expectCode(promise: Promise<unknown>, code: ErrorCode) {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error, `expected ${code}`).toBeInstanceOf(DomainError);
   expect((error as DomainError).code).toBe(code);
 }
@@ -37,8 +40,14 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
 
   describe('unique constraints become conflict codes', () => {
     it('principals: a userPrincipalName differing only in case, or a reused id → ObjectConflict', async () => {
-      await expectCode(run((tx) => tx.principals.insert(aPrincipal(h.tenantId, { userPrincipalName: 'ALICE@contoso.TEST' }))), 'ObjectConflict');
-      await expectCode(run((tx) => tx.principals.insert(aPrincipal(h.tenantId, { id: alice.id, userPrincipalName: 'other@contoso.test' }))), 'ObjectConflict');
+      await expectCode(
+        run((tx) => tx.principals.insert(aPrincipal(h.tenantId, { userPrincipalName: 'ALICE@contoso.TEST' }))),
+        'ObjectConflict',
+      );
+      await expectCode(
+        run((tx) => tx.principals.insert(aPrincipal(h.tenantId, { id: alice.id, userPrincipalName: 'other@contoso.test' }))),
+        'ObjectConflict',
+      );
       expect((await h.store.read.principals.getByUpn(h.tenantId, 'aLiCe@contoso.test'))?.id).toBe(alice.id);
       // Groups have no UPN: any number of them.
       await run(async (tx) => {
@@ -51,7 +60,10 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       const group = aPrincipal(h.tenantId, { type: 'group', userPrincipalName: null });
       await run((tx) => tx.principals.insert(group));
       await run((tx) => tx.principals.addMember(h.tenantId, group.id, alice.id, T0));
-      await expectCode(run((tx) => tx.principals.addMember(h.tenantId, group.id, alice.id, T0 + 1)), 'ObjectConflict');
+      await expectCode(
+        run((tx) => tx.principals.addMember(h.tenantId, group.id, alice.id, T0 + 1)),
+        'ObjectConflict',
+      );
       expect(await h.store.read.principals.groupsOf(h.tenantId, alice.id, null)).toEqual([group.id]);
       expect(await run((tx) => tx.principals.removeMember(h.tenantId, group.id, alice.id))).toBe(true);
       expect(await run((tx) => tx.principals.removeMember(h.tenantId, group.id, alice.id))).toBe(false);
@@ -60,7 +72,10 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
     it('schedules: a second open schedule for a key → RoleAssignmentExists; closing one frees the key', async () => {
       const first = aSchedule(h.tenantId, alice.id);
       await run((tx) => tx.schedules.insert(first));
-      await expectCode(run((tx) => tx.schedules.insert(aSchedule(h.tenantId, alice.id))), 'RoleAssignmentExists');
+      await expectCode(
+        run((tx) => tx.schedules.insert(aSchedule(h.tenantId, alice.id))),
+        'RoleAssignmentExists',
+      );
       // Another kind, role or scope is another key.
       await run((tx) => tx.schedules.insert(aSchedule(h.tenantId, alice.id, { kind: 'eligibility', assignmentType: null })));
       await run((tx) => tx.schedules.insert(aSchedule(h.tenantId, alice.id, { roleDefinitionId: ROLE.helpdeskAdministrator })));
@@ -79,7 +94,10 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
     it('requests: a second pending request for a key → PendingRoleAssignmentRequest; finished ones do not count', async () => {
       const pending = aRequest(h.tenantId, alice.id, { status: 'PendingApproval' });
       await run((tx) => tx.requests.insert(pending));
-      await expectCode(run((tx) => tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'PendingApproval' }))), 'PendingRoleAssignmentRequest');
+      await expectCode(
+        run((tx) => tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'PendingApproval' }))),
+        'PendingRoleAssignmentRequest',
+      );
       await run(async (tx) => {
         await tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'Provisioned' }));
         await tx.requests.insert(aRequest(h.tenantId, alice.id, { status: 'Denied' }));
@@ -98,7 +116,10 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       const denied = await run((tx) => tx.requests.applyTransition(transition(pending, 'Denied', T0 + 7)));
       expect(denied).toMatchObject({ status: 'Denied', completedAt: T0 + 7 });
       // Decided from the stale read (still PendingApproval), the cancel is legal in the machine but loses the race.
-      await expectCode(run((tx) => tx.requests.applyTransition(transition(pending, 'Canceled', T0 + 8))), 'ConcurrencyConflict');
+      await expectCode(
+        run((tx) => tx.requests.applyTransition(transition(pending, 'Canceled', T0 + 8))),
+        'ConcurrencyConflict',
+      );
       expect(await h.store.read.requests.get(h.tenantId, 'assignment', pending.id)).toMatchObject({ status: 'Denied', completedAt: T0 + 7 });
       expect(await h.store.read.requests.get(h.tenantId, 'eligibility', pending.id)).toBeNull();
     });
@@ -119,7 +140,14 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
   describe('transactions', () => {
     const chainHead = () => h.store.db.selectFrom('chain_head').selectAll().executeTakeFirstOrThrow();
     const countOf = async (table: 'audit_events' | 'change_feed' | 'timeline') =>
-      Number((await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await h.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     async function writeEverything(tx: Repositories, bob: Principal) {
       await tx.principals.insert(bob);
@@ -135,15 +163,22 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       const commits: CommitInfo[] = [];
       h.store.onCommit((info) => commits.push(info));
       const bob = aPrincipal(h.tenantId);
-      await expect(run(async (tx) => {
-        await writeEverything(tx, bob);
-        throw new Error('boom');
-      })).rejects.toThrow('boom');
+      await expect(
+        run(async (tx) => {
+          await writeEverything(tx, bob);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
 
       expect(await h.store.read.principals.get(h.tenantId, bob.id)).toBeNull();
       expect(await h.store.db.selectFrom('schedules').selectAll().where('principal_id', '=', bob.id).execute()).toEqual([]);
       expect(await h.store.db.selectFrom('schedule_requests').selectAll().where('principal_id', '=', bob.id).execute()).toEqual([]);
-      expect({ head: await chainHead(), audit: await countOf('audit_events'), feed: await countOf('change_feed'), timeline: await countOf('timeline') }).toEqual(before);
+      expect({
+        head: await chainHead(),
+        audit: await countOf('audit_events'),
+        feed: await countOf('change_feed'),
+        timeline: await countOf('timeline'),
+      }).toEqual(before);
       expect(commits).toEqual([]);
 
       // The same work committed is all there, and listeners hear of its earliest due time.
@@ -157,11 +192,14 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
     it('a conflict inside a transaction is reported as its code and undoes the earlier writes', async () => {
       const head = await chainHead();
       const bob = aPrincipal(h.tenantId);
-      await expectCode(run(async (tx) => {
-        await tx.principals.insert(bob);
-        await tx.audit.append(auditRecord(h.tenantId, SYSTEM_ACTOR, 'correlation', T0, { activity: 'Test', operationType: 'Other', targets: [] }));
-        await tx.principals.insert(aPrincipal(h.tenantId, { userPrincipalName: alice.userPrincipalName }));
-      }), 'ObjectConflict');
+      await expectCode(
+        run(async (tx) => {
+          await tx.principals.insert(bob);
+          await tx.audit.append(auditRecord(h.tenantId, SYSTEM_ACTOR, 'correlation', T0, { activity: 'Test', operationType: 'Other', targets: [] }));
+          await tx.principals.insert(aPrincipal(h.tenantId, { userPrincipalName: alice.userPrincipalName }));
+        }),
+        'ObjectConflict',
+      );
       expect(await h.store.read.principals.get(h.tenantId, bob.id)).toBeNull();
       expect(await chainHead()).toEqual(head);
     });
@@ -176,10 +214,13 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       expect({ flaky, attempts }).toEqual({ flaky: 'done', attempts: 3 });
 
       attempts = 0;
-      await expectCode(run(async () => {
-        attempts++;
-        throw Object.assign(new Error('could not serialize access'), { code: '40001' });
-      }), 'ConcurrencyConflict');
+      await expectCode(
+        run(async () => {
+          attempts++;
+          throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+        }),
+        'ConcurrencyConflict',
+      );
       expect(attempts).toBe(4);
     });
   });
@@ -198,7 +239,8 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       expect(await due(T0 + 99)).toEqual([]);
       const atHundred = await due(T0 + 100);
       expect(atHundred.map((i) => [i.kind, i.refId, i.dueAt, i.tenantId])).toEqual([
-        ['scheduleEnd', 'a', T0 + 100, h.tenantId], ['scheduleStart', 'a', T0 + 100, h.tenantId],
+        ['scheduleEnd', 'a', T0 + 100, h.tenantId],
+        ['scheduleStart', 'a', T0 + 100, h.tenantId],
       ]);
       expect(atHundred[0]!.id).toBeLessThan(atHundred[1]!.id);
       expect((await h.store.read.timeline.due(T0 + 1000, 2)).map((i) => i.refId)).toEqual(['a', 'a']);
@@ -206,7 +248,11 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       // Scheduling the same (kind, ref) again moves the one item.
       await run((tx) => tx.timeline.schedule(h.tenantId, 'scheduleEnd', 'a', T0 + 300));
       const all = await due(T0 + 1000);
-      expect(all.map((i) => [i.kind, i.refId, i.dueAt])).toEqual([['scheduleStart', 'a', T0 + 100], ['scheduleEnd', 'b', T0 + 200], ['scheduleEnd', 'a', T0 + 300]]);
+      expect(all.map((i) => [i.kind, i.refId, i.dueAt])).toEqual([
+        ['scheduleStart', 'a', T0 + 100],
+        ['scheduleEnd', 'b', T0 + 200],
+        ['scheduleEnd', 'a', T0 + 300],
+      ]);
       expect(all[2]!.id).toBe(atHundred[0]!.id);
 
       await run((tx) => tx.timeline.unschedule('scheduleStart', 'a'));
@@ -224,11 +270,14 @@ describe.each(TEST_DATABASES)('storage contract on $name', (db) => {
       await run((tx) => tx.timeline.complete(moved!, T0 + 500));
       expect(await due(T0 + 10_000)).toEqual([]);
       expect(await h.store.read.timeline.next()).toBeNull();
-      expect(await h.store.db.selectFrom('timeline').select(['pending', 'done_at']).where('ref_id', '=', 'a').execute()).toEqual([{ pending: 0, done_at: T0 + 500 }]);
+      expect(await h.store.db.selectFrom('timeline').select(['pending', 'done_at']).where('ref_id', '=', 'a').execute()).toEqual([
+        { pending: 0, done_at: T0 + 500 },
+      ]);
 
       await run((tx) => tx.timeline.schedule(h.tenantId, 'scheduleEnd', 'a', T0 + 900));
-      expect(await h.store.db.selectFrom('timeline').select(['pending', 'done_at', 'attempts']).where('ref_id', '=', 'a').execute())
-        .toEqual([{ pending: 1, done_at: null, attempts: 0 }]);
+      expect(await h.store.db.selectFrom('timeline').select(['pending', 'done_at', 'attempts']).where('ref_id', '=', 'a').execute()).toEqual([
+        { pending: 1, done_at: null, attempts: 0 },
+      ]);
     });
 
     it('fail counts the attempt, keeps the error (bounded) and moves the item to the retry time', async () => {

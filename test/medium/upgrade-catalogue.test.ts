@@ -24,7 +24,8 @@ describe.each(TEST_DATABASES)('catalogue upgrade on $name', (db) => {
     await h.store.db.deleteFrom('role_definitions').where('tenant_id', '=', h.tenantId).where('id', '=', id).execute();
   }
   const upgrade = () => h.store.run((tx) => upgradeCatalogue(tx, h.tenantId, testIds, h.clock.now()));
-  const auditOf = (id: string) => h.store.db.selectFrom('audit_events').select(['activity', 'result', 'result_reason']).where('targets', 'like', `%${id}%`).orderBy('seq').execute();
+  const auditOf = (id: string) =>
+    h.store.db.selectFrom('audit_events').select(['activity', 'result', 'result_reason']).where('targets', 'like', `%${id}%`).orderBy('seq').execute();
 
   it('adds a missing built-in with its policy at /', async () => {
     h = await openHarness(db);
@@ -38,16 +39,28 @@ describe.each(TEST_DATABASES)('catalogue upgrade on $name', (db) => {
     h = await openHarness(db);
     await forgetBuiltIn(EXCHANGE_ADMINISTRATOR);
     const custom = await createRoleDefinition(h.deps, h.admin, {
-      displayName: 'Exchange Administrator', description: 'Ours', isEnabled: true, allowedActions: ['openpim.directory/users/read'], excludedActions: [],
+      displayName: 'Exchange Administrator',
+      description: 'Ours',
+      isEnabled: true,
+      allowedActions: ['openpim.directory/users/read'],
+      excludedActions: [],
     });
     await upgrade();
     expect(await h.store.read.roles.get(h.tenantId, EXCHANGE_ADMINISTRATOR)).toBeNull();
     expect(await h.store.read.roles.get(h.tenantId, custom.id)).toEqual(custom);
-    expect(await auditOf(EXCHANGE_ADMINISTRATOR)).toEqual([expect.objectContaining({
-      result: 'failure', result_reason: "A custom role is named 'Exchange Administrator': rename it and restart to add the built-in role.",
-    })]);
+    expect(await auditOf(EXCHANGE_ADMINISTRATOR)).toEqual([
+      expect.objectContaining({
+        result: 'failure',
+        result_reason: "A custom role is named 'Exchange Administrator': rename it and restart to add the built-in role.",
+      }),
+    ]);
 
-    await h.store.db.updateTable('role_definitions').set({ display_name: 'Exchange Administrator (ours)' }).where('tenant_id', '=', h.tenantId).where('id', '=', custom.id).execute();
+    await h.store.db
+      .updateTable('role_definitions')
+      .set({ display_name: 'Exchange Administrator (ours)' })
+      .where('tenant_id', '=', h.tenantId)
+      .where('id', '=', custom.id)
+      .execute();
     await upgrade();
     expect(await h.store.read.roles.get(h.tenantId, EXCHANGE_ADMINISTRATOR)).toMatchObject({ displayName: 'Exchange Administrator', isBuiltIn: true });
     expect((await auditOf(EXCHANGE_ADMINISTRATOR)).map((e) => e.result)).toEqual(['failure', 'success']);

@@ -33,7 +33,10 @@ const ORIGIN = RP.origins[0]!;
 const CTX = { correlationId: 'test', sourceIp: '203.0.113.7' };
 
 async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<DomainError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof DomainError)) throw error ?? new Error('expected a failure');
   expect(`${error.code}: ${error.message}`).toMatch(new RegExp(`^${code}:`));
   return error;
@@ -43,7 +46,13 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
   let h: Harness;
   let tokens: JwtTokens;
   const deps = () => ({
-    ...h.deps, random: cryptoRandom, ceremonies: simpleWebAuthnCeremonies, rp: RP, contexts: DEFAULT_AUTHENTICATION_CONTEXTS, tokens, tokenTtl: HOUR,
+    ...h.deps,
+    random: cryptoRandom,
+    ceremonies: simpleWebAuthnCeremonies,
+    rp: RP,
+    contexts: DEFAULT_AUTHENTICATION_CONTEXTS,
+    tokens,
+    tokenTtl: HOUR,
   });
 
   beforeEach(async () => {
@@ -53,11 +62,11 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
   afterEach(async () => h?.close());
 
   async function register(caller: Caller, authenticator: SoftAuthenticator, displayName: string | null = null) {
-    const options = await beginWebAuthnRegistration(deps(), caller) as { challenge: string };
+    const options = (await beginWebAuthnRegistration(deps(), caller)) as { challenge: string };
     return finishWebAuthnRegistration(deps(), caller, { response: authenticator.register(options), displayName });
   }
   async function assertion(caller: Caller, authenticator: SoftAuthenticator, knobs: Parameters<SoftAuthenticator['assert']>[1] = {}) {
-    const options = await beginWebAuthnStepUp(deps(), caller) as { challenge: string; allowCredentials: { id: string }[]; userVerification: string };
+    const options = (await beginWebAuthnStepUp(deps(), caller)) as { challenge: string; allowCredentials: { id: string }[]; userVerification: string };
     return { options, response: authenticator.assert(options, knobs) };
   }
 
@@ -65,17 +74,31 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
     const alice = await h.user('alice@contoso.test');
     const caller = await h.caller(alice, { mfa: false });
     const key = new SoftAuthenticator({ rpId: RP.id, origin: ORIGIN });
-    const options = await beginWebAuthnRegistration(deps(), caller) as Record<string, unknown>;
+    const options = (await beginWebAuthnRegistration(deps(), caller)) as Record<string, unknown>;
     expect(options).toMatchObject({ rp: { id: RP.id, name: RP.name }, attestation: 'none', authenticatorSelection: { userVerification: 'required' } });
 
     const credential = await finishWebAuthnRegistration(deps(), caller, { response: key.register(options as { challenge: string }), displayName: 'YubiKey' });
-    expect(credential).toMatchObject({ id: key.id, principalId: alice.id, counter: 0, transports: ['usb'], hardware: true, attachment: 'cross-platform', displayName: 'YubiKey', backedUp: false });
+    expect(credential).toMatchObject({
+      id: key.id,
+      principalId: alice.id,
+      counter: 0,
+      transports: ['usb'],
+      hardware: true,
+      attachment: 'cross-platform',
+      displayName: 'YubiKey',
+      backedUp: false,
+    });
     expect(await h.store.read.webauthn.list(h.tenantId, alice.id)).toEqual([credential]);
     const audit = await h.store.db.selectFrom('audit_events').selectAll().where('activity', '=', ACTIVITY.securityInfoRegistered).execute();
-    expect(audit.map((e) => JSON.parse(e.details))).toEqual([expect.objectContaining({ Method: 'webauthn', CredentialId: key.id, Hardware: 'true', AttestationFormat: 'none' })]);
+    expect(audit.map((e) => JSON.parse(e.details))).toEqual([
+      expect.objectContaining({ Method: 'webauthn', CredentialId: key.id, Hardware: 'true', AttestationFormat: 'none' }),
+    ]);
 
     // The registration challenge is spent.
-    await expectCode(finishWebAuthnRegistration(deps(), caller, { response: key.register(options as { challenge: string }), displayName: null }), 'InvalidCredentials');
+    await expectCode(
+      finishWebAuthnRegistration(deps(), caller, { response: key.register(options as { challenge: string }), displayName: null }),
+      'InvalidCredentials',
+    );
   });
 
   it('steps up with an assertion: mfa + hwk, the phishing-resistant context, auth_time now, counter stored', async () => {
@@ -91,8 +114,13 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
     const token = await webAuthnStepUp(deps(), caller, response, CTX);
     expect(token.acrs).toEqual(['phishing-resistant']);
     expect(await tokens.verify(token.accessToken)).toEqual({
-      tenantId: h.tenantId, principalId: alice.id, amr: ['pwd', 'mfa', 'hwk'], authTime: Math.floor(h.clock.now() / 1000) * 1000, acrs: ['phishing-resistant'],
-      sessionId: null, tokenId: expect.any(String),
+      tenantId: h.tenantId,
+      principalId: alice.id,
+      amr: ['pwd', 'mfa', 'hwk'],
+      authTime: Math.floor(h.clock.now() / 1000) * 1000,
+      acrs: ['phishing-resistant'],
+      sessionId: null,
+      tokenId: expect.any(String),
     });
     expect(await h.store.read.webauthn.get(h.tenantId, key.id)).toMatchObject({ counter: 1, lastUsedAt: h.clock.now() });
   });
@@ -105,7 +133,7 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
     const caller = await h.caller(bob, { mfa: false });
     const { response } = await assertion(caller, passkey);
     const token = await webAuthnStepUp(deps(), caller, response, CTX);
-    expect((await tokens.verify(token.accessToken))).toMatchObject({ amr: ['pwd', 'mfa', 'swk'], acrs: ['phishing-resistant'] });
+    expect(await tokens.verify(token.accessToken)).toMatchObject({ amr: ['pwd', 'mfa', 'swk'], acrs: ['phishing-resistant'] });
   });
 
   it('refuses a replayed assertion, another origin, a counter going backwards and a missing user verification', async () => {
@@ -142,15 +170,21 @@ describe.each(TEST_DATABASES)('WebAuthn on $name', (db) => {
     const aliceCaller = await h.caller(alice, { mfa: false });
     const key = new SoftAuthenticator({ rpId: RP.id, origin: ORIGIN });
 
-    const options = await beginWebAuthnRegistration(deps(), aliceCaller) as { challenge: string };
-    await expectCode(finishWebAuthnRegistration(deps(), aliceCaller, { response: key.register(options, { origin: 'https://evil.example' }), displayName: null }), 'InvalidCredentials');
+    const options = (await beginWebAuthnRegistration(deps(), aliceCaller)) as { challenge: string };
+    await expectCode(
+      finishWebAuthnRegistration(deps(), aliceCaller, { response: key.register(options, { origin: 'https://evil.example' }), displayName: null }),
+      'InvalidCredentials',
+    );
 
-    const late = await beginWebAuthnRegistration(deps(), aliceCaller) as { challenge: string };
+    const late = (await beginWebAuthnRegistration(deps(), aliceCaller)) as { challenge: string };
     h.clock.advance(6 * MINUTE);
     await expectCode(finishWebAuthnRegistration(deps(), aliceCaller, { response: key.register(late), displayName: null }), 'InvalidCredentials');
 
-    const bobs = await beginWebAuthnRegistration(deps(), await h.caller(bob, { mfa: false })) as { challenge: string };
-    await expectCode(finishWebAuthnRegistration(deps(), await h.caller(alice, { mfa: false }), { response: key.register(bobs), displayName: null }), 'InvalidCredentials');
+    const bobs = (await beginWebAuthnRegistration(deps(), await h.caller(bob, { mfa: false }))) as { challenge: string };
+    await expectCode(
+      finishWebAuthnRegistration(deps(), await h.caller(alice, { mfa: false }), { response: key.register(bobs), displayName: null }),
+      'InvalidCredentials',
+    );
     expect(await h.store.read.webauthn.list(h.tenantId, alice.id)).toEqual([]);
   });
 

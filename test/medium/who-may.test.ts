@@ -32,25 +32,162 @@ interface WhoCase {
 }
 
 const CASES: readonly WhoCase[] = [
-  { name: 'a service principal made eligible', subject: 'service principal', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', expect: 'PrincipalCannotBeEligible' },
-  { name: 'a service principal assigned active', subject: 'service principal', by: 'Global Administrator', kind: 'assignment', action: 'adminAssign', expect: 'Provisioned' },
-  { name: 'an ordinary group made eligible', subject: 'ordinary group', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', expect: 'GroupNotAssignableToRole' },
-  { name: 'an ordinary group assigned active', subject: 'ordinary group', by: 'Global Administrator', kind: 'assignment', action: 'adminAssign', expect: 'GroupNotAssignableToRole' },
-  { name: 'a role-assignable group assigned active', subject: 'role-assignable group', by: 'Global Administrator', kind: 'assignment', action: 'adminAssign', expect: 'Provisioned' },
-  { name: 'a role-assignable group made eligible', subject: 'role-assignable group', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', expect: 'Provisioned' },
-  { name: 'a principal that does not exist', subject: 'unknown id', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', expect: 'Request_BadRequest' },
-  { name: 'a role that does not exist', subject: 'user', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', role: '00000000-0000-0000-0000-00000000dead', expect: 'Request_BadRequest' },
-  { name: 'a scope that does not exist', subject: 'user', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', scope: '/administrativeUnits/nope', expect: 'Request_BadRequest' },
-  { name: 'a resource role at the directory root', subject: 'user', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', role: ROLE.owner, expect: 'Request_BadRequest' },
-  { name: 'an administrative unit scope', subject: 'user', by: 'Global Administrator', kind: 'eligibility', action: 'adminAssign', scope: 'AU', expect: 'Provisioned' },
-  { name: 'adminAssign by a Privileged Role Administrator', subject: 'user', by: 'Privileged Role Administrator', kind: 'eligibility', action: 'adminAssign', expect: 'Provisioned' },
-  { name: 'adminAssign by a Global Reader (reads, never changes)', subject: 'user', by: 'Global Reader', kind: 'eligibility', action: 'adminAssign', expect: 'Authorization_RequestDenied' },
-  { name: 'adminAssign by a user without roles', subject: 'user', by: 'user without roles', kind: 'eligibility', action: 'adminAssign', expect: 'Authorization_RequestDenied' },
-  { name: 'adminAssign to oneself by a user without roles', subject: 'user', by: 'the subject', kind: 'assignment', action: 'adminAssign', expect: 'Authorization_RequestDenied' },
-  { name: 'selfActivate for someone else, by a user', subject: 'user', by: 'user without roles', kind: 'assignment', action: 'selfActivate', expect: 'Authorization_RequestDenied' },
-  { name: 'selfActivate for someone else, even by a Global Administrator', subject: 'user', by: 'Global Administrator', kind: 'assignment', action: 'selfActivate', expect: 'Authorization_RequestDenied' },
-  { name: 'selfDeactivate for someone else', subject: 'user', by: 'user without roles', kind: 'assignment', action: 'selfDeactivate', expect: 'Authorization_RequestDenied' },
-  { name: 'selfActivate sent as an eligibility request', subject: 'user', by: 'the subject', kind: 'eligibility', action: 'selfActivate', expect: 'Request_BadRequest' },
+  {
+    name: 'a service principal made eligible',
+    subject: 'service principal',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'PrincipalCannotBeEligible',
+  },
+  {
+    name: 'a service principal assigned active',
+    subject: 'service principal',
+    by: 'Global Administrator',
+    kind: 'assignment',
+    action: 'adminAssign',
+    expect: 'Provisioned',
+  },
+  {
+    name: 'an ordinary group made eligible',
+    subject: 'ordinary group',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'GroupNotAssignableToRole',
+  },
+  {
+    name: 'an ordinary group assigned active',
+    subject: 'ordinary group',
+    by: 'Global Administrator',
+    kind: 'assignment',
+    action: 'adminAssign',
+    expect: 'GroupNotAssignableToRole',
+  },
+  {
+    name: 'a role-assignable group assigned active',
+    subject: 'role-assignable group',
+    by: 'Global Administrator',
+    kind: 'assignment',
+    action: 'adminAssign',
+    expect: 'Provisioned',
+  },
+  {
+    name: 'a role-assignable group made eligible',
+    subject: 'role-assignable group',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'Provisioned',
+  },
+  {
+    name: 'a principal that does not exist',
+    subject: 'unknown id',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'Request_BadRequest',
+  },
+  {
+    name: 'a role that does not exist',
+    subject: 'user',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    role: '00000000-0000-0000-0000-00000000dead',
+    expect: 'Request_BadRequest',
+  },
+  {
+    name: 'a scope that does not exist',
+    subject: 'user',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    scope: '/administrativeUnits/nope',
+    expect: 'Request_BadRequest',
+  },
+  {
+    name: 'a resource role at the directory root',
+    subject: 'user',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    role: ROLE.owner,
+    expect: 'Request_BadRequest',
+  },
+  {
+    name: 'an administrative unit scope',
+    subject: 'user',
+    by: 'Global Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    scope: 'AU',
+    expect: 'Provisioned',
+  },
+  {
+    name: 'adminAssign by a Privileged Role Administrator',
+    subject: 'user',
+    by: 'Privileged Role Administrator',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'Provisioned',
+  },
+  {
+    name: 'adminAssign by a Global Reader (reads, never changes)',
+    subject: 'user',
+    by: 'Global Reader',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'adminAssign by a user without roles',
+    subject: 'user',
+    by: 'user without roles',
+    kind: 'eligibility',
+    action: 'adminAssign',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'adminAssign to oneself by a user without roles',
+    subject: 'user',
+    by: 'the subject',
+    kind: 'assignment',
+    action: 'adminAssign',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'selfActivate for someone else, by a user',
+    subject: 'user',
+    by: 'user without roles',
+    kind: 'assignment',
+    action: 'selfActivate',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'selfActivate for someone else, even by a Global Administrator',
+    subject: 'user',
+    by: 'Global Administrator',
+    kind: 'assignment',
+    action: 'selfActivate',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'selfDeactivate for someone else',
+    subject: 'user',
+    by: 'user without roles',
+    kind: 'assignment',
+    action: 'selfDeactivate',
+    expect: 'Authorization_RequestDenied',
+  },
+  {
+    name: 'selfActivate sent as an eligibility request',
+    subject: 'user',
+    by: 'the subject',
+    kind: 'eligibility',
+    action: 'selfActivate',
+    expect: 'Request_BadRequest',
+  },
 ];
 
 describe.each(TEST_DATABASES)('who may on $name', (db) => {
@@ -63,8 +200,18 @@ describe.each(TEST_DATABASES)('who may on $name', (db) => {
         return h.user('alice@contoso.test');
       case 'service principal': {
         const sp: Principal = {
-          tenantId: h.tenantId, id: 'sp-build-agent', type: 'servicePrincipal', displayName: 'Build agent', userPrincipalName: null, mail: null,
-          accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, description: null, managerId: null, createdAt: h.clock.now(),
+          tenantId: h.tenantId,
+          id: 'sp-build-agent',
+          type: 'servicePrincipal',
+          displayName: 'Build agent',
+          userPrincipalName: null,
+          mail: null,
+          accountEnabled: true,
+          isBreakGlass: false,
+          isAssignableToRole: false,
+          description: null,
+          managerId: null,
+          createdAt: h.clock.now(),
         };
         await h.store.run((tx) => tx.principals.insert(sp));
         return sp;
@@ -90,9 +237,15 @@ describe.each(TEST_DATABASES)('who may on $name', (db) => {
     h = await openHarness(db);
     const subject = await subjectOf(c.subject);
     const caller = await askerOf(c.by, subject);
-    const scope = c.scope === 'AU' ? (await createAdministrativeUnit(h.deps, h.admin, { displayName: 'Sales' })).id : c.scope ?? '/';
+    const scope = c.scope === 'AU' ? (await createAdministrativeUnit(h.deps, h.admin, { displayName: 'Sales' })).id : (c.scope ?? '/');
     const mark = await auditMark(h);
-    const submitting = h.submit(caller, { kind: c.kind, action: c.action, principalId: subject.id, roleDefinitionId: c.role ?? ROLE.helpdeskAdministrator, directoryScopeId: scope });
+    const submitting = h.submit(caller, {
+      kind: c.kind,
+      action: c.action,
+      principalId: subject.id,
+      roleDefinitionId: c.role ?? ROLE.helpdeskAdministrator,
+      directoryScopeId: scope,
+    });
     if (c.expect === 'Provisioned') {
       expect((await submitting).status).toBe('Provisioned');
       expect(await activitiesSince(h, mark)).toHaveLength(1);
@@ -102,7 +255,7 @@ describe.each(TEST_DATABASES)('who may on $name', (db) => {
     expect(await activitiesSince(h, mark)).toEqual([]);
   });
 
-  it('members of a role-assignable group hold the group\'s active role, and lose it with the assignment', async () => {
+  it("members of a role-assignable group hold the group's active role, and lose it with the assignment", async () => {
     h = await openHarness(db);
     const alice = await h.user('alice@contoso.test');
     const group = await createGroup(h.deps, h.admin, { displayName: 'Helpdesk', description: null, mailNickname: null, isAssignableToRole: true });
@@ -117,7 +270,8 @@ describe.each(TEST_DATABASES)('who may on $name', (db) => {
     h = await openHarness(db);
     const bob = await h.user('bob@contoso.test');
     const carol = await h.user('carol@contoso.test');
-    const assignCarol = async () => h.submit(await h.caller(bob), { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.helpdeskAdministrator });
+    const assignCarol = async () =>
+      h.submit(await h.caller(bob), { kind: 'eligibility', action: 'adminAssign', principalId: carol.id, roleDefinitionId: ROLE.helpdeskAdministrator });
     await adminAssign(h, 'eligibility', bob, ROLE.privilegedRoleAdministrator);
     expect((await failureOf(assignCarol())).code).toBe('Authorization_RequestDenied');
 

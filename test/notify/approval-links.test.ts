@@ -42,7 +42,12 @@ describe('one-click approval links', () => {
     const shown = await api.act(bob, 'GET', token);
     expect(shown.statusCode).toBe(200);
     expect(JSON.parse(shown.body)).toMatchObject({
-      approvalId: request.approvalId, stepId: '1', decision: 'Approve', used: false, pending: true, justificationRequired: false,
+      approvalId: request.approvalId,
+      stepId: '1',
+      decision: 'Approve',
+      used: false,
+      pending: true,
+      justificationRequired: false,
       request: { id: request.id, status: 'PendingApproval', principalId: alice.id, roleDefinitionId: ROLE_ID, justification: 'Needed for work' },
     });
     const first = await api.act(bob, 'POST', token);

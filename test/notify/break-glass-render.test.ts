@@ -14,12 +14,16 @@ describe('a break-glass account was used', () => {
   it('says which account, when, how, from where, and what to do', () => {
     expect(message.subject).toBe('OpenPIM: Alert: break-glass account admin@contoso.test was used');
     expect(message.summary).toBe(
-      'The break-glass account Bootstrap <Administrator> (admin@contoso.test) was used at 2026-01-05 09:00 UTC by password sign-in from 198.51.100.7. '
-      + 'If you did not expect this, act now: sign in to OpenPIM, check the audit log for what the account did, and secure it (reset its password, revoke its sessions).',
+      'The break-glass account Bootstrap <Administrator> (admin@contoso.test) was used at 2026-01-05 09:00 UTC by password sign-in from 198.51.100.7. ' +
+        'If you did not expect this, act now: sign in to OpenPIM, check the audit log for what the account did, and secure it (reset its password, revoke its sessions).',
     );
     expect(message.facts).toEqual([
-      ['Account', 'admin@contoso.test'], ['Name', 'Bootstrap <Administrator>'], ['When', '2026-01-05 09:00 UTC'],
-      ['How', 'password sign-in'], ['Source address', '198.51.100.7'], ['Request', 'POST /openpim/auth/sign-in'],
+      ['Account', 'admin@contoso.test'],
+      ['Name', 'Bootstrap <Administrator>'],
+      ['When', '2026-01-05 09:00 UTC'],
+      ['How', 'password sign-in'],
+      ['Source address', '198.51.100.7'],
+      ['Request', 'POST /openpim/auth/sign-in'],
     ]);
     expect(message.actions).toEqual([{ label: 'Open the audit log', url: 'https://pim.example/audit', style: 'danger' }]);
     expect(message.urgent).toBe(true);
@@ -41,7 +45,9 @@ describe('a break-glass account was used', () => {
     expect(html).toContain('Bootstrap &lt;Administrator&gt;');
     expect(html).not.toContain('<Administrator>');
     // Routine messages keep the plain heading.
-    expect(emailHtml(render('activated', { audience: 'Admin', principalName: 'Alice', roleName: 'User Administrator' }))).not.toContain('background:#a4262c;color:#fff">');
+    expect(emailHtml(render('activated', { audience: 'Admin', principalName: 'Alice', roleName: 'User Administrator' }))).not.toContain(
+      'background:#a4262c;color:#fff">',
+    );
   });
 
   it('as a Slack message with a siren and a Teams card with a red title', () => {

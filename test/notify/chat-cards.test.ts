@@ -18,29 +18,95 @@ const AT = Date.parse('2026-01-05T09:00:00Z');
 /** The portal's pages that notifications link to (web/src/app/router.tsx). */
 const PORTAL_PAGE = /^\/(?:|assignments|audit|approve|approvals\/[^/]+|requests\/[^/]+)$/;
 
-const linksFor = (...names: string[]): DecisionLinks[] => names.map((n) => ({
-  approverName: n, approve: `${PORTAL}/approve?token=approve.${n}`, deny: `${PORTAL}/approve?token=deny.${n}`,
-}));
+const linksFor = (...names: string[]): DecisionLinks[] =>
+  names.map((n) => ({
+    approverName: n,
+    approve: `${PORTAL}/approve?token=approve.${n}`,
+    deny: `${PORTAL}/approve?token=deny.${n}`,
+  }));
 
 const request: NotificationParams = {
-  audience: 'Channel', principalName: 'Alice', roleName: 'User Administrator', scopeName: 'Contoso (/)', action: 'selfActivate', kind: 'assignment',
-  requestId: 'r1', approvalId: 'r1', stepId: '1', stages: 1, justification: 'Reset **locked** accounts & more', expiresAt: AT + 86_400_000,
+  audience: 'Channel',
+  principalName: 'Alice',
+  roleName: 'User Administrator',
+  scopeName: 'Contoso (/)',
+  action: 'selfActivate',
+  kind: 'assignment',
+  requestId: 'r1',
+  approvalId: 'r1',
+  stepId: '1',
+  stages: 1,
+  justification: 'Reset **locked** accounts & more',
+  expiresAt: AT + 86_400_000,
 };
 
 /** Every kind of notification, and approval cards for one approver and for the most a chat message names (five). */
 const messages: [string, Message][] = [
-  ['approval, one approver', render('approvalNeeded', { ...request, audience: 'Approver' }, { publicUrl: `${PORTAL}/`, decisionLinks: linksFor('Bob'), linksExpireAt: AT })],
-  ['approval, five approvers', render('approvalNeeded', request, { publicUrl: PORTAL, decisionLinks: linksFor('Bob', 'Carol', 'Dan', 'Erin', 'Frank'), linksExpireAt: AT })],
-  ...(['approved', 'denied', 'timedOut', 'failed', 'activated', 'assigned', 'expiring', 'expired', 'extended'] as NotificationType[])
-    .map((type): [string, Message] => [type, render(type, { ...request, approverName: 'Bob', endAt: AT }, { publicUrl: PORTAL })]),
-  ['breakGlassUsed', render('breakGlassUsed', { audience: 'Channel', breakGlass: { account: 'bg@contoso.test', at: AT, how: 'password sign-in', method: null, path: null, sourceIp: null } }, { publicUrl: PORTAL })],
-  ['digest', render('digest', { audience: 'Channel', digest: { week: '2026-W02', from: AT, to: AT + 7 * 86_400_000, activations: 3, topRoles: [], newPermanentActive: 0, newPermanentEligible: 0, outsidePim: 0 } }, { publicUrl: PORTAL })],
+  [
+    'approval, one approver',
+    render('approvalNeeded', { ...request, audience: 'Approver' }, { publicUrl: `${PORTAL}/`, decisionLinks: linksFor('Bob'), linksExpireAt: AT }),
+  ],
+  [
+    'approval, five approvers',
+    render('approvalNeeded', request, { publicUrl: PORTAL, decisionLinks: linksFor('Bob', 'Carol', 'Dan', 'Erin', 'Frank'), linksExpireAt: AT }),
+  ],
+  ...(['approved', 'denied', 'timedOut', 'failed', 'activated', 'assigned', 'expiring', 'expired', 'extended'] as NotificationType[]).map(
+    (type): [string, Message] => [type, render(type, { ...request, approverName: 'Bob', endAt: AT }, { publicUrl: PORTAL })],
+  ),
+  [
+    'breakGlassUsed',
+    render(
+      'breakGlassUsed',
+      { audience: 'Channel', breakGlass: { account: 'bg@contoso.test', at: AT, how: 'password sign-in', method: null, path: null, sourceIp: null } },
+      { publicUrl: PORTAL },
+    ),
+  ],
+  [
+    'digest',
+    render(
+      'digest',
+      {
+        audience: 'Channel',
+        digest: {
+          week: '2026-W02',
+          from: AT,
+          to: AT + 7 * 86_400_000,
+          activations: 3,
+          topRoles: [],
+          newPermanentActive: 0,
+          newPermanentEligible: 0,
+          outsidePim: 0,
+        },
+      },
+      { publicUrl: PORTAL },
+    ),
+  ],
 ];
 
-interface CardAction { type: string; title: string; url: string; style?: string }
-interface CardElement { type: string; text?: string; color?: string; facts?: { title: string; value: string }[]; actions?: CardAction[] }
-interface Card { $schema: string; type: string; version: string; body: CardElement[]; actions?: CardAction[] }
-interface TeamsBody { type: string; attachments: { contentType: string; contentUrl: null; content: Card }[] }
+interface CardAction {
+  type: string;
+  title: string;
+  url: string;
+  style?: string;
+}
+interface CardElement {
+  type: string;
+  text?: string;
+  color?: string;
+  facts?: { title: string; value: string }[];
+  actions?: CardAction[];
+}
+interface Card {
+  $schema: string;
+  type: string;
+  version: string;
+  body: CardElement[];
+  actions?: CardAction[];
+}
+interface TeamsBody {
+  type: string;
+  attachments: { contentType: string; contentUrl: null; content: Card }[];
+}
 
 const teamsCardOf = (m: Message) => {
   const payload = teamsPayload(m) as unknown as TeamsBody;
@@ -53,7 +119,7 @@ const teamsCardOf = (m: Message) => {
 const buttonsOf = (card: Card) => [...card.body.flatMap((e) => (e.type === 'ActionSet' ? e.actions! : [])), ...(card.actions ?? [])];
 
 describe('the Teams card', () => {
-  it.each(messages)('%s: an Adaptive Card 1.4 that Microsoft\'s model reads without a warning, every property known', (_, m) => {
+  it.each(messages)("%s: an Adaptive Card 1.4 that Microsoft's model reads without a warning, every property known", (_, m) => {
     const card = teamsCardOf(m);
     expect(card).toMatchObject({ $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4' });
     const check = checkAdaptiveCard(card, TEAMS);
@@ -63,7 +129,11 @@ describe('the Teams card', () => {
 
   it('the checker does report what Teams would not show', () => {
     const card = teamsCardOf(messages[0]![1]);
-    const bad = { ...card, body: [...card.body, { type: 'TextBlock', text: 'x', style: 'heading', colour: 'Attention' }], actions: Array(7).fill(card.actions![0]) };
+    const bad = {
+      ...card,
+      body: [...card.body, { type: 'TextBlock', text: 'x', style: 'heading', colour: 'Attention' }],
+      actions: Array(7).fill(card.actions![0]),
+    };
     const check = checkAdaptiveCard(bad, TEAMS);
     expect(check.problems).toEqual([
       'Parse UnsupportedProperty: Property "style" is supported in version 1.5, but you are using version 1.4.',
@@ -106,28 +176,48 @@ describe('the Teams card', () => {
     ]);
   });
 
-  it('past six buttons, each approver\'s pair gets a row of its own, so Teams hides none', () => {
+  it("past six buttons, each approver's pair gets a row of its own, so Teams hides none", () => {
     const card = teamsCardOf(messages[1]![1]);
     expect(card.actions).toBeUndefined();
     const rows = card.body.filter((e) => e.type === 'ActionSet').map((e) => e.actions!.map((a) => a.title));
     expect(rows).toEqual([
-      ['Approve as Bob', 'Deny as Bob'], ['Approve as Carol', 'Deny as Carol'], ['Approve as Dan', 'Deny as Dan'],
-      ['Approve as Erin', 'Deny as Erin'], ['Approve as Frank', 'Deny as Frank'], ['Open the request'],
+      ['Approve as Bob', 'Deny as Bob'],
+      ['Approve as Carol', 'Deny as Carol'],
+      ['Approve as Dan', 'Deny as Dan'],
+      ['Approve as Erin', 'Deny as Erin'],
+      ['Approve as Frank', 'Deny as Frank'],
+      ['Open the request'],
     ]);
     expect(card.body.at(-1)!.text).toBe(messages[1]![1].note); // the note closes the card
   });
 });
 
 describe('the Slack message', () => {
-  interface Button { type: string; text: { type: string; text: string }; url: string; style?: string }
-  const buttonsOf = (m: Message) => (slackPayload(m) as { blocks: { type: string; elements?: Button[] }[] }).blocks.find((b) => b.type === 'actions')?.elements ?? [];
+  interface Button {
+    type: string;
+    text: { type: string; text: string };
+    url: string;
+    style?: string;
+  }
+  const buttonsOf = (m: Message) =>
+    (slackPayload(m) as { blocks: { type: string; elements?: Button[] }[] }).blocks.find((b) => b.type === 'actions')?.elements ?? [];
 
-  it('an approval carries URL buttons into the portal\'s one-click page, and one to the request', () => {
+  it("an approval carries URL buttons into the portal's one-click page, and one to the request", () => {
     const buttons = buttonsOf(messages[1]![1]);
     expect(buttons).toHaveLength(11);
     for (const [i, name] of ['Bob', 'Carol', 'Dan', 'Erin', 'Frank'].entries()) {
-      expect(buttons[2 * i]).toMatchObject({ type: 'button', text: { type: 'plain_text', text: `Approve as ${name}` }, url: `${PORTAL}/approve?token=approve.${name}`, style: 'primary' });
-      expect(buttons[2 * i + 1]).toMatchObject({ type: 'button', text: { type: 'plain_text', text: `Deny as ${name}` }, url: `${PORTAL}/approve?token=deny.${name}`, style: 'danger' });
+      expect(buttons[2 * i]).toMatchObject({
+        type: 'button',
+        text: { type: 'plain_text', text: `Approve as ${name}` },
+        url: `${PORTAL}/approve?token=approve.${name}`,
+        style: 'primary',
+      });
+      expect(buttons[2 * i + 1]).toMatchObject({
+        type: 'button',
+        text: { type: 'plain_text', text: `Deny as ${name}` },
+        url: `${PORTAL}/approve?token=deny.${name}`,
+        style: 'danger',
+      });
     }
     expect(buttons[10]).toMatchObject({ text: { text: 'Open the request' }, url: `${PORTAL}/approvals/r1` });
     expect(buttons[10]!.style).toBeUndefined();
@@ -139,7 +229,7 @@ describe('the Slack message', () => {
     for (const b of buttons) expect(new URL(b.url).pathname).toMatch(PORTAL_PAGE);
   });
 
-  it('button texts stay within Slack\'s 75 characters; the URL stays whole', () => {
+  it("button texts stay within Slack's 75 characters; the URL stays whole", () => {
     const long = 'Maximiliane Alexandrina von Hohenzollern-Sigmaringen-Wittelsbach';
     const buttons = buttonsOf(render('approvalNeeded', request, { publicUrl: PORTAL, decisionLinks: linksFor(long, 'Bob') }));
     expect(buttons[0]!.text.text).toBe(`Approve as ${long}`.slice(0, 75));

@@ -15,10 +15,25 @@ import { openLinkApp, outcome } from './support/link-app.ts';
 import { notifyHarness } from './support/notify-harness.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 
-interface SlackButton { text: { text: string }; url: string; style?: string }
-interface SlackBody { text: string; blocks: { type: string; elements?: SlackButton[]; fields?: { text: string }[] }[] }
-interface TeamsCard { type: string; version: string; body: { type: string; facts?: { title: string; value: string }[]; actions?: { type: string; title: string; url: string }[] }[]; actions?: { type: string; title: string; url: string }[] }
-interface TeamsBody { type: string; attachments: { contentType: string; content: TeamsCard }[] }
+interface SlackButton {
+  text: { text: string };
+  url: string;
+  style?: string;
+}
+interface SlackBody {
+  text: string;
+  blocks: { type: string; elements?: SlackButton[]; fields?: { text: string }[] }[];
+}
+interface TeamsCard {
+  type: string;
+  version: string;
+  body: { type: string; facts?: { title: string; value: string }[]; actions?: { type: string; title: string; url: string }[] }[];
+  actions?: { type: string; title: string; url: string }[];
+}
+interface TeamsBody {
+  type: string;
+  attachments: { contentType: string; content: TeamsCard }[];
+}
 
 describe('chat webhooks', () => {
   let h: Harness;
@@ -31,7 +46,11 @@ describe('chat webhooks', () => {
   async function setup() {
     h = await openHarness(MEMORY_SQLITE);
     receiver = await startReceiver();
-    const [alice, bob, carol] = [await h.user('alice@contoso.test', 'Alice'), await h.user('bob@contoso.test', 'Bob'), await h.user('carol@contoso.test', 'Carol')];
+    const [alice, bob, carol] = [
+      await h.user('alice@contoso.test', 'Alice'),
+      await h.user('bob@contoso.test', 'Bob'),
+      await h.user('carol@contoso.test', 'Carol'),
+    ];
     await adminAssign(h, 'eligibility', alice, ROLE.userAdministrator);
     await setApproval(h, ROLE.userAdministrator, [{ approvers: [approver.user(bob), approver.user(carol)] }]);
     const n = notifyHarness(h, {
@@ -60,7 +79,11 @@ describe('chat webhooks', () => {
     expect(s.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions', 'context']);
     const buttons = s.blocks.find((b) => b.type === 'actions')!.elements!;
     expect(buttons.map((b) => [b.text.text, b.style])).toEqual([
-      ['Approve as Bob', 'primary'], ['Deny as Bob', 'danger'], ['Approve as Carol', 'primary'], ['Deny as Carol', 'danger'], ['Open the request', undefined],
+      ['Approve as Bob', 'primary'],
+      ['Deny as Bob', 'danger'],
+      ['Approve as Carol', 'primary'],
+      ['Deny as Carol', 'danger'],
+      ['Open the request', undefined],
     ]);
     const portalPage = /^https:\/\/pim\.contoso\.test\/(approve\?token=[\w.-]+|approvals\/[\w-]+)$/;
     // Each delivery signs its own links (a link works once), so Slack's and Teams' tokens differ.
@@ -93,7 +116,7 @@ describe('chat webhooks', () => {
     await n.run();
     expect(receiver.received.map((r) => [r.path, (r.body as { text?: string }).text?.split('\n')[0]])).toEqual([
       ['/slack/T000/B000/secret', 'OpenPIM: Alice activated User Administrator'],
-      ['/slack/T000/B000/secret', 'OpenPIM: Alice\'s request to activate User Administrator was approved'],
+      ['/slack/T000/B000/secret', "OpenPIM: Alice's request to activate User Administrator was approved"],
     ]);
   });
 
@@ -104,7 +127,11 @@ describe('chat webhooks', () => {
     await selfActivate(h, alice, ROLE.userAdministrator);
     await n.run();
     const all = await n.deliveries();
-    expect(all.map((d) => [d.recipient, d.status])).toEqual([['it-ops', 'pending'], ['it-ops', 'pending'], ['approvals', 'failed']]);
+    expect(all.map((d) => [d.recipient, d.status])).toEqual([
+      ['it-ops', 'pending'],
+      ['it-ops', 'pending'],
+      ['approvals', 'failed'],
+    ]);
     expect(all.find((d) => d.status === 'failed')!.lastError).toBe(`webhook at ${new URL(receiver.url).host} answered 404`);
     expect(JSON.stringify(all)).not.toContain('secret');
 

@@ -14,12 +14,18 @@ describe('notification configuration', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'openpim-config-'));
     file = join(dir, 'openpim.json');
-    await writeFile(file, JSON.stringify({
-      port: 9000,
-      publicUrl: 'https://pim.contoso.test/',
-      smtp: { host: 'smtp.contoso.test', port: 465, user: 'pim', password: 'from-file', from: 'OpenPIM <pim@contoso.test>' },
-      webhooks: [{ url: 'https://hooks.slack.test/services/T/B/secret' }, { name: 'soc', url: 'https://teams.test/webhookb2/secret', format: 'teams', events: ['approvalNeeded', 'digest'] }],
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        port: 9000,
+        publicUrl: 'https://pim.contoso.test/',
+        smtp: { host: 'smtp.contoso.test', port: 465, user: 'pim', password: 'from-file', from: 'OpenPIM <pim@contoso.test>' },
+        webhooks: [
+          { url: 'https://hooks.slack.test/services/T/B/secret' },
+          { name: 'soc', url: 'https://teams.test/webhookb2/secret', format: 'teams', events: ['approvalNeeded', 'digest'] },
+        ],
+      }),
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -38,10 +44,17 @@ describe('notification configuration', () => {
   });
 
   it('takes SMTP and webhooks from the environment alone; without SMTP, no email', () => {
-    const config = loadConfig({}, {
-      OPENPIM_SMTP_HOST: 'mail', OPENPIM_SMTP_FROM: 'pim@contoso.test', OPENPIM_SMTP_SECURE: 'false', OPENPIM_APPROVAL_LINK_TTL: 'PT15M', OPENPIM_WEEKLY_DIGEST: 'false',
-      OPENPIM_WEBHOOKS: '[{"name":"ops","url":"http://127.0.0.1:9/hook","format":"teams"}]',
-    });
+    const config = loadConfig(
+      {},
+      {
+        OPENPIM_SMTP_HOST: 'mail',
+        OPENPIM_SMTP_FROM: 'pim@contoso.test',
+        OPENPIM_SMTP_SECURE: 'false',
+        OPENPIM_APPROVAL_LINK_TTL: 'PT15M',
+        OPENPIM_WEEKLY_DIGEST: 'false',
+        OPENPIM_WEBHOOKS: '[{"name":"ops","url":"http://127.0.0.1:9/hook","format":"teams"}]',
+      },
+    );
     expect(config.smtp).toMatchObject({ host: 'mail', port: 587, secure: false, from: 'pim@contoso.test' });
     expect(config.webhooks).toEqual([{ name: 'ops', url: 'http://127.0.0.1:9/hook', format: 'teams' }]);
     expect(config.approvalLinkTtl).toBe(15 * 60_000);
@@ -65,7 +78,14 @@ describe('notification configuration', () => {
     expect(bad({}, { OPENPIM_SMTP_PASSWORD: 'x' })).toMatch(/smtp\.host \(OPENPIM_SMTP_HOST\)/);
     expect(bad({}, { OPENPIM_WEBHOOKS: '[{"url":"ftp://x"}]' })).toMatch(/^webhooks\.0\.url \(OPENPIM_WEBHOOKS\): must be an http\(s\) URL/);
     expect(bad({}, { OPENPIM_WEBHOOKS: 'nope' })).toMatch(/^webhooks \(OPENPIM_WEBHOOKS\): must be JSON/);
-    expect(bad({ webhooks: [{ url: 'http://a/1', name: 'x' }, { url: 'http://a/2', name: 'x' }] })).toMatch(/two webhooks are named 'x'/);
+    expect(
+      bad({
+        webhooks: [
+          { url: 'http://a/1', name: 'x' },
+          { url: 'http://a/2', name: 'x' },
+        ],
+      }),
+    ).toMatch(/two webhooks are named 'x'/);
     expect(bad({ webhooks: [{ url: 'http://a/1', events: ['lunch'] }] })).toMatch(/^webhooks\.0\.events\.0/);
     expect(bad({ publicUrl: 'pim.contoso.test' })).toMatch(/^publicUrl \(OPENPIM_PUBLIC_URL\)/);
     expect(bad({ configFile: join(dir, 'missing.json') })).toMatch(/missing\.json: not found/);

@@ -23,7 +23,11 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
 
   async function approvalSetup() {
     h = await openHarness(db);
-    const [alice, bob, carol] = [await h.user('alice@contoso.test', 'Alice'), await h.user('bob@contoso.test', 'Bob'), await h.user('carol@contoso.test', 'Carol')];
+    const [alice, bob, carol] = [
+      await h.user('alice@contoso.test', 'Alice'),
+      await h.user('bob@contoso.test', 'Bob'),
+      await h.user('carol@contoso.test', 'Carol'),
+    ];
     await adminAssign(h, 'eligibility', alice, ROLE_ID);
     await setApproval(h, ROLE_ID, [{ approvers: [approver.user(bob), approver.user(carol)] }]);
     return { alice, bob, carol };
@@ -48,7 +52,14 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
     const links = linksIn(mail.text);
     expect(links['Open the request']).toBe(`https://pim.contoso.test/approvals/${request.approvalId}`);
     const approve = await n.deps.links.verify(new URL(links.Approve!).searchParams.get('token')!);
-    expect(approve).toMatchObject({ tenantId: h.tenantId, approvalId: request.approvalId, stepId: '1', approverId: bob.id, decision: 'Approve', expiresAt: h.clock.now() + 3_600_000 });
+    expect(approve).toMatchObject({
+      tenantId: h.tenantId,
+      approvalId: request.approvalId,
+      stepId: '1',
+      approverId: bob.id,
+      decision: 'Approve',
+      expiresAt: h.clock.now() + 3_600_000,
+    });
     expect((await n.deps.links.verify(new URL(links.Deny!).searchParams.get('token')!)).decision).toBe('Deny');
     expect(linksIn(n.mailer.to('carol@contoso.test')[0]!.text).Approve).not.toBe(links.Approve);
     expect(mail.html).toContain('>Approve</a>');
@@ -84,7 +95,10 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
     // One attempt for the channel per run: the second mail waits for the same retry time untried.
     expect(n.mailer.attempts).toBe(1);
     let pending = await n.deliveries('pending');
-    expect(pending.map((d) => [d.recipient, d.attempts, d.nextAttemptAt])).toEqual([['alice@contoso.test', 1, t0 + 30_000], ['admin@contoso.test', 0, t0 + 30_000]]);
+    expect(pending.map((d) => [d.recipient, d.attempts, d.nextAttemptAt])).toEqual([
+      ['alice@contoso.test', 1, t0 + 30_000],
+      ['admin@contoso.test', 0, t0 + 30_000],
+    ]);
     expect(pending[0]!.lastError).toContain('ECONNREFUSED');
 
     h.clock.advance('PT10S');
@@ -95,7 +109,10 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
     await n.run();
     expect(n.mailer.attempts).toBe(2);
     pending = await n.deliveries('pending');
-    expect(pending.map((d) => [d.attempts, d.nextAttemptAt - h.clock.now()])).toEqual([[2, 60_000], [0, 60_000]]);
+    expect(pending.map((d) => [d.attempts, d.nextAttemptAt - h.clock.now()])).toEqual([
+      [2, 60_000],
+      [0, 60_000],
+    ]);
     expect((await n.run()).next).toBe(h.clock.now() + 60_000);
 
     n.mailer.failWith = null;
@@ -119,7 +136,10 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
     h.clock.advance('P3D');
     n.mailer.failWith = new Error('still down');
     await n.run();
-    expect((await n.deliveries('failed')).map((d) => [d.recipient, d.lastError])).toEqual([['alice@contoso.test', 'still down'], ['admin@contoso.test', 'not tried: still down']]);
+    expect((await n.deliveries('failed')).map((d) => [d.recipient, d.lastError])).toEqual([
+      ['alice@contoso.test', 'still down'],
+      ['admin@contoso.test', 'not tried: still down'],
+    ]);
     expect(await n.deliveries('pending')).toEqual([]);
 
     const refusing = new FakeMailer();
@@ -137,7 +157,10 @@ describe.each(TEST_DATABASES)('notification delivery on $name', (db) => {
     await m.run();
     expect(refusing.sent.map((x) => x.to)).toEqual(['carol@contoso.test']);
     expect((await m.deliveries('failed')).filter((d) => d.recipient === 'bob@contoso.test').map((d) => d.lastError)).toEqual(['550 no such user']);
-    expect((await m.deliveries('pending')).map((d) => [d.recipient, d.attempts])).toEqual([['admin@contoso.test', 1], ['admin@contoso.test', 1]]);
+    expect((await m.deliveries('pending')).map((d) => [d.recipient, d.attempts])).toEqual([
+      ['admin@contoso.test', 1],
+      ['admin@contoso.test', 1],
+    ]);
   });
 
   it('does not send an approval request that was decided before its turn came', async () => {

@@ -34,10 +34,19 @@ describe.each(TEST_DATABASES)('notifications over time on $name', (db) => {
     h.clock.advance('P16D');
     await h.tick();
     await n.run();
-    expect(subjects(n, 'alice@contoso.test')).toEqual(['You are now eligible for Groups Administrator', 'Your eligible assignment of Groups Administrator expires in 14 days']);
+    expect(subjects(n, 'alice@contoso.test')).toEqual([
+      'You are now eligible for Groups Administrator',
+      'Your eligible assignment of Groups Administrator expires in 14 days',
+    ]);
 
     // The end moves 30 days later: the 1-day reminder moves with it, and Alice hears of the extension.
-    await h.submit(h.admin, { kind: 'eligibility', action: 'adminExtend', principalId: alice.id, roleDefinitionId: ROLE.groupsAdministrator, scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P60D' } } });
+    await h.submit(h.admin, {
+      kind: 'eligibility',
+      action: 'adminExtend',
+      principalId: alice.id,
+      roleDefinitionId: ROLE.groupsAdministrator,
+      scheduleInfo: { startDateTime: null, expiration: { type: 'afterDuration', duration: 'P60D' } },
+    });
     h.clock.advance('P14D');
     await h.tick();
     await n.run();
@@ -50,7 +59,8 @@ describe.each(TEST_DATABASES)('notifications over time on $name', (db) => {
     await h.tick();
     await n.run();
     expect(subjects(n, 'alice@contoso.test').slice(3)).toEqual([
-      'Your eligible assignment of Groups Administrator expires in 14 days', 'Your eligible assignment of Groups Administrator expires in 1 day',
+      'Your eligible assignment of Groups Administrator expires in 14 days',
+      'Your eligible assignment of Groups Administrator expires in 1 day',
     ]);
     expect(n.mailer.to('alice@contoso.test')[4]!.text).toContain('ends on 2026-03-06 09:00 UTC');
     h.clock.advance('P1D');
@@ -72,7 +82,10 @@ describe.each(TEST_DATABASES)('notifications over time on $name', (db) => {
     expect(subjects(n, 'alice@contoso.test')).toEqual([]);
     expect(subjects(n, 'admin@contoso.test')).toEqual(['Alice is now eligible for User Administrator', 'Alice activated User Administrator']);
 
-    await setRule(h, ROLE.groupsAdministrator, 'Notification_Admin_EndUser_Assignment', { notificationLevel: 'Critical', notificationRecipients: ['soc@contoso.test'] });
+    await setRule(h, ROLE.groupsAdministrator, 'Notification_Admin_EndUser_Assignment', {
+      notificationLevel: 'Critical',
+      notificationRecipients: ['soc@contoso.test'],
+    });
     await adminAssign(h, 'eligibility', alice, ROLE.groupsAdministrator);
     await selfActivate(h, alice, ROLE.groupsAdministrator);
     await n.run();
@@ -89,11 +102,27 @@ describe.each(TEST_DATABASES)('notifications over time on $name', (db) => {
     await selfActivate(h, alice, ROLE.userAdministrator);
     await adminAssign(h, 'assignment', alice, ROLE.groupsAdministrator, 'permanent');
     // A grant no request made (as a connector would find one): counted as outside PIM.
-    await h.store.run((tx) => tx.schedules.insert({
-      tenantId: h.tenantId, id: 'found-in-target', kind: 'assignment', principalId: alice.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/',
-      assignmentType: 'Assigned', memberType: 'Direct', startAt: h.clock.now(), endAt: null, closed: false, closeReason: null, closedAt: null,
-      createdUsing: 'ldap-import', sourceScheduleId: null, createdAt: h.clock.now(), modifiedAt: h.clock.now(),
-    }));
+    await h.store.run((tx) =>
+      tx.schedules.insert({
+        tenantId: h.tenantId,
+        id: 'found-in-target',
+        kind: 'assignment',
+        principalId: alice.id,
+        roleDefinitionId: ROLE.securityReader,
+        directoryScopeId: '/',
+        assignmentType: 'Assigned',
+        memberType: 'Direct',
+        startAt: h.clock.now(),
+        endAt: null,
+        closed: false,
+        closeReason: null,
+        closedAt: null,
+        createdUsing: 'ldap-import',
+        sourceScheduleId: null,
+        createdAt: h.clock.now(),
+        modifiedAt: h.clock.now(),
+      }),
+    );
     await n.run();
     expect(n.mailer.sent.filter((m) => m.subject.includes('digest'))).toEqual([]);
 
@@ -108,11 +137,17 @@ describe.each(TEST_DATABASES)('notifications over time on $name', (db) => {
     expect(digests[0]!.text).toContain('New permanent active assignments: 3');
     expect(digests[0]!.text).toContain('New permanent eligible assignments: 1');
     expect(digests[0]!.text).toContain('Active assignments made outside PIM: 1');
-    expect((await n.deliveries()).filter((d) => d.template === 'digest').map((d) => `${d.channel}:${d.recipient}`)).toEqual(['email:admin@contoso.test', 'chat:soc']);
+    expect((await n.deliveries()).filter((d) => d.template === 'digest').map((d) => `${d.channel}:${d.recipient}`)).toEqual([
+      'email:admin@contoso.test',
+      'chat:soc',
+    ]);
 
     h.clock.set('2026-01-19T08:00:00Z');
     await n.run();
-    expect(n.mailer.sent.filter((m) => m.subject.includes('digest')).map((m) => m.subject)).toEqual(['OpenPIM: PIM weekly digest 2026-W02', 'OpenPIM: PIM weekly digest 2026-W03']);
+    expect(n.mailer.sent.filter((m) => m.subject.includes('digest')).map((m) => m.subject)).toEqual([
+      'OpenPIM: PIM weekly digest 2026-W02',
+      'OpenPIM: PIM weekly digest 2026-W03',
+    ]);
     expect(n.mailer.sent.at(-1)!.text).toContain('Activations: 0');
   });
 });
@@ -136,7 +171,13 @@ describe.each(DURABLE_TEST_DATABASES)('after a restart on $name', (db) => {
       const run = await after.run();
       expect(run).toMatchObject({ recorded: 0, sent: 2 });
       expect(after.mailer.sent.map((m) => m.to)).toEqual(['bob@contoso.test', 'admin@contoso.test']);
-      await h.submit(h.admin, { kind: 'assignment', action: 'adminAssign', principalId: alice.id, roleDefinitionId: ROLE.groupsAdministrator, scheduleInfo: scheduleOf(h, 'PT8H') });
+      await h.submit(h.admin, {
+        kind: 'assignment',
+        action: 'adminAssign',
+        principalId: alice.id,
+        roleDefinitionId: ROLE.groupsAdministrator,
+        scheduleInfo: scheduleOf(h, 'PT8H'),
+      });
       await after.run();
       expect(after.mailer.sent.map((m) => m.to)).toEqual(['bob@contoso.test', 'admin@contoso.test', 'alice@contoso.test', 'admin@contoso.test']);
       expect((await after.deliveries('sent')).length).toBe(6);

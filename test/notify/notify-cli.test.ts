@@ -39,10 +39,13 @@ describe('openpim notify test', () => {
     receiver = await startReceiver();
     dir = await mkdtemp(join(tmpdir(), 'openpim-notify-cli-'));
     config = join(dir, 'openpim.json');
-    await writeFile(config, JSON.stringify({
-      smtp: { host: '127.0.0.1', port: smtp.port, from: 'pim@contoso.test', password: 'hunter2' },
-      webhooks: [{ name: 'soc', url: `${receiver.url}/teams/secret`, format: 'teams' }],
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        smtp: { host: '127.0.0.1', port: smtp.port, from: 'pim@contoso.test', password: 'hunter2' },
+        webhooks: [{ name: 'soc', url: `${receiver.url}/teams/secret`, format: 'teams' }],
+      }),
+    );
   });
   afterAll(async () => {
     await smtp.stop();
@@ -58,7 +61,9 @@ describe('openpim notify test', () => {
     expect(mail.subject).toBe('OpenPIM: test notification');
     expect(mail.text).toContain('If you can read it, notifications reach you.');
     expect(receiver.received.map((r) => [r.path, r.body.type])).toEqual([['/teams/secret', 'message']]);
-    expect(receiver.received[0]!.body.attachments).toMatchObject([{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }]);
+    expect(receiver.received[0]!.body.attachments).toMatchObject([
+      { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } },
+    ]);
 
     const byUrl = await run(['notify', 'test', '--config', config, '--webhook', `${receiver.url}/slack`, '--format', 'slack']);
     expect(byUrl).toMatchObject({ code: 0, stdout: `webhook at ${new URL(receiver.url).host} (slack): sent\n` });

@@ -16,9 +16,22 @@ const EMAIL: PlanOptions = { email: true, webhooks: [], at: AT };
 
 function event(type: NotificationEvent['type'], audiences: NotificationEvent['audiences'], extra: Partial<NotificationEvent> = {}): NotificationEvent {
   return {
-    tenantId: 't1', type, key: `k:${type}`, context: 'EndUser_Assignment', privilegedRole: false,
-    params: { roleName: 'User Administrator', principalName: 'Alice', requestId: 'r1', approvalId: 'r1', stepId: '1', action: 'selfActivate', kind: 'assignment' },
-    audiences, ...extra,
+    tenantId: 't1',
+    type,
+    key: `k:${type}`,
+    context: 'EndUser_Assignment',
+    privilegedRole: false,
+    params: {
+      roleName: 'User Administrator',
+      principalName: 'Alice',
+      requestId: 'r1',
+      approvalId: 'r1',
+      stepId: '1',
+      action: 'selfActivate',
+      kind: 'assignment',
+    },
+    audiences,
+    ...extra,
   };
 }
 
@@ -40,29 +53,75 @@ describe('the nine Notification_* rules', () => {
     // rule settings (on the rule that governs the recipient type)          → who is emailed
     ['defaults: all on, default recipients', {}, needed, ['email:bob@contoso.test', 'email:carol@contoso.test']],
     ['level None sends nothing, even critical events', { Notification_Approver_EndUser_Assignment: { notificationLevel: 'None' } }, needed, []],
-    ['level Critical still sends an approval request (critical)', { Notification_Approver_EndUser_Assignment: { notificationLevel: 'Critical' } }, needed, ['email:bob@contoso.test', 'email:carol@contoso.test']],
+    [
+      'level Critical still sends an approval request (critical)',
+      { Notification_Approver_EndUser_Assignment: { notificationLevel: 'Critical' } },
+      needed,
+      ['email:bob@contoso.test', 'email:carol@contoso.test'],
+    ],
     ['level Critical drops an approval outcome (not critical)', { Notification_Requestor_EndUser_Assignment: { notificationLevel: 'Critical' } }, approved, []],
-    ['level Critical drops activation of a role that is not privileged', { Notification_Admin_EndUser_Assignment: { notificationLevel: 'Critical' } }, activated, []],
-    ['level Critical keeps activation of a privileged role', { Notification_Admin_EndUser_Assignment: { notificationLevel: 'Critical' } }, { ...activated, privilegedRole: true }, ['email:admin@contoso.test']],
-    ['default recipients off: only the extra addresses', { Notification_Approver_EndUser_Assignment: { isDefaultRecipientsEnabled: false, notificationRecipients: ['sec@contoso.test'] } }, needed, ['email:sec@contoso.test']],
-    ['default recipients off and no extra addresses: nobody', { Notification_Requestor_EndUser_Assignment: { isDefaultRecipientsEnabled: false } }, approved, []],
-    ['extra addresses join the default recipients', { Notification_Admin_EndUser_Assignment: { notificationRecipients: ['soc@contoso.test'] } }, activated, ['email:admin@contoso.test', 'email:soc@contoso.test']],
-    ['an extra address that is also a default recipient gets one message', { Notification_Requestor_EndUser_Assignment: { notificationRecipients: ['ALICE@contoso.test'] } }, approved, ['email:alice@contoso.test']],
-    ['another rule group does not apply', { Notification_Approver_Admin_Assignment: { notificationLevel: 'None' } }, needed, ['email:bob@contoso.test', 'email:carol@contoso.test']],
+    [
+      'level Critical drops activation of a role that is not privileged',
+      { Notification_Admin_EndUser_Assignment: { notificationLevel: 'Critical' } },
+      activated,
+      [],
+    ],
+    [
+      'level Critical keeps activation of a privileged role',
+      { Notification_Admin_EndUser_Assignment: { notificationLevel: 'Critical' } },
+      { ...activated, privilegedRole: true },
+      ['email:admin@contoso.test'],
+    ],
+    [
+      'default recipients off: only the extra addresses',
+      { Notification_Approver_EndUser_Assignment: { isDefaultRecipientsEnabled: false, notificationRecipients: ['sec@contoso.test'] } },
+      needed,
+      ['email:sec@contoso.test'],
+    ],
+    [
+      'default recipients off and no extra addresses: nobody',
+      { Notification_Requestor_EndUser_Assignment: { isDefaultRecipientsEnabled: false } },
+      approved,
+      [],
+    ],
+    [
+      'extra addresses join the default recipients',
+      { Notification_Admin_EndUser_Assignment: { notificationRecipients: ['soc@contoso.test'] } },
+      activated,
+      ['email:admin@contoso.test', 'email:soc@contoso.test'],
+    ],
+    [
+      'an extra address that is also a default recipient gets one message',
+      { Notification_Requestor_EndUser_Assignment: { notificationRecipients: ['ALICE@contoso.test'] } },
+      approved,
+      ['email:alice@contoso.test'],
+    ],
+    [
+      'another rule group does not apply',
+      { Notification_Approver_Admin_Assignment: { notificationLevel: 'None' } },
+      needed,
+      ['email:bob@contoso.test', 'email:carol@contoso.test'],
+    ],
   ] as const)('%s', (_name, changes, e, expected) => {
     expect(recipients(plan(e, rules(changes as never), EMAIL))).toEqual(expected);
   });
 
   it('picks the rule by recipient type and context: Admin_Eligibility for an eligible assignment', () => {
     const assigned = event('assigned', { Requestor: [alice], Admin: [admin] }, { context: 'Admin_Eligibility' });
-    const r = rules({ Notification_Admin_Admin_Eligibility: { notificationLevel: 'None' }, Notification_Admin_Admin_Assignment: { notificationRecipients: ['x@contoso.test'] } });
+    const r = rules({
+      Notification_Admin_Admin_Eligibility: { notificationLevel: 'None' },
+      Notification_Admin_Admin_Assignment: { notificationRecipients: ['x@contoso.test'] },
+    });
     expect(recipients(plan(assigned, r, EMAIL))).toEqual(['email:alice@contoso.test']);
   });
 
-  it('someone who is both requester and admin gets the requester\'s message only', () => {
+  it("someone who is both requester and admin gets the requester's message only", () => {
     const assigned = event('assigned', { Requestor: [admin], Admin: [admin, bob] }, { context: 'Admin_Assignment' });
     const deliveries = plan(assigned, rules(), EMAIL);
-    expect(deliveries.map((d) => [d.recipient, (d.params as { audience: string }).audience])).toEqual([['admin@contoso.test', 'Requestor'], ['bob@contoso.test', 'Admin']]);
+    expect(deliveries.map((d) => [d.recipient, (d.params as { audience: string }).audience])).toEqual([
+      ['admin@contoso.test', 'Requestor'],
+      ['bob@contoso.test', 'Admin'],
+    ]);
   });
 
   it('approvers with a principal get one-click links signed for them; extra addresses do not', () => {
@@ -73,7 +132,13 @@ describe('the nine Notification_* rules', () => {
 
   it('records subject and a dedupe key per happening, type, channel and address', () => {
     const [first] = plan(needed, rules(), EMAIL);
-    expect(first).toMatchObject({ tenantId: 't1', channel: 'email', template: 'approvalNeeded', dedupeKey: 'k:approvalNeeded:approvalNeeded:email:bob@contoso.test', createdAt: AT });
+    expect(first).toMatchObject({
+      tenantId: 't1',
+      channel: 'email',
+      template: 'approvalNeeded',
+      dedupeKey: 'k:approvalNeeded:approvalNeeded:email:bob@contoso.test',
+      createdAt: AT,
+    });
     expect(first!.subject).toBe('OpenPIM: Approval needed: Alice requests to activate User Administrator');
   });
 
@@ -95,8 +160,16 @@ describe('chat webhooks', () => {
 
 describe('what counts as critical', () => {
   it.each([
-    ['approvalNeeded', false, true], ['denied', false, true], ['expired', false, true], ['activated', true, true],
-    ['activated', false, false], ['approved', true, false], ['timedOut', false, false], ['assigned', true, false], ['expiring', false, false], ['extended', false, false],
+    ['approvalNeeded', false, true],
+    ['denied', false, true],
+    ['expired', false, true],
+    ['activated', true, true],
+    ['activated', false, false],
+    ['approved', true, false],
+    ['timedOut', false, false],
+    ['assigned', true, false],
+    ['expiring', false, false],
+    ['extended', false, false],
   ] as const)('%s (privileged role: %s) → %s', (type, privilegedRole, critical) => {
     expect(isCritical({ type, privilegedRole })).toBe(critical);
   });
@@ -113,8 +186,23 @@ describe('what counts as critical', () => {
 
 describe('the weekly digest', () => {
   it('goes to each administrator once and to subscribed webhooks, keyed by the week', () => {
-    const digest = { week: '2026-W02', from: AT, to: AT + 7 * 86_400_000, activations: 3, topRoles: [], newPermanentActive: 1, newPermanentEligible: 0, outsidePim: 0 };
-    const deliveries = planDigest('t1', { digest }, [admin, admin, bob], { ...EMAIL, webhooks: [{ name: 'soc', events: ['digest'] }, { name: 'approvals', events: ['approvalNeeded'] }] });
+    const digest = {
+      week: '2026-W02',
+      from: AT,
+      to: AT + 7 * 86_400_000,
+      activations: 3,
+      topRoles: [],
+      newPermanentActive: 1,
+      newPermanentEligible: 0,
+      outsidePim: 0,
+    };
+    const deliveries = planDigest('t1', { digest }, [admin, admin, bob], {
+      ...EMAIL,
+      webhooks: [
+        { name: 'soc', events: ['digest'] },
+        { name: 'approvals', events: ['approvalNeeded'] },
+      ],
+    });
     expect(recipients(deliveries)).toEqual(['email:admin@contoso.test', 'email:bob@contoso.test', 'chat:soc']);
     expect(deliveries[0]!.dedupeKey).toBe('digest:t1:2026-W02:digest:email:admin@contoso.test');
     expect(deliveries[0]!.subject).toBe('OpenPIM: PIM weekly digest 2026-W02');

@@ -8,8 +8,19 @@ import { slackPayload, teamsPayload } from '../../src/notify/chat-formats.ts';
 
 const AT = Date.parse('2026-01-05T09:00:00Z');
 const params = {
-  audience: 'Approver' as const, principalName: 'Alice <script>', roleName: 'User Administrator', scopeName: 'Contoso (/)', action: 'selfActivate',
-  kind: 'assignment' as const, requestId: 'r 1', approvalId: 'r 1', stepId: '1', stages: 1, justification: 'Reset "locked" accounts & more', ticketNumber: 'INC-42', ticketSystem: 'ServiceNow',
+  audience: 'Approver' as const,
+  principalName: 'Alice <script>',
+  roleName: 'User Administrator',
+  scopeName: 'Contoso (/)',
+  action: 'selfActivate',
+  kind: 'assignment' as const,
+  requestId: 'r 1',
+  approvalId: 'r 1',
+  stepId: '1',
+  stages: 1,
+  justification: 'Reset "locked" accounts & more',
+  ticketNumber: 'INC-42',
+  ticketSystem: 'ServiceNow',
   expiresAt: AT + 86_400_000,
 };
 const links = [{ approverName: 'Bob', approve: 'https://pim.example/approve?token=A', deny: 'https://pim.example/approve?token=D' }];
@@ -19,9 +30,17 @@ describe('an approval request', () => {
 
   it('names the request, justification and ticket, with approve, deny and UI links', () => {
     expect(message.subject).toBe('OpenPIM: Approval needed: Alice <script> requests to activate User Administrator');
-    expect(message.facts).toEqual(expect.arrayContaining([['Justification', 'Reset "locked" accounts & more'], ['Ticket', 'ServiceNow INC-42'], ['Decide before', '2026-01-06 09:00 UTC']]));
+    expect(message.facts).toEqual(
+      expect.arrayContaining([
+        ['Justification', 'Reset "locked" accounts & more'],
+        ['Ticket', 'ServiceNow INC-42'],
+        ['Decide before', '2026-01-06 09:00 UTC'],
+      ]),
+    );
     expect(message.actions.map((a) => [a.label, a.url])).toEqual([
-      ['Approve', links[0]!.approve], ['Deny', links[0]!.deny], ['Open the request', 'https://pim.example/approvals/r%201'],
+      ['Approve', links[0]!.approve],
+      ['Deny', links[0]!.deny],
+      ['Open the request', 'https://pim.example/approvals/r%201'],
     ]);
     expect(message.note).toContain('until 2026-01-05 10:00 UTC');
   });
@@ -38,12 +57,19 @@ describe('an approval request', () => {
   });
 
   it('as Slack blocks and a Teams Adaptive Card, buttons per approver in a channel', () => {
-    const channel = render('approvalNeeded', { ...params, audience: 'Channel' }, { publicUrl: 'https://pim.example', decisionLinks: [...links, { ...links[0]!, approverName: 'Carol' }] });
+    const channel = render(
+      'approvalNeeded',
+      { ...params, audience: 'Channel' },
+      { publicUrl: 'https://pim.example', decisionLinks: [...links, { ...links[0]!, approverName: 'Carol' }] },
+    );
     const slack = slackPayload(channel) as { text: string; blocks: { type: string; elements?: { text: { text: string }; url: string }[] }[] };
     expect(slack.text).toContain('Approval needed');
     const buttons = slack.blocks.find((b) => b.type === 'actions')!.elements!;
     expect(buttons.map((b) => b.text.text)).toEqual(['Approve as Bob', 'Deny as Bob', 'Approve as Carol', 'Deny as Carol', 'Open the request']);
-    const teams = teamsPayload(channel) as { type: string; attachments: { contentType: string; content: { type: string; actions: { type: string; title: string; url: string }[] } }[] };
+    const teams = teamsPayload(channel) as {
+      type: string;
+      attachments: { contentType: string; content: { type: string; actions: { type: string; title: string; url: string }[] } }[];
+    };
     expect(teams.type).toBe('message');
     expect(teams.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(teams.attachments[0]!.content.type).toBe('AdaptiveCard');

@@ -35,18 +35,27 @@ describe('notifications end to end with a real SMTP server', () => {
   const people: Record<'alice' | 'dave' | 'bob' | 'carol', Principal> = {} as never;
 
   const deps = () => ({ uow: running.store, clock, ids: randomIds });
-  const bearer = (p: Principal) => running.tokens.issue({ tenantId: running.tenant.id, principalId: p.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] }, HOUR);
+  const bearer = (p: Principal) =>
+    running.tokens.issue({ tenantId: running.tenant.id, principalId: p.id, amr: ['pwd', 'mfa'], authTime: clock.now(), acrs: [] }, HOUR);
   async function http(who: Principal, method: string, url: string, body?: unknown) {
     const started = Date.now();
     const res = await fetch(url.startsWith('http') ? url : `${running.url}${url}`, {
-      method, headers: { authorization: `Bearer ${await bearer(who)}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+      method,
+      headers: { authorization: `Bearer ${await bearer(who)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, ms: Date.now() - started };
   }
-  const activate = (who: Principal) => http(who, 'POST', REQUESTS, {
-    action: 'selfActivate', principalId: who.id, roleDefinitionId: ROLE_ID, directoryScopeId: '/', justification: 'Unlock a mailbox', ticketInfo: { ticketNumber: 'INC-7', ticketSystem: 'Jira' },
-    scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
-  });
+  const activate = (who: Principal) =>
+    http(who, 'POST', REQUESTS, {
+      action: 'selfActivate',
+      principalId: who.id,
+      roleDefinitionId: ROLE_ID,
+      directoryScopeId: '/',
+      justification: 'Unlock a mailbox',
+      ticketInfo: { ticketNumber: 'INC-7', ticketSystem: 'Jira' },
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+    });
   /** What the portal's /approve page does with a link: the same token, to the API. */
   const actOf = (link: string) => `/openpim/approvals/act?token=${encodeURIComponent(new URL(link).searchParams.get('token')!)}`;
   const mailTo = (who: Principal, subject: string) => (m: ReceivedMail) => m.to.includes(who.mail!) && m.subject.includes(subject);
@@ -63,26 +72,54 @@ describe('notifications end to end with a real SMTP server', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     dir = await mkdtemp(join(tmpdir(), 'openpim-notify-e2e-'));
-    const config = loadConfig({
-      dataDir: dir, port: 0, logLevel: 'silent', bootstrapAdmin: 'admin@contoso.test',
-      smtp: { host: '127.0.0.1', port: smtp.port, from: 'OpenPIM <pim@contoso.test>' },
-    }, {});
+    const config = loadConfig(
+      {
+        dataDir: dir,
+        port: 0,
+        logLevel: 'silent',
+        bootstrapAdmin: 'admin@contoso.test',
+        smtp: { host: '127.0.0.1', port: smtp.port, from: 'OpenPIM <pim@contoso.test>' },
+      },
+      {},
+    );
     running = await startServer(config, clock);
     const now = clock.now();
-    admin = await resolveCaller(running.store.read, { tenantId: running.tenant.id, principalId: running.admin.id, amr: ['pwd', 'mfa'], authTime: now, acrs: [], correlationId: 'e2e' }, now, HOUR);
+    admin = await resolveCaller(
+      running.store.read,
+      { tenantId: running.tenant.id, principalId: running.admin.id, amr: ['pwd', 'mfa'], authTime: now, acrs: [], correlationId: 'e2e' },
+      now,
+      HOUR,
+    );
     for (const name of ['alice', 'dave', 'bob', 'carol'] as const) {
-      people[name] = await createUser(deps(), admin, { userPrincipalName: `${name}@contoso.test`, displayName: name[0]!.toUpperCase() + name.slice(1), mail: `${name}@mail.contoso.test`, accountEnabled: true });
+      people[name] = await createUser(deps(), admin, {
+        userPrincipalName: `${name}@contoso.test`,
+        displayName: name[0]!.toUpperCase() + name.slice(1),
+        mail: `${name}@mail.contoso.test`,
+        accountEnabled: true,
+      });
     }
     for (const who of [people.alice, people.dave]) {
       await submitRequest(deps(), admin, {
-        kind: 'eligibility', action: 'adminAssign', principalId: who.id, roleDefinitionId: ROLE_ID, directoryScopeId: '/', justification: 'Helpdesk',
-        ticketInfo: { ticketNumber: null, ticketSystem: null }, scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } }, isValidationOnly: false, targetScheduleId: null,
+        kind: 'eligibility',
+        action: 'adminAssign',
+        principalId: who.id,
+        roleDefinitionId: ROLE_ID,
+        directoryScopeId: '/',
+        justification: 'Helpdesk',
+        ticketInfo: { ticketNumber: null, ticketSystem: null },
+        scheduleInfo: { startDateTime: null, expiration: { type: 'noExpiration' } },
+        isValidationOnly: false,
+        targetScheduleId: null,
       });
     }
     const policy = (await running.store.read.policies.forRoleAt(running.tenant.id, ROLE_ID, '/'))!;
     await updatePolicyRule(deps(), admin, policy.id, 'Approval_EndUser_Assignment', (rule) => {
       if (rule.kind !== 'approval') throw new Error('not an approval rule');
-      const stage = { ...rule.setting.approvalStages[0]!, isApproverJustificationRequired: false, primaryApprovers: [people.bob, people.carol].map((p) => ({ '@odata.type': '#microsoft.graph.singleUser' as const, userId: p.id })) };
+      const stage = {
+        ...rule.setting.approvalStages[0]!,
+        isApproverJustificationRequired: false,
+        primaryApprovers: [people.bob, people.carol].map((p) => ({ '@odata.type': '#microsoft.graph.singleUser' as const, userId: p.id })),
+      };
       return { ...rule, setting: { ...rule.setting, isApprovalRequired: true, approvalStages: [stage] } } as PolicyRule;
     });
     await smtp.waitFor(mailTo(people.dave, 'now eligible'), 'to Dave about his eligibility');

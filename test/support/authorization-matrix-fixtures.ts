@@ -23,7 +23,15 @@ import { json, MEMORY_SQLITE, openHttpHarness, TEST_RELYING_PARTY, type HttpHarn
 import { approver, adminAssign, requireApproval, scheduleOf, schedulesOf, selfActivate } from './scenario.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
-export const PERSONAS = ['anonymous', 'user', 'securityReader', 'globalReader', 'userAdministrator', 'privilegedRoleAdministrator', 'globalAdministrator'] as const;
+export const PERSONAS = [
+  'anonymous',
+  'user',
+  'securityReader',
+  'globalReader',
+  'userAdministrator',
+  'privilegedRoleAdministrator',
+  'globalAdministrator',
+] as const;
 export type Persona = (typeof PERSONAS)[number];
 
 /** The role each signed-in persona holds, active at `/`. */
@@ -76,7 +84,10 @@ export async function newUser(name = fresh('u')): Promise<Principal> {
 /** A request an admin made for a new user, granted to start tomorrow: pending enough to cancel. */
 export async function grantedTomorrow(kind: ScheduleKind, provider: 'directory' | 'group', principal?: Principal): Promise<ScheduleRequest> {
   const p = principal ?? (await newUser());
-  const target = provider === 'directory' ? { roleDefinitionId: ROLE.conditionalAccessAdministrator } : { roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(w.group.id) };
+  const target =
+    provider === 'directory'
+      ? { roleDefinitionId: ROLE.conditionalAccessAdministrator }
+      : { roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(w.group.id) };
   const r = await h().submit(h().admin, { kind, action: 'adminAssign', principalId: p.id, ...target, scheduleInfo: scheduleOf(h(), 'PT8H', 'P1D') });
   expect(r.status).toBe('Granted');
   return r;
@@ -112,7 +123,12 @@ export async function registerKey(token: string): Promise<SoftAuthenticator> {
 }
 
 /** A WebAuthn body for anonymous cells, which are refused before it is read. */
-export const NO_KEY = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' } };
+export const NO_KEY = {
+  id: 'AAAA',
+  rawId: 'AAAA',
+  type: 'public-key',
+  response: { clientDataJSON: 'AAAA', attestationObject: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' },
+};
 
 /**
  * Starts an API sign-in session for a principal and returns a token naming it (`sid`): the
@@ -120,9 +136,15 @@ export const NO_KEY = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response:
  */
 export async function sessionToken(p: Principal): Promise<string> {
   const start = { tenantId: h().tenantId, principalId: p.id, amr: ['pwd', 'mfa'], authTime: api.clock.now(), acrs: [] };
-  const { sessionId } = await startSession({ uow: h().store, clock: api.clock, ids: testIds, random: cryptoRandom, sessions: DEFAULT_SESSION_SETTINGS }, {
-    ...start, kind: 'api', method: 'password', sourceIp: null,
-  });
+  const { sessionId } = await startSession(
+    { uow: h().store, clock: api.clock, ids: testIds, random: cryptoRandom, sessions: DEFAULT_SESSION_SETTINGS },
+    {
+      ...start,
+      kind: 'api',
+      method: 'password',
+      sourceIp: null,
+    },
+  );
   return api.tokens.issue({ ...start, sessionId }, HOUR);
 }
 
@@ -139,8 +161,13 @@ export async function addSecret(spId: string): Promise<{ keyId: string; secretTe
 }
 
 /** A public EC P-256 certificate (valid 2026–2126; its private key was thrown away) for the addKey/removeKey rows. */
-export const MATRIX_CERT = 'MIIBijCCAS+gAwIBAgIUZFTlGiYA+H3LBZMEWmZu+DdhTpswCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOb3BlbnBpbS1tYXRyaXgwIBcNMjYxMTIyMDQzMzI1WhgPMjEyNjEwMjkwNDMzMjVaMBkxFzAVBgNVBAMMDm9wZW5waW0tbWF0cml4MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAESOqkCx5WVjCJ9zw1wnzT+8V5jVidJaJgpMGz9NseM4EGTsPmF4fgdmnkDCHHW+HmD8cSoGNk3H8VX+nc9/z5y6NTMFEwHQYDVR0OBBYEFCAuASKvvIUxD5Cd/J9pE/GsVLEyMB8GA1UdIwQYMBaAFCAuASKvvIUxD5Cd/J9pE/GsVLEyMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAPPrV+9GCy+FiLbFn3QFN9LetOeEnMlRM3pokuCtdlahAiEAiphrfrvWZfav35Ur6eHJK0404acJSlbC1ZURDJne+Y8=';
-export const addKeyBody = { keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: MATRIX_CERT, displayName: 'matrix' }, passwordCredential: null, proof: null };
+export const MATRIX_CERT =
+  'MIIBijCCAS+gAwIBAgIUZFTlGiYA+H3LBZMEWmZu+DdhTpswCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOb3BlbnBpbS1tYXRyaXgwIBcNMjYxMTIyMDQzMzI1WhgPMjEyNjEwMjkwNDMzMjVaMBkxFzAVBgNVBAMMDm9wZW5waW0tbWF0cml4MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAESOqkCx5WVjCJ9zw1wnzT+8V5jVidJaJgpMGz9NseM4EGTsPmF4fgdmnkDCHHW+HmD8cSoGNk3H8VX+nc9/z5y6NTMFEwHQYDVR0OBBYEFCAuASKvvIUxD5Cd/J9pE/GsVLEyMB8GA1UdIwQYMBaAFCAuASKvvIUxD5Cd/J9pE/GsVLEyMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAPPrV+9GCy+FiLbFn3QFN9LetOeEnMlRM3pokuCtdlahAiEAiphrfrvWZfav35Ur6eHJK0404acJSlbC1ZURDJne+Y8=';
+export const addKeyBody = {
+  keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: MATRIX_CERT, displayName: 'matrix' },
+  passwordCredential: null,
+  proof: null,
+};
 
 export async function registerScope(): Promise<string> {
   const id = `/subscriptions/${fresh('sub')}`;
@@ -150,10 +177,20 @@ export async function registerScope(): Promise<string> {
 }
 
 export const roleRequest = (action: string, principalId: string, roleDefinitionId: string, directoryScopeId = '/') => ({
-  action, principalId, roleDefinitionId, directoryScopeId, justification: 'Authorization matrix', scheduleInfo: inAnHour,
+  action,
+  principalId,
+  roleDefinitionId,
+  directoryScopeId,
+  justification: 'Authorization matrix',
+  scheduleInfo: inAnHour,
 });
 export const groupRequest = (principalId: string, groupId: string) => ({
-  action: 'adminAssign', principalId, groupId, accessId: 'member', justification: 'Authorization matrix', scheduleInfo: inAnHour,
+  action: 'adminAssign',
+  principalId,
+  groupId,
+  accessId: 'member',
+  justification: 'Authorization matrix',
+  scheduleInfo: inAnHour,
 });
 
 /** Opens the harness, signs the personas in and makes the world the read cells look at (for beforeAll). */
@@ -173,10 +210,15 @@ export async function buildWorldOn(database: TestDatabase): Promise<void> {
   w.manager = await newUser('manager');
   w.alice = await newUser('alice');
   w.dave = await newUser('dave');
-  const setManager = await api.call(api.admin, 'PUT', `/v1.0/users/${w.alice.id}/manager/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/users/${w.manager.id}` });
+  const setManager = await api.call(api.admin, 'PUT', `/v1.0/users/${w.alice.id}/manager/$ref`, {
+    '@odata.id': `https://graph.microsoft.com/v1.0/users/${w.manager.id}`,
+  });
   expect(setManager.statusCode, setManager.body).toBe(204);
   const signer = await api.call(api.admin, 'POST', '/v1.0/users', {
-    displayName: 'Signer', userPrincipalName: 'signer@contoso.test', accountEnabled: true, passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+    displayName: 'Signer',
+    userPrincipalName: 'signer@contoso.test',
+    accountEnabled: true,
+    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
   });
   expect(signer.statusCode, signer.body).toBe(201);
   w.signer = (await H.store.read.principals.get(H.tenantId, json(signer).id as string))!;
@@ -198,8 +240,20 @@ export async function buildWorldOn(database: TestDatabase): Promise<void> {
   w.aliceRequests = {
     roleEligibility: await adminAssign(H, 'eligibility', w.alice, ROLE.helpdeskAdministrator),
     roleAssignment: await adminAssign(H, 'assignment', w.alice, ROLE.auditLogReader),
-    groupEligibility: await H.submit(H.admin, { kind: 'eligibility', action: 'adminAssign', principalId: w.alice.id, ...groupTarget, scheduleInfo: scheduleOf(H, 'permanent') }),
-    groupAssignment: await H.submit(H.admin, { kind: 'assignment', action: 'adminAssign', principalId: w.alice.id, ...groupTarget, scheduleInfo: scheduleOf(H, 'P30D') }),
+    groupEligibility: await H.submit(H.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: w.alice.id,
+      ...groupTarget,
+      scheduleInfo: scheduleOf(H, 'permanent'),
+    }),
+    groupAssignment: await H.submit(H.admin, {
+      kind: 'assignment',
+      action: 'adminAssign',
+      principalId: w.alice.id,
+      ...groupTarget,
+      scheduleInfo: scheduleOf(H, 'P30D'),
+    }),
   };
   const scheduleOfKind = async (kind: ScheduleKind, roleId: string) => (await schedulesOf(H, kind, w.alice)).find((s) => s.roleDefinitionId === roleId)!.id;
   w.aliceSchedules = {
@@ -219,16 +273,38 @@ export async function buildWorldOn(database: TestDatabase): Promise<void> {
   const roleGroupPolicy = await policyOf(GROUP_ROLE.member, groupScope(w.roleGroup.id));
   const approvalRule = await api.call(api.admin, 'PATCH', `${POLICIES}/${roleGroupPolicy}/rules/Approval_EndUser_Assignment`, {
     setting: {
-      isApprovalRequired: true, isApprovalRequiredForExtension: false, isRequestorJustificationRequired: true, approvalMode: 'SingleStage',
-      approvalStages: [{
-        approvalStageTimeOutInDays: 1, isApproverJustificationRequired: false, escalationTimeInMinutes: 0, isEscalationEnabled: false,
-        primaryApprovers: [approver.user(w.dave)], escalationApprovers: [],
-      }],
+      isApprovalRequired: true,
+      isApprovalRequiredForExtension: false,
+      isRequestorJustificationRequired: true,
+      approvalMode: 'SingleStage',
+      approvalStages: [
+        {
+          approvalStageTimeOutInDays: 1,
+          isApproverJustificationRequired: false,
+          escalationTimeInMinutes: 0,
+          isEscalationEnabled: false,
+          primaryApprovers: [approver.user(w.dave)],
+          escalationApprovers: [],
+        },
+      ],
     },
   });
   expect(approvalRule.statusCode, approvalRule.body).toBe(204);
-  await H.submit(H.admin, { kind: 'eligibility', action: 'adminAssign', principalId: w.alice.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(w.roleGroup.id), scheduleInfo: scheduleOf(H, 'permanent') });
-  const asked = await H.submit(await H.caller(w.alice), { action: 'selfActivate', principalId: w.alice.id, roleDefinitionId: GROUP_ROLE.member, directoryScopeId: groupScope(w.roleGroup.id), scheduleInfo: scheduleOf(H, 'PT1H') });
+  await H.submit(H.admin, {
+    kind: 'eligibility',
+    action: 'adminAssign',
+    principalId: w.alice.id,
+    roleDefinitionId: GROUP_ROLE.member,
+    directoryScopeId: groupScope(w.roleGroup.id),
+    scheduleInfo: scheduleOf(H, 'permanent'),
+  });
+  const asked = await H.submit(await H.caller(w.alice), {
+    action: 'selfActivate',
+    principalId: w.alice.id,
+    roleDefinitionId: GROUP_ROLE.member,
+    directoryScopeId: groupScope(w.roleGroup.id),
+    scheduleInfo: scheduleOf(H, 'PT1H'),
+  });
   expect(asked.status).toBe('PendingApproval');
   w.groupApprovalId = asked.approvalId!;
 

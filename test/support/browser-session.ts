@@ -25,7 +25,11 @@ export const errorCode = (res: LightMyRequestResponse) => json<GraphErrorBody>(r
 export const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 export const revokePath = (id: string) => `/v1.0/users/${id}/revokeSignInSessions`;
 export const activation = (principalId: string) => ({
-  action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
+  action: 'selfActivate',
+  principalId,
+  roleDefinitionId: ROLE.userAdministrator,
+  directoryScopeId: '/',
+  justification: 'Incident 4711',
   scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
 });
 
@@ -44,8 +48,12 @@ export function setCookies(res: LightMyRequestResponse): string[] {
 /** Creates a user with the test password; `fields` adds to or overrides the POST /v1.0/users body (e.g. `mail`). */
 export async function createUserWithPassword(api: HttpHarness, upn: string, fields: Readonly<Record<string, unknown>> = {}): Promise<Principal> {
   const res = await api.call(api.admin, 'POST', '/v1.0/users', {
-    displayName: upn.split('@')[0], userPrincipalName: upn, accountEnabled: true, mailNickname: upn.split('@')[0],
-    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false }, ...fields,
+    displayName: upn.split('@')[0],
+    userPrincipalName: upn,
+    accountEnabled: true,
+    mailNickname: upn.split('@')[0],
+    passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+    ...fields,
   });
   expect(res.statusCode, res.body).toBe(201);
   return (await api.h.store.read.principals.get(api.h.tenantId, json(res).id as string))!;
@@ -53,7 +61,10 @@ export async function createUserWithPassword(api: HttpHarness, upn: string, fiel
 
 export async function browserSignIn(api: HttpHarness, upn: string, extra: Record<string, unknown> = {}): Promise<Browser> {
   const res = await api.app.inject({
-    method: 'POST', url: SESSION, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD, ...extra }),
+    method: 'POST',
+    url: SESSION,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD, ...extra }),
   });
   expect(res.statusCode, res.body).toBe(200);
   const cookies = setCookies(res);
@@ -63,14 +74,19 @@ export async function browserSignIn(api: HttpHarness, upn: string, extra: Record
 
 export async function apiSignIn(api: HttpHarness, upn: string): Promise<string> {
   const res = await api.app.inject({
-    method: 'POST', url: '/openpim/auth/signin', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD }),
+    method: 'POST',
+    url: '/openpim/auth/signin',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ userPrincipalName: upn, password: PASSWORD }),
   });
   expect(res.statusCode, res.body).toBe(200);
   return json<{ access_token: string }>(res).access_token;
 }
 
 /** Headers of a request made by the browser: the cookie, and the CSRF token when given. */
-export const asBrowser = (b: Pick<Browser, 'cookie'>, csrf?: string) => ({ headers: { cookie: b.cookie, ...(csrf !== undefined ? { 'x-csrf-token': csrf } : {}) } });
+export const asBrowser = (b: Pick<Browser, 'cookie'>, csrf?: string) => ({
+  headers: { cookie: b.cookie, ...(csrf !== undefined ? { 'x-csrf-token': csrf } : {}) },
+});
 
 /** Status of a GET with the cookie (no CSRF token needed). */
 export const cookieWorks = async (api: HttpHarness, b: Browser) => (await api.call(null, 'GET', ROLE_DEFINITIONS, undefined, asBrowser(b))).statusCode;
@@ -80,7 +96,13 @@ export const tokenWorks = async (api: HttpHarness, token: string) => (await api.
 export function confirmationForm(page: LightMyRequestResponse): Record<string, string> {
   expect(page.statusCode, page.body).toBe(200);
   expect(String(page.headers['content-type'])).toMatch(/^text\/html/);
-  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (v: string) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([a-z_]+)" value="([^"]*)">/g)].map((m) => [m[1]!, unescape(m[2]!)]));
 }
 
@@ -88,9 +110,17 @@ export function confirmationForm(page: LightMyRequestResponse): Record<string, s
  * The user answers the CLI's confirmation page: GET the authorize URL with the cookie, then post
  * the page's form with `decision`. Returns the answer to the post (a 302 to the loopback address).
  */
-export async function answerCli(api: Pick<HttpHarness, 'app'>, authorizeUrl: string, cookie: string, decision: 'allow' | 'deny' = 'allow'): Promise<LightMyRequestResponse> {
+export async function answerCli(
+  api: Pick<HttpHarness, 'app'>,
+  authorizeUrl: string,
+  cookie: string,
+  decision: 'allow' | 'deny' = 'allow',
+): Promise<LightMyRequestResponse> {
   const fields = confirmationForm(await api.app.inject({ method: 'GET', url: authorizeUrl, headers: { cookie } }));
   return api.app.inject({
-    method: 'POST', url: '/openpim/auth/authorize', headers: { cookie, ...FORM }, payload: new URLSearchParams({ ...fields, decision }).toString(),
+    method: 'POST',
+    url: '/openpim/auth/authorize',
+    headers: { cookie, ...FORM },
+    payload: new URLSearchParams({ ...fields, decision }).toString(),
   });
 }

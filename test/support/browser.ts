@@ -20,7 +20,15 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 export const CHROMIUM = process.env.OPENPIM_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Quiet and quick in a container: no sandbox (tests may run as root, where Chromium refuses it), no GPU, nothing phoning home. */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 375, height: 800 } as const;
@@ -61,7 +69,10 @@ export function useChromium(): ChromiumFixture {
     await Promise.all(contexts.map((c) => c.close()));
     contexts = [];
     const thrown = errors.splice(0);
-    expect(thrown.map((e) => e.stack ?? e.message), 'uncaught exceptions in the page').toEqual([]);
+    expect(
+      thrown.map((e) => e.stack ?? e.message),
+      'uncaught exceptions in the page',
+    ).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -99,7 +110,10 @@ async function keepFailure(contexts: readonly BrowserContext[], test: string): P
 export async function capture(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     // Two frames for the page to follow the new width (media-query listeners re-render it, e.g. a
     // table becomes cards): measured at once, the full page keeps the other width's height.
@@ -153,12 +167,16 @@ export async function runAxe(page: Page): Promise<AxeResult> {
     // In the page: axe-core's global (this project compiles against Node's types, without the DOM's).
     const { axe } = globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } };
     const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'],
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
     });
     return {
       passed: result.passes.length,
       violations: result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
         nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
       })),
     };
@@ -167,7 +185,12 @@ export async function runAxe(page: Page): Promise<AxeResult> {
 
 /** What axe found, as a reader wants it in a failed test's output. */
 export function describeViolations(violations: readonly AxeViolation[]): string {
-  return violations.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.html}\n      ${n.failureSummary?.replaceAll('\n', '\n      ') ?? ''}`).join('\n')}`).join('\n');
+  return violations
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.html}\n      ${n.failureSummary?.replaceAll('\n', '\n      ') ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
 }
 
 /**

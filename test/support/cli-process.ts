@@ -36,7 +36,9 @@ export const cleanEnv = (extra: Record<string, string> = {}) => ({
 /** Starts `openpim args…`; `input` is piped to stdin (else stdin is closed). */
 export function spawnCli(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): CliProcess {
   const child = spawn(NODE, ['src/cli/main.ts', ...args], {
-    cwd: ROOT, env: cleanEnv(options.env), stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: cleanEnv(options.env),
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   let stdout = '';
@@ -47,17 +49,19 @@ export function spawnCli(args: readonly string[], options: { env?: Record<string
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  const stderrMatching = (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
-    const check = () => {
-      const m = pattern.exec(stderr);
-      if (m) resolve(m);
-    };
-    child.stderr!.on('data', check);
-    void done.then(() => reject(new Error(`exited before ${pattern}: ${stderr}`)));
-    check();
-  });
+  const stderrMatching = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const m = pattern.exec(stderr);
+        if (m) resolve(m);
+      };
+      child.stderr!.on('data', check);
+      void done.then(() => reject(new Error(`exited before ${pattern}: ${stderr}`)));
+      check();
+    });
   return { child, done, stdout: () => stdout, stderr: () => stderr, stderrMatching };
 }
 
 /** Runs `openpim args…` to completion. */
-export const runCli = (args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> => spawnCli(args, options).done;
+export const runCli = (args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> =>
+  spawnCli(args, options).done;

@@ -16,10 +16,7 @@ export interface TestDatabase {
 
 const postgres: TestDatabase = { name: 'postgres', target: async () => ({ kind: 'postgres', url: await createDatabase(inject('postgresUrl')) }) };
 
-export const TEST_DATABASES: readonly TestDatabase[] = [
-  { name: 'sqlite', target: async () => ({ kind: 'sqlite', path: ':memory:' }) },
-  postgres,
-];
+export const TEST_DATABASES: readonly TestDatabase[] = [{ name: 'sqlite', target: async () => ({ kind: 'sqlite', path: ':memory:' }) }, postgres];
 
 /**
  * Databases that outlive their store, for restart tests: a SQLite file in a fresh temporary

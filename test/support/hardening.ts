@@ -43,12 +43,22 @@ export const outcome = (res: LightMyRequestResponse): string => (res.statusCode 
 
 /** A directory role request body (Graph's unifiedRoleAssignmentScheduleRequest). */
 export const roleRequest = (api: HttpHarness, action: string, principalId: string, roleDefinitionId: string, span?: Span) => ({
-  action, principalId, roleDefinitionId, directoryScopeId: '/', justification: 'Hardening test', scheduleInfo: scheduleInfo(api, span),
+  action,
+  principalId,
+  roleDefinitionId,
+  directoryScopeId: '/',
+  justification: 'Hardening test',
+  scheduleInfo: scheduleInfo(api, span),
 });
 
 /** A PIM for Groups request body (Graph's privilegedAccessGroupAssignmentScheduleRequest). */
 export const groupRequest = (api: HttpHarness, action: string, principalId: string, groupId: string, accessId: 'member' | 'owner', span?: Span) => ({
-  action, principalId, groupId, accessId, justification: 'Hardening test', scheduleInfo: scheduleInfo(api, span),
+  action,
+  principalId,
+  groupId,
+  accessId,
+  justification: 'Hardening test',
+  scheduleInfo: scheduleInfo(api, span),
 });
 
 async function ok(res: Promise<LightMyRequestResponse>, status: number): Promise<Json> {
@@ -59,14 +69,33 @@ async function ok(res: Promise<LightMyRequestResponse>, status: number): Promise
 
 /** Grants a directory role (active or eligible) through a request; the request must be granted. */
 export async function grantRole(api: HttpHarness, who: As, kind: Kind, principalId: string, roleId: string, span?: Span): Promise<Json> {
-  const body = await ok(api.call(who, 'POST', `${ROLE_REQUESTS}/role${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequests`, roleRequest(api, 'adminAssign', principalId, roleId, span)), 201);
+  const body = await ok(
+    api.call(
+      who,
+      'POST',
+      `${ROLE_REQUESTS}/role${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequests`,
+      roleRequest(api, 'adminAssign', principalId, roleId, span),
+    ),
+    201,
+  );
   expect(['Provisioned', 'Granted']).toContain(body.status);
   return body;
 }
 
 /** Grants PIM for Groups access (member or owner, active or eligible) through a request. */
-export async function grantGroupAccess(api: HttpHarness, who: As, kind: Kind, principalId: string, groupId: string, accessId: 'member' | 'owner', span?: Span): Promise<Json> {
-  const body = await ok(api.call(who, 'POST', `${GROUP_REQUESTS}/${kind}ScheduleRequests`, groupRequest(api, 'adminAssign', principalId, groupId, accessId, span)), 201);
+export async function grantGroupAccess(
+  api: HttpHarness,
+  who: As,
+  kind: Kind,
+  principalId: string,
+  groupId: string,
+  accessId: 'member' | 'owner',
+  span?: Span,
+): Promise<Json> {
+  const body = await ok(
+    api.call(who, 'POST', `${GROUP_REQUESTS}/${kind}ScheduleRequests`, groupRequest(api, 'adminAssign', principalId, groupId, accessId, span)),
+    201,
+  );
   expect(['Provisioned', 'Granted']).toContain(body.status);
   return body;
 }
@@ -75,7 +104,11 @@ let seq = 0;
 /** A name no other call of this process used. */
 export const fresh = (name: string) => `${name}${++seq}`;
 
-export async function newGroup(api: HttpHarness, isAssignableToRole: boolean, displayName = fresh(isAssignableToRole ? 'Tier0-' : 'Team-')): Promise<Principal> {
+export async function newGroup(
+  api: HttpHarness,
+  isAssignableToRole: boolean,
+  displayName = fresh(isAssignableToRole ? 'Tier0-' : 'Team-'),
+): Promise<Principal> {
   const body = await ok(api.call(api.admin, 'POST', '/v1.0/groups', { displayName, isAssignableToRole }), 201);
   return (await api.h.store.read.principals.get(api.h.tenantId, body.id as string))!;
 }
@@ -102,8 +135,14 @@ export async function memberIds(api: HttpHarness, groupId: string): Promise<stri
 
 /** Open PIM for Groups schedules of a principal at a group, as `kind/accessId` strings. */
 export async function groupAccessOf(h: Harness, principalId: string, groupId: string): Promise<string[]> {
-  const rows = await h.store.db.selectFrom('schedules').select(['kind', 'role_definition_id'])
-    .where('tenant_id', '=', h.tenantId).where('principal_id', '=', principalId).where('directory_scope_id', '=', groupScope(groupId)).where('closed', '=', 0).execute();
+  const rows = await h.store.db
+    .selectFrom('schedules')
+    .select(['kind', 'role_definition_id'])
+    .where('tenant_id', '=', h.tenantId)
+    .where('principal_id', '=', principalId)
+    .where('directory_scope_id', '=', groupScope(groupId))
+    .where('closed', '=', 0)
+    .execute();
   return rows.map((r) => `${r.kind}/${r.role_definition_id}`).sort();
 }
 
@@ -115,9 +154,17 @@ export async function groupAccessOf(h: Harness, principalId: string, groupId: st
  */
 export async function workingHolders(h: Harness, roleId: string): Promise<string[]> {
   const now = h.clock.now();
-  const grants = await h.store.db.selectFrom('schedules').select('principal_id')
-    .where('tenant_id', '=', h.tenantId).where('kind', '=', 'assignment').where('closed', '=', 0).where('directory_scope_id', '=', '/')
-    .where('role_definition_id', '=', roleId).where('end_at', 'is', null).where('start_at', '<=', now).execute();
+  const grants = await h.store.db
+    .selectFrom('schedules')
+    .select('principal_id')
+    .where('tenant_id', '=', h.tenantId)
+    .where('kind', '=', 'assignment')
+    .where('closed', '=', 0)
+    .where('directory_scope_id', '=', '/')
+    .where('role_definition_id', '=', roleId)
+    .where('end_at', 'is', null)
+    .where('start_at', '<=', now)
+    .execute();
   const enabled = async (id: string) => (await h.store.read.principals.get(h.tenantId, id))?.accountEnabled === true;
   const holders: string[] = [];
   for (const { principal_id: id } of grants) {
@@ -128,9 +175,17 @@ export async function workingHolders(h: Harness, roleId: string): Promise<string
       continue;
     }
     const statics = await h.store.db.selectFrom('group_members').select('member_id').where('tenant_id', '=', h.tenantId).where('group_id', '=', id).execute();
-    const lasting = await h.store.db.selectFrom('schedules').select('principal_id')
-      .where('tenant_id', '=', h.tenantId).where('kind', '=', 'assignment').where('closed', '=', 0).where('role_definition_id', '=', GROUP_ROLE.member)
-      .where('directory_scope_id', '=', groupScope(id)).where('start_at', '<=', now).where('end_at', 'is', null).execute();
+    const lasting = await h.store.db
+      .selectFrom('schedules')
+      .select('principal_id')
+      .where('tenant_id', '=', h.tenantId)
+      .where('kind', '=', 'assignment')
+      .where('closed', '=', 0)
+      .where('role_definition_id', '=', GROUP_ROLE.member)
+      .where('directory_scope_id', '=', groupScope(id))
+      .where('start_at', '<=', now)
+      .where('end_at', 'is', null)
+      .execute();
     const members = [...statics.map((m) => m.member_id), ...lasting.map((m) => m.principal_id)];
     for (const m of members) {
       if (await enabled(m)) {

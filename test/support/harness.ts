@@ -33,7 +33,10 @@ export interface Harness {
   /** A caller for a principal, resolved now; `mfa` marks a sign-in with MFA just now. */
   caller(principal: Principal | string, options?: { mfa?: boolean; acrs?: string[] }): Promise<Caller>;
   /** Submits a request with sensible defaults for the fields a test does not care about. */
-  submit(caller: Caller, input: Partial<SubmitRequestInput> & Pick<SubmitRequestInput, 'action' | 'principalId' | 'roleDefinitionId'>): Promise<ScheduleRequest>;
+  submit(
+    caller: Caller,
+    input: Partial<SubmitRequestInput> & Pick<SubmitRequestInput, 'action' | 'principalId' | 'roleDefinitionId'>,
+  ): Promise<ScheduleRequest>;
   /** Runs the timeline for everything due now. */
   tick(): Promise<number>;
   /** The database this harness's store is open on. */
@@ -61,9 +64,19 @@ export async function openHarnessAt(target: DatabaseTarget, clock = new FakeCloc
   const caller: Harness['caller'] = async (principal, options = {}) => {
     const principalId = typeof principal === 'string' ? principal : principal.id;
     const now = clock.now();
-    return resolveCaller(store.read, {
-      tenantId, principalId, amr: options.mfa ?? true ? ['pwd', 'mfa'] : ['pwd'], authTime: now, acrs: options.acrs ?? [], correlationId: testIds.uuid(),
-    }, now, 15 * MINUTE);
+    return resolveCaller(
+      store.read,
+      {
+        tenantId,
+        principalId,
+        amr: (options.mfa ?? true) ? ['pwd', 'mfa'] : ['pwd'],
+        authTime: now,
+        acrs: options.acrs ?? [],
+        correlationId: testIds.uuid(),
+      },
+      now,
+      15 * MINUTE,
+    );
   };
   const admin = await caller(boot.admin);
 
@@ -73,18 +86,20 @@ export async function openHarnessAt(target: DatabaseTarget, clock = new FakeCloc
     deps,
     tenantId,
     admin,
-    user: (upn, displayName) => createUser(deps, admin, { userPrincipalName: upn, displayName: displayName ?? upn.split('@')[0]!, mail: null, accountEnabled: true }),
+    user: (upn, displayName) =>
+      createUser(deps, admin, { userPrincipalName: upn, displayName: displayName ?? upn.split('@')[0]!, mail: null, accountEnabled: true }),
     caller,
-    submit: (c, input) => submitRequest(deps, c, {
-      kind: 'assignment',
-      directoryScopeId: '/',
-      justification: 'Needed for work',
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      scheduleInfo: { startDateTime: null, expiration: { type: 'notSpecified' } },
-      isValidationOnly: false,
-      targetScheduleId: null,
-      ...input,
-    }),
+    submit: (c, input) =>
+      submitRequest(deps, c, {
+        kind: 'assignment',
+        directoryScopeId: '/',
+        justification: 'Needed for work',
+        ticketInfo: { ticketNumber: null, ticketSystem: null },
+        scheduleInfo: { startDateTime: null, expiration: { type: 'notSpecified' } },
+        isValidationOnly: false,
+        targetScheduleId: null,
+        ...input,
+      }),
     tick: () => processDue(deps),
     target,
     async reopen() {

@@ -95,7 +95,18 @@ export interface HttpHarnessOptions {
   readonly approvalLinks?: boolean;
 }
 
-const COUNTED = ['audit_events', 'schedule_requests', 'schedules', 'principals', 'group_members', 'role_definitions', 'scopes', 'policy_rules', 'timeline', 'change_feed'] as const;
+const COUNTED = [
+  'audit_events',
+  'schedule_requests',
+  'schedules',
+  'principals',
+  'group_members',
+  'role_definitions',
+  'scopes',
+  'policy_rules',
+  'timeline',
+  'change_feed',
+] as const;
 
 export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
   const h = await openHarness(options.database ?? MEMORY_SQLITE, options.clock ?? new FakeClock());
@@ -126,13 +137,17 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
   });
   await app.ready();
 
-  const token: HttpHarness['token'] = (principal, o = {}) => tokens.issue({
-    tenantId: h.tenantId,
-    principalId: typeof principal === 'string' ? principal : principal.id,
-    amr: o.mfa ?? true ? ['pwd', 'mfa'] : ['pwd'],
-    authTime: h.clock.now(),
-    acrs: [],
-  }, typeof o.ttl === 'number' ? o.ttl : parseDuration(o.ttl ?? 'PT1H'));
+  const token: HttpHarness['token'] = (principal, o = {}) =>
+    tokens.issue(
+      {
+        tenantId: h.tenantId,
+        principalId: typeof principal === 'string' ? principal : principal.id,
+        amr: (o.mfa ?? true) ? ['pwd', 'mfa'] : ['pwd'],
+        authTime: h.clock.now(),
+        acrs: [],
+      },
+      typeof o.ttl === 'number' ? o.ttl : parseDuration(o.ttl ?? 'PT1H'),
+    );
 
   return {
     h,
@@ -165,16 +180,30 @@ export async function openHttpHarness(options: HttpHarnessOptions = {}): Promise
       // a refused request must change nothing else. test/medium/break-glass.test.ts covers them.
       const result: Record<string, number> = {};
       for (const table of COUNTED) {
-        const row = await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const row = await h.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
         result[table] = Number(row.n);
       }
-      const uses = await h.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('activity', '=', ACTIVITY.breakGlassUsed).executeTakeFirstOrThrow();
-      const alerts = await h.store.db.selectFrom('change_feed').select((eb) => eb.fn.countAll().as('n')).where('topic', '=', BREAK_GLASS_USED).executeTakeFirstOrThrow();
+      const uses = await h.store.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('activity', '=', ACTIVITY.breakGlassUsed)
+        .executeTakeFirstOrThrow();
+      const alerts = await h.store.db
+        .selectFrom('change_feed')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('topic', '=', BREAK_GLASS_USED)
+        .executeTakeFirstOrThrow();
       result.audit_events! -= Number(uses.n);
       result.change_feed! -= Number(alerts.n);
       // Every change is audited, so an unchanged chain head also means no row was updated.
-      const head = await h.store.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq'))
-        .where('activity', '!=', ACTIVITY.breakGlassUsed).executeTakeFirstOrThrow();
+      const head = await h.store.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .where('activity', '!=', ACTIVITY.breakGlassUsed)
+        .executeTakeFirstOrThrow();
       result.auditHead = Number(head.seq ?? 0);
       return result;
     },

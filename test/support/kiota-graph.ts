@@ -39,7 +39,16 @@ const ERRORS = { 'v1.0': '@microsoft/msgraph-sdk/models/oDataErrors/index.js', b
 
 const LIST_QUERY = '{?%24count,%24expand,%24filter,%24orderby,%24search,%24select,%24skip,%24top}';
 const ITEM_QUERY = '{?%24expand,%24select}';
-const LIST_MAPPER = { count: '%24count', expand: '%24expand', filter: '%24filter', orderby: '%24orderby', search: '%24search', select: '%24select', skip: '%24skip', top: '%24top' };
+const LIST_MAPPER = {
+  count: '%24count',
+  expand: '%24expand',
+  filter: '%24filter',
+  orderby: '%24orderby',
+  search: '%24search',
+  select: '%24select',
+  skip: '%24skip',
+  top: '%24top',
+};
 const ITEM_MAPPER = { expand: '%24expand', select: '%24select' };
 
 /** An item's navigation: a single entity of a model type, or an action (POST, no content). */
@@ -70,13 +79,29 @@ function metadataOf(models: Models, errors: Models) {
   };
   const serializer = (type: string) => models[`serialize${type}`] as never;
   const get = (uriTemplate: string, type: string, queryParametersMapper: Record<string, string>) => ({
-    uriTemplate, responseBodyContentType: 'application/json', errorMappings, adapterMethodName: 'send' as const, responseBodyFactory: factory(type), queryParametersMapper,
+    uriTemplate,
+    responseBodyContentType: 'application/json',
+    errorMappings,
+    adapterMethodName: 'send' as const,
+    responseBodyFactory: factory(type),
+    queryParametersMapper,
   });
   const withBody = (uriTemplate: string, type: string) => ({
-    uriTemplate, responseBodyContentType: 'application/json', errorMappings, adapterMethodName: 'send' as const, responseBodyFactory: factory(type),
-    requestBodyContentType: 'application/json', requestBodySerializer: serializer(type), requestInformationContentSetMethod: 'setContentFromParsable' as const,
+    uriTemplate,
+    responseBodyContentType: 'application/json',
+    errorMappings,
+    adapterMethodName: 'send' as const,
+    responseBodyFactory: factory(type),
+    requestBodyContentType: 'application/json',
+    requestBodySerializer: serializer(type),
+    requestInformationContentSetMethod: 'setContentFromParsable' as const,
   });
-  const noContent = (uriTemplate: string) => ({ uriTemplate, responseBodyContentType: 'application/json', errorMappings, adapterMethodName: 'sendNoResponseContent' as const });
+  const noContent = (uriTemplate: string) => ({
+    uriTemplate,
+    responseBodyContentType: 'application/json',
+    errorMappings,
+    adapterMethodName: 'sendNoResponseContent' as const,
+  });
 
   function collection(path: string, spec: CollectionSpec): NavigationMetadata {
     const item = `${path}/{${lowerFirst(spec.type)}%2Did}`;
@@ -85,9 +110,10 @@ function metadataOf(models: Models, errors: Models) {
     if (spec.delete) itemRequests.delete = noContent(`${item}${ITEM_QUERY}`);
     const itemNavigation: Record<string, NavigationMetadata> = {};
     for (const [name, nav] of Object.entries(spec.navigations ?? {})) {
-      itemNavigation[name] = 'action' in nav
-        ? { requestsMetadata: { post: noContent(`${item}/${name}`) } }
-        : { requestsMetadata: { get: get(`${item}/${name}${ITEM_QUERY}`, nav.type, ITEM_MAPPER) } };
+      itemNavigation[name] =
+        'action' in nav
+          ? { requestsMetadata: { post: noContent(`${item}/${name}`) } }
+          : { requestsMetadata: { get: get(`${item}/${name}${ITEM_QUERY}`, nav.type, ITEM_MAPPER) } };
     }
     // v1.0 has approval `stages`, beta `steps`: a child whose model this version lacks is left out.
     for (const [name, child] of Object.entries(spec.children ?? {})) {
@@ -99,8 +125,12 @@ function metadataOf(models: Models, errors: Models) {
       count: {
         requestsMetadata: {
           get: {
-            uriTemplate: `${path}/$count{?%24filter,%24search}`, responseBodyContentType: 'text/plain;q=0.9', errorMappings,
-            adapterMethodName: 'sendPrimitive', responseBodyFactory: 'number', queryParametersMapper: { filter: '%24filter', search: '%24search' },
+            uriTemplate: `${path}/$count{?%24filter,%24search}`,
+            responseBodyContentType: 'text/plain;q=0.9',
+            errorMappings,
+            adapterMethodName: 'sendPrimitive',
+            responseBodyFactory: 'number',
+            queryParametersMapper: { filter: '%24filter', search: '%24search' },
           },
         },
       },
@@ -129,50 +159,90 @@ function pimPaths(models: Models, errors: Models): Record<string, NavigationMeta
   const grp = `${root}/identityGovernance/privilegedAccess/group`;
   const mine = { filterByCurrentUser: true } as const;
   const approval: CollectionSpec = {
-    type: 'Approval', filterByCurrentUser: true, children: { stages: { type: 'ApprovalStage', patch: true }, steps: { type: 'ApprovalStep', patch: true } },
+    type: 'Approval',
+    filterByCurrentUser: true,
+    children: { stages: { type: 'ApprovalStage', patch: true }, steps: { type: 'ApprovalStep', patch: true } },
   };
   const directory = singleton({
     roleDefinitions: collection(`${dir}/roleDefinitions`, {
-      type: 'UnifiedRoleDefinition', post: true, patch: true, delete: true, children: { inheritsPermissionsFrom: { type: 'UnifiedRoleDefinition' } },
+      type: 'UnifiedRoleDefinition',
+      post: true,
+      patch: true,
+      delete: true,
+      children: { inheritsPermissionsFrom: { type: 'UnifiedRoleDefinition' } },
     }),
     roleAssignments: collection(`${dir}/roleAssignments`, { type: 'UnifiedRoleAssignment', post: true, delete: true, navigations: ROLE_NAVS }),
     roleAssignmentScheduleRequests: collection(`${dir}/roleAssignmentScheduleRequests`, {
-      type: 'UnifiedRoleAssignmentScheduleRequest', post: true, ...mine,
-      navigations: { ...ROLE_NAVS, activatedUsing: { type: 'UnifiedRoleEligibilitySchedule' }, targetSchedule: { type: 'UnifiedRoleAssignmentSchedule' }, cancel: { action: true } },
+      type: 'UnifiedRoleAssignmentScheduleRequest',
+      post: true,
+      ...mine,
+      navigations: {
+        ...ROLE_NAVS,
+        activatedUsing: { type: 'UnifiedRoleEligibilitySchedule' },
+        targetSchedule: { type: 'UnifiedRoleAssignmentSchedule' },
+        cancel: { action: true },
+      },
     }),
     roleEligibilityScheduleRequests: collection(`${dir}/roleEligibilityScheduleRequests`, {
-      type: 'UnifiedRoleEligibilityScheduleRequest', post: true, ...mine,
+      type: 'UnifiedRoleEligibilityScheduleRequest',
+      post: true,
+      ...mine,
       navigations: { ...ROLE_NAVS, targetSchedule: { type: 'UnifiedRoleEligibilitySchedule' }, cancel: { action: true } },
     }),
     roleAssignmentSchedules: collection(`${dir}/roleAssignmentSchedules`, {
-      type: 'UnifiedRoleAssignmentSchedule', ...mine, navigations: { ...ROLE_NAVS, activatedUsing: { type: 'UnifiedRoleEligibilitySchedule' } },
+      type: 'UnifiedRoleAssignmentSchedule',
+      ...mine,
+      navigations: { ...ROLE_NAVS, activatedUsing: { type: 'UnifiedRoleEligibilitySchedule' } },
     }),
     roleEligibilitySchedules: collection(`${dir}/roleEligibilitySchedules`, { type: 'UnifiedRoleEligibilitySchedule', ...mine, navigations: ROLE_NAVS }),
     roleAssignmentScheduleInstances: collection(`${dir}/roleAssignmentScheduleInstances`, {
-      type: 'UnifiedRoleAssignmentScheduleInstance', ...mine, navigations: { ...ROLE_NAVS, activatedUsing: { type: 'UnifiedRoleEligibilityScheduleInstance' } },
+      type: 'UnifiedRoleAssignmentScheduleInstance',
+      ...mine,
+      navigations: { ...ROLE_NAVS, activatedUsing: { type: 'UnifiedRoleEligibilityScheduleInstance' } },
     }),
-    roleEligibilityScheduleInstances: collection(`${dir}/roleEligibilityScheduleInstances`, { type: 'UnifiedRoleEligibilityScheduleInstance', ...mine, navigations: ROLE_NAVS }),
+    roleEligibilityScheduleInstances: collection(`${dir}/roleEligibilityScheduleInstances`, {
+      type: 'UnifiedRoleEligibilityScheduleInstance',
+      ...mine,
+      navigations: ROLE_NAVS,
+    }),
     // Beta only in Graph; harmless to declare for v1.0.
     roleAssignmentApprovals: collection(`${dir}/roleAssignmentApprovals`, approval),
   });
   const groupNavs = { principal: { type: 'DirectoryObject' }, group: { type: 'Group' } } as const;
   const group = singleton({
     assignmentScheduleRequests: collection(`${grp}/assignmentScheduleRequests`, {
-      type: 'PrivilegedAccessGroupAssignmentScheduleRequest', post: true, ...mine,
-      navigations: { ...groupNavs, activatedUsing: { type: 'PrivilegedAccessGroupEligibilitySchedule' }, targetSchedule: { type: 'PrivilegedAccessGroupAssignmentSchedule' }, cancel: { action: true } },
+      type: 'PrivilegedAccessGroupAssignmentScheduleRequest',
+      post: true,
+      ...mine,
+      navigations: {
+        ...groupNavs,
+        activatedUsing: { type: 'PrivilegedAccessGroupEligibilitySchedule' },
+        targetSchedule: { type: 'PrivilegedAccessGroupAssignmentSchedule' },
+        cancel: { action: true },
+      },
     }),
     eligibilityScheduleRequests: collection(`${grp}/eligibilityScheduleRequests`, {
-      type: 'PrivilegedAccessGroupEligibilityScheduleRequest', post: true, ...mine,
+      type: 'PrivilegedAccessGroupEligibilityScheduleRequest',
+      post: true,
+      ...mine,
       navigations: { ...groupNavs, targetSchedule: { type: 'PrivilegedAccessGroupEligibilitySchedule' }, cancel: { action: true } },
     }),
     assignmentSchedules: collection(`${grp}/assignmentSchedules`, {
-      type: 'PrivilegedAccessGroupAssignmentSchedule', ...mine, navigations: { ...groupNavs, activatedUsing: { type: 'PrivilegedAccessGroupEligibilitySchedule' } },
+      type: 'PrivilegedAccessGroupAssignmentSchedule',
+      ...mine,
+      navigations: { ...groupNavs, activatedUsing: { type: 'PrivilegedAccessGroupEligibilitySchedule' } },
     }),
     eligibilitySchedules: collection(`${grp}/eligibilitySchedules`, { type: 'PrivilegedAccessGroupEligibilitySchedule', ...mine, navigations: groupNavs }),
     assignmentScheduleInstances: collection(`${grp}/assignmentScheduleInstances`, {
-      type: 'PrivilegedAccessGroupAssignmentScheduleInstance', ...mine, navigations: { ...groupNavs, activatedUsing: { type: 'PrivilegedAccessGroupEligibilityScheduleInstance' } },
+      type: 'PrivilegedAccessGroupAssignmentScheduleInstance',
+      ...mine,
+      navigations: { ...groupNavs, activatedUsing: { type: 'PrivilegedAccessGroupEligibilityScheduleInstance' } },
     }),
-    eligibilityScheduleInstances: collection(`${grp}/eligibilityScheduleInstances`, { type: 'PrivilegedAccessGroupEligibilityScheduleInstance', ...mine, navigations: groupNavs }),
+    eligibilityScheduleInstances: collection(`${grp}/eligibilityScheduleInstances`, {
+      type: 'PrivilegedAccessGroupEligibilityScheduleInstance',
+      ...mine,
+      navigations: groupNavs,
+    }),
     assignmentApprovals: collection(`${grp}/assignmentApprovals`, approval),
   });
   const policies = singleton({
@@ -181,7 +251,8 @@ function pimPaths(models: Models, errors: Models): Record<string, NavigationMeta
       children: { rules: { type: 'UnifiedRoleManagementPolicyRule', patch: true }, effectiveRules: { type: 'UnifiedRoleManagementPolicyRule' } },
     }),
     roleManagementPolicyAssignments: collection(`${root}/policies/roleManagementPolicyAssignments`, {
-      type: 'UnifiedRoleManagementPolicyAssignment', navigations: { policy: { type: 'UnifiedRoleManagementPolicy' } },
+      type: 'UnifiedRoleManagementPolicyAssignment',
+      navigations: { policy: { type: 'UnifiedRoleManagementPolicy' } },
     }),
   });
   return {
@@ -203,7 +274,12 @@ let extended: Promise<void> | null = null;
 /** Extends both SDKs' clients with the PIM paths, once per process (the SDKs keep them in module state). */
 function extendOnce(): Promise<void> {
   extended ??= (async () => {
-    const [v1, v1Errors, beta, betaErrors] = await Promise.all([import(MODELS['v1.0']), import(ERRORS['v1.0']), import(MODELS.beta), import(ERRORS.beta)]) as Models[];
+    const [v1, v1Errors, beta, betaErrors] = (await Promise.all([
+      import(MODELS['v1.0']),
+      import(ERRORS['v1.0']),
+      import(MODELS.beta),
+      import(ERRORS.beta),
+    ])) as Models[];
     extendGraphServiceClient(pimPaths(v1!, v1Errors!) as never);
     extendGraphBetaServiceClient(pimPaths(beta!, betaErrors!) as never);
   })();
@@ -224,7 +300,9 @@ export async function kiotaGraph(baseUrl: string, token: () => Promise<string>, 
 }
 
 /** The ODataError a kiota call rejects with: its status and Graph error code (fails the test if the call resolves). */
-export async function kiotaFailure(call: Promise<unknown>): Promise<{ readonly status: number; readonly code: string | undefined; readonly message: string | undefined }> {
+export async function kiotaFailure(
+  call: Promise<unknown>,
+): Promise<{ readonly status: number; readonly code: string | undefined; readonly message: string | undefined }> {
   try {
     await call;
   } catch (error) {

@@ -31,7 +31,11 @@ export const STATE_COOKIE = '__Host-openpim-oidc-state';
 export const SESSION_COOKIE = '__Host-openpim-session';
 export const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
 export const activation = (principalId: string) => ({
-  action: 'selfActivate', principalId, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/', justification: 'Incident 4711',
+  action: 'selfActivate',
+  principalId,
+  roleDefinitionId: ROLE.userAdministrator,
+  directoryScopeId: '/',
+  justification: 'Incident 4711',
   scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
 });
 export const errorOf = (res: LightMyRequestResponse) => json<GraphErrorBody>(res).error;
@@ -58,22 +62,47 @@ export interface Api {
 }
 
 /** OpenPIM wired to this file's provider, on a fresh in-memory database; limits are generous unless given. */
-export async function openApi(settings: Partial<FederationSettings> = {}, limits: RateLimits = { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 }): Promise<Api> {
+export async function openApi(
+  settings: Partial<FederationSettings> = {},
+  limits: RateLimits = { perIpPerMinute: 100_000, perAccountPerMinute: 100_000 },
+): Promise<Api> {
   // The provider stamps auth_time with the real clock: start the fake one there.
   const clock = new FakeClock(Date.now());
   const h = await openHarness(MEMORY_SQLITE, clock);
   const tokens = jwtTokens(signingKeyStore(h.store.db), clock, testIds);
   let transactions = 0;
-  const uow: HttpDeps['uow'] = { read: h.store.read, run: (work) => { transactions += 1; return h.store.run(work); } };
+  const uow: HttpDeps['uow'] = {
+    read: h.store.read,
+    run: (work) => {
+      transactions += 1;
+      return h.store.run(work);
+    },
+  };
   const app = await buildApp({
-    access: await liveAccess(h), uow, clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 64 * 1024, isReady: () => true, logger: false,
+    access: await liveAccess(h),
+    uow,
+    clock,
+    ids: testIds,
+    tokens,
+    mfaMaxAge: HOUR,
+    bodyLimit: 64 * 1024,
+    isReady: () => true,
+    logger: false,
     identity: {
-      passwords: TEST_PASSWORDS, random: cryptoRandom, issuer: tokens, tokenTtl: HOUR,
+      passwords: TEST_PASSWORDS,
+      random: cryptoRandom,
+      issuer: tokens,
+      tokenTtl: HOUR,
       rateLimiter: memoryRateLimiter(clock, limits),
       federation: {
         provider: oidcIdentityProvider({
-          issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, clientAuthMethod: 'client_secret_basic',
-          scopes: 'openid email profile', redirectUri: REDIRECT_URI, allowInsecureHttp: false,
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          clientAuthMethod: 'client_secret_basic',
+          scopes: 'openid email profile',
+          redirectUri: REDIRECT_URI,
+          allowInsecureHttp: false,
         }),
         displayName: 'Contoso SSO',
         settings: { trustAmr: false, mfaAcrValues: [], matchBy: 'email', jitProvisioning: false, ...settings },
@@ -81,7 +110,16 @@ export async function openApi(settings: Partial<FederationSettings> = {}, limits
     },
   });
   await app.ready();
-  return { h, app, clock, transactions: () => transactions, close: async () => { await app.close(); await h.close(); } };
+  return {
+    h,
+    app,
+    clock,
+    transactions: () => transactions,
+    close: async () => {
+      await app.close();
+      await h.close();
+    },
+  };
 }
 
 /** A new account at the provider. */
@@ -133,7 +171,13 @@ export async function signIn(api: Api, login: Login, returnTo = '/'): Promise<{ 
 /** A call made by the browser with its session cookie (and the CSRF token for writes). */
 export function withSession(api: Api, session: string, method: 'GET' | 'POST', url: string, body?: unknown) {
   return api.app.inject({
-    method, url, headers: { cookie: `${SESSION_COOKIE}=${session}`, 'x-csrf-token': csrfTokenFor(session), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    url,
+    headers: {
+      cookie: `${SESSION_COOKIE}=${session}`,
+      'x-csrf-token': csrfTokenFor(session),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
   });
 }
@@ -142,7 +186,10 @@ export function withSession(api: Api, session: string, method: 'GET' | 'POST', u
 export async function counts(api: Api): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   for (const table of ['principals', 'federated_identities', 'audit_events', 'sessions'] as const) {
-    const row = await api.h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await api.h.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     result[table] = Number(row.n);
   }
   return result;
@@ -155,9 +202,16 @@ export async function activities(api: Api): Promise<string[]> {
 
 /** A link made beforehand (as an administrator would): the provider account `sub` is `user`. */
 export async function link(api: Api, user: Principal, sub: string): Promise<void> {
-  await api.h.store.run((tx) => tx.federation.link({
-    tenantId: api.h.tenantId, issuer: idp.issuer, subject: sub, principalId: user.id, createdAt: api.clock.now(), lastSignInAt: null,
-  }));
+  await api.h.store.run((tx) =>
+    tx.federation.link({
+      tenantId: api.h.tenantId,
+      issuer: idp.issuer,
+      subject: sub,
+      principalId: user.id,
+      createdAt: api.clock.now(),
+      lastSignInAt: null,
+    }),
+  );
 }
 
 export async function whoAmI(api: Api, session: string): Promise<string> {

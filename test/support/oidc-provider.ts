@@ -56,11 +56,17 @@ export async function startOidcProvider(options: { redirectUri: string; clientId
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: clientId, client_secret: clientSecret, redirect_uris: [options.redirectUri],
-      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
-      require_auth_time: true,
-    }],
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        require_auth_time: true,
+      },
+    ],
     pkce: { required: () => true },
     // As most providers do, the ID token says how and when the user authenticated.
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
@@ -125,14 +131,19 @@ export async function startOidcProvider(options: { redirectUri: string; clientId
         else jar.set(name, pair!.slice(eq + 1).trim());
       }
       const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) throw new Error(`the provider answered ${res.status} at ${url}: ${(await res.text()).slice(0, 500)}`);
+      if (res.status < 300 || res.status >= 400 || !location)
+        throw new Error(`the provider answered ${res.status} at ${url}: ${(await res.text()).slice(0, 500)}`);
       url = new URL(location, url).href;
     }
     throw new Error('too many redirects at the provider');
   }
 
   return {
-    issuer, clientId, clientSecret, accounts, signInAs,
+    issuer,
+    clientId,
+    clientSecret,
+    accounts,
+    signInAs,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

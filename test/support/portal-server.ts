@@ -120,7 +120,11 @@ export async function requestsOf(portal: Portal, user: PortalUser): Promise<ApiR
 /** The rules of a directory role's policy at `/`, by rule id, as the API (an administrator) reads them. */
 export async function policyRulesOf(portal: Portal, roleId: string): Promise<Record<string, Record<string, unknown>>> {
   const filter = `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roleId}'`;
-  const res = await portal.api.call(portal.api.admin, 'GET', `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`);
+  const res = await portal.api.call(
+    portal.api.admin,
+    'GET',
+    `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`,
+  );
   if (res.statusCode !== 200) throw new Error(`policy of ${roleId}: ${res.statusCode} ${res.body}`);
   const [assignment] = json<{ value: { policy: { rules: { id: string }[] } }[] }>(res).value;
   return Object.fromEntries((assignment?.policy.rules ?? []).map((r) => [r.id, r]));
@@ -130,7 +134,12 @@ export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
   const clock = new LiveClock();
   const origins: string[] = [];
   const relyingParty: RelyingParty = { id: 'localhost', name: 'OpenPIM (browser tests)', origins };
-  const api = await openHttpHarness({ clock, relyingParty, approvalLinks: options.smtp !== undefined, ...(options.database ? { database: options.database } : {}) });
+  const api = await openHttpHarness({
+    clock,
+    relyingParty,
+    approvalLinks: options.smtp !== undefined,
+    ...(options.database ? { database: options.database } : {}),
+  });
   const port = new URL(await api.listen()).port;
   const url = `http://localhost:${port}`;
   origins.push(url);
@@ -140,7 +149,10 @@ export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
   let stopNotifying = () => {};
   if (options.smtp) {
     notifier = startNotificationRunner({
-      uow: api.h.store, clock, links: api.links!, chat: chatWebhooks(),
+      uow: api.h.store,
+      clock,
+      links: api.links!,
+      chat: chatWebhooks(),
       mailer: smtpMailer({ host: '127.0.0.1', port: options.smtp.port, secure: false, from: 'OpenPIM <pim@contoso.test>', timeoutMs: 5_000 }),
       settings: { publicUrl: url, webhooks: [], linkTtlMs: 3_600_000, digest: false },
     });
@@ -159,7 +171,8 @@ export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
     url,
     async user(upn, o = {}) {
       const principal = await createUserWithPassword(api, upn, {
-        ...(o.mail !== undefined ? { mail: o.mail } : {}), ...(o.displayName !== undefined ? { displayName: o.displayName } : {}),
+        ...(o.mail !== undefined ? { mail: o.mail } : {}),
+        ...(o.displayName !== undefined ? { displayName: o.displayName } : {}),
       });
       let totpKey: Uint8Array | null = null;
       if (o.totp) {

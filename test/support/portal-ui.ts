@@ -65,7 +65,10 @@ export async function openMyRoles(page: Page): Promise<void> {
 
 /** The row of the eligible (or active) roles table that names this role. */
 export const roleRow = (page: Page, table: 'Eligible roles' | 'Active roles', role: string): Locator =>
-  page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('cell', { name: role, exact: true }) });
+  page
+    .getByRole('table', { name: table })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: role, exact: true }) });
 
 /** The activation dialog's fields, filled; the dialog stays open. */
 export async function fillActivation(dialog: Locator, fields: { justification?: string; ticketNumber?: string; ticketSystem?: string }): Promise<void> {
@@ -111,7 +114,9 @@ export async function sessionCookie(page: Page) {
 /** Marks the document, so a test can tell later that the page changed without a reload. */
 export async function markDocument(page: Page): Promise<() => Promise<boolean>> {
   const mark = `mark-${Math.random()}`;
-  await page.evaluate((m) => { (globalThis as Record<string, unknown>).__openpimTestMark = m; }, mark);
+  await page.evaluate((m) => {
+    (globalThis as Record<string, unknown>).__openpimTestMark = m;
+  }, mark);
   return async () => (await page.evaluate(() => (globalThis as Record<string, unknown>).__openpimTestMark)) === mark;
 }
 

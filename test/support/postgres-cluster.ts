@@ -54,8 +54,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-const hasServerBinaries = (dir: string): boolean =>
-  isExecutable(path.join(dir, 'initdb')) && isExecutable(path.join(dir, 'postgres'));
+const hasServerBinaries = (dir: string): boolean => isExecutable(path.join(dir, 'initdb')) && isExecutable(path.join(dir, 'postgres'));
 
 /** Directory holding initdb and postgres; throws with an install hint when there is none. */
 export function findPostgresBinDir(): string {
@@ -91,8 +90,7 @@ export function findPostgresBinDir(): string {
 
 function lookupUser(name: string): PgUser | undefined {
   try {
-    const id = (flag: string) =>
-      Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     return { name, uid: id('-u'), gid: id('-g') };
   } catch {
     return undefined;
@@ -310,12 +308,17 @@ async function startServer(binDir: string, user: PgUser | undefined, dir: string
   const logFd = fs.openSync(logFile, 'a');
   const postgres = path.join(binDir, 'postgres');
   const args = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', `unix_socket_directories=${dir}`,
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dir}`,
     // Parallel test files each hold a pool; the default 100 is tight.
-    '-c', 'max_connections=300',
+    '-c',
+    'max_connections=300',
   ];
   let child: ChildProcess;
   const options = { cwd: dir, env: childEnv(), stdio: ['ignore', logFd, logFd] as ['ignore', number, number] };
@@ -384,8 +387,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   exitCleanups.add(cleanupSync);
 
   try {
-    await runTool(user, path.join(binDir, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], dir);
+    await runTool(user, path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], dir);
     for (let attempt = 1; !server; attempt++) {
       try {
         server = await startServer(binDir, user, dir, dataDir);

@@ -15,7 +15,7 @@ export const POOL_SIZE = 10;
 /** Runs `race` and reports the most sessions of the store's database seen inside a transaction at once. */
 export async function maxOpenTransactions<T>(h: Harness, race: () => Promise<T>): Promise<{ result: T; max: number }> {
   if (h.store.dialect !== 'postgres') return { result: await race(), max: 1 };
-  const { name } = (await h.store.db.selectNoFrom((eb) => eb.fn<string>('current_database').as('name')).executeTakeFirstOrThrow());
+  const { name } = await h.store.db.selectNoFrom((eb) => eb.fn<string>('current_database').as('name')).executeTakeFirstOrThrow();
   // Open the pool's connections first (it grows on demand), so the racers start together rather
   // than one finishing while the next is still connecting.
   await Promise.all(Array.from({ length: POOL_SIZE }, () => sql`select pg_sleep(0.02)`.execute(h.store.db)));
@@ -26,7 +26,9 @@ export async function maxOpenTransactions<T>(h: Harness, race: () => Promise<T>)
   const watching = (async () => {
     while (!done) {
       const { rows } = await observer.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where datname = $1 and xact_start is not null and backend_type = 'client backend'", [name]);
+        "select count(*)::int as n from pg_stat_activity where datname = $1 and xact_start is not null and backend_type = 'client backend'",
+        [name],
+      );
       max = Math.max(max, rows[0]!.n);
     }
   })();

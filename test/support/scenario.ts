@@ -61,15 +61,23 @@ export async function auditMark(h: Harness): Promise<number> {
 
 /** Activity names recorded for the tenant after `mark`, in chain order. */
 export async function activitiesSince(h: Harness, mark: number): Promise<string[]> {
-  const rows = await h.store.db.selectFrom('audit_events').select('activity')
-    .where('tenant_id', '=', h.tenantId).where('seq', '>', mark).orderBy('seq').execute();
+  const rows = await h.store.db
+    .selectFrom('audit_events')
+    .select('activity')
+    .where('tenant_id', '=', h.tenantId)
+    .where('seq', '>', mark)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => r.activity);
 }
 
 /** How many rows each history table holds: a dry run must leave them all as they were. */
 export async function rowCounts(h: Harness): Promise<Record<'requests' | 'schedules' | 'audit' | 'timeline' | 'feed', number>> {
   const count = async (table: 'schedule_requests' | 'schedules' | 'audit_events' | 'timeline' | 'change_feed') => {
-    const row = await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await h.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   };
   return {
@@ -100,13 +108,25 @@ export async function requireApproval(h: Harness, roleId: string, timeoutDays = 
 }
 
 /** An admin makes a principal eligible (or assigns it active) for a role. */
-export function adminAssign(h: Harness, kind: ScheduleKind, principal: Principal, roleId: string, span: Span = 'permanent', startIn?: string): Promise<ScheduleRequest> {
+export function adminAssign(
+  h: Harness,
+  kind: ScheduleKind,
+  principal: Principal,
+  roleId: string,
+  span: Span = 'permanent',
+  startIn?: string,
+): Promise<ScheduleRequest> {
   return h.submit(h.admin, { kind, action: 'adminAssign', principalId: principal.id, roleDefinitionId: roleId, scheduleInfo: scheduleOf(h, span, startIn) });
 }
 
 /** The principal activates an eligibility with MFA and a justification. */
 export async function selfActivate(h: Harness, principal: Principal, roleId: string, span: Span = 'PT1H', startIn?: string): Promise<ScheduleRequest> {
-  return h.submit(await h.caller(principal), { action: 'selfActivate', principalId: principal.id, roleDefinitionId: roleId, scheduleInfo: scheduleOf(h, span, startIn) });
+  return h.submit(await h.caller(principal), {
+    action: 'selfActivate',
+    principalId: principal.id,
+    roleDefinitionId: roleId,
+    scheduleInfo: scheduleOf(h, span, startIn),
+  });
 }
 
 /** What is in effect now (Graph's *ScheduleInstances) for one principal. */
@@ -231,7 +251,12 @@ export async function approvalOf(h: Harness, request: Pick<ScheduleRequest, 'app
 
 /** A security group (role-assignable if asked) with these direct members, made by the admin. */
 export async function groupWith(h: Harness, name: string, members: readonly Principal[], options: { readonly assignable?: boolean } = {}): Promise<Principal> {
-  const group = await createGroup(h.deps, h.admin, { displayName: name, description: null, mailNickname: null, isAssignableToRole: options.assignable ?? false });
+  const group = await createGroup(h.deps, h.admin, {
+    displayName: name,
+    description: null,
+    mailNickname: null,
+    isAssignableToRole: options.assignable ?? false,
+  });
   for (const m of members) await addGroupMember(h.deps, h.admin, group.id, m.id);
   return group;
 }

@@ -79,11 +79,15 @@ export class SoftAuthenticator {
   /** The COSE_Key (RFC 9053): kty EC2, alg ES256, crv P-256, x, y. */
   #coseKey(): Buffer {
     const jwk = this.#publicKey.export({ format: 'jwk' });
-    return cbor(new Map<Cbor, Cbor>([
-      [1, 2], [3, -7], [-1, 1],
-      [-2, Buffer.from(jwk.x!, 'base64url')],
-      [-3, Buffer.from(jwk.y!, 'base64url')],
-    ]));
+    return cbor(
+      new Map<Cbor, Cbor>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x!, 'base64url')],
+        [-3, Buffer.from(jwk.y!, 'base64url')],
+      ]),
+    );
   }
 
   #authenticatorData(counter: number, userVerified: boolean, attested: boolean): Buffer {
@@ -112,12 +116,22 @@ export class SoftAuthenticator {
     this.#counter = counter;
     const clientDataJSON = this.#clientData('webauthn.create', options.challenge, knobs.origin ?? this.#options.origin);
     const authData = this.#authenticatorData(counter, knobs.userVerified ?? true, true);
-    const attestationObject = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const attestationObject = cbor(
+      new Map<Cbor, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     return {
       id: this.id,
       rawId: this.id,
       type: 'public-key' as const,
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: this.#options.synced ? ['internal', 'hybrid'] : ['usb'] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        transports: this.#options.synced ? ['internal', 'hybrid'] : ['usb'],
+      },
       authenticatorAttachment: this.#options.synced ? 'platform' : 'cross-platform',
       clientExtensionResults: {},
     };

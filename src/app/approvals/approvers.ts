@@ -54,7 +54,11 @@ export async function resolveApprovers(tx: ApproverReads, approval: Approval, st
   const result = new Map<Source, string[]>();
   const primary = await collect(stage.primaryApprovers);
   if (primary.length > 0) result.set('primary', primary);
-  else if (approval.fallbackToAdmins) result.set('fallback', (await administrators(tx, approval.tenantId, now)).filter((id) => id !== approval.requesterId));
+  else if (approval.fallbackToAdmins)
+    result.set(
+      'fallback',
+      (await administrators(tx, approval.tenantId, now)).filter((id) => id !== approval.requesterId),
+    );
   if (stage.escalated) result.set('escalation', await collect(stage.escalationApprovers));
   return result;
 }

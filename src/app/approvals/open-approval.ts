@@ -16,8 +16,12 @@ export type ApprovalRepositories = Pick<Repositories, 'approvals' | 'requests' |
 
 /** The stage used when the policy asks for approval but lists no stage (self extend / renew). */
 const DEFAULT_STAGE = {
-  approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0,
-  isEscalationEnabled: false, primaryApprovers: [], escalationApprovers: [],
+  approvalStageTimeOutInDays: 1,
+  isApproverJustificationRequired: true,
+  escalationTimeInMinutes: 0,
+  isEscalationEnabled: false,
+  primaryApprovers: [],
+  escalationApprovers: [],
 } as const;
 
 export async function openApproval(
@@ -28,9 +32,18 @@ export async function openApproval(
   now: Instant,
 ): Promise<{ approval: Approval; request: ScheduleRequest }> {
   const stages = settings.approvalStages.length > 0 ? settings.approvalStages : [DEFAULT_STAGE];
-  const approval = newApproval({
-    tenantId: request.tenantId, id: request.id, requestId: request.id, kind: request.kind, requesterId: request.principalId, fallbackToAdmins,
-  }, { ...settings, approvalStages: stages }, now);
+  const approval = newApproval(
+    {
+      tenantId: request.tenantId,
+      id: request.id,
+      requestId: request.id,
+      kind: request.kind,
+      requesterId: request.principalId,
+      fallbackToAdmins,
+    },
+    { ...settings, approvalStages: stages },
+    now,
+  );
   await tx.approvals.insert(approval);
   const updated = await startStage(tx, approval, currentStage(approval)!, request, now, false);
   return { approval, request: updated };
@@ -54,15 +67,29 @@ export async function startStage(
   const updated = request.expiresAt === timeoutAt ? request : await tx.requests.setExpiresAt(request, timeoutAt);
   await tx.timeline.schedule(approval.tenantId, 'requestTimeout', request.id, timeoutAt);
   if (escalateAt !== null && !stage.escalated) await tx.timeline.schedule(approval.tenantId, 'approvalEscalation', `${approval.id}:${stage.index}`, escalateAt);
-  await tx.feed.append(approval.tenantId, 'approval.pending', approval.id, approvalPending(approval, stage, updated, [...new Set([...approvers.values()].flat())], escalation));
+  await tx.feed.append(
+    approval.tenantId,
+    'approval.pending',
+    approval.id,
+    approvalPending(approval, stage, updated, [...new Set([...approvers.values()].flat())], escalation),
+  );
   return updated;
 }
 
 /** The `approval.pending` row: a stage waits for these approvers (the escalation approvers just added, when `escalation`). */
 export const approvalPending = (
-  approval: Approval, stage: ApprovalStage, request: ScheduleRequest, approverIds: readonly string[], escalation: boolean,
+  approval: Approval,
+  stage: ApprovalStage,
+  request: ScheduleRequest,
+  approverIds: readonly string[],
+  escalation: boolean,
 ): ChangeTopics['approval.pending'] => ({
-  ...requestFacts(request), requestId: request.id, stage: stage.index + 1, stages: approval.stages.length, approverIds, escalation,
+  ...requestFacts(request),
+  requestId: request.id,
+  stage: stage.index + 1,
+  stages: approval.stages.length,
+  approverIds,
+  escalation,
 });
 
 /** The approval stops waiting (decided, timed out, canceled): out of every inbox, timers dropped. */
@@ -73,7 +100,12 @@ export async function stopWaiting(tx: Pick<Repositories, 'approvals' | 'timeline
 }
 
 /** A pending request ended without a decision (timed out, canceled): its approval ends with it. */
-export async function endApprovalOf(tx: Pick<Repositories, 'approvals' | 'timeline'>, request: ScheduleRequest, status: 'Expired' | 'Canceled', now: Instant): Promise<void> {
+export async function endApprovalOf(
+  tx: Pick<Repositories, 'approvals' | 'timeline'>,
+  request: ScheduleRequest,
+  status: 'Expired' | 'Canceled',
+  now: Instant,
+): Promise<void> {
   if (!request.approvalId) return;
   const approval = await tx.approvals.get(request.tenantId, request.approvalId);
   if (!approval) return;

@@ -26,8 +26,7 @@ export const requestTarget = (q: Pick<ScheduleRequest, 'id'>): AuditTarget => ({
 /** Whom a request is for: named on every event about it, so it is among their own events ("my audit"). */
 export const requesterTarget = (q: Pick<ScheduleRequest, 'principalId'>): AuditTarget => ({ id: q.principalId, displayName: null, type: 'User' });
 
-type Fields = Pick<AuditRecord, 'activity' | 'operationType' | 'targets'> &
-  Partial<Pick<AuditRecord, 'category' | 'result' | 'resultReason' | 'details'>>;
+type Fields = Pick<AuditRecord, 'activity' | 'operationType' | 'targets'> & Partial<Pick<AuditRecord, 'category' | 'result' | 'resultReason' | 'details'>>;
 
 export function auditRecord(tenantId: string, actor: AuditActor, correlationId: string, at: number, fields: Fields): AuditRecord {
   return {

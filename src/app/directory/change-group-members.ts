@@ -28,7 +28,12 @@ async function loadGroup(tx: ReadRepositories<'principals'>, caller: Caller, gro
   return { group, guarded };
 }
 
-export async function addGroupMember(deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, groupId: string, memberId: string): Promise<void> {
+export async function addGroupMember(
+  deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock },
+  caller: Caller,
+  groupId: string,
+  memberId: string,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const { group, guarded } = await loadGroup(tx, caller, groupId, now);
@@ -39,9 +44,14 @@ export async function addGroupMember(deps: { uow: UnitOfWork<'principals' | 'aud
       throw new DomainError('Request_BadRequest', 'Adding this group as a member would make a cycle of nested groups.');
     }
     await tx.principals.addMember(caller.tenantId, group.id, member.id, now);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.groupMemberAdded, category: 'GroupManagement', operationType: 'Assign', targets: [principalTarget(member), principalTarget(group)],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.groupMemberAdded,
+        category: 'GroupManagement',
+        operationType: 'Assign',
+        targets: [principalTarget(member), principalTarget(group)],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'group.memberAdded', group.id, { memberId: member.id });
   });
 }
@@ -59,10 +69,14 @@ export async function removeGroupMember(
       throw new DomainError('Request_ResourceNotFound', `'${memberId}' is not a member of group '${groupId}'.`);
     }
     const member = await tx.principals.get(caller.tenantId, memberId);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',
-      targets: [member ? principalTarget(member) : { id: memberId, displayName: null, type: 'Other' }, principalTarget(group)],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.groupMemberRemoved,
+        category: 'GroupManagement',
+        operationType: 'Unassign',
+        targets: [member ? principalTarget(member) : { id: memberId, displayName: null, type: 'Other' }, principalTarget(group)],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'group.memberRemoved', group.id, { memberId });
   });
 }

@@ -15,12 +15,23 @@ export async function createAdministrativeUnit(
   authorize(caller, PERMISSION.scopesCreate);
   const now = deps.clock.now();
   const id = deps.ids.uuid();
-  const scope: Scope = { tenantId: caller.tenantId, id: `/administrativeUnits/${id}`, type: 'administrativeUnit', displayName: input.displayName, parentId: '/' };
+  const scope: Scope = {
+    tenantId: caller.tenantId,
+    id: `/administrativeUnits/${id}`,
+    type: 'administrativeUnit',
+    displayName: input.displayName,
+    parentId: '/',
+  };
   return deps.uow.run(async (tx) => {
     await tx.scopes.insert(scope);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.scopeAdded, category: 'Other', operationType: 'Add', targets: [{ id, displayName: scope.displayName, type: 'AdministrativeUnit' }],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.scopeAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [{ id, displayName: scope.displayName, type: 'AdministrativeUnit' }],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'scope.created', scope.id, { scope });
     return scope;
   });

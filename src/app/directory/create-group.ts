@@ -42,9 +42,14 @@ export async function createGroup(
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(group);
     await ensureGroupPolicies(tx, caller.tenantId, group.id, deps.ids.uuid);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.groupAdded,
+        category: 'GroupManagement',
+        operationType: 'Add',
+        targets: [principalTarget(group)],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'principal.created', group.id, { type: 'group', principal: group });
     return group;
   });

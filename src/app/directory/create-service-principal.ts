@@ -40,9 +40,14 @@ export async function createServicePrincipal(
   };
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(sp);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.servicePrincipalAdded, category: 'Other', operationType: 'Add', targets: [principalTarget(sp)],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.servicePrincipalAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [principalTarget(sp)],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'principal.created', sp.id, { type: 'servicePrincipal', principal: sp });
     return sp;
   });

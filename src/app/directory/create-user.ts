@@ -53,10 +53,15 @@ export async function createUser(
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(user);
     if (passwordHash) await tx.accounts.setPassword(user.tenantId, user.id, passwordHash, now, caller.principal.id);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
-      details: passwordHash ? { PasswordSet: 'true' } : {},
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.userAdded,
+        category: 'UserManagement',
+        operationType: 'Add',
+        targets: [principalTarget(user)],
+        details: passwordHash ? { PasswordSet: 'true' } : {},
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'principal.created', user.id, { type: 'user', principal: user });
     return user;
   });

@@ -7,7 +7,12 @@ import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 
-export async function setManager(deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, userId: string, managerId: string | null): Promise<void> {
+export async function setManager(
+  deps: { uow: UnitOfWork<'principals' | 'audit' | 'feed'>; clock: Clock },
+  caller: Caller,
+  userId: string,
+  managerId: string | null,
+): Promise<void> {
   authorize(caller, PERMISSION.usersUpdate);
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
@@ -21,10 +26,14 @@ export async function setManager(deps: { uow: UnitOfWork<'principals' | 'audit' 
       throw new DomainError('Request_ResourceNotFound', `User '${userId}' has no manager.`);
     }
     await tx.principals.setManager(caller.tenantId, user.id, managerId);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.managerSet, category: 'UserManagement', operationType: 'Update',
-      targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'Manager', oldValue: user.managerId, newValue: managerId }] }],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.managerSet,
+        category: 'UserManagement',
+        operationType: 'Update',
+        targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'Manager', oldValue: user.managerId, newValue: managerId }] }],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'principal.updated', user.id, { changed: ['managerId'], principal: { ...user, managerId } });
   });
 }

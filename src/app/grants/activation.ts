@@ -37,7 +37,11 @@ export async function findEligibilityClosingOverdue(ctx: GrantContext, key: Assi
  * maximum and the eligibility's own end. Refuses a second activation.
  */
 export async function activationWindow(
-  ctx: GrantContext, key: AssignmentKey, rules: PolicyRules, scheduleInfo: RequestSchedule, base: Instant,
+  ctx: GrantContext,
+  key: AssignmentKey,
+  rules: PolicyRules,
+  scheduleInfo: RequestSchedule,
+  base: Instant,
 ): Promise<{ eligibility: Schedule; window: Window }> {
   const eligibility = await findEligibilityClosingOverdue(ctx, key);
   if (!eligibility) throw new DomainError('RoleAssignmentDoesNotExist', 'You are not eligible for this role at this scope.');

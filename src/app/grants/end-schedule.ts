@@ -35,12 +35,17 @@ export async function endDependents(ctx: GrantContext, eligibility: Schedule): P
       continue;
     }
     await closeSchedule(ctx, activation, 'sourceEnded');
-    await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.endedWithEligibility,
-      operationType: 'Unassign',
-      targets: [{ id: activation.roleDefinitionId, displayName: null, type: 'Role' }, { id: activation.principalId, displayName: null, type: 'User' }],
-      details: { ScheduleId: activation.id, EligibilityScheduleId: eligibility.id },
-    }));
+    await ctx.tx.audit.append(
+      auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.endedWithEligibility,
+        operationType: 'Unassign',
+        targets: [
+          { id: activation.roleDefinitionId, displayName: null, type: 'Role' },
+          { id: activation.principalId, displayName: null, type: 'User' },
+        ],
+        details: { ScheduleId: activation.id, EligibilityScheduleId: eligibility.id },
+      }),
+    );
   }
   const key = { ...eligibility, kind: 'assignment' as const };
   for (const pending of await ctx.tx.requests.pendingFor(key)) {
@@ -48,12 +53,14 @@ export async function endDependents(ctx: GrantContext, eligibility: Schedule): P
     const canceled = await ctx.tx.requests.applyTransition(transition(pending, 'Canceled', ctx.now));
     await ctx.tx.timeline.unschedule('requestTimeout', pending.id);
     await endApprovalOf(ctx.tx, pending, 'Canceled', ctx.now);
-    await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.requestCanceledWithEligibility,
-      operationType: 'Update',
-      targets: [requestTarget(pending), requesterTarget(pending)],
-      details: { RequestId: pending.id, EligibilityScheduleId: eligibility.id },
-    }));
+    await ctx.tx.audit.append(
+      auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.requestCanceledWithEligibility,
+        operationType: 'Update',
+        targets: [requestTarget(pending), requesterTarget(pending)],
+        details: { RequestId: pending.id, EligibilityScheduleId: eligibility.id },
+      }),
+    );
     await ctx.tx.feed.append(pending.tenantId, 'request.canceled', pending.id, requestFacts(canceled));
   }
 }
@@ -64,12 +71,14 @@ async function withdrawFutureActivation(ctx: GrantContext, activation: Schedule,
   for (const request of await ctx.tx.requests.byTargetSchedule(activation.tenantId, activation.id)) {
     if (request.status !== 'Granted') continue;
     const canceled = await ctx.tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
-    await ctx.tx.audit.append(auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.requestCanceledWithEligibility,
-      operationType: 'Update',
-      targets: [requestTarget(request), requesterTarget(request)],
-      details: { RequestId: request.id, EligibilityScheduleId: eligibilityId },
-    }));
+    await ctx.tx.audit.append(
+      auditRecord(activation.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.requestCanceledWithEligibility,
+        operationType: 'Update',
+        targets: [requestTarget(request), requesterTarget(request)],
+        details: { RequestId: request.id, EligibilityScheduleId: eligibilityId },
+      }),
+    );
     await ctx.tx.feed.append(request.tenantId, 'request.canceled', request.id, requestFacts(canceled));
   }
 }
@@ -89,12 +98,17 @@ export async function capDependents(ctx: GrantContext, eligibility: Schedule): P
       continue;
     }
     await moveSchedule(ctx, { ...activation, endAt, modifiedAt: ctx.now }, false);
-    await ctx.tx.audit.append(auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.shortenedWithEligibility,
-      operationType: 'Update',
-      targets: [{ id: activation.roleDefinitionId, displayName: null, type: 'Role' }, { id: activation.principalId, displayName: null, type: 'User' }],
-      details: { ScheduleId: activation.id, EligibilityScheduleId: eligibility.id, EndDateTime: new Date(endAt).toISOString() },
-    }));
+    await ctx.tx.audit.append(
+      auditRecord(eligibility.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.shortenedWithEligibility,
+        operationType: 'Update',
+        targets: [
+          { id: activation.roleDefinitionId, displayName: null, type: 'Role' },
+          { id: activation.principalId, displayName: null, type: 'User' },
+        ],
+        details: { ScheduleId: activation.id, EligibilityScheduleId: eligibility.id, EndDateTime: new Date(endAt).toISOString() },
+      }),
+    );
   }
 }
 
@@ -112,12 +126,17 @@ export function expiryActivity(s: Schedule): string {
 export async function expireIfOverdue(ctx: GrantContext, schedule: Schedule | null): Promise<boolean> {
   if (!schedule || schedule.closed || schedule.endAt === null || schedule.endAt > ctx.now) return false;
   await closeSchedule(ctx, schedule, 'expired');
-  await ctx.tx.audit.append(auditRecord(schedule.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-    activity: expiryActivity(schedule),
-    operationType: 'Unassign',
-    targets: [{ id: schedule.roleDefinitionId, displayName: null, type: 'Role' }, { id: schedule.principalId, displayName: null, type: 'User' }],
-    details: { ScheduleId: schedule.id, EndDateTime: new Date(schedule.endAt).toISOString(), DirectoryScopeId: schedule.directoryScopeId },
-  }));
+  await ctx.tx.audit.append(
+    auditRecord(schedule.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity: expiryActivity(schedule),
+      operationType: 'Unassign',
+      targets: [
+        { id: schedule.roleDefinitionId, displayName: null, type: 'Role' },
+        { id: schedule.principalId, displayName: null, type: 'User' },
+      ],
+      details: { ScheduleId: schedule.id, EndDateTime: new Date(schedule.endAt).toISOString(), DirectoryScopeId: schedule.directoryScopeId },
+    }),
+  );
   await endDependents(ctx, schedule);
   return true;
 }

@@ -19,5 +19,8 @@ export async function findOpenClosingOverdue(ctx: GrantContext, key: AssignmentK
 }
 
 export const sameKey = (a: AssignmentKey, b: AssignmentKey): boolean =>
-  a.tenantId === b.tenantId && a.kind === b.kind && a.principalId === b.principalId &&
-  a.roleDefinitionId === b.roleDefinitionId && a.directoryScopeId === b.directoryScopeId;
+  a.tenantId === b.tenantId &&
+  a.kind === b.kind &&
+  a.principalId === b.principalId &&
+  a.roleDefinitionId === b.roleDefinitionId &&
+  a.directoryScopeId === b.directoryScopeId;

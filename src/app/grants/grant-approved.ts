@@ -57,9 +57,18 @@ export async function grantApproved(ctx: GrantContext, approved: Approved): Prom
         const window = windowOf(request.scheduleInfo, base, rule.isExpirationRequired ? parseDuration(rule.maximumDuration) : null);
         if (window.endAt !== null && window.endAt <= now) return fail(ctx, approved, 'the approved time had already passed when the approval landed');
         const last = await ctx.tx.schedules.findLastClosed(key);
-        const schedule = newSchedule(ctx, key, request.id, window, { assignmentType: last?.assignmentType ?? (request.kind === 'assignment' ? 'Assigned' : null) });
+        const schedule = newSchedule(ctx, key, request.id, window, {
+          assignmentType: last?.assignmentType ?? (request.kind === 'assignment' ? 'Assigned' : null),
+        });
         await insertSchedule(ctx, schedule);
-        return finish(ctx, approved, window.startAt > now ? 'Granted' : 'Provisioned', schedule.id, requestActivity(request.kind, 'adminRenew', window.endAt === null), window);
+        return finish(
+          ctx,
+          approved,
+          window.startAt > now ? 'Granted' : 'Provisioned',
+          schedule.id,
+          requestActivity(request.kind, 'adminRenew', window.endAt === null),
+          window,
+        );
       }
       default:
         return fail(ctx, approved, `${request.action} does not go through approval`);
@@ -70,23 +79,42 @@ export async function grantApproved(ctx: GrantContext, approved: Approved): Prom
   }
 }
 
-async function finish(ctx: GrantContext, { request, principal, role }: Approved, status: 'Granted' | 'Provisioned', scheduleId: string, activity: string, window: Window) {
+async function finish(
+  ctx: GrantContext,
+  { request, principal, role }: Approved,
+  status: 'Granted' | 'Provisioned',
+  scheduleId: string,
+  activity: string,
+  window: Window,
+) {
   const granted = await ctx.tx.requests.applyTransition(transition(request, status, ctx.now, scheduleId));
-  await ctx.tx.audit.append(auditRecord(request.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-    activity, operationType: 'Assign',
-    targets: [{ id: role.id, displayName: role.displayName, type: 'Role' }, { id: request.principalId, displayName: principal.displayName, type: 'User' }, requestTarget(request)],
-    details: requestDetails(granted, window),
-  }));
+  await ctx.tx.audit.append(
+    auditRecord(request.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity,
+      operationType: 'Assign',
+      targets: [
+        { id: role.id, displayName: role.displayName, type: 'Role' },
+        { id: request.principalId, displayName: principal.displayName, type: 'User' },
+        requestTarget(request),
+      ],
+      details: requestDetails(granted, window),
+    }),
+  );
   return granted;
 }
 
 async function fail(ctx: GrantContext, { request, role }: Approved, reason: string): Promise<ScheduleRequest> {
   const failed = await ctx.tx.requests.applyTransition(transition(request, 'Failed', ctx.now));
-  await ctx.tx.audit.append(auditRecord(request.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-    activity: ACTIVITY.approvedRequestFailed, operationType: 'Update', result: 'failure', resultReason: reason,
-    targets: [requestTarget(request), { id: role.id, displayName: role.displayName, type: 'Role' }, requesterTarget(request)],
-    details: { RequestId: request.id, Reason: reason },
-  }));
+  await ctx.tx.audit.append(
+    auditRecord(request.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity: ACTIVITY.approvedRequestFailed,
+      operationType: 'Update',
+      result: 'failure',
+      resultReason: reason,
+      targets: [requestTarget(request), { id: role.id, displayName: role.displayName, type: 'Role' }, requesterTarget(request)],
+      details: { RequestId: request.id, Reason: reason },
+    }),
+  );
   await ctx.tx.feed.append(request.tenantId, 'request.failed', request.id, { ...requestFacts(failed), reason });
   return failed;
 }

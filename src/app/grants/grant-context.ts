@@ -11,7 +11,8 @@ import type { Ids } from '../ports/clock.ts';
 import type { ReadRepositories, Repositories } from '../ports/repositories.ts';
 
 /** The repositories grant mechanics write, and those they only read. */
-export type GrantRepositories = Pick<Repositories, 'schedules' | 'requests' | 'approvals' | 'timeline' | 'audit' | 'feed'> & ReadRepositories<'principals' | 'scopes'>;
+export type GrantRepositories = Pick<Repositories, 'schedules' | 'requests' | 'approvals' | 'timeline' | 'audit' | 'feed'> &
+  ReadRepositories<'principals' | 'scopes'>;
 
 export interface GrantContext {
   readonly tx: GrantRepositories;
@@ -22,5 +23,10 @@ export interface GrantContext {
 }
 
 /** The context of a caller's use case. */
-export const grantContextOf = (tx: GrantRepositories, ids: Ids, now: Instant, caller: Caller): GrantContext =>
-  ({ tx, ids, now, actor: actorOf(caller), correlationId: caller.correlationId });
+export const grantContextOf = (tx: GrantRepositories, ids: Ids, now: Instant, caller: Caller): GrantContext => ({
+  tx,
+  ids,
+  now,
+  actor: actorOf(caller),
+  correlationId: caller.correlationId,
+});

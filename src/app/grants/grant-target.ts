@@ -25,7 +25,13 @@ export interface GrantTarget {
   readonly groupHandsOutRoles: boolean;
 }
 
-export async function grantTarget(tx: ReadRepositories<'principals' | 'scopes'>, tenantId: string, scopeId: string, role: RoleDefinition, now: Instant): Promise<GrantTarget> {
+export async function grantTarget(
+  tx: ReadRepositories<'principals' | 'scopes'>,
+  tenantId: string,
+  scopeId: string,
+  role: RoleDefinition,
+  now: Instant,
+): Promise<GrantTarget> {
   if (role.kind === 'group') {
     const groupId = groupOfScope(scopeId);
     const group = groupId === null ? null : await tx.principals.get(tenantId, groupId);
@@ -42,7 +48,10 @@ export async function grantTarget(tx: ReadRepositories<'principals' | 'scopes'>,
   const ancestors = isCanonicalScope(scopeId) && scopeId !== '/' ? await scopeAncestors(tx, tenantId, scopeId) : [];
   const registered = await Promise.all(ancestors.slice(0, -1).map((id) => tx.scopes.get(tenantId, id)));
   if (!registered.some((s) => s?.type === 'resource')) {
-    throw new DomainError('Request_BadRequest', `directoryScopeId '${scopeId}' is not a registered resource scope (nor below one): resource roles are assigned at resource scopes.`);
+    throw new DomainError(
+      'Request_BadRequest',
+      `directoryScopeId '${scopeId}' is not a registered resource scope (nor below one): resource roles are assigned at resource scopes.`,
+    );
   }
   return { scopeId, ancestors, group: null, groupHandsOutRoles: false };
 }

@@ -44,7 +44,10 @@ export async function insertSchedule(ctx: GrantContext, schedule: Schedule): Pro
  * to write it, when the write must run inside a safeguard (keepingAdministrators).
  */
 export async function moveSchedule(
-  ctx: GrantContext, moved: Schedule, extended: boolean, store: (write: () => Promise<void>) => Promise<void> = (write) => write(),
+  ctx: GrantContext,
+  moved: Schedule,
+  extended: boolean,
+  store: (write: () => Promise<void>) => Promise<void> = (write) => write(),
 ): Promise<void> {
   await store(() => ctx.tx.schedules.update(moved));
   await scheduleTimeline(ctx, moved);

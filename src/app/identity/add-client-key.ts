@@ -39,18 +39,34 @@ export async function addClientKey(
       throw new DomainError('Request_BadRequest', `The service principal already has the certificate with thumbprint ${cert.thumbprint}.`);
     }
     const key: ClientKey = {
-      tenantId: sp.tenantId, keyId: deps.ids.uuid(), principalId: sp.id, displayName: input.displayName, kind: cert.kind,
-      thumbprint: cert.thumbprint, thumbprintSha256: cert.thumbprintSha256, certificate: cert.certificate,
-      startAt: cert.notBefore, endAt: cert.notAfter, createdAt: now,
+      tenantId: sp.tenantId,
+      keyId: deps.ids.uuid(),
+      principalId: sp.id,
+      displayName: input.displayName,
+      kind: cert.kind,
+      thumbprint: cert.thumbprint,
+      thumbprintSha256: cert.thumbprintSha256,
+      certificate: cert.certificate,
+      startAt: cert.notBefore,
+      endAt: cert.notAfter,
+      createdAt: now,
     };
     await tx.clientKeys.insert(key);
-    await tx.audit.append(auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.servicePrincipalCredentialsAdded, category: 'Other', operationType: 'Add', targets: [principalTarget(sp)],
-      details: {
-        KeyId: key.keyId, KeyType: 'AsymmetricX509Cert', Thumbprint: key.thumbprint, EndDateTime: new Date(key.endAt).toISOString(),
-        ...(input.displayName ? { KeyDisplayName: input.displayName } : {}),
-      },
-    }));
+    await tx.audit.append(
+      auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.servicePrincipalCredentialsAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [principalTarget(sp)],
+        details: {
+          KeyId: key.keyId,
+          KeyType: 'AsymmetricX509Cert',
+          Thumbprint: key.thumbprint,
+          EndDateTime: new Date(key.endAt).toISOString(),
+          ...(input.displayName ? { KeyDisplayName: input.displayName } : {}),
+        },
+      }),
+    );
     return key;
   });
 }

@@ -7,7 +7,12 @@
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import {
-  CLIENT_SECRET_BYTES, CLIENT_SECRET_DEFAULT_LIFETIME, CLIENT_SECRET_MAX_LIFETIME, clientSecretHint, formatClientSecret, hashClientSecret,
+  CLIENT_SECRET_BYTES,
+  CLIENT_SECRET_DEFAULT_LIFETIME,
+  CLIENT_SECRET_MAX_LIFETIME,
+  clientSecretHint,
+  formatClientSecret,
+  hashClientSecret,
 } from '../../domain/identity/client-secrets.ts';
 import { HOUR, type Instant } from '../../domain/time.ts';
 import { actorOf, auditRecord, principalTarget } from '../audit/record.ts';
@@ -45,14 +50,26 @@ export async function addClientSecret(
     if (!sp || sp.type !== 'servicePrincipal') throw new DomainError('Request_ResourceNotFound', `No service principal has the id '${servicePrincipalId}'.`);
     await authorizeCredentialChange(tx, caller, sp, 'clientSecret', now);
     const secret: ClientSecret = {
-      tenantId: sp.tenantId, keyId: deps.ids.uuid(), principalId: sp.id, displayName: input.displayName, hint: clientSecretHint(secretText),
-      secretHash: hashClientSecret(secretText), startAt: now, endAt, createdAt: now,
+      tenantId: sp.tenantId,
+      keyId: deps.ids.uuid(),
+      principalId: sp.id,
+      displayName: input.displayName,
+      hint: clientSecretHint(secretText),
+      secretHash: hashClientSecret(secretText),
+      startAt: now,
+      endAt,
+      createdAt: now,
     };
     await tx.clientSecrets.insert(secret);
-    await tx.audit.append(auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.servicePrincipalCredentialsAdded, category: 'Other', operationType: 'Add', targets: [principalTarget(sp)],
-      details: { KeyId: secret.keyId, EndDateTime: new Date(endAt).toISOString(), ...(input.displayName ? { KeyDisplayName: input.displayName } : {}) },
-    }));
+    await tx.audit.append(
+      auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.servicePrincipalCredentialsAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [principalTarget(sp)],
+        details: { KeyId: secret.keyId, EndDateTime: new Date(endAt).toISOString(), ...(input.displayName ? { KeyDisplayName: input.displayName } : {}) },
+      }),
+    );
     return { secret, secretText };
   });
 }

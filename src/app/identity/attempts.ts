@@ -70,16 +70,21 @@ export async function confirmFailure(
   const lock = reservation.lockedByThis;
   if (!lock) return;
   await deps.uow.run(async (tx) => {
-    await tx.audit.append(auditRecord(principal.tenantId, SYSTEM_ACTOR, context.correlationId, now, {
-      activity: ACTIVITY.accountLocked, category: 'UserManagement', operationType: 'Update', result: 'failure',
-      resultReason: `Too many failed sign-in attempts; locked for ${formatDuration(lock.lockMs)}.`,
-      targets: [principalTarget(principal)],
-      details: {
-        FailedMethod: method,
-        LockedUntil: new Date(lock.lockedUntil).toISOString(),
-        LockoutsInARow: String(lock.lockouts),
-        ...(context.sourceIp ? { SourceIpAddress: context.sourceIp } : {}),
-      },
-    }));
+    await tx.audit.append(
+      auditRecord(principal.tenantId, SYSTEM_ACTOR, context.correlationId, now, {
+        activity: ACTIVITY.accountLocked,
+        category: 'UserManagement',
+        operationType: 'Update',
+        result: 'failure',
+        resultReason: `Too many failed sign-in attempts; locked for ${formatDuration(lock.lockMs)}.`,
+        targets: [principalTarget(principal)],
+        details: {
+          FailedMethod: method,
+          LockedUntil: new Date(lock.lockedUntil).toISOString(),
+          LockoutsInARow: String(lock.lockouts),
+          ...(context.sourceIp ? { SourceIpAddress: context.sourceIp } : {}),
+        },
+      }),
+    );
   });
 }

@@ -38,7 +38,9 @@ async function methodsOf(read: ReadRepositories<'accounts' | 'totp'>, tenantId: 
   ]);
   return {
     passwordSetAt: password?.setAt ?? null,
-    totp: active ? { id: active.id, confirmedAt: active.confirmedAt, lastUsedAt: active.lastUsedStep === null ? null : active.lastUsedStep * TOTP_PERIOD_SECONDS * 1000 } : null,
+    totp: active
+      ? { id: active.id, confirmedAt: active.confirmedAt, lastUsedAt: active.lastUsedStep === null ? null : active.lastUsedStep * TOTP_PERIOD_SECONDS * 1000 }
+      : null,
     pendingTotp: pending ? { id: pending.id, createdAt: pending.createdAt } : null,
     recoveryCodesRemaining: remaining,
     lastSignInAt,

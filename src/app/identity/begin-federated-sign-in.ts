@@ -27,7 +27,6 @@ export interface StartedFederatedSignIn {
   readonly expiresAt: Instant;
 }
 
-
 export async function beginFederatedSignIn(deps: BeginFederatedSignInDeps, input: { returnTo: string | undefined }): Promise<StartedFederatedSignIn> {
   const returnTo = safeReturnPath(input.returnTo);
   if (returnTo === null) throw new DomainError('Request_BadRequest', 'returnTo must be a path on this server, such as /requests (not another site).');
@@ -38,8 +37,16 @@ export async function beginFederatedSignIn(deps: BeginFederatedSignInDeps, input
   const authorizationUrl = await deps.provider.authorizationUrl(secrets);
   const now = deps.clock.now();
   const expiresAt = now + FEDERATION_FLOW_TTL;
-  await deps.uow.run((tx) => tx.federation.putFlow({
-    tenantId: tenant.id, stateHash: hashFlowState(secrets.state), nonce: secrets.nonce, codeVerifier: secrets.codeVerifier, returnTo, createdAt: now, expiresAt,
-  }));
+  await deps.uow.run((tx) =>
+    tx.federation.putFlow({
+      tenantId: tenant.id,
+      stateHash: hashFlowState(secrets.state),
+      nonce: secrets.nonce,
+      codeVerifier: secrets.codeVerifier,
+      returnTo,
+      createdAt: now,
+      expiresAt,
+    }),
+  );
   return { authorizationUrl, state: secrets.state, expiresAt };
 }

@@ -23,7 +23,14 @@ export async function beginWebAuthnRegistration(deps: WebAuthnDeps<'webauthn' | 
     exclude: existing,
   });
   await deps.uow.run(async (tx) => {
-    await tx.webauthn.putChallenge({ tenantId: user.tenantId, challenge: options.challenge, principalId: user.id, purpose: 'registration', createdAt: now, expiresAt: now + CHALLENGE_TTL });
+    await tx.webauthn.putChallenge({
+      tenantId: user.tenantId,
+      challenge: options.challenge,
+      principalId: user.id,
+      purpose: 'registration',
+      createdAt: now,
+      expiresAt: now + CHALLENGE_TTL,
+    });
   });
   return options;
 }

@@ -13,11 +13,21 @@ export async function beginWebAuthnStepUp(deps: WebAuthnDeps<'webauthn'>, caller
   const now = deps.clock.now();
   const credentials = await deps.uow.read.webauthn.list(user.tenantId, user.id);
   if (credentials.length === 0) {
-    throw new DomainError('AuthenticationMethodNotEnrolled', 'You have no security key or passkey: register one at POST /openpim/auth/webauthn/register/options first.');
+    throw new DomainError(
+      'AuthenticationMethodNotEnrolled',
+      'You have no security key or passkey: register one at POST /openpim/auth/webauthn/register/options first.',
+    );
   }
   const options = await deps.ceremonies.authenticationOptions(deps.rp, { challenge: deps.random.bytes(CHALLENGE_BYTES), allow: credentials });
   await deps.uow.run(async (tx) => {
-    await tx.webauthn.putChallenge({ tenantId: user.tenantId, challenge: options.challenge, principalId: user.id, purpose: 'authentication', createdAt: now, expiresAt: now + CHALLENGE_TTL });
+    await tx.webauthn.putChallenge({
+      tenantId: user.tenantId,
+      challenge: options.challenge,
+      principalId: user.id,
+      purpose: 'authentication',
+      createdAt: now,
+      expiresAt: now + CHALLENGE_TTL,
+    });
   });
   return options;
 }

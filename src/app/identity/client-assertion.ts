@@ -54,13 +54,21 @@ export async function clientAssertion(
   const sp = tenantId ? await read.principals.get(tenantId, clientId) : null;
   if (!sp || sp.type !== 'servicePrincipal') throw invalidCredentials(ASSERTION_FAILED);
   const keys = (await read.clientKeys.list(sp.tenantId, sp.id)).filter((k) => k.startAt <= now && now < k.endAt);
-  const verified = keys.length === 0 ? null : await deps.assertions.verify(input.assertion, keys, {
-    clientId: sp.id, audiences: input.audiences, now, maxLifetime: ASSERTION_MAX_LIFETIME, clockSkew: ASSERTION_CLOCK_SKEW,
-  });
+  const verified =
+    keys.length === 0
+      ? null
+      : await deps.assertions.verify(input.assertion, keys, {
+          clientId: sp.id,
+          audiences: input.audiences,
+          now,
+          maxLifetime: ASSERTION_MAX_LIFETIME,
+          clockSkew: ASSERTION_CLOCK_SKEW,
+        });
   if (!verified) throw invalidCredentials(ASSERTION_FAILED);
   // Kept until the assertion could no longer pass the expiry check (skew included); the key decides a replay.
-  const fresh = await deps.uow.run((tx) => tx.clientKeys.useAssertion(
-    { tenantId: sp.tenantId, principalId: sp.id, jti: verified.jti, expiresAt: verified.expiresAt + ASSERTION_CLOCK_SKEW }, now));
+  const fresh = await deps.uow.run((tx) =>
+    tx.clientKeys.useAssertion({ tenantId: sp.tenantId, principalId: sp.id, jti: verified.jti, expiresAt: verified.expiresAt + ASSERTION_CLOCK_SKEW }, now),
+  );
   if (!fresh) throw invalidCredentials(ASSERTION_FAILED);
   if (!sp.accountEnabled) throw new DomainError('Authorization_RequestDenied', 'The service principal is disabled.');
   return issueToken(deps, { tenantId: sp.tenantId, principalId: sp.id, amr: [], authTime: null, acrs: [] });

@@ -16,5 +16,12 @@ export interface ClientKeyInfo {
 
 export async function listClientKeys(read: ReadRepositories<'clientKeys'>, caller: Caller, servicePrincipalId: string): Promise<ClientKeyInfo[]> {
   const keys = await read.clientKeys.list(caller.tenantId, servicePrincipalId);
-  return keys.map((k) => ({ keyId: k.keyId, displayName: k.displayName, thumbprint: k.thumbprint, certificate: k.certificate, startAt: k.startAt, endAt: k.endAt }));
+  return keys.map((k) => ({
+    keyId: k.keyId,
+    displayName: k.displayName,
+    thumbprint: k.thumbprint,
+    certificate: k.certificate,
+    startAt: k.startAt,
+    endAt: k.endAt,
+  }));
 }

@@ -21,14 +21,21 @@ export function newRecoveryCodes(random: Random): string[] {
   return Array.from({ length: RECOVERY_CODE_COUNT }, () => formatRecoveryCode(random.bytes(RECOVERY_CODE_BYTES)));
 }
 
-export async function confirmTotp(deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random }, caller: Caller, code: string): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTotp(
+  deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random },
+  caller: Caller,
+  code: string,
+): Promise<{ recoveryCodes: string[] }> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();
   const read = deps.uow.read;
   const pending = await read.totp.get(user.tenantId, user.id, false);
   if (!pending || now - pending.createdAt > ENROLLMENT_TTL) {
-    throw new DomainError('AuthenticationMethodNotEnrolled', 'No authenticator enrollment is waiting for confirmation (they expire after 10 minutes): enroll again.');
+    throw new DomainError(
+      'AuthenticationMethodNotEnrolled',
+      'No authenticator enrollment is waiting for confirmation (they expire after 10 minutes): enroll again.',
+    );
   }
   const replacing = await read.totp.get(user.tenantId, user.id, true);
   if (replacing) requireRecentMfa(caller, 'Replacing your authenticator app');
@@ -43,10 +50,15 @@ export async function confirmTotp(deps: { uow: UnitOfWork<'totp' | 'audit'>; clo
     await tx.totp.activate(user.tenantId, pending.id, now);
     await tx.totp.useStep(user.tenantId, pending.id, step);
     await tx.totp.replaceRecoveryCodes(user.tenantId, user.id, codes.map(hashRecoveryCode), now);
-    await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.securityInfoRegistered, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
-      details: { Method: 'totp', FactorId: pending.id, Replaced: replacing ? replacing.id : 'none', RecoveryCodesIssued: String(codes.length) },
-    }));
+    await tx.audit.append(
+      auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.securityInfoRegistered,
+        category: 'UserManagement',
+        operationType: 'Add',
+        targets: [principalTarget(user)],
+        details: { Method: 'totp', FactorId: pending.id, Replaced: replacing ? replacing.id : 'none', RecoveryCodesIssued: String(codes.length) },
+      }),
+    );
   });
   return { recoveryCodes: codes };
 }

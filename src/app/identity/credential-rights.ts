@@ -38,13 +38,22 @@ export function authorizeCredentialChangeKind(caller: Caller, change: Credential
 }
 
 /** Throws Authorization_RequestDenied unless the caller may change this target's credentials now. */
-export async function authorizeCredentialChange(tx: PrivilegedAccountReads, caller: Caller, target: Principal, change: CredentialChange, now: Instant): Promise<void> {
+export async function authorizeCredentialChange(
+  tx: PrivilegedAccountReads,
+  caller: Caller,
+  target: Principal,
+  change: CredentialChange,
+  now: Instant,
+): Promise<void> {
   authorizeCredentialChangeKind(caller, change);
   const { ordinary, privileged } = RIGHTS[change];
   if (privileged.some((p) => can(caller, p))) return;
   if (await isPrivilegedAccount(tx, target.tenantId, target.id, now)) {
-    throw denied(privileged[0]!, `: '${target.displayName}' is a privileged account (break-glass, or holds or may activate a privileged role), `
-      + 'whose credentials only a Privileged Authentication Administrator or Global Administrator may change');
+    throw denied(
+      privileged[0]!,
+      `: '${target.displayName}' is a privileged account (break-glass, or holds or may activate a privileged role), ` +
+        'whose credentials only a Privileged Authentication Administrator or Global Administrator may change',
+    );
   }
   if (!ordinary.some((p) => can(caller, p))) throw denied(ordinary[0]!, '');
 }

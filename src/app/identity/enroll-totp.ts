@@ -30,9 +30,13 @@ export interface TotpEnrollment {
 /** Refuses with a step-up challenge (MfaRule) unless the caller passed MFA recently. */
 export function requireRecentMfa(caller: Caller, what: string): void {
   if (!caller.mfa) {
-    throw new DomainError('Authorization_RequestDenied', `${what} needs a recent multi-factor authentication: step up at POST /openpim/auth/stepup and retry.`, {
-      failedRules: ['MfaRule'],
-    });
+    throw new DomainError(
+      'Authorization_RequestDenied',
+      `${what} needs a recent multi-factor authentication: step up at POST /openpim/auth/stepup and retry.`,
+      {
+        failedRules: ['MfaRule'],
+      },
+    );
   }
 }
 
@@ -43,7 +47,10 @@ export function assertUser(caller: Caller): void {
   }
 }
 
-export async function enrollTotp(deps: { uow: UnitOfWork<'totp' | 'webauthn' | 'tenants'>; clock: Clock; ids: Ids; random: Random }, caller: Caller): Promise<TotpEnrollment> {
+export async function enrollTotp(
+  deps: { uow: UnitOfWork<'totp' | 'webauthn' | 'tenants'>; clock: Clock; ids: Ids; random: Random },
+  caller: Caller,
+): Promise<TotpEnrollment> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();
@@ -54,7 +61,16 @@ export async function enrollTotp(deps: { uow: UnitOfWork<'totp' | 'webauthn' | '
   const factorId = deps.ids.uuid();
   const tenant = await deps.uow.read.tenants.get(user.tenantId);
   await deps.uow.run(async (tx) => {
-    await tx.totp.putPending({ tenantId: user.tenantId, id: factorId, principalId: user.id, secret, active: false, createdAt: now, confirmedAt: null, lastUsedStep: null });
+    await tx.totp.putPending({
+      tenantId: user.tenantId,
+      id: factorId,
+      principalId: user.id,
+      secret,
+      active: false,
+      createdAt: now,
+      confirmedAt: null,
+      lastUsedStep: null,
+    });
   });
   return {
     factorId,

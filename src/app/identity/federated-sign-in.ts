@@ -55,7 +55,12 @@ export interface FederatedSignInResult {
 
 const denied = (message: string) => new DomainError('Authorization_RequestDenied', message);
 
-export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: string, claims: FederatedClaims, context: AttemptContext): Promise<FederatedSignInResult> {
+export async function federatedSignIn(
+  deps: FederatedSignInDeps,
+  tenantId: string,
+  claims: FederatedClaims,
+  context: AttemptContext,
+): Promise<FederatedSignInResult> {
   const now = deps.clock.now();
   const auth = federatedAuthentication(deps.settings, claims, now);
   return deps.uow.run(async (tx) => {
@@ -66,31 +71,44 @@ export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: strin
       if (found?.type !== 'user') throw denied('The identity provider account is linked to no OpenPIM user.');
       user = found;
     } else {
-      user = (deps.settings.matchBy === 'email' ? await matchByEmail(tx, tenantId, claims, now) : null)
-        ?? (deps.settings.jitProvisioning ? await createJustInTime(deps, tx, tenantId, claims, context, now) : null);
+      user =
+        (deps.settings.matchBy === 'email' ? await matchByEmail(tx, tenantId, claims, now) : null) ??
+        (deps.settings.jitProvisioning ? await createJustInTime(deps, tx, tenantId, claims, context, now) : null);
       if (!user) {
         throw denied('No OpenPIM account matches this identity provider account; ask an administrator to create one.');
       }
       if (!user.accountEnabled) throw denied('This account is disabled; ask an administrator.');
       await tx.federation.link({ tenantId, issuer: claims.issuer, subject: claims.subject, principalId: user.id, createdAt: now, lastSignInAt: null });
-      await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, context.correlationId, now, {
-        activity: ACTIVITY.federatedIdentityLinked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-        details: { Issuer: claims.issuer, Subject: claims.subject },
-      }));
+      await tx.audit.append(
+        auditRecord(tenantId, SYSTEM_ACTOR, context.correlationId, now, {
+          activity: ACTIVITY.federatedIdentityLinked,
+          category: 'UserManagement',
+          operationType: 'Update',
+          targets: [principalTarget(user)],
+          details: { Issuer: claims.issuer, Subject: claims.subject },
+        }),
+      );
     }
     if (!user.accountEnabled) throw denied('This account is disabled; ask an administrator.');
 
     await tx.federation.recordSignIn(tenantId, claims.issuer, claims.subject, now);
     await tx.accounts.recordSignIn(tenantId, user.id, now);
     const actor = { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName, type: 'user' as const };
-    await tx.audit.append(auditRecord(tenantId, actor, context.correlationId, now, {
-      activity: ACTIVITY.federatedSignIn, category: 'UserManagement', operationType: 'Other', targets: [principalTarget(user)],
-      details: {
-        Issuer: claims.issuer, AuthenticationMethods: auth.amr.join(' '), MultiFactor: String(auth.mfa),
-        ...(claims.acr ? { Acr: claims.acr.slice(0, 256) } : {}),
-        ...(context.sourceIp ? { SourceAddress: context.sourceIp } : {}),
-      },
-    }));
+    await tx.audit.append(
+      auditRecord(tenantId, actor, context.correlationId, now, {
+        activity: ACTIVITY.federatedSignIn,
+        category: 'UserManagement',
+        operationType: 'Other',
+        targets: [principalTarget(user)],
+        details: {
+          Issuer: claims.issuer,
+          AuthenticationMethods: auth.amr.join(' '),
+          MultiFactor: String(auth.mfa),
+          ...(claims.acr ? { Acr: claims.acr.slice(0, 256) } : {}),
+          ...(context.sourceIp ? { SourceAddress: context.sourceIp } : {}),
+        },
+      }),
+    );
     const signedIn = { tenantId, principalId: user.id, amr: auth.amr, authTime: auth.authTime, acrs: [] };
     const session = deps.browserSession
       ? await openSession(tx, { ids: deps.ids, ...deps.browserSession }, { ...signedIn, kind: 'browser', method: 'oidc', sourceIp: context.sourceIp }, now)
@@ -99,7 +117,12 @@ export async function federatedSignIn(deps: FederatedSignInDeps, tenantId: strin
   });
 }
 
-async function matchByEmail(tx: ReadRepositories<'federation' | 'principals' | 'accounts'>, tenantId: string, claims: FederatedClaims, now: Instant): Promise<Principal | null> {
+async function matchByEmail(
+  tx: ReadRepositories<'federation' | 'principals' | 'accounts'>,
+  tenantId: string,
+  claims: FederatedClaims,
+  now: Instant,
+): Promise<Principal | null> {
   const email = matchableEmail(claims);
   if (!email) return null;
   const ids = await tx.federation.usersByEmail(tenantId, email);
@@ -111,8 +134,10 @@ async function matchByEmail(tx: ReadRepositories<'federation' | 'principals' | '
   // Whoever controls an address at the provider must not become an administrator through it: the
   // same rule as a helpdesk password reset (credential-rights.ts), on current grants.
   if (await isPrivilegedAccount(tx, tenantId, user.id, now)) {
-    throw denied(`'${user.displayName}' is a privileged account (holds or may activate a privileged role), which is never linked by email automatically: `
-      + 'an administrator must link it (or use matchBy \'sub\' with a link made beforehand).');
+    throw denied(
+      `'${user.displayName}' is a privileged account (holds or may activate a privileged role), which is never linked by email automatically: ` +
+        "an administrator must link it (or use matchBy 'sub' with a link made beforehand).",
+    );
   }
   const links = await tx.federation.linksOf(tenantId, user.id);
   if (links.some((l) => l.issuer === claims.issuer)) {
@@ -135,14 +160,29 @@ async function createJustInTime(
     throw denied(`A user ${attributes.userPrincipalName} exists but is not linked to this identity provider account; ask an administrator.`);
   }
   const user: Principal = {
-    tenantId, id: deps.ids.uuid(), type: 'user', displayName: attributes.displayName, userPrincipalName: attributes.userPrincipalName,
-    mail: attributes.mail, accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, managerId: null, description: null, createdAt: now,
+    tenantId,
+    id: deps.ids.uuid(),
+    type: 'user',
+    displayName: attributes.displayName,
+    userPrincipalName: attributes.userPrincipalName,
+    mail: attributes.mail,
+    accountEnabled: true,
+    isBreakGlass: false,
+    isAssignableToRole: false,
+    managerId: null,
+    description: null,
+    createdAt: now,
   };
   await tx.principals.insert(user);
-  await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, context.correlationId, now, {
-    activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
-    details: { Source: 'OIDC just-in-time provisioning', Issuer: claims.issuer },
-  }));
+  await tx.audit.append(
+    auditRecord(tenantId, SYSTEM_ACTOR, context.correlationId, now, {
+      activity: ACTIVITY.userAdded,
+      category: 'UserManagement',
+      operationType: 'Add',
+      targets: [principalTarget(user)],
+      details: { Source: 'OIDC just-in-time provisioning', Issuer: claims.issuer },
+    }),
+  );
   await tx.feed.append(tenantId, 'principal.created', user.id, { type: 'user', principal: user });
   return user;
 }

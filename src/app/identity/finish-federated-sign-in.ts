@@ -30,7 +30,7 @@ export async function finishFederatedSignIn(
 ): Promise<FederatedSignInResult & { readonly returnTo: string }> {
   const params = new URLSearchParams(input.query);
   const state = params.get('state');
-  if (!state) throw refused('The identity provider\'s answer carries no state; start the sign-in again.');
+  if (!state) throw refused("The identity provider's answer carries no state; start the sign-in again.");
   if (!input.browserState || !sameToken(state, input.browserState)) {
     throw refused('This sign-in was not started in this browser (or its cookie expired); start the sign-in again.');
   }

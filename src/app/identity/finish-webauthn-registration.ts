@@ -22,7 +22,8 @@ export async function finishWebAuthnRegistration(
   const user = caller.principal;
   const now = deps.clock.now();
   const challenge = echoedChallenge(input.response);
-  if (!challenge || !responseCredentialId(input.response)) throw new DomainError('Request_BadRequest', 'response is not a WebAuthn registration response (id, response.clientDataJSON, response.attestationObject).');
+  if (!challenge || !responseCredentialId(input.response))
+    throw new DomainError('Request_BadRequest', 'response is not a WebAuthn registration response (id, response.clientDataJSON, response.attestationObject).');
   const taken = await deps.uow.run((tx) => tx.webauthn.takeChallenge(user.tenantId, challenge, user.id, 'registration', now));
   if (!taken) throw invalidCredentials('The registration challenge is unknown, used or expired: start again at POST /openpim/auth/webauthn/register/options.');
   const [totp, existing] = await Promise.all([deps.uow.read.totp.get(user.tenantId, user.id, true), deps.uow.read.webauthn.list(user.tenantId, user.id)]);
@@ -48,13 +49,22 @@ export async function finishWebAuthnRegistration(
   };
   await deps.uow.run(async (tx) => {
     if (!(await tx.webauthn.insert(credential))) throw new DomainError('ObjectConflict', 'This authenticator is registered already.');
-    await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.securityInfoRegistered, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
-      details: {
-        Method: 'webauthn', CredentialId: credential.id, DisplayName: credential.displayName, Hardware: String(credential.hardware),
-        Aaguid: credential.aaguid, AttestationFormat: verified.attestationFormat,
-      },
-    }));
+    await tx.audit.append(
+      auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.securityInfoRegistered,
+        category: 'UserManagement',
+        operationType: 'Add',
+        targets: [principalTarget(user)],
+        details: {
+          Method: 'webauthn',
+          CredentialId: credential.id,
+          DisplayName: credential.displayName,
+          Hardware: String(credential.hardware),
+          Aaguid: credential.aaguid,
+          AttestationFormat: verified.attestationFormat,
+        },
+      }),
+    );
   });
   return credential;
 }

@@ -101,12 +101,20 @@ export async function recordBreakGlassUse(
       if (path) details.Path = path;
       if (sourceIp) details.SourceIp = sourceIp;
       const actor: AuditActor = {
-        id: principal.id, displayName: principal.displayName, userPrincipalName: principal.userPrincipalName,
+        id: principal.id,
+        displayName: principal.displayName,
+        userPrincipalName: principal.userPrincipalName,
         type: principal.type === 'servicePrincipal' ? 'servicePrincipal' : 'user',
       };
-      const event = await tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
-        activity: ACTIVITY.breakGlassUsed, category: 'UserManagement', operationType: 'Other', targets: [principalTarget(principal)], details,
-      }));
+      const event = await tx.audit.append(
+        auditRecord(caller.tenantId, actor, caller.correlationId, now, {
+          activity: ACTIVITY.breakGlassUsed,
+          category: 'UserManagement',
+          operationType: 'Other',
+          targets: [principalTarget(principal)],
+          details,
+        }),
+      );
       await tx.feed.append(caller.tenantId, BREAK_GLASS_USED, principal.id, { useId, how, method, path, sourceIp, at: now, auditEventId: event.id });
       return true;
     });

@@ -10,7 +10,10 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { newRecoveryCodes } from './confirm-totp.ts';
 import { assertUser, requireRecentMfa } from './enroll-totp.ts';
 
-export async function regenerateRecoveryCodes(deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random }, caller: Caller): Promise<{ recoveryCodes: string[] }> {
+export async function regenerateRecoveryCodes(
+  deps: { uow: UnitOfWork<'totp' | 'audit'>; clock: Clock; random: Random },
+  caller: Caller,
+): Promise<{ recoveryCodes: string[] }> {
   assertUser(caller);
   const user = caller.principal;
   const now = deps.clock.now();
@@ -20,12 +23,18 @@ export async function regenerateRecoveryCodes(deps: { uow: UnitOfWork<'totp' | '
   requireRecentMfa(caller, 'Making new recovery codes');
   const codes = newRecoveryCodes(deps.random);
   await deps.uow.run(async (tx) => {
-    if (!(await tx.totp.get(user.tenantId, user.id, true))) throw new DomainError('AuthenticationMethodNotEnrolled', 'The authenticator app was removed meanwhile.');
+    if (!(await tx.totp.get(user.tenantId, user.id, true)))
+      throw new DomainError('AuthenticationMethodNotEnrolled', 'The authenticator app was removed meanwhile.');
     await tx.totp.replaceRecoveryCodes(user.tenantId, user.id, codes.map(hashRecoveryCode), now);
-    await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.recoveryCodesRegenerated, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-      details: { RecoveryCodesIssued: String(codes.length) },
-    }));
+    await tx.audit.append(
+      auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.recoveryCodesRegenerated,
+        category: 'UserManagement',
+        operationType: 'Update',
+        targets: [principalTarget(user)],
+        details: { RecoveryCodesIssued: String(codes.length) },
+      }),
+    );
   });
   return { recoveryCodes: codes };
 }

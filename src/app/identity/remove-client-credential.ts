@@ -29,9 +29,14 @@ export async function removeClientCredential(
     if (!(await store.remove(sp.tenantId, sp.id, keyId))) {
       throw new DomainError('Request_ResourceNotFound', `The service principal has no ${kind} with keyId '${keyId}'.`);
     }
-    await tx.audit.append(auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.servicePrincipalCredentialsRemoved, category: 'Other', operationType: 'Delete', targets: [principalTarget(sp)],
-      details: kind === 'key' ? { KeyId: keyId, KeyType: 'AsymmetricX509Cert' } : { KeyId: keyId },
-    }));
+    await tx.audit.append(
+      auditRecord(sp.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.servicePrincipalCredentialsRemoved,
+        category: 'Other',
+        operationType: 'Delete',
+        targets: [principalTarget(sp)],
+        details: kind === 'key' ? { KeyId: keyId, KeyType: 'AsymmetricX509Cert' } : { KeyId: keyId },
+      }),
+    );
   });
 }

@@ -12,7 +12,11 @@ import type { UnitOfWork } from '../ports/repositories.ts';
 import { authorizeCredentialChange, authorizeCredentialChangeKind } from './credential-rights.ts';
 import { requireRecentMfa } from './enroll-totp.ts';
 
-export async function removeTotp(deps: { uow: UnitOfWork<'principals' | 'accounts' | 'totp' | 'audit'>; clock: Clock }, caller: Caller, userId: string): Promise<void> {
+export async function removeTotp(
+  deps: { uow: UnitOfWork<'principals' | 'accounts' | 'totp' | 'audit'>; clock: Clock },
+  caller: Caller,
+  userId: string,
+): Promise<void> {
   const self = userId === caller.principal.id;
   if (self) requireRecentMfa(caller, 'Removing your authenticator app');
   else authorizeCredentialChangeKind(caller, 'mfa');
@@ -22,9 +26,14 @@ export async function removeTotp(deps: { uow: UnitOfWork<'principals' | 'account
     if (!user || user.type !== 'user') throw new DomainError('Request_ResourceNotFound', `No user has the id '${userId}'.`);
     if (!self) await authorizeCredentialChange(tx, caller, user, 'mfa', now);
     if (!(await tx.totp.remove(user.tenantId, user.id))) throw new DomainError('Request_ResourceNotFound', `'${user.displayName}' has no authenticator app.`);
-    await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: self ? ACTIVITY.securityInfoDeletedByUser : ACTIVITY.securityInfoDeletedByAdmin,
-      category: 'UserManagement', operationType: 'Delete', targets: [principalTarget(user)], details: { Method: 'totp' },
-    }));
+    await tx.audit.append(
+      auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: self ? ACTIVITY.securityInfoDeletedByUser : ACTIVITY.securityInfoDeletedByAdmin,
+        category: 'UserManagement',
+        operationType: 'Delete',
+        targets: [principalTarget(user)],
+        details: { Method: 'totp' },
+      }),
+    );
   });
 }

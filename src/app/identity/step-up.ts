@@ -55,23 +55,30 @@ export async function stepUp(deps: StepUpDeps, caller: Caller, proof: StepUpProo
 
   const amr = [...new Set([...caller.amr, 'mfa', 'otp'])];
   const acrs = [...new Set([...caller.acrs, ...contextsSatisfiedBy(deps.contexts ?? DEFAULT_AUTHENTICATION_CONTEXTS, 'otp')])];
-  const accepted = (step !== null || recoveryHash !== null) && await deps.uow.run(async (tx) => {
-    if (step !== null) {
-      // The database decides: of two requests with one code, one passes.
-      if (!(await tx.totp.useStep(user.tenantId, active.id, step))) return false;
-    } else {
-      if (!(await tx.totp.useRecoveryCode(user.tenantId, user.id, recoveryHash!, now))) return false;
-      const remaining = await tx.totp.remainingRecoveryCodes(user.tenantId, user.id);
-      await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-        activity: ACTIVITY.recoveryCodeUsed, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-        details: { RecoveryCodesRemaining: String(remaining), ...(context.sourceIp ? { SourceIpAddress: context.sourceIp } : {}) },
-      }));
-    }
-    await tx.accounts.recordSignIn(user.tenantId, user.id, now);
-    // A browser session (and every later token from this session) now carries the MFA too.
-    if (caller.sessionId) await tx.sessions.updateAuthentication(user.tenantId, caller.sessionId, amr, acrs, now);
-    return true;
-  });
+  const accepted =
+    (step !== null || recoveryHash !== null) &&
+    (await deps.uow.run(async (tx) => {
+      if (step !== null) {
+        // The database decides: of two requests with one code, one passes.
+        if (!(await tx.totp.useStep(user.tenantId, active.id, step))) return false;
+      } else {
+        if (!(await tx.totp.useRecoveryCode(user.tenantId, user.id, recoveryHash!, now))) return false;
+        const remaining = await tx.totp.remainingRecoveryCodes(user.tenantId, user.id);
+        await tx.audit.append(
+          auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+            activity: ACTIVITY.recoveryCodeUsed,
+            category: 'UserManagement',
+            operationType: 'Update',
+            targets: [principalTarget(user)],
+            details: { RecoveryCodesRemaining: String(remaining), ...(context.sourceIp ? { SourceIpAddress: context.sourceIp } : {}) },
+          }),
+        );
+      }
+      await tx.accounts.recordSignIn(user.tenantId, user.id, now);
+      // A browser session (and every later token from this session) now carries the MFA too.
+      if (caller.sessionId) await tx.sessions.updateAuthentication(user.tenantId, caller.sessionId, amr, acrs, now);
+      return true;
+    }));
   if (!accepted) {
     await confirmFailure(deps, user, reservation, method, now, context);
     throw invalidCredentials('The verification code is incorrect.');

@@ -54,39 +54,64 @@ export async function updateAccount(
       const had = await tx.accounts.password(user.tenantId, user.id);
       await tx.accounts.setPassword(user.tenantId, user.id, hash, now, caller.principal.id);
       await tx.accounts.saveSignInState(user.tenantId, user.id, CLEAN_STATE);
-      await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
-        activity: ACTIVITY.passwordReset, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-        details: { PasswordWasSet: had ? 'true' : 'false' },
-      }));
+      await tx.audit.append(
+        auditRecord(user.tenantId, actor, caller.correlationId, now, {
+          activity: ACTIVITY.passwordReset,
+          category: 'UserManagement',
+          operationType: 'Update',
+          targets: [principalTarget(user)],
+          details: { PasswordWasSet: had ? 'true' : 'false' },
+        }),
+      );
       // Whoever knew the old password is signed out everywhere (the caller keeps their own session).
       const ended = (await tx.sessions.openOf(user.tenantId, user.id, now)).filter((s) => s.id !== caller.sessionId);
       for (const s of ended) await tx.sessions.revoke(user.tenantId, s.id, now, 'passwordReset');
       if (ended.length > 0) {
-        await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
-          activity: ACTIVITY.signInSessionsRevoked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-          details: { SessionsRevoked: String(ended.length), Reason: 'passwordReset' },
-        }));
+        await tx.audit.append(
+          auditRecord(user.tenantId, actor, caller.correlationId, now, {
+            activity: ACTIVITY.signInSessionsRevoked,
+            category: 'UserManagement',
+            operationType: 'Update',
+            targets: [principalTarget(user)],
+            details: { SessionsRevoked: String(ended.length), Reason: 'passwordReset' },
+          }),
+        );
       }
     }
 
     if (accountEnabled !== undefined) {
       await authorizeCredentialChange(tx, caller, user, 'account', now);
       if (!accountEnabled && user.id === caller.principal.id) throw new DomainError('Request_BadRequest', 'You cannot disable your own account.');
-      if (!accountEnabled && user.isBreakGlass) throw new DomainError('Request_BadRequest', `'${user.displayName}' is a break-glass account and cannot be disabled.`);
+      if (!accountEnabled && user.isBreakGlass)
+        throw new DomainError('Request_BadRequest', `'${user.displayName}' is a break-glass account and cannot be disabled.`);
       if (user.accountEnabled !== accountEnabled) {
         await keepingAdministrators(tx, user.tenantId, now, () => tx.accounts.setAccountEnabled(user.tenantId, user.id, accountEnabled));
-        await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
-          activity: accountEnabled ? ACTIVITY.accountEnabled : ACTIVITY.accountDisabled, category: 'UserManagement', operationType: 'Update',
-          targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: String(!accountEnabled), newValue: String(accountEnabled) }] }],
-        }));
+        await tx.audit.append(
+          auditRecord(user.tenantId, actor, caller.correlationId, now, {
+            activity: accountEnabled ? ACTIVITY.accountEnabled : ACTIVITY.accountDisabled,
+            category: 'UserManagement',
+            operationType: 'Update',
+            targets: [
+              {
+                ...principalTarget(user),
+                modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: String(!accountEnabled), newValue: String(accountEnabled) }],
+              },
+            ],
+          }),
+        );
         await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: ['accountEnabled'], principal: { ...user, accountEnabled } });
         // Ended, not just refused while disabled: enabling the account again must not revive them.
         const ended = accountEnabled ? 0 : await tx.sessions.revokeAllOf(user.tenantId, user.id, now, 'accountDisabled');
         if (ended > 0) {
-          await tx.audit.append(auditRecord(user.tenantId, actor, caller.correlationId, now, {
-            activity: ACTIVITY.signInSessionsRevoked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-            details: { SessionsRevoked: String(ended), Reason: 'accountDisabled' },
-          }));
+          await tx.audit.append(
+            auditRecord(user.tenantId, actor, caller.correlationId, now, {
+              activity: ACTIVITY.signInSessionsRevoked,
+              category: 'UserManagement',
+              operationType: 'Update',
+              targets: [principalTarget(user)],
+              details: { SessionsRevoked: String(ended), Reason: 'accountDisabled' },
+            }),
+          );
         }
       }
     }

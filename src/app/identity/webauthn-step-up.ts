@@ -29,7 +29,11 @@ export async function webAuthnStepUp(
   const now = deps.clock.now();
   const challenge = echoedChallenge(response);
   const credentialId = responseCredentialId(response);
-  if (!challenge || !credentialId) throw new DomainError('Request_BadRequest', 'response is not a WebAuthn authentication response (id, response.clientDataJSON, authenticatorData, signature).');
+  if (!challenge || !credentialId)
+    throw new DomainError(
+      'Request_BadRequest',
+      'response is not a WebAuthn authentication response (id, response.clientDataJSON, authenticatorData, signature).',
+    );
   if ((await deps.uow.read.webauthn.list(user.tenantId, user.id)).length === 0) {
     throw new DomainError('AuthenticationMethodNotEnrolled', 'You have no security key or passkey: register one first.');
   }

@@ -63,12 +63,18 @@ async function handle(ctx: GrantContext, item: TimelineItem): Promise<void> {
         for (const request of await tx.requests.byTargetSchedule(item.tenantId, schedule.id)) {
           if (request.status !== 'Granted') continue;
           await tx.requests.applyTransition(transition(request, 'Provisioned', now));
-          await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
-            activity: startActivity(schedule),
-            operationType: 'Assign',
-            targets: [{ id: schedule.roleDefinitionId, displayName: null, type: 'Role' }, { id: schedule.principalId, displayName: null, type: 'User' }, requestTarget(request)],
-            details: { ScheduleId: schedule.id, RequestId: request.id },
-          }));
+          await tx.audit.append(
+            auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+              activity: startActivity(schedule),
+              operationType: 'Assign',
+              targets: [
+                { id: schedule.roleDefinitionId, displayName: null, type: 'Role' },
+                { id: schedule.principalId, displayName: null, type: 'User' },
+                requestTarget(request),
+              ],
+              details: { ScheduleId: schedule.id, RequestId: request.id },
+            }),
+          );
         }
         await tx.feed.append(item.tenantId, 'schedule.started', schedule.id, { schedule });
       }
@@ -79,12 +85,14 @@ async function handle(ctx: GrantContext, item: TimelineItem): Promise<void> {
       if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
         const timedOut = await tx.requests.applyTransition(transition(request, 'TimedOut', now));
         await endApprovalOf(tx, request, 'Expired', now);
-        await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
-          activity: ACTIVITY.requestTimedOut,
-          operationType: 'Update',
-          targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
-          details: { RequestId: request.id, Action: request.action },
-        }));
+        await tx.audit.append(
+          auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+            activity: ACTIVITY.requestTimedOut,
+            operationType: 'Update',
+            targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
+            details: { RequestId: request.id, Action: request.action },
+          }),
+        );
         await tx.feed.append(item.tenantId, 'request.timedOut', request.id, requestFacts(timedOut));
       }
       break;
@@ -118,11 +126,14 @@ async function escalate(tx: GrantRepositories, item: TimelineItem, now: Instant,
   await tx.approvals.update(escalated, now);
   const added = (await resolveApprovers(tx, escalated, currentStage(escalated)!, now)).get('escalation') ?? [];
   await tx.approvals.addApprovers(item.tenantId, approval.id, stage.index, added, 'escalation');
-  await tx.audit.append(auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
-    activity: ACTIVITY.requestEscalated, operationType: 'Update',
-    targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
-    details: { RequestId: request.id, Stage: String(stage.index + 1), EscalationApprovers: added.join(',') },
-  }));
+  await tx.audit.append(
+    auditRecord(item.tenantId, SYSTEM_ACTOR, correlationId, now, {
+      activity: ACTIVITY.requestEscalated,
+      operationType: 'Update',
+      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
+      details: { RequestId: request.id, Stage: String(stage.index + 1), EscalationApprovers: added.join(',') },
+    }),
+  );
   await tx.feed.append(item.tenantId, 'approval.pending', approval.id, approvalPending(escalated, stage, request, added, true));
 }
 

@@ -51,7 +51,10 @@ export async function describeApprovalLink(deps: ApprovalLinkDeps, caller: Calle
   const step = view.approval.stages[Number(claims.stepId) - 1];
   const decided = view.decisions.some((d) => d.stage === Number(claims.stepId) - 1 && d.approverId === caller.principal.id);
   return {
-    approvalId: claims.approvalId, stepId: claims.stepId, decision: claims.decision, expiresAt: claims.expiresAt,
+    approvalId: claims.approvalId,
+    stepId: claims.stepId,
+    decision: claims.decision,
+    expiresAt: claims.expiresAt,
     used: await deps.uow.read.linkUses.isUsed(claims.jti),
     request: view.request,
     pending: view.request.status === 'PendingApproval' && stage?.index === Number(claims.stepId) - 1 && !decided,
@@ -61,11 +64,16 @@ export async function describeApprovalLink(deps: ApprovalLinkDeps, caller: Calle
 
 /** Decides with the link (POST). The jti is taken first and given back if the decision is refused. */
 export async function actOnApprovalLink(
-  deps: ApprovalLinkDeps, caller: Caller, token: string, justification: string | null,
+  deps: ApprovalLinkDeps,
+  caller: Caller,
+  token: string,
+  justification: string | null,
 ): Promise<{ request: ScheduleRequest; decision: 'Approve' | 'Deny' }> {
   const claims = await claimsFor(deps, caller, token);
   const now = deps.clock.now();
-  await deps.uow.run((tx) => tx.linkUses.use({ jti: claims.jti, tenantId: claims.tenantId, approvalId: claims.approvalId, approverId: claims.approverId, usedAt: now }));
+  await deps.uow.run((tx) =>
+    tx.linkUses.use({ jti: claims.jti, tenantId: claims.tenantId, approvalId: claims.approvalId, approverId: claims.approverId, usedAt: now }),
+  );
   try {
     const request = await reviewApprovalStep(deps, caller, claims.approvalId, claims.stepId, { reviewResult: claims.decision, justification });
     return { request, decision: claims.decision };

@@ -51,19 +51,30 @@ export async function recordDigest(deps: DigestDeps, channels: Omit<PlanOptions,
   const planned: NewDelivery[] = [];
   for (const tenantId of await read.activity.tenantIds()) {
     const stats = await read.activity.week(tenantId, from, current, now);
-    const roles = await read.roles.getMany(tenantId, stats.activationsByRole.map((r) => r.roleDefinitionId));
+    const roles = await read.roles.getMany(
+      tenantId,
+      stats.activationsByRole.map((r) => r.roleDefinitionId),
+    );
     const digest: DigestParams = {
-      week: isoWeek(from), from, to: current, activations: stats.activations,
-      topRoles: stats.activationsByRole.map((r) => ({ name: roles.find((x) => x.id === r.roleDefinitionId)?.displayName ?? r.roleDefinitionId, count: r.count })),
-      newPermanentActive: stats.newPermanentActive, newPermanentEligible: stats.newPermanentEligible, outsidePim: stats.outsidePim,
+      week: isoWeek(from),
+      from,
+      to: current,
+      activations: stats.activations,
+      topRoles: stats.activationsByRole.map((r) => ({
+        name: roles.find((x) => x.id === r.roleDefinitionId)?.displayName ?? r.roleDefinitionId,
+        count: r.count,
+      })),
+      newPermanentActive: stats.newPermanentActive,
+      newPermanentEligible: stats.newPermanentEligible,
+      outsidePim: stats.outsidePim,
     };
     planned.push(...planDigest(tenantId, { digest }, await privilegedAdmins(read, tenantId, now), { ...channels, at: now }));
   }
-  return (await deps.uow.run(async (tx) => {
+  return await deps.uow.run(async (tx) => {
     if ((await tx.feedReader.cursor(DIGEST_CONSUMER)) !== position) return 0;
     let n = 0;
     for (const d of planned) if (await tx.deliveries.add(d)) n++;
     await tx.feedReader.advance(DIGEST_CONSUMER, current);
     return n;
-  }));
+  });
 }

@@ -15,13 +15,19 @@ export function emailText(m: Message): string {
 const COLOR = { primary: '#0b6e2e', danger: '#a4262c', link: '#0f5ea8' } as const;
 
 export function emailHtml(m: Message): string {
-  const facts = m.facts.map(([label, value]) =>
-    `<tr><th align="left" style="padding:2px 12px 2px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`).join('');
-  const buttons = m.actions.map((a) => {
-    const color = a.style ? COLOR[a.style] : COLOR.link;
-    const look = a.style ? `background:${color};color:#fff;padding:8px 14px;border-radius:4px;text-decoration:none` : `color:${color}`;
-    return `<a href="${escapeHtml(a.url)}" style="${look};margin-right:8px;display:inline-block">${escapeHtml(a.label)}</a>`;
-  }).join(' ');
+  const facts = m.facts
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left" style="padding:2px 12px 2px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`,
+    )
+    .join('');
+  const buttons = m.actions
+    .map((a) => {
+      const color = a.style ? COLOR[a.style] : COLOR.link;
+      const look = a.style ? `background:${color};color:#fff;padding:8px 14px;border-radius:4px;text-decoration:none` : `color:${color}`;
+      return `<a href="${escapeHtml(a.url)}" style="${look};margin-right:8px;display:inline-block">${escapeHtml(a.label)}</a>`;
+    })
+    .join(' ');
   return [
     '<!doctype html><html><body style="font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#222">',
     m.urgent

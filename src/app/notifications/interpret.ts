@@ -41,12 +41,19 @@ async function basics(read: EventReads, s: Subject) {
 }
 
 const requestParams = (r: ScheduleRequest): Omit<NotificationParams, 'audience'> => ({
-  kind: r.kind, action: r.action, requestId: r.id, justification: r.justification,
-  ticketNumber: r.ticketInfo.ticketNumber, ticketSystem: r.ticketInfo.ticketSystem,
+  kind: r.kind,
+  action: r.action,
+  requestId: r.id,
+  justification: r.justification,
+  ticketNumber: r.ticketInfo.ticketNumber,
+  ticketSystem: r.ticketInfo.ticketSystem,
 });
 
 const scheduleParams = (s: Schedule): Omit<NotificationParams, 'audience'> => ({
-  kind: s.kind, assignmentType: s.assignmentType, startAt: s.startAt, endAt: s.endAt,
+  kind: s.kind,
+  assignmentType: s.assignmentType,
+  startAt: s.startAt,
+  endAt: s.endAt,
 });
 
 async function findRequest(read: ReadRepositories<'requests'>, tenantId: string, id: string): Promise<ScheduleRequest | null> {
@@ -127,9 +134,20 @@ async function approvalNeeded(read: EventReads, row: Extract<FeedEvent, { topic:
   return {
     rules,
     event: {
-      tenantId, type: 'approvalNeeded', key: `approval:${approval.id}:${stage}`, context: contextOfRequest(request.action, request.kind),
+      tenantId,
+      type: 'approvalNeeded',
+      key: `approval:${approval.id}:${stage}`,
+      context: contextOfRequest(request.action, request.kind),
       privilegedRole: isPrivileged(role),
-      params: { ...params, ...requestParams(request), approvalId: approval.id, stepId: String(stage), stages: approval.stages.length, escalation: payload.escalation === true, expiresAt: request.expiresAt },
+      params: {
+        ...params,
+        ...requestParams(request),
+        approvalId: approval.id,
+        stepId: String(stage),
+        stages: approval.stages.length,
+        escalation: payload.escalation === true,
+        expiresAt: request.expiresAt,
+      },
       audiences: { Approver: await peopleByIds(read, tenantId, payload.approverIds) },
     },
   };
@@ -148,10 +166,15 @@ async function outcome(read: EventReads, row: Outcome): Promise<Interpreted | nu
   return {
     rules,
     event: {
-      tenantId, type: OUTCOMES[row.topic], key: `request:${request.id}`, context: contextOfRequest(request.action, request.kind),
+      tenantId,
+      type: OUTCOMES[row.topic],
+      key: `request:${request.id}`,
+      context: contextOfRequest(request.action, request.kind),
       privilegedRole: isPrivileged(role),
       params: {
-        ...params, ...requestParams(request), ...(schedule ? { startAt: schedule.startAt, endAt: schedule.endAt } : {}),
+        ...params,
+        ...requestParams(request),
+        ...(schedule ? { startAt: schedule.startAt, endAt: schedule.endAt } : {}),
         approverName: approver?.displayName ?? null,
         approverJustification: row.topic === 'request.denied' ? row.payload.justification : null,
         reason: row.topic === 'request.failed' ? row.payload.reason : null,
@@ -163,18 +186,29 @@ async function outcome(read: EventReads, row: Outcome): Promise<Interpreted | nu
 
 /** A grant was made, activated, extended, is expiring or expired: its holder hears, and for new grants the admins. */
 async function grantEvent(
-  read: EventReads, type: 'activated' | 'assigned' | 'extended' | 'expiring' | 'expired', key: string, schedule: Schedule, admins: boolean, now: Instant,
+  read: EventReads,
+  type: 'activated' | 'assigned' | 'extended' | 'expiring' | 'expired',
+  key: string,
+  schedule: Schedule,
+  admins: boolean,
+  now: Instant,
 ): Promise<Interpreted | null> {
   const { params, rules, role } = await basics(read, schedule);
   const holder = await personById(read, schedule.tenantId, schedule.principalId);
-  const audiences: NotificationEvent['audiences'] = type === 'activated'
-    ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) }
-    : { Requestor: holder ? [holder] : [], ...(admins ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) } : {}) };
+  const audiences: NotificationEvent['audiences'] =
+    type === 'activated'
+      ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) }
+      : { Requestor: holder ? [holder] : [], ...(admins ? { Admin: await privilegedAdmins(read, schedule.tenantId, now) } : {}) };
   return {
     rules,
     event: {
-      tenantId: schedule.tenantId, type, key, context: contextOfSchedule(schedule), privilegedRole: isPrivileged(role),
-      params: { ...params, ...scheduleParams(schedule) }, audiences,
+      tenantId: schedule.tenantId,
+      type,
+      key,
+      context: contextOfSchedule(schedule),
+      privilegedRole: isPrivileged(role),
+      params: { ...params, ...scheduleParams(schedule) },
+      audiences,
     },
   };
 }
@@ -184,18 +218,30 @@ async function grantEvent(
  * now hears, whatever any policy says (docs/guide.md, "Break-glass accounts"). One alert per use
  * (token or session).
  */
-async function breakGlassEvent(read: ReadRepositories<'principals' | 'schedules'>, row: Extract<FeedEvent, { topic: 'breakGlass.used' }>, now: Instant): Promise<Interpreted | null> {
+async function breakGlassEvent(
+  read: ReadRepositories<'principals' | 'schedules'>,
+  row: Extract<FeedEvent, { topic: 'breakGlass.used' }>,
+  now: Instant,
+): Promise<Interpreted | null> {
   const { tenantId, payload } = row;
   const principal = await read.principals.get(tenantId, row.entityId);
   return {
     rules: null,
     event: {
-      tenantId, type: 'breakGlassUsed', key: `breakGlass:${payload.useId}`, context: null, privilegedRole: true,
+      tenantId,
+      type: 'breakGlassUsed',
+      key: `breakGlass:${payload.useId}`,
+      context: null,
+      privilegedRole: true,
       params: {
         principalName: principal?.displayName ?? row.entityId,
         breakGlass: {
           account: principal?.userPrincipalName ?? row.entityId,
-          at: payload.at, how: payload.how, method: payload.method, path: payload.path, sourceIp: payload.sourceIp,
+          at: payload.at,
+          how: payload.how,
+          method: payload.method,
+          path: payload.path,
+          sourceIp: payload.sourceIp,
         },
       },
       audiences: { Admin: await privilegedAdmins(read, tenantId, now) },

@@ -42,9 +42,22 @@ export function recipientsUnder(rule: NotificationRule, critical: boolean, defau
 
 export const subscribes = (w: WebhookSubscription, type: NotificationType): boolean => !w.events || w.events.includes(type);
 
-function delivery(tenantId: string, key: string, type: NotificationType, channel: 'email' | 'chat', recipient: string, params: NotificationParams, at: Instant): NewDelivery {
+function delivery(
+  tenantId: string,
+  key: string,
+  type: NotificationType,
+  channel: 'email' | 'chat',
+  recipient: string,
+  params: NotificationParams,
+  at: Instant,
+): NewDelivery {
   return {
-    tenantId, channel, recipient, template: type, params: params as unknown as Record<string, unknown>, createdAt: at,
+    tenantId,
+    channel,
+    recipient,
+    template: type,
+    params: params as unknown as Record<string, unknown>,
+    createdAt: at,
     dedupeKey: `${key}:${type}:${channel}:${recipient.toLowerCase()}`,
     subject: render(type, params).subject,
   };
@@ -62,15 +75,18 @@ export function plan(event: NotificationEvent, rules: PolicyRules | null, option
     for (const type of ORDER) {
       const defaults = event.audiences[type];
       if (!defaults) continue;
-      const people = rules === null || event.context === null
-        ? defaults
-        : recipientsUnder(ruleOf(rules, `Notification_${type}_${event.context}` as RuleId, 'notification'), critical, defaults);
+      const people =
+        rules === null || event.context === null
+          ? defaults
+          : recipientsUnder(ruleOf(rules, `Notification_${type}_${event.context}` as RuleId, 'notification'), critical, defaults);
       for (const person of people) {
         const address = person.address.toLowerCase();
         if (seen.has(address)) continue;
         seen.add(address);
         const params: NotificationParams = {
-          ...event.params, audience: type, recipientName: person.name,
+          ...event.params,
+          audience: type,
+          recipientName: person.name,
           ...(type === 'Approver' && person.principalId ? { approverId: person.principalId } : {}),
         };
         out.push(delivery(event.tenantId, event.key, event.type, 'email', person.address, params, options.at));

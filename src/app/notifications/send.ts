@@ -82,7 +82,8 @@ export async function sendDue(deps: SendDeps): Promise<SendResult> {
       const message = error instanceof Error ? error.message : String(error);
       deps.onError?.(error, `notification delivery ${d.id} (${d.channel} to ${d.recipient})`);
       const retryAt = now + backoff(d.attempts + 1);
-      if (!(error instanceof PermanentDeliveryError) && !(error instanceof DeliveryRefused)) down.set(channelKey(d), { error: `not tried: ${message}`, retryAt });
+      if (!(error instanceof PermanentDeliveryError) && !(error instanceof DeliveryRefused))
+        down.set(channelKey(d), { error: `not tried: ${message}`, retryAt });
       if (error instanceof PermanentDeliveryError || now - d.createdAt >= GIVE_UP_AFTER) {
         await store.fail(d.id, message);
         result.failed++;
@@ -122,9 +123,8 @@ async function sendOne(deps: SendDeps, d: Delivery, now: Instant): Promise<void>
 /** Approve and deny links for the approvers this delivery speaks to. */
 async function signLinks(deps: SendDeps, d: Delivery, p: NotificationParams): Promise<DecisionLinks[]> {
   if (d.template !== 'approvalNeeded' || !p.approvalId || !p.stepId) return [];
-  const approvers = d.channel === 'email'
-    ? (p.approverId ? [{ id: p.approverId, name: p.recipientName ?? '' }] : [])
-    : (p.approvers ?? []).slice(0, MAX_CHAT_APPROVERS);
+  const approvers =
+    d.channel === 'email' ? (p.approverId ? [{ id: p.approverId, name: p.recipientName ?? '' }] : []) : (p.approvers ?? []).slice(0, MAX_CHAT_APPROVERS);
   // The portal's page shows what the link would do and decides only when the approver confirms
   // (mail scanners follow links); it calls the API at /openpim/approvals/act with the token.
   const base = `${deps.settings.publicUrl.replace(/\/+$/, '')}/approve?token=`;

@@ -35,21 +35,32 @@ function subjectOf(type: NotificationType, p: NotificationParams): string {
   const who = p.principalName ?? 'Someone';
   const yourRequest = you ? `Your request to ${verbOf(p.action)} ${role}` : `${who}'s request to ${verbOf(p.action)} ${role}`;
   switch (type) {
-    case 'approvalNeeded': return `Approval needed: ${who} requests to ${verbOf(p.action)} ${role}`;
-    case 'approved': return `${yourRequest} was approved`;
-    case 'denied': return `${yourRequest} was denied`;
-    case 'timedOut': return `${yourRequest} timed out`;
-    case 'failed': return `${yourRequest} could not be completed`;
-    case 'activated': return you ? `You activated ${role}` : `${who} activated ${role}`;
+    case 'approvalNeeded':
+      return `Approval needed: ${who} requests to ${verbOf(p.action)} ${role}`;
+    case 'approved':
+      return `${yourRequest} was approved`;
+    case 'denied':
+      return `${yourRequest} was denied`;
+    case 'timedOut':
+      return `${yourRequest} timed out`;
+    case 'failed':
+      return `${yourRequest} could not be completed`;
+    case 'activated':
+      return you ? `You activated ${role}` : `${who} activated ${role}`;
     case 'assigned': {
       const what = p.kind === 'eligibility' ? `eligible for ${role}` : `assigned ${role}`;
       return you ? `You are now ${what}` : `${who} is now ${what}`;
     }
-    case 'expiring': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} expires in ${p.within === '1d' ? '1 day' : '14 days'}`;
-    case 'expired': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} has expired`;
-    case 'extended': return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} was extended`;
-    case 'breakGlassUsed': return `Alert: break-glass account ${p.breakGlass?.account ?? who} was used`;
-    case 'digest': return `PIM weekly digest ${p.digest?.week ?? ''}`.trim();
+    case 'expiring':
+      return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} expires in ${p.within === '1d' ? '1 day' : '14 days'}`;
+    case 'expired':
+      return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} has expired`;
+    case 'extended':
+      return `${you ? 'Your' : `${who}'s`} ${grantOf(p)} of ${role} was extended`;
+    case 'breakGlassUsed':
+      return `Alert: break-glass account ${p.breakGlass?.account ?? who} was used`;
+    case 'digest':
+      return `PIM weekly digest ${p.digest?.week ?? ''}`.trim();
   }
 }
 
@@ -58,19 +69,32 @@ function summaryOf(type: NotificationType, p: NotificationParams): string {
   const where = p.scopeName ? ` at ${p.scopeName}` : '';
   switch (type) {
     case 'approvalNeeded':
-      return `${p.principalName} asks to ${verbOf(p.action)} ${role}${where}. ${p.audience === 'Channel' ? 'An approver' : 'You'} may approve or deny`
-        + `${p.stages && p.stages > 1 ? ` (stage ${p.stepId} of ${p.stages})` : ''}${p.escalation ? ', escalated because nobody decided in time' : ''}.`;
-    case 'approved': return `The request was approved${p.approverName ? ` by ${p.approverName}` : ''}.`;
-    case 'denied': return `The request was denied${p.approverName ? ` by ${p.approverName}` : ''}.`;
-    case 'timedOut': return 'Nobody decided on the request in time, so it ended.';
-    case 'failed': return `The request was approved but could not be carried out${p.reason ? `: ${p.reason}` : ''}.`;
-    case 'activated': return `${p.principalName} activated ${role}${where}.`;
-    case 'assigned': return `${p.principalName} was ${p.kind === 'eligibility' ? 'made eligible for' : 'assigned'} ${role}${where}.`;
-    case 'expiring': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ends on ${until(p.endAt)}. Ask for an extension if it is still needed.`;
-    case 'expired': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ended on ${until(p.endAt)}.`;
-    case 'extended': return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} now ends on ${until(p.endAt)}.`;
-    case 'breakGlassUsed': return breakGlassSummary(p);
-    case 'digest': return digestSummary(p.digest);
+      return (
+        `${p.principalName} asks to ${verbOf(p.action)} ${role}${where}. ${p.audience === 'Channel' ? 'An approver' : 'You'} may approve or deny` +
+        `${p.stages && p.stages > 1 ? ` (stage ${p.stepId} of ${p.stages})` : ''}${p.escalation ? ', escalated because nobody decided in time' : ''}.`
+      );
+    case 'approved':
+      return `The request was approved${p.approverName ? ` by ${p.approverName}` : ''}.`;
+    case 'denied':
+      return `The request was denied${p.approverName ? ` by ${p.approverName}` : ''}.`;
+    case 'timedOut':
+      return 'Nobody decided on the request in time, so it ended.';
+    case 'failed':
+      return `The request was approved but could not be carried out${p.reason ? `: ${p.reason}` : ''}.`;
+    case 'activated':
+      return `${p.principalName} activated ${role}${where}.`;
+    case 'assigned':
+      return `${p.principalName} was ${p.kind === 'eligibility' ? 'made eligible for' : 'assigned'} ${role}${where}.`;
+    case 'expiring':
+      return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ends on ${until(p.endAt)}. Ask for an extension if it is still needed.`;
+    case 'expired':
+      return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} ended on ${until(p.endAt)}.`;
+    case 'extended':
+      return `The ${grantOf(p)} of ${role}${where} for ${p.principalName} now ends on ${until(p.endAt)}.`;
+    case 'breakGlassUsed':
+      return breakGlassSummary(p);
+    case 'digest':
+      return digestSummary(p.digest);
   }
 }
 
@@ -86,8 +110,10 @@ function breakGlassSummary(p: NotificationParams): string {
   const when = b ? ` at ${formatInstant(b.at)}` : '';
   const how = b ? ` by ${b.how}` : '';
   const from = b?.sourceIp ? ` from ${b.sourceIp}` : ' from an unknown address';
-  return `The break-glass account ${account} was used${when}${how}${from}. If you did not expect this, act now: `
-    + 'sign in to OpenPIM, check the audit log for what the account did, and secure it (reset its password, revoke its sessions).';
+  return (
+    `The break-glass account ${account} was used${when}${how}${from}. If you did not expect this, act now: ` +
+    'sign in to OpenPIM, check the audit log for what the account did, and secure it (reset its password, revoke its sessions).'
+  );
 }
 
 function breakGlassFacts(p: NotificationParams, b: BreakGlassParams): [string, string][] {
@@ -146,9 +172,10 @@ function actionsOf(type: NotificationType, p: NotificationParams, ctx: RenderCon
 
 /** Renders a notification. Without a context (at planning time) only the subject is meaningful. */
 export function render(type: NotificationType, params: NotificationParams, ctx: RenderContext = { publicUrl: '' }): Message {
-  const note = ctx.decisionLinks?.length && ctx.linksExpireAt
-    ? `The approve and deny links work once, only for the approver signed in to OpenPIM, until ${formatInstant(ctx.linksExpireAt)}. After that, open the request.`
-    : undefined;
+  const note =
+    ctx.decisionLinks?.length && ctx.linksExpireAt
+      ? `The approve and deny links work once, only for the approver signed in to OpenPIM, until ${formatInstant(ctx.linksExpireAt)}. After that, open the request.`
+      : undefined;
   return {
     ...(type === 'breakGlassUsed' ? { urgent: true } : {}),
     subject: `OpenPIM: ${subjectOf(type, params)}`,

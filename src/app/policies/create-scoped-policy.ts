@@ -22,7 +22,8 @@ export async function createScopedPolicy(
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
     const role = await tx.roles.get(caller.tenantId, input.roleDefinitionId);
-    if (!role || role.kind === 'group') throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' is not a directory or resource role of this tenant.`);
+    if (!role || role.kind === 'group')
+      throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' is not a directory or resource role of this tenant.`);
     if (input.scopeId === '/') throw new DomainError('Request_BadRequest', "Every role has its policy at '/' already; choose a narrower scope.");
     const inherited = await resolvePolicy(tx, caller.tenantId, role.id, input.scopeId);
     const policy: Policy = {
@@ -38,11 +39,15 @@ export async function createScopedPolicy(
       throw new DomainError('ObjectConflict', `Role '${role.displayName}' already has a policy at '${input.scopeId}'.`);
     }
     await tx.policies.insert(policy);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.policyAdded, category: 'Policy', operationType: 'Add',
-      targets: [{ id: policy.id, displayName: role.displayName, type: 'Policy' }],
-      details: { RoleDefinitionId: role.id, ScopeId: input.scopeId, CopiedFrom: inherited.id },
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.policyAdded,
+        category: 'Policy',
+        operationType: 'Add',
+        targets: [{ id: policy.id, displayName: role.displayName, type: 'Policy' }],
+        details: { RoleDefinitionId: role.id, ScopeId: input.scopeId, CopiedFrom: inherited.id },
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'policy.created', policy.id, { roleDefinitionId: role.id, scopeId: input.scopeId });
     return policy;
   });

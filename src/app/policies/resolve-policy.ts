@@ -7,7 +7,12 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Policy, ReadRepositories } from '../ports/repositories.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 
-export async function resolvePolicy(repos: ReadRepositories<'policies' | 'scopes'>, tenantId: string, roleDefinitionId: string, scopeId: string): Promise<Policy> {
+export async function resolvePolicy(
+  repos: ReadRepositories<'policies' | 'scopes'>,
+  tenantId: string,
+  roleDefinitionId: string,
+  scopeId: string,
+): Promise<Policy> {
   for (const scope of await scopeAncestors(repos, tenantId, scopeId)) {
     const policy = await repos.policies.forRoleAt(tenantId, roleDefinitionId, scope);
     if (policy) return policy;

@@ -38,22 +38,34 @@ export async function updatePolicyRule(
     if (next.id !== ruleId || next.kind !== current.kind) {
       throw new DomainError('Request_BadRequest', `Rule '${ruleId}' is a ${current.kind} rule; its id and type cannot change.`);
     }
-    const problems = [...validateRule(next, { approverRequired: role !== null && role.kind !== 'directory' }), ...(await unknownApprovers(tx, caller.tenantId, next))];
+    const problems = [
+      ...validateRule(next, { approverRequired: role !== null && role.kind !== 'directory' }),
+      ...(await unknownApprovers(tx, caller.tenantId, next)),
+    ];
     if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
     await tx.policies.updateRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.policyUpdated,
-      category: 'Policy',
-      operationType: 'Update',
-      targets: [{
-        id: policy.id,
-        displayName: role?.displayName ?? null,
-        type: 'Policy',
-        modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(current), newValue: JSON.stringify(next) }],
-      }],
-      details: { RoleDefinitionId: policy.roleDefinitionId, ScopeId: policy.scopeId, RuleId: ruleId },
-    }));
-    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, { ruleId, rule: next, roleDefinitionId: policy.roleDefinitionId, scopeId: policy.scopeId });
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.policyUpdated,
+        category: 'Policy',
+        operationType: 'Update',
+        targets: [
+          {
+            id: policy.id,
+            displayName: role?.displayName ?? null,
+            type: 'Policy',
+            modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(current), newValue: JSON.stringify(next) }],
+          },
+        ],
+        details: { RoleDefinitionId: policy.roleDefinitionId, ScopeId: policy.scopeId, RuleId: ruleId },
+      }),
+    );
+    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, {
+      ruleId,
+      rule: next,
+      roleDefinitionId: policy.roleDefinitionId,
+      scopeId: policy.scopeId,
+    });
     return next;
   });
 }
@@ -64,7 +76,13 @@ export async function updatePolicyRule(
  * scope and above, a group's owners for a group that is not role-assignable: docs/guide.md, "Who may
  * do what").
  */
-export async function authorizePolicyChange(tx: ReadRepositories<'principals' | 'scopes'>, caller: Caller, policy: Policy, role: RoleDefinition | null, now: Instant): Promise<void> {
+export async function authorizePolicyChange(
+  tx: ReadRepositories<'principals' | 'scopes'>,
+  caller: Caller,
+  policy: Policy,
+  role: RoleDefinition | null,
+  now: Instant,
+): Promise<void> {
   if (policy.scopeId === '/' || !role) return authorize(caller, PERMISSION.policiesUpdate);
   const target = await grantTarget(tx, caller.tenantId, policy.scopeId, role, now);
   authorizeAny(caller, [PERMISSION.policiesUpdate, ...managementPermissions(role, target)], target.ancestors);

@@ -102,11 +102,30 @@ export type ChangeTopic = keyof ChangeTopics;
 
 /** Every topic, for readers that check a stored row's topic. */
 export const CHANGE_TOPICS = [
-  'tenant.created', 'principal.created', 'principal.updated', 'group.memberAdded', 'group.memberRemoved',
-  'role.created', 'role.updated', 'role.deleted', 'scope.created', 'policy.created', 'policy.updated',
-  'schedule.created', 'schedule.updated', 'schedule.started', 'schedule.closed', 'schedule.expiring',
-  'request.created', 'request.approved', 'request.denied', 'request.timedOut', 'request.canceled', 'request.failed',
-  'approval.pending', 'breakGlass.used',
+  'tenant.created',
+  'principal.created',
+  'principal.updated',
+  'group.memberAdded',
+  'group.memberRemoved',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'scope.created',
+  'policy.created',
+  'policy.updated',
+  'schedule.created',
+  'schedule.updated',
+  'schedule.started',
+  'schedule.closed',
+  'schedule.expiring',
+  'request.created',
+  'request.approved',
+  'request.denied',
+  'request.timedOut',
+  'request.canceled',
+  'request.failed',
+  'approval.pending',
+  'breakGlass.used',
 ] as const satisfies readonly ChangeTopic[];
 // Every topic of ChangeTopics is in the list: otherwise this names the one missing.
 type Unlisted = Exclude<ChangeTopic, (typeof CHANGE_TOPICS)[number]>;
@@ -144,9 +163,23 @@ export function unhandled(e: never): null {
 
 /** Builds a request's facts for its feed rows. */
 export const requestFacts = (r: {
-  kind: ScheduleKind; action: RequestAction; status: RequestStatus; principalId: string; roleDefinitionId: string; directoryScopeId: string;
-  targetScheduleId: string | null; approvalId: string | null; createdById: string;
+  kind: ScheduleKind;
+  action: RequestAction;
+  status: RequestStatus;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  targetScheduleId: string | null;
+  approvalId: string | null;
+  createdById: string;
 }): RequestFacts => ({
-  kind: r.kind, action: r.action, status: r.status, requesterId: r.principalId, roleDefinitionId: r.roleDefinitionId,
-  directoryScopeId: r.directoryScopeId, targetScheduleId: r.targetScheduleId, approvalId: r.approvalId, createdById: r.createdById,
+  kind: r.kind,
+  action: r.action,
+  status: r.status,
+  requesterId: r.principalId,
+  roleDefinitionId: r.roleDefinitionId,
+  directoryScopeId: r.directoryScopeId,
+  targetScheduleId: r.targetScheduleId,
+  approvalId: r.approvalId,
+  createdById: r.createdById,
 });

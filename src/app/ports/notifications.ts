@@ -7,7 +7,6 @@
 import type { Instant } from '../../domain/time.ts';
 import type { FeedEvent } from './change-feed.ts';
 
-
 export interface FeedReader {
   /** Rows with seq > `afterSeq`, in order (commit order: see feed.repository.ts). */
   after(afterSeq: number, limit: number): Promise<FeedEvent[]>;
@@ -73,7 +72,13 @@ export interface DeliveryRepository {
 
 export interface ApprovalLinkUses {
   /** Records a link as used; ApprovalLinkUsed (a conflict) when it already was. */
-  use(use: { readonly jti: string; readonly tenantId: string; readonly approvalId: string; readonly approverId: string; readonly usedAt: Instant }): Promise<void>;
+  use(use: {
+    readonly jti: string;
+    readonly tenantId: string;
+    readonly approvalId: string;
+    readonly approverId: string;
+    readonly usedAt: Instant;
+  }): Promise<void>;
   /** Undoes `use` when the decision it was for was refused, so the link can be tried again. */
   release(jti: string): Promise<void>;
   isUsed(jti: string): Promise<boolean>;

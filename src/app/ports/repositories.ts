@@ -4,16 +4,7 @@
  */
 import type { Approval, ApprovalDecision } from '../../domain/approvals/approval.ts';
 import type { AuditEvent, AuditRecord } from '../../domain/audit/event.ts';
-import type {
-  AssignmentKey,
-  Principal,
-  PrincipalType,
-  RoleDefinition,
-  Schedule,
-  ScheduleKind,
-  ScheduleRequest,
-  Scope,
-} from '../../domain/model.ts';
+import type { AssignmentKey, Principal, PrincipalType, RoleDefinition, Schedule, ScheduleKind, ScheduleRequest, Scope } from '../../domain/model.ts';
 import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
 import type { RequestTransition } from '../../domain/requests/lifecycle.ts';
 import type { StandingGrant } from '../../domain/safeguards.ts';
@@ -319,9 +310,8 @@ export type Writes = WriteMethods<{
 }>;
 
 /** Every repository named once, each with method names of its own only. */
-type WriteMethods<
-  T extends { readonly [P in keyof Repositories]: keyof Repositories[P] } & { readonly [P in Exclude<keyof T, keyof Repositories>]: never },
-> = T;
+type WriteMethods<T extends { readonly [P in keyof Repositories]: keyof Repositories[P] } & { readonly [P in Exclude<keyof T, keyof Repositories>]: never }> =
+  T;
 
 /** The repositories named `K` without their writes: what a read outside a transaction may do. */
 export type ReadRepositories<K extends keyof Repositories = keyof Repositories> = {

@@ -84,10 +84,20 @@ export interface AssertionVerified {
 
 /** Options and signature checks; throws nothing for bad input, answers null instead. */
 export interface WebAuthnCeremonies {
-  registrationOptions(rp: RelyingParty, input: {
-    challenge: Uint8Array; userId: string; userName: string; displayName: string; exclude: readonly WebAuthnCredential[];
-  }): Promise<Record<string, unknown> & { challenge: string }>;
+  registrationOptions(
+    rp: RelyingParty,
+    input: {
+      challenge: Uint8Array;
+      userId: string;
+      userName: string;
+      displayName: string;
+      exclude: readonly WebAuthnCredential[];
+    },
+  ): Promise<Record<string, unknown> & { challenge: string }>;
   verifyRegistration(rp: RelyingParty, response: unknown, expectedChallenge: string): Promise<RegistrationVerified | null>;
-  authenticationOptions(rp: RelyingParty, input: { challenge: Uint8Array; allow: readonly WebAuthnCredential[] }): Promise<Record<string, unknown> & { challenge: string }>;
+  authenticationOptions(
+    rp: RelyingParty,
+    input: { challenge: Uint8Array; allow: readonly WebAuthnCredential[] },
+  ): Promise<Record<string, unknown> & { challenge: string }>;
   verifyAssertion(rp: RelyingParty, response: unknown, expectedChallenge: string, credential: WebAuthnCredential): Promise<AssertionVerified | null>;
 }

@@ -13,7 +13,8 @@ export const listPrincipals = (read: ReadRepositories<'principals'>, caller: Cal
 
 export async function getPrincipal(read: ReadRepositories<'principals'>, caller: Caller, type: PrincipalType, idOrUpn: string): Promise<Principal> {
   const p = (await read.principals.get(caller.tenantId, idOrUpn)) ?? (type === 'user' ? await read.principals.getByUpn(caller.tenantId, idOrUpn) : null);
-  if (!p || p.type !== type) throw new DomainError('Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+  if (!p || p.type !== type)
+    throw new DomainError('Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
   return p;
 }
 
@@ -38,7 +39,8 @@ export async function getRole(read: ReadRepositories<'roles'>, caller: Caller, i
   return role;
 }
 
-export const listPolicies = (read: ReadRepositories<'policies'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> => read.policies.list(caller.tenantId, query);
+export const listPolicies = (read: ReadRepositories<'policies'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> =>
+  read.policies.list(caller.tenantId, query);
 
 export async function getPolicy(read: ReadRepositories<'policies'>, caller: Caller, id: string): Promise<Policy> {
   const policy = await read.policies.get(caller.tenantId, id);

@@ -19,10 +19,18 @@ export function listRequests(
   return read.requests.list(caller.tenantId, kind, mine ? [caller.principal.id] : null, ofProvider(query, provider));
 }
 
-export async function getRequest(read: ReadRepositories<'requests'>, caller: Caller, provider: Provider, kind: ScheduleKind, id: string): Promise<ScheduleRequest> {
+export async function getRequest(
+  read: ReadRepositories<'requests'>,
+  caller: Caller,
+  provider: Provider,
+  kind: ScheduleKind,
+  id: string,
+): Promise<ScheduleRequest> {
   const request = await read.requests.get(caller.tenantId, kind, id);
-  const visible = request && isOfProvider(request.roleDefinitionId, provider)
-    && (request.principalId === caller.principal.id || request.createdById === caller.principal.id || can(caller, PERMISSION.roleAssignmentsRead));
+  const visible =
+    request &&
+    isOfProvider(request.roleDefinitionId, provider) &&
+    (request.principalId === caller.principal.id || request.createdById === caller.principal.id || can(caller, PERMISSION.roleAssignmentsRead));
   if (!request || !visible) throw new DomainError('Request_ResourceNotFound', `Request '${id}' does not exist.`);
   return request;
 }

@@ -29,8 +29,10 @@ export interface ScheduleQuery {
 }
 
 /** Rows held by one of the caller's groups are theirs through the group. */
-const asSeenBy = (caller: Caller) => (s: Schedule): Schedule =>
-  s.principalId === caller.principal.id ? s : { ...s, memberType: 'Group' };
+const asSeenBy =
+  (caller: Caller) =>
+  (s: Schedule): Schedule =>
+    s.principalId === caller.principal.id ? s : { ...s, memberType: 'Group' };
 
 export async function listSchedules(
   read: ReadRepositories<'principals' | 'schedules' | 'scopes'>,
@@ -44,7 +46,11 @@ export async function listSchedules(
   const groups = q.mine && q.view !== 'expired' ? await read.principals.groupsOf(caller.tenantId, caller.principal.id, now) : [];
   const principalIds = q.mine ? [caller.principal.id, ...groups] : undefined;
   const inherit = q.view === 'instances' ? await inheritedAt(read, caller.tenantId, query) : null;
-  const page = await read.schedules.list(caller.tenantId, { kind: q.kind, view: q.view, at: now, principalIds }, ofProvider(inherit?.query ?? query, q.provider));
+  const page = await read.schedules.list(
+    caller.tenantId,
+    { kind: q.kind, view: q.view, at: now, principalIds },
+    ofProvider(inherit?.query ?? query, q.provider),
+  );
   const items = page.items.map((s) => (inherit && s.directoryScopeId !== inherit.scopeId ? { ...s, memberType: 'Inherited' as const } : s));
   return { ...page, items: q.mine ? items.map(asSeenBy(caller)) : items };
 }
@@ -65,7 +71,13 @@ async function inheritedAt(read: ReadRepositories<'scopes'>, tenantId: string, q
   return { scopeId, query: { ...query, filter: widen(query.filter!) } };
 }
 
-export async function getSchedule(read: ReadRepositories<'schedules'>, caller: Caller, q: Omit<ScheduleQuery, 'mine'>, id: string, now: Instant): Promise<Schedule> {
+export async function getSchedule(
+  read: ReadRepositories<'schedules'>,
+  caller: Caller,
+  q: Omit<ScheduleQuery, 'mine'>,
+  id: string,
+  now: Instant,
+): Promise<Schedule> {
   const s = await read.schedules.get(caller.tenantId, id);
   const inView = !s ? false : q.view === 'expired' ? isRenewable(s, now) : !s.closed && !hasEnded(s, now) && (q.view === 'schedules' || s.startAt <= now);
   const current = s && s.kind === q.kind && isOfProvider(s.roleDefinitionId, q.provider) && inView;
@@ -83,5 +95,9 @@ const isRenewable = (s: Schedule, now: Instant): boolean =>
 /** Active role assignments in effect now (Graph's roleAssignments): all for readers, one's own otherwise. */
 export function listRoleAssignments(read: ReadRepositories<'schedules'>, caller: Caller, query: ListQuery, now: Instant): Promise<Page<Schedule>> {
   const all = can(caller, PERMISSION.roleAssignmentsRead);
-  return read.schedules.list(caller.tenantId, { kind: 'assignment', view: 'instances', at: now, principalIds: all ? undefined : [caller.principal.id] }, ofProvider(query, 'directory'));
+  return read.schedules.list(
+    caller.tenantId,
+    { kind: 'assignment', view: 'instances', at: now, principalIds: all ? undefined : [caller.principal.id] },
+    ofProvider(query, 'directory'),
+  );
 }

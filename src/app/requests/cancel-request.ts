@@ -49,12 +49,14 @@ export async function cancelRequest(
     const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', now));
     await tx.timeline.unschedule('requestTimeout', request.id);
     await endApprovalOf(tx, request, 'Canceled', now);
-    await tx.audit.append(auditRecord(caller.tenantId, ctx.actor, ctx.correlationId, now, {
-      activity: ACTIVITY.requestCanceled,
-      operationType: 'Update',
-      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
-      details: { RequestId: request.id, Action: request.action },
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, ctx.actor, ctx.correlationId, now, {
+        activity: ACTIVITY.requestCanceled,
+        operationType: 'Update',
+        targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, requesterTarget(request)],
+        details: { RequestId: request.id, Action: request.action },
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'request.canceled', request.id, requestFacts(canceled));
     return canceled;
   });

@@ -48,12 +48,14 @@ export function newRequest(ctx: RequestContext, fields: Pick<ScheduleRequest, 's
 /** Stores the request with its audit event and change-feed row. */
 export async function recordRequest(ctx: RequestContext, request: ScheduleRequest, activity: string, window?: Window): Promise<ScheduleRequest> {
   await ctx.tx.requests.insert(request);
-  await ctx.tx.audit.append(auditRecord(ctx.key.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-    activity,
-    operationType: operationOf(request.action),
-    targets: [roleTarget(ctx.role), principalTarget(ctx.principal), requestTarget(request)],
-    details: requestDetails(request, window),
-  }));
+  await ctx.tx.audit.append(
+    auditRecord(ctx.key.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity,
+      operationType: operationOf(request.action),
+      targets: [roleTarget(ctx.role), principalTarget(ctx.principal), requestTarget(request)],
+      details: requestDetails(request, window),
+    }),
+  );
   await ctx.tx.feed.append(request.tenantId, 'request.created', request.id, requestFacts(request));
   return request;
 }

@@ -45,22 +45,41 @@ export async function reviewApprovalStep(
     const waiting = request.status === 'PendingApproval' && stage !== null && (request.expiresAt === null || now < request.expiresAt);
     const isApprover = waiting && stage.index === stageIndex ? await isApproverNow(tx, approval, stage, caller.principal.id, now) : false;
     const outcome = decide(
-      waiting ? approval : { ...approval, stages: approval.stages.map((s) => ({ ...s, status: s.status === 'InProgress' ? 'Expired' as const : s.status })) },
+      waiting ? approval : { ...approval, stages: approval.stages.map((s) => ({ ...s, status: s.status === 'InProgress' ? ('Expired' as const) : s.status })) },
       await tx.approvals.decisions(caller.tenantId, approval.id),
       { approverId: caller.principal.id, stage: stageIndex, result: input.reviewResult, justification: input.justification },
       isApprover,
       now,
     );
     await tx.approvals.addDecision({
-      tenantId: caller.tenantId, approvalId: approval.id, stage: stageIndex, approverId: caller.principal.id,
-      result: input.reviewResult, justification: input.justification, decidedAt: now,
+      tenantId: caller.tenantId,
+      approvalId: approval.id,
+      stage: stageIndex,
+      approverId: caller.principal.id,
+      result: input.reviewResult,
+      justification: input.justification,
+      decidedAt: now,
     });
     const actor = actorOf(caller);
-    const audit = (activity: string, details: Record<string, string> = {}) => tx.audit.append(auditRecord(caller.tenantId, actor, caller.correlationId, now, {
-      activity, operationType: 'Update',
-      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, { id: request.principalId, displayName: null, type: 'User' }],
-      details: { RequestId: request.id, Stage: stepIdOf(stageIndex), Decision: input.reviewResult, ...(input.justification ? { ApproverJustification: input.justification } : {}), ...details },
-    }));
+    const audit = (activity: string, details: Record<string, string> = {}) =>
+      tx.audit.append(
+        auditRecord(caller.tenantId, actor, caller.correlationId, now, {
+          activity,
+          operationType: 'Update',
+          targets: [
+            requestTarget(request),
+            { id: request.roleDefinitionId, displayName: null, type: 'Role' },
+            { id: request.principalId, displayName: null, type: 'User' },
+          ],
+          details: {
+            RequestId: request.id,
+            Stage: stepIdOf(stageIndex),
+            Decision: input.reviewResult,
+            ...(input.justification ? { ApproverJustification: input.justification } : {}),
+            ...details,
+          },
+        }),
+      );
     switch (outcome.kind) {
       case 'recorded':
         await audit(ACTIVITY.approvalRecorded, { Approvals: `${outcome.approvals} of ${approval.stages[stageIndex]!.approvalsRequired}` });
@@ -77,7 +96,11 @@ export async function reviewApprovalStep(
         await stopWaiting(tx, outcome.approval);
         const denied = await tx.requests.applyTransition(transition(request, 'Denied', now));
         await audit(ACTIVITY.requestDenied);
-        await tx.feed.append(caller.tenantId, 'request.denied', request.id, { ...requestFacts(denied), approverId: caller.principal.id, justification: input.justification });
+        await tx.feed.append(caller.tenantId, 'request.denied', request.id, {
+          ...requestFacts(denied),
+          approverId: caller.principal.id,
+          justification: input.justification,
+        });
         return denied;
       }
       case 'approved': {
@@ -89,7 +112,13 @@ export async function reviewApprovalStep(
           tx.roles.get(request.tenantId, request.roleDefinitionId),
           resolvePolicy(tx, request.tenantId, request.roleDefinitionId, request.directoryScopeId),
         ]);
-        const granted = await grantApproved(grantContextOf(tx, deps.ids, now, caller), { request, approval: outcome.approval, principal: principal!, role: role!, rules: policy.rules });
+        const granted = await grantApproved(grantContextOf(tx, deps.ids, now, caller), {
+          request,
+          approval: outcome.approval,
+          principal: principal!,
+          role: role!,
+          rules: policy.rules,
+        });
         if (granted.status !== 'Failed') {
           await tx.feed.append(caller.tenantId, 'request.approved', request.id, { ...requestFacts(granted), approverId: caller.principal.id });
         }

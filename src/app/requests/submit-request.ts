@@ -60,10 +60,7 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
   try {
     return await deps.uow.run(async (tx) => {
       const tenantId = caller.tenantId;
-      const [principal, role] = await Promise.all([
-        tx.principals.get(tenantId, input.principalId),
-        tx.roles.get(tenantId, input.roleDefinitionId),
-      ]);
+      const [principal, role] = await Promise.all([tx.principals.get(tenantId, input.principalId), tx.roles.get(tenantId, input.roleDefinitionId)]);
       if (!principal) throw new DomainError('Request_BadRequest', `principalId '${input.principalId}' does not exist in this tenant.`);
       if (!role) throw new DomainError('Request_BadRequest', `roleDefinitionId '${input.roleDefinitionId}' does not exist in this tenant.`);
       if (!role.isEnabled) throw new DomainError('Request_BadRequest', `Role '${role.displayName}' is disabled.`);
@@ -99,7 +96,13 @@ export async function submitRequest(deps: SubmitRequestDeps, caller: Caller, inp
  * Who may be given this role: never an eligible service principal; groups only when role-assignable;
  * no group as member or owner of a role-assignable group; no nesting cycles.
  */
-async function assertMayHold(tx: ReadRepositories<'principals'>, kind: ScheduleKind, principal: Principal, role: RoleDefinition, target: GrantTarget): Promise<void> {
+async function assertMayHold(
+  tx: ReadRepositories<'principals'>,
+  kind: ScheduleKind,
+  principal: Principal,
+  role: RoleDefinition,
+  target: GrantTarget,
+): Promise<void> {
   if (kind === 'eligibility' && principal.type === 'servicePrincipal') {
     throw new DomainError('PrincipalCannotBeEligible', 'Service principals can hold active assignments only, never eligible ones.');
   }
@@ -113,6 +116,9 @@ async function assertMayHold(tx: ReadRepositories<'principals'>, kind: ScheduleK
   if (role.id !== GROUP_ROLE.member || principal.type !== 'group') return;
   // Eligible or active, a group made a member of a group it contains would be a cycle.
   if (principal.id === target.group.id || (await tx.principals.groupsOf(principal.tenantId, target.group.id, null)).includes(principal.id)) {
-    throw new DomainError('Request_BadRequest', `Making group '${principal.displayName}' a member of '${target.group.displayName}' would make a cycle of nested groups.`);
+    throw new DomainError(
+      'Request_BadRequest',
+      `Making group '${principal.displayName}' a member of '${target.group.displayName}' would make a cycle of nested groups.`,
+    );
   }
 }

@@ -43,9 +43,13 @@ export async function createRoleDefinition(
   return deps.uow.run(async (tx) => {
     await tx.roles.insert(role);
     await tx.policies.insert(newRolePolicy(role, deps.ids.uuid()));
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.roleDefinitionAdded,
+        operationType: 'Add',
+        targets: [roleTarget(role)],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'role.created', role.id, { role });
     return role;
   });

@@ -31,18 +31,22 @@ export async function deleteRoleDefinition(
     if (usage.openSchedules > 0 || usage.pendingRequests > 0) {
       throw new DomainError(
         'RoleDefinitionHasAssignments',
-        `Role definition '${role.displayName}' is in use: ${plural(usage.openSchedules, 'eligible or active assignment', 'eligible or active assignments')} `
-          + `and ${plural(usage.pendingRequests, 'pending request', 'pending requests')}. Remove the assignments and settle the requests first.`,
+        `Role definition '${role.displayName}' is in use: ${plural(usage.openSchedules, 'eligible or active assignment', 'eligible or active assignments')} ` +
+          `and ${plural(usage.pendingRequests, 'pending request', 'pending requests')}. Remove the assignments and settle the requests first.`,
         { openSchedules: usage.openSchedules, pendingRequests: usage.pendingRequests },
       );
     }
     const policies = await tx.policies.deleteForRole(caller.tenantId, role.id);
     const endedGrants = await tx.schedules.deleteClosedOfRole(caller.tenantId, role.id);
     await tx.roles.delete(caller.tenantId, role.id);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.roleDefinitionDeleted, operationType: 'Delete', targets: [roleTarget(role)],
-      details: { PoliciesDeleted: String(policies), EndedSchedulesDeleted: String(endedGrants) },
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.roleDefinitionDeleted,
+        operationType: 'Delete',
+        targets: [roleTarget(role)],
+        details: { PoliciesDeleted: String(policies), EndedSchedulesDeleted: String(endedGrants) },
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'role.deleted', role.id, { role });
     return role;
   });

@@ -60,9 +60,13 @@ export async function updateRoleDefinition(
     const changes = modified(before, after);
     if (changes.length === 0) return before;
     await tx.roles.update(after);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.roleDefinitionUpdated, operationType: 'Update', targets: [{ ...roleTarget(after), modifiedProperties: changes }],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.roleDefinitionUpdated,
+        operationType: 'Update',
+        targets: [{ ...roleTarget(after), modifiedProperties: changes }],
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'role.updated', after.id, { role: after });
     return after;
   });

@@ -9,7 +9,11 @@ import type { ScimToken } from '../ports/provisioning.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import type { ScimClient } from './scim-client.ts';
 
-export async function authenticateScim(deps: { uow: UnitOfWork<'provisioning'>; clock: Clock }, bearer: string | null, correlationId: string): Promise<ScimClient> {
+export async function authenticateScim(
+  deps: { uow: UnitOfWork<'provisioning'>; clock: Clock },
+  bearer: string | null,
+  correlationId: string,
+): Promise<ScimClient> {
   const invalid = () => new DomainError('InvalidAuthenticationToken', 'The SCIM bearer token is missing, unknown, revoked or expired.');
   if (!bearer || bearer.length > 200) throw invalid();
   const token: ScimToken | null = await deps.uow.read.provisioning.tokenByHash(hashClientSecret(bearer));

@@ -36,15 +36,27 @@ export async function createScimToken(
   if (endAt > now + SCIM_TOKEN_MAX_LIFETIME) throw new DomainError('Request_BadRequest', 'endDateTime must be at most two years from now.');
   const secretText = formatClientSecret(deps.random.bytes(CLIENT_SECRET_BYTES));
   const token: ScimToken = {
-    tenantId: caller.tenantId, id: deps.ids.uuid(), displayName: input.displayName, hint: clientSecretHint(secretText),
-    tokenHash: hashClientSecret(secretText), createdBy: caller.principal.id, createdAt: now, endAt, revokedAt: null,
+    tenantId: caller.tenantId,
+    id: deps.ids.uuid(),
+    displayName: input.displayName,
+    hint: clientSecretHint(secretText),
+    tokenHash: hashClientSecret(secretText),
+    createdBy: caller.principal.id,
+    createdAt: now,
+    endAt,
+    revokedAt: null,
   };
   await deps.uow.run(async (tx) => {
     await tx.provisioning.insertToken(token);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.scimTokenAdded, category: 'Other', operationType: 'Add', targets: [{ id: token.id, displayName: token.displayName, type: 'Other' }],
-      details: { EndDateTime: new Date(endAt).toISOString() },
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.scimTokenAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [{ id: token.id, displayName: token.displayName, type: 'Other' }],
+        details: { EndDateTime: new Date(endAt).toISOString() },
+      }),
+    );
   });
   return { token, secretText };
 }

@@ -15,7 +15,11 @@ import { endAllAccess, endSchedules } from './deprovision.ts';
 import { assertScimManaged, memberIdsOf, setMembers } from './group-members.ts';
 import { scimContext, type ScimClient, type ScimRepositories } from './scim-client.ts';
 
-export async function deleteScimGroup(deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids }, client: ScimClient, groupId: string): Promise<void> {
+export async function deleteScimGroup(
+  deps: { uow: UnitOfWork<keyof ScimRepositories>; clock: Clock; ids: Ids },
+  client: ScimClient,
+  groupId: string,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.uow.run(async (tx) => {
     const found = await tx.provisioning.get(client.tenantId, 'group', groupId);
@@ -26,15 +30,27 @@ export async function deleteScimGroup(deps: { uow: UnitOfWork<keyof ScimReposito
     await setMembers(ctx, group, await memberIdsOf(ctx, group), []);
     const ended = await keepingAdministrators(tx, group.tenantId, now, async () => {
       const held = await endAllAccess(ctx, group);
-      return held + await endSchedules(ctx, group.tenantId, await tx.provisioning.openScheduleIdsAt(group.tenantId, groupScope(group.id)), () => ({
-        activity: ACTIVITY.groupAccessEndedWithGroup, reason: 'SCIM group deletion',
-      }));
+      return (
+        held +
+        (await endSchedules(ctx, group.tenantId, await tx.provisioning.openScheduleIdsAt(group.tenantId, groupScope(group.id)), () => ({
+          activity: ACTIVITY.groupAccessEndedWithGroup,
+          reason: 'SCIM group deletion',
+        })))
+      );
     });
     await tx.provisioning.markDeleted(group.tenantId, group.id, now);
-    await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
-      activity: ACTIVITY.groupDeleted, category: 'GroupManagement', operationType: 'Delete', targets: [principalTarget(group)],
-      details: { Source: 'SCIM', GrantsEnded: String(ended), Kept: 'emptied, for the audit trail' },
-    }));
-    await tx.feed.append(group.tenantId, 'principal.updated', group.id, { changed: ['deleted'], principal: (await tx.principals.get(group.tenantId, group.id))! });
+    await tx.audit.append(
+      auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
+        activity: ACTIVITY.groupDeleted,
+        category: 'GroupManagement',
+        operationType: 'Delete',
+        targets: [principalTarget(group)],
+        details: { Source: 'SCIM', GrantsEnded: String(ended), Kept: 'emptied, for the audit trail' },
+      }),
+    );
+    await tx.feed.append(group.tenantId, 'principal.updated', group.id, {
+      changed: ['deleted'],
+      principal: (await tx.principals.get(group.tenantId, group.id))!,
+    });
   });
 }

@@ -20,7 +20,9 @@ import type { ScimContext } from './scim-client.ts';
 
 export function assertMayDeprovision(principal: Principal): void {
   if (principal.isBreakGlass) {
-    throw new DomainError('Request_BadRequest', `'${principal.displayName}' is a break-glass account: SCIM cannot deactivate or delete it.`, { scimType: 'mutability' });
+    throw new DomainError('Request_BadRequest', `'${principal.displayName}' is a break-glass account: SCIM cannot deactivate or delete it.`, {
+      scimType: 'mutability',
+    });
   }
 }
 
@@ -37,12 +39,19 @@ export async function deprovision(ctx: ScimContext, principal: Principal): Promi
 export async function disableAccount(ctx: ScimContext, principal: Principal): Promise<void> {
   if (!principal.accountEnabled) return;
   await ctx.tx.accounts.setAccountEnabled(principal.tenantId, principal.id, false);
-  await ctx.tx.audit.append(auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-    activity: ACTIVITY.accountDisabled, category: 'UserManagement', operationType: 'Update',
-    targets: [{ ...principalTarget(principal), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'true', newValue: 'false' }] }],
-    details: { Reason: 'SCIM deprovisioning' },
-  }));
-  await ctx.tx.feed.append(principal.tenantId, 'principal.updated', principal.id, { changed: ['accountEnabled'], principal: { ...principal, accountEnabled: false } });
+  await ctx.tx.audit.append(
+    auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+      activity: ACTIVITY.accountDisabled,
+      category: 'UserManagement',
+      operationType: 'Update',
+      targets: [{ ...principalTarget(principal), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'true', newValue: 'false' }] }],
+      details: { Reason: 'SCIM deprovisioning' },
+    }),
+  );
+  await ctx.tx.feed.append(principal.tenantId, 'principal.updated', principal.id, {
+    changed: ['accountEnabled'],
+    principal: { ...principal, accountEnabled: false },
+  });
 }
 
 /**
@@ -50,7 +59,12 @@ export async function disableAccount(ctx: ScimContext, principal: Principal): Pr
  * event, and ends what depends on each eligibility. Eligibilities go first, so their activations
  * are recorded as ended with them. Returns how many were closed.
  */
-export async function endSchedules(ctx: ScimContext, tenantId: string, ids: readonly string[], event: (s: Schedule) => { activity: string; reason: string }): Promise<number> {
+export async function endSchedules(
+  ctx: ScimContext,
+  tenantId: string,
+  ids: readonly string[],
+  event: (s: Schedule) => { activity: string; reason: string },
+): Promise<number> {
   const { tx } = ctx;
   const open = (await Promise.all(ids.map((id) => tx.schedules.get(tenantId, id))))
     .filter((s) => s !== null)
@@ -62,23 +76,35 @@ export async function endSchedules(ctx: ScimContext, tenantId: string, ids: read
     const { activity, reason } = event(schedule);
     const holder = await tx.principals.get(tenantId, schedule.principalId);
     await closeSchedule(ctx, schedule, schedule.startAt > ctx.now ? 'canceled' : 'removed');
-    await tx.audit.append(auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity,
-      operationType: 'Unassign',
-      targets: [{ id: schedule.roleDefinitionId, displayName: null, type: 'Role' }, holder ? principalTarget(holder) : { id: schedule.principalId, displayName: null, type: 'Other' }],
-      details: {
-        ScheduleId: schedule.id, DirectoryScopeId: schedule.directoryScopeId, Reason: reason,
-        ...(schedule.assignmentType ? { AssignmentType: schedule.assignmentType } : {}),
-      },
-    }));
+    await tx.audit.append(
+      auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity,
+        operationType: 'Unassign',
+        targets: [
+          { id: schedule.roleDefinitionId, displayName: null, type: 'Role' },
+          holder ? principalTarget(holder) : { id: schedule.principalId, displayName: null, type: 'Other' },
+        ],
+        details: {
+          ScheduleId: schedule.id,
+          DirectoryScopeId: schedule.directoryScopeId,
+          Reason: reason,
+          ...(schedule.assignmentType ? { AssignmentType: schedule.assignmentType } : {}),
+        },
+      }),
+    );
     if (schedule.startAt > ctx.now) {
       // A grant for later never starts: the request that granted it is Canceled, as a cancel would.
       for (const request of await tx.requests.byTargetSchedule(tenantId, schedule.id)) {
         if (request.status !== 'Granted') continue;
         const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
-        await tx.audit.append(auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-          activity: ACTIVITY.requestCanceled, operationType: 'Update', targets: [requestTarget(request), requesterTarget(request)], details: { RequestId: request.id, Reason: reason },
-        }));
+        await tx.audit.append(
+          auditRecord(tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+            activity: ACTIVITY.requestCanceled,
+            operationType: 'Update',
+            targets: [requestTarget(request), requesterTarget(request)],
+            details: { RequestId: request.id, Reason: reason },
+          }),
+        );
         await tx.feed.append(tenantId, 'request.canceled', request.id, requestFacts(canceled));
       }
     }
@@ -92,7 +118,8 @@ export async function endSchedules(ctx: ScimContext, tenantId: string, ids: read
 export async function endAllAccess(ctx: ScimContext, principal: Principal): Promise<number> {
   const { tx } = ctx;
   const ended = await endSchedules(ctx, principal.tenantId, await tx.provisioning.openScheduleIds(principal.tenantId, principal.id), (s) => ({
-    activity: s.kind === 'eligibility' ? ACTIVITY.eligibilityDeprovisioned : ACTIVITY.assignmentDeprovisioned, reason: 'SCIM deprovisioning',
+    activity: s.kind === 'eligibility' ? ACTIVITY.eligibilityDeprovisioned : ACTIVITY.assignmentDeprovisioned,
+    reason: 'SCIM deprovisioning',
   }));
   for (const { kind, id } of await tx.provisioning.pendingRequestIds(principal.tenantId, principal.id)) {
     const request = await tx.requests.get(principal.tenantId, kind, id);
@@ -100,11 +127,14 @@ export async function endAllAccess(ctx: ScimContext, principal: Principal): Prom
     const canceled = await tx.requests.applyTransition(transition(request, 'Canceled', ctx.now));
     await tx.timeline.unschedule('requestTimeout', request.id);
     await endApprovalOf(tx, request, 'Canceled', ctx.now);
-    await tx.audit.append(auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.requestCanceledDeprovisioned, operationType: 'Update',
-      targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, principalTarget(principal)],
-      details: { RequestId: request.id, Action: request.action, Reason: 'SCIM deprovisioning' },
-    }));
+    await tx.audit.append(
+      auditRecord(principal.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.requestCanceledDeprovisioned,
+        operationType: 'Update',
+        targets: [requestTarget(request), { id: request.roleDefinitionId, displayName: null, type: 'Role' }, principalTarget(principal)],
+        details: { RequestId: request.id, Action: request.action, Reason: 'SCIM deprovisioning' },
+      }),
+    );
     await tx.feed.append(principal.tenantId, 'request.canceled', request.id, requestFacts(canceled));
   }
   return ended;

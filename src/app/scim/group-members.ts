@@ -17,7 +17,10 @@ const ALL: ListQuery = { orderBy: [], top: 1_000_000, skip: 0, count: false };
 /** A group whose membership hands out roles is OpenPIM's: SCIM may not change its members or delete it. */
 export async function assertScimManaged(ctx: Pick<ScimContext, 'tx' | 'now'>, group: Principal): Promise<void> {
   if (await handsOutRoles(ctx.tx, group, ctx.now)) {
-    throw new DomainError('Authorization_RequestDenied', `Group '${group.displayName}' is role-assignable (or nested into one): its members are managed in OpenPIM, not by SCIM.`);
+    throw new DomainError(
+      'Authorization_RequestDenied',
+      `Group '${group.displayName}' is role-assignable (or nested into one): its members are managed in OpenPIM, not by SCIM.`,
+    );
   }
 }
 
@@ -38,9 +41,15 @@ export async function setMembers(ctx: ScimContext, group: Principal, current: re
       throw new DomainError('Request_BadRequest', `Adding '${id}' would make a cycle of nested groups.`, { scimType: 'invalidValue' });
     }
     await tx.principals.addMember(group.tenantId, group.id, id, ctx.now);
-    await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-      activity: ACTIVITY.groupMemberAdded, category: 'GroupManagement', operationType: 'Assign', targets: [principalTarget(member.principal), principalTarget(group)], details: { Source: 'SCIM' },
-    }));
+    await tx.audit.append(
+      auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+        activity: ACTIVITY.groupMemberAdded,
+        category: 'GroupManagement',
+        operationType: 'Assign',
+        targets: [principalTarget(member.principal), principalTarget(group)],
+        details: { Source: 'SCIM' },
+      }),
+    );
     await tx.feed.append(group.tenantId, 'group.memberAdded', group.id, { memberId: id });
   }
   const leaving = current.filter((id) => !want.has(id));
@@ -50,10 +59,15 @@ export async function setMembers(ctx: ScimContext, group: Principal, current: re
     for (const id of leaving) {
       await tx.principals.removeMember(group.tenantId, group.id, id);
       const member = await tx.principals.get(group.tenantId, id);
-      await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
-        activity: ACTIVITY.groupMemberRemoved, category: 'GroupManagement', operationType: 'Unassign',
-        targets: [member ? principalTarget(member) : { id, displayName: null, type: 'Other' }, principalTarget(group)], details: { Source: 'SCIM' },
-      }));
+      await tx.audit.append(
+        auditRecord(group.tenantId, ctx.actor, ctx.correlationId, ctx.now, {
+          activity: ACTIVITY.groupMemberRemoved,
+          category: 'GroupManagement',
+          operationType: 'Unassign',
+          targets: [member ? principalTarget(member) : { id, displayName: null, type: 'Other' }, principalTarget(group)],
+          details: { Source: 'SCIM' },
+        }),
+      );
       await tx.feed.append(group.tenantId, 'group.memberRemoved', group.id, { memberId: id });
     }
   });

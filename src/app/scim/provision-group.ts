@@ -21,18 +21,33 @@ export async function provisionGroup(
 ): Promise<ProvisionedPrincipal> {
   const now = deps.clock.now();
   const group: Principal = {
-    tenantId: client.tenantId, id: deps.ids.uuid(), type: 'group', displayName: input.displayName, userPrincipalName: null, mail: null,
-    accountEnabled: true, isBreakGlass: false, isAssignableToRole: false, managerId: null, description: null, createdAt: now,
+    tenantId: client.tenantId,
+    id: deps.ids.uuid(),
+    type: 'group',
+    displayName: input.displayName,
+    userPrincipalName: null,
+    mail: null,
+    accountEnabled: true,
+    isBreakGlass: false,
+    isAssignableToRole: false,
+    managerId: null,
+    description: null,
+    createdAt: now,
   };
   return deps.uow.run(async (tx) => {
     const ctx = scimContext(tx, deps.ids, client, now);
     await tx.principals.insert(group);
     await tx.provisioning.update(group.tenantId, group.id, { externalId: input.externalId });
     await ensureGroupPolicies(tx, group.tenantId, group.id, deps.ids.uuid);
-    await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
-      activity: ACTIVITY.groupAdded, category: 'GroupManagement', operationType: 'Add', targets: [principalTarget(group)],
-      details: { Source: 'SCIM', ...(input.externalId ? { ExternalId: input.externalId } : {}) },
-    }));
+    await tx.audit.append(
+      auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
+        activity: ACTIVITY.groupAdded,
+        category: 'GroupManagement',
+        operationType: 'Add',
+        targets: [principalTarget(group)],
+        details: { Source: 'SCIM', ...(input.externalId ? { ExternalId: input.externalId } : {}) },
+      }),
+    );
     await tx.feed.append(group.tenantId, 'principal.created', group.id, { type: 'group', principal: group });
     await setMembers(ctx, group, [], input.members);
     return (await tx.provisioning.get(group.tenantId, 'group', group.id))!;

@@ -20,16 +20,35 @@ export async function provisionUser(
   const attributes = directoryAttributesOf(input);
   const now = deps.clock.now();
   const user: Principal = {
-    tenantId: client.tenantId, id: deps.ids.uuid(), type: 'user', displayName: attributes.displayName, userPrincipalName: attributes.userPrincipalName,
-    mail: attributes.mail, accountEnabled: input.active, isBreakGlass: false, isAssignableToRole: false, managerId: null, description: null, createdAt: now,
+    tenantId: client.tenantId,
+    id: deps.ids.uuid(),
+    type: 'user',
+    displayName: attributes.displayName,
+    userPrincipalName: attributes.userPrincipalName,
+    mail: attributes.mail,
+    accountEnabled: input.active,
+    isBreakGlass: false,
+    isAssignableToRole: false,
+    managerId: null,
+    description: null,
+    createdAt: now,
   };
   return deps.uow.run(async (tx) => {
     await tx.principals.insert(user);
-    await tx.provisioning.update(user.tenantId, user.id, { externalId: attributes.externalId, givenName: attributes.givenName, familyName: attributes.familyName });
-    await tx.audit.append(auditRecord(user.tenantId, scimActor(client), client.correlationId, now, {
-      activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(user)],
-      details: { Source: 'SCIM', ...(attributes.externalId ? { ExternalId: attributes.externalId } : {}) },
-    }));
+    await tx.provisioning.update(user.tenantId, user.id, {
+      externalId: attributes.externalId,
+      givenName: attributes.givenName,
+      familyName: attributes.familyName,
+    });
+    await tx.audit.append(
+      auditRecord(user.tenantId, scimActor(client), client.correlationId, now, {
+        activity: ACTIVITY.userAdded,
+        category: 'UserManagement',
+        operationType: 'Add',
+        targets: [principalTarget(user)],
+        details: { Source: 'SCIM', ...(attributes.externalId ? { ExternalId: attributes.externalId } : {}) },
+      }),
+    );
     await tx.feed.append(user.tenantId, 'principal.created', user.id, { type: 'user', principal: user });
     return (await tx.provisioning.get(user.tenantId, 'user', user.id))!;
   });

@@ -14,8 +14,13 @@ export async function revokeScimToken(deps: { uow: UnitOfWork<'provisioning' | '
     if (!(await tx.provisioning.revokeToken(caller.tenantId, tokenId, now))) {
       throw new DomainError('Request_ResourceNotFound', `No SCIM token '${tokenId}' is in use.`);
     }
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.scimTokenRevoked, category: 'Other', operationType: 'Delete', targets: [{ id: tokenId, displayName: null, type: 'Other' }],
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.scimTokenRevoked,
+        category: 'Other',
+        operationType: 'Delete',
+        targets: [{ id: tokenId, displayName: null, type: 'Other' }],
+      }),
+    );
   });
 }

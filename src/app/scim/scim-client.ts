@@ -17,7 +17,10 @@ export interface ScimClient {
 }
 
 export const scimActor = (client: ScimClient): AuditActor => ({
-  id: client.tokenId, displayName: `SCIM provisioning: ${client.tokenName}`, userPrincipalName: null, type: 'servicePrincipal',
+  id: client.tokenId,
+  displayName: `SCIM provisioning: ${client.tokenName}`,
+  userPrincipalName: null,
+  type: 'servicePrincipal',
 });
 
 /** Grant mechanics over SCIM's whole transaction (its paths also change accounts and the SCIM side of principals). */
@@ -28,5 +31,10 @@ export interface ScimContext extends GrantContext {
   readonly tx: ScimRepositories;
 }
 
-export const scimContext = (tx: ScimRepositories, ids: Ids, client: ScimClient, now: Instant): ScimContext =>
-  ({ tx, ids, now, actor: scimActor(client), correlationId: client.correlationId });
+export const scimContext = (tx: ScimRepositories, ids: Ids, client: ScimClient, now: Instant): ScimContext => ({
+  tx,
+  ids,
+  now,
+  actor: scimActor(client),
+  correlationId: client.correlationId,
+});

@@ -26,7 +26,12 @@ export function scimMatch(type: PrincipalType, terms: readonly ScimFilterTerm[])
 }
 
 export async function findScim(
-  read: ReadRepositories<'provisioning'>, client: ScimClient, type: PrincipalType, terms: readonly ScimFilterTerm[], startIndex: number, count: number,
+  read: ReadRepositories<'provisioning'>,
+  client: ScimClient,
+  type: PrincipalType,
+  terms: readonly ScimFilterTerm[],
+  startIndex: number,
+  count: number,
 ): Promise<{ total: number; items: ProvisionedPrincipal[] }> {
   const match = scimMatch(type, terms);
   if (!match) return { total: 0, items: [] };
@@ -39,9 +44,21 @@ export async function getScim(read: ReadRepositories<'provisioning'>, client: Sc
   return found;
 }
 
-const ALL: ListQuery = { orderBy: [{ field: 'displayName', direction: 'asc' }, { field: 'id', direction: 'asc' }], top: 1_000_000, skip: 0, count: false };
+const ALL: ListQuery = {
+  orderBy: [
+    { field: 'displayName', direction: 'asc' },
+    { field: 'id', direction: 'asc' },
+  ],
+  top: 1_000_000,
+  skip: 0,
+  count: false,
+};
 
 /** A group's direct members, for its `members` attribute. */
-export async function scimMembers(read: ReadRepositories<'principals'>, client: ScimClient, groupId: string): Promise<{ id: string; displayName: string; type: PrincipalType }[]> {
+export async function scimMembers(
+  read: ReadRepositories<'principals'>,
+  client: ScimClient,
+  groupId: string,
+): Promise<{ id: string; displayName: string; type: PrincipalType }[]> {
   return (await read.principals.members(client.tenantId, groupId, ALL)).items.map((p) => ({ id: p.id, displayName: p.displayName, type: p.type }));
 }

@@ -16,7 +16,9 @@ export const userStateOf = ({ principal, scim }: ProvisionedPrincipal): ScimUser
 /** The directory attributes of a SCIM user state: displayName falls back to the name parts, then userName. */
 export function directoryAttributesOf(state: ScimUserState): Required<ScimChanges> {
   if (!/^[^\s@]+@[^\s@]+$/.test(state.userName)) {
-    throw new DomainError('Request_BadRequest', `userName '${state.userName}' must look like name@domain (it becomes the userPrincipalName).`, { scimType: 'invalidValue' });
+    throw new DomainError('Request_BadRequest', `userName '${state.userName}' must look like name@domain (it becomes the userPrincipalName).`, {
+      scimType: 'invalidValue',
+    });
   }
   const parts = [state.givenName, state.familyName].filter((p) => p).join(' ');
   return {

@@ -37,11 +37,19 @@ export async function updateScimGroup(
         ...(after.displayName !== before.displayName ? [{ displayName: 'displayName', oldValue: before.displayName, newValue: after.displayName }] : []),
         ...(after.externalId !== before.externalId ? [{ displayName: 'externalId', oldValue: before.externalId, newValue: after.externalId }] : []),
       ];
-      await tx.audit.append(auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
-        activity: ACTIVITY.groupUpdated, category: 'GroupManagement', operationType: 'Update', targets: [{ ...principalTarget(group), modifiedProperties: modified }],
-        details: { Source: 'SCIM' },
-      }));
-      await tx.feed.append(group.tenantId, 'principal.updated', group.id, { changed: modified.map((m) => m.displayName), principal: (await tx.principals.get(group.tenantId, group.id))! });
+      await tx.audit.append(
+        auditRecord(group.tenantId, ctx.actor, ctx.correlationId, now, {
+          activity: ACTIVITY.groupUpdated,
+          category: 'GroupManagement',
+          operationType: 'Update',
+          targets: [{ ...principalTarget(group), modifiedProperties: modified }],
+          details: { Source: 'SCIM' },
+        }),
+      );
+      await tx.feed.append(group.tenantId, 'principal.updated', group.id, {
+        changed: modified.map((m) => m.displayName),
+        principal: (await tx.principals.get(group.tenantId, group.id))!,
+      });
     }
     if (membersChange) await setMembers(ctx, group, members, after.members);
     return (await tx.provisioning.get(group.tenantId, 'group', group.id))!;

@@ -37,24 +37,47 @@ export async function updateScimUser(
 
     if (Object.keys(changes).length > 0) {
       await tx.provisioning.update(user.tenantId, user.id, changes);
-      await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
-        activity: ACTIVITY.userUpdated, category: 'UserManagement', operationType: 'Update',
-        targets: [{ ...principalTarget(user), modifiedProperties: Object.entries(changes).map(([name, value]) => ({ displayName: name, oldValue: old[name as keyof ScimChanges], newValue: value })) }],
-        details: { Source: 'SCIM' },
-      }));
-      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: Object.keys(changes), principal: (await tx.principals.get(user.tenantId, user.id))! });
+      await tx.audit.append(
+        auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
+          activity: ACTIVITY.userUpdated,
+          category: 'UserManagement',
+          operationType: 'Update',
+          targets: [
+            {
+              ...principalTarget(user),
+              modifiedProperties: Object.entries(changes).map(([name, value]) => ({
+                displayName: name,
+                oldValue: old[name as keyof ScimChanges],
+                newValue: value,
+              })),
+            },
+          ],
+          details: { Source: 'SCIM' },
+        }),
+      );
+      await tx.feed.append(user.tenantId, 'principal.updated', user.id, {
+        changed: Object.keys(changes),
+        principal: (await tx.principals.get(user.tenantId, user.id))!,
+      });
     }
 
     if (!after.active) {
       await deprovision(ctx, user);
     } else if (!user.accountEnabled) {
       await tx.accounts.setAccountEnabled(user.tenantId, user.id, true);
-      await tx.audit.append(auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
-        activity: ACTIVITY.accountEnabled, category: 'UserManagement', operationType: 'Update',
-        targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'false', newValue: 'true' }] }],
-        details: { Source: 'SCIM' },
-      }));
-      await tx.feed.append(user.tenantId, 'principal.updated', user.id, { changed: ['accountEnabled'], principal: (await tx.principals.get(user.tenantId, user.id))! });
+      await tx.audit.append(
+        auditRecord(user.tenantId, ctx.actor, ctx.correlationId, now, {
+          activity: ACTIVITY.accountEnabled,
+          category: 'UserManagement',
+          operationType: 'Update',
+          targets: [{ ...principalTarget(user), modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: 'false', newValue: 'true' }] }],
+          details: { Source: 'SCIM' },
+        }),
+      );
+      await tx.feed.append(user.tenantId, 'principal.updated', user.id, {
+        changed: ['accountEnabled'],
+        principal: (await tx.principals.get(user.tenantId, user.id))!,
+      });
     }
     return (await tx.provisioning.get(user.tenantId, 'user', user.id))!;
   });

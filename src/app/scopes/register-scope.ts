@@ -36,7 +36,11 @@ export function resourcePathProblem(path: string): string | null {
   return null;
 }
 
-export async function registerScope(deps: { uow: UnitOfWork<'scopes' | 'audit' | 'feed'>; clock: Clock }, caller: Caller, input: RegisterScopeInput): Promise<Scope> {
+export async function registerScope(
+  deps: { uow: UnitOfWork<'scopes' | 'audit' | 'feed'>; clock: Clock },
+  caller: Caller,
+  input: RegisterScopeInput,
+): Promise<Scope> {
   authorize(caller, PERMISSION.scopesCreate);
   const problem = resourcePathProblem(input.id);
   if (problem) throw new DomainError('Request_BadRequest', `Scope id '${input.id}' ${problem}.`);
@@ -46,17 +50,29 @@ export async function registerScope(deps: { uow: UnitOfWork<'scopes' | 'audit' |
     const parentId = input.parentId ?? parentPath(input.id)!;
     if (input.parentId != null && input.parentId !== '/') {
       const parent = await tx.scopes.get(caller.tenantId, input.parentId);
-      if (!parent || parent.type !== 'resource') throw new DomainError('Request_BadRequest', `parentId '${input.parentId}' is not a registered resource scope.`);
+      if (!parent || parent.type !== 'resource')
+        throw new DomainError('Request_BadRequest', `parentId '${input.parentId}' is not a registered resource scope.`);
       if ((await scopeAncestors(tx, caller.tenantId, parent.id)).includes(input.id)) {
         throw new DomainError('Request_BadRequest', `parentId '${input.parentId}' is below '${input.id}': the scope would be its own ancestor.`);
       }
     }
-    const scope: Scope = { tenantId: caller.tenantId, id: input.id, type: 'resource', displayName: input.displayName ?? segments[segments.length - 1]!, parentId };
+    const scope: Scope = {
+      tenantId: caller.tenantId,
+      id: input.id,
+      type: 'resource',
+      displayName: input.displayName ?? segments[segments.length - 1]!,
+      parentId,
+    };
     await tx.scopes.insert(scope);
-    await tx.audit.append(auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-      activity: ACTIVITY.resourceScopeAdded, category: 'Other', operationType: 'Add',
-      targets: [{ id: scope.id, displayName: scope.displayName, type: 'Other' }], details: { ParentId: parentId },
-    }));
+    await tx.audit.append(
+      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+        activity: ACTIVITY.resourceScopeAdded,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [{ id: scope.id, displayName: scope.displayName, type: 'Other' }],
+        details: { ParentId: parentId },
+      }),
+    );
     await tx.feed.append(caller.tenantId, 'scope.created', scope.id, { scope });
     return scope;
   });

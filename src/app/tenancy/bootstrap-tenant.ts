@@ -56,31 +56,72 @@ export async function bootstrapTenant(
     };
     await tx.principals.insert(admin);
     const request: ScheduleRequest = {
-      tenantId: tenant.id, kind: 'assignment', principalId: admin.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/',
-      id: deps.ids.uuid(), action: 'adminAssign', status: 'Provisioned', justification: 'Bootstrap administrator',
-      ticketInfo: { ticketNumber: null, ticketSystem: null }, scheduleInfo: { startDateTime: now, expiration: { type: 'noExpiration' } },
-      isValidationOnly: false, targetScheduleId: null, approvalId: null, createdById: SYSTEM_ACTOR.id, createdAt: now, completedAt: now, expiresAt: null,
+      tenantId: tenant.id,
+      kind: 'assignment',
+      principalId: admin.id,
+      roleDefinitionId: ROLE.globalAdministrator,
+      directoryScopeId: '/',
+      id: deps.ids.uuid(),
+      action: 'adminAssign',
+      status: 'Provisioned',
+      justification: 'Bootstrap administrator',
+      ticketInfo: { ticketNumber: null, ticketSystem: null },
+      scheduleInfo: { startDateTime: now, expiration: { type: 'noExpiration' } },
+      isValidationOnly: false,
+      targetScheduleId: null,
+      approvalId: null,
+      createdById: SYSTEM_ACTOR.id,
+      createdAt: now,
+      completedAt: now,
+      expiresAt: null,
     };
     const schedule: Schedule = {
-      tenantId: tenant.id, kind: 'assignment', principalId: admin.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/',
-      id: deps.ids.uuid(), assignmentType: 'Assigned', memberType: 'Direct', startAt: now, endAt: null, closed: false, closeReason: null,
-      closedAt: null, createdUsing: request.id, sourceScheduleId: null, createdAt: now, modifiedAt: now,
+      tenantId: tenant.id,
+      kind: 'assignment',
+      principalId: admin.id,
+      roleDefinitionId: ROLE.globalAdministrator,
+      directoryScopeId: '/',
+      id: deps.ids.uuid(),
+      assignmentType: 'Assigned',
+      memberType: 'Direct',
+      startAt: now,
+      endAt: null,
+      closed: false,
+      closeReason: null,
+      closedAt: null,
+      createdUsing: request.id,
+      sourceScheduleId: null,
+      createdAt: now,
+      modifiedAt: now,
     };
     await tx.requests.insert({ ...request, targetScheduleId: schedule.id });
     await tx.schedules.insert(schedule);
     const correlationId = deps.ids.uuid();
-    await tx.audit.append(auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
-      activity: ACTIVITY.tenantCreated, category: 'Other', operationType: 'Add', targets: [{ id: tenant.id, displayName: tenant.displayName, type: 'Other' }],
-    }));
-    await tx.audit.append(auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
-      activity: ACTIVITY.userAdded, category: 'UserManagement', operationType: 'Add', targets: [principalTarget(admin)], details: { BreakGlass: 'true' },
-    }));
-    await tx.audit.append(auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
-      activity: requestActivity('assignment', 'adminAssign', true),
-      operationType: 'Assign',
-      targets: [roleTarget({ id: ROLE.globalAdministrator, displayName: 'Global Administrator' }), principalTarget(admin), requestTarget(request)],
-      details: { RequestId: request.id, Justification: 'Bootstrap administrator', BreakGlass: 'true' },
-    }));
+    await tx.audit.append(
+      auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
+        activity: ACTIVITY.tenantCreated,
+        category: 'Other',
+        operationType: 'Add',
+        targets: [{ id: tenant.id, displayName: tenant.displayName, type: 'Other' }],
+      }),
+    );
+    await tx.audit.append(
+      auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
+        activity: ACTIVITY.userAdded,
+        category: 'UserManagement',
+        operationType: 'Add',
+        targets: [principalTarget(admin)],
+        details: { BreakGlass: 'true' },
+      }),
+    );
+    await tx.audit.append(
+      auditRecord(tenant.id, SYSTEM_ACTOR, correlationId, now, {
+        activity: requestActivity('assignment', 'adminAssign', true),
+        operationType: 'Assign',
+        targets: [roleTarget({ id: ROLE.globalAdministrator, displayName: 'Global Administrator' }), principalTarget(admin), requestTarget(request)],
+        details: { RequestId: request.id, Justification: 'Bootstrap administrator', BreakGlass: 'true' },
+      }),
+    );
     await tx.feed.append(tenant.id, 'tenant.created', tenant.id, { adminId: admin.id });
     return { tenant, admin, created: true };
   });

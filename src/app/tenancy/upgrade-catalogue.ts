@@ -22,25 +22,42 @@ export type CatalogueRepositories = Pick<Repositories, 'roles' | 'policies' | 'a
 
 export async function upgradeCatalogue(tx: CatalogueRepositories, tenantId: string, ids: Ids, now: Instant): Promise<void> {
   const builtIns = builtInRoles(tenantId);
-  const present = new Set((await tx.roles.getMany(tenantId, builtIns.map((r) => r.id))).map((r) => r.id));
+  const present = new Set(
+    (
+      await tx.roles.getMany(
+        tenantId,
+        builtIns.map((r) => r.id),
+      )
+    ).map((r) => r.id),
+  );
   const missing = builtIns.filter((r) => !present.has(r.id));
   if (missing.length === 0) return;
   const taken = new Set((await tx.roles.list(tenantId, ALL)).items.map((r) => r.displayName));
   const correlationId = ids.uuid();
   const added = missing.filter((r) => !taken.has(r.displayName));
   for (const role of missing.filter((r) => taken.has(r.displayName))) {
-    await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
-      activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)], result: 'failure',
-      resultReason: `A custom role is named '${role.displayName}': rename it and restart to add the built-in role.`,
-      details: { Reason: 'Built-in role not added by an upgrade: its name is taken' },
-    }));
+    await tx.audit.append(
+      auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
+        activity: ACTIVITY.roleDefinitionAdded,
+        operationType: 'Add',
+        targets: [roleTarget(role)],
+        result: 'failure',
+        resultReason: `A custom role is named '${role.displayName}': rename it and restart to add the built-in role.`,
+        details: { Reason: 'Built-in role not added by an upgrade: its name is taken' },
+      }),
+    );
   }
   for (const role of added) {
     await tx.roles.insert(role);
     await tx.policies.insert(newRolePolicy(role, ids.uuid()));
-    await tx.audit.append(auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
-      activity: ACTIVITY.roleDefinitionAdded, operationType: 'Add', targets: [roleTarget(role)], details: { Reason: 'Built-in role added by an upgrade' },
-    }));
+    await tx.audit.append(
+      auditRecord(tenantId, SYSTEM_ACTOR, correlationId, now, {
+        activity: ACTIVITY.roleDefinitionAdded,
+        operationType: 'Add',
+        targets: [roleTarget(role)],
+        details: { Reason: 'Built-in role added by an upgrade' },
+      }),
+    );
     await tx.feed.append(tenantId, 'role.created', role.id, { role });
   }
   if (added.length === 0) return;

@@ -70,7 +70,8 @@ export async function send(server: string, method: string, path: string, request
     res = await fetch(urlOf(server, path), { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    const reason =
+      (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new CliError(`cannot reach the OpenPIM server at ${server}: ${reason}`, EXIT.unavailable);
   }
   const text = await res.text();
@@ -134,8 +135,11 @@ export function apiClient(server: string, auth: Authenticator): ApiClient {
       }
       if (challenge?.kind === 'authenticationContext') {
         const contexts = challenge.acrValues.join(', ') || 'an authentication context';
-        throw new CliError(`${error.message} — this needs the authentication context ${contexts} (for instance a phishing-resistant security key or passkey), `
-          + 'which the CLI cannot provide: activate in the web UI, or sign in there with that factor', EXIT.authentication);
+        throw new CliError(
+          `${error.message} — this needs the authentication context ${contexts} (for instance a phishing-resistant security key or passkey), ` +
+            'which the CLI cannot provide: activate in the web UI, or sign in there with that factor',
+          EXIT.authentication,
+        );
       }
       throw error;
     }

@@ -35,7 +35,12 @@ export function parseChallenge(header: string | null): Challenge | null {
     case 'insufficient_claims':
       return params.step_up_uri ? { kind: 'mfa', stepUpUri: params.step_up_uri, description } : null;
     case 'insufficient_user_authentication':
-      return { kind: 'authenticationContext', acrValues: (params.acr_values ?? '').split(/\s+/).filter(Boolean), stepUpUri: params.step_up_uri ?? null, description };
+      return {
+        kind: 'authenticationContext',
+        acrValues: (params.acr_values ?? '').split(/\s+/).filter(Boolean),
+        stepUpUri: params.step_up_uri ?? null,
+        description,
+      };
     default:
       return null;
   }

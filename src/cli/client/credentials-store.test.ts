@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configDir, credentialsStore, normalizeServer, type StoredCredentials } from './credentials-store.ts';
 
 const token = (accessToken: string): StoredCredentials => ({
-  tokenType: 'Bearer', accessToken, expiresDateTime: '2030-01-01T00:00:00.000Z', userPrincipalName: 'alice@contoso.test', signedInDateTime: '2029-12-31T23:00:00.000Z',
+  tokenType: 'Bearer',
+  accessToken,
+  expiresDateTime: '2030-01-01T00:00:00.000Z',
+  userPrincipalName: 'alice@contoso.test',
+  signedInDateTime: '2029-12-31T23:00:00.000Z',
 });
 
 let root: string | null = null;

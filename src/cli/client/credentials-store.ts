@@ -57,8 +57,10 @@ export function normalizeServer(url: string): string {
   } catch {
     throw usageError(`'${url}' is not a server URL (expected something like https://pim.example.com)`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw usageError(`the server URL must start with http:// or https://, not '${parsed.protocol}'`);
-  if (parsed.username || parsed.password || parsed.search || parsed.hash) throw usageError(`the server URL must not carry credentials, a query or a fragment: '${url}'`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw usageError(`the server URL must start with http:// or https://, not '${parsed.protocol}'`);
+  if (parsed.username || parsed.password || parsed.search || parsed.hash)
+    throw usageError(`the server URL must not carry credentials, a query or a fragment: '${url}'`);
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 

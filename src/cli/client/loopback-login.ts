@@ -28,7 +28,6 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: base64url(createHash('sha256').update(verifier).digest()) };
 }
 
-
 function page(res: ServerResponse, status: number, title: string, text: string): void {
   // `connection: close`: the page is the last thing this server sends, and the CLI should not wait on a kept-alive socket.
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', connection: 'close' });
@@ -41,7 +40,8 @@ function page(res: ServerResponse, status: number, title: string, text: string):
  */
 function openBrowser(url: string): void {
   if (process.env.OPENPIM_BROWSER === 'none') return;
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined); // no opener installed: the printed URL is enough
@@ -59,7 +59,8 @@ function awaitCallback(state: string, listening: (redirectUri: string) => void):
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) return page(res, 404, 'Not found', 'This address only receives the OpenPIM sign-in.');
       // RFC 6749 §10.12: a visit without our state is someone else's (or forged): refuse it and keep waiting.
-      if (url.searchParams.get('state') !== state) return page(res, 400, 'Sign-in not accepted', 'The sign-in does not belong to this openpim login (state mismatch).');
+      if (url.searchParams.get('state') !== state)
+        return page(res, 400, 'Sign-in not accepted', 'The sign-in does not belong to this openpim login (state mismatch).');
       const code = url.searchParams.get('code');
       const error = url.searchParams.get('error');
       if (code) {
@@ -71,7 +72,13 @@ function awaitCallback(state: string, listening: (redirectUri: string) => void):
         finish(() => reject(new CliError(`sign-in refused by the server: ${error ?? 'no code'}${description ? `: ${description}` : ''}`, EXIT.authentication)));
       }
     });
-    const timer = setTimeout(() => finish(() => reject(new CliError(`no sign-in from the browser within ${WAIT_MS / 60_000} minutes; run openpim login --browser again`, EXIT.authentication))), WAIT_MS);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(new CliError(`no sign-in from the browser within ${WAIT_MS / 60_000} minutes; run openpim login --browser again`, EXIT.authentication)),
+        ),
+      WAIT_MS,
+    );
     function finish(settle: () => void) {
       clearTimeout(timer);
       server.close();
@@ -92,7 +99,12 @@ export async function loopbackLogin(server: string): Promise<TokenResponse> {
   const state = base64url(randomBytes(16));
   const { code, redirectUri } = await awaitCallback(state, (redirectUri) => {
     const query = new URLSearchParams({
-      response_type: 'code', client_id: CLI_CLIENT_ID, redirect_uri: redirectUri, state, code_challenge: challenge, code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: CLI_CLIENT_ID,
+      redirect_uri: redirectUri,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
     });
     const url = `${server}${AUTHORIZE_PATH}?${query}`;
     process.stderr.write(`Open this address in a browser signed in to OpenPIM (waiting up to ${WAIT_MS / 60_000} minutes):\n\n  ${url}\n\n`);

@@ -33,7 +33,7 @@ const get = async <T>(client: ApiClient, path: string): Promise<T | null> => {
 
 /** How a person reads a principal: `Bob (bob@contoso.test)`, or its name, or its id. */
 export const principalLabel = (p: Pick<Principal, 'displayName' | 'userPrincipalName'> | null, id: string): string =>
-  (p?.displayName ? `${p.displayName}${p.userPrincipalName ? ` (${p.userPrincipalName})` : ''}` : (p?.userPrincipalName ?? id));
+  p?.displayName ? `${p.displayName}${p.userPrincipalName ? ` (${p.userPrincipalName})` : ''}` : (p?.userPrincipalName ?? id);
 
 /** A principal by id (or a user by user principal name): user, then group, then service principal; `unknown` when none. */
 async function lookup(client: ApiClient, id: string): Promise<Principal> {
@@ -64,12 +64,23 @@ export function names(client: ApiClient): Names {
       }
     },
     group(id) {
-      if (!groups.has(id)) groups.set(id, get<{ displayName: string }>(client, `/v1.0/groups/${encodeURIComponent(id)}`).then((g) => g?.displayName ?? null, () => null));
+      if (!groups.has(id))
+        groups.set(
+          id,
+          get<{ displayName: string }>(client, `/v1.0/groups/${encodeURIComponent(id)}`).then(
+            (g) => g?.displayName ?? null,
+            () => null,
+          ),
+        );
       return groups.get(id)!;
     },
     principal(id) {
       const unknown: Principal = { id, displayName: null, userPrincipalName: null, type: 'unknown' };
-      if (!principals.has(id)) principals.set(id, lookup(client, id).catch(() => unknown));
+      if (!principals.has(id))
+        principals.set(
+          id,
+          lookup(client, id).catch(() => unknown),
+        );
       return principals.get(id)!;
     },
   };

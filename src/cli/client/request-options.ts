@@ -40,4 +40,4 @@ export const totpOption = (command: Command): Command =>
 
 /** What `--wait` / `--timeout` ask of client/submit.ts: null without `--wait`. */
 export const waitPlan = (options: { wait?: boolean; timeout?: string }) =>
-  (options.wait ? { timeoutMs: timeoutOption(options.timeout), pollMs: pollMs() } : null);
+  options.wait ? { timeoutMs: timeoutOption(options.timeout), pollMs: pollMs() } : null;

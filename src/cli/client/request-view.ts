@@ -90,7 +90,8 @@ export const ticketText = (t: RequestView['ticket']): string => (t ? `${t.system
 /** The requested window, as a person reads it: `from … for PT2H`, `until …`, `permanent`, `policy default`. */
 export function windowText(v: Pick<RequestView, 'startDateTime' | 'expiration'>): string {
   const e = v.expiration;
-  const length = !e || e.type === 'notSpecified' ? 'default length' : e.type === 'noExpiration' ? 'permanent' : e.duration ? `for ${e.duration}` : `until ${e.endDateTime}`;
+  const length =
+    !e || e.type === 'notSpecified' ? 'default length' : e.type === 'noExpiration' ? 'permanent' : e.duration ? `for ${e.duration}` : `until ${e.endDateTime}`;
   return v.startDateTime ? `from ${v.startDateTime}, ${length}` : length;
 }
 
@@ -108,17 +109,23 @@ export async function findRequest(client: ApiClient, id: string): Promise<FoundR
 }
 
 /** Re-reads a request found before. */
-export const readRequest = async (client: ApiClient, found: FoundRequest): Promise<FoundRequest> =>
-  ({ ...found, request: await client.call<ApiRequest>('GET', `${requestsPath(found.provider, found.kind)}/${found.request.id}`) });
+export const readRequest = async (client: ApiClient, found: FoundRequest): Promise<FoundRequest> => ({
+  ...found,
+  request: await client.call<ApiRequest>('GET', `${requestsPath(found.provider, found.kind)}/${found.request.id}`),
+});
 
 /**
  * A list of requests from every collection (`suffix` follows the collection's path, e.g.
  * `/filterByCurrentUser(on='principal')?$top=20`), newest first, at most `top`.
  */
 export async function listAcross(client: ApiClient, suffix: string, top: number): Promise<FoundRequest[]> {
-  const lists = await Promise.all(REQUEST_COLLECTIONS.map(async ({ provider, kind }) =>
-    (await client.list<ApiRequest>(`${requestsPath(provider, kind)}${suffix}`, top)).map((request) => ({ provider, kind, request }))));
-  return lists.flat()
+  const lists = await Promise.all(
+    REQUEST_COLLECTIONS.map(async ({ provider, kind }) =>
+      (await client.list<ApiRequest>(`${requestsPath(provider, kind)}${suffix}`, top)).map((request) => ({ provider, kind, request })),
+    ),
+  );
+  return lists
+    .flat()
     .sort((a, b) => b.request.createdDateTime.localeCompare(a.request.createdDateTime) || a.request.id.localeCompare(b.request.id))
     .slice(0, top);
 }

@@ -38,9 +38,14 @@ export function scheduleInfo(options: ScheduleOptions) {
   if (options.duration !== undefined && !isDuration(options.duration)) {
     throw usageError(`--duration '${options.duration}' is not an ISO-8601 duration (at most 100 years) such as PT2H`);
   }
-  const expiration = options.duration !== undefined ? { type: 'afterDuration', duration: options.duration }
-    : options.end !== undefined ? { type: 'afterDateTime', endDateTime: instant('--end', options.end) }
-      : options.permanent ? { type: 'noExpiration' } : { type: 'notSpecified' };
+  const expiration =
+    options.duration !== undefined
+      ? { type: 'afterDuration', duration: options.duration }
+      : options.end !== undefined
+        ? { type: 'afterDateTime', endDateTime: instant('--end', options.end) }
+        : options.permanent
+          ? { type: 'noExpiration' }
+          : { type: 'notSpecified' };
   return { ...(options.start !== undefined ? { startDateTime: instant('--start', options.start) } : {}), expiration };
 }
 

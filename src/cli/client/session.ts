@@ -54,15 +54,19 @@ export async function openSession(options: { server?: string; totp?: string }): 
   const client = apiClient(server, {
     token: () => current!.accessToken,
     signInAgain: () => signInAgain(server, `${server} no longer accepts your sign-in (expired or signed out)`),
-    stepUp: (challenge) => stepUp({
-      server,
-      currentToken: () => current!.accessToken,
-      totp: () => totpCode(options.totp),
-      keep: async (token) => {
-        current = credentialsOf(token, current!.userPrincipalName);
-        await store.put(server, current);
-      },
-    }, challenge),
+    stepUp: (challenge) =>
+      stepUp(
+        {
+          server,
+          currentToken: () => current!.accessToken,
+          totp: () => totpCode(options.totp),
+          keep: async (token) => {
+            current = credentialsOf(token, current!.userPrincipalName);
+            await store.put(server, current);
+          },
+        },
+        challenge,
+      ),
   });
   return { server, store, client, credentials: () => current! };
 }

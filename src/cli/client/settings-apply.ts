@@ -17,7 +17,8 @@ import { ApiError, type ApiClient } from './api-client.ts';
 import type { FileSettings } from './settings-file.ts';
 import { Directory, readLive } from './settings-live.ts';
 import { apiRuleFields, changedRules, RULE_TYPE, targetLabel, type ApproverIds, type PolicyTarget } from './settings-model.ts';
-import { computePlan, describeChange, type Change, type Plan } from './settings-plan.ts';
+import { computePlan, type Change, type Plan } from './settings-plan.ts';
+import { describeChange } from './settings-plan-output.ts';
 import { requestsPath } from './targets.ts';
 
 type AssignmentChange = Extract<Change, { section: 'assignments' }>;
@@ -47,10 +48,12 @@ const approverRequired = (dir: Directory, t: PolicyTarget) => t.kind !== 'role' 
 /** The rule problems the server would refuse a PATCH for, found without sending one. */
 function policyProblems(changes: readonly PolicyChange[], dir: Directory): string[] {
   const anyId: ApproverIds = { userId: () => 'id', groupId: () => 'id' };
-  return changes.flatMap((c) => changedRules(c.current, c.rules).flatMap(({ id }) => {
-    const rule = { kind: kindOfRule(id), id, ...apiRuleFields(c.rules[id], Object.keys(c.rules[id]), anyId) } as unknown as PolicyRule;
-    return validateRule(rule, { approverRequired: approverRequired(dir, c.target) }).map((p) => `policies: ${targetLabel(c.target)}: ${p}`);
-  }));
+  return changes.flatMap((c) =>
+    changedRules(c.current, c.rules).flatMap(({ id }) => {
+      const rule = { kind: kindOfRule(id), id, ...apiRuleFields(c.rules[id], Object.keys(c.rules[id]), anyId) } as unknown as PolicyRule;
+      return validateRule(rule, { approverRequired: approverRequired(dir, c.target) }).map((p) => `policies: ${targetLabel(c.target)}: ${p}`);
+    }),
+  );
 }
 
 interface RequestPlan {
@@ -66,14 +69,19 @@ function requestOf(c: AssignmentChange, dir: Directory, now: number, justificati
   const ids = dir.targetIds(a.target);
   if (!principalId || !ids) return null;
   const provider = a.target.kind === 'group' ? 'group' : 'directory';
-  const target = provider === 'group' ? { accessId: ids.roleDefinitionId, groupId: ids.groupId } : { roleDefinitionId: ids.roleDefinitionId, directoryScopeId: ids.scopeId };
+  const target =
+    provider === 'group' ? { accessId: ids.roleDefinitionId, groupId: ids.groupId } : { roleDefinitionId: ids.roleDefinitionId, directoryScopeId: ids.scopeId };
   const label = describeChange(c)[0]!;
   const path = requestsPath(provider, a.type === 'eligible' ? 'eligibility' : 'assignment');
   const common = { principalId, ...target, justification };
   if (c.action === 'remove') return { path, label, body: { action: 'adminRemove', ...common } };
   const futureStart = a.start && Date.parse(a.start) > now ? a.start : null;
   if (c.action === 'add') {
-    const expiration = a.end ? { type: 'afterDateTime', endDateTime: a.end } : a.duration ? { type: 'afterDuration', duration: a.duration } : { type: 'noExpiration' };
+    const expiration = a.end
+      ? { type: 'afterDateTime', endDateTime: a.end }
+      : a.duration
+        ? { type: 'afterDuration', duration: a.duration }
+        : { type: 'noExpiration' };
     return { path, label, body: { action: 'adminAssign', ...common, scheduleInfo: { ...(futureStart ? { startDateTime: futureStart } : {}), expiration } } };
   }
   // adminUpdate: a grant in effect keeps its start, so a duration counts from it.
@@ -105,7 +113,15 @@ async function validate(client: ApiClient, requests: readonly RequestPlan[]): Pr
 /** The assignment requests that can be checked now: their principal and target exist, and no policy of their role changes in this run. */
 function checkableNow(plan: Plan, dir: Directory, now: number, justification: string): RequestPlan[] {
   const policies = plan.changes.filter((c): c is PolicyChange => c.section === 'policies');
-  const touched = new Set(policies.map((c) => (c.target.kind === 'role' ? `role:${dir.roleId(c.target.role)}` : c.target.kind === 'group' ? `group:${c.target.group}:${c.target.access}` : `defaults:${c.target.access}`)));
+  const touched = new Set(
+    policies.map((c) =>
+      c.target.kind === 'role'
+        ? `role:${dir.roleId(c.target.role)}`
+        : c.target.kind === 'group'
+          ? `group:${c.target.group}:${c.target.access}`
+          : `defaults:${c.target.access}`,
+    ),
+  );
   return plan.changes.flatMap((c) => {
     if (c.section !== 'assignments') return [];
     const t = c.assignment.target;
@@ -122,7 +138,10 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
 
   // 1. Checks: nothing changes if any fails.
   const checks = [
-    ...policyProblems(plan.changes.filter((c): c is PolicyChange => c.section === 'policies'), dir),
+    ...policyProblems(
+      plan.changes.filter((c): c is PolicyChange => c.section === 'policies'),
+      dir,
+    ),
     ...(await validate(client, checkableNow(plan, dir, options.now(), options.justification))),
   ];
   if (checks.length > 0) return { applied, failures: checks, stoppedAt: 'checks' };
@@ -149,12 +168,22 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
   for (const c of created) {
     if (c.section === 'administrativeUnits') await step(c, () => client.call('POST', '/v1.0/directory/administrativeUnits', { displayName: c.name }));
     if (c.section === 'scopes') {
-      await step(c, () => client.call('POST', '/openpim/scopes', { id: c.scope.path, ...(c.scope.displayName ? { displayName: c.scope.displayName } : {}), ...(c.scope.parent ? { parentId: c.scope.parent } : {}) }));
+      await step(c, () =>
+        client.call('POST', '/openpim/scopes', {
+          id: c.scope.path,
+          ...(c.scope.displayName ? { displayName: c.scope.displayName } : {}),
+          ...(c.scope.parent ? { parentId: c.scope.parent } : {}),
+        }),
+      );
     }
     if (c.section === 'groups' && !('member' in c)) {
-      await step(c, () => client.call('POST', '/v1.0/groups', {
-        displayName: c.group.name, ...(c.group.description ? { description: c.group.description } : {}), isAssignableToRole: c.group.isAssignableToRole,
-      }));
+      await step(c, () =>
+        client.call('POST', '/v1.0/groups', {
+          displayName: c.group.name,
+          ...(c.group.description ? { description: c.group.description } : {}),
+          isAssignableToRole: c.group.isAssignableToRole,
+        }),
+      );
     }
   }
   if (created.length > 0) await again();
@@ -165,9 +194,11 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
   for (const c of members) {
     const groupId = dir.groupId(c.group.name)!;
     const memberId = dir.principalId(c.member)!;
-    await step(c, () => (c.action === 'add'
-      ? client.call('POST', `/v1.0/groups/${encodeURIComponent(groupId)}/members/$ref`, { '@odata.id': `${client.server}/v1.0/directoryObjects/${memberId}` })
-      : client.call('DELETE', `/v1.0/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/$ref`)));
+    await step(c, () =>
+      c.action === 'add'
+        ? client.call('POST', `/v1.0/groups/${encodeURIComponent(groupId)}/members/$ref`, { '@odata.id': `${client.server}/v1.0/directoryObjects/${memberId}` })
+        : client.call('DELETE', `/v1.0/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/$ref`),
+    );
   }
   const newPolicies = plan.changes.filter((c): c is PolicyChange => c.section === 'policies' && c.action === 'add');
   for (const c of newPolicies) {
@@ -200,7 +231,9 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
     await step(change, async () => {
       for (const { id, keys } of changedRules(c.current, c.rules)) {
         await client.call('PATCH', `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policy.id)}/rules/${id}`, {
-          '@odata.type': RULE_TYPE[kindOfRule(id)], id, ...apiRuleFields(c.rules[id], keys, ids),
+          '@odata.type': RULE_TYPE[kindOfRule(id)],
+          id,
+          ...apiRuleFields(c.rules[id], keys, ids),
         });
       }
     });
@@ -212,7 +245,13 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
   const changes = plan.changes.filter((c): c is AssignmentChange => c.section === 'assignments');
   const requests = changes.map((c) => ({ c, request: requestOf(c, dir, options.now(), options.justification) }));
   const unresolved = requests.filter((r) => !r.request).map((r) => `${describeChange(r.c)[0]!.slice(2)}: its principal or target does not exist`);
-  const invalid = [...unresolved, ...(await validate(client, requests.flatMap((r) => (r.request ? [r.request] : []))))];
+  const invalid = [
+    ...unresolved,
+    ...(await validate(
+      client,
+      requests.flatMap((r) => (r.request ? [r.request] : [])),
+    )),
+  ];
   if (invalid.length > 0) return { applied, failures: invalid, stoppedAt: applied > 0 ? 'assignments' : 'checks' };
   // Grants first, removals last: replacing one administrator with another never leaves none between.
   const order = { add: 0, change: 1, remove: 2 } as const;

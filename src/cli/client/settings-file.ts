@@ -9,8 +9,18 @@ import { isDuration, parseInstant } from '../../domain/time.ts';
 import { kindOfRule, RULE_IDS, type RuleId, type RuleKind } from '../../domain/policy/rules.ts';
 import { usageError } from './cli-error.ts';
 import {
-  overridesOf, withOverrides,
-  type Access, type AssignmentSetting, type GroupSetting, type PolicySetting, type PolicyTarget, type PortableRule, type PrincipalType, type ScopeRef, type Settings, type Target,
+  overridesOf,
+  withOverrides,
+  type Access,
+  type AssignmentSetting,
+  type GroupSetting,
+  type PolicySetting,
+  type PolicyTarget,
+  type PortableRule,
+  type PrincipalType,
+  type ScopeRef,
+  type Settings,
+  type Target,
 } from './settings-model.ts';
 
 export const FILE_VERSION = 1;
@@ -57,7 +67,9 @@ export function renderSettings(settings: Settings, header: readonly string[]): s
   const doc = {
     version: FILE_VERSION,
     administrativeUnits: settings.administrativeUnits,
-    scopes: Object.fromEntries(settings.scopes.map((s) => [s.path, { ...(s.displayName ? { displayName: s.displayName } : {}), ...(s.parent ? { parent: s.parent } : {}) }])),
+    scopes: Object.fromEntries(
+      settings.scopes.map((s) => [s.path, { ...(s.displayName ? { displayName: s.displayName } : {}), ...(s.parent ? { parent: s.parent } : {}) }]),
+    ),
     groups: Object.fromEntries(settings.groups.map((g) => [g.name, groupEntry(g)])),
     policies: policyEntries(settings.policies),
     assignments,
@@ -90,11 +102,10 @@ const instant = z.string().refine((v) => {
 }, 'must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T09:00:00Z');
 const duration = z.string().refine(isDuration, 'must be an ISO-8601 duration, e.g. P90D or PT8H');
 const extras = { description: z.string().optional(), isBackup: z.boolean().optional() };
-const approver = z.union([
-  z.strictObject({ user: name, ...extras }),
-  z.strictObject({ group: name, ...extras }),
-  z.strictObject({ manager: z.number().int(), ...extras }),
-], { error: 'an approver is {user: UPN}, {group: NAME} or {manager: 1|2}' });
+const approver = z.union(
+  [z.strictObject({ user: name, ...extras }), z.strictObject({ group: name, ...extras }), z.strictObject({ manager: z.number().int(), ...extras })],
+  { error: 'an approver is {user: UPN}, {group: NAME} or {manager: 1|2}' },
+);
 const stage = z.strictObject({
   approvalStageTimeOutInDays: z.number().int().optional(),
   isApproverJustificationRequired: z.boolean().optional(),
@@ -104,25 +115,33 @@ const stage = z.strictObject({
   primaryApprovers: z.array(approver).default([]),
   escalationApprovers: z.array(approver).default([]),
 });
-const target = z.strictObject({
-  caller: z.enum(['Admin', 'EndUser']),
-  operations: z.array(z.string()),
-  level: z.enum(['Eligibility', 'Assignment']),
-  inheritableSettings: z.array(z.string()),
-  enforcedSettings: z.array(z.string()),
-}).partial();
+const target = z
+  .strictObject({
+    caller: z.enum(['Admin', 'EndUser']),
+    operations: z.array(z.string()),
+    level: z.enum(['Eligibility', 'Assignment']),
+    inheritableSettings: z.array(z.string()),
+    enforcedSettings: z.array(z.string()),
+  })
+  .partial();
 const RULE_SCHEMA: Record<RuleKind, z.ZodType> = {
   expiration: z.strictObject({ isExpirationRequired: z.boolean().optional(), maximumDuration: duration.optional(), target: target.optional() }),
-  enablement: z.strictObject({ enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])).optional(), target: target.optional() }),
+  enablement: z.strictObject({
+    enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])).optional(),
+    target: target.optional(),
+  }),
   approval: z.strictObject({
-    setting: z.strictObject({
-      isApprovalRequired: z.boolean(),
-      isApprovalRequiredForExtension: z.boolean(),
-      isRequestorJustificationRequired: z.boolean(),
-      approvalMode: z.enum(['SingleStage', 'Serial', 'Parallel', 'NoApproval']),
-      grantStartsAt: z.enum(['approval', 'request']),
-      approvalStages: z.array(stage),
-    }).partial().optional(),
+    setting: z
+      .strictObject({
+        isApprovalRequired: z.boolean(),
+        isApprovalRequiredForExtension: z.boolean(),
+        isRequestorJustificationRequired: z.boolean(),
+        approvalMode: z.enum(['SingleStage', 'Serial', 'Parallel', 'NoApproval']),
+        grantStartsAt: z.enum(['approval', 'request']),
+        approvalStages: z.array(stage),
+      })
+      .partial()
+      .optional(),
     target: target.optional(),
   }),
   authenticationContext: z.strictObject({ isEnabled: z.boolean().optional(), claimValue: z.string().nullable().optional(), target: target.optional() }),
@@ -172,39 +191,53 @@ const policyEntry = z.strictObject({ ...targetKeys, rules }).transform((e, ctx) 
   return { target: t, overrides: (e.rules ?? {}) as Partial<Record<RuleId, PortableRule>> };
 });
 
-const assignmentEntrySchema = z.strictObject({
-  ...targetKeys,
-  type: z.enum(['eligible', 'active']),
-  start: instant.optional(),
-  end: instant.optional(),
-  duration: duration.optional(),
-  permanent: z.literal(true).optional(),
-}).transform((e, ctx) => {
-  const t = targetOf(e, false);
-  if (typeof t === 'string') {
-    ctx.addIssue({ code: 'custom', message: t });
-    return z.NEVER;
-  }
-  if ([e.end, e.duration, e.permanent].filter((v) => v !== undefined).length !== 1) {
-    ctx.addIssue({ code: 'custom', message: 'give exactly one of end (a date-time), duration (P90D) or permanent: true' });
-    return z.NEVER;
-  }
-  return { target: t as Target, type: e.type, start: e.start ?? null, end: e.end ?? null, duration: e.duration ?? null };
-});
+const assignmentEntrySchema = z
+  .strictObject({
+    ...targetKeys,
+    type: z.enum(['eligible', 'active']),
+    start: instant.optional(),
+    end: instant.optional(),
+    duration: duration.optional(),
+    permanent: z.literal(true).optional(),
+  })
+  .transform((e, ctx) => {
+    const t = targetOf(e, false);
+    if (typeof t === 'string') {
+      ctx.addIssue({ code: 'custom', message: t });
+      return z.NEVER;
+    }
+    if ([e.end, e.duration, e.permanent].filter((v) => v !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of end (a date-time), duration (P90D) or permanent: true' });
+      return z.NEVER;
+    }
+    return { target: t as Target, type: e.type, start: e.start ?? null, end: e.end ?? null, duration: e.duration ?? null };
+  });
 
 const principals = z.record(z.string(), z.array(assignmentEntrySchema).nullable()).nullish();
 
 const fileSchema = z.strictObject({
   version: z.literal(FILE_VERSION, { error: `must be ${FILE_VERSION}` }),
   administrativeUnits: z.array(name).nullish(),
-  scopes: z.record(z.string().regex(/^\/./, "a scope is a path such as '/subscriptions/s1'"), z.strictObject({ displayName: name.optional(), parent: z.string().regex(/^\//).optional() }).nullable()).nullish(),
-  groups: z.record(name, z.strictObject({
-    description: z.string().nullable().optional(),
-    isAssignableToRole: z.boolean().optional(),
-    members: z.array(name).nullable().optional(),
-    memberGroups: z.array(name).nullable().optional(),
-    memberServicePrincipals: z.array(name).nullable().optional(),
-  }).nullable()).nullish(),
+  scopes: z
+    .record(
+      z.string().regex(/^\/./, "a scope is a path such as '/subscriptions/s1'"),
+      z.strictObject({ displayName: name.optional(), parent: z.string().regex(/^\//).optional() }).nullable(),
+    )
+    .nullish(),
+  groups: z
+    .record(
+      name,
+      z
+        .strictObject({
+          description: z.string().nullable().optional(),
+          isAssignableToRole: z.boolean().optional(),
+          members: z.array(name).nullable().optional(),
+          memberGroups: z.array(name).nullable().optional(),
+          memberServicePrincipals: z.array(name).nullable().optional(),
+        })
+        .nullable(),
+    )
+    .nullish(),
   policies: z.array(policyEntry).nullish(),
   assignments: z.strictObject({ users: principals, groups: principals, servicePrincipals: principals }).nullish(),
 });
@@ -240,7 +273,9 @@ export function parseSettings(text: string, file: string): FileSettings {
   });
   const assignments: AssignmentSetting[] = [];
   const sections: [PrincipalType, Record<string, z.output<typeof assignmentEntrySchema>[] | null> | null | undefined][] = [
-    ['user', f.assignments?.users], ['group', f.assignments?.groups], ['servicePrincipal', f.assignments?.servicePrincipals],
+    ['user', f.assignments?.users],
+    ['group', f.assignments?.groups],
+    ['servicePrincipal', f.assignments?.servicePrincipals],
   ];
   for (const [type, section] of sections) {
     for (const [principal, entries] of Object.entries(section ?? {})) {

@@ -9,8 +9,23 @@ import { RULE_IDS, type RuleId } from '../../domain/policy/rules.ts';
 import { parentPath } from '../../domain/scope-path.ts';
 import type { ApiClient } from './api-client.ts';
 import {
-  ACCESSES, compareAssignments, comparePolicyTargets, cmp, portableRule,
-  type Access, type ApproverNames, type AssignmentSetting, type GroupSetting, type PolicySetting, type PolicyTarget, type PrincipalRef, type PrincipalType, type Rules, type ScopeRef, type Settings, type Target,
+  ACCESSES,
+  compareAssignments,
+  comparePolicyTargets,
+  cmp,
+  portableRule,
+  type Access,
+  type ApproverNames,
+  type AssignmentSetting,
+  type GroupSetting,
+  type PolicySetting,
+  type PolicyTarget,
+  type PrincipalRef,
+  type PrincipalType,
+  type Rules,
+  type ScopeRef,
+  type Settings,
+  type Target,
 } from './settings-model.ts';
 
 const DIR = '/v1.0/roleManagement/directory';
@@ -84,7 +99,13 @@ interface ApiSchedule {
 }
 
 const typeOf = (odataType: unknown): PrincipalType | null =>
-  (odataType === '#microsoft.graph.user' ? 'user' : odataType === '#microsoft.graph.group' ? 'group' : odataType === '#microsoft.graph.servicePrincipal' ? 'servicePrincipal' : null);
+  odataType === '#microsoft.graph.user'
+    ? 'user'
+    : odataType === '#microsoft.graph.group'
+      ? 'group'
+      : odataType === '#microsoft.graph.servicePrincipal'
+        ? 'servicePrincipal'
+        : null;
 
 /** Reads everything `openpim config` compares, in parallel where it can. */
 export async function readLive(client: ApiClient): Promise<Live> {
@@ -95,21 +116,23 @@ export async function readLive(client: ApiClient): Promise<Live> {
       client.list<{ id: string }>(`${path.replace(/Schedules$/, 'ScheduleInstances')}?$select=id&${TOP}`),
     ]);
     const inEffect = new Set(instances.map((i) => i.id));
-    return items
-      .filter((s) => (s.memberType ?? 'direct').toLowerCase() === 'direct' && (type === 'eligible' || (s.assignmentType ?? '').toLowerCase() === 'assigned'))
-      .map((s) => ({
-        id: s.id,
-        type,
-        principalId: s.principalId,
-        roleDefinitionId: group ? s.accessId! : s.roleDefinitionId!,
-        scopeId: group ? `/groups/${s.groupId!}` : s.directoryScopeId!,
-        groupId: group ? s.groupId! : null,
-        start: s.scheduleInfo.startDateTime,
-        end: s.scheduleInfo.expiration.endDateTime,
-        started: inEffect.has(s.id),
-      }))
-      // The role collections hold roles only; PIM for Groups is read from its own.
-      .filter((s) => group || !s.scopeId.startsWith('/groups/'));
+    return (
+      items
+        .filter((s) => (s.memberType ?? 'direct').toLowerCase() === 'direct' && (type === 'eligible' || (s.assignmentType ?? '').toLowerCase() === 'assigned'))
+        .map((s) => ({
+          id: s.id,
+          type,
+          principalId: s.principalId,
+          roleDefinitionId: group ? s.accessId! : s.roleDefinitionId!,
+          scopeId: group ? `/groups/${s.groupId!}` : s.directoryScopeId!,
+          groupId: group ? s.groupId! : null,
+          start: s.scheduleInfo.startDateTime,
+          end: s.scheduleInfo.expiration.endDateTime,
+          started: inEffect.has(s.id),
+        }))
+        // The role collections hold roles only; PIM for Groups is read from its own.
+        .filter((s) => group || !s.scopeId.startsWith('/groups/'))
+    );
   };
   const [users, groups, servicePrincipals, roles, administrativeUnits, scopes, policyAssignments, ...lists] = await Promise.all([
     client.list<LiveUser>(`/v1.0/users?${TOP}`),
@@ -127,13 +150,18 @@ export async function readLive(client: ApiClient): Promise<Live> {
     schedules(`${GROUPS_PIM}/assignmentSchedules`, 'active', true),
   ]);
   const members = new Map<string, LiveMember[]>();
-  await Promise.all(groups.map(async (g) => {
-    const list = await client.list<{ id: string; '@odata.type'?: string }>(`/v1.0/groups/${encodeURIComponent(g.id)}/members?${TOP}`);
-    members.set(g.id, list.flatMap((m) => {
-      const type = typeOf(m['@odata.type']);
-      return type ? [{ id: m.id, type }] : [];
-    }));
-  }));
+  await Promise.all(
+    groups.map(async (g) => {
+      const list = await client.list<{ id: string; '@odata.type'?: string }>(`/v1.0/groups/${encodeURIComponent(g.id)}/members?${TOP}`);
+      members.set(
+        g.id,
+        list.flatMap((m) => {
+          const type = typeOf(m['@odata.type']);
+          return type ? [{ id: m.id, type }] : [];
+        }),
+      );
+    }),
+  );
   const policies = policyAssignments.map((a): LivePolicy => ({
     id: a.policy.id,
     roleDefinitionId: a.roleDefinitionId,
@@ -300,41 +328,67 @@ function duplicates(names: readonly string[], what: string, problems: Problems):
  */
 export function liveSettings(dir: Directory, problems: Problems): Settings {
   const live = dir.live;
-  duplicates(live.groups.map((g) => g.displayName), 'groups', problems);
-  duplicates(live.servicePrincipals.map((s) => s.displayName), 'service principals', problems);
-  duplicates(live.administrativeUnits.map((a) => a.displayName), 'administrative units', problems);
-  duplicates(live.roles.map((r) => r.displayName), 'roles', problems);
+  duplicates(
+    live.groups.map((g) => g.displayName),
+    'groups',
+    problems,
+  );
+  duplicates(
+    live.servicePrincipals.map((s) => s.displayName),
+    'service principals',
+    problems,
+  );
+  duplicates(
+    live.administrativeUnits.map((a) => a.displayName),
+    'administrative units',
+    problems,
+  );
+  duplicates(
+    live.roles.map((r) => r.displayName),
+    'roles',
+    problems,
+  );
 
   const lastSegment = (path: string) => path.split('/').pop()!;
-  const scopes = live.scopes.map((s) => ({
-    path: s.id,
-    displayName: s.displayName === lastSegment(s.id) ? null : s.displayName,
-    parent: s.parentId === null || s.parentId === parentPath(s.id) ? null : s.parentId,
-  })).sort((a, b) => cmp(a.path, b.path));
+  const scopes = live.scopes
+    .map((s) => ({
+      path: s.id,
+      displayName: s.displayName === lastSegment(s.id) ? null : s.displayName,
+      parent: s.parentId === null || s.parentId === parentPath(s.id) ? null : s.parentId,
+    }))
+    .sort((a, b) => cmp(a.path, b.path));
 
-  const groups: GroupSetting[] = live.groups.map((g) => {
-    const members = live.members.get(g.id) ?? [];
-    const names = (type: PrincipalType) => members.filter((m) => m.type === type).map((m) => dir.principal(m.id, problems).name).sort(cmp);
-    return {
-      name: g.displayName,
-      description: g.description || null,
-      isAssignableToRole: g.isAssignableToRole,
-      members: { users: names('user'), groups: names('group'), servicePrincipals: names('servicePrincipal') },
-    };
-  }).sort((a, b) => cmp(a.name, b.name));
+  const groups: GroupSetting[] = live.groups
+    .map((g) => {
+      const members = live.members.get(g.id) ?? [];
+      const names = (type: PrincipalType) =>
+        members
+          .filter((m) => m.type === type)
+          .map((m) => dir.principal(m.id, problems).name)
+          .sort(cmp);
+      return {
+        name: g.displayName,
+        description: g.description || null,
+        isAssignableToRole: g.isAssignableToRole,
+        members: { users: names('user'), groups: names('group'), servicePrincipals: names('servicePrincipal') },
+      };
+    })
+    .sort((a, b) => cmp(a.name, b.name));
 
   const policies: PolicySetting[] = live.policies
     .map((p) => ({ target: dir.policyTarget(p), rules: dir.rulesOf(p, problems) }))
     .sort((a, b) => comparePolicyTargets(a.target, b.target));
 
-  const assignments: AssignmentSetting[] = live.schedules.map((s) => ({
-    principal: dir.principal(s.principalId, problems),
-    target: dir.scheduleTarget(s),
-    type: s.type,
-    start: s.started ? null : s.start,
-    end: s.end,
-    duration: null,
-  })).sort(compareAssignments);
+  const assignments: AssignmentSetting[] = live.schedules
+    .map((s) => ({
+      principal: dir.principal(s.principalId, problems),
+      target: dir.scheduleTarget(s),
+      type: s.type,
+      start: s.started ? null : s.start,
+      end: s.end,
+      duration: null,
+    }))
+    .sort(compareAssignments);
 
   return {
     administrativeUnits: live.administrativeUnits.map((a) => a.displayName).sort(cmp),

@@ -23,8 +23,7 @@ export type ScopeRef = { readonly path: string } | { readonly administrativeUnit
 
 /** What an assignment (or a policy) is about: a role at a scope, or PIM for Groups access to a group. */
 export type Target =
-  | { readonly kind: 'role'; readonly role: string; readonly scope: ScopeRef }
-  | { readonly kind: 'group'; readonly group: string; readonly access: Access };
+  { readonly kind: 'role'; readonly role: string; readonly scope: ScopeRef } | { readonly kind: 'group'; readonly group: string; readonly access: Access };
 
 /** A policy is a role's at a scope, a group's own (member / owner), or the defaults new groups copy (`access` at `/`). */
 export type PolicyTarget = Target | { readonly kind: 'groupDefaults'; readonly access: Access };
@@ -85,9 +84,9 @@ export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 
 /** A JSON text with keys sorted, for comparing values. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => cmp(a, b)))
-    : v));
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => cmp(a, b))) : v,
+  );
 }
 export const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
 
@@ -110,7 +109,7 @@ export function targetLabel(t: PolicyTarget): string {
 
 export const principalKey = (p: PrincipalRef): string => `${p.type}\u0000${p.name}`;
 export const principalLabel = (p: PrincipalRef): string =>
-  (p.type === 'user' ? p.name : p.type === 'group' ? `group ${p.name}` : `service principal ${p.name}`);
+  p.type === 'user' ? p.name : p.type === 'group' ? `group ${p.name}` : `service principal ${p.name}`;
 
 export const assignmentKey = (a: Pick<AssignmentSetting, 'principal' | 'target' | 'type'>): string =>
   `${principalKey(a.principal)}\u0000${targetKey(a.target)}\u0000${a.type}`;
@@ -132,10 +131,12 @@ export function compareScopes(a: ScopeRef, b: ScopeRef): number {
 
 export function compareAssignments(a: AssignmentSetting, b: AssignmentSetting): number {
   const types: PrincipalType[] = ['user', 'group', 'servicePrincipal'];
-  return types.indexOf(a.principal.type) - types.indexOf(b.principal.type)
-    || cmp(a.principal.name, b.principal.name)
-    || comparePolicyTargets(a.target, b.target)
-    || (a.type === b.type ? 0 : a.type === 'eligible' ? -1 : 1);
+  return (
+    types.indexOf(a.principal.type) - types.indexOf(b.principal.type) ||
+    cmp(a.principal.name, b.principal.name) ||
+    comparePolicyTargets(a.target, b.target) ||
+    (a.type === b.type ? 0 : a.type === 'eligible' ? -1 : 1)
+  );
 }
 
 // Rules -----------------------------------------------------------------------------------------
@@ -156,8 +157,23 @@ export const RULE_FIELDS: Record<RuleKind, readonly string[]> = {
   authenticationContext: ['isEnabled', 'claimValue'],
   notification: ['notificationType', 'recipientType', 'notificationLevel', 'isDefaultRecipientsEnabled', 'notificationRecipients'],
 };
-export const SETTING_FIELDS = ['isApprovalRequired', 'isApprovalRequiredForExtension', 'isRequestorJustificationRequired', 'approvalMode', 'grantStartsAt', 'approvalStages'] as const;
-const STAGE_FIELDS = ['approvalStageTimeOutInDays', 'isApproverJustificationRequired', 'escalationTimeInMinutes', 'isEscalationEnabled', 'approvalsRequired', 'primaryApprovers', 'escalationApprovers'] as const;
+export const SETTING_FIELDS = [
+  'isApprovalRequired',
+  'isApprovalRequiredForExtension',
+  'isRequestorJustificationRequired',
+  'approvalMode',
+  'grantStartsAt',
+  'approvalStages',
+] as const;
+const STAGE_FIELDS = [
+  'approvalStageTimeOutInDays',
+  'isApproverJustificationRequired',
+  'escalationTimeInMinutes',
+  'isEscalationEnabled',
+  'approvalsRequired',
+  'primaryApprovers',
+  'escalationApprovers',
+] as const;
 const TARGET_FIELDS = ['caller', 'operations', 'level', 'inheritableSettings', 'enforcedSettings'] as const;
 const ENABLEMENT_ORDER = ['MultiFactorAuthentication', 'Justification', 'Ticketing'];
 
@@ -177,20 +193,25 @@ const pick = (source: Record<string, unknown>, keys: readonly string[]) =>
 /** An approver as the API writes it (v1.0 `userId` / `groupId`, beta `id`) → `{user}`, `{group}` or `{manager}`. */
 function portableApprover(s: Record<string, unknown>, names: ApproverNames): Record<string, unknown> {
   const type = s['@odata.type'];
-  const head = type === '#microsoft.graph.singleUser'
-    ? { user: names.userName(String(s.userId ?? s.id)) }
-    : type === '#microsoft.graph.groupMembers'
-      ? { group: names.groupName(String(s.groupId ?? s.id)) }
-      : { manager: s.managerLevel };
+  const head =
+    type === '#microsoft.graph.singleUser'
+      ? { user: names.userName(String(s.userId ?? s.id)) }
+      : type === '#microsoft.graph.groupMembers'
+        ? { group: names.groupName(String(s.groupId ?? s.id)) }
+        : { manager: s.managerLevel };
   return { ...head, ...approverExtras(s) };
 }
 
-const approverExtras = (s: Record<string, unknown>) =>
-  ({ ...(typeof s.description === 'string' && s.description !== '' ? { description: s.description } : {}), ...(s.isBackup === true ? { isBackup: true } : {}) });
+const approverExtras = (s: Record<string, unknown>) => ({
+  ...(typeof s.description === 'string' && s.description !== '' ? { description: s.description } : {}),
+  ...(s.isBackup === true ? { isBackup: true } : {}),
+});
 
 /** A file's approver, in its one spelling. */
-const fileApprover = (a: Record<string, unknown>): Record<string, unknown> =>
-  ({ ...('user' in a ? { user: a.user } : 'group' in a ? { group: a.group } : { manager: a.manager }), ...approverExtras(a) });
+const fileApprover = (a: Record<string, unknown>): Record<string, unknown> => ({
+  ...('user' in a ? { user: a.user } : 'group' in a ? { group: a.group } : { manager: a.manager }),
+  ...approverExtras(a),
+});
 
 export function apiApprover(s: Record<string, unknown>, ids: ApproverIds): Record<string, unknown> {
   const extra = approverExtras(s);
@@ -201,7 +222,11 @@ export function apiApprover(s: Record<string, unknown>, ids: ApproverIds): Recor
 
 /** What a stage has when the file leaves a field out: the default stage's. */
 const STAGE_DEFAULTS = {
-  approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0, isEscalationEnabled: false, approvalsRequired: 1,
+  approvalStageTimeOutInDays: 1,
+  isApproverJustificationRequired: true,
+  escalationTimeInMinutes: 0,
+  isEscalationEnabled: false,
+  approvalsRequired: 1,
 };
 
 /**
@@ -335,7 +360,9 @@ export function mapApprovers(rules: Rules, map: { user(name: string): string; gr
     const setting = out[id].setting as { approvalStages?: Record<string, unknown>[] } | undefined;
     for (const stage of setting?.approvalStages ?? []) {
       for (const list of ['primaryApprovers', 'escalationApprovers']) {
-        stage[list] = (stage[list] as Record<string, unknown>[]).map((a) => ('user' in a ? { ...a, user: map.user(String(a.user)) } : 'group' in a ? { ...a, group: map.group(String(a.group)) } : a));
+        stage[list] = (stage[list] as Record<string, unknown>[]).map((a) =>
+          'user' in a ? { ...a, user: map.user(String(a.user)) } : 'group' in a ? { ...a, group: map.group(String(a.group)) } : a,
+        );
       }
     }
   }

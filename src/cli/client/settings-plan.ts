@@ -9,8 +9,29 @@ import { parentPath } from '../../domain/scope-path.ts';
 import type { FileSettings } from './settings-file.ts';
 import { liveSettings, type Directory, type LiveSchedule } from './settings-live.ts';
 import {
-  ACCESSES, approversOf, assignmentKey, cmp, compareAssignments, comparePolicyTargets, defaultRules, mapApprovers, principalLabel, ruleChanges, targetKey, targetLabel,
-  type AssignmentSetting, type FieldChange, type GroupSetting, type PolicySetting, type PolicyTarget, type PrincipalRef, type PrincipalType, type Rules, type ScopeRef, type ScopeSetting, type Settings,
+  ACCESSES,
+  approversOf,
+  assignmentKey,
+  cmp,
+  compareAssignments,
+  comparePolicyTargets,
+  defaultRules,
+  mapApprovers,
+  principalLabel,
+  ruleChanges,
+  targetKey,
+  targetLabel,
+  type AssignmentSetting,
+  type FieldChange,
+  type GroupSetting,
+  type PolicySetting,
+  type PolicyTarget,
+  type PrincipalRef,
+  type PrincipalType,
+  type Rules,
+  type ScopeRef,
+  type ScopeSetting,
+  type Settings,
 } from './settings-model.ts';
 
 export type Section = 'administrativeUnits' | 'scopes' | 'groups' | 'policies' | 'assignments';
@@ -22,14 +43,21 @@ export type Change =
   | { readonly section: 'groups'; readonly action: 'add'; readonly group: GroupSetting }
   | { readonly section: 'groups'; readonly action: 'add' | 'remove'; readonly group: GroupSetting; readonly member: PrincipalRef }
   | {
-    readonly section: 'policies'; readonly action: 'add' | 'change'; readonly target: PolicyTarget;
-    /** The rules the policy should have, and the rules it has now (or will start from). */
-    readonly rules: Rules; readonly current: Rules; readonly fields: readonly FieldChange[];
-  }
+      readonly section: 'policies';
+      readonly action: 'add' | 'change';
+      readonly target: PolicyTarget;
+      /** The rules the policy should have, and the rules it has now (or will start from). */
+      readonly rules: Rules;
+      readonly current: Rules;
+      readonly fields: readonly FieldChange[];
+    }
   | {
-    readonly section: 'assignments'; readonly action: 'add' | 'remove' | 'change';
-    readonly assignment: AssignmentSetting; readonly schedule: LiveSchedule | null; readonly fields: readonly FieldChange[];
-  };
+      readonly section: 'assignments';
+      readonly action: 'add' | 'remove' | 'change';
+      readonly assignment: AssignmentSetting;
+      readonly schedule: LiveSchedule | null;
+      readonly fields: readonly FieldChange[];
+    };
 
 export interface Plan {
   readonly changes: readonly Change[];
@@ -68,7 +96,9 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
   const servicePrincipal = (n: string, where: string): string => {
     const found = dir.servicePrincipals(n);
     if (found.length === 1) return found[0]!.displayName;
-    errors.push(found.length > 1 ? `${where}: two service principals are named '${n}'` : `${where}: no service principal named '${n}' (config does not create them)`);
+    errors.push(
+      found.length > 1 ? `${where}: two service principals are named '${n}'` : `${where}: no service principal named '${n}' (config does not create them)`,
+    );
     return n;
   };
   const principal = (p: PrincipalRef, where: string): PrincipalRef => ({
@@ -115,10 +145,15 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
   };
 
   const administrativeUnits = file.administrativeUnits.map((n) => dir.administrativeUnits(n)[0]?.displayName ?? n);
-  unique(administrativeUnits, (n) => n, (n) => `administrative unit ${n}`);
+  unique(
+    administrativeUnits,
+    (n) => n,
+    (n) => `administrative unit ${n}`,
+  );
   const scopes = file.scopes.map((s) => {
     if (s.path.startsWith('/administrativeUnits/') || s.path.startsWith('/groups/')) errors.push(`scopes: ${s.path} is not a resource scope`);
-    if (s.parent && s.parent !== '/' && !registered.has(s.parent) && !fileScopes.has(s.parent)) errors.push(`scopes: ${s.path}: parent ${s.parent} is not registered (on the server, or under scopes:)`);
+    if (s.parent && s.parent !== '/' && !registered.has(s.parent) && !fileScopes.has(s.parent))
+      errors.push(`scopes: ${s.path}: parent ${s.parent} is not registered (on the server, or under scopes:)`);
     return s;
   });
   const groups = file.groups.map((g): GroupSetting => {
@@ -134,7 +169,11 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
       },
     };
   });
-  unique(groups, (g) => g.name, (g) => `group ${g.name}`);
+  unique(
+    groups,
+    (g) => g.name,
+    (g) => `group ${g.name}`,
+  );
   const policies = file.policies.map((p): PolicySetting => {
     const where = `policies: ${targetLabel(p.target)}`;
     const approvers = approversOf(p.rules);
@@ -142,7 +181,11 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
     const approverGroups = new Map(approvers.groups.map((x) => [x, group(x, `${where}: approver`)]));
     return { target: target(p.target, where), rules: mapApprovers(p.rules, { user: (u) => users.get(u) ?? u, group: (x) => approverGroups.get(x) ?? x }) };
   });
-  unique(policies, (p) => targetKey(p.target), (p) => `policies: ${targetLabel(p.target)}`);
+  unique(
+    policies,
+    (p) => targetKey(p.target),
+    (p) => `policies: ${targetLabel(p.target)}`,
+  );
   const assignments = file.assignments.map((a): AssignmentSetting => {
     const where = `assignments: ${principalLabel(a.principal)}`;
     return { ...a, principal: principal(a.principal, where), target: target(a.target, where) };
@@ -169,7 +212,7 @@ function inheritedRules(dir: Directory, file: FileSettings, target: Extract<Poli
   return root ? dir.rulesOf(root, problems) : defaultRules();
 }
 
-const windowOf = (a: { start: string | null; end: string | null; duration: string | null }): string =>
+export const windowOf = (a: { start: string | null; end: string | null; duration: string | null }): string =>
   `${a.start ? `from ${a.start} ` : ''}${a.end ? `until ${a.end}` : a.duration ? `for ${a.duration}` : 'permanent'}`;
 
 /** How the window of a live grant differs from the one the file asks for; an error when it cannot change that way. */
@@ -179,13 +222,16 @@ function windowChanges(want: AssignmentSetting, have: LiveSchedule, now: number,
   const started = have.started;
   const wantStart = want.start && Date.parse(want.start) > now ? Date.parse(want.start) : null;
   if (wantStart !== null && started) {
-    errors.push(`assignments: ${principalLabel(want.principal)}: ${want.type} ${targetLabel(want.target)} is in effect since ${have.start}: its start cannot move to ${want.start} (remove it from the file, apply, then add it back)`);
+    errors.push(
+      `assignments: ${principalLabel(want.principal)}: ${want.type} ${targetLabel(want.target)} is in effect since ${have.start}: its start cannot move to ${want.start} (remove it from the file, apply, then add it back)`,
+    );
   } else if (wantStart !== null ? wantStart !== haveStart : !started) {
     fields.push({ field: 'start', old: have.start, new: wantStart !== null ? want.start : 'now' });
   }
   if (want.duration) {
     const length = have.end === null ? null : Date.parse(have.end) - haveStart;
-    if (length === null || Math.abs(length - parseDuration(want.duration)) > 1000) fields.push({ field: 'end', old: have.end ?? 'permanent', new: `${want.duration} after the start` });
+    if (length === null || Math.abs(length - parseDuration(want.duration)) > 1000)
+      fields.push({ field: 'end', old: have.end ?? 'permanent', new: `${want.duration} after the start` });
   } else if ((want.end === null ? null : Date.parse(want.end)) !== (have.end === null ? null : Date.parse(have.end))) {
     fields.push({ field: 'end', old: have.end ?? 'permanent', new: want.end ?? 'permanent' });
   }
@@ -211,15 +257,23 @@ export function computePlan(file: FileSettings, dir: Directory, now: number): Pl
       newScopes.push(s);
       continue;
     }
-    if (s.displayName !== null && s.displayName !== have.displayName) warnings.push(`scopes: ${s.path} is named '${have.displayName}' on the server, '${s.displayName}' in the file: the API cannot rename a scope`);
+    if (s.displayName !== null && s.displayName !== have.displayName)
+      warnings.push(`scopes: ${s.path} is named '${have.displayName}' on the server, '${s.displayName}' in the file: the API cannot rename a scope`);
     const parent = s.parent ?? parentPath(s.path);
-    if (parent !== have.parentId) warnings.push(`scopes: ${s.path} has parent ${have.parentId} on the server, ${parent} in the file: the API cannot move a scope`);
+    if (parent !== have.parentId)
+      warnings.push(`scopes: ${s.path} has parent ${have.parentId} on the server, ${parent} in the file: the API cannot move a scope`);
   }
   // Parents before children.
   const pending = [...newScopes].sort((a, b) => cmp(a.path, b.path));
   const placed = new Set<string>();
   while (pending.length > 0) {
-    const i = Math.max(0, pending.findIndex((s) => { const p = s.parent ?? parentPath(s.path)!; return !pending.some((o) => o.path === p) || placed.has(p); }));
+    const i = Math.max(
+      0,
+      pending.findIndex((s) => {
+        const p = s.parent ?? parentPath(s.path)!;
+        return !pending.some((o) => o.path === p) || placed.has(p);
+      }),
+    );
     const [next] = pending.splice(i, 1);
     placed.add(next!.path);
     changes.push({ section: 'scopes', action: 'add', scope: next! });
@@ -231,14 +285,19 @@ export function computePlan(file: FileSettings, dir: Directory, now: number): Pl
     if (!have) {
       changes.push({ section: 'groups', action: 'add', group: g });
     } else {
-      if (g.description !== null && g.description !== have.description) warnings.push(`groups: ${g.name}: the description differs from the server's: the API cannot change it`);
+      if (g.description !== null && g.description !== have.description)
+        warnings.push(`groups: ${g.name}: the description differs from the server's: the API cannot change it`);
       if (!file.assignableUnsaid.has(g.name) && g.isAssignableToRole !== have.isAssignableToRole) {
         warnings.push(`groups: ${g.name} is ${have.isAssignableToRole ? '' : 'not '}role-assignable on the server: that is chosen once, when a group is made`);
       }
     }
     if (!g.members) continue;
     const haveMembers = have?.members ?? { users: [], groups: [], servicePrincipals: [] };
-    const kinds: [PrincipalType, 'users' | 'groups' | 'servicePrincipals'][] = [['user', 'users'], ['group', 'groups'], ['servicePrincipal', 'servicePrincipals']];
+    const kinds: [PrincipalType, 'users' | 'groups' | 'servicePrincipals'][] = [
+      ['user', 'users'],
+      ['group', 'groups'],
+      ['servicePrincipal', 'servicePrincipals'],
+    ];
     for (const [type, key] of kinds) {
       const want = new Set(g.members[key]);
       const got = new Set(haveMembers[key]);
@@ -265,7 +324,9 @@ export function computePlan(file: FileSettings, dir: Directory, now: number): Pl
     if (fields.length > 0) changes.push({ section: 'policies', action: 'change', target: p.target, rules, current: p.rules, fields });
   }
   // Groups the apply creates get their two policies as copies of the group defaults.
-  const groupDefaults = new Map(current.policies.filter((p) => p.target.kind === 'groupDefaults').map((p) => [(p.target as { access: string }).access, p.rules]));
+  const groupDefaults = new Map(
+    current.policies.filter((p) => p.target.kind === 'groupDefaults').map((p) => [(p.target as { access: string }).access, p.rules]),
+  );
   for (const g of desired.groups) {
     if (liveGroups.has(g.name)) continue;
     for (const access of ACCESSES) {
@@ -321,97 +382,10 @@ function sortChanges(changes: Change[]): Change[] {
     return 0;
   };
   // Stable: scopes keep their parents-first order.
-  return changes.map((c, i) => ({ c, i })).sort((x, y) => rank(x.c) - rank(y.c) || order(x.c, y.c) || x.i - y.i).map((x) => x.c);
+  return changes
+    .map((c, i) => ({ c, i }))
+    .sort((x, y) => rank(x.c) - rank(y.c) || order(x.c, y.c) || x.i - y.i)
+    .map((x) => x.c);
 }
 
 // Showing a plan --------------------------------------------------------------------------------
-
-const SYMBOL = { add: '+', remove: '-', change: '~' } as const;
-const TITLE: Record<Section, string> = {
-  administrativeUnits: 'Administrative units', scopes: 'Resource scopes', groups: 'Groups', policies: 'Policies (role settings)', assignments: 'Assignments',
-};
-
-const show = (v: unknown): string => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v));
-
-const assignmentLine = (a: AssignmentSetting): string =>
-  `${principalLabel(a.principal)}: ${a.type} ${a.target.kind === 'role' ? targetLabel(a.target) : `${a.target.access} of group ${a.target.group}`}`;
-
-/** One line (and its field lines) of the text plan. */
-export function describeChange(c: Change): string[] {
-  const head = `${SYMBOL[c.action]} `;
-  switch (c.section) {
-    case 'administrativeUnits':
-      return [`${head}${c.name}`];
-    case 'scopes':
-      return [`${head}${c.scope.path}${c.scope.displayName ? ` (${c.scope.displayName})` : ''}${c.scope.parent ? `, parent ${c.scope.parent}` : ''}`];
-    case 'groups':
-      if ('member' in c) return [`${head}${c.group.name}: member ${principalLabel(c.member)}`];
-      return [`${head}${c.group.name}${c.group.isAssignableToRole ? ' (role-assignable)' : ''}${c.group.description ? `: ${c.group.description}` : ''}`];
-    case 'policies':
-      return [
-        `${head}${targetLabel(c.target)}${c.action === 'add' ? ' (a new policy for this scope)' : ''}`,
-        ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`),
-      ];
-    case 'assignments':
-      if (c.action === 'change') return [`${head}${assignmentLine(c.assignment)}`, ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`)];
-      return [`${head}${assignmentLine(c.assignment)}, ${windowOf(c.assignment)}`];
-  }
-}
-
-export interface PlanCounts {
-  readonly add: number;
-  readonly change: number;
-  readonly remove: number;
-}
-export const countsOf = (plan: Plan): PlanCounts => ({
-  add: plan.changes.filter((c) => c.action === 'add').length,
-  change: plan.changes.filter((c) => c.action === 'change').length,
-  remove: plan.changes.filter((c) => c.action === 'remove').length,
-});
-
-/** The plan for people: changes by section, then warnings and errors, then a count. */
-export function planText(plan: Plan, file: string, server: string): string {
-  const lines: string[] = [];
-  for (const section of SECTIONS) {
-    const changes = plan.changes.filter((c) => c.section === section);
-    if (changes.length === 0) continue;
-    lines.push(`${TITLE[section]}:`);
-    for (const c of changes) lines.push(...describeChange(c).map((l) => `  ${l}`));
-  }
-  if (plan.warnings.length > 0) lines.push('Not reconciled:', ...plan.warnings.map((w) => `  ! ${w}`));
-  if (plan.errors.length > 0) lines.push('Errors (nothing can be applied until they are fixed):', ...plan.errors.map((e) => `  ✗ ${e}`));
-  const n = countsOf(plan);
-  lines.push(plan.changes.length === 0
-    ? `No changes: ${server} matches ${file}.`
-    : `Plan: ${n.add} to add, ${n.change} to change, ${n.remove} to remove.`);
-  return `${lines.join('\n')}\n`;
-}
-
-const targetJson = (t: PolicyTarget) =>
-  (t.kind === 'role' ? { role: t.role, ...('path' in t.scope ? { scope: t.scope.path } : { administrativeUnit: t.scope.administrativeUnit }) }
-    : t.kind === 'group' ? { group: t.group, access: t.access } : { access: t.access, scope: '/' });
-
-/** `--output json`: `{server, file, changes: [{section, action, …}], warnings, errors, summary}` (docs/guide.md). */
-export function planJson(plan: Plan, file: string, server: string): unknown {
-  const changes = plan.changes.map((c) => {
-    const base = { section: c.section, action: c.action };
-    switch (c.section) {
-      case 'administrativeUnits':
-        return { ...base, displayName: c.name };
-      case 'scopes':
-        return { ...base, scope: c.scope.path, displayName: c.scope.displayName, parent: c.scope.parent };
-      case 'groups':
-        return 'member' in c
-          ? { ...base, group: c.group.name, member: { type: c.member.type, name: c.member.name } }
-          : { ...base, group: c.group.name, description: c.group.description, isAssignableToRole: c.group.isAssignableToRole };
-      case 'policies':
-        return { ...base, ...targetJson(c.target), fields: c.fields };
-      case 'assignments':
-        return {
-          ...base, principal: c.assignment.principal, ...targetJson(c.assignment.target), type: c.assignment.type,
-          start: c.assignment.start, end: c.assignment.end, duration: c.assignment.duration, fields: c.fields,
-        };
-    }
-  });
-  return { server, file, changes, warnings: plan.warnings, errors: plan.errors, summary: countsOf(plan) };
-}

@@ -43,7 +43,10 @@ export async function stepUp(deps: StepUpDeps, challenge: Extract<Challenge, { k
   process.stderr.write('openpim: MFA required: this needs a recent multi-factor sign-in; stepping up with a code from your authenticator app.\n');
   const code = await deps.totp();
   if (!code) {
-    throw new CliError('MFA required and no code given: pass --totp CODE, set OPENPIM_TOTP, or give the code on stdin (nothing was changed)', EXIT.authentication);
+    throw new CliError(
+      'MFA required and no code given: pass --totp CODE, set OPENPIM_TOTP, or give the code on stdin (nothing was changed)',
+      EXIT.authentication,
+    );
   }
   const res = await send(deps.server, 'POST', challenge.stepUpUri, { token: deps.currentToken(), json: { totp: code } });
   if (res.status !== 200) {

@@ -51,11 +51,15 @@ const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 async function endOf(client: ApiClient, target: Target, request: ApiRequest): Promise<string | null> {
   if (!['Provisioned', 'PendingProvisioning', 'Granted'].includes(request.status)) return null;
   if (request.status !== 'Granted' && request.action === 'selfActivate') {
-    const filter = target.provider === 'directory'
-      ? `${ROLE_INSTANCES}?$filter=${encodeURIComponent(`roleDefinitionId eq ${q(target.roleDefinitionId)} and directoryScopeId eq ${q(target.directoryScopeId)} and assignmentType eq 'Activated'`)}`
-      : `${GROUP_INSTANCES}?$filter=${encodeURIComponent(`groupId eq ${q(target.groupId!)} and accessId eq ${q(target.roleDefinitionId)} and assignmentType eq 'activated'`)}`;
+    const filter =
+      target.provider === 'directory'
+        ? `${ROLE_INSTANCES}?$filter=${encodeURIComponent(`roleDefinitionId eq ${q(target.roleDefinitionId)} and directoryScopeId eq ${q(target.directoryScopeId)} and assignmentType eq 'Activated'`)}`
+        : `${GROUP_INSTANCES}?$filter=${encodeURIComponent(`groupId eq ${q(target.groupId!)} and accessId eq ${q(target.roleDefinitionId)} and assignmentType eq 'activated'`)}`;
     // The request is done whatever this lookup says: if it fails, fall back to what was asked.
-    const instance = await client.list<{ endDateTime: string | null }>(filter, 1).then(([first]) => first, () => undefined);
+    const instance = await client.list<{ endDateTime: string | null }>(filter, 1).then(
+      ([first]) => first,
+      () => undefined,
+    );
     if (instance) return instance.endDateTime;
   }
   const info = request.scheduleInfo;
@@ -70,7 +74,12 @@ async function endOf(client: ApiClient, target: Target, request: ApiRequest): Pr
 }
 
 const base = (t: Target, action: string) => ({
-  role: t.role, roleDefinitionId: t.roleDefinitionId, directoryScopeId: t.directoryScopeId, groupId: t.groupId, groupName: t.groupName, action,
+  role: t.role,
+  roleDefinitionId: t.roleDefinitionId,
+  directoryScopeId: t.directoryScopeId,
+  groupId: t.groupId,
+  groupName: t.groupName,
+  action,
 });
 
 /** `User Administrator: Provisioned until … (request …)`. */
@@ -98,7 +107,13 @@ export async function submitEach(session: Session, targets: readonly Target[], p
     try {
       const request = await session.client.call<ApiRequest>('POST', requestsPath(target.provider, plan.kind), { ...plan.body(target), ...targetBody(target) });
       const outcome: Outcome = {
-        ...base(target, plan.action), requestId: request.id, status: request.status, endDateTime: await endOf(session.client, target, request), decisions: [], reason: null, error: null,
+        ...base(target, plan.action),
+        requestId: request.id,
+        status: request.status,
+        endDateTime: await endOf(session.client, target, request),
+        decisions: [],
+        reason: null,
+        error: null,
       };
       outcomes.push(outcome);
       codes.push(EXIT.ok);
@@ -109,7 +124,15 @@ export async function submitEach(session: Session, targets: readonly Target[], p
         if (json && outcomes.length > 0) printJson(outcomes);
         throw error;
       }
-      outcomes.push({ ...base(target, plan.action), requestId: null, status: null, endDateTime: null, decisions: [], reason: null, error: { code: error.code, message: error.message } });
+      outcomes.push({
+        ...base(target, plan.action),
+        requestId: null,
+        status: null,
+        endDateTime: null,
+        decisions: [],
+        reason: null,
+        error: { code: error.code, message: error.message },
+      });
       codes.push(error.exitCode);
       process.stderr.write(`openpim: ${describeTarget(target)}: ${error.message}\n`);
     }
@@ -122,27 +145,44 @@ export async function submitEach(session: Session, targets: readonly Target[], p
 }
 
 /** Polls every submitted request that is not final yet, in parallel; updates outcomes and codes. */
-async function waitAll(client: ApiClient, submitted: readonly { index: number; target: Target; found: FoundRequest }[], outcomes: Outcome[], codes: number[], wait: WaitOptions, json: boolean) {
-  await Promise.all(submitted.map(async ({ index, target, found }) => {
-    const label = describeTarget(target);
-    const pending = !isFinal(found.request.status);
-    if (pending && !json) note(`openpim: ${label}: ${found.request.status === 'PendingApproval' ? 'waiting for approval' : `waiting (${found.request.status})`} of request ${found.request.id}`);
-    const waited = await waitForRequest(client, found, {
-      ...wait, onStatus: (f) => (json ? undefined : note(`openpim: ${label}: now ${f.request.status}`)),
-    });
-    const request = waited.found.request;
-    const outcome: Outcome = {
-      ...outcomes[index]!, status: request.status, endDateTime: await endOf(client, target, request), decisions: waited.decisions, reason: waited.reason,
-    };
-    outcomes[index] = outcome;
-    codes[index] = exitCodeOf(outcome.action, request.status);
-    if (json) return;
-    // The decisions and the final status are news only for a request that was waiting.
-    if (pending) {
-      for (const d of waited.decisions) process.stdout.write(`${label}: ${decisionText(d)}\n`);
-      process.stdout.write(`${line(outcome)}${waited.reason ? `: ${waited.reason}` : ''}\n`);
-    }
-    if (!waited.done) process.stderr.write(`openpim: ${label}: still ${request.status} when the wait timed out (openpim request show ${request.id})\n`);
-    else if (codes[index] !== EXIT.ok) process.stderr.write(`openpim: ${label}: request ${request.id} ended ${request.status}\n`);
-  }));
+async function waitAll(
+  client: ApiClient,
+  submitted: readonly { index: number; target: Target; found: FoundRequest }[],
+  outcomes: Outcome[],
+  codes: number[],
+  wait: WaitOptions,
+  json: boolean,
+) {
+  await Promise.all(
+    submitted.map(async ({ index, target, found }) => {
+      const label = describeTarget(target);
+      const pending = !isFinal(found.request.status);
+      if (pending && !json)
+        note(
+          `openpim: ${label}: ${found.request.status === 'PendingApproval' ? 'waiting for approval' : `waiting (${found.request.status})`} of request ${found.request.id}`,
+        );
+      const waited = await waitForRequest(client, found, {
+        ...wait,
+        onStatus: (f) => (json ? undefined : note(`openpim: ${label}: now ${f.request.status}`)),
+      });
+      const request = waited.found.request;
+      const outcome: Outcome = {
+        ...outcomes[index]!,
+        status: request.status,
+        endDateTime: await endOf(client, target, request),
+        decisions: waited.decisions,
+        reason: waited.reason,
+      };
+      outcomes[index] = outcome;
+      codes[index] = exitCodeOf(outcome.action, request.status);
+      if (json) return;
+      // The decisions and the final status are news only for a request that was waiting.
+      if (pending) {
+        for (const d of waited.decisions) process.stdout.write(`${label}: ${decisionText(d)}\n`);
+        process.stdout.write(`${line(outcome)}${waited.reason ? `: ${waited.reason}` : ''}\n`);
+      }
+      if (!waited.done) process.stderr.write(`openpim: ${label}: still ${request.status} when the wait timed out (openpim request show ${request.id})\n`);
+      else if (codes[index] !== EXIT.ok) process.stderr.write(`openpim: ${label}: request ${request.id} ended ${request.status}\n`);
+    }),
+  );
 }

@@ -30,13 +30,11 @@ export const GROUP_ACCESS = ['member', 'owner'] as const;
 
 /** The collection of requests of one provider and kind. */
 export const requestsPath = (provider: Provider, kind: Kind): string =>
-  (provider === 'directory'
-    ? `${ROLES}/role${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequests`
-    : `${GROUPS}/${kind}ScheduleRequests`);
+  provider === 'directory' ? `${ROLES}/role${kind === 'assignment' ? 'Assignment' : 'Eligibility'}ScheduleRequests` : `${GROUPS}/${kind}ScheduleRequests`;
 
 /** Where an approval is read and its steps decided. */
 export const approvalPath = (provider: Provider, approvalId: string): string =>
-  (provider === 'directory' ? `/beta/roleManagement/directory/roleAssignmentApprovals/${approvalId}` : `${GROUPS}/assignmentApprovals/${approvalId}`);
+  provider === 'directory' ? `/beta/roleManagement/directory/roleAssignmentApprovals/${approvalId}` : `${GROUPS}/assignmentApprovals/${approvalId}`;
 
 /** The four request collections, in the order the CLI searches them for an id. */
 export const REQUEST_COLLECTIONS: readonly { provider: Provider; kind: Kind }[] = [
@@ -48,11 +46,13 @@ export const REQUEST_COLLECTIONS: readonly { provider: Provider; kind: Kind }[] 
 
 /** The fields of a request body that name the target. */
 export const targetBody = (t: Target): Record<string, string> =>
-  (t.provider === 'directory' ? { roleDefinitionId: t.roleDefinitionId, directoryScopeId: t.directoryScopeId } : { accessId: t.roleDefinitionId, groupId: t.groupId! });
+  t.provider === 'directory'
+    ? { roleDefinitionId: t.roleDefinitionId, directoryScopeId: t.directoryScopeId }
+    : { accessId: t.roleDefinitionId, groupId: t.groupId! };
 
 /** How a person reads a target: `User Administrator`, `User Administrator at /administrativeUnits/x`, `member of Ops`. */
 export const describeTarget = (t: Pick<Target, 'role' | 'directoryScopeId' | 'groupName' | 'groupId'>): string =>
-  (t.groupId ? `${t.role} of ${t.groupName ?? t.groupId}` : `${t.role}${t.directoryScopeId === '/' ? '' : ` at ${t.directoryScopeId}`}`);
+  t.groupId ? `${t.role} of ${t.groupName ?? t.groupId}` : `${t.role}${t.directoryScopeId === '/' ? '' : ` at ${t.directoryScopeId}`}`;
 
 interface Group {
   readonly id: string;
@@ -92,10 +92,24 @@ export async function resolveTargets(client: ApiClient, specs: readonly TargetSp
       if (!(GROUP_ACCESS as readonly string[]).includes(access)) throw usageError(`with --group, the role is member or owner, not '${spec.role}'`);
       const group = groups.get(spec.group) ?? (await findGroup(client, spec.group));
       groups.set(spec.group, group);
-      targets.push({ provider: 'group', role: access, roleDefinitionId: access, directoryScopeId: `/groups/${group.id}`, groupId: group.id, groupName: group.displayName });
+      targets.push({
+        provider: 'group',
+        role: access,
+        roleDefinitionId: access,
+        directoryScopeId: `/groups/${group.id}`,
+        groupId: group.id,
+        groupName: group.displayName,
+      });
     } else {
       const role = catalogue!.find(spec.role);
-      targets.push({ provider: 'directory', role: role.displayName, roleDefinitionId: role.id, directoryScopeId: spec.scope ?? '/', groupId: null, groupName: null });
+      targets.push({
+        provider: 'directory',
+        role: role.displayName,
+        roleDefinitionId: role.id,
+        directoryScopeId: spec.scope ?? '/',
+        groupId: null,
+        groupName: null,
+      });
     }
   }
   return targets;

@@ -29,4 +29,4 @@ export function tokenClaims(token: string): TokenClaims | null {
 
 /** "with MFA" / "password only" for a person reading the CLI's output. */
 export const signInStrength = (claims: TokenClaims | null): string =>
-  (claims?.amr.includes('mfa') ? 'with multi-factor authentication' : 'without multi-factor authentication');
+  claims?.amr.includes('mfa') ? 'with multi-factor authentication' : 'without multi-factor authentication';

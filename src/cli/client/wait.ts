@@ -65,7 +65,7 @@ async function reasonFor(client: ApiClient, found: FoundRequest): Promise<string
   if (!['Failed', 'TimedOut', 'Canceled'].includes(found.request.status)) return null;
   const events = await requestTimeline(client, found.request.id).catch(() => []);
   const last = events.filter((e) => e.resultReason).at(-1) ?? events.at(-1);
-  return last ? (last.resultReason || last.activity) : null;
+  return last ? last.resultReason || last.activity : null;
 }
 
 /** Polls until the request is final (or the time-out), then gathers its decisions and reason. */

@@ -93,7 +93,8 @@ export function closeApproval(a: Approval, status: 'Expired' | 'Canceled', now: 
   return {
     ...a,
     stages: a.stages.map((s) =>
-      s.status === 'InProgress' ? { ...s, status, completedAt: now } : s.status === 'NotStarted' ? { ...s, status: 'Canceled' } : s),
+      s.status === 'InProgress' ? { ...s, status, completedAt: now } : s.status === 'NotStarted' ? { ...s, status: 'Canceled' } : s,
+    ),
   };
 }
 

@@ -26,16 +26,13 @@ export type Outcome =
   /** Denied: the request ends. */
   | { readonly kind: 'denied'; readonly approval: Approval };
 
-export function decide(
-  approval: Approval,
-  earlier: readonly ApprovalDecision[],
-  input: DecisionInput,
-  isApprover: boolean,
-  now: Instant,
-): Outcome {
+export function decide(approval: Approval, earlier: readonly ApprovalDecision[], input: DecisionInput, isApprover: boolean, now: Instant): Outcome {
   const stage = currentStage(approval);
   if (!stage || stage.index !== input.stage) {
-    throw new DomainError('ApprovalStepNotActive', 'This approval step is not waiting for decisions: it was already decided, has timed out, was canceled, or has not started.');
+    throw new DomainError(
+      'ApprovalStepNotActive',
+      'This approval step is not waiting for decisions: it was already decided, has timed out, was canceled, or has not started.',
+    );
   }
   if (input.approverId === approval.requesterId) {
     throw new DomainError('SelfApprovalNotAllowed', 'A requester cannot approve or deny their own request.');

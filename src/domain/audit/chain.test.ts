@@ -34,8 +34,7 @@ function chain(n: number): AuditEvent[] {
   return events;
 }
 
-const headOf = (events: readonly AuditEvent[]): ChainPosition =>
-  events.length === 0 ? CHAIN_START : { seq: events.at(-1)!.seq, hash: events.at(-1)!.hash };
+const headOf = (events: readonly AuditEvent[]): ChainPosition => (events.length === 0 ? CHAIN_START : { seq: events.at(-1)!.seq, hash: events.at(-1)!.hash });
 
 /** Re-hashes an event in place after its body was changed, as a forger who knows the scheme would. */
 function rehash(event: AuditEvent): AuditEvent {
@@ -102,8 +101,12 @@ describe('findChainBreak', () => {
   });
 
   it('reports a deleted event at the one after it', () => {
-    expect(findChainBreak(events.filter((e) => e.seq !== 3), head))
-      .toMatchObject({ seq: 4, reason: 'expected event #3 here but found #4: an event was deleted or moved' });
+    expect(
+      findChainBreak(
+        events.filter((e) => e.seq !== 3),
+        head,
+      ),
+    ).toMatchObject({ seq: 4, reason: 'expected event #3 here but found #4: an event was deleted or moved' });
     expect(findChainBreak(events.slice(1), head)).toMatchObject({ seq: 2 });
   });
 
@@ -149,7 +152,10 @@ describe('checkSegment', () => {
   });
 
   it('refuses a segment that does not follow the given position', () => {
-    expect(checkSegment(events.slice(3), { seq: 2, hash: events[1]!.hash }).broken).toMatchObject({ seq: 4, reason: expect.stringMatching(/expected event #3/) });
+    expect(checkSegment(events.slice(3), { seq: 2, hash: events[1]!.hash }).broken).toMatchObject({
+      seq: 4,
+      reason: expect.stringMatching(/expected event #3/),
+    });
     expect(checkSegment(events.slice(3), { seq: 3, hash: events[1]!.hash }).broken).toMatchObject({ seq: 4, reason: expect.stringMatching(/link/) });
   });
 

@@ -48,11 +48,19 @@ export function checkSegment(events: Iterable<AuditEvent>, from: ChainPosition):
   for (const event of events) {
     const { hash, prevHash, ...body } = event;
     if (event.seq !== expectedSeq) {
-      const broken = { seq: event.seq, eventId: event.id, reason: `expected event #${expectedSeq} here but found #${event.seq}: an event was deleted or moved` };
+      const broken = {
+        seq: event.seq,
+        eventId: event.id,
+        reason: `expected event #${expectedSeq} here but found #${event.seq}: an event was deleted or moved`,
+      };
       return { broken, last: { seq: expectedSeq - 1, hash: prev } };
     }
     if (prevHash !== prev) {
-      const broken = { seq: event.seq, eventId: event.id, reason: 'its link to the previous event does not match: the previous event was edited, deleted or reordered' };
+      const broken = {
+        seq: event.seq,
+        eventId: event.id,
+        reason: 'its link to the previous event does not match: the previous event was edited, deleted or reordered',
+      };
       return { broken, last: { seq: expectedSeq - 1, hash: prev } };
     }
     if (chainHash(prevHash, body) !== hash) {

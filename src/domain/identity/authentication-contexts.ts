@@ -23,5 +23,8 @@ const accepts = (required: ContextFactor, factor: StepUpFactor): boolean =>
 
 /** The contexts a step-up with `factor` satisfies, in name order. */
 export function contextsSatisfiedBy(contexts: AuthenticationContexts, factor: StepUpFactor): string[] {
-  return Object.entries(contexts).filter(([, factors]) => factors.some((f) => accepts(f, factor))).map(([name]) => name).sort();
+  return Object.entries(contexts)
+    .filter(([, factors]) => factors.some((f) => accepts(f, factor)))
+    .map(([name]) => name)
+    .sort();
 }

@@ -45,12 +45,15 @@ export function parseClientCertificate(base64: string): ParsedCertificate {
   const details = cert.publicKey.asymmetricKeyDetails ?? {};
   let kind: ClientKeyKind;
   if (cert.publicKey.asymmetricKeyType === 'rsa') {
-    if ((details.modulusLength ?? 0) < MIN_RSA_BITS) throw bad(`The certificate's RSA key has ${details.modulusLength ?? 0} bits; at least ${MIN_RSA_BITS} are required.`);
+    if ((details.modulusLength ?? 0) < MIN_RSA_BITS)
+      throw bad(`The certificate's RSA key has ${details.modulusLength ?? 0} bits; at least ${MIN_RSA_BITS} are required.`);
     kind = 'RSA';
   } else if (cert.publicKey.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') {
     kind = 'EC';
   } else {
-    throw bad(`The certificate's key must be RSA (at least ${MIN_RSA_BITS} bits) or EC P-256; it is ${cert.publicKey.asymmetricKeyType ?? 'unknown'}${details.namedCurve ? ` ${details.namedCurve}` : ''}.`);
+    throw bad(
+      `The certificate's key must be RSA (at least ${MIN_RSA_BITS} bits) or EC P-256; it is ${cert.publicKey.asymmetricKeyType ?? 'unknown'}${details.namedCurve ? ` ${details.namedCurve}` : ''}.`,
+    );
   }
   const notBefore = Date.parse(cert.validFrom);
   const notAfter = Date.parse(cert.validTo);

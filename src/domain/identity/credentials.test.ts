@@ -19,7 +19,8 @@ describe('password policy', () => {
   });
 
   it('accepts 8 to 256 characters of anything printable, counting characters not bytes', () => {
-    for (const ok of ['12345678', 'correct horse battery staple', 'é'.repeat(256), '🔑🔑🔑🔑🔑🔑🔑🔑']) expect(() => assertAcceptablePassword(ok)).not.toThrow();
+    for (const ok of ['12345678', 'correct horse battery staple', 'é'.repeat(256), '🔑🔑🔑🔑🔑🔑🔑🔑'])
+      expect(() => assertAcceptablePassword(ok)).not.toThrow();
   });
 });
 

@@ -62,7 +62,11 @@ const AMR_VALUE = /^[a-z][a-z0-9_-]{0,31}$/i;
  *   federatedAuthentication({ trustAmr: true, mfaAcrValues: [] }, { ...claims, amr: ['pwd', 'mfa'], authTime: t }, now)
  *   // → { amr: ['fed', 'pwd', 'mfa'], authTime: t, mfa: true }
  */
-export function federatedAuthentication(trust: FederationTrust, claims: Pick<FederatedClaims, 'amr' | 'acr' | 'authTime'>, now: Instant): FederatedAuthentication {
+export function federatedAuthentication(
+  trust: FederationTrust,
+  claims: Pick<FederatedClaims, 'amr' | 'acr' | 'authTime'>,
+  now: Instant,
+): FederatedAuthentication {
   const said = claims.authTime;
   const authTime = said === null || said > now + AUTH_TIME_SKEW ? null : Math.min(said, now);
   const saysMfa = claims.amr.includes('mfa') || (claims.acr !== null && trust.mfaAcrValues.includes(claims.acr));

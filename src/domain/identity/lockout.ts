@@ -39,8 +39,7 @@ export interface SignInState {
 export const CLEAN_STATE: SignInState = { failures: 0, lockouts: 0, lockedUntil: null, lastFailureAt: null };
 
 /** How long the account stays locked from `now` (0: not locked). */
-export const lockedFor = (state: SignInState, now: Instant): number =>
-  state.lockedUntil !== null && state.lockedUntil > now ? state.lockedUntil - now : 0;
+export const lockedFor = (state: SignInState, now: Instant): number => (state.lockedUntil !== null && state.lockedUntil > now ? state.lockedUntil - now : 0);
 
 export interface FailureOutcome {
   readonly state: SignInState;

@@ -25,4 +25,6 @@ export function normalizeRecoveryCode(input: string): string | null {
 
 /** What is stored for a code (hex SHA-256 of its canonical form). */
 export const hashRecoveryCode = (code: string): string =>
-  createHash('sha256').update(`openpim-recovery:${normalizeRecoveryCode(code) ?? code}`).digest('hex');
+  createHash('sha256')
+    .update(`openpim-recovery:${normalizeRecoveryCode(code) ?? code}`)
+    .digest('hex');

@@ -90,6 +90,12 @@ export function isLoopbackRedirect(uri: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === 'http:' && ['127.0.0.1', '[::1]'].includes(url.hostname)
-    && url.username === '' && url.password === '' && url.hash === '' && uri.length <= 512;
+  return (
+    url.protocol === 'http:' &&
+    ['127.0.0.1', '[::1]'].includes(url.hostname) &&
+    url.username === '' &&
+    url.password === '' &&
+    url.hash === '' &&
+    uri.length <= 512
+  );
 }

@@ -7,8 +7,16 @@ const RFC_KEY = Buffer.from('12345678901234567890');
 
 describe('HOTP (RFC 4226 appendix D)', () => {
   it.each([
-    [0, '755224'], [1, '287082'], [2, '359152'], [3, '969429'], [4, '338314'],
-    [5, '254676'], [6, '287922'], [7, '162583'], [8, '399871'], [9, '520489'],
+    [0, '755224'],
+    [1, '287082'],
+    [2, '359152'],
+    [3, '969429'],
+    [4, '338314'],
+    [5, '254676'],
+    [6, '287922'],
+    [7, '162583'],
+    [8, '399871'],
+    [9, '520489'],
   ])('counter %i → %s', (counter, code) => {
     expect(hotp(RFC_KEY, counter)).toBe(code);
   });
@@ -62,11 +70,18 @@ describe('matchTotp', () => {
 });
 
 describe('base32 (RFC 4648 §10)', () => {
-  it.each([['', ''], ['f', 'MY'], ['fo', 'MZXQ'], ['foo', 'MZXW6'], ['foob', 'MZXW6YQ'], ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI']])(
-    '%j ↔ %s', (text, encoded) => {
-      expect(base32Encode(Buffer.from(text))).toBe(encoded);
-      expect(Buffer.from(base32Decode(encoded)!).toString()).toBe(text);
-    });
+  it.each([
+    ['', ''],
+    ['f', 'MY'],
+    ['fo', 'MZXQ'],
+    ['foo', 'MZXW6'],
+    ['foob', 'MZXW6YQ'],
+    ['fooba', 'MZXW6YTB'],
+    ['foobar', 'MZXW6YTBOI'],
+  ])('%j ↔ %s', (text, encoded) => {
+    expect(base32Encode(Buffer.from(text))).toBe(encoded);
+    expect(Buffer.from(base32Decode(encoded)!).toString()).toBe(text);
+  });
 
   it('decodes lower case, spaces and padding; refuses other characters', () => {
     expect(Buffer.from(base32Decode('mzxw 6ytb oi======')!).toString()).toBe('foobar');
@@ -84,6 +99,8 @@ describe('otpauthUri', () => {
   });
 
   it('escapes spaces as %20, not +', () => {
-    expect(otpauthUri('Contoso PIM', 'bob@contoso.com', 'AAAA')).toMatch(/^otpauth:\/\/totp\/Contoso%20PIM:bob%40contoso.com\?secret=AAAA&issuer=Contoso%20PIM&/);
+    expect(otpauthUri('Contoso PIM', 'bob@contoso.com', 'AAAA')).toMatch(
+      /^otpauth:\/\/totp\/Contoso%20PIM:bob%40contoso.com\?secret=AAAA&issuer=Contoso%20PIM&/,
+    );
   });
 });

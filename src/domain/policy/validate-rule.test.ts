@@ -19,7 +19,13 @@ describe('default policy', () => {
 
 describe('validateRule', () => {
   const endUser = rules.Expiration_EndUser_Assignment as Extract<PolicyRule, { kind: 'expiration' }>;
-  it.each([['PT29M', 1], ['PT30M', 0], ['PT24H', 0], ['PT25H', 1], ['P1Y', 1]])('activation maximum %s → %d problem(s)', (max, n) => {
+  it.each([
+    ['PT29M', 1],
+    ['PT30M', 0],
+    ['PT24H', 0],
+    ['PT25H', 1],
+    ['P1Y', 1],
+  ])('activation maximum %s → %d problem(s)', (max, n) => {
     expect(check({ ...endUser, maximumDuration: max })).toHaveLength(n);
   });
   it('an admin maximum is at most 100 years, with a message naming the rule and field', () => {
@@ -48,13 +54,41 @@ describe('validateRule', () => {
     expect(check(required, true)).toHaveLength(1);
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [] } })).toHaveLength(1);
     expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, approvalStageTimeOutInDays: 0 }] } })).toHaveLength(1);
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30 }] } })).toHaveLength(1);
+    expect(
+      check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30 }] } }),
+    ).toHaveLength(1);
     const backup = { '@odata.type': '#microsoft.graph.singleUser' as const, userId: 'u1' };
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 0, escalationApprovers: [backup] }] } })).toHaveLength(1);
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30, escalationApprovers: [backup] }] } })).toEqual([]);
+    expect(
+      check({
+        ...required,
+        setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 0, escalationApprovers: [backup] }] },
+      }),
+    ).toHaveLength(1);
+    expect(
+      check({
+        ...required,
+        setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 30, escalationApprovers: [backup] }] },
+      }),
+    ).toEqual([]);
     // Escalation after the longest time-out (14 days) never happens, and its instant could overflow.
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_160, escalationApprovers: [backup] }] } })).toEqual([]);
-    expect(check({ ...required, setting: { ...required.setting, approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_161, escalationApprovers: [backup] }] } })).toHaveLength(1);
+    expect(
+      check({
+        ...required,
+        setting: {
+          ...required.setting,
+          approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_160, escalationApprovers: [backup] }],
+        },
+      }),
+    ).toEqual([]);
+    expect(
+      check({
+        ...required,
+        setting: {
+          ...required.setting,
+          approvalStages: [{ ...stage, isEscalationEnabled: true, escalationTimeInMinutes: 20_161, escalationApprovers: [backup] }],
+        },
+      }),
+    ).toHaveLength(1);
   });
   it('approval quorum: a whole number, at most the named approvers', () => {
     const rule = rules.Approval_EndUser_Assignment as Extract<PolicyRule, { kind: 'approval' }>;

@@ -36,13 +36,9 @@ export function validateRule(rule: PolicyRule, context: RuleContext): string[] {
     case 'approval':
       return validateApproval(rule.setting, context);
     case 'authenticationContext':
-      return rule.isEnabled && !rule.claimValue?.trim()
-        ? ['AuthenticationContext_EndUser_Assignment needs a claimValue when isEnabled is true.']
-        : [];
+      return rule.isEnabled && !rule.claimValue?.trim() ? ['AuthenticationContext_EndUser_Assignment needs a claimValue when isEnabled is true.'] : [];
     case 'notification':
-      return rule.notificationRecipients
-        .filter((r) => !EMAIL.test(r))
-        .map((r) => `${rule.id}: '${r}' is not an email address.`);
+      return rule.notificationRecipients.filter((r) => !EMAIL.test(r)).map((r) => `${rule.id}: '${r}' is not an email address.`);
   }
 }
 
@@ -70,7 +66,8 @@ function validateApproval(setting: Extract<PolicyRule, { kind: 'approval' }>['se
   if (setting.isApprovalRequired || setting.isApprovalRequiredForExtension) {
     if (setting.approvalMode === 'NoApproval') problems.push("Approval_EndUser_Assignment: approvalMode 'NoApproval' contradicts isApprovalRequired.");
     if (stages.length === 0) problems.push('Approval_EndUser_Assignment: approval needs at least one stage.');
-    if (setting.approvalMode === 'SingleStage' && stages.length > 1) problems.push("Approval_EndUser_Assignment: approvalMode 'SingleStage' allows one stage; use 'Serial' for several.");
+    if (setting.approvalMode === 'SingleStage' && stages.length > 1)
+      problems.push("Approval_EndUser_Assignment: approvalMode 'SingleStage' allows one stage; use 'Serial' for several.");
     if (context.approverRequired && stages.some((s) => s.primaryApprovers.length === 0)) {
       problems.push('Approval_EndUser_Assignment: every stage needs at least one primary approver for this role.');
     }
@@ -82,7 +79,7 @@ function validateApproval(setting: Extract<PolicyRule, { kind: 'approval' }>['se
       problems.push(`Approval stage ${n}: approvalStageTimeOutInDays must be a whole number from 1 to 14.`);
     }
     // Escalation past the longest time-out could never happen, and the instant it names could overflow.
-    if (!Number.isInteger(stage.escalationTimeInMinutes) || stage.escalationTimeInMinutes < 0 || stage.escalationTimeInMinutes > 14 * DAY / MINUTE) {
+    if (!Number.isInteger(stage.escalationTimeInMinutes) || stage.escalationTimeInMinutes < 0 || stage.escalationTimeInMinutes > (14 * DAY) / MINUTE) {
       problems.push(`Approval stage ${n}: escalationTimeInMinutes must be a whole number from 0 to 20160 (14 days).`);
     }
     const quorum = stage.approvalsRequired ?? 1;

@@ -33,7 +33,11 @@ describe('evaluatePolicy: activation under the default policy', () => {
     ['exactly PT8H', { window: { startAt: NOW, endAt: NOW + 8 * HOUR } }, []],
     ['under 5 minutes', { window: { startAt: NOW, endAt: NOW + 4 * MINUTE } }, ['ExpirationRule']],
     ['no end', { window: { startAt: NOW, endAt: null } }, ['ExpirationRule']],
-    ['everything wrong', { justification: null, mfa: false, window: { startAt: NOW, endAt: NOW + 10 * HOUR } }, ['ExpirationRule', 'JustificationRule', 'MfaRule']],
+    [
+      'everything wrong',
+      { justification: null, mfa: false, window: { startAt: NOW, endAt: NOW + 10 * HOUR } },
+      ['ExpirationRule', 'JustificationRule', 'MfaRule'],
+    ],
   ])('%s → %j', (_name, input, expected) => {
     expect(failing(rules, input)).toEqual(expected);
   });
@@ -47,7 +51,9 @@ describe('evaluatePolicy: other rules', () => {
   });
 
   it('an authentication context needs its claim', () => {
-    const rules = withRules((r) => ({ AuthenticationContext_EndUser_Assignment: { ...r.AuthenticationContext_EndUser_Assignment, isEnabled: true, claimValue: 'c1' } }));
+    const rules = withRules((r) => ({
+      AuthenticationContext_EndUser_Assignment: { ...r.AuthenticationContext_EndUser_Assignment, isEnabled: true, claimValue: 'c1' },
+    }));
     expect(failing(rules, {})).toEqual(['AcrsRule']);
     expect(failing(rules, { acrs: ['c1'] })).toEqual([]);
     expect(policyError(evaluatePolicy(rules, base, NOW))?.code).toBe('RoleAssignmentRequestAcrsValidationFailed');
@@ -57,7 +63,9 @@ describe('evaluatePolicy: other rules', () => {
   it('admin eligibility: permanent allowed by default, refused when expiration is required, bounded by the maximum', () => {
     const admin = { ...base, action: 'adminAssign' as const, kind: 'eligibility' as const, justification: null, mfa: false };
     expect(evaluatePolicy(defaultPolicyRules(), { ...admin, window: { startAt: NOW, endAt: null } }, NOW)).toEqual([]);
-    const strict = withRules((r) => ({ Expiration_Admin_Eligibility: { ...r.Expiration_Admin_Eligibility, isExpirationRequired: true, maximumDuration: 'P30D' } }));
+    const strict = withRules((r) => ({
+      Expiration_Admin_Eligibility: { ...r.Expiration_Admin_Eligibility, isExpirationRequired: true, maximumDuration: 'P30D' },
+    }));
     expect(evaluatePolicy(strict, { ...admin, window: { startAt: NOW, endAt: null } }, NOW).map((f) => f.rule)).toEqual(['ExpirationRule']);
     expect(evaluatePolicy(strict, { ...admin, window: { startAt: NOW, endAt: NOW + 31 * 24 * HOUR } }, NOW).map((f) => f.rule)).toEqual(['ExpirationRule']);
   });
@@ -89,7 +97,12 @@ describe('needsApproval', () => {
     expect(needsApproval(rules, 'selfActivate')).toBe(false);
     expect(needsApproval(rules, 'selfExtend')).toBe(true);
     expect(needsApproval(rules, 'selfRenew')).toBe(true);
-    const approval = withRules((r) => ({ Approval_EndUser_Assignment: { ...r.Approval_EndUser_Assignment, setting: { ...(r.Approval_EndUser_Assignment as { setting: object }).setting, isApprovalRequired: true } } }));
+    const approval = withRules((r) => ({
+      Approval_EndUser_Assignment: {
+        ...r.Approval_EndUser_Assignment,
+        setting: { ...(r.Approval_EndUser_Assignment as { setting: object }).setting, isApprovalRequired: true },
+      },
+    }));
     expect(needsApproval(approval, 'selfActivate')).toBe(true);
   });
 });

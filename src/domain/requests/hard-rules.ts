@@ -17,11 +17,9 @@ export const RENEW_WINDOW = 30 * DAY;
 export function assertMayEnd(schedule: Schedule, now: Instant): void {
   if (schedule.kind === 'assignment' && schedule.startAt <= now && now - schedule.startAt < MINIMUM_DURATION) {
     const waitSeconds = Math.ceil((schedule.startAt + MINIMUM_DURATION - now) / 1000);
-    throw new DomainError(
-      'ActiveDurationTooShort',
-      `The assignment started less than 5 minutes ago and cannot be ended yet; retry in ${waitSeconds} s.`,
-      { retryAfterSeconds: waitSeconds },
-    );
+    throw new DomainError('ActiveDurationTooShort', `The assignment started less than 5 minutes ago and cannot be ended yet; retry in ${waitSeconds} s.`, {
+      retryAfterSeconds: waitSeconds,
+    });
   }
 }
 

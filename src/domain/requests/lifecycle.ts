@@ -53,5 +53,4 @@ export function transition(request: ScheduleRequest, status: RequestStatus, at: 
 }
 
 /** Requests that `cancel` may still stop: not decided yet, or granted but not started. */
-export const isCancelable = (status: RequestStatus): boolean =>
-  status === 'PendingApproval' || status === 'PendingScheduleCreation' || status === 'Granted';
+export const isCancelable = (status: RequestStatus): boolean => status === 'PendingApproval' || status === 'PendingScheduleCreation' || status === 'Granted';

@@ -157,13 +157,15 @@ const ENTRA_ROLES: readonly (readonly [displayName: string, templateId: string, 
 
 type BuiltIn = Omit<RoleDefinition, 'tenantId' | 'templateId' | 'isBuiltIn' | 'isEnabled' | 'version'>;
 
-const directory = (
-  id: string,
-  displayName: string,
-  description: string,
-  isPrivileged: boolean,
-  allowedActions: string[],
-): BuiltIn => ({ id, displayName, description, isPrivileged, kind: 'directory', allowedActions, excludedActions: [] });
+const directory = (id: string, displayName: string, description: string, isPrivileged: boolean, allowedActions: string[]): BuiltIn => ({
+  id,
+  displayName,
+  description,
+  isPrivileged,
+  kind: 'directory',
+  allowedActions,
+  excludedActions: [],
+});
 
 const resource = (
   id: string,
@@ -176,20 +178,24 @@ const resource = (
 
 export const BUILT_IN_ROLES: readonly BuiltIn[] = [
   directory(ROLE.globalAdministrator, 'Global Administrator', 'Can manage all aspects of the directory and of OpenPIM.', true, ['*']),
-  directory(ROLE.privilegedRoleAdministrator, 'Privileged Role Administrator', 'Can manage role assignments, role settings and all aspects of Privileged Identity Management.', true, [
+  directory(
+    ROLE.privilegedRoleAdministrator,
+    'Privileged Role Administrator',
+    'Can manage role assignments, role settings and all aspects of Privileged Identity Management.',
+    true,
+    [READ_ALL, `${D}/roleAssignments/*`, `${D}/roleDefinitions/*`, `${D}/roleManagementPolicies/*`, `${D}/roleAssignableGroups/*`, `${D}/scopes/*`],
+  ),
+  directory(
+    ROLE.privilegedAuthenticationAdministrator,
+    'Privileged Authentication Administrator',
+    'Can view, set and reset authentication method information for any user, admin or not.',
+    true,
+    [`${D}/users/read`, `${D}/users/authenticationMethods/*`, `${D}/users/authenticationMethods/privileged/*`],
+  ),
+  directory(ROLE.securityAdministrator, 'Security Administrator', 'Can read security information and reports, and manage security configuration.', true, [
     READ_ALL,
-    `${D}/roleAssignments/*`,
-    `${D}/roleDefinitions/*`,
-    `${D}/roleManagementPolicies/*`,
-    `${D}/roleAssignableGroups/*`,
-    `${D}/scopes/*`,
+    `${D}/securityAlerts/*`,
   ]),
-  directory(ROLE.privilegedAuthenticationAdministrator, 'Privileged Authentication Administrator', 'Can view, set and reset authentication method information for any user, admin or not.', true, [
-    `${D}/users/read`,
-    `${D}/users/authenticationMethods/*`,
-    `${D}/users/authenticationMethods/privileged/*`,
-  ]),
-  directory(ROLE.securityAdministrator, 'Security Administrator', 'Can read security information and reports, and manage security configuration.', true, [READ_ALL, `${D}/securityAlerts/*`]),
   directory(ROLE.securityReader, 'Security Reader', 'Can read security information, assignments, settings and audit logs.', true, [READ_ALL]),
   directory(ROLE.globalReader, 'Global Reader', 'Can read everything a Global Administrator can, but not change anything.', true, [READ_ALL]),
   directory(ROLE.userAdministrator, 'User Administrator', 'Can manage all aspects of users and groups, except role-assignable groups.', true, [
@@ -206,10 +212,13 @@ export const BUILT_IN_ROLES: readonly BuiltIn[] = [
     `${D}/users/read`,
     `${D}/users/password/update`,
   ]),
-  directory(ROLE.authenticationAdministrator, 'Authentication Administrator', 'Can view, set and reset authentication method information for non-admin users.', true, [
-    `${D}/users/read`,
-    `${D}/users/authenticationMethods/*`,
-  ]),
+  directory(
+    ROLE.authenticationAdministrator,
+    'Authentication Administrator',
+    'Can view, set and reset authentication method information for non-admin users.',
+    true,
+    [`${D}/users/read`, `${D}/users/authenticationMethods/*`],
+  ),
   directory(ROLE.applicationAdministrator, 'Application Administrator', 'Can create and manage service principals and their credentials.', true, [
     `${D}/servicePrincipals/*`,
     `${D}/servicePrincipals/credentials/*`,
@@ -219,15 +228,37 @@ export const BUILT_IN_ROLES: readonly BuiltIn[] = [
   ]),
   directory(ROLE.auditLogReader, 'Audit Log Reader', 'Can read the audit log.', false, [`${D}/auditLogs/read`]),
   ...ENTRA_ROLES.map(([displayName, id, isPrivileged]) =>
-    directory(id, displayName, `${displayName}: a Microsoft Entra built-in role; in OpenPIM it grants no permission of its own.`, isPrivileged, [])),
+    directory(id, displayName, `${displayName}: a Microsoft Entra built-in role; in OpenPIM it grants no permission of its own.`, isPrivileged, []),
+  ),
   // PIM for Groups (docs/decisions/0007): held at /groups/{id}. A member holds the group's roles;
   // an owner manages the group's members (not for role-assignable groups: authorization.ts).
-  { id: GROUP_ROLE.member, displayName: 'Group member', description: 'Membership of the group: holds whatever the group holds.', isPrivileged: false, kind: 'group', allowedActions: [], excludedActions: [] },
-  { id: GROUP_ROLE.owner, displayName: 'Group owner', description: 'Ownership of the group: can manage its members and their PIM for Groups access.', isPrivileged: false, kind: 'group', allowedActions: [`${D}/groups/read`, `${D}/groups/members/*`, `${D}/groups/owners/read`], excludedActions: [] },
+  {
+    id: GROUP_ROLE.member,
+    displayName: 'Group member',
+    description: 'Membership of the group: holds whatever the group holds.',
+    isPrivileged: false,
+    kind: 'group',
+    allowedActions: [],
+    excludedActions: [],
+  },
+  {
+    id: GROUP_ROLE.owner,
+    displayName: 'Group owner',
+    description: 'Ownership of the group: can manage its members and their PIM for Groups access.',
+    isPrivileged: false,
+    kind: 'group',
+    allowedActions: [`${D}/groups/read`, `${D}/groups/members/*`, `${D}/groups/owners/read`],
+    excludedActions: [],
+  },
   resource(ROLE.owner, 'Owner', 'Full access to the resource, including assigning roles at it.', true, [`${R}/*`, `${R}/*/*`]),
-  resource(ROLE.contributor, 'Contributor', 'Full access to the resource, but cannot assign roles at it.', true, [`${R}/*`, `${R}/*/*`], [
-    `${R}/roleAssignments/*`,
-  ]),
+  resource(
+    ROLE.contributor,
+    'Contributor',
+    'Full access to the resource, but cannot assign roles at it.',
+    true,
+    [`${R}/*`, `${R}/*/*`],
+    [`${R}/roleAssignments/*`],
+  ),
   resource(ROLE.reader, 'Reader', 'Can view the resource, but not change it.', false, [`${R}/*/read`]),
   resource(ROLE.userAccessAdministrator, 'User Access Administrator', 'Can manage who has access to the resource.', true, [
     `${R}/*/read`,

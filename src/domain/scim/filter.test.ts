@@ -5,7 +5,8 @@ describe('parseScimFilter', () => {
   it('reads eq terms joined by and, attribute names case-insensitively', () => {
     expect(parseScimFilter('userName eq "ada@contoso.test"')).toEqual([{ attribute: 'username', value: 'ada@contoso.test' }]);
     expect(parseScimFilter('externalId EQ "a \\"b\\"" AND userName eq "x"')).toEqual([
-      { attribute: 'externalid', value: 'a "b"' }, { attribute: 'username', value: 'x' },
+      { attribute: 'externalid', value: 'a "b"' },
+      { attribute: 'username', value: 'x' },
     ]);
   });
 

@@ -5,22 +5,30 @@ const ada: ScimUserState = { userName: 'ada@contoso.test', displayName: 'Ada', g
 
 describe('applyUserPatch', () => {
   it('reads Entra-style operations (capitalised op, "False" strings, emails filter path)', () => {
-    expect(applyUserPatch(ada, [
-      { op: 'Replace', path: 'active', value: 'False' },
-      { op: 'Add', path: 'emails[type eq "work"].value', value: 'ada@mail.test' },
-      { op: 'Replace', path: 'name.givenName', value: 'Ada' },
-    ])).toEqual({ ...ada, active: false, email: 'ada@mail.test', givenName: 'Ada' });
+    expect(
+      applyUserPatch(ada, [
+        { op: 'Replace', path: 'active', value: 'False' },
+        { op: 'Add', path: 'emails[type eq "work"].value', value: 'ada@mail.test' },
+        { op: 'Replace', path: 'name.givenName', value: 'Ada' },
+      ]),
+    ).toEqual({ ...ada, active: false, email: 'ada@mail.test', givenName: 'Ada' });
   });
 
   it('reads Okta-style operations (no path, an object of attributes)', () => {
-    expect(applyUserPatch(ada, [{ op: 'replace', value: { active: false, displayName: 'Ada L.', name: { familyName: 'Lovelace' } } }]))
-      .toEqual({ ...ada, active: false, displayName: 'Ada L.', familyName: 'Lovelace' });
+    expect(applyUserPatch(ada, [{ op: 'replace', value: { active: false, displayName: 'Ada L.', name: { familyName: 'Lovelace' } } }])).toEqual({
+      ...ada,
+      active: false,
+      displayName: 'Ada L.',
+      familyName: 'Lovelace',
+    });
   });
 
   it('ignores attributes it does not keep and refuses what cannot be', () => {
     expect(applyUserPatch(ada, [{ op: 'replace', path: 'title', value: 'Engineer' }])).toEqual(ada);
     expect(() => applyUserPatch(ada, [{ op: 'remove', path: 'userName' }])).toThrow(expect.objectContaining({ details: { scimType: 'mutability' } }));
-    expect(() => applyUserPatch(ada, [{ op: 'replace', path: 'active', value: 'maybe' }])).toThrow(expect.objectContaining({ details: { scimType: 'invalidValue' } }));
+    expect(() => applyUserPatch(ada, [{ op: 'replace', path: 'active', value: 'maybe' }])).toThrow(
+      expect.objectContaining({ details: { scimType: 'invalidValue' } }),
+    );
     expect(() => applyUserPatch(ada, [{ op: 'move', path: 'active', value: true }])).toThrow(/not a PATCH operation/);
   });
 });

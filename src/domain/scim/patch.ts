@@ -122,7 +122,8 @@ export function memberIds(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((m: { value?: unknown } | null) => {
-    if (!m || typeof m.value !== 'string' || m.value === '' || m.value.length > 200) throw bad("Each member must be an object with a string 'value' (the member's id).");
+    if (!m || typeof m.value !== 'string' || m.value === '' || m.value.length > 200)
+      throw bad("Each member must be an object with a string 'value' (the member's id).");
     return m.value;
   });
 }

@@ -15,17 +15,22 @@ describe('skip tokens', () => {
     }
   });
 
-  it.each(['', '!!', 'abc=', Buffer.from('01').toString('base64url'), Buffer.from('1.5').toString('base64url'), Buffer.from('x').toString('base64url'), 'A'.repeat(40)])(
-    'refuses %j',
-    (token) => {
-      expect(() => decodeSkipToken(token)).toThrow(DomainError);
-      try {
-        decodeSkipToken(token);
-      } catch (error) {
-        expect((error as DomainError).code).toBe('Request_BadRequest');
-      }
-    },
-  );
+  it.each([
+    '',
+    '!!',
+    'abc=',
+    Buffer.from('01').toString('base64url'),
+    Buffer.from('1.5').toString('base64url'),
+    Buffer.from('x').toString('base64url'),
+    'A'.repeat(40),
+  ])('refuses %j', (token) => {
+    expect(() => decodeSkipToken(token)).toThrow(DomainError);
+    try {
+      decodeSkipToken(token);
+    } catch (error) {
+      expect((error as DomainError).code).toBe('Request_BadRequest');
+    }
+  });
 });
 
 describe('nextLink', () => {

@@ -179,12 +179,7 @@ class Parser {
 
   #comparison(): FilterExpr {
     const fieldToken = this.#next();
-    if (
-      fieldToken.kind !== 'word' ||
-      KEYWORDS.has(fieldToken.text.toLowerCase()) ||
-      !FIELD.test(fieldToken.text) ||
-      this.#peek().kind === '('
-    ) {
+    if (fieldToken.kind !== 'word' || KEYWORDS.has(fieldToken.text.toLowerCase()) || !FIELD.test(fieldToken.text) || this.#peek().kind === '(') {
       this.#unexpected(fieldToken, 'a property name');
     }
     const field = fieldToken.text;

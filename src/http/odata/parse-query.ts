@@ -4,13 +4,7 @@
  * only ever sees names it has a column for; names match case-insensitively (as in Graph) and
  * come out in their canonical spelling.
  */
-import {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type FilterExpr,
-  type ListQuery,
-  type OrderBy,
-} from '../../app/query.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FilterExpr, type ListQuery, type OrderBy } from '../../app/query.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { decodeSkipToken } from './next-link.ts';
 import { parseFilter } from './parse-filter.ts';
@@ -118,11 +112,7 @@ function resolveFields(expr: FilterExpr, field: (name: string, option: string) =
 }
 
 /** `a desc, b` → the requested order followed by the default order's remaining properties. */
-function orderBy(
-  text: string | undefined,
-  defaults: readonly OrderBy[],
-  field: (name: string, option: string) => string,
-): OrderBy[] {
+function orderBy(text: string | undefined, defaults: readonly OrderBy[], field: (name: string, option: string) => string): OrderBy[] {
   const requested: OrderBy[] = [];
   for (const item of text === undefined ? [] : text.split(',')) {
     const match = /^\s*(\S+)(?:\s+(asc|desc))?\s*$/i.exec(item);

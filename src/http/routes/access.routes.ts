@@ -54,9 +54,13 @@ function holdersScope(remainder: string): string | null {
 /** Documented as `/openpim/access/scopes/{path}/holders`: the route itself is a wildcard. */
 function holdersDoc(): DocOptions {
   const d = doc({
-    summary: 'Who holds what at a scope now', tags: ['roleManagement'],
-    params: { path: 'The scope path without its leading slash (`subscriptions/s1/resourceGroups/rg1`; nothing for `/`: `/openpim/access/scopes/holders`), or URL-encoded (`%2Fsubscriptions%2Fs1`).' },
-    notes: 'Every principal holding a grant in effect now that applies at the scope: made at it (`inherited: false`) or at an ancestor (`inherited: true`), held directly or — expanded through group membership, nested, static or timed (PIM for Groups) and in effect now — as a member of the holder group (`via: group`, `groupId`, `groupPath`, `memberType: Group`; `endDateTime` is then the earlier of the grant\'s end and the end of the timed memberships along the chain). One entry per principal and grant, sorted by principal, then grant.',
+    summary: 'Who holds what at a scope now',
+    tags: ['roleManagement'],
+    params: {
+      path: 'The scope path without its leading slash (`subscriptions/s1/resourceGroups/rg1`; nothing for `/`: `/openpim/access/scopes/holders`), or URL-encoded (`%2Fsubscriptions%2Fs1`).',
+    },
+    notes:
+      "Every principal holding a grant in effect now that applies at the scope: made at it (`inherited: false`) or at an ancestor (`inherited: true`), held directly or — expanded through group membership, nested, static or timed (PIM for Groups) and in effect now — as a member of the holder group (`via: group`, `groupId`, `groupPath`, `memberType: Group`; `endDateTime` is then the earlier of the grant's end and the end of the timed memberships along the chain). One entry per principal and grant, sorted by principal, then grant.",
     responses: {
       200: '`{scopeId, at, holders: [{principalId, grantId, roleDefinitionId, …}]}`.',
       400: '`Request_BadRequest`: not a well-formed scope path.',
@@ -73,26 +77,45 @@ export function accessRoutes(app: FastifyInstance, deps: HttpDeps): void {
     return deps.access;
   };
 
-  app.post('/openpim/access/check', doc({
-    summary: 'May a principal perform an action at a scope now?', tags: ['roleManagement'], body: checkBodyDoc,
-    notes: 'One check `{principalId, action, scope}` → `{allowed, reasons}`, or a batch `{checks: [...]}` → `{results: [...]}` in the same order. End times are compared with the clock on every check. Asking about another principal needs the right to read role assignments.',
-    responses: { 200: 'The decision(s).', 403: '`Authorization_RequestDenied`: asking about someone else without the right to read role assignments.' },
-  }), async (req) => {
-    const body = parseBody(checkBody, req.body);
-    const checks = 'checks' in body ? body.checks : [body];
-    const results = (await checkAccess(access(), req.caller, checks, deps.clock.now())).map((d) => ({ allowed: d.allowed, reasons: d.reasons.map(reasonShape) }));
-    return 'checks' in body ? { results } : results[0];
-  });
+  app.post(
+    '/openpim/access/check',
+    doc({
+      summary: 'May a principal perform an action at a scope now?',
+      tags: ['roleManagement'],
+      body: checkBodyDoc,
+      notes:
+        'One check `{principalId, action, scope}` → `{allowed, reasons}`, or a batch `{checks: [...]}` → `{results: [...]}` in the same order. End times are compared with the clock on every check. Asking about another principal needs the right to read role assignments.',
+      responses: { 200: 'The decision(s).', 403: '`Authorization_RequestDenied`: asking about someone else without the right to read role assignments.' },
+    }),
+    async (req) => {
+      const body = parseBody(checkBody, req.body);
+      const checks = 'checks' in body ? body.checks : [body];
+      const results = (await checkAccess(access(), req.caller, checks, deps.clock.now())).map((d) => ({
+        allowed: d.allowed,
+        reasons: d.reasons.map(reasonShape),
+      }));
+      return 'checks' in body ? { results } : results[0];
+    },
+  );
 
-  app.get<{ Params: { id: string }; Querystring: { scope?: string } }>('/openpim/access/principals/:id', doc({
-    summary: 'What a principal holds where, until when, and why', tags: ['roleManagement'], params: { id: 'The principal id.' },
-    responses: { 200: '`{principalId, at, holdings}`.', 403: '`Authorization_RequestDenied`: asking about someone else without the right to read role assignments.' },
-  }), async (req) => {
-    const at = deps.clock.now();
-    const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
-    const holdings = await holdingsOf(access(), req.caller, req.params.id, at, scope);
-    return { principalId: req.params.id, at: toIso(at), holdings: holdings.map(reasonShape) };
-  });
+  app.get<{ Params: { id: string }; Querystring: { scope?: string } }>(
+    '/openpim/access/principals/:id',
+    doc({
+      summary: 'What a principal holds where, until when, and why',
+      tags: ['roleManagement'],
+      params: { id: 'The principal id.' },
+      responses: {
+        200: '`{principalId, at, holdings}`.',
+        403: '`Authorization_RequestDenied`: asking about someone else without the right to read role assignments.',
+      },
+    }),
+    async (req) => {
+      const at = deps.clock.now();
+      const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
+      const holdings = await holdingsOf(access(), req.caller, req.params.id, at, scope);
+      return { principalId: req.params.id, at: toIso(at), holdings: holdings.map(reasonShape) };
+    },
+  );
 
   app.get<{ Params: { '*': string } }>('/openpim/access/scopes/*', holdersDoc(), async (req) => {
     const scope = holdersScope(req.params['*']);

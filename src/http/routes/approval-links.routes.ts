@@ -41,35 +41,58 @@ export function approvalLinkRoutes(app: FastifyInstance, deps: HttpDeps): void {
     return { uow: deps.uow, clock: deps.clock, ids: deps.ids, links: deps.approvalLinks };
   };
 
-  app.get(PATH, doc({
-    summary: 'Show what a one-click approval link would do', tags,
-    notes: 'OpenPIM extension. `token` (query): the token of a link from a notification. Changes nothing.',
-    responses: { 200: '`{approvalId, stepId, decision, expiresDateTime, used, pending, justificationRequired, request}`.', ...ERRORS },
-  }), async (req) => {
-    const view = await describeApprovalLink(linkDeps(), req.caller, tokenOf(req));
-    const r = view.request;
-    return {
-      approvalId: view.approvalId, stepId: view.stepId, decision: view.decision, expiresDateTime: toIso(view.expiresAt),
-      used: view.used, pending: view.pending, justificationRequired: view.justificationRequired,
-      request: {
-        id: r.id, action: r.action, status: r.status, principalId: r.principalId, roleDefinitionId: r.roleDefinitionId,
-        directoryScopeId: r.directoryScopeId, justification: r.justification, ticketInfo: r.ticketInfo,
-      },
-    };
-  });
-
-  app.post(PATH, doc({
-    summary: 'Approve or deny with a one-click approval link', tags, body: actBody,
-    notes: 'OpenPIM extension. `token` in the query string (or the body). The signed-in caller must be the approver the link was sent to, '
-      + 'and must still be an approver of the step; a link decides once. Send `justification` when the step requires one.',
-    responses: {
-      200: '`{requestId, status, decision}`: the decision was recorded.',
-      ...ERRORS,
-      409: '`ApprovalLinkUsed` (the link already decided), `ApproverAlreadyDecided` or `ApprovalStepNotActive`.',
+  app.get(
+    PATH,
+    doc({
+      summary: 'Show what a one-click approval link would do',
+      tags,
+      notes: 'OpenPIM extension. `token` (query): the token of a link from a notification. Changes nothing.',
+      responses: { 200: '`{approvalId, stepId, decision, expiresDateTime, used, pending, justificationRequired, request}`.', ...ERRORS },
+    }),
+    async (req) => {
+      const view = await describeApprovalLink(linkDeps(), req.caller, tokenOf(req));
+      const r = view.request;
+      return {
+        approvalId: view.approvalId,
+        stepId: view.stepId,
+        decision: view.decision,
+        expiresDateTime: toIso(view.expiresAt),
+        used: view.used,
+        pending: view.pending,
+        justificationRequired: view.justificationRequired,
+        request: {
+          id: r.id,
+          action: r.action,
+          status: r.status,
+          principalId: r.principalId,
+          roleDefinitionId: r.roleDefinitionId,
+          directoryScopeId: r.directoryScopeId,
+          justification: r.justification,
+          ticketInfo: r.ticketInfo,
+        },
+      };
     },
-  }), async (req) => {
-    const body = req.body === undefined ? {} : parseBody(actBody, req.body);
-    const { request, decision } = await actOnApprovalLink(linkDeps(), req.caller, tokenOf(req, body), body.justification ?? null);
-    return { requestId: request.id, status: request.status, decision };
-  });
+  );
+
+  app.post(
+    PATH,
+    doc({
+      summary: 'Approve or deny with a one-click approval link',
+      tags,
+      body: actBody,
+      notes:
+        'OpenPIM extension. `token` in the query string (or the body). The signed-in caller must be the approver the link was sent to, ' +
+        'and must still be an approver of the step; a link decides once. Send `justification` when the step requires one.',
+      responses: {
+        200: '`{requestId, status, decision}`: the decision was recorded.',
+        ...ERRORS,
+        409: '`ApprovalLinkUsed` (the link already decided), `ApproverAlreadyDecided` or `ApprovalStepNotActive`.',
+      },
+    }),
+    async (req) => {
+      const body = req.body === undefined ? {} : parseBody(actBody, req.body);
+      const { request, decision } = await actOnApprovalLink(linkDeps(), req.caller, tokenOf(req, body), body.justification ?? null);
+      return { requestId: request.id, status: request.status, decision };
+    },
+  );
 }

@@ -76,7 +76,9 @@ function checkRequest(p: AuthorizeParams, reply: FastifyReply): { redirectUri: s
   }
   if (p.code_challenge_method !== 'S256' || !p.code_challenge || !isS256Challenge(p.code_challenge)) {
     void redirectTo(reply, redirectUri, {
-      error: 'invalid_request', error_description: 'PKCE is required: code_challenge (43 base64url characters) with code_challenge_method=S256.', state: p.state,
+      error: 'invalid_request',
+      error_description: 'PKCE is required: code_challenge (43 base64url characters) with code_challenge_method=S256.',
+      state: p.state,
     });
     return null;
   }
@@ -84,7 +86,9 @@ function checkRequest(p: AuthorizeParams, reply: FastifyReply): { redirectUri: s
 }
 
 function confirmationPage(p: AuthorizeParams, who: string, csrfToken: string, port: string): string {
-  const hidden = FIELDS.filter((f) => p[f] !== undefined).map((f) => `<input type="hidden" name="${f}" value="${escapeHtml(p[f]!)}">`).join('');
+  const hidden = FIELDS.filter((f) => p[f] !== undefined)
+    .map((f) => `<input type="hidden" name="${f}" value="${escapeHtml(p[f]!)}">`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in the OpenPIM CLI</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}</style>
@@ -123,77 +127,100 @@ export function cliAuthorizeRoutes(app: FastifyInstance, deps: HttpDeps, breakGl
       return false;
     }
     if (req.authenticatedBy !== 'cookie') {
-      void redirectTo(reply, redirectUri, { error: 'access_denied', error_description: 'Only a browser signed in to OpenPIM (session cookie) can sign in the CLI.', state });
+      void redirectTo(reply, redirectUri, {
+        error: 'access_denied',
+        error_description: 'Only a browser signed in to OpenPIM (session cookie) can sign in the CLI.',
+        state,
+      });
       return false;
     }
     return true;
   }
 
-  app.get(AUTHORIZE_PATH, doc({
-    summary: 'Sign in the CLI from the browser: the confirmation page (loopback, PKCE)', tags, public: true,
-    notes: 'OpenPIM extension: the authorization endpoint of `openpim login --browser` (RFC 8252, RFC 7636). Query: `response_type=code`, '
-      + `\`client_id=${CLI_CLIENT_ID}\`, \`redirect_uri=http://127.0.0.1:PORT/…\` (or [::1]), \`state\`, \`code_challenge\` (S256), \`code_challenge_method=S256\`. `
-      + 'A browser signed in to OpenPIM (session cookie) gets an HTML page asking the user to confirm; its form posts back here. '
-      + 'A browser without a session goes to the identity provider\'s sign-in first when federation is configured, else to the portal\'s '
-      + 'sign-in page (when it asks for HTML), and comes back.',
-    responses: {
-      200: 'The confirmation page (text/html; not to be framed).',
-      302: 'To `redirect_uri?error=…&error_description=…&state=…` (`unsupported_response_type`, `invalid_request`, `access_denied`), or to sign-in.',
-      400: '`Request_BadRequest`: client_id or redirect_uri is missing or not allowed (nothing is redirected).',
-      401: '`InvalidAuthenticationToken`: this browser is not signed in to OpenPIM (and no identity provider is configured).',
-    },
-  }), async (req, reply) => {
-    const parsed = authorizeParams.safeParse(req.query);
-    const p = parsed.success ? parsed.data : {};
-    const checked = checkRequest(p, reply);
-    if (!checked) return reply;
-    requireIdentity(deps);
-    if (!(await signedInBrowser(req, reply, checked.redirectUri, p.state))) return reply;
-    const secret = sessionSecretOf(req, sessionsOf(deps))!;
-    const who = req.caller.principal.userPrincipalName ?? req.caller.principal.displayName;
-    return reply.headers(pageHeaders(checked.redirectUri)).send(confirmationPage(p, who, csrfTokenFor(secret), new URL(checked.redirectUri).port || '80'));
-  });
-
-  void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parseForm(String(body))));
-    scope.post(AUTHORIZE_PATH, doc({
-      summary: 'Sign in the CLI from the browser: the user\'s answer', tags, public: true, consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        properties: {
-          ...Object.fromEntries(FIELDS.map((f) => [f, { type: 'string' }])),
-          csrf_token: { type: 'string', description: 'The session\'s CSRF token, from the confirmation page.' },
-          decision: { type: 'string', enum: ['allow', 'deny'] },
-        },
-        required: ['client_id', 'redirect_uri', 'csrf_token', 'decision'],
-      },
-      notes: 'OpenPIM extension: the confirmation page\'s form, with the session cookie and the session\'s CSRF token. '
-        + '`allow`: 302 to the loopback address with a one-time `code` (a minute; redeem it at `POST /openpim/oauth2/token` with the PKCE verifier) and the `state`; '
-        + '`deny`: 302 with `error=access_denied`.',
+  app.get(
+    AUTHORIZE_PATH,
+    doc({
+      summary: 'Sign in the CLI from the browser: the confirmation page (loopback, PKCE)',
+      tags,
+      public: true,
+      notes:
+        'OpenPIM extension: the authorization endpoint of `openpim login --browser` (RFC 8252, RFC 7636). Query: `response_type=code`, ' +
+        `\`client_id=${CLI_CLIENT_ID}\`, \`redirect_uri=http://127.0.0.1:PORT/…\` (or [::1]), \`state\`, \`code_challenge\` (S256), \`code_challenge_method=S256\`. ` +
+        'A browser signed in to OpenPIM (session cookie) gets an HTML page asking the user to confirm; its form posts back here. ' +
+        "A browser without a session goes to the identity provider's sign-in first when federation is configured, else to the portal's " +
+        'sign-in page (when it asks for HTML), and comes back.',
       responses: {
-        302: 'To `redirect_uri?code=…&state=…`, or `?error=…`.',
-        400: '`Request_BadRequest`: client_id or redirect_uri is missing or not allowed, a field is repeated, or the decision is missing.',
-        401: '`InvalidAuthenticationToken`: this browser is not signed in to OpenPIM.',
-        403: '`InvalidCsrfToken`: the form does not carry this session\'s CSRF token.',
+        200: 'The confirmation page (text/html; not to be framed).',
+        302: 'To `redirect_uri?error=…&error_description=…&state=…` (`unsupported_response_type`, `invalid_request`, `access_denied`), or to sign-in.',
+        400: '`Request_BadRequest`: client_id or redirect_uri is missing or not allowed (nothing is redirected).',
+        401: '`InvalidAuthenticationToken`: this browser is not signed in to OpenPIM (and no identity provider is configured).',
       },
-    }), async (req, reply) => {
-      const identity = requireIdentity(deps);
-      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
-        throw new DomainError('Request_BadRequest', 'Send the confirmation form (application/x-www-form-urlencoded).');
-      }
-      const fields = formFields(req.body);
-      const parsed = authorizeParams.safeParse(Object.fromEntries(FIELDS.filter((f) => fields[f] !== undefined).map((f) => [f, fields[f]])));
+    }),
+    async (req, reply) => {
+      const parsed = authorizeParams.safeParse(req.query);
       const p = parsed.success ? parsed.data : {};
       const checked = checkRequest(p, reply);
       if (!checked) return reply;
-      if (!(await signedInBrowser(req, reply, checked.redirectUri, p.state, fields.csrf_token ?? ''))) return reply;
-      if (fields.decision !== 'allow') {
-        if (fields.decision !== 'deny') throw new DomainError('Request_BadRequest', "decision must be 'allow' or 'deny'.");
-        return redirectTo(reply, checked.redirectUri, { error: 'access_denied', error_description: 'The user cancelled the sign-in.', state: p.state });
-      }
-      const { code } = await authorizeCli({ uow: deps.uow, clock: deps.clock, ids: deps.ids, random: identity.random, sessions: sessionsOf(deps) }, req.caller,
-        { redirectUri: checked.redirectUri, codeChallenge: checked.challenge }, req.ip ?? null);
-      return redirectTo(reply, checked.redirectUri, { code, state: p.state });
-    });
+      requireIdentity(deps);
+      if (!(await signedInBrowser(req, reply, checked.redirectUri, p.state))) return reply;
+      const secret = sessionSecretOf(req, sessionsOf(deps))!;
+      const who = req.caller.principal.userPrincipalName ?? req.caller.principal.displayName;
+      return reply.headers(pageHeaders(checked.redirectUri)).send(confirmationPage(p, who, csrfTokenFor(secret), new URL(checked.redirectUri).port || '80'));
+    },
+  );
+
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parseForm(String(body))));
+    scope.post(
+      AUTHORIZE_PATH,
+      doc({
+        summary: "Sign in the CLI from the browser: the user's answer",
+        tags,
+        public: true,
+        consumes: ['application/x-www-form-urlencoded'],
+        body: {
+          type: 'object',
+          properties: {
+            ...Object.fromEntries(FIELDS.map((f) => [f, { type: 'string' }])),
+            csrf_token: { type: 'string', description: "The session's CSRF token, from the confirmation page." },
+            decision: { type: 'string', enum: ['allow', 'deny'] },
+          },
+          required: ['client_id', 'redirect_uri', 'csrf_token', 'decision'],
+        },
+        notes:
+          "OpenPIM extension: the confirmation page's form, with the session cookie and the session's CSRF token. " +
+          '`allow`: 302 to the loopback address with a one-time `code` (a minute; redeem it at `POST /openpim/oauth2/token` with the PKCE verifier) and the `state`; ' +
+          '`deny`: 302 with `error=access_denied`.',
+        responses: {
+          302: 'To `redirect_uri?code=…&state=…`, or `?error=…`.',
+          400: '`Request_BadRequest`: client_id or redirect_uri is missing or not allowed, a field is repeated, or the decision is missing.',
+          401: '`InvalidAuthenticationToken`: this browser is not signed in to OpenPIM.',
+          403: "`InvalidCsrfToken`: the form does not carry this session's CSRF token.",
+        },
+      }),
+      async (req, reply) => {
+        const identity = requireIdentity(deps);
+        if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+          throw new DomainError('Request_BadRequest', 'Send the confirmation form (application/x-www-form-urlencoded).');
+        }
+        const fields = formFields(req.body);
+        const parsed = authorizeParams.safeParse(Object.fromEntries(FIELDS.filter((f) => fields[f] !== undefined).map((f) => [f, fields[f]])));
+        const p = parsed.success ? parsed.data : {};
+        const checked = checkRequest(p, reply);
+        if (!checked) return reply;
+        if (!(await signedInBrowser(req, reply, checked.redirectUri, p.state, fields.csrf_token ?? ''))) return reply;
+        if (fields.decision !== 'allow') {
+          if (fields.decision !== 'deny') throw new DomainError('Request_BadRequest', "decision must be 'allow' or 'deny'.");
+          return redirectTo(reply, checked.redirectUri, { error: 'access_denied', error_description: 'The user cancelled the sign-in.', state: p.state });
+        }
+        const { code } = await authorizeCli(
+          { uow: deps.uow, clock: deps.clock, ids: deps.ids, random: identity.random, sessions: sessionsOf(deps) },
+          req.caller,
+          { redirectUri: checked.redirectUri, codeChallenge: checked.challenge },
+          req.ip ?? null,
+        );
+        return redirectTo(reply, checked.redirectUri, { code, state: p.state });
+      },
+    );
   });
 }

@@ -40,8 +40,13 @@ export async function listResponse<T, S extends object>(request: FastifyRequest,
 }
 
 /** One entity with `$select` and `$expand` (of `expandable`), as listResponse writes each item. */
-export async function entityResponse<T, S extends object>(request: FastifyRequest, entitySet: string, item: T, shape: (item: T) => S,
-  options: { readonly properties: readonly string[]; readonly expandable?: readonly string[]; readonly expand?: Expand<T> }) {
+export async function entityResponse<T, S extends object>(
+  request: FastifyRequest,
+  entitySet: string,
+  item: T,
+  shape: (item: T) => S,
+  options: { readonly properties: readonly string[]; readonly expandable?: readonly string[]; readonly expand?: Expand<T> },
+) {
   const q = parseListQuery(request.query as Record<string, unknown>, { fields: [], defaultOrder: [], expandable: options.expandable ?? [] });
   const extras = q.expand?.length && options.expand ? (await options.expand([item], q.expand))[0] : {};
   return entity(request, entitySet, { ...shape(item), ...extras }, q.select, options.properties);
@@ -61,14 +66,20 @@ export interface CountSpec {
  * `text/plain`. The same use case as the list decides who may count.
  */
 export function countRoute(app: FastifyInstance, spec: CountSpec): void {
-  app.get(spec.url, doc({
-    summary: `Count ${spec.noun}s`, tags: spec.tags, query: { $filter: listQuery(spec.fields).$filter! },
-    responses: { 200: `The number of ${spec.noun}s matching $filter, as text/plain (who may list them may count them).` },
-  }), async (req, reply) => {
-    const q = parseListQuery(req.query as Record<string, unknown>, { fields: spec.fields, defaultOrder: spec.defaultOrder });
-    const page = await spec.fetch(req, { ...q, top: 1, skip: 0, count: true });
-    return reply.type('text/plain; charset=utf-8').send(String(page.count ?? page.items.length));
-  });
+  app.get(
+    spec.url,
+    doc({
+      summary: `Count ${spec.noun}s`,
+      tags: spec.tags,
+      query: { $filter: listQuery(spec.fields).$filter! },
+      responses: { 200: `The number of ${spec.noun}s matching $filter, as text/plain (who may list them may count them).` },
+    }),
+    async (req, reply) => {
+      const q = parseListQuery(req.query as Record<string, unknown>, { fields: spec.fields, defaultOrder: spec.defaultOrder });
+      const page = await spec.fetch(req, { ...q, top: 1, skip: 0, count: true });
+      return reply.type('text/plain; charset=utf-8').send(String(page.count ?? page.items.length));
+    },
+  );
 }
 
 /** `filterByCurrentUser(on='principal')` as it arrives in a path segment. */

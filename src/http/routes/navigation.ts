@@ -88,7 +88,15 @@ export function navigator(read: Read, caller: Caller, provider: Provider, view: 
       case 'directoryScope': {
         if (!item.directoryScopeId.startsWith('/administrativeUnits/')) return null;
         const s = await once(`d:${item.directoryScopeId}`, () => read.scopes.get(tenantId, item.directoryScopeId));
-        return s ? { '@odata.type': '#microsoft.graph.administrativeUnit', id: s.id.split('/').pop()!, displayName: s.displayName, description: null, visibility: null } : null;
+        return s
+          ? {
+              '@odata.type': '#microsoft.graph.administrativeUnit',
+              id: s.id.split('/').pop()!,
+              displayName: s.displayName,
+              description: null,
+              visibility: null,
+            }
+          : null;
       }
       case 'appScope':
         return null;
@@ -132,15 +140,25 @@ export interface NavigationRoutes<T extends Item> {
 /** `GET {base}/{id}/{navigation}` for each navigation: the linked entity, or 404 when there is none. */
 export function navigationRoutes<T extends Item>(app: FastifyInstance, deps: Pick<HttpDeps, 'uow'>, r: NavigationRoutes<T>): void {
   for (const name of r.navigations) {
-    app.get<{ Params: { id: string } }>(`${r.base}/:id/${name}`, doc({
-      summary: `Get the ${name} of a ${r.noun}`, tags: r.tags, params: { id: `The ${r.noun} id.` }, query: { $select: 'Comma-separated properties to return.' },
-      responses: { 200: `The ${name}: ${DESCRIPTIONS[name]}.`, 404: `\`Request_ResourceNotFound\`: no ${r.noun} the caller may see has this id, or it has no ${name}.` },
-    }), async (req) => {
-      const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
-      const item = await r.get(req);
-      const value = await navigator(deps.uow.read, req.caller, r.provider, r.view)(item, name);
-      if (!value) throw new DomainError('Request_ResourceNotFound', `The ${r.noun} '${req.params.id}' has no ${name}.`);
-      return entity(req, `${r.set}('${req.params.id}')/${name}`, value, q.select);
-    });
+    app.get<{ Params: { id: string } }>(
+      `${r.base}/:id/${name}`,
+      doc({
+        summary: `Get the ${name} of a ${r.noun}`,
+        tags: r.tags,
+        params: { id: `The ${r.noun} id.` },
+        query: { $select: 'Comma-separated properties to return.' },
+        responses: {
+          200: `The ${name}: ${DESCRIPTIONS[name]}.`,
+          404: `\`Request_ResourceNotFound\`: no ${r.noun} the caller may see has this id, or it has no ${name}.`,
+        },
+      }),
+      async (req) => {
+        const q = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
+        const item = await r.get(req);
+        const value = await navigator(deps.uow.read, req.caller, r.provider, r.view)(item, name);
+        if (!value) throw new DomainError('Request_ResourceNotFound', `The ${r.noun} '${req.params.id}' has no ${name}.`);
+        return entity(req, `${r.set}('${req.params.id}')/${name}`, value, q.select);
+      },
+    );
   }
 }

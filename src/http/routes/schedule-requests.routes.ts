@@ -18,7 +18,14 @@ import { entity } from '../collection.ts';
 import type { HttpDeps } from '../context.ts';
 import { doc, listQuery } from '../openapi.ts';
 import type { ParsedListQuery } from '../odata/parse-query.ts';
-import { GROUP_REQUEST_FIELDS, GROUP_REQUEST_PROPERTIES, groupListQuery, groupRequestBody, groupRequestShape, toGroupSubmitInput } from '../shapes/group-access.ts';
+import {
+  GROUP_REQUEST_FIELDS,
+  GROUP_REQUEST_PROPERTIES,
+  groupListQuery,
+  groupRequestBody,
+  groupRequestShape,
+  toGroupSubmitInput,
+} from '../shapes/group-access.ts';
 import { REQUEST_FIELDS, REQUEST_PROPERTIES, requestBody, requestShape, toSubmitInput } from '../shapes/requests.ts';
 import { parseBody } from '../validation.ts';
 import { countRoute, currentUserFunction, entityResponse, listResponse } from './list-route.ts';
@@ -34,8 +41,18 @@ interface Collection {
 const COLLECTIONS: readonly Collection[] = [
   { provider: 'directory', kind: 'assignment', set: 'roleManagement/directory/roleAssignmentScheduleRequests', noun: 'role assignment schedule request' },
   { provider: 'directory', kind: 'eligibility', set: 'roleManagement/directory/roleEligibilityScheduleRequests', noun: 'role eligibility schedule request' },
-  { provider: 'group', kind: 'assignment', set: 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests', noun: 'group assignment schedule request' },
-  { provider: 'group', kind: 'eligibility', set: 'identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', noun: 'group eligibility schedule request' },
+  {
+    provider: 'group',
+    kind: 'assignment',
+    set: 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
+    noun: 'group assignment schedule request',
+  },
+  {
+    provider: 'group',
+    kind: 'eligibility',
+    set: 'identityGovernance/privilegedAccess/group/eligibilityScheduleRequests',
+    noun: 'group eligibility schedule request',
+  },
 ];
 
 /** What differs between role and group requests: names, shapes, body. */
@@ -45,13 +62,25 @@ function flavour(deps: HttpDeps, provider: Provider, kind: ScheduleKind) {
   const expand = (caller: Caller) => expander(read, caller, provider, 'requests');
   return provider === 'group'
     ? {
-        tags: ['groups'] as const, fields: GROUP_REQUEST_FIELDS, properties: [...GROUP_REQUEST_PROPERTIES, ...expandable], expandable, expand,
-        body: groupRequestBody, shape: groupRequestShape, storeQuery: groupListQuery,
+        tags: ['groups'] as const,
+        fields: GROUP_REQUEST_FIELDS,
+        properties: [...GROUP_REQUEST_PROPERTIES, ...expandable],
+        expandable,
+        expand,
+        body: groupRequestBody,
+        shape: groupRequestShape,
+        storeQuery: groupListQuery,
         input: (raw: unknown) => toGroupSubmitInput(kind, parseBody(groupRequestBody, raw)),
       }
     : {
-        tags: ['roleManagement'] as const, fields: REQUEST_FIELDS, properties: [...REQUEST_PROPERTIES, ...expandable], expandable, expand,
-        body: requestBody, shape: requestShape, storeQuery: (q: ParsedListQuery) => q,
+        tags: ['roleManagement'] as const,
+        fields: REQUEST_FIELDS,
+        properties: [...REQUEST_PROPERTIES, ...expandable],
+        expandable,
+        expand,
+        body: requestBody,
+        shape: requestShape,
+        storeQuery: (q: ParsedListQuery) => q,
         input: (raw: unknown) => directoryInput(kind, parseBody(requestBody, raw)),
       };
 }
@@ -62,16 +91,20 @@ function flavour(deps: HttpDeps, provider: Provider, kind: ScheduleKind) {
  */
 function directoryInput(kind: ScheduleKind, body: Parameters<typeof toSubmitInput>[1]) {
   if (!isOfProvider(body.roleDefinitionId, 'directory')) {
-    throw new DomainError('Request_BadRequest', `roleDefinitionId '${body.roleDefinitionId}' is PIM for Groups access: send it as accessId and groupId to /v1.0/identityGovernance/privilegedAccess/group/${kind}ScheduleRequests.`);
+    throw new DomainError(
+      'Request_BadRequest',
+      `roleDefinitionId '${body.roleDefinitionId}' is PIM for Groups access: send it as accessId and groupId to /v1.0/identityGovernance/privilegedAccess/group/${kind}ScheduleRequests.`,
+    );
   }
   return toSubmitInput(kind, body);
 }
 const SUBMIT_ERRORS = {
   201: 'The request, with its status (for instance Provisioned, PendingApproval, or Granted).',
-  400: 'The action is refused: `Request_BadRequest` (unknown principal, role or scope), `InvalidScheduleInfo`, `RoleAssignmentDoesNotExist`, '
-    + '`RoleAssignmentRequestPolicyValidationFailed` (a policy rule such as justification, ticket, MFA or maximum duration), '
-    + '`RoleAssignmentRequestAcrsValidationFailed`, `ActiveDurationTooShort`, `ExtendWindowNotOpen`, `RenewWindowClosed`, '
-    + '`PrincipalCannotBeEligible` or `GroupNotAssignableToRole`.',
+  400:
+    'The action is refused: `Request_BadRequest` (unknown principal, role or scope), `InvalidScheduleInfo`, `RoleAssignmentDoesNotExist`, ' +
+    '`RoleAssignmentRequestPolicyValidationFailed` (a policy rule such as justification, ticket, MFA or maximum duration), ' +
+    '`RoleAssignmentRequestAcrsValidationFailed`, `ActiveDurationTooShort`, `ExtendWindowNotOpen`, `RenewWindowClosed`, ' +
+    '`PrincipalCannotBeEligible` or `GroupNotAssignableToRole`.',
   409: '`RoleAssignmentExists`, `PendingRoleAssignmentRequest`, `LastPrivilegedRoleHolder`, `LastGroupOwner` or `ConcurrencyConflict`.',
 };
 
@@ -82,54 +115,98 @@ export function scheduleRequestRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const f = flavour(deps, provider, kind);
     const tags = f.tags;
     const shape = f.shape as (r: ScheduleRequest) => ReturnType<typeof requestShape>;
-    const defaultOrder = [{ field: 'createdDateTime', direction: 'desc' as const }, { field: 'id', direction: 'asc' as const }];
-    const fetch = (req: FastifyRequest, view: 'all' | 'principal' | 'approver') => (q: ParsedListQuery) => (view === 'approver'
-      ? listApproverInbox(read, req.caller, provider, kind, f.storeQuery(q))
-      : listRequests(read, req.caller, provider, kind, f.storeQuery(q), view === 'principal'));
-    const list = (view: 'all' | 'principal' | 'approver') => (req: FastifyRequest) => listResponse(req, {
-      entitySet: set, fields: f.fields, properties: f.properties, expandable: f.expandable, defaultOrder, fetch: fetch(req, view), shape,
-    }, f.expand(req.caller));
+    const defaultOrder = [
+      { field: 'createdDateTime', direction: 'desc' as const },
+      { field: 'id', direction: 'asc' as const },
+    ];
+    const fetch = (req: FastifyRequest, view: 'all' | 'principal' | 'approver') => (q: ParsedListQuery) =>
+      view === 'approver'
+        ? listApproverInbox(read, req.caller, provider, kind, f.storeQuery(q))
+        : listRequests(read, req.caller, provider, kind, f.storeQuery(q), view === 'principal');
+    const list = (view: 'all' | 'principal' | 'approver') => (req: FastifyRequest) =>
+      listResponse(
+        req,
+        {
+          entitySet: set,
+          fields: f.fields,
+          properties: f.properties,
+          expandable: f.expandable,
+          defaultOrder,
+          fetch: fetch(req, view),
+          shape,
+        },
+        f.expand(req.caller),
+      );
     const get = (req: FastifyRequest<{ Params: { id: string } }>) => getRequest(read, req.caller, provider, kind, req.params.id);
 
-    app.get(base, doc({
-      summary: `List ${noun}s`, tags, query: listQuery(f.fields, f.expandable),
-      responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
-    }), list('all'));
+    app.get(
+      base,
+      doc({
+        summary: `List ${noun}s`,
+        tags,
+        query: listQuery(f.fields, f.expandable),
+        responses: { 200: `A page of ${noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
+      }),
+      list('all'),
+    );
     countRoute(app, { url: `${base}/$count`, noun, tags, fields: f.fields, defaultOrder, fetch: (req, q) => fetch(req, 'all')(q) });
-    app.post(base, doc({
-      summary: `Submit a ${noun}`, tags, body: f.body,
-      notes: 'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
-      responses: SUBMIT_ERRORS,
-    }), async (req, reply) => {
-      const request = await submitRequest(deps, req.caller, f.input(req.body));
-      return reply.status(201).send(entity(req, set, f.shape(request)));
-    });
-    app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
-      summary: `Get a ${noun}, or list the caller's own`, tags, query: listQuery(f.fields, f.expandable),
-      params: { id: "The request id; `filterByCurrentUser(on='principal')` lists the caller's own requests, `filterByCurrentUser(on='approver')` the pending ones the caller may approve now (then the list options apply)." },
-      responses: {
-        200: "The request, or a page of the caller's own requests or approver inbox.",
-        404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
+    app.post(
+      base,
+      doc({
+        summary: `Submit a ${noun}`,
+        tags,
+        body: f.body,
+        notes:
+          'The action (adminAssign, selfActivate, selfDeactivate, adminRemove, …) says what is asked; with isValidationOnly the request is checked but not carried out.',
+        responses: SUBMIT_ERRORS,
+      }),
+      async (req, reply) => {
+        const request = await submitRequest(deps, req.caller, f.input(req.body));
+        return reply.status(201).send(entity(req, set, f.shape(request)));
       },
-    }), async (req, reply) => {
-      const on = currentUserFunction(req.params.id);
-      if (on) return list(on)(req);
-      return reply.send(await entityResponse(req, set, await get(req), shape, { properties: f.properties, expandable: f.expandable, expand: f.expand(req.caller) }));
-    });
+    );
+    app.get<{ Params: { id: string } }>(
+      `${base}/:id`,
+      doc({
+        summary: `Get a ${noun}, or list the caller's own`,
+        tags,
+        query: listQuery(f.fields, f.expandable),
+        params: {
+          id: "The request id; `filterByCurrentUser(on='principal')` lists the caller's own requests, `filterByCurrentUser(on='approver')` the pending ones the caller may approve now (then the list options apply).",
+        },
+        responses: {
+          200: "The request, or a page of the caller's own requests or approver inbox.",
+          404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
+        },
+      }),
+      async (req, reply) => {
+        const on = currentUserFunction(req.params.id);
+        if (on) return list(on)(req);
+        return reply.send(
+          await entityResponse(req, set, await get(req), shape, { properties: f.properties, expandable: f.expandable, expand: f.expand(req.caller) }),
+        );
+      },
+    );
     navigationRoutes(app, deps, { base, set, noun, tags, provider, view: 'requests', navigations: f.expandable, get });
-    app.post<{ Params: { id: string } }>(`${base}/:id/cancel`, doc({
-      summary: `Cancel a pending ${noun}`, tags, params: { id: 'The request id.' },
-      notes: 'No request body.',
-      responses: {
-        204: 'Canceled.',
-        403: '`Authorization_RequestDenied`: only the requester or an administrator can cancel.',
-        404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
-        409: '`RequestCannotBeCanceled`: the request is no longer pending.',
+    app.post<{ Params: { id: string } }>(
+      `${base}/:id/cancel`,
+      doc({
+        summary: `Cancel a pending ${noun}`,
+        tags,
+        params: { id: 'The request id.' },
+        notes: 'No request body.',
+        responses: {
+          204: 'Canceled.',
+          403: '`Authorization_RequestDenied`: only the requester or an administrator can cancel.',
+          404: '`Request_ResourceNotFound`: no request the caller may see has this id.',
+          409: '`RequestCannotBeCanceled`: the request is no longer pending.',
+        },
+      }),
+      async (req, reply) => {
+        await getRequest(read, req.caller, provider, kind, req.params.id);
+        await cancelRequest(deps, req.caller, kind, req.params.id);
+        return reply.status(204).send();
       },
-    }), async (req, reply) => {
-      await getRequest(read, req.caller, provider, kind, req.params.id);
-      await cancelRequest(deps, req.caller, kind, req.params.id);
-      return reply.status(204).send();
-    });
+    );
   }
 }

@@ -15,7 +15,13 @@ import type { HttpDeps } from '../context.ts';
 import { doc, listQuery } from '../openapi.ts';
 import type { ParsedListQuery } from '../odata/parse-query.ts';
 import {
-  GROUP_INSTANCE_FIELDS, GROUP_INSTANCE_PROPERTIES, GROUP_SCHEDULE_FIELDS, GROUP_SCHEDULE_PROPERTIES, groupInstanceShape, groupListQuery, groupScheduleShape,
+  GROUP_INSTANCE_FIELDS,
+  GROUP_INSTANCE_PROPERTIES,
+  GROUP_SCHEDULE_FIELDS,
+  GROUP_SCHEDULE_PROPERTIES,
+  groupInstanceShape,
+  groupListQuery,
+  groupScheduleShape,
 } from '../shapes/group-access.ts';
 import { INSTANCE_FIELDS, INSTANCE_PROPERTIES, instanceShape, SCHEDULE_FIELDS, SCHEDULE_PROPERTIES, scheduleShape } from '../shapes/schedules.ts';
 import { countRoute, currentUserFunction, entityResponse, listResponse } from './list-route.ts';
@@ -27,7 +33,13 @@ const COLLECTIONS: readonly (Omit<ScheduleQuery, 'mine'> & { set: string; noun: 
   { provider: 'directory', kind: 'assignment', view: 'schedules', set: `${ROLES}/roleAssignmentSchedules`, noun: 'role assignment schedule' },
   { provider: 'directory', kind: 'eligibility', view: 'schedules', set: `${ROLES}/roleEligibilitySchedules`, noun: 'role eligibility schedule' },
   { provider: 'directory', kind: 'assignment', view: 'instances', set: `${ROLES}/roleAssignmentScheduleInstances`, noun: 'role assignment schedule instance' },
-  { provider: 'directory', kind: 'eligibility', view: 'instances', set: `${ROLES}/roleEligibilityScheduleInstances`, noun: 'role eligibility schedule instance' },
+  {
+    provider: 'directory',
+    kind: 'eligibility',
+    view: 'instances',
+    set: `${ROLES}/roleEligibilityScheduleInstances`,
+    noun: 'role eligibility schedule instance',
+  },
   { provider: 'group', kind: 'assignment', view: 'schedules', set: `${GROUPS}/assignmentSchedules`, noun: 'group assignment schedule' },
   { provider: 'group', kind: 'eligibility', view: 'schedules', set: `${GROUPS}/eligibilitySchedules`, noun: 'group eligibility schedule' },
   { provider: 'group', kind: 'assignment', view: 'instances', set: `${GROUPS}/assignmentScheduleInstances`, noun: 'group assignment schedule instance' },
@@ -48,14 +60,18 @@ function flavour(c: Omit<ScheduleQuery, 'mine'>) {
   const status = <T extends object>(shape: (s: Schedule) => T) => (c.view === 'expired' ? (s: Schedule) => ({ ...shape(s), status: 'Expired' }) : shape);
   if (c.provider === 'group') {
     return {
-      tags: ['groups'] as const, expandable, storeQuery: groupListQuery,
+      tags: ['groups'] as const,
+      expandable,
+      storeQuery: groupListQuery,
       shape: (instances ? groupInstanceShape : status(groupScheduleShape)) as unknown as (s: Schedule) => Shaped,
       properties: [...(instances ? GROUP_INSTANCE_PROPERTIES : GROUP_SCHEDULE_PROPERTIES), ...expandable],
       fields: instances ? GROUP_INSTANCE_FIELDS : GROUP_SCHEDULE_FIELDS,
     };
   }
   return {
-    tags: ['roleManagement'] as const, expandable, storeQuery: (q: ParsedListQuery) => q,
+    tags: ['roleManagement'] as const,
+    expandable,
+    storeQuery: (q: ParsedListQuery) => q,
     shape: (instances ? instanceShape : status(scheduleShape)) as unknown as (s: Schedule) => Shaped,
     properties: [...(instances ? INSTANCE_PROPERTIES : SCHEDULE_PROPERTIES), ...expandable],
     fields: instances ? INSTANCE_FIELDS : SCHEDULE_FIELDS,
@@ -72,30 +88,53 @@ export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const fetch = (req: FastifyRequest, mine: boolean) => (q: ParsedListQuery) =>
       listSchedules(read, req.caller, { provider: c.provider, kind: c.kind, view: c.view, mine }, storeQuery(q), deps.clock.now());
     const defaultOrder = [{ field: 'id', direction: 'asc' as const }];
-    const list = (mine: boolean) => (req: FastifyRequest) => listResponse(req, {
-      entitySet: set, fields, properties, expandable, defaultOrder, fetch: fetch(req, mine), shape,
-    }, expand(req));
+    const list = (mine: boolean) => (req: FastifyRequest) =>
+      listResponse(
+        req,
+        {
+          entitySet: set,
+          fields,
+          properties,
+          expandable,
+          defaultOrder,
+          fetch: fetch(req, mine),
+          shape,
+        },
+        expand(req),
+      );
     const get = (req: FastifyRequest<{ Params: { id: string } }>) => getSchedule(read, req.caller, c, req.params.id, deps.clock.now());
 
-    app.get(base, doc({
-      summary: `List ${c.noun}s`, tags, query: listQuery(fields, expandable),
-      responses: { 200: `A page of ${c.noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
-    }), list(false));
+    app.get(
+      base,
+      doc({
+        summary: `List ${c.noun}s`,
+        tags,
+        query: listQuery(fields, expandable),
+        responses: { 200: `A page of ${c.noun}s (readers only; others use filterByCurrentUser(on='principal')).` },
+      }),
+      list(false),
+    );
     countRoute(app, { url: `${base}/$count`, noun: c.noun, tags, fields, defaultOrder, fetch: (req, q) => fetch(req, false)(q) });
-    app.get<{ Params: { id: string } }>(`${base}/:id`, doc({
-      summary: `Get a ${c.noun}, or list the caller's own`, tags, query: listQuery(fields, expandable),
-      params: { id: `The ${c.noun} id, or \`filterByCurrentUser(on='principal')\` to list the caller's own (then the list options apply).` },
-      responses: {
-        200: `The ${c.noun}, or a page of the caller's own.`,
-        400: "`Request_BadRequest`: filterByCurrentUser supports on='principal' only.",
-        404: `\`Request_ResourceNotFound\`: no ${c.noun} the caller may see has this id.`,
+    app.get<{ Params: { id: string } }>(
+      `${base}/:id`,
+      doc({
+        summary: `Get a ${c.noun}, or list the caller's own`,
+        tags,
+        query: listQuery(fields, expandable),
+        params: { id: `The ${c.noun} id, or \`filterByCurrentUser(on='principal')\` to list the caller's own (then the list options apply).` },
+        responses: {
+          200: `The ${c.noun}, or a page of the caller's own.`,
+          400: "`Request_BadRequest`: filterByCurrentUser supports on='principal' only.",
+          404: `\`Request_ResourceNotFound\`: no ${c.noun} the caller may see has this id.`,
+        },
+      }),
+      async (req) => {
+        const on = currentUserFunction(req.params.id);
+        if (on === 'principal') return list(true)(req);
+        if (on) throw new DomainError('Request_BadRequest', `filterByCurrentUser(on='${on}') is not supported here; use on='principal'.`);
+        return entityResponse(req, set, await get(req), shape, { properties, expandable, expand: expand(req) });
       },
-    }), async (req) => {
-      const on = currentUserFunction(req.params.id);
-      if (on === 'principal') return list(true)(req);
-      if (on) throw new DomainError('Request_BadRequest', `filterByCurrentUser(on='${on}') is not supported here; use on='principal'.`);
-      return entityResponse(req, set, await get(req), shape, { properties, expandable, expand: expand(req) });
-    });
+    );
     navigationRoutes(app, deps, { base, set, noun: c.noun, tags, provider: c.provider, view: c.view, navigations: expandable, get });
   }
 }

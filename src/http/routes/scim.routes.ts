@@ -24,8 +24,21 @@ import type { HttpDeps } from '../context.ts';
 import { doc } from '../openapi.ts';
 import { sendScimError } from '../scim-errors.ts';
 import {
-  groupStateFromBody, parseScim, patchOperations, SCHEMA, SCIM_CONTENT_TYPE, scimBase, scimGroup, scimGroupBody, scimList, scimListQuery,
-  scimPatchBody, scimTokenBody, scimUser, scimUserBody, userStateFromBody,
+  groupStateFromBody,
+  parseScim,
+  patchOperations,
+  SCHEMA,
+  SCIM_CONTENT_TYPE,
+  scimBase,
+  scimGroup,
+  scimGroupBody,
+  scimList,
+  scimListQuery,
+  scimPatchBody,
+  scimTokenBody,
+  scimUser,
+  scimUserBody,
+  userStateFromBody,
 } from '../shapes/scim.ts';
 import { parseBody } from '../validation.ts';
 
@@ -51,7 +64,10 @@ function paging(query: unknown) {
   const startIndex = Math.max(1, q.startIndex ?? 1);
   const count = Math.min(MAX_COUNT, Math.max(0, q.count ?? 100));
   const terms = q.filter === undefined || q.filter.trim() === '' ? [] : parseScimFilter(q.filter);
-  const excluded = (q.excludedAttributes ?? '').toLowerCase().split(',').map((a) => a.trim());
+  const excluded = (q.excludedAttributes ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((a) => a.trim());
   return { startIndex, count, terms, withoutMembers: excluded.includes('members') };
 }
 
@@ -68,7 +84,9 @@ export async function scimRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     }
   });
   app.setErrorHandler((error, request, reply) => sendScimError(request, reply, error));
-  app.setNotFoundHandler((request, reply) => sendScimError(request, reply, new DomainError('Request_ResourceNotFound', `No SCIM resource at ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendScimError(request, reply, new DomainError('Request_ResourceNotFound', `No SCIM resource at ${request.method} ${request.url.split('?')[0]}.`)),
+  );
   app.addHook('onRequest', async (request) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     request.scimClient = await authenticateScim(deps, match?.[1] ?? null, String(request.headers['client-request-id'] ?? request.id));
@@ -78,14 +96,23 @@ export async function scimRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
   app.get('/Users', hidden, async (req, reply) => {
     const p = paging(req.query);
     const found = await findScim(read, req.scimClient, 'user', p.terms, p.startIndex, p.count);
-    return send(reply, 200, scimList(found.items.map((u) => scimUser(req, u)), found.total, p.startIndex));
+    return send(
+      reply,
+      200,
+      scimList(
+        found.items.map((u) => scimUser(req, u)),
+        found.total,
+        p.startIndex,
+      ),
+    );
   });
   app.post('/Users', hidden, async (req, reply) => {
     const user = await provisionUser(deps, req.scimClient, userStateFromBody(parseScim(scimUserBody, req.body)));
     return send(reply.header('location', `${scimBase(req)}/Users/${user.principal.id}`), 201, scimUser(req, user));
   });
   app.get<{ Params: { id: string } }>('/Users/:id', hidden, async (req, reply) =>
-    send(reply, 200, scimUser(req, await getScim(read, req.scimClient, 'user', req.params.id))));
+    send(reply, 200, scimUser(req, await getScim(read, req.scimClient, 'user', req.params.id))),
+  );
   app.put<{ Params: { id: string } }>('/Users/:id', hidden, async (req, reply) => {
     const next = userStateFromBody(parseScim(scimUserBody, req.body));
     return send(reply, 200, scimUser(req, await updateScimUser(deps, req.scimClient, req.params.id, () => next)));
@@ -103,16 +130,24 @@ export async function scimRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
   app.get('/Groups', hidden, async (req, reply) => {
     const p = paging(req.query);
     const found = await findScim(read, req.scimClient, 'group', p.terms, p.startIndex, p.count);
-    const groups = await Promise.all(found.items.map(async (g) => scimGroup(req, g, p.withoutMembers ? null : await scimMembers(read, req.scimClient, g.principal.id))));
+    const groups = await Promise.all(
+      found.items.map(async (g) => scimGroup(req, g, p.withoutMembers ? null : await scimMembers(read, req.scimClient, g.principal.id))),
+    );
     return send(reply, 200, scimList(groups, found.total, p.startIndex));
   });
   app.post('/Groups', hidden, async (req, reply) => {
     const group = await provisionGroup(deps, req.scimClient, groupStateFromBody(parseScim(scimGroupBody, req.body)));
-    return send(reply.header('location', `${scimBase(req)}/Groups/${group.principal.id}`), 201, scimGroup(req, group, await scimMembers(read, req.scimClient, group.principal.id)));
+    return send(
+      reply.header('location', `${scimBase(req)}/Groups/${group.principal.id}`),
+      201,
+      scimGroup(req, group, await scimMembers(read, req.scimClient, group.principal.id)),
+    );
   });
   app.get<{ Params: { id: string } }>('/Groups/:id', hidden, async (req, reply) => {
     const group = await getScim(read, req.scimClient, 'group', req.params.id);
-    const excluded = String((req.query as Record<string, unknown>).excludedAttributes ?? '').toLowerCase().includes('members');
+    const excluded = String((req.query as Record<string, unknown>).excludedAttributes ?? '')
+      .toLowerCase()
+      .includes('members');
     return send(reply, 200, scimGroup(req, group, excluded ? null : await scimMembers(read, req.scimClient, group.principal.id)));
   });
   app.put<{ Params: { id: string } }>('/Groups/:id', hidden, async (req, reply) => {
@@ -131,42 +166,85 @@ export async function scimRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
   });
 
   // Discovery (RFC 7644 §4), minimal.
-  app.get('/ServiceProviderConfig', hidden, async (_req, reply) => send(reply, 200, {
-    schemas: [SCHEMA.serviceProviderConfig],
-    documentationUri: 'https://github.com/openpim/openpim/blob/main/docs/api.md#scim-20-provisioning',
-    patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: MAX_COUNT },
-    changePassword: { supported: false },
-    sort: { supported: false },
-    etag: { supported: false },
-    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'SCIM bearer token', description: 'A token made by a Global Administrator at POST /openpim/scim/tokens.', primary: true }],
-  }));
+  app.get('/ServiceProviderConfig', hidden, async (_req, reply) =>
+    send(reply, 200, {
+      schemas: [SCHEMA.serviceProviderConfig],
+      documentationUri: 'https://github.com/openpim/openpim/blob/main/docs/api.md#scim-20-provisioning',
+      patch: { supported: true },
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: MAX_COUNT },
+      changePassword: { supported: false },
+      sort: { supported: false },
+      etag: { supported: false },
+      authenticationSchemes: [
+        {
+          type: 'oauthbearertoken',
+          name: 'SCIM bearer token',
+          description: 'A token made by a Global Administrator at POST /openpim/scim/tokens.',
+          primary: true,
+        },
+      ],
+    }),
+  );
   app.get('/ResourceTypes', hidden, async (req, reply) => {
     const types = [
-      { schemas: [SCHEMA.resourceType], id: 'User', name: 'User', endpoint: '/Users', schema: SCHEMA.user, meta: { resourceType: 'ResourceType', location: `${scimBase(req)}/ResourceTypes/User` } },
-      { schemas: [SCHEMA.resourceType], id: 'Group', name: 'Group', endpoint: '/Groups', schema: SCHEMA.group, meta: { resourceType: 'ResourceType', location: `${scimBase(req)}/ResourceTypes/Group` } },
+      {
+        schemas: [SCHEMA.resourceType],
+        id: 'User',
+        name: 'User',
+        endpoint: '/Users',
+        schema: SCHEMA.user,
+        meta: { resourceType: 'ResourceType', location: `${scimBase(req)}/ResourceTypes/User` },
+      },
+      {
+        schemas: [SCHEMA.resourceType],
+        id: 'Group',
+        name: 'Group',
+        endpoint: '/Groups',
+        schema: SCHEMA.group,
+        meta: { resourceType: 'ResourceType', location: `${scimBase(req)}/ResourceTypes/Group` },
+      },
     ];
     return send(reply, 200, scimList(types, types.length, 1));
   });
   app.get('/Schemas', hidden, async (req, reply) => {
-    const attr = (name: string, type: string, extra: Record<string, unknown> = {}) =>
-      ({ name, type, multiValued: false, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none', ...extra });
+    const attr = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      type,
+      multiValued: false,
+      required: false,
+      caseExact: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'none',
+      ...extra,
+    });
     const schemas = [
       {
-        schemas: [SCHEMA.schema], id: SCHEMA.user, name: 'User', description: 'A user (its userName is the userPrincipalName).',
+        schemas: [SCHEMA.schema],
+        id: SCHEMA.user,
+        name: 'User',
+        description: 'A user (its userName is the userPrincipalName).',
         attributes: [
-          attr('userName', 'string', { required: true, uniqueness: 'server' }), attr('displayName', 'string'), attr('active', 'boolean'),
+          attr('userName', 'string', { required: true, uniqueness: 'server' }),
+          attr('displayName', 'string'),
+          attr('active', 'boolean'),
           attr('name', 'complex', { subAttributes: [attr('givenName', 'string'), attr('familyName', 'string'), attr('formatted', 'string')] }),
           attr('emails', 'complex', { multiValued: true, subAttributes: [attr('value', 'string'), attr('type', 'string'), attr('primary', 'boolean')] }),
         ],
         meta: { resourceType: 'Schema', location: `${scimBase(req)}/Schemas/${SCHEMA.user}` },
       },
       {
-        schemas: [SCHEMA.schema], id: SCHEMA.group, name: 'Group', description: 'A security group (never role-assignable).',
+        schemas: [SCHEMA.schema],
+        id: SCHEMA.group,
+        name: 'Group',
+        description: 'A security group (never role-assignable).',
         attributes: [
           attr('displayName', 'string', { required: true }),
-          attr('members', 'complex', { multiValued: true, subAttributes: [attr('value', 'string', { mutability: 'immutable' }), attr('display', 'string', { mutability: 'readOnly' })] }),
+          attr('members', 'complex', {
+            multiValued: true,
+            subAttributes: [attr('value', 'string', { mutability: 'immutable' }), attr('display', 'string', { mutability: 'readOnly' })],
+          }),
         ],
         meta: { resourceType: 'Schema', location: `${scimBase(req)}/Schemas/${SCHEMA.group}` },
       },
@@ -177,32 +255,59 @@ export async function scimRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
 
 const tags = ['identity'] as const;
 const tokenShape = (t: { id: string; displayName: string; hint: string; createdAt: number; endAt: number; revokedAt: number | null }) => ({
-  id: t.id, displayName: t.displayName, hint: t.hint, createdDateTime: new Date(t.createdAt).toISOString(),
-  endDateTime: new Date(t.endAt).toISOString(), revokedDateTime: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
+  id: t.id,
+  displayName: t.displayName,
+  hint: t.hint,
+  createdDateTime: new Date(t.createdAt).toISOString(),
+  endDateTime: new Date(t.endAt).toISOString(),
+  revokedDateTime: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
 });
 
 /** /openpim/scim/tokens: Global Administrators make, list and revoke the tenant's SCIM tokens (Graph auth). */
 export function scimTokenRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  app.post('/openpim/scim/tokens', doc({
-    summary: 'Create a SCIM provisioning token', tags, body: scimTokenBody,
-    notes: 'The token is in the response once (`token`); only its hash is kept. Paste it, with the tenant URL `…/scim/v2`, into the IdP.',
-    responses: { 201: 'The token, with its secret `token`.', 403: '`Authorization_RequestDenied`: not a Global Administrator.' },
-  }), async (req, reply) => {
-    if (!deps.identity) throw new DomainError('Request_ResourceNotFound', 'Credentials are not configured on this server.');
-    const body = parseBody(scimTokenBody, req.body);
-    const made = await createScimToken({ ...deps, random: deps.identity.random }, req.caller, {
-      displayName: body.displayName, endAt: body.endDateTime ?? null,
-    });
-    return reply.status(201).send({ ...tokenShape(made.token), token: made.secretText });
-  });
-  app.get('/openpim/scim/tokens', doc({
-    summary: "List the tenant's SCIM tokens", tags, responses: { 200: 'The tokens, without their secrets.', 403: '`Authorization_RequestDenied`: not a Global Administrator.' },
-  }), async (req) => ({ value: (await listScimTokens(deps.uow.read, req.caller)).map(tokenShape) }));
-  app.delete<{ Params: { id: string } }>('/openpim/scim/tokens/:id', doc({
-    summary: 'Revoke a SCIM token', tags, params: { id: 'The token id.' },
-    responses: { 204: 'Revoked: it stops working at once.', 403: '`Authorization_RequestDenied`: not a Global Administrator.', 404: '`Request_ResourceNotFound`: no such token in use.' },
-  }), async (req, reply) => {
-    await revokeScimToken(deps, req.caller, req.params.id);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/openpim/scim/tokens',
+    doc({
+      summary: 'Create a SCIM provisioning token',
+      tags,
+      body: scimTokenBody,
+      notes: 'The token is in the response once (`token`); only its hash is kept. Paste it, with the tenant URL `…/scim/v2`, into the IdP.',
+      responses: { 201: 'The token, with its secret `token`.', 403: '`Authorization_RequestDenied`: not a Global Administrator.' },
+    }),
+    async (req, reply) => {
+      if (!deps.identity) throw new DomainError('Request_ResourceNotFound', 'Credentials are not configured on this server.');
+      const body = parseBody(scimTokenBody, req.body);
+      const made = await createScimToken({ ...deps, random: deps.identity.random }, req.caller, {
+        displayName: body.displayName,
+        endAt: body.endDateTime ?? null,
+      });
+      return reply.status(201).send({ ...tokenShape(made.token), token: made.secretText });
+    },
+  );
+  app.get(
+    '/openpim/scim/tokens',
+    doc({
+      summary: "List the tenant's SCIM tokens",
+      tags,
+      responses: { 200: 'The tokens, without their secrets.', 403: '`Authorization_RequestDenied`: not a Global Administrator.' },
+    }),
+    async (req) => ({ value: (await listScimTokens(deps.uow.read, req.caller)).map(tokenShape) }),
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/openpim/scim/tokens/:id',
+    doc({
+      summary: 'Revoke a SCIM token',
+      tags,
+      params: { id: 'The token id.' },
+      responses: {
+        204: 'Revoked: it stops working at once.',
+        403: '`Authorization_RequestDenied`: not a Global Administrator.',
+        404: '`Request_ResourceNotFound`: no such token in use.',
+      },
+    }),
+    async (req, reply) => {
+      await revokeScimToken(deps, req.caller, req.params.id);
+      return reply.status(204).send();
+    },
+  );
 }

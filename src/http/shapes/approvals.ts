@@ -7,7 +7,18 @@ import type { ApprovalView } from '../../app/queries/approvals.ts';
 import { stepIdOf } from '../../domain/approvals/approval.ts';
 import { toIso } from '../../domain/time.ts';
 
-export const APPROVAL_STEP_PROPERTIES = ['id', 'displayName', 'status', 'reviewResult', 'reviewedBy', 'reviewedDateTime', 'justification', 'assignedToMe', 'approvalsRequired', 'decisions'] as const;
+export const APPROVAL_STEP_PROPERTIES = [
+  'id',
+  'displayName',
+  'status',
+  'reviewResult',
+  'reviewedBy',
+  'reviewedDateTime',
+  'justification',
+  'assignedToMe',
+  'approvalsRequired',
+  'decisions',
+] as const;
 
 export function stepsShape(view: ApprovalView, callerId: string, names: ReadonlyMap<string, string | null>) {
   return view.approval.stages.map((stage) => {

@@ -2,7 +2,20 @@
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import { toIso } from '../../domain/time.ts';
 
-export const AUDIT_PROPERTIES = ['id', 'category', 'correlationId', 'result', 'resultReason', 'activityDisplayName', 'activityDateTime', 'loggedByService', 'operationType', 'initiatedBy', 'targetResources', 'additionalDetails'] as const;
+export const AUDIT_PROPERTIES = [
+  'id',
+  'category',
+  'correlationId',
+  'result',
+  'resultReason',
+  'activityDisplayName',
+  'activityDateTime',
+  'loggedByService',
+  'operationType',
+  'initiatedBy',
+  'targetResources',
+  'additionalDetails',
+] as const;
 export const AUDIT_FIELDS = ['id', 'activityDateTime', 'activityDisplayName', 'category', 'operationType', 'result', 'correlationId', 'initiatedBy/user/id'];
 
 export const auditShape = (e: AuditEvent) => ({
@@ -15,9 +28,18 @@ export const auditShape = (e: AuditEvent) => ({
   activityDateTime: toIso(e.activityAt),
   loggedByService: e.category === 'RoleManagement' || e.category === 'Policy' ? 'PIM' : 'Core Directory',
   operationType: e.operationType,
-  initiatedBy: e.initiatedBy.type === 'user'
-    ? { app: null, user: { id: e.initiatedBy.id, displayName: e.initiatedBy.displayName, userPrincipalName: e.initiatedBy.userPrincipalName, ipAddress: e.initiatedBy.ipAddress ?? null } }
-    : { user: null, app: { appId: null, displayName: e.initiatedBy.displayName, servicePrincipalId: e.initiatedBy.id, servicePrincipalName: null } },
+  initiatedBy:
+    e.initiatedBy.type === 'user'
+      ? {
+          app: null,
+          user: {
+            id: e.initiatedBy.id,
+            displayName: e.initiatedBy.displayName,
+            userPrincipalName: e.initiatedBy.userPrincipalName,
+            ipAddress: e.initiatedBy.ipAddress ?? null,
+          },
+        }
+      : { user: null, app: { appId: null, displayName: e.initiatedBy.displayName, servicePrincipalId: e.initiatedBy.id, servicePrincipalName: null } },
   targetResources: e.targets.map((t) => ({
     id: t.id,
     displayName: t.displayName,

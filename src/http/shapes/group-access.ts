@@ -14,18 +14,73 @@ import { idString } from '../validation.ts';
 import { checkExpiration, requestCommon, requestShape, toSubmitInput } from './requests.ts';
 import { instanceShape, scheduleShape } from './schedules.ts';
 
-export const GROUP_REQUEST_FIELDS = ['id', 'action', 'status', 'principalId', 'accessId', 'groupId', 'approvalId', 'targetScheduleId', 'createdDateTime', 'completedDateTime'];
+export const GROUP_REQUEST_FIELDS = [
+  'id',
+  'action',
+  'status',
+  'principalId',
+  'accessId',
+  'groupId',
+  'approvalId',
+  'targetScheduleId',
+  'createdDateTime',
+  'completedDateTime',
+];
 export const GROUP_REQUEST_PROPERTIES = [
-  'id', 'status', 'action', 'principalId', 'accessId', 'groupId', 'isValidationOnly', 'targetScheduleId', 'justification',
-  'scheduleInfo', 'ticketInfo', 'createdBy', 'createdDateTime', 'completedDateTime', 'approvalId', 'customData',
+  'id',
+  'status',
+  'action',
+  'principalId',
+  'accessId',
+  'groupId',
+  'isValidationOnly',
+  'targetScheduleId',
+  'justification',
+  'scheduleInfo',
+  'ticketInfo',
+  'createdBy',
+  'createdDateTime',
+  'completedDateTime',
+  'approvalId',
+  'customData',
 ];
 export const GROUP_SCHEDULE_FIELDS = ['id', 'principalId', 'accessId', 'groupId', 'assignmentType', 'memberType', 'createdDateTime', 'modifiedDateTime'];
 export const GROUP_SCHEDULE_PROPERTIES = [
-  'id', 'principalId', 'accessId', 'groupId', 'createdUsing', 'createdDateTime', 'modifiedDateTime', 'status', 'assignmentType', 'memberType', 'scheduleInfo',
+  'id',
+  'principalId',
+  'accessId',
+  'groupId',
+  'createdUsing',
+  'createdDateTime',
+  'modifiedDateTime',
+  'status',
+  'assignmentType',
+  'memberType',
+  'scheduleInfo',
 ];
-export const GROUP_INSTANCE_FIELDS = ['id', 'principalId', 'accessId', 'groupId', 'assignmentType', 'memberType', 'startDateTime', 'endDateTime', 'assignmentScheduleId', 'eligibilityScheduleId'];
+export const GROUP_INSTANCE_FIELDS = [
+  'id',
+  'principalId',
+  'accessId',
+  'groupId',
+  'assignmentType',
+  'memberType',
+  'startDateTime',
+  'endDateTime',
+  'assignmentScheduleId',
+  'eligibilityScheduleId',
+];
 export const GROUP_INSTANCE_PROPERTIES = [
-  'id', 'principalId', 'accessId', 'groupId', 'startDateTime', 'endDateTime', 'assignmentType', 'memberType', 'assignmentScheduleId', 'eligibilityScheduleId',
+  'id',
+  'principalId',
+  'accessId',
+  'groupId',
+  'startDateTime',
+  'endDateTime',
+  'assignmentType',
+  'memberType',
+  'assignmentScheduleId',
+  'eligibilityScheduleId',
 ];
 
 const lower = <T extends string>(value: T | null): Lowercase<T> | null => (value === null ? null : (value.toLowerCase() as Lowercase<T>));
@@ -59,17 +114,17 @@ export function groupInstanceShape(s: Schedule) {
     startDateTime: base.startDateTime,
     endDateTime: s.endAt === null ? null : toIso(s.endAt),
     memberType: lower(s.memberType),
-    ...(s.kind === 'assignment'
-      ? { assignmentType: lower(s.assignmentType), assignmentScheduleId: s.id }
-      : { eligibilityScheduleId: s.id }),
+    ...(s.kind === 'assignment' ? { assignmentType: lower(s.assignmentType), assignmentScheduleId: s.id } : { eligibilityScheduleId: s.id }),
   };
 }
 
-export const groupRequestBody = z.strictObject({
-  ...requestCommon,
-  accessId: z.enum(GROUP_ACCESS_IDS),
-  groupId: idString,
-}).superRefine(checkExpiration);
+export const groupRequestBody = z
+  .strictObject({
+    ...requestCommon,
+    accessId: z.enum(GROUP_ACCESS_IDS),
+    groupId: idString,
+  })
+  .superRefine(checkExpiration);
 
 export function toGroupSubmitInput(kind: ScheduleKind, body: z.output<typeof groupRequestBody>): SubmitRequestInput {
   const { accessId, groupId, ...rest } = body;

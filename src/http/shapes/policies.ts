@@ -18,7 +18,18 @@ const TYPE_OF: Record<RuleKind, string> = {
   notification: '#microsoft.graph.unifiedRoleManagementPolicyNotificationRule',
 };
 
-export const POLICY_PROPERTIES = ['id', 'displayName', 'description', 'isOrganizationDefault', 'scopeId', 'scopeType', 'lastModifiedDateTime', 'lastModifiedBy', 'rules', 'effectiveRules'] as const;
+export const POLICY_PROPERTIES = [
+  'id',
+  'displayName',
+  'description',
+  'isOrganizationDefault',
+  'scopeId',
+  'scopeType',
+  'lastModifiedDateTime',
+  'lastModifiedBy',
+  'rules',
+  'effectiveRules',
+] as const;
 export const POLICY_FIELDS = ['id', 'scopeId', 'scopeType', 'roleDefinitionId', 'displayName', 'isOrganizationDefault', 'lastModifiedDateTime'];
 export const POLICY_ASSIGNMENT_PROPERTIES = ['id', 'policyId', 'roleDefinitionId', 'scopeId', 'scopeType', 'policy'] as const;
 
@@ -63,10 +74,11 @@ export const policyAssignmentShape = (p: Policy, withPolicy: boolean) => ({
 /** A rule PATCH body for /openapi.json: polymorphic by `@odata.type`, so described loosely (parseRulePatch validates). */
 export const rulePatchDoc = {
   type: 'object',
-  description: "One rule's fields to change, as Graph's unifiedRoleManagementPolicyRule subtype named by @odata.type "
-    + '(expiration: isExpirationRequired, maximumDuration; enablement: enabledRules; approval: setting; '
-    + 'authenticationContext: isEnabled, claimValue; notification: notificationType, recipientType, notificationLevel, '
-    + 'isDefaultRecipientsEnabled, notificationRecipients). Fields not sent keep their values.',
+  description:
+    "One rule's fields to change, as Graph's unifiedRoleManagementPolicyRule subtype named by @odata.type " +
+    '(expiration: isExpirationRequired, maximumDuration; enablement: enabledRules; approval: setting; ' +
+    'authenticationContext: isEnabled, claimValue; notification: notificationType, recipientType, notificationLevel, ' +
+    'isDefaultRecipientsEnabled, notificationRecipients). Fields not sent keep their values.',
   properties: {
     '@odata.type': { type: 'string', enum: Object.values(TYPE_OF), description: "The rule's own type (optional; the leading # may be left out)." },
     id: { type: 'string', description: 'The rule id, if sent, must be the one in the URL.' },
@@ -75,23 +87,27 @@ export const rulePatchDoc = {
   additionalProperties: true,
 };
 
-const target = z.strictObject({
-  '@odata.type': z.string().optional(),
-  caller: z.enum(['Admin', 'EndUser']),
-  operations: z.array(z.string().max(40).check(singleLine)).max(10),
-  level: z.enum(['Eligibility', 'Assignment']),
-  inheritableSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
-  enforcedSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
-  targetObjects: z.array(z.unknown()).max(0).nullish(),
-}).partial();
+const target = z
+  .strictObject({
+    '@odata.type': z.string().optional(),
+    caller: z.enum(['Admin', 'EndUser']),
+    operations: z.array(z.string().max(40).check(singleLine)).max(10),
+    level: z.enum(['Eligibility', 'Assignment']),
+    inheritableSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
+    enforcedSettings: z.array(z.string().max(100).check(singleLine)).max(20).nullish(),
+    targetObjects: z.array(z.unknown()).max(0).nullish(),
+  })
+  .partial();
 
 const objectId = z.string().min(1).max(200).check(singleLine);
 const approverFields = { id: objectId.optional(), description: z.string().max(256).nullish(), isBackup: z.boolean().nullish() };
 /** A user or group approver names its object `userId` / `groupId` (v1.0) or `id` (beta): either is taken. */
-const singleUser = z.strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: objectId.optional(), ...approverFields })
+const singleUser = z
+  .strictObject({ '@odata.type': z.literal('#microsoft.graph.singleUser'), userId: objectId.optional(), ...approverFields })
   .refine((v) => v.userId ?? v.id, { message: 'userId is required' })
   .transform(({ id, ...v }) => ({ ...v, userId: v.userId ?? id }));
-const groupMembers = z.strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: objectId.optional(), ...approverFields })
+const groupMembers = z
+  .strictObject({ '@odata.type': z.literal('#microsoft.graph.groupMembers'), groupId: objectId.optional(), ...approverFields })
   .refine((v) => v.groupId ?? v.id, { message: 'groupId is required' })
   .transform(({ id, ...v }) => ({ ...v, groupId: v.groupId ?? id }));
 const subjectSet = z.union([
@@ -166,7 +182,8 @@ export function parseRulePatch(body: unknown, current: PolicyRule): PolicyRule {
   if (type !== undefined && type !== TYPE_OF[current.kind] && type !== TYPE_OF[current.kind].slice(1)) {
     throw new DomainError('Request_BadRequest', `Rule '${current.id}' is of type ${TYPE_OF[current.kind]}, not ${String(type)}.`);
   }
-  if (id !== undefined && id !== current.id) throw new DomainError('Request_BadRequest', `The body names rule '${String(id)}' but the URL names '${current.id}'.`);
+  if (id !== undefined && id !== current.id)
+    throw new DomainError('Request_BadRequest', `The body names rule '${String(id)}' but the URL names '${current.id}'.`);
   let targetFields: Record<string, unknown> = {};
   if (t !== undefined) {
     const parsed = target.safeParse(t);
@@ -177,16 +194,19 @@ export function parseRulePatch(body: unknown, current: PolicyRule): PolicyRule {
   }
   const fields = PATCH[current.kind].partial().safeParse(rest);
   if (!fields.success) {
-    throw new DomainError('Request_BadRequest', `Invalid ${current.id} rule: ${fields.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown properties ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
+    throw new DomainError(
+      'Request_BadRequest',
+      `Invalid ${current.id} rule: ${fields.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown properties ${i.keys.join(', ')}` : i.message}`).join('; ')}.`,
+    );
   }
   const merged = { ...current, ...stripAnnotations(fields.data), target: { ...current.target, ...targetFields } } as PolicyRule;
   return merged;
 }
 
 function stripAnnotations(value: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value), (key, v) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '@odata.type' || isSubjectSet(v)))
-    : v)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(value), (key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '@odata.type' || isSubjectSet(v))) : v,
+  ) as Record<string, unknown>;
 }
 
 const isSubjectSet = (v: object) => 'userId' in v || 'groupId' in v || 'managerLevel' in v;

@@ -5,7 +5,17 @@ import { toIso } from '../../domain/time.ts';
 import { singleLine } from '../validation.ts';
 
 export const USER_PROPERTIES = ['id', 'displayName', 'userPrincipalName', 'mail', 'accountEnabled', 'createdDateTime'] as const;
-export const GROUP_PROPERTIES = ['id', 'displayName', 'description', 'mailNickname', 'securityEnabled', 'mailEnabled', 'groupTypes', 'isAssignableToRole', 'createdDateTime'] as const;
+export const GROUP_PROPERTIES = [
+  'id',
+  'displayName',
+  'description',
+  'mailNickname',
+  'securityEnabled',
+  'mailEnabled',
+  'groupTypes',
+  'isAssignableToRole',
+  'createdDateTime',
+] as const;
 export const DIRECTORY_OBJECT_FIELDS = ['id', 'displayName', 'userPrincipalName', 'mail', 'accountEnabled', 'isAssignableToRole', 'createdDateTime'];
 
 export const userShape = (p: Principal) => ({
@@ -33,8 +43,7 @@ export const groupShape = (p: Principal) => ({
 
 const servicePrincipalShape = (p: Principal) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', id: p.id, displayName: p.displayName });
 
-export const directoryObjectShape = (p: Principal) =>
-  p.type === 'user' ? userShape(p) : p.type === 'group' ? groupShape(p) : servicePrincipalShape(p);
+export const directoryObjectShape = (p: Principal) => (p.type === 'user' ? userShape(p) : p.type === 'group' ? groupShape(p) : servicePrincipalShape(p));
 
 export const createUserBody = z.strictObject({
   displayName: z.string().trim().min(1).max(256).check(singleLine),
@@ -60,4 +69,9 @@ export const createGroupBody = z.strictObject({
 
 /** `{"@odata.id": "https://…/directoryObjects/{id}"}` → the id. */
 export const memberRefBody = z.strictObject({ '@odata.id': z.string().min(1).max(1000).check(singleLine) });
-export const refId = (odataId: string): string => odataId.replace(/\/+$/, '').split('/').pop()!.replace(/^.*\('?([^')]+)'?\)$/, '$1');
+export const refId = (odataId: string): string =>
+  odataId
+    .replace(/\/+$/, '')
+    .split('/')
+    .pop()!
+    .replace(/^.*\('?([^')]+)'?\)$/, '$1');

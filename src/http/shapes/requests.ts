@@ -6,11 +6,38 @@ import { toIso } from '../../domain/time.ts';
 import { duration, idString, instant, singleLine } from '../validation.ts';
 
 export const REQUEST_PROPERTIES = [
-  'id', 'status', 'action', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'isValidationOnly',
-  'targetScheduleId', 'justification', 'scheduleInfo', 'ticketInfo', 'createdBy', 'createdDateTime', 'completedDateTime',
-  'approvalId', 'customData', 'principal', 'roleDefinition',
+  'id',
+  'status',
+  'action',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'appScopeId',
+  'isValidationOnly',
+  'targetScheduleId',
+  'justification',
+  'scheduleInfo',
+  'ticketInfo',
+  'createdBy',
+  'createdDateTime',
+  'completedDateTime',
+  'approvalId',
+  'customData',
+  'principal',
+  'roleDefinition',
 ] as const;
-export const REQUEST_FIELDS = ['id', 'action', 'status', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'approvalId', 'targetScheduleId', 'createdDateTime', 'completedDateTime'];
+export const REQUEST_FIELDS = [
+  'id',
+  'action',
+  'status',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'approvalId',
+  'targetScheduleId',
+  'createdDateTime',
+  'completedDateTime',
+];
 
 export function expirationShape(e: Expiration) {
   return {
@@ -60,35 +87,46 @@ export const requestCommon = {
   isValidationOnly: z.boolean().default(false),
   targetScheduleId: idString.nullish(),
   customData: z.string().max(1000).nullish(),
-  scheduleInfo: z.strictObject({
-    '@odata.type': z.string().optional(),
-    startDateTime: instant.nullish(),
-    recurrence: z.null().optional(),
-    expiration: expirationBody.optional(),
-  }).optional(),
-  ticketInfo: z.strictObject({
-    '@odata.type': z.string().optional(),
-    ticketNumber: z.string().max(100).check(singleLine).nullish(),
-    ticketSystem: z.string().max(100).check(singleLine).nullish(),
-  }).optional(),
+  scheduleInfo: z
+    .strictObject({
+      '@odata.type': z.string().optional(),
+      startDateTime: instant.nullish(),
+      recurrence: z.null().optional(),
+      expiration: expirationBody.optional(),
+    })
+    .optional(),
+  ticketInfo: z
+    .strictObject({
+      '@odata.type': z.string().optional(),
+      ticketNumber: z.string().max(100).check(singleLine).nullish(),
+      ticketSystem: z.string().max(100).check(singleLine).nullish(),
+    })
+    .optional(),
 };
 
 /** An expiration must carry the value its type names. */
-export function checkExpiration(body: { scheduleInfo?: { expiration?: { type: string; endDateTime?: unknown; duration?: unknown } } }, ctx: z.RefinementCtx): void {
+export function checkExpiration(
+  body: { scheduleInfo?: { expiration?: { type: string; endDateTime?: unknown; duration?: unknown } } },
+  ctx: z.RefinementCtx,
+): void {
   const e = body.scheduleInfo?.expiration;
-  if (e?.type === 'afterDateTime' && !e.endDateTime) ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'endDateTime'], message: "is required when type is 'afterDateTime'" });
-  if (e?.type === 'afterDuration' && !e.duration) ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'duration'], message: "is required when type is 'afterDuration'" });
+  if (e?.type === 'afterDateTime' && !e.endDateTime)
+    ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'endDateTime'], message: "is required when type is 'afterDateTime'" });
+  if (e?.type === 'afterDuration' && !e.duration)
+    ctx.addIssue({ code: 'custom', path: ['scheduleInfo', 'expiration', 'duration'], message: "is required when type is 'afterDuration'" });
 }
 
-export const requestBody = z.strictObject({
-  ...requestCommon,
-  roleDefinitionId: idString,
-  directoryScopeId: z.string().min(1).max(400).check(singleLine).default('/'),
-  appScopeId: z.string().max(400).check(singleLine).nullish(),
-}).superRefine((body, ctx) => {
-  checkExpiration(body, ctx);
-  if (body.appScopeId && body.appScopeId !== '/') ctx.addIssue({ code: 'custom', path: ['appScopeId'], message: 'app scopes are not supported' });
-});
+export const requestBody = z
+  .strictObject({
+    ...requestCommon,
+    roleDefinitionId: idString,
+    directoryScopeId: z.string().min(1).max(400).check(singleLine).default('/'),
+    appScopeId: z.string().max(400).check(singleLine).nullish(),
+  })
+  .superRefine((body, ctx) => {
+    checkExpiration(body, ctx);
+    if (body.appScopeId && body.appScopeId !== '/') ctx.addIssue({ code: 'custom', path: ['appScopeId'], message: 'app scopes are not supported' });
+  });
 
 function expirationOf(e: z.output<typeof expirationBody> | undefined): Expiration {
   switch (e?.type) {

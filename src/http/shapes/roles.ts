@@ -3,7 +3,18 @@ import { z } from 'zod';
 import type { RoleDefinition } from '../../domain/model.ts';
 import { singleLine } from '../validation.ts';
 
-export const ROLE_PROPERTIES = ['id', 'displayName', 'description', 'isBuiltIn', 'isEnabled', 'isPrivileged', 'resourceScopes', 'templateId', 'version', 'rolePermissions'] as const;
+export const ROLE_PROPERTIES = [
+  'id',
+  'displayName',
+  'description',
+  'isBuiltIn',
+  'isEnabled',
+  'isPrivileged',
+  'resourceScopes',
+  'templateId',
+  'version',
+  'rolePermissions',
+] as const;
 export const ROLE_FIELDS = ['id', 'templateId', 'displayName', 'isBuiltIn', 'isEnabled', 'isPrivileged'];
 
 export const roleShape = (r: RoleDefinition) => ({
@@ -21,11 +32,15 @@ export const roleShape = (r: RoleDefinition) => ({
 
 const displayName = z.string().trim().min(1).max(256).check(singleLine);
 const description = z.string().max(1024);
-const rolePermissions = z.array(z.strictObject({
-  allowedResourceActions: z.array(z.string().max(256).check(singleLine)).min(1).max(500),
-  excludedResourceActions: z.array(z.string().max(256).check(singleLine)).max(500).default([]),
-  condition: z.null().optional(),
-})).length(1, 'exactly one rolePermissions entry is supported');
+const rolePermissions = z
+  .array(
+    z.strictObject({
+      allowedResourceActions: z.array(z.string().max(256).check(singleLine)).min(1).max(500),
+      excludedResourceActions: z.array(z.string().max(256).check(singleLine)).max(500).default([]),
+      condition: z.null().optional(),
+    }),
+  )
+  .length(1, 'exactly one rolePermissions entry is supported');
 /** Accepted as Graph clients send them, and ignored: a custom role's template id is its id, its scope `/`. */
 const ignored = {
   templateId: z.string().max(64).check(singleLine).nullish(),

@@ -2,16 +2,35 @@
 import type { Schedule } from '../../domain/model.ts';
 import { toIso } from '../../domain/time.ts';
 
-export const SCHEDULE_FIELDS = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'assignmentType', 'memberType', 'createdDateTime', 'modifiedDateTime'];
-export const INSTANCE_FIELDS = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'assignmentType', 'memberType', 'startDateTime', 'endDateTime', 'roleAssignmentScheduleId', 'roleEligibilityScheduleId'];
+export const SCHEDULE_FIELDS = [
+  'id',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'assignmentType',
+  'memberType',
+  'createdDateTime',
+  'modifiedDateTime',
+];
+export const INSTANCE_FIELDS = [
+  'id',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'assignmentType',
+  'memberType',
+  'startDateTime',
+  'endDateTime',
+  'roleAssignmentScheduleId',
+  'roleEligibilityScheduleId',
+];
 export const ASSIGNMENT_FIELDS = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId'];
 
 const scheduleInfo = (s: Schedule) => ({
   startDateTime: toIso(s.startAt),
   recurrence: null,
-  expiration: s.endAt === null
-    ? { type: 'noExpiration', endDateTime: null, duration: null }
-    : { type: 'afterDateTime', endDateTime: toIso(s.endAt), duration: null },
+  expiration:
+    s.endAt === null ? { type: 'noExpiration', endDateTime: null, duration: null } : { type: 'afterDateTime', endDateTime: toIso(s.endAt), duration: null },
 });
 
 const common = (s: Schedule) => ({
@@ -54,5 +73,35 @@ export const instanceShape = (s: Schedule) =>
 
 export const roleAssignmentShape = (s: Schedule) => ({ ...common(s), condition: null });
 
-export const SCHEDULE_PROPERTIES = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'createdUsing', 'createdDateTime', 'modifiedDateTime', 'status', 'assignmentType', 'memberType', 'scheduleInfo', 'principal', 'roleDefinition'];
-export const INSTANCE_PROPERTIES = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'startDateTime', 'endDateTime', 'assignmentType', 'memberType', 'roleAssignmentOriginId', 'roleAssignmentScheduleId', 'roleEligibilityScheduleId', 'principal', 'roleDefinition'];
+export const SCHEDULE_PROPERTIES = [
+  'id',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'appScopeId',
+  'createdUsing',
+  'createdDateTime',
+  'modifiedDateTime',
+  'status',
+  'assignmentType',
+  'memberType',
+  'scheduleInfo',
+  'principal',
+  'roleDefinition',
+];
+export const INSTANCE_PROPERTIES = [
+  'id',
+  'principalId',
+  'roleDefinitionId',
+  'directoryScopeId',
+  'appScopeId',
+  'startDateTime',
+  'endDateTime',
+  'assignmentType',
+  'memberType',
+  'roleAssignmentOriginId',
+  'roleAssignmentScheduleId',
+  'roleEligibilityScheduleId',
+  'principal',
+  'roleDefinition',
+];

@@ -34,7 +34,10 @@ export const scimUserBody = z.object({
   externalId: text(1024).nullish(),
   displayName: text(256).nullish(),
   name: z.object({ givenName: text(256).nullish(), familyName: text(256).nullish(), formatted: text(512).nullish() }).nullish(),
-  emails: z.array(z.object({ value: text(320), type: text(64).nullish(), primary: booleanish.nullish() })).max(20).nullish(),
+  emails: z
+    .array(z.object({ value: text(320), type: text(64).nullish(), primary: booleanish.nullish() }))
+    .max(20)
+    .nullish(),
   active: booleanish.optional(),
 });
 
@@ -42,12 +45,20 @@ export const scimGroupBody = z.object({
   schemas: z.array(z.string()).optional(),
   displayName: z.string().trim().min(1).max(256).check(singleLine),
   externalId: text(1024).nullish(),
-  members: z.array(z.object({ value: z.string().min(1).max(200).check(singleLine) })).max(10_000).nullish(),
+  members: z
+    .array(z.object({ value: z.string().min(1).max(200).check(singleLine) }))
+    .max(10_000)
+    .nullish(),
 });
 
 export const scimPatchBody = z.object({
   schemas: z.array(z.string()).optional(),
-  Operations: z.array(z.object({ op: z.string().min(1).max(16).check(singleLine), path: z.string().max(1000).check(singleLine).optional(), value: z.unknown().optional() })).min(1).max(1000),
+  Operations: z
+    .array(
+      z.object({ op: z.string().min(1).max(16).check(singleLine), path: z.string().max(1000).check(singleLine).optional(), value: z.unknown().optional() }),
+    )
+    .min(1)
+    .max(1000),
 });
 
 export const scimTokenBody = z.strictObject({
@@ -86,8 +97,11 @@ export function userStateFromBody(body: z.output<typeof scimUserBody>): ScimUser
   };
 }
 
-export const groupStateFromBody = (body: z.output<typeof scimGroupBody>): ScimGroupState =>
-  ({ displayName: body.displayName, externalId: body.externalId ?? null, members: [...new Set((body.members ?? []).map((m) => m.value))] });
+export const groupStateFromBody = (body: z.output<typeof scimGroupBody>): ScimGroupState => ({
+  displayName: body.displayName,
+  externalId: body.externalId ?? null,
+  members: [...new Set((body.members ?? []).map((m) => m.value))],
+});
 
 export const patchOperations = (body: z.output<typeof scimPatchBody>): PatchOperation[] => body.Operations;
 
@@ -125,17 +139,27 @@ export function scimGroup(req: FastifyRequest, p: ProvisionedPrincipal, members:
     id: p.principal.id,
     ...(p.scim.externalId !== null ? { externalId: p.scim.externalId } : {}),
     displayName: p.principal.displayName,
-    ...(members === null ? {} : {
-      members: members.map((m) => ({
-        value: m.id, display: m.displayName, type: m.type === 'group' ? 'Group' : 'User', $ref: `${scimBase(req)}/${m.type === 'group' ? 'Groups' : 'Users'}/${m.id}`,
-      })),
-    }),
+    ...(members === null
+      ? {}
+      : {
+          members: members.map((m) => ({
+            value: m.id,
+            display: m.displayName,
+            type: m.type === 'group' ? 'Group' : 'User',
+            $ref: `${scimBase(req)}/${m.type === 'group' ? 'Groups' : 'Users'}/${m.id}`,
+          })),
+        }),
     meta: meta(req, 'Group', p),
   };
 }
 
-export const scimList = <T>(resources: readonly T[], total: number, startIndex: number) =>
-  ({ schemas: [SCHEMA.list], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: resources });
+export const scimList = <T>(resources: readonly T[], total: number, startIndex: number) => ({
+  schemas: [SCHEMA.list],
+  totalResults: total,
+  startIndex,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 
 export interface ScimErrorBody {
   readonly schemas: readonly [typeof SCHEMA.error];

@@ -39,7 +39,12 @@ describe('NodeSqliteDialect', () => {
     await db.insertInto('items').values({ name: 'b', flag: 0, at: 2 }).execute();
     const updated = await db.updateTable('items').set({ flag: 1 }).where('flag', '=', 0).executeTakeFirst();
     expect(updated.numUpdatedRows).toBe(1n);
-    const returned = await db.updateTable('items').set((eb) => ({ at: eb('at', '+', 10) })).where('id', '=', 2).returning(['id', 'at']).execute();
+    const returned = await db
+      .updateTable('items')
+      .set((eb) => ({ at: eb('at', '+', 10) }))
+      .where('id', '=', 2)
+      .returning(['id', 'at'])
+      .execute();
     expect(returned).toEqual([{ id: 2, at: 12 }]);
     expect(await names(db)).toEqual(['a', 'b']);
   });
@@ -50,7 +55,13 @@ describe('NodeSqliteDialect', () => {
       { name: 't', flag: 1, at: null },
       { name: 'f', flag: 0, at: null },
     ]);
-    expect(await db.selectFrom('items').select('name').where(sql<boolean>`flag = ${true}`).execute()).toEqual([{ name: 't' }]);
+    expect(
+      await db
+        .selectFrom('items')
+        .select('name')
+        .where(sql<boolean>`flag = ${true}`)
+        .execute(),
+    ).toEqual([{ name: 't' }]);
   });
 
   it('refuses Date parameters, and the connection stays usable', async () => {
@@ -63,17 +74,21 @@ describe('NodeSqliteDialect', () => {
 
   it('commits a transaction, and rolls one back when its work throws', async () => {
     await db.transaction().execute((trx) => trx.insertInto('items').values({ name: 'kept', flag: 0, at: 0 }).execute());
-    await expect(db.transaction().execute(async (trx) => {
-      await trx.insertInto('items').values({ name: 'dropped', flag: 0, at: 0 }).execute();
-      expect(await names(trx)).toEqual(['kept', 'dropped']);
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('items').values({ name: 'dropped', flag: 0, at: 0 }).execute();
+        expect(await names(trx)).toEqual(['kept', 'dropped']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await names(db)).toEqual(['kept']);
     // A failed statement inside a transaction also rolls all of it back.
-    await expect(db.transaction().execute(async (trx) => {
-      await trx.insertInto('items').values({ name: 'dropped too', flag: 0, at: 0 }).execute();
-      await trx.insertInto('items').values({ id: 1, name: 'duplicate id', flag: 0, at: 0 }).execute();
-    })).rejects.toMatchObject({ code: 'ERR_SQLITE_ERROR', errcode: 1555 });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('items').values({ name: 'dropped too', flag: 0, at: 0 }).execute();
+        await trx.insertInto('items').values({ id: 1, name: 'duplicate id', flag: 0, at: 0 }).execute();
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_SQLITE_ERROR', errcode: 1555 });
     expect(await names(db)).toEqual(['kept']);
     const reader = new DatabaseSync(path, { readOnly: true });
     expect(reader.prepare('select count(*) as n from items').get()).toEqual({ n: 1 });
@@ -100,14 +115,14 @@ describe('NodeSqliteDialect', () => {
     expect(other.prepare('select count(*) as n from items').get()).toEqual({ n: 0 });
     release();
     await holding;
-    other.exec('begin immediate; insert into items (name) values (\'other\'); commit;');
+    other.exec("begin immediate; insert into items (name) values ('other'); commit;");
     other.close();
     expect(await names(db)).toEqual(['other']);
   });
 
   it('gives up with SQLITE_BUSY after busy_timeout while another connection writes, and recovers', async () => {
     const other = new DatabaseSync(path);
-    other.exec('begin immediate; insert into items (name) values (\'first\')');
+    other.exec("begin immediate; insert into items (name) values ('first')");
     setTimeout(() => other.exec('commit'), 100);
     // The synchronous driver blocks this thread while waiting, so the commit above cannot run:
     // with a short timeout the wait ends in SQLITE_BUSY rather than hanging.
@@ -143,9 +158,11 @@ describe('NodeSqliteDialect', () => {
   });
 
   it('does not stream, and closes once', async () => {
-    await expect((async () => {
-      for await (const _ of db.selectFrom('items').selectAll().stream()) break;
-    })()).rejects.toThrow(/not supported/);
+    await expect(
+      (async () => {
+        for await (const _ of db.selectFrom('items').selectAll().stream()) break;
+      })(),
+    ).rejects.toThrow(/not supported/);
     await db.destroy();
     await db.destroy();
   });

@@ -10,13 +10,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
   const serial = isPostgres(db) ? 'bigserial' : 'integer';
 
-  await db.schema.createTable('tenants')
+  await db.schema
+    .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('created_at', big, (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('principals')
+  await db.schema
+    .createTable('principals')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('user', 'group', 'servicePrincipal')`))
@@ -34,7 +36,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('principals_upn').unique().on('principals').columns(['tenant_id', 'upn_key']).execute();
   await db.schema.createIndex('principals_type').on('principals').columns(['tenant_id', 'type', 'display_name']).execute();
 
-  await db.schema.createTable('group_members')
+  await db.schema
+    .createTable('group_members')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
@@ -45,7 +48,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('group_members_member').on('group_members').columns(['tenant_id', 'member_id']).execute();
 
-  await db.schema.createTable('role_definitions')
+  await db.schema
+    .createTable('role_definitions')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('template_id', 'text', (c) => c.notNull())
@@ -62,7 +66,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('role_definitions_name').unique().on('role_definitions').columns(['tenant_id', 'display_name']).execute();
 
-  await db.schema.createTable('scopes')
+  await db.schema
+    .createTable('scopes')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -71,7 +76,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('scopes_pk', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('policies')
+  await db.schema
+    .createTable('policies')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('scope_id', 'text', (c) => c.notNull())
@@ -87,7 +93,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('policies_role_scope').unique().on('policies').columns(['tenant_id', 'role_definition_id', 'scope_id']).execute();
 
-  await db.schema.createTable('policy_rules')
+  await db.schema
+    .createTable('policy_rules')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('policy_id', 'text', (c) => c.notNull())
     .addColumn('rule_id', 'text', (c) => c.notNull())
@@ -96,7 +103,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('policy_rules_policy', ['tenant_id', 'policy_id'], 'policies', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('schedules')
+  await db.schema
+    .createTable('schedules')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('eligibility', 'assignment')`))
@@ -121,14 +129,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('schedules_assignment_type', sql`(kind = 'eligibility') = (assignment_type is null)`)
     .execute();
   // Invariant: one open (current or future) grant per principal, role, scope and kind.
-  await db.schema.createIndex('schedules_one_open').unique().on('schedules')
+  await db.schema
+    .createIndex('schedules_one_open')
+    .unique()
+    .on('schedules')
     .columns(['tenant_id', 'kind', 'principal_id', 'role_definition_id', 'directory_scope_id'])
     .where(sql.ref('closed'), '=', 0)
     .execute();
   await db.schema.createIndex('schedules_principal').on('schedules').columns(['tenant_id', 'principal_id', 'kind']).execute();
   await db.schema.createIndex('schedules_source').on('schedules').columns(['tenant_id', 'source_schedule_id']).execute();
 
-  await db.schema.createTable('schedule_requests')
+  await db.schema
+    .createTable('schedule_requests')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('eligibility', 'assignment')`))
@@ -155,14 +167,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('schedule_requests_pk', ['tenant_id', 'id'])
     .execute();
   // Invariant: one pending request per principal, role, scope and kind.
-  await db.schema.createIndex('schedule_requests_one_pending').unique().on('schedule_requests')
+  await db.schema
+    .createIndex('schedule_requests_one_pending')
+    .unique()
+    .on('schedule_requests')
     .columns(['tenant_id', 'kind', 'principal_id', 'role_definition_id', 'directory_scope_id'])
     .where(sql.ref('is_pending'), '=', 1)
     .execute();
   await db.schema.createIndex('schedule_requests_principal').on('schedule_requests').columns(['tenant_id', 'kind', 'principal_id', 'created_at']).execute();
   await db.schema.createIndex('schedule_requests_target').on('schedule_requests').columns(['tenant_id', 'target_schedule_id']).execute();
 
-  await db.schema.createTable('timeline')
+  await db.schema
+    .createTable('timeline')
     .addColumn('id', serial, (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -176,7 +192,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('timeline_item').unique().on('timeline').columns(['kind', 'ref_id']).execute();
   await db.schema.createIndex('timeline_due').on('timeline').columns(['pending', 'due_at']).execute();
 
-  await db.schema.createTable('audit_events')
+  await db.schema
+    .createTable('audit_events')
     .addColumn('seq', big, (c) => c.primaryKey())
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
@@ -196,7 +213,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('audit_events_tenant_time').on('audit_events').columns(['tenant_id', 'activity_at']).execute();
 
-  await db.schema.createTable('chain_head')
+  await db.schema
+    .createTable('chain_head')
     .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('audit_seq', big, (c) => c.notNull())
     .addColumn('audit_hash', 'text', (c) => c.notNull())
@@ -204,7 +222,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await sql`insert into chain_head (id, audit_seq, audit_hash, feed_seq) values (1, 0, ${'0'.repeat(64)}, 0)`.execute(db);
 
-  await db.schema.createTable('change_feed')
+  await db.schema
+    .createTable('change_feed')
     .addColumn('seq', big, (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('topic', 'text', (c) => c.notNull())
@@ -213,12 +232,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', big, (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('feed_cursors')
+  await db.schema
+    .createTable('feed_cursors')
     .addColumn('consumer', 'text', (c) => c.primaryKey())
     .addColumn('position', big, (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('signing_keys')
+  await db.schema
+    .createTable('signing_keys')
     .addColumn('kid', 'text', (c) => c.primaryKey())
     .addColumn('private_jwk', 'text', (c) => c.notNull())
     .addColumn('public_jwk', 'text', (c) => c.notNull())

@@ -10,7 +10,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.alterTable('principals').addColumn('manager_id', 'text').execute();
 
-  await db.schema.createTable('approvals')
+  await db.schema
+    .createTable('approvals')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('request_id', 'text', (c) => c.notNull())
@@ -25,7 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('approvals_request', ['tenant_id', 'request_id'], 'schedule_requests', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('approval_decisions')
+  await db.schema
+    .createTable('approval_decisions')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('approval_id', 'text', (c) => c.notNull())
     .addColumn('stage', 'integer', (c) => c.notNull())
@@ -38,7 +40,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('approval_decisions_approval', ['tenant_id', 'approval_id'], 'approvals', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('approval_approvers')
+  await db.schema
+    .createTable('approval_approvers')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('approval_id', 'text', (c) => c.notNull())
     .addColumn('stage', 'integer', (c) => c.notNull())

@@ -10,7 +10,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
   const serial = isPostgres(db) ? 'bigserial' : 'integer';
 
-  await db.schema.createTable('notification_deliveries')
+  await db.schema
+    .createTable('notification_deliveries')
     .addColumn('id', serial, (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     // Invariant: one delivery per notification and recipient, however often its event is read.
@@ -29,7 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('notification_deliveries_due').on('notification_deliveries').columns(['status', 'next_attempt_at']).execute();
 
-  await db.schema.createTable('approval_link_uses')
+  await db.schema
+    .createTable('approval_link_uses')
     // Invariant: a signed approval link decides once.
     .addColumn('jti', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())

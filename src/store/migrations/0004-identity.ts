@@ -9,7 +9,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('password_credentials')
+  await db.schema
+    .createTable('password_credentials')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
     // PHC string: algorithm, version, parameters, salt and hash (never the password).
@@ -20,11 +21,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('password_credentials_principal', ['tenant_id', 'principal_id'], 'principals', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('sign_in_states')
+  await db.schema
+    .createTable('sign_in_states')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
-    .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0).check(sql`failures >= 0`))
-    .addColumn('lockouts', 'integer', (c) => c.notNull().defaultTo(0).check(sql`lockouts >= 0`))
+    .addColumn('failures', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`failures >= 0`),
+    )
+    .addColumn('lockouts', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`lockouts >= 0`),
+    )
     .addColumn('locked_until', big)
     .addColumn('last_failure_at', big)
     .addColumn('last_sign_in_at', big)
@@ -32,7 +44,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('sign_in_states_principal', ['tenant_id', 'principal_id'], 'principals', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('totp_factors')
+  await db.schema
+    .createTable('totp_factors')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
@@ -47,7 +60,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Invariant: at most one active factor and one pending enrollment per principal.
   await db.schema.createIndex('totp_factors_one_per_state').unique().on('totp_factors').columns(['tenant_id', 'principal_id', 'active']).execute();
 
-  await db.schema.createTable('recovery_codes')
+  await db.schema
+    .createTable('recovery_codes')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
     .addColumn('code_hash', 'text', (c) => c.notNull())
@@ -58,7 +72,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('recovery_codes_principal', ['tenant_id', 'principal_id'], 'principals', ['tenant_id', 'id'])
     .execute();
 
-  await db.schema.createTable('client_secrets')
+  await db.schema
+    .createTable('client_secrets')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('key_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())

@@ -15,7 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`alter table role_definitions add constraint role_definitions_kind_check check (${KINDS})`.execute(db);
     return;
   }
-  await db.schema.createTable('role_definitions_next')
+  await db.schema
+    .createTable('role_definitions_next')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('template_id', 'text', (c) => c.notNull())

@@ -11,7 +11,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('group_members_member').execute();
   await db.schema.createIndex('group_members_by_member').on('group_members').columns(['tenant_id', 'member_id', 'group_id']).execute();
-  await db.schema.createIndex('schedules_role_scope').on('schedules')
+  await db.schema
+    .createIndex('schedules_role_scope')
+    .on('schedules')
     .columns(['tenant_id', 'role_definition_id', 'directory_scope_id', 'kind'])
     .where(sql.ref('closed'), '=', 0)
     .execute();

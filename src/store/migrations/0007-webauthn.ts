@@ -9,7 +9,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('webauthn_credentials')
+  await db.schema
+    .createTable('webauthn_credentials')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     // The authenticator's credential id, base64url.
     .addColumn('id', 'text', (c) => c.notNull())
@@ -31,7 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('webauthn_credentials_principal').on('webauthn_credentials').columns(['tenant_id', 'principal_id']).execute();
 
-  await db.schema.createTable('webauthn_challenges')
+  await db.schema
+    .createTable('webauthn_challenges')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     // The challenge itself (base64url, 256 random bits): the client echoes it in clientDataJSON.
     .addColumn('challenge', 'text', (c) => c.notNull())

@@ -15,12 +15,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('principals').addColumn('family_name', 'text').execute();
   await db.schema.alterTable('principals').addColumn('scim_deleted_at', big).execute();
   // An IdP's id names one user (or one group) of a tenant; filters look it up.
-  await db.schema.createIndex('principals_external_id').unique().on('principals')
+  await db.schema
+    .createIndex('principals_external_id')
+    .unique()
+    .on('principals')
     .columns(['tenant_id', 'type', 'external_id'])
     .where(sql.ref('external_id'), 'is not', null)
     .execute();
 
-  await db.schema.createTable('scim_tokens')
+  await db.schema
+    .createTable('scim_tokens')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('display_name', 'text', (c) => c.notNull())

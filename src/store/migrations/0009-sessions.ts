@@ -11,7 +11,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('sessions')
+  await db.schema
+    .createTable('sessions')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
@@ -39,8 +40,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('sessions_principal', ['tenant_id', 'principal_id'], 'principals', ['tenant_id', 'id'])
     .addCheckConstraint('sessions_window', sql`expires_at > created_at`)
     .execute();
-  await db.schema.createIndex('sessions_open_by_principal').on('sessions').columns(['tenant_id', 'principal_id'])
-    .where(sql.ref('revoked_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('sessions_open_by_principal')
+    .on('sessions')
+    .columns(['tenant_id', 'principal_id'])
+    .where(sql.ref('revoked_at'), 'is', null)
+    .execute();
   await db.schema.createIndex('sessions_expiry').on('sessions').columns(['expires_at']).execute();
 }
 

@@ -10,7 +10,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('federated_identities')
+  await db.schema
+    .createTable('federated_identities')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     // The provider's issuer identifier and its id for the user: the pair names one account, for good.
     .addColumn('issuer', 'text', (c) => c.notNull())
@@ -23,7 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('federated_identities_principal').on('federated_identities').columns(['tenant_id', 'principal_id']).execute();
 
-  await db.schema.createTable('oidc_flows')
+  await db.schema
+    .createTable('oidc_flows')
     // SHA-256 of the state the browser carries: the database alone cannot answer for a browser.
     .addColumn('state_hash', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
@@ -37,7 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('oidc_flows_expiry').on('oidc_flows').column('expires_at').execute();
 
   // Matching a provider's verified email against users' mail, case-insensitively (UPNs have upn_key).
-  await db.schema.createIndex('principals_mail_key').on('principals').columns(['tenant_id']).expression(sql`lower(mail)`).execute();
+  await db.schema
+    .createIndex('principals_mail_key')
+    .on('principals')
+    .columns(['tenant_id'])
+    .expression(sql`lower(mail)`)
+    .execute();
 }
 
 export async function down(): Promise<void> {

@@ -10,7 +10,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('break_glass_uses')
+  await db.schema
+    .createTable('break_glass_uses')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     // A digest of the token id or session id: never the key itself (a session id can be a credential).
     .addColumn('use_key', 'text', (c) => c.notNull())

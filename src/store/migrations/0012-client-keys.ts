@@ -10,7 +10,8 @@ const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter.constructor
 export async function up(db: Kysely<unknown>): Promise<void> {
   const big = isPostgres(db) ? 'bigint' : 'integer';
 
-  await db.schema.createTable('client_keys')
+  await db.schema
+    .createTable('client_keys')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('key_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
@@ -33,7 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // One certificate once per service principal: the thumbprint in an assertion names one key.
   await db.schema.createIndex('client_keys_thumbprint').on('client_keys').columns(['tenant_id', 'principal_id', 'thumbprint']).unique().execute();
 
-  await db.schema.createTable('client_assertion_uses')
+  await db.schema
+    .createTable('client_assertion_uses')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('principal_id', 'text', (c) => c.notNull())
     .addColumn('jti', 'text', (c) => c.notNull())

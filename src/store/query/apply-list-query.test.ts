@@ -33,20 +33,21 @@ beforeAll(async () => {
     active integer not null, created_at integer not null, role text not null)`.execute(db);
   await sql`create table roles (id text primary key, display_name text not null)`.execute(db);
   await db.insertInto('items').values(rows).execute();
-  await db.insertInto('roles').values([
-    { id: 'r1', display_name: 'Global Administrator' },
-    { id: 'r2', display_name: 'User Administrator' },
-    { id: 'r3', display_name: 'Reader' },
-  ]).execute();
+  await db
+    .insertInto('roles')
+    .values([
+      { id: 'r1', display_name: 'Global Administrator' },
+      { id: 'r2', display_name: 'User Administrator' },
+      { id: 'r3', display_name: 'Reader' },
+    ])
+    .execute();
 });
 afterAll(() => db.destroy());
 
 // The shape a repository builds once: joins, tenant condition, selection.
-const base = () =>
-  db.selectFrom('items as s').innerJoin('roles as r', 'r.id', 's.role').where('s.tenant', '=', 't1').select(['s.id']);
+const base = () => db.selectFrom('items as s').innerJoin('roles as r', 'r.id', 's.role').where('s.tenant', '=', 't1').select(['s.id']);
 
-const ids = async (filter: FilterExpr) =>
-  (await applyFilter(base(), filter, fields).orderBy('s.id').execute()).map((r) => r.id as string).join('');
+const ids = async (filter: FilterExpr) => (await applyFilter(base(), filter, fields).orderBy('s.id').execute()).map((r) => r.id as string).join('');
 
 const query = (over: Partial<ListQuery> = {}): ListQuery => ({
   orderBy: [{ field: 'id', direction: 'asc' }],
@@ -143,14 +144,21 @@ describe('parseInstant', () => {
     expect(parseInstant('2024-02-29T23:59:59Z')).toBe(T('2024-02-29T23:59:59Z'));
   });
 
-  it.each(['2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-01-01', '0099-01-01T00:00:00Z', '2024-01-01T00:00:00+24:00',
+  it.each([
+    '2023-02-29T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T00:60:00Z',
+    '2024-01-01',
+    '0099-01-01T00:00:00Z',
+    '2024-01-01T00:00:00+24:00',
     // Outside the range every instant keeps (domain/time.ts).
-    '1969-12-31T23:59:59Z', '0100-01-01T00:00:00Z', '9999-12-31T23:59:59-00:01'])(
-    'refuses %s',
-    (text) => {
-      expect(parseInstant(text)).toBeNull();
-    },
-  );
+    '1969-12-31T23:59:59Z',
+    '0100-01-01T00:00:00Z',
+    '9999-12-31T23:59:59-00:01',
+  ])('refuses %s', (text) => {
+    expect(parseInstant(text)).toBeNull();
+  });
 });
 
 describe('applyOrderAndPage and listPage', () => {
@@ -162,8 +170,26 @@ describe('applyOrderAndPage and listPage', () => {
       { field: 'id', direction: 'desc' },
     ] as const;
     expect((await page({ orderBy })).items.join('')).toBe('cebad'); // desc: nulls last
-    expect((await page({ orderBy: [{ field: 'score', direction: 'asc' }, { field: 'id', direction: 'asc' }] })).items.join('')).toBe('dabec');
-    expect((await page({ orderBy: [{ field: 'roleDefinition/displayName', direction: 'asc' }, { field: 'id', direction: 'asc' }] })).items.join('')).toBe('acdbe');
+    expect(
+      (
+        await page({
+          orderBy: [
+            { field: 'score', direction: 'asc' },
+            { field: 'id', direction: 'asc' },
+          ],
+        })
+      ).items.join(''),
+    ).toBe('dabec');
+    expect(
+      (
+        await page({
+          orderBy: [
+            { field: 'roleDefinition/displayName', direction: 'asc' },
+            { field: 'id', direction: 'asc' },
+          ],
+        })
+      ).items.join(''),
+    ).toBe('acdbe');
   });
 
   it('pages with top and skip and reports hasMore', async () => {

@@ -56,9 +56,13 @@ export function parseInstant(text: string): number | null {
 
 /** Converts a filter literal to the stored representation of `type`, or throws Request_BadRequest. */
 function toStored(name: string, type: FieldType, value: Exclude<FilterValue, null>): string | number {
-  const mismatch = () => new DomainError('Request_BadRequest', type === 'instant'
-    ? `Property '${name}' is of type instant; ${JSON.stringify(value)} is not a date-time with a zone between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.`
-    : `Property '${name}' is of type ${type}; ${JSON.stringify(value)} is not.`);
+  const mismatch = () =>
+    new DomainError(
+      'Request_BadRequest',
+      type === 'instant'
+        ? `Property '${name}' is of type instant; ${JSON.stringify(value)} is not a date-time with a zone between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.`
+        : `Property '${name}' is of type ${type}; ${JSON.stringify(value)} is not.`,
+    );
   switch (type) {
     case 'string':
       if (typeof value !== 'string') throw mismatch();

@@ -27,8 +27,10 @@ describe('splitTargetConditions', () => {
     expect(splitTargetConditions(target('u1'))).toEqual({ targetIds: ['u1'], rest: undefined });
     expect(splitTargetConditions(and(target('u1'), success))).toEqual({ targetIds: ['u1'], rest: success });
     const activity: FilterExpr = { op: 'eq', field: 'activityDisplayName', value: 'Add user' };
-    expect(splitTargetConditions(and(and(success, target('u1')), and(target('r1'), activity))))
-      .toEqual({ targetIds: ['u1', 'r1'], rest: and(success, activity) });
+    expect(splitTargetConditions(and(and(success, target('u1')), and(target('r1'), activity)))).toEqual({
+      targetIds: ['u1', 'r1'],
+      rest: and(success, activity),
+    });
   });
 
   it('refuses a target condition under or / not, with another operator, or with a non-string', () => {

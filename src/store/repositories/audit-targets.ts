@@ -45,11 +45,12 @@ export function splitTargetConditions(filter: FilterExpr | undefined): { targetI
   if (filter.op === 'and') {
     const left = splitTargetConditions(filter.left);
     const right = splitTargetConditions(filter.right);
-    const rest = left.rest && right.rest ? { op: 'and' as const, left: left.rest, right: right.rest } : left.rest ?? right.rest;
+    const rest = left.rest && right.rest ? { op: 'and' as const, left: left.rest, right: right.rest } : (left.rest ?? right.rest);
     return { targetIds: [...left.targetIds, ...right.targetIds], rest };
   }
   if (filter.op === 'eq' && filter.field === TARGET_ID) {
-    if (typeof filter.value !== 'string') throw new DomainError('Request_BadRequest', `Property '${TARGET_ID}' is compared with a string; ${JSON.stringify(filter.value)} is not.`);
+    if (typeof filter.value !== 'string')
+      throw new DomainError('Request_BadRequest', `Property '${TARGET_ID}' is compared with a string; ${JSON.stringify(filter.value)} is not.`);
     return { targetIds: [filter.value], rest: undefined };
   }
   if (mentionsTarget(filter)) {

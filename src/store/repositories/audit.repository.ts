@@ -62,7 +62,8 @@ function listEvents(db: Kysely<Database>, tenantId: string, query: ListQuery, in
 export function auditRepository(db: Kysely<Database>, newId: () => string): AuditLog {
   return {
     async append(record) {
-      const head = await db.updateTable('chain_head')
+      const head = await db
+        .updateTable('chain_head')
         .set((eb) => ({ audit_seq: eb('audit_seq', '+', 1) }))
         .where('id', '=', 1)
         .returning(['audit_seq', 'audit_hash'])
@@ -70,24 +71,27 @@ export function auditRepository(db: Kysely<Database>, newId: () => string): Audi
       // Round-trip through JSON so the hashed value is exactly what is stored and read back.
       const body = JSON.parse(JSON.stringify({ ...record, id: newId(), seq: Number(head.audit_seq) })) as Omit<AuditEvent, 'hash' | 'prevHash'>;
       const hash = chainHash(head.audit_hash, body);
-      await db.insertInto('audit_events').values({
-        seq: body.seq,
-        id: body.id,
-        tenant_id: body.tenantId,
-        activity_at: body.activityAt,
-        activity: body.activity,
-        category: body.category,
-        operation_type: body.operationType,
-        result: body.result,
-        result_reason: body.resultReason,
-        correlation_id: body.correlationId,
-        actor_id: body.initiatedBy.id,
-        initiated_by: toJson(body.initiatedBy),
-        targets: toJson(body.targets),
-        details: toJson(body.details),
-        prev_hash: head.audit_hash,
-        hash,
-      }).execute();
+      await db
+        .insertInto('audit_events')
+        .values({
+          seq: body.seq,
+          id: body.id,
+          tenant_id: body.tenantId,
+          activity_at: body.activityAt,
+          activity: body.activity,
+          category: body.category,
+          operation_type: body.operationType,
+          result: body.result,
+          result_reason: body.resultReason,
+          correlation_id: body.correlationId,
+          actor_id: body.initiatedBy.id,
+          initiated_by: toJson(body.initiatedBy),
+          targets: toJson(body.targets),
+          details: toJson(body.details),
+          prev_hash: head.audit_hash,
+          hash,
+        })
+        .execute();
       await db.updateTable('chain_head').set({ audit_hash: hash }).where('id', '=', 1).execute();
       return { ...body, prevHash: head.audit_hash, hash };
     },

@@ -6,15 +6,15 @@ import type { Database } from '../schema.ts';
 export function breakGlassUsesRepository(db: Kysely<Database>): BreakGlassUseRepository {
   return {
     async record(u) {
-      const result = await db.insertInto('break_glass_uses')
+      const result = await db
+        .insertInto('break_glass_uses')
         .values({ tenant_id: u.tenantId, use_key: u.useKey, principal_id: u.principalId, first_used_at: u.at })
         .onConflict((oc) => oc.columns(['tenant_id', 'use_key']).doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async isRecorded(tenantId, useKey) {
-      const row = await db.selectFrom('break_glass_uses').select('use_key')
-        .where('tenant_id', '=', tenantId).where('use_key', '=', useKey).executeTakeFirst();
+      const row = await db.selectFrom('break_glass_uses').select('use_key').where('tenant_id', '=', tenantId).where('use_key', '=', useKey).executeTakeFirst();
       return row !== undefined;
     },
   };

@@ -24,22 +24,44 @@ const map = (r: Selectable<NotificationDeliveriesTable>): Delivery => ({
 export function deliveriesRepository(db: Kysely<Database>): DeliveryRepository {
   return {
     async add(d) {
-      const result = await db.insertInto('notification_deliveries').values({
-        tenant_id: d.tenantId, dedupe_key: d.dedupeKey, channel: d.channel, recipient: d.recipient, template: d.template,
-        params: toJson(d.params), subject: d.subject, status: 'pending', attempts: 0, next_attempt_at: d.createdAt, created_at: d.createdAt,
-      }).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
+      const result = await db
+        .insertInto('notification_deliveries')
+        .values({
+          tenant_id: d.tenantId,
+          dedupe_key: d.dedupeKey,
+          channel: d.channel,
+          recipient: d.recipient,
+          template: d.template,
+          params: toJson(d.params),
+          subject: d.subject,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: d.createdAt,
+          created_at: d.createdAt,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async due(at, limit) {
-      const rows = await db.selectFrom('notification_deliveries').selectAll()
-        .where('status', '=', 'pending').where('next_attempt_at', '<=', at)
-        .orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
+      const rows = await db
+        .selectFrom('notification_deliveries')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', at)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map(map);
     },
     async claim(id, at, leaseUntil) {
-      const result = await db.updateTable('notification_deliveries')
+      const result = await db
+        .updateTable('notification_deliveries')
         .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil }))
-        .where('id', '=', id).where('status', '=', 'pending').where('next_attempt_at', '<=', at)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', at)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
@@ -47,24 +69,44 @@ export function deliveriesRepository(db: Kysely<Database>): DeliveryRepository {
       await db.updateTable('notification_deliveries').set({ status: 'sent', sent_at: at, last_error: null }).where('id', '=', id).execute();
     },
     async postpone(id, reason, at, retryAt) {
-      await db.updateTable('notification_deliveries').set({ last_error: reason.slice(0, 2000), next_attempt_at: retryAt })
-        .where('id', '=', id).where('status', '=', 'pending').where('next_attempt_at', '<=', at).execute();
+      await db
+        .updateTable('notification_deliveries')
+        .set({ last_error: reason.slice(0, 2000), next_attempt_at: retryAt })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', at)
+        .execute();
     },
     async retry(id, error, retryAt) {
-      await db.updateTable('notification_deliveries').set({ last_error: error.slice(0, 2000), next_attempt_at: retryAt })
-        .where('id', '=', id).where('status', '=', 'pending').execute();
+      await db
+        .updateTable('notification_deliveries')
+        .set({ last_error: error.slice(0, 2000), next_attempt_at: retryAt })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
     },
     async fail(id, error) {
-      await db.updateTable('notification_deliveries').set({ status: 'failed', last_error: error.slice(0, 2000) })
-        .where('id', '=', id).where('status', '=', 'pending').execute();
+      await db
+        .updateTable('notification_deliveries')
+        .set({ status: 'failed', last_error: error.slice(0, 2000) })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
     },
     async skip(id, reason) {
-      await db.updateTable('notification_deliveries').set({ status: 'skipped', last_error: reason.slice(0, 2000) })
-        .where('id', '=', id).where('status', '=', 'pending').execute();
+      await db
+        .updateTable('notification_deliveries')
+        .set({ status: 'skipped', last_error: reason.slice(0, 2000) })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
     },
     async nextAttempt() {
-      const row = await db.selectFrom('notification_deliveries').select((eb) => eb.fn.min('next_attempt_at').as('next'))
-        .where('status', '=', 'pending').executeTakeFirst();
+      const row = await db
+        .selectFrom('notification_deliveries')
+        .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
       return row?.next == null ? null : Number(row.next);
     },
     async list(filter, limit) {

@@ -12,10 +12,17 @@ export function feedReaderRepository(db: Kysely<Database>): FeedReader {
     async after(afterSeq, limit) {
       const rows = await db.selectFrom('change_feed').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
       // Rows are written only through ChangeFeed.append, typed by the topic map: the cast restores that type.
-      return rows.map((r) => ({
-        seq: Number(r.seq), tenantId: r.tenant_id, topic: r.topic, entityId: r.entity_id,
-        payload: JSON.parse(r.payload) as unknown, createdAt: Number(r.created_at),
-      }) as FeedEvent);
+      return rows.map(
+        (r) =>
+          ({
+            seq: Number(r.seq),
+            tenantId: r.tenant_id,
+            topic: r.topic,
+            entityId: r.entity_id,
+            payload: JSON.parse(r.payload) as unknown,
+            createdAt: Number(r.created_at),
+          }) as FeedEvent,
+      );
     },
     async head() {
       const row = await db.selectFrom('chain_head').select('feed_seq').where('id', '=', 1).executeTakeFirstOrThrow();
@@ -26,7 +33,9 @@ export function feedReaderRepository(db: Kysely<Database>): FeedReader {
       return row ? Number(row.position) : null;
     },
     async advance(consumer, position) {
-      await db.insertInto('feed_cursors').values({ consumer, position })
+      await db
+        .insertInto('feed_cursors')
+        .values({ consumer, position })
         .onConflict((oc) => oc.column('consumer').doUpdateSet({ position }))
         .execute();
     },

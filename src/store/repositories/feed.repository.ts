@@ -10,19 +10,23 @@ import type { Database } from '../schema.ts';
 export function feedRepository(db: Kysely<Database>, now: () => number): ChangeFeed {
   return {
     async append(tenantId, topic, entityId, payload) {
-      const head = await db.updateTable('chain_head')
+      const head = await db
+        .updateTable('chain_head')
         .set((eb) => ({ feed_seq: eb('feed_seq', '+', 1) }))
         .where('id', '=', 1)
         .returning('feed_seq')
         .executeTakeFirstOrThrow();
-      await db.insertInto('change_feed').values({
-        seq: Number(head.feed_seq),
-        tenant_id: tenantId,
-        topic,
-        entity_id: entityId,
-        payload: JSON.stringify(payload),
-        created_at: now(),
-      }).execute();
+      await db
+        .insertInto('change_feed')
+        .values({
+          seq: Number(head.feed_seq),
+          tenant_id: tenantId,
+          topic,
+          entity_id: entityId,
+          payload: JSON.stringify(payload),
+          created_at: now(),
+        })
+        .execute();
     },
   };
 }

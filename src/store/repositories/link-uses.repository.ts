@@ -9,7 +9,8 @@ export function linkUsesRepository(db: Kysely<Database>): ApprovalLinkUses {
   return {
     async use(u) {
       try {
-        await db.insertInto('approval_link_uses')
+        await db
+          .insertInto('approval_link_uses')
           .values({ jti: u.jti, tenant_id: u.tenantId, approval_id: u.approvalId, approver_id: u.approverId, used_at: u.usedAt })
           .execute();
       } catch (error) {

@@ -18,9 +18,15 @@ const FIELDS: FieldMap = {
 export function policiesRepository(db: Kysely<Database>): PolicyRepository {
   async function withRules(rows: Selectable<PoliciesTable>[]): Promise<Policy[]> {
     if (rows.length === 0) return [];
-    const ruleRows = await db.selectFrom('policy_rules').selectAll()
+    const ruleRows = await db
+      .selectFrom('policy_rules')
+      .selectAll()
       .where('tenant_id', '=', rows[0]!.tenant_id)
-      .where('policy_id', 'in', rows.map((r) => r.id))
+      .where(
+        'policy_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .execute();
     const byPolicy = new Map<string, Record<string, PolicyRule>>();
     for (const r of ruleRows) {
@@ -49,8 +55,13 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
       return (await withRules(rows))[0] ?? null;
     },
     async forRoleAt(tenantId, roleDefinitionId, scopeId) {
-      const rows = await db.selectFrom('policies').selectAll()
-        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId).where('scope_id', '=', scopeId).execute();
+      const rows = await db
+        .selectFrom('policies')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('role_definition_id', '=', roleDefinitionId)
+        .where('scope_id', '=', scopeId)
+        .execute();
       return (await withRules(rows))[0] ?? null;
     },
     async list(tenantId, query) {
@@ -58,30 +69,47 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
       return { ...page, items: await withRules([...page.items]) };
     },
     async insert(policy) {
-      await db.insertInto('policies').values({
-        tenant_id: policy.tenantId,
-        id: policy.id,
-        scope_id: policy.scopeId,
-        scope_type: policy.scopeType,
-        role_definition_id: policy.roleDefinitionId,
-        display_name: policy.displayName,
-        description: policy.description,
-        is_organization_default: int(policy.isOrganizationDefault),
-        last_modified_by: toJson(policy.lastModifiedBy),
-        last_modified_at: policy.lastModifiedAt,
-      }).execute();
-      await db.insertInto('policy_rules').values(Object.values(policy.rules).map((rule) => ({
-        tenant_id: policy.tenantId,
-        policy_id: policy.id,
-        rule_id: rule.id,
-        body: toJson(rule),
-      }))).execute();
+      await db
+        .insertInto('policies')
+        .values({
+          tenant_id: policy.tenantId,
+          id: policy.id,
+          scope_id: policy.scopeId,
+          scope_type: policy.scopeType,
+          role_definition_id: policy.roleDefinitionId,
+          display_name: policy.displayName,
+          description: policy.description,
+          is_organization_default: int(policy.isOrganizationDefault),
+          last_modified_by: toJson(policy.lastModifiedBy),
+          last_modified_at: policy.lastModifiedAt,
+        })
+        .execute();
+      await db
+        .insertInto('policy_rules')
+        .values(
+          Object.values(policy.rules).map((rule) => ({
+            tenant_id: policy.tenantId,
+            policy_id: policy.id,
+            rule_id: rule.id,
+            body: toJson(rule),
+          })),
+        )
+        .execute();
     },
     async updateRule(tenantId, policyId, rule, modifiedBy, at) {
-      await db.updateTable('policy_rules').set({ body: toJson(rule) })
-        .where('tenant_id', '=', tenantId).where('policy_id', '=', policyId).where('rule_id', '=', rule.id).execute();
-      await db.updateTable('policies').set({ last_modified_by: toJson(modifiedBy), last_modified_at: at })
-        .where('tenant_id', '=', tenantId).where('id', '=', policyId).execute();
+      await db
+        .updateTable('policy_rules')
+        .set({ body: toJson(rule) })
+        .where('tenant_id', '=', tenantId)
+        .where('policy_id', '=', policyId)
+        .where('rule_id', '=', rule.id)
+        .execute();
+      await db
+        .updateTable('policies')
+        .set({ last_modified_by: toJson(modifiedBy), last_modified_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', policyId)
+        .execute();
     },
     async deleteForRole(tenantId, roleDefinitionId) {
       const ids = db.selectFrom('policies').select('id').where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId);

@@ -37,16 +37,20 @@ const map = (r: Selectable<PrincipalsTable>): Principal => ({
 
 /** Filters on userPrincipalName compare case-insensitively, as the directory does (eq/ne/… and `in`). */
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
-const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q => JSON.parse(JSON.stringify(query), (_k, v) => {
-  if (!v || typeof v !== 'object' || v.field !== 'userPrincipalName') return v;
-  return Array.isArray(v.values) ? { ...v, values: v.values.map(lower) } : { ...v, value: lower(v.value) };
-});
+const lowerUpn = <Q extends { filter?: unknown }>(query: Q): Q =>
+  JSON.parse(JSON.stringify(query), (_k, v) => {
+    if (!v || typeof v !== 'object' || v.field !== 'userPrincipalName') return v;
+    return Array.isArray(v.values) ? { ...v, values: v.values.map(lower) } : { ...v, value: lower(v.value) };
+  });
 
 /** Open PIM for Groups `member` assignments (in effect at `at`, or any window when null): timed membership edges. */
 function memberGrantsOf(db: Kysely<Database>) {
   return (tenantId: string, at: Instant | null) => {
-    let q = db.selectFrom('schedules')
-      .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+    let q = db
+      .selectFrom('schedules')
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', 'assignment')
+      .where('closed', '=', 0)
       .where('role_definition_id', '=', GROUP_ROLE.member);
     if (at !== null) q = q.where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
     return q;
@@ -59,10 +63,13 @@ function memberGrantsOf(db: Kysely<Database>) {
  * can add itself.
  */
 function potentialMembershipsOf(db: Kysely<Database>) {
-  return (tenantId: string, at: Instant) => db.selectFrom('schedules')
-    .where('tenant_id', '=', tenantId).where('closed', '=', 0)
-    .where('role_definition_id', 'in', [GROUP_ROLE.member, GROUP_ROLE.owner])
-    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
+  return (tenantId: string, at: Instant) =>
+    db
+      .selectFrom('schedules')
+      .where('tenant_id', '=', tenantId)
+      .where('closed', '=', 0)
+      .where('role_definition_id', 'in', [GROUP_ROLE.member, GROUP_ROLE.owner])
+      .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]));
 }
 
 export function principalsRepository(db: Kysely<Database>): PrincipalRepository {
@@ -74,7 +81,8 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
    */
   const staticMembership = (tenantId: string, given: 'group_id' | 'member_id', id: string, query: ListQuery) => {
     const other = given === 'group_id' ? 'm.member_id' : 'm.group_id';
-    const base = db.selectFrom('group_members as m')
+    const base = db
+      .selectFrom('group_members as m')
       .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', other))
       .selectAll('p')
       .where('m.tenant_id', '=', tenantId)
@@ -88,27 +96,29 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
       return row ? map(row) : null;
     },
     async getByUpn(tenantId, upn) {
-      const row = await db.selectFrom('principals').selectAll()
-        .where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+      const row = await db.selectFrom('principals').selectAll().where('tenant_id', '=', tenantId).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
       return row ? map(row) : null;
     },
     async insert(p) {
       try {
-        await db.insertInto('principals').values({
-          tenant_id: p.tenantId,
-          id: p.id,
-          type: p.type,
-          display_name: p.displayName,
-          user_principal_name: p.userPrincipalName,
-          upn_key: p.userPrincipalName?.toLowerCase() ?? null,
-          mail: p.mail,
-          account_enabled: int(p.accountEnabled),
-          is_break_glass: int(p.isBreakGlass),
-          is_assignable_to_role: int(p.isAssignableToRole),
-          description: p.description,
-          manager_id: p.managerId,
-          created_at: p.createdAt,
-        }).execute();
+        await db
+          .insertInto('principals')
+          .values({
+            tenant_id: p.tenantId,
+            id: p.id,
+            type: p.type,
+            display_name: p.displayName,
+            user_principal_name: p.userPrincipalName,
+            upn_key: p.userPrincipalName?.toLowerCase() ?? null,
+            mail: p.mail,
+            account_enabled: int(p.accountEnabled),
+            is_break_glass: int(p.isBreakGlass),
+            is_assignable_to_role: int(p.isAssignableToRole),
+            description: p.description,
+            manager_id: p.managerId,
+            created_at: p.createdAt,
+          })
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error, 'principals')) {
           throw new DomainError('ObjectConflict', `Another object with the same id or userPrincipalName '${p.userPrincipalName}' already exists.`);
@@ -156,7 +166,7 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
         await db.insertInto('group_members').values({ tenant_id: tenantId, group_id: groupId, member_id: memberId, created_at: at }).execute();
       } catch (error) {
         if (isUniqueViolation(error, 'group_members')) {
-          throw new DomainError('ObjectConflict', 'One or more added object references already exist for the following modified properties: \'members\'.');
+          throw new DomainError('ObjectConflict', "One or more added object references already exist for the following modified properties: 'members'.");
         }
         throw error;
       }
@@ -171,7 +181,10 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
           memberGrants(tenantId, at).select('principal_id as member_id').where('directory_scope_id', 'in', frontier.map(groupScope)).execute(),
         ]);
         const ids = [...new Set([...fixed, ...timed].map((r) => r.member_id))];
-        const rows = ids.length === 0 ? [] : await db.selectFrom('principals').select(['id', 'type', 'account_enabled']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+        const rows =
+          ids.length === 0
+            ? []
+            : await db.selectFrom('principals').select(['id', 'type', 'account_enabled']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
         frontier = [];
         for (const r of rows) {
           if (r.type === 'user' && bool(r.account_enabled)) users.add(r.id);
@@ -187,8 +200,12 @@ export function principalsRepository(db: Kysely<Database>): PrincipalRepository 
       await db.updateTable('principals').set({ manager_id: managerId }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
     },
     async removeMember(tenantId, groupId, memberId) {
-      const result = await db.deleteFrom('group_members')
-        .where('tenant_id', '=', tenantId).where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('group_members')
+        .where('tenant_id', '=', tenantId)
+        .where('group_id', '=', groupId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
   };

@@ -6,15 +6,31 @@ import type { Database, PrincipalsTable, ScimTokensTable } from '../schema.ts';
 import { bool } from './json.ts';
 
 const toToken = (r: Selectable<ScimTokensTable>): ScimToken => ({
-  tenantId: r.tenant_id, id: r.id, displayName: r.display_name, hint: r.hint, tokenHash: r.token_hash,
-  createdBy: r.created_by, createdAt: Number(r.created_at), endAt: Number(r.end_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  tenantId: r.tenant_id,
+  id: r.id,
+  displayName: r.display_name,
+  hint: r.hint,
+  tokenHash: r.token_hash,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+  endAt: Number(r.end_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
 });
 
 const toProvisioned = (r: Selectable<PrincipalsTable>): ProvisionedPrincipal => ({
   principal: {
-    tenantId: r.tenant_id, id: r.id, type: r.type, displayName: r.display_name, userPrincipalName: r.user_principal_name, mail: r.mail,
-    accountEnabled: bool(r.account_enabled), isBreakGlass: bool(r.is_break_glass), isAssignableToRole: bool(r.is_assignable_to_role),
-    description: r.description, managerId: r.manager_id, createdAt: Number(r.created_at),
+    tenantId: r.tenant_id,
+    id: r.id,
+    type: r.type,
+    displayName: r.display_name,
+    userPrincipalName: r.user_principal_name,
+    mail: r.mail,
+    accountEnabled: bool(r.account_enabled),
+    isBreakGlass: bool(r.is_break_glass),
+    isAssignableToRole: bool(r.is_assignable_to_role),
+    description: r.description,
+    managerId: r.manager_id,
+    createdAt: Number(r.created_at),
   },
   scim: { externalId: r.external_id, givenName: r.given_name, familyName: r.family_name },
 });
@@ -24,10 +40,20 @@ export function provisioningRepository(db: Kysely<Database>): ProvisioningReposi
   const visible = (tenantId: string) => db.selectFrom('principals').where('tenant_id', '=', tenantId).where('scim_deleted_at', 'is', null);
   return {
     async insertToken(t) {
-      await db.insertInto('scim_tokens').values({
-        tenant_id: t.tenantId, id: t.id, display_name: t.displayName, hint: t.hint, token_hash: t.tokenHash,
-        created_by: t.createdBy, created_at: t.createdAt, end_at: t.endAt, revoked_at: t.revokedAt,
-      }).execute();
+      await db
+        .insertInto('scim_tokens')
+        .values({
+          tenant_id: t.tenantId,
+          id: t.id,
+          display_name: t.displayName,
+          hint: t.hint,
+          token_hash: t.tokenHash,
+          created_by: t.createdBy,
+          created_at: t.createdAt,
+          end_at: t.endAt,
+          revoked_at: t.revokedAt,
+        })
+        .execute();
     },
     async tokenByHash(hash) {
       const row = await db.selectFrom('scim_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
@@ -38,8 +64,13 @@ export function provisioningRepository(db: Kysely<Database>): ProvisioningReposi
       return rows.map(toToken);
     },
     async revokeToken(tenantId, id, at) {
-      const result = await db.updateTable('scim_tokens').set({ revoked_at: at })
-        .where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('scim_tokens')
+        .set({ revoked_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
@@ -84,18 +115,36 @@ export function provisioningRepository(db: Kysely<Database>): ProvisioningReposi
       await db.updateTable('principals').set({ scim_deleted_at: at, external_id: null }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
     async openScheduleIds(tenantId, principalId) {
-      const rows = await db.selectFrom('schedules').select('id')
-        .where('tenant_id', '=', tenantId).where('principal_id', '=', principalId).where('closed', '=', 0).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('schedules')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('principal_id', '=', principalId)
+        .where('closed', '=', 0)
+        .orderBy('id')
+        .execute();
       return rows.map((r) => r.id);
     },
     async openScheduleIdsAt(tenantId, scopeId) {
-      const rows = await db.selectFrom('schedules').select('id')
-        .where('tenant_id', '=', tenantId).where('directory_scope_id', '=', scopeId).where('closed', '=', 0).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('schedules')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('directory_scope_id', '=', scopeId)
+        .where('closed', '=', 0)
+        .orderBy('id')
+        .execute();
       return rows.map((r) => r.id);
     },
     async pendingRequestIds(tenantId, principalId) {
-      const rows = await db.selectFrom('schedule_requests').select(['kind', 'id'])
-        .where('tenant_id', '=', tenantId).where('principal_id', '=', principalId).where('is_pending', '=', 1).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('schedule_requests')
+        .select(['kind', 'id'])
+        .where('tenant_id', '=', tenantId)
+        .where('principal_id', '=', principalId)
+        .where('is_pending', '=', 1)
+        .orderBy('id')
+        .execute();
       return rows.map((r) => ({ kind: r.kind, id: r.id }));
     },
   };

@@ -57,49 +57,63 @@ const map = (r: Selectable<ScheduleRequestsTable>): ScheduleRequest => ({
 export function requestsRepository(db: Kysely<Database>): RequestRepository {
   return {
     async get(tenantId, kind, id) {
-      const row = await db.selectFrom('schedule_requests').selectAll()
-        .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('schedule_requests')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', kind)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? map(row) : null;
     },
     async insert(q) {
       const e = q.scheduleInfo.expiration;
       try {
-        await db.insertInto('schedule_requests').values({
-          tenant_id: q.tenantId,
-          id: q.id,
-          kind: q.kind,
-          action: q.action,
-          principal_id: q.principalId,
-          role_definition_id: q.roleDefinitionId,
-          directory_scope_id: q.directoryScopeId,
-          status: q.status,
-          is_pending: int(isPending(q.status)),
-          justification: q.justification,
-          ticket_number: q.ticketInfo.ticketNumber,
-          ticket_system: q.ticketInfo.ticketSystem,
-          start_at: q.scheduleInfo.startDateTime,
-          expiration_type: e.type,
-          expiration_end_at: e.type === 'afterDateTime' ? e.endDateTime : null,
-          expiration_duration: e.type === 'afterDuration' ? e.duration : null,
-          is_validation_only: int(q.isValidationOnly),
-          target_schedule_id: q.targetScheduleId,
-          approval_id: q.approvalId,
-          created_by_id: q.createdById,
-          created_at: q.createdAt,
-          completed_at: q.completedAt,
-          expires_at: q.expiresAt,
-        }).execute();
+        await db
+          .insertInto('schedule_requests')
+          .values({
+            tenant_id: q.tenantId,
+            id: q.id,
+            kind: q.kind,
+            action: q.action,
+            principal_id: q.principalId,
+            role_definition_id: q.roleDefinitionId,
+            directory_scope_id: q.directoryScopeId,
+            status: q.status,
+            is_pending: int(isPending(q.status)),
+            justification: q.justification,
+            ticket_number: q.ticketInfo.ticketNumber,
+            ticket_system: q.ticketInfo.ticketSystem,
+            start_at: q.scheduleInfo.startDateTime,
+            expiration_type: e.type,
+            expiration_end_at: e.type === 'afterDateTime' ? e.endDateTime : null,
+            expiration_duration: e.type === 'afterDuration' ? e.duration : null,
+            is_validation_only: int(q.isValidationOnly),
+            target_schedule_id: q.targetScheduleId,
+            approval_id: q.approvalId,
+            created_by_id: q.createdById,
+            created_at: q.createdAt,
+            completed_at: q.completedAt,
+            expires_at: q.expiresAt,
+          })
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error, 'schedule_requests', 'schedule_requests_one_pending')) {
-          throw new DomainError('PendingRoleAssignmentRequest', 'There is already a pending request for this role and scope; cancel it or wait for its outcome.');
+          throw new DomainError(
+            'PendingRoleAssignmentRequest',
+            'There is already a pending request for this role and scope; cancel it or wait for its outcome.',
+          );
         }
         throw error;
       }
     },
     async applyTransition({ from, to }) {
-      const result = await db.updateTable('schedule_requests')
+      const result = await db
+        .updateTable('schedule_requests')
         .set({ status: to.status, is_pending: int(isPending(to.status)), completed_at: to.completedAt, target_schedule_id: to.targetScheduleId })
-        .where('tenant_id', '=', from.tenantId).where('id', '=', from.id).where('status', '=', from.status)
+        .where('tenant_id', '=', from.tenantId)
+        .where('id', '=', from.id)
+        .where('status', '=', from.status)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) {
         throw new DomainError('ConcurrencyConflict', 'The request changed while this change was being made; reload it and retry.');
@@ -111,15 +125,25 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
       return { ...q, expiresAt };
     },
     async pendingFor(key) {
-      const rows = await db.selectFrom('schedule_requests').selectAll()
-        .where('tenant_id', '=', key.tenantId).where('kind', '=', key.kind).where('principal_id', '=', key.principalId)
-        .where('role_definition_id', '=', key.roleDefinitionId).where('directory_scope_id', '=', key.directoryScopeId)
-        .where('is_pending', '=', 1).execute();
+      const rows = await db
+        .selectFrom('schedule_requests')
+        .selectAll()
+        .where('tenant_id', '=', key.tenantId)
+        .where('kind', '=', key.kind)
+        .where('principal_id', '=', key.principalId)
+        .where('role_definition_id', '=', key.roleDefinitionId)
+        .where('directory_scope_id', '=', key.directoryScopeId)
+        .where('is_pending', '=', 1)
+        .execute();
       return rows.map(map);
     },
     async byTargetSchedule(tenantId, scheduleId) {
-      const rows = await db.selectFrom('schedule_requests').selectAll()
-        .where('tenant_id', '=', tenantId).where('target_schedule_id', '=', scheduleId).execute();
+      const rows = await db
+        .selectFrom('schedule_requests')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('target_schedule_id', '=', scheduleId)
+        .execute();
       return rows.map(map);
     },
     list(tenantId, kind, principalIds, query) {
@@ -131,15 +155,37 @@ export function requestsRepository(db: Kysely<Database>): RequestRepository {
       return listPage(base, query, FIELDS, map);
     },
     listForApprover(tenantId, kind, approverId, query) {
-      const base = db.selectFrom('schedule_requests as r').selectAll('r')
-        .where('r.tenant_id', '=', tenantId).where('r.kind', '=', kind).where('r.is_pending', '=', 1)
-        .where((eb) => eb.exists(eb.selectFrom('approval_approvers as aa').select('aa.approver_id')
-          .whereRef('aa.tenant_id', '=', 'r.tenant_id').whereRef('aa.approval_id', '=', 'r.approval_id')
-          .where('aa.approver_id', '=', approverId).where('aa.active', '=', 1)
-          // An approver who has decided this stage (a quorum still waiting on others) has nothing left to do.
-          .where((inner) => inner.not(inner.exists(inner.selectFrom('approval_decisions as d').select('d.approver_id')
-            .whereRef('d.tenant_id', '=', 'aa.tenant_id').whereRef('d.approval_id', '=', 'aa.approval_id')
-            .whereRef('d.stage', '=', 'aa.stage').whereRef('d.approver_id', '=', 'aa.approver_id'))))));
+      const base = db
+        .selectFrom('schedule_requests as r')
+        .selectAll('r')
+        .where('r.tenant_id', '=', tenantId)
+        .where('r.kind', '=', kind)
+        .where('r.is_pending', '=', 1)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('approval_approvers as aa')
+              .select('aa.approver_id')
+              .whereRef('aa.tenant_id', '=', 'r.tenant_id')
+              .whereRef('aa.approval_id', '=', 'r.approval_id')
+              .where('aa.approver_id', '=', approverId)
+              .where('aa.active', '=', 1)
+              // An approver who has decided this stage (a quorum still waiting on others) has nothing left to do.
+              .where((inner) =>
+                inner.not(
+                  inner.exists(
+                    inner
+                      .selectFrom('approval_decisions as d')
+                      .select('d.approver_id')
+                      .whereRef('d.tenant_id', '=', 'aa.tenant_id')
+                      .whereRef('d.approval_id', '=', 'aa.approval_id')
+                      .whereRef('d.stage', '=', 'aa.stage')
+                      .whereRef('d.approver_id', '=', 'aa.approver_id'),
+                  ),
+                ),
+              ),
+          ),
+        );
       return listPage(base, query, FIELDS, map);
     },
   };

@@ -48,14 +48,19 @@ export function rolesRepository(db: Kysely<Database>): RoleRepository {
     },
     async update(role) {
       try {
-        await db.updateTable('role_definitions').set({
-          display_name: role.displayName,
-          description: role.description,
-          is_enabled: int(role.isEnabled),
-          allowed_actions: toJson(role.allowedActions),
-          excluded_actions: toJson(role.excludedActions),
-          version: role.version,
-        }).where('tenant_id', '=', role.tenantId).where('id', '=', role.id).execute();
+        await db
+          .updateTable('role_definitions')
+          .set({
+            display_name: role.displayName,
+            description: role.description,
+            is_enabled: int(role.isEnabled),
+            allowed_actions: toJson(role.allowedActions),
+            excluded_actions: toJson(role.excludedActions),
+            version: role.version,
+          })
+          .where('tenant_id', '=', role.tenantId)
+          .where('id', '=', role.id)
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error, 'role_definitions')) {
           throw new DomainError('ObjectConflict', `A role definition named '${role.displayName}' already exists.`);
@@ -67,28 +72,41 @@ export function rolesRepository(db: Kysely<Database>): RoleRepository {
       await db.deleteFrom('role_definitions').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
     async usage(tenantId, id) {
-      const schedules = await db.selectFrom('schedules').select((eb) => eb.fn.countAll().as('n'))
-        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', id).where('closed', '=', 0).executeTakeFirstOrThrow();
-      const requests = await db.selectFrom('schedule_requests').select((eb) => eb.fn.countAll().as('n'))
-        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', id).where('is_pending', '=', 1).executeTakeFirstOrThrow();
+      const schedules = await db
+        .selectFrom('schedules')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('role_definition_id', '=', id)
+        .where('closed', '=', 0)
+        .executeTakeFirstOrThrow();
+      const requests = await db
+        .selectFrom('schedule_requests')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('role_definition_id', '=', id)
+        .where('is_pending', '=', 1)
+        .executeTakeFirstOrThrow();
       return { openSchedules: Number(schedules.n), pendingRequests: Number(requests.n) };
     },
     async insert(role) {
       try {
-        await db.insertInto('role_definitions').values({
-          tenant_id: role.tenantId,
-          id: role.id,
-          template_id: role.templateId,
-          display_name: role.displayName,
-          description: role.description,
-          is_built_in: int(role.isBuiltIn),
-          is_enabled: int(role.isEnabled),
-          is_privileged: int(role.isPrivileged),
-          kind: role.kind,
-          allowed_actions: toJson(role.allowedActions),
-          excluded_actions: toJson(role.excludedActions),
-          version: role.version,
-        }).execute();
+        await db
+          .insertInto('role_definitions')
+          .values({
+            tenant_id: role.tenantId,
+            id: role.id,
+            template_id: role.templateId,
+            display_name: role.displayName,
+            description: role.description,
+            is_built_in: int(role.isBuiltIn),
+            is_enabled: int(role.isEnabled),
+            is_privileged: int(role.isPrivileged),
+            kind: role.kind,
+            allowed_actions: toJson(role.allowedActions),
+            excluded_actions: toJson(role.excludedActions),
+            version: role.version,
+          })
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error, 'role_definitions')) {
           throw new DomainError('ObjectConflict', `A role definition named '${role.displayName}' already exists.`);

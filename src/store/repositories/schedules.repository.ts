@@ -77,16 +77,26 @@ function lastingMembers(db: Kysely<Database>) {
     while (frontier.length > 0) {
       const [fixed, pim] = await Promise.all([
         db.selectFrom('group_members').select('member_id').where('tenant_id', '=', tenantId).where('group_id', 'in', frontier).execute(),
-        db.selectFrom('schedules').select('principal_id as member_id')
-          .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
-          .where('role_definition_id', '=', GROUP_ROLE.member).where('directory_scope_id', 'in', frontier.map(groupScope))
-          .where('end_at', 'is', null).where('start_at', '<=', at)
+        db
+          .selectFrom('schedules')
+          .select('principal_id as member_id')
+          .where('tenant_id', '=', tenantId)
+          .where('kind', '=', 'assignment')
+          .where('closed', '=', 0)
+          .where('role_definition_id', '=', GROUP_ROLE.member)
+          .where('directory_scope_id', 'in', frontier.map(groupScope))
+          .where('end_at', 'is', null)
+          .where('start_at', '<=', at)
           .execute(),
       ]);
       const ids = [...new Set([...fixed, ...pim].map((r) => r.member_id))].filter((id) => !seen.has(id));
       if (ids.length === 0) return false;
-      const members = await db.selectFrom('principals').select(['id', 'type', 'account_enabled'])
-        .where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+      const members = await db
+        .selectFrom('principals')
+        .select(['id', 'type', 'account_enabled'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', ids)
+        .execute();
       if (members.some((m) => m.type !== 'group' && bool(m.account_enabled))) return true;
       frontier = members.filter((m) => m.type === 'group').map((m) => m.id);
       for (const id of frontier) seen.add(id);
@@ -97,7 +107,9 @@ function lastingMembers(db: Kysely<Database>) {
 
 export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
   const byKey = (key: Parameters<ScheduleRepository['findOpen']>[0]) =>
-    db.selectFrom('schedules').selectAll()
+    db
+      .selectFrom('schedules')
+      .selectAll()
       .where('tenant_id', '=', key.tenantId)
       .where('kind', '=', key.kind)
       .where('principal_id', '=', key.principalId)
@@ -106,7 +118,8 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
 
   /** Active assignments at the tenant root in effect at `at` — the end compared here, not trusted to the timeline. */
   const activeAtRootWhere = (tenantId: string, at: number) =>
-    db.selectFrom('schedules')
+    db
+      .selectFrom('schedules')
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', 'assignment')
       .where('closed', '=', 0)
@@ -142,39 +155,63 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
       await db.updateTable('schedules').set(rest).where('tenant_id', '=', tenant_id).where('id', '=', id).execute();
     },
     async deleteClosedOfRole(tenantId, roleDefinitionId) {
-      const deleted = await db.deleteFrom('schedules')
-        .where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId).where('closed', '=', 1).executeTakeFirst();
+      const deleted = await db
+        .deleteFrom('schedules')
+        .where('tenant_id', '=', tenantId)
+        .where('role_definition_id', '=', roleDefinitionId)
+        .where('closed', '=', 1)
+        .executeTakeFirst();
       return Number(deleted.numDeletedRows);
     },
     async activationsFrom(tenantId, eligibilityScheduleId) {
-      const rows = await db.selectFrom('schedules').selectAll()
-        .where('tenant_id', '=', tenantId).where('source_schedule_id', '=', eligibilityScheduleId).where('closed', '=', 0).execute();
+      const rows = await db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('source_schedule_id', '=', eligibilityScheduleId)
+        .where('closed', '=', 0)
+        .execute();
       return rows.map(toSchedule);
     },
     async activeOf(tenantId, principalIds, at) {
       if (principalIds.length === 0) return [];
-      const rows = await db.selectFrom('schedules').selectAll()
-        .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
+      const rows = await db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', 'assignment')
+        .where('closed', '=', 0)
         .where('principal_id', 'in', principalIds)
-        .where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .where('start_at', '<=', at)
+        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
         .execute();
       return rows.map(toSchedule);
     },
     async countActiveAt(tenantId, roleDefinitionId, scopeId, at, exceptScheduleId) {
-      const row = await db.selectFrom('schedules')
+      const row = await db
+        .selectFrom('schedules')
         .select((eb) => eb.fn.countAll().as('n'))
-        .where('tenant_id', '=', tenantId).where('kind', '=', 'assignment').where('closed', '=', 0)
-        .where('directory_scope_id', '=', scopeId).where('role_definition_id', '=', roleDefinitionId)
-        .where('start_at', '<=', at).where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', 'assignment')
+        .where('closed', '=', 0)
+        .where('directory_scope_id', '=', scopeId)
+        .where('role_definition_id', '=', roleDefinitionId)
+        .where('start_at', '<=', at)
+        .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
         .where('id', '!=', exceptScheduleId)
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
     async eligibilitiesAt(tenantId, principalIds, roleDefinitionId, scopeIds, at) {
       if (principalIds.length === 0 || scopeIds.length === 0) return [];
-      const rows = await db.selectFrom('schedules').selectAll()
-        .where('tenant_id', '=', tenantId).where('kind', '=', 'eligibility').where('closed', '=', 0)
-        .where('principal_id', 'in', principalIds).where('role_definition_id', '=', roleDefinitionId)
+      const rows = await db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', 'eligibility')
+        .where('closed', '=', 0)
+        .where('principal_id', 'in', principalIds)
+        .where('role_definition_id', '=', roleDefinitionId)
         .where('directory_scope_id', 'in', scopeIds)
         .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', at)]))
         .execute();
@@ -192,43 +229,60 @@ export function schedulesRepository(db: Kysely<Database>): ScheduleRepository {
     },
     async standingGrants(tenantId, roleDefinitionIds, at) {
       if (roleDefinitionIds.length === 0) return [];
-      const rows = await db.selectFrom('schedules as s')
+      const rows = await db
+        .selectFrom('schedules as s')
         .innerJoin('principals as p', (j) => j.onRef('p.tenant_id', '=', 's.tenant_id').onRef('p.id', '=', 's.principal_id'))
         .select(['s.id', 's.role_definition_id', 'p.id as holder_id', 'p.type', 'p.account_enabled'])
-        .where('s.tenant_id', '=', tenantId).where('s.kind', '=', 'assignment').where('s.closed', '=', 0)
-        .where('s.directory_scope_id', '=', '/').where('s.role_definition_id', 'in', [...roleDefinitionIds])
-        .where('s.end_at', 'is', null).where('s.start_at', '<=', at)
+        .where('s.tenant_id', '=', tenantId)
+        .where('s.kind', '=', 'assignment')
+        .where('s.closed', '=', 0)
+        .where('s.directory_scope_id', '=', '/')
+        .where('s.role_definition_id', 'in', [...roleDefinitionIds])
+        .where('s.end_at', 'is', null)
+        .where('s.start_at', '<=', at)
         .execute();
       const lasting = lastingMembers(db);
       const grants: StandingGrant[] = [];
       for (const r of rows) {
         grants.push({
-          scheduleId: r.id, roleDefinitionId: r.role_definition_id, holderType: r.type, holderEnabled: bool(r.account_enabled),
+          scheduleId: r.id,
+          roleDefinitionId: r.role_definition_id,
+          holderType: r.type,
+          holderEnabled: bool(r.account_enabled),
           holderHasLastingMember: r.type === 'group' && (await lasting(tenantId, r.holder_id, at)),
         });
       }
       return grants;
     },
     list(tenantId, options, query) {
-      let base = db.selectFrom('schedules as s').selectAll('s')
-        .where('s.tenant_id', '=', tenantId)
-        .where('s.kind', '=', options.kind);
+      let base = db.selectFrom('schedules as s').selectAll('s').where('s.tenant_id', '=', tenantId).where('s.kind', '=', options.kind);
       if (options.view === 'expired') {
-        base = base.where('s.source_schedule_id', 'is', null)
+        base = base
+          .where('s.source_schedule_id', 'is', null)
           .where('s.end_at', '>', options.at - RENEW_WINDOW)
           // Ended by its time, whether or not the timeline has closed it yet.
-          .where((eb) => eb.or([
-            eb.and([eb('s.closed', '=', 1), eb('s.close_reason', '=', 'expired')]),
-            eb.and([eb('s.closed', '=', 0), eb('s.end_at', '<=', options.at)]),
-          ]))
+          .where((eb) =>
+            eb.or([eb.and([eb('s.closed', '=', 1), eb('s.close_reason', '=', 'expired')]), eb.and([eb('s.closed', '=', 0), eb('s.end_at', '<=', options.at)])]),
+          )
           // The last of its key: nothing open since, nothing closed after it.
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('schedules as later').select('later.id')
-            .whereRef('later.tenant_id', '=', 's.tenant_id').whereRef('later.kind', '=', 's.kind')
-            .whereRef('later.principal_id', '=', 's.principal_id').whereRef('later.role_definition_id', '=', 's.role_definition_id')
-            .whereRef('later.directory_scope_id', '=', 's.directory_scope_id').whereRef('later.id', '<>', 's.id')
-            .where((eb) => eb.or([eb('later.closed', '=', 0), eb('later.closed_at', '>', eb.ref('s.closed_at'))])))));
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('schedules as later')
+                  .select('later.id')
+                  .whereRef('later.tenant_id', '=', 's.tenant_id')
+                  .whereRef('later.kind', '=', 's.kind')
+                  .whereRef('later.principal_id', '=', 's.principal_id')
+                  .whereRef('later.role_definition_id', '=', 's.role_definition_id')
+                  .whereRef('later.directory_scope_id', '=', 's.directory_scope_id')
+                  .whereRef('later.id', '<>', 's.id')
+                  .where((eb) => eb.or([eb('later.closed', '=', 0), eb('later.closed_at', '>', eb.ref('s.closed_at'))])),
+              ),
+            ),
+          );
       } else {
-        base = base.where('s.closed', '=', 0)
+        base = base
+          .where('s.closed', '=', 0)
           // Compared with the clock here, not trusted to the timeline: nothing ended is listed.
           .where((eb) => eb.or([eb('s.end_at', 'is', null), eb('s.end_at', '>', options.at)]));
       }

@@ -32,13 +32,16 @@ export function scopesRepository(db: Kysely<Database>): ScopeRepository {
     },
     async insert(scope) {
       try {
-        await db.insertInto('scopes').values({
-          tenant_id: scope.tenantId,
-          id: scope.id,
-          type: scope.type,
-          display_name: scope.displayName,
-          parent_id: scope.parentId,
-        }).execute();
+        await db
+          .insertInto('scopes')
+          .values({
+            tenant_id: scope.tenantId,
+            id: scope.id,
+            type: scope.type,
+            display_name: scope.displayName,
+            parent_id: scope.parentId,
+          })
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error, 'scopes')) throw new DomainError('ObjectConflict', `Scope '${scope.id}' already exists.`);
         throw error;

@@ -11,8 +11,13 @@ import type * as AdaptiveCards from 'adaptivecards';
 const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
 
 const VERSIONS: Readonly<Record<string, AdaptiveCards.Version>> = {
-  '1.0': AC.Versions.v1_0, '1.1': AC.Versions.v1_1, '1.2': AC.Versions.v1_2, '1.3': AC.Versions.v1_3,
-  '1.4': AC.Versions.v1_4, '1.5': AC.Versions.v1_5, '1.6': AC.Versions.v1_6,
+  '1.0': AC.Versions.v1_0,
+  '1.1': AC.Versions.v1_1,
+  '1.2': AC.Versions.v1_2,
+  '1.3': AC.Versions.v1_3,
+  '1.4': AC.Versions.v1_4,
+  '1.5': AC.Versions.v1_5,
+  '1.6': AC.Versions.v1_6,
 };
 
 export interface CardCheck {

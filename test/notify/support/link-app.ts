@@ -26,11 +26,24 @@ export interface LinkApp {
 export async function openLinkApp(h: Harness): Promise<LinkApp> {
   const tokens = jwtTokens(signingKeyStore(h.store.db), h.clock, testIds);
   const links = approvalLinkTokens(signingKeyring(signingKeyStore(h.store.db), h.clock, testIds), h.clock, testIds);
-  const app = await buildApp({ uow: h.store, clock: h.clock, ids: testIds, tokens, mfaMaxAge: HOUR, bodyLimit: 65_536, isReady: () => true, approvalLinks: links, logger: false });
+  const app = await buildApp({
+    uow: h.store,
+    clock: h.clock,
+    ids: testIds,
+    tokens,
+    mfaMaxAge: HOUR,
+    bodyLimit: 65_536,
+    isReady: () => true,
+    approvalLinks: links,
+    logger: false,
+  });
   await app.ready();
   const bearer = (who: Principal) => tokens.issue({ tenantId: h.tenantId, principalId: who.id, amr: ['pwd', 'mfa'], authTime: h.clock.now(), acrs: [] }, HOUR);
   return {
-    app, tokens, links, bearer,
+    app,
+    tokens,
+    links,
+    bearer,
     async act(who, method, token, body) {
       const headers: Record<string, string> = {};
       if (who !== null) headers.authorization = `Bearer ${typeof who === 'string' ? who : await bearer(who)}`;
@@ -43,4 +56,7 @@ export async function openLinkApp(h: Harness): Promise<LinkApp> {
 }
 
 /** Status and Graph error code of a response. */
-export const outcome = (res: LightMyRequestResponse) => ({ status: res.statusCode, code: res.statusCode >= 400 ? (JSON.parse(res.body) as { error: { code: string } }).error.code : null });
+export const outcome = (res: LightMyRequestResponse) => ({
+  status: res.statusCode,
+  code: res.statusCode >= 400 ? (JSON.parse(res.body) as { error: { code: string } }).error.code : null,
+});

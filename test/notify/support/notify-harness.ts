@@ -44,7 +44,10 @@ export interface NotifyHarness {
   deliveries(status?: DeliveryStatus): Promise<Delivery[]>;
 }
 
-export function notifyHarness(h: Harness, options: { webhooks?: WebhookSetting[]; mailer?: FakeMailer | null; chat?: ChatSender; digest?: boolean } = {}): NotifyHarness {
+export function notifyHarness(
+  h: Harness,
+  options: { webhooks?: WebhookSetting[]; mailer?: FakeMailer | null; chat?: ChatSender; digest?: boolean } = {},
+): NotifyHarness {
   const mailer = options.mailer === undefined ? new FakeMailer() : options.mailer;
   const chat = new FakeChat();
   const deps: DeliverNotificationsDeps = {

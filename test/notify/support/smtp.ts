@@ -25,9 +25,14 @@ const unfold = (headers: string) => headers.replace(/\r\n[ \t]+/g, ' ');
 const header = (headers: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfold(headers))?.[1]?.trim() ?? '';
 
 function decodeWords(text: string): string {
-  return text.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) => enc.toLowerCase() === 'b'
-    ? Buffer.from(data, 'base64').toString('utf8')
-    : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+  return text.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) =>
+    enc.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(
+          data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }
 
 function decodeBody(body: string, encoding: string): string {
@@ -60,26 +65,32 @@ export async function startSmtp(): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   let server: SMTPServer | null = null;
   let port = 0;
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push(parseMail(Buffer.concat(chunks).toString('latin1'), session.envelope.rcptTo.map((r) => r.address)));
-          callback();
-        });
-      },
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['AUTH', 'STARTTLS'],
+        logger: false,
+        onData(stream, session, callback) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            received.push(
+              parseMail(
+                Buffer.concat(chunks).toString('latin1'),
+                session.envelope.rcptTo.map((r) => r.address),
+              ),
+            );
+            callback();
+          });
+        },
+      });
+      server.on('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.server.address() as { port: number }).port;
+        resolve();
+      });
     });
-    server.on('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      port = (server!.server.address() as { port: number }).port;
-      resolve();
-    });
-  });
   await listen();
   return {
     get port() {
@@ -97,7 +108,8 @@ export async function startSmtp(): Promise<TestSmtp> {
       for (;;) {
         const found = received.find(match);
         if (found) return found;
-        if (Date.now() > until) throw new Error(`no mail ${what} within ${timeoutMs} ms; received: ${received.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`);
+        if (Date.now() > until)
+          throw new Error(`no mail ${what} within ${timeoutMs} ms; received: ${received.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

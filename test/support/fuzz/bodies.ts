@@ -64,7 +64,7 @@ function updateAt(value: unknown, path: Path, f: (old: unknown) => unknown): unk
 }
 
 const show = (v: unknown): string => {
-  const text = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const text = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return text.length > 80 ? `${text.slice(0, 77)}…(${text.length})` : text;
 };
 
@@ -88,9 +88,15 @@ type Mutation = { body: unknown; what: string };
  */
 const KINDS: readonly { applies: (v: unknown) => boolean; mutate: (body: unknown, path: Path, name: string) => fc.Arbitrary<Mutation> }[] = [
   // An instant where an instant goes: far future, far past, malformed.
-  { applies: (v) => typeof v === 'string' && DATE_LIKE.test(v), mutate: (b, p, n) => fc.constantFrom(...HOSTILE_INSTANTS).map((v) => ({ body: updateAt(b, p, () => v), what: `${n} := ${show(v)}` })) },
+  {
+    applies: (v) => typeof v === 'string' && DATE_LIKE.test(v),
+    mutate: (b, p, n) => fc.constantFrom(...HOSTILE_INSTANTS).map((v) => ({ body: updateAt(b, p, () => v), what: `${n} := ${show(v)}` })),
+  },
   // A duration where a duration goes: beyond any date, negative, fractional, malformed.
-  { applies: (v) => typeof v === 'string' && DURATION_LIKE.test(v), mutate: (b, p, n) => fc.constantFrom(...HOSTILE_DURATIONS).map((v) => ({ body: updateAt(b, p, () => v), what: `${n} := ${show(v)}` })) },
+  {
+    applies: (v) => typeof v === 'string' && DURATION_LIKE.test(v),
+    mutate: (b, p, n) => fc.constantFrom(...HOSTILE_DURATIONS).map((v) => ({ body: updateAt(b, p, () => v), what: `${n} := ${show(v)}` })),
+  },
   // A hostile string where a string goes: control characters, odd Unicode, great length.
   { applies: (v) => typeof v === 'string', mutate: (b, p, n) => hostileString.map((v) => ({ body: updateAt(b, p, () => v), what: `${n} := ${show(v)}` })) },
   // Anything where a value goes: wrong types, edge numbers, null, nesting.
@@ -98,12 +104,19 @@ const KINDS: readonly { applies: (v: unknown) => boolean; mutate: (body: unknown
   // The shape: a property removed, a value nulled or wrapped in an array, an extra property.
   {
     applies: () => true,
-    mutate: (b, p, n) => fc.oneof(
-      ...(p.length > 0 ? [fc.constant({ body: updateAt(b, p, () => REMOVE), what: `${n} removed` })] : []),
-      fc.constant({ body: updateAt(b, p, () => null), what: `${n} := null` }),
-      fc.constant({ body: updateAt(b, p, (v) => [v]), what: `${n} wrapped in an array` }),
-      ...(isObject(getAt(b, p)) ? [fc.tuple(extraKey, hostileValue).map(([k, v]) => ({ body: updateAt(b, p, (o) => withKey(o as object, k, v)), what: `${n}.${JSON.stringify(k)} added := ${show(v)}` }))] : []),
-    ),
+    mutate: (b, p, n) =>
+      fc.oneof(
+        ...(p.length > 0 ? [fc.constant({ body: updateAt(b, p, () => REMOVE), what: `${n} removed` })] : []),
+        fc.constant({ body: updateAt(b, p, () => null), what: `${n} := null` }),
+        fc.constant({ body: updateAt(b, p, (v) => [v]), what: `${n} wrapped in an array` }),
+        ...(isObject(getAt(b, p))
+          ? [
+              fc
+                .tuple(extraKey, hostileValue)
+                .map(([k, v]) => ({ body: updateAt(b, p, (o) => withKey(o as object, k, v)), what: `${n}.${JSON.stringify(k)} added := ${show(v)}` })),
+            ]
+          : []),
+      ),
   },
 ];
 
@@ -111,8 +124,9 @@ const KINDS: readonly { applies: (v: unknown) => boolean; mutate: (body: unknown
 export function mutateJson(body: unknown): fc.Arbitrary<Mutation> {
   const paths = pathsOf(body);
   const kinds = KINDS.map((kind) => ({ kind, at: paths.filter((p) => kind.applies(getAt(body, p))) })).filter((k) => k.at.length > 0);
-  return fc.constantFrom(...kinds).chain(({ kind, at }) =>
-    fc.constantFrom(...at).chain((path) => kind.mutate(body, path, path.length === 0 ? 'body' : path.join('.'))));
+  return fc
+    .constantFrom(...kinds)
+    .chain(({ kind, at }) => fc.constantFrom(...at).chain((path) => kind.mutate(body, path, path.length === 0 ? 'body' : path.join('.'))));
 }
 
 /** A form with one field changed, removed, repeated, or one added. */
@@ -121,22 +135,50 @@ export function mutateForm(form: Readonly<Record<string, string>>): fc.Arbitrary
   const keys = entries.map(([k]) => k);
   const withValue = (key: string, v: string): [string, string][] => entries.map(([k, old]) => [k, k === key ? v : old]);
   return fc.oneof(
-    fc.tuple(fc.constantFrom(...keys), fc.oneof(hostileString, fc.constantFrom(...HOSTILE_INSTANTS))).map(([k, v]) => ({ entries: withValue(k, v), what: `${k} := ${show(v)}` })),
+    fc
+      .tuple(fc.constantFrom(...keys), fc.oneof(hostileString, fc.constantFrom(...HOSTILE_INSTANTS)))
+      .map(([k, v]) => ({ entries: withValue(k, v), what: `${k} := ${show(v)}` })),
     fc.constantFrom(...keys).map((k) => ({ entries: entries.filter(([key]) => key !== k), what: `${k} removed` })),
     fc.constantFrom(...keys).map((k) => ({ entries: [...entries, [k, form[k]!] as [string, string]], what: `${k} repeated` })),
-    fc.tuple(fc.constantFrom('extra', 'grant_type', 'client_assertion', 'client_assertion_type', 'code', 'scope', ''), hostileString)
+    fc
+      .tuple(fc.constantFrom('extra', 'grant_type', 'client_assertion', 'client_assertion_type', 'code', 'scope', ''), hostileString)
       .map(([k, v]) => ({ entries: [...entries, [k, v] as [string, string]], what: `${JSON.stringify(k)} added := ${show(v)}` })),
   );
 }
 
 const CONTENT_TYPES = [
-  'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16',
-  'application/scim+json', 'APPLICATION/JSON', 'application/json;;', 'application/jsonx', '*/*', '',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=utf-16',
+  'application/scim+json',
+  'APPLICATION/JSON',
+  'application/json;;',
+  'application/jsonx',
+  '*/*',
+  '',
 ] as const;
 
 const NOT_JSON = [
-  '{', '{"a":', '[', 'nul', "{'a':1}", '{"a":1,}', '\u0000', '\uFEFF{}', '{"a":1}{"b":2}', '{"a":1,"a":2}', '1e999', '-', '""', 'true',
-  `${'['.repeat(20_000)}${']'.repeat(20_000)}`, `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`, '{"__proto__":{"polluted":true}}', 'a=1&b=2',
+  '{',
+  '{"a":',
+  '[',
+  'nul',
+  "{'a':1}",
+  '{"a":1,}',
+  '\u0000',
+  '\uFEFF{}',
+  '{"a":1}{"b":2}',
+  '{"a":1,"a":2}',
+  '1e999',
+  '-',
+  '""',
+  'true',
+  `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+  `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+  '{"__proto__":{"polluted":true}}',
+  'a=1&b=2',
 ] as const;
 
 /** Bodies that are not what any route wants. */
@@ -153,7 +195,12 @@ export const garbageBody: fc.Arbitrary<WireBody> = fc.oneof(
 /** A seed as sent, unchanged. */
 export function wireOf(seed: Seed, what = 'valid seed'): WireBody {
   const keep = { as: seed.as, params: seed.params, headers: seed.headers, query: seed.query, what };
-  if (seed.form) return { ...keep, payload: new URLSearchParams(Object.entries(seed.form)).toString(), contentType: seed.contentType ?? 'application/x-www-form-urlencoded' };
+  if (seed.form)
+    return {
+      ...keep,
+      payload: new URLSearchParams(Object.entries(seed.form)).toString(),
+      contentType: seed.contentType ?? 'application/x-www-form-urlencoded',
+    };
   if (seed.body !== undefined) return { ...keep, payload: JSON.stringify(seed.body), contentType: seed.contentType ?? 'application/json' };
   return keep;
 }
@@ -163,9 +210,17 @@ export function nearValid(seed: Seed): fc.Arbitrary<WireBody> {
   const keep = { as: seed.as, params: seed.params, headers: seed.headers, query: seed.query };
   if (seed.form) {
     return mutateForm(seed.form).map(({ entries, what }) => ({
-      ...keep, payload: new URLSearchParams(entries).toString(), contentType: seed.contentType ?? 'application/x-www-form-urlencoded', what,
+      ...keep,
+      payload: new URLSearchParams(entries).toString(),
+      contentType: seed.contentType ?? 'application/x-www-form-urlencoded',
+      what,
     }));
   }
   if (seed.body === undefined) return fc.constant(wireOf(seed));
-  return mutateJson(seed.body).map(({ body, what }) => ({ ...keep, payload: JSON.stringify(body) ?? 'null', contentType: seed.contentType ?? 'application/json', what }));
+  return mutateJson(seed.body).map(({ body, what }) => ({
+    ...keep,
+    payload: JSON.stringify(body) ?? 'null',
+    contentType: seed.contentType ?? 'application/json',
+    what,
+  }));
 }

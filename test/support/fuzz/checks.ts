@@ -33,8 +33,11 @@ function errorShapeProblem(url: string, res: LightMyRequestResponse): string | n
     return typeof body.error === 'string' && typeof body.error_description === 'string' ? null : `not an OAuth error: ${res.body.slice(0, 120)}`;
   }
   const error = body.error as Record<string, unknown> | undefined;
-  const ok = Object.keys(body).length === 1 && typeof error?.code === 'string' && typeof error.message === 'string'
-    && typeof (error.innerError as Record<string, unknown> | undefined)?.['request-id'] === 'string';
+  const ok =
+    Object.keys(body).length === 1 &&
+    typeof error?.code === 'string' &&
+    typeof error.message === 'string' &&
+    typeof (error.innerError as Record<string, unknown> | undefined)?.['request-id'] === 'string';
   return ok ? null : `not a Graph error: ${res.body.slice(0, 120)}`;
 }
 

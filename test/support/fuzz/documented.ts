@@ -9,8 +9,19 @@
 import type { Seed } from './bodies.ts';
 
 type Schema = Record<string, unknown> & {
-  type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; default?: unknown;
-  oneOf?: Schema[]; anyOf?: Schema[]; allOf?: Schema[]; format?: string; pattern?: string; minLength?: number; minimum?: number; minItems?: number;
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  default?: unknown;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  minimum?: number;
+  minItems?: number;
 };
 
 /** A plausible value for a JSON schema: enum's first, the default, a string of the minimum length, an object with every property. */
@@ -55,9 +66,10 @@ export function documentedSeeds(paths: Record<string, Record<string, Operation>>
       if (!type || !media) continue;
       const example = exampleOf(media.schema);
       const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
-      seeds[key] = type === 'application/x-www-form-urlencoded'
-        ? { form: Object.fromEntries(Object.entries(example as Record<string, unknown>).map(([k, v]) => [k, String(v)])), contentType: type }
-        : { body: example, contentType: type };
+      seeds[key] =
+        type === 'application/x-www-form-urlencoded'
+          ? { form: Object.fromEntries(Object.entries(example as Record<string, unknown>).map(([k, v]) => [k, String(v)])), contentType: type }
+          : { body: example, contentType: type };
     }
   }
   return seeds;

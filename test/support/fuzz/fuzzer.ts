@@ -53,18 +53,26 @@ export function runsFor(world: FuzzWorld, route: Route, runs: number): number {
 
 /** The seed of one route's property: stable for a run seed and a route. */
 export const routeSeed = (seed: number, route: Route): number =>
-  createHash('sha256').update(`${seed} ${routeKey(route)}`).digest().readInt32LE(0);
+  createHash('sha256')
+    .update(`${seed} ${routeKey(route)}`)
+    .digest()
+    .readInt32LE(0);
 
 /**
  * Sends one request and returns what is wrong with the outcome, and the state after it. `before` is
  * the state after the previous request: nothing else writes in between, and taking one snapshot per
  * request instead of two halves the fuzzer's cost on PostgreSQL.
  */
-export async function sendChecked(world: FuzzWorld, request: FuzzRequest, before: StateSnapshot): Promise<{ res: LightMyRequestResponse; problems: string[]; after: StateSnapshot }> {
+export async function sendChecked(
+  world: FuzzWorld,
+  request: FuzzRequest,
+  before: StateSnapshot,
+): Promise<{ res: LightMyRequestResponse; problems: string[]; after: StateSnapshot }> {
   const res = await world.api.app.inject(injectOptions(request));
   const problems = responseProblems(request, res);
   const after = await snapshot(world.db, world.tables);
-  if (res.statusCode >= 400) problems.push(...await changesOfRefusal(world.db, before, after, { principalId: world.principalOf(request.caller), now: world.api.clock.now() }));
+  if (res.statusCode >= 400)
+    problems.push(...(await changesOfRefusal(world.db, before, after, { principalId: world.principalOf(request.caller), now: world.api.clock.now() })));
   return { res, problems, after };
 }
 

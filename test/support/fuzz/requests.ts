@@ -21,13 +21,22 @@ export interface FuzzRequest {
 }
 
 /** Bad bearer tokens: garbage, unsigned, a valid signature for nobody, wrong schemes. */
-const badAuthorization = (world: FuzzWorld): fc.Arbitrary<string> => fc.oneof(
-  fc.constantFrom(
-    'Bearer not.a.jwt', 'Bearer ', 'Bearer', 'Basic YWRtaW46YWRtaW4=', `Bearer ${world.bearer.nobody}`, `Bearer ${world.bearer.admin}x`,
-    'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.', `Bearer ${'A'.repeat(9000)}`, `Bearer ${world.bearer.user.split('.').slice(0, 2).join('.')}.`, 'Negotiate abc',
-  ),
-  hostileString.map((s) => `Bearer ${s.replace(/[^\x20-\x7e]/g, '')}`),
-);
+const badAuthorization = (world: FuzzWorld): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(
+      'Bearer not.a.jwt',
+      'Bearer ',
+      'Bearer',
+      'Basic YWRtaW46YWRtaW4=',
+      `Bearer ${world.bearer.nobody}`,
+      `Bearer ${world.bearer.admin}x`,
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.',
+      `Bearer ${'A'.repeat(9000)}`,
+      `Bearer ${world.bearer.user.split('.').slice(0, 2).join('.')}.`,
+      'Negotiate abc',
+    ),
+    hostileString.map((s) => `Bearer ${s.replace(/[^\x20-\x7e]/g, '')}`),
+  );
 
 type Who = { caller: CallerName; authorization?: string };
 
@@ -52,10 +61,12 @@ function callerArbitrary(world: FuzzWorld, route: Route, intended: CallerName | 
 
 /** The route's path with each parameter a real value (the body's own, if it names one; mostly) or a hostile segment. */
 function urlArbitrary(world: FuzzWorld, route: Route, own: Readonly<Record<string, string>> = {}): fc.Arbitrary<string> {
-  const parts = paramsOf(route.path).map((name) => fc.oneof(
-    { weight: 4, arbitrary: own[name] !== undefined ? fc.constant(own[name]) : fc.constantFrom(...world.paramValues(route, name)) },
-    { weight: 1, arbitrary: hostileSegment },
-  ));
+  const parts = paramsOf(route.path).map((name) =>
+    fc.oneof(
+      { weight: 4, arbitrary: own[name] !== undefined ? fc.constant(own[name]) : fc.constantFrom(...world.paramValues(route, name)) },
+      { weight: 1, arbitrary: hostileSegment },
+    ),
+  );
   return fc.tuple(...parts).map((values) => {
     let i = 0;
     return route.path.replace(/:(\w+)|\*/g, () => values[i++]!);
@@ -74,34 +85,41 @@ function bodyArbitrary(world: FuzzWorld, route: Route): fc.Arbitrary<WireBody> {
 
 export function requestArbitrary(world: FuzzWorld, route: Route): fc.Arbitrary<FuzzRequest> {
   const bodies = route.method === 'GET' ? fc.constant<WireBody>({ what: 'no body' }) : bodyArbitrary(world, route);
-  return bodies.chain((body) => fc.record({
-    body: fc.constant(body),
-    who: callerArbitrary(world, route, body.as),
-    path: urlArbitrary(world, route, body.params),
-    query: fc.option(hostileQuery, { freq: 4 }),
-  })).map(({ who, path, query, body }): FuzzRequest => {
-    const q = [body.query, query].filter((p) => p !== null && p !== undefined).join('&');
-    const request = {
-      route: `${route.method} ${route.path}`,
-      caller: who.caller,
-      method: route.method,
-      url: q ? `${path}?${q}` : path,
-      headers: {
-        ...(who.authorization !== undefined ? { authorization: who.authorization } : {}),
-        ...(body.contentType !== undefined && body.payload !== undefined ? { 'content-type': body.contentType } : {}),
-        ...body.headers,
-      },
-      ...(body.payload !== undefined ? { payload: body.payload } : {}),
-      what: body.what,
-    };
-    // How fast-check shows a failing request: a line, not the 40 kB body it may carry.
-    return Object.assign(request, { [fc.toStringMethod]: () => `${request.method} ${clip(request.url)} as ${request.caller} (${request.what})` });
-  });
+  return bodies
+    .chain((body) =>
+      fc.record({
+        body: fc.constant(body),
+        who: callerArbitrary(world, route, body.as),
+        path: urlArbitrary(world, route, body.params),
+        query: fc.option(hostileQuery, { freq: 4 }),
+      }),
+    )
+    .map(({ who, path, query, body }): FuzzRequest => {
+      const q = [body.query, query].filter((p) => p !== null && p !== undefined).join('&');
+      const request = {
+        route: `${route.method} ${route.path}`,
+        caller: who.caller,
+        method: route.method,
+        url: q ? `${path}?${q}` : path,
+        headers: {
+          ...(who.authorization !== undefined ? { authorization: who.authorization } : {}),
+          ...(body.contentType !== undefined && body.payload !== undefined ? { 'content-type': body.contentType } : {}),
+          ...body.headers,
+        },
+        ...(body.payload !== undefined ? { payload: body.payload } : {}),
+        what: body.what,
+      };
+      // How fast-check shows a failing request: a line, not the 40 kB body it may carry.
+      return Object.assign(request, { [fc.toStringMethod]: () => `${request.method} ${clip(request.url)} as ${request.caller} (${request.what})` });
+    });
 }
 
 const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
 /** As app.inject() takes it. */
 export const injectOptions = (r: FuzzRequest): InjectOptions => ({
-  method: r.method as InjectOptions['method'], url: r.url, headers: { ...r.headers }, ...(r.payload !== undefined ? { payload: r.payload } : {}),
+  method: r.method as InjectOptions['method'],
+  url: r.url,
+  headers: { ...r.headers },
+  ...(r.payload !== undefined ? { payload: r.payload } : {}),
 });

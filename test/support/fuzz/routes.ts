@@ -56,7 +56,9 @@ export function routeTable(app: FastifyInstance): { write: Route[]; read: Route[
 
 /** The operations of an OpenAPI document as routes (`{id}` → `:id`), e.g. to check the route table against. */
 export function routesOfDocument(paths: Record<string, Record<string, unknown>>): Route[] {
-  return Object.entries(paths).flatMap(([path, item]) => Object.keys(item)
-    .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
-    .map((m) => ({ method: m.toUpperCase() as HTTPMethods, path: path.replace(/\{(\w+)\}/g, ':$1') })));
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+      .map((m) => ({ method: m.toUpperCase() as HTTPMethods, path: path.replace(/\{(\w+)\}/g, ':$1') })),
+  );
 }

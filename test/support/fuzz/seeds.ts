@@ -51,7 +51,8 @@ const activations = () => [
  */
 function requestSeeds(target: 'role' | 'group', kind: 'assignment' | 'eligibility'): Seed[] {
   const roleId = kind === 'assignment' ? ROLE.auditLogReader : ROLE.helpdeskAdministrator;
-  const to = (principalId: string, role = roleId) => (target === 'role' ? roleRequest('adminAssign', principalId, role) : groupRequest(principalId, w.group.id));
+  const to = (principalId: string, role = roleId) =>
+    target === 'role' ? roleRequest('adminAssign', principalId, role) : groupRequest(principalId, w.group.id);
   const ticketInfo = { ticketNumber: 'CHG-1', ticketSystem: 'ServiceNow' };
   const seeds: Seed[] = [
     ...schedules().map((scheduleInfo) => ({ body: { ...to(w.dave.id), scheduleInfo, ticketInfo, isValidationOnly: true } })),
@@ -60,19 +61,32 @@ function requestSeeds(target: 'role' | 'group', kind: 'assignment' | 'eligibilit
     { body: { ...to(w.alice.id, kind === 'assignment' ? ROLE.auditLogReader : ROLE.helpdeskAdministrator), action: 'adminRemove', isValidationOnly: true } },
   ];
   if (kind === 'assignment') {
-    const self = target === 'role' ? roleRequest('selfActivate', who.user!.id, ROLE.reader, '/subscriptions/s1') : { ...groupRequest(who.user!.id, w.group.id), action: 'selfActivate' };
+    const self =
+      target === 'role'
+        ? roleRequest('selfActivate', who.user!.id, ROLE.reader, '/subscriptions/s1')
+        : { ...groupRequest(who.user!.id, w.group.id), action: 'selfActivate' };
     seeds.push(...activations().map((scheduleInfo): Seed => ({ as: 'user', body: { ...self, scheduleInfo, isValidationOnly: true } })));
   }
   if (target === 'group' && kind === 'assignment') {
     // Alice's group membership runs for 30 days: extended, it ends later.
-    seeds.push({ body: { ...to(w.alice.id), action: 'adminExtend', isValidationOnly: true, targetScheduleId: w.aliceSchedules.groupAssignment, scheduleInfo: { expiration: { type: 'afterDateTime', endDateTime: '2026-03-01T00:00:00Z' } } } });
+    seeds.push({
+      body: {
+        ...to(w.alice.id),
+        action: 'adminExtend',
+        isValidationOnly: true,
+        targetScheduleId: w.aliceSchedules.groupAssignment,
+        scheduleInfo: { expiration: { type: 'afterDateTime', endDateTime: '2026-03-01T00:00:00Z' } },
+      },
+    });
   }
   return seeds;
 }
 
 /** A rule PATCH of the directory role's tenant-wide policy, with the rule id its type goes with. */
-const rule = (type: string, ruleId: string, body: Record<string, unknown>): Seed =>
-  ({ params: { id: w.tenantPolicyId, ruleId }, body: { '@odata.type': `#microsoft.graph.unifiedRoleManagementPolicy${type}Rule`, ...body } });
+const rule = (type: string, ruleId: string, body: Record<string, unknown>): Seed => ({
+  params: { id: w.tenantPolicyId, ruleId },
+  body: { '@odata.type': `#microsoft.graph.unifiedRoleManagementPolicy${type}Rule`, ...body },
+});
 
 /** The seeds of each write route, by `METHOD /pattern` (routes.ts). */
 export function seedsOf(x: FuzzExtras): Record<string, Seed[]> {
@@ -83,21 +97,53 @@ export function seedsOf(x: FuzzExtras): Record<string, Seed[]> {
   ];
   const ref = (kind: string, id: string) => ({ body: { '@odata.id': `https://graph.microsoft.com/v1.0/${kind}/${id}` } });
   const authorize = {
-    response_type: 'code', client_id: 'openpim-cli', redirect_uri: 'http://127.0.0.1:8400/callback', state: 's',
-    code_challenge: 'A'.repeat(43), code_challenge_method: 'S256', csrf_token: 'x', decision: 'allow',
+    response_type: 'code',
+    client_id: 'openpim-cli',
+    redirect_uri: 'http://127.0.0.1:8400/callback',
+    state: 's',
+    code_challenge: 'A'.repeat(43),
+    code_challenge_method: 'S256',
+    csrf_token: 'x',
+    decision: 'allow',
   };
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-  const scimUser = { schemas: [SCIM_USER], userName: 'fuzz@contoso.test', externalId: 'ext-fuzz', name: { givenName: 'Fuzz', familyName: 'Er' }, emails: [{ value: 'fuzz@contoso.test', type: 'work', primary: true }], active: true };
+  const scimUser = {
+    schemas: [SCIM_USER],
+    userName: 'fuzz@contoso.test',
+    externalId: 'ext-fuzz',
+    name: { givenName: 'Fuzz', familyName: 'Er' },
+    emails: [{ value: 'fuzz@contoso.test', type: 'work', primary: true }],
+    active: true,
+  };
   const scimGroup = { schemas: [SCIM_GROUP], displayName: 'Fuzzers', externalId: 'g-fuzz', members: [{ value: w.alice.id }] };
   const scimPatch = (value: unknown, path: string) => ({ body: { schemas: [SCIM_PATCH], Operations: [{ op: 'Replace', path, value }] }, contentType: SCIM });
   return {
-    'POST /v1.0/users': [{ body: { displayName: 'Fuzz', userPrincipalName: 'fuzz.user@contoso.test', mail: 'fuzz@contoso.test', accountEnabled: true, passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false } } }],
+    'POST /v1.0/users': [
+      {
+        body: {
+          displayName: 'Fuzz',
+          userPrincipalName: 'fuzz.user@contoso.test',
+          mail: 'fuzz@contoso.test',
+          accountEnabled: true,
+          passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false },
+        },
+      },
+    ],
     'PATCH /v1.0/users/:id': [{ body: { accountEnabled: true } }, { body: { passwordProfile: { password: PASSWORD, forceChangePasswordNextSignIn: false } } }],
     'PUT /v1.0/users/:id/manager/$ref': [ref('users', w.manager.id)],
     'POST /v1.0/groups': [{ body: { displayName: 'Fuzzers', description: 'made by the fuzzer', isAssignableToRole: false } }],
     'POST /v1.0/groups/:id/members/$ref': [ref('directoryObjects', w.alice.id)],
     'POST /v1.0/directory/administrativeUnits': [{ body: { displayName: 'Fuzz unit', description: null } }],
-    [`POST ${REQ}/roleDefinitions`]: [{ body: { displayName: 'Fuzz role', description: 'fuzz', isEnabled: true, rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'] }] } }],
+    [`POST ${REQ}/roleDefinitions`]: [
+      {
+        body: {
+          displayName: 'Fuzz role',
+          description: 'fuzz',
+          isEnabled: true,
+          rolePermissions: [{ allowedResourceActions: ['openpim.directory/users/read'] }],
+        },
+      },
+    ],
     [`POST ${REQ}/roleAssignmentScheduleRequests`]: requestSeeds('role', 'assignment'),
     [`POST ${REQ}/roleEligibilityScheduleRequests`]: requestSeeds('role', 'eligibility'),
     [`POST ${GRP}/assignmentScheduleRequests`]: requestSeeds('group', 'assignment'),
@@ -123,7 +169,10 @@ export function seedsOf(x: FuzzExtras): Record<string, Seed[]> {
     'POST /openpim/auth/session': [{ body: signIn }],
     'POST /openpim/auth/signout': [{ body: {} }],
     // The ordinary user has an authenticator app (fuzz/world.ts): a wrong code reaches the check, and counts towards the lockout.
-    'POST /openpim/auth/stepup': [{ as: 'user', body: { totp: '123456' } }, { as: 'user', body: { recoveryCode: 'AAAA-AAAA-AAAA-AAAA' } }],
+    'POST /openpim/auth/stepup': [
+      { as: 'user', body: { totp: '123456' } },
+      { as: 'user', body: { recoveryCode: 'AAAA-AAAA-AAAA-AAAA' } },
+    ],
     'POST /openpim/auth/authorize': [{ form: authorize }],
     'POST /openpim/auth/webauthn/register/options': [{ body: {} }],
     'POST /openpim/auth/webauthn/register/verify': [{ body: { displayName: 'Fuzz key', response: x.registration } }],
@@ -137,8 +186,23 @@ export function seedsOf(x: FuzzExtras): Record<string, Seed[]> {
     'POST /openpim/oauth2/token': [
       { form: { grant_type: 'client_credentials', client_id: w.sp.id, client_secret: w.sp.secret, scope: 'https://graph.microsoft.com/.default' } },
       { as: 'anonymous', form: { grant_type: 'client_credentials' }, headers: { authorization: basic(w.sp.id, w.sp.secret) } },
-      { form: { grant_type: 'client_credentials', client_id: w.sp.id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA' } },
-      { form: { grant_type: 'authorization_code', client_id: 'openpim-cli', code: 'not-a-code', redirect_uri: 'http://127.0.0.1:8400/callback', code_verifier: 'v'.repeat(43) } },
+      {
+        form: {
+          grant_type: 'client_credentials',
+          client_id: w.sp.id,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA',
+        },
+      },
+      {
+        form: {
+          grant_type: 'authorization_code',
+          client_id: 'openpim-cli',
+          code: 'not-a-code',
+          redirect_uri: 'http://127.0.0.1:8400/callback',
+          code_verifier: 'v'.repeat(43),
+        },
+      },
       { form: { grant_type: 'refresh_token', refresh_token: 'x' } },
     ],
     'POST /v1.0/servicePrincipals': [{ body: { displayName: 'Fuzz app', description: null, accountEnabled: true } }],
@@ -147,12 +211,33 @@ export function seedsOf(x: FuzzExtras): Record<string, Seed[]> {
     'POST /v1.0/servicePrincipals/:id/addKey': [{ body: addKeyBody }],
     'POST /v1.0/servicePrincipals/:id/removeKey': [{ body: { keyId: x.certKeyId, proof: null } }],
     'POST /scim/v2/Users': [{ body: scimUser, contentType: SCIM }],
-    'PUT /scim/v2/Users/:id': [{ params: { id: w.dave.id }, body: { ...scimUser, userName: w.dave.userPrincipalName, externalId: 'ext-dave', emails: [{ value: w.dave.userPrincipalName, primary: true }] }, contentType: SCIM }],
-    'PATCH /scim/v2/Users/:id': [scimPatch('Fuzzed', 'displayName'), scimPatch(false, 'active'), { body: { schemas: [SCIM_PATCH], Operations: [{ op: 'Add', path: 'name.givenName', value: 'F' }] }, contentType: SCIM }],
+    'PUT /scim/v2/Users/:id': [
+      {
+        params: { id: w.dave.id },
+        body: { ...scimUser, userName: w.dave.userPrincipalName, externalId: 'ext-dave', emails: [{ value: w.dave.userPrincipalName, primary: true }] },
+        contentType: SCIM,
+      },
+    ],
+    'PATCH /scim/v2/Users/:id': [
+      scimPatch('Fuzzed', 'displayName'),
+      scimPatch(false, 'active'),
+      { body: { schemas: [SCIM_PATCH], Operations: [{ op: 'Add', path: 'name.givenName', value: 'F' }] }, contentType: SCIM },
+    ],
     'POST /scim/v2/Groups': [{ body: scimGroup, contentType: SCIM }],
-    'PUT /scim/v2/Groups/:id': [{ params: { id: w.group.id }, body: { ...scimGroup, displayName: w.group.displayName, externalId: 'g-operators' }, contentType: SCIM }],
+    'PUT /scim/v2/Groups/:id': [
+      { params: { id: w.group.id }, body: { ...scimGroup, displayName: w.group.displayName, externalId: 'g-operators' }, contentType: SCIM },
+    ],
     'PATCH /scim/v2/Groups/:id': [
-      { body: { schemas: [SCIM_PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: w.dave.id }] }, { op: 'Remove', path: `members[value eq "${w.alice.id}"]` }] }, contentType: SCIM },
+      {
+        body: {
+          schemas: [SCIM_PATCH],
+          Operations: [
+            { op: 'Add', path: 'members', value: [{ value: w.dave.id }] },
+            { op: 'Remove', path: `members[value eq "${w.alice.id}"]` },
+          ],
+        },
+        contentType: SCIM,
+      },
       scimPatch('Renamed', 'displayName'),
     ],
   };
@@ -169,7 +254,16 @@ export function paramValuesOf(x: FuzzExtras): (path: string, name: string) => re
     if (path.startsWith('/v1.0/users/')) return name === 'id' ? [w.alice.id, w.dave.id, w.manager.id] : anyId;
     if (path.startsWith('/v1.0/groups/')) return name === 'id' ? [w.group.id, w.roleGroup.id] : [w.alice.id, w.dave.id];
     if (path.includes('ScheduleRequests/')) return Object.values(w.aliceRequests).map((r) => r.id);
-    if (path.includes('/rules/')) return name === 'id' ? [w.tenantPolicyId, w.groupPolicyId] : ['Expiration_EndUser_Assignment', 'Enablement_EndUser_Assignment', 'AuthenticationContext_EndUser_Assignment', 'Approval_EndUser_Assignment', 'Expiration_Admin_Eligibility'];
+    if (path.includes('/rules/'))
+      return name === 'id'
+        ? [w.tenantPolicyId, w.groupPolicyId]
+        : [
+            'Expiration_EndUser_Assignment',
+            'Enablement_EndUser_Assignment',
+            'AuthenticationContext_EndUser_Assignment',
+            'Approval_EndUser_Assignment',
+            'Expiration_Admin_Eligibility',
+          ];
     if (path.includes('Approvals/')) return name === 'id' ? [w.approvalId, w.groupApprovalId] : ['1', '2', '0'];
     if (path.startsWith('/v1.0/servicePrincipals/')) return [w.sp.id];
     if (path.startsWith('/openpim/scim/tokens/')) return [x.spareScimTokenId];

@@ -41,11 +41,17 @@ const FED_ON_REFUSAL = new Set<string>([BREAK_GLASS_USED]);
 
 /** Every table of the store (read once; the schema does not change under a running test). */
 export async function tablesOf(db: Kysely<Database>): Promise<string[]> {
-  return (await db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name).sort();
+  return (await db.introspection.getTables())
+    .filter((t) => !t.isView)
+    .map((t) => t.name)
+    .sort();
 }
 
 export async function snapshot(db: Kysely<Database>, tables: readonly string[]): Promise<StateSnapshot> {
-  const union = sql.join(tables.map((t) => sql`select ${t} as t, count(*) as n from ${sql.table(t)}`), sql` union all `);
+  const union = sql.join(
+    tables.map((t) => sql`select ${t} as t, count(*) as n from ${sql.table(t)}`),
+    sql` union all `,
+  );
   const rows = (await sql<{ t: string; n: number | string }>`${union}`.execute(db)).rows;
   const head = await db.selectFrom('chain_head').select(['audit_seq', 'audit_hash', 'feed_seq']).where('id', '=', 1).executeTakeFirst();
   const challenges = await db.selectFrom('webauthn_challenges').select(['challenge', 'principal_id', 'expires_at']).execute();
@@ -69,7 +75,11 @@ function challengeProblems(before: StateSnapshot, after: StateSnapshot, context:
   const taken = before.challenges.filter((c) => !now.has(c.challenge) && c.expiresAt > context.now && c.principalId !== context.principalId);
   return [
     ...(added.length > 0 ? [`webauthn_challenges: ${added.length} added`] : []),
-    ...(taken.length > 0 ? [`webauthn_challenges: a pending challenge of ${taken.map((c) => c.principalId).join(', ')} taken out by ${context.principalId ?? 'an unauthenticated caller'}`] : []),
+    ...(taken.length > 0
+      ? [
+          `webauthn_challenges: a pending challenge of ${taken.map((c) => c.principalId).join(', ')} taken out by ${context.principalId ?? 'an unauthenticated caller'}`,
+        ]
+      : []),
   ];
 }
 
@@ -88,7 +98,8 @@ export async function changesOfRefusal(db: Kysely<Database>, before: StateSnapsh
   if (after.head.auditSeq !== before.head.auditSeq || after.head.auditHash !== before.head.auditHash) {
     const events = await db.selectFrom('audit_events').select(['seq', 'activity']).where('seq', '>', before.head.auditSeq).execute();
     const unexpected = events.filter((e) => !AUDITED_ON_REFUSAL.has(e.activity));
-    if (unexpected.length > 0 || events.length === 0) problems.push(`audit events appended: ${unexpected.map((e) => e.activity).join('; ') || 'the chain head changed without one'}`);
+    if (unexpected.length > 0 || events.length === 0)
+      problems.push(`audit events appended: ${unexpected.map((e) => e.activity).join('; ') || 'the chain head changed without one'}`);
   }
   if (after.counts.audit_events !== before.counts.audit_events && after.head.auditSeq === before.head.auditSeq) {
     problems.push(`audit_events: ${before.counts.audit_events} → ${after.counts.audit_events} rows, chain head unchanged`);

@@ -56,18 +56,35 @@ export async function openFuzzWorld(database: TestDatabase): Promise<FuzzWorld> 
   // The ordinary user is eligible for what the selfActivate seeds ask (fuzz/seeds.ts), so those reach
   // the policy checks, and has an authenticator app, so wrong step-up codes reach the code check.
   const H = api.h;
-  for (const [roleDefinitionId, directoryScopeId] of [[ROLE.reader, '/subscriptions/s1'], [GROUP_ROLE.member, groupScope(w.group.id)]] as const) {
-    await H.submit(H.admin, { kind: 'eligibility', action: 'adminAssign', principalId: who.user!.id, roleDefinitionId, directoryScopeId, scheduleInfo: scheduleOf(H, 'permanent') });
+  for (const [roleDefinitionId, directoryScopeId] of [
+    [ROLE.reader, '/subscriptions/s1'],
+    [GROUP_ROLE.member, groupScope(w.group.id)],
+  ] as const) {
+    await H.submit(H.admin, {
+      kind: 'eligibility',
+      action: 'adminAssign',
+      principalId: who.user!.id,
+      roleDefinitionId,
+      directoryScopeId,
+      scheduleInfo: scheduleOf(H, 'permanent'),
+    });
   }
   await enrollTotp(who.user!);
   // The administrator has a security key; the step-up assertion and a second key's registration
   // answer the challenges now pending, so each seed is valid once and its mutations reach the verification.
   const key = await registerKey(admin);
   const assertion = key.assert((await created('/openpim/auth/webauthn/stepup/options', {}, 200)) as { challenge: string });
-  const registration = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: TEST_RELYING_PARTY.origins[0]! })
-    .register((await created('/openpim/auth/webauthn/register/options', {}, 200)) as { challenge: string });
+  const registration = new SoftAuthenticator({ rpId: TEST_RELYING_PARTY.id, origin: TEST_RELYING_PARTY.origins[0]! }).register(
+    (await created('/openpim/auth/webauthn/register/options', {}, 200)) as { challenge: string },
+  );
   const extras = {
-    tenantId: H.tenantId, spareScimTokenId: spare.id!, secretKeyId: secret.keyId, certKeyId: cert.keyId!, pendingApprovalId: await pendingApproval(), registration, assertion,
+    tenantId: H.tenantId,
+    spareScimTokenId: spare.id!,
+    secretKeyId: secret.keyId,
+    certKeyId: cert.keyId!,
+    pendingApprovalId: await pendingApproval(),
+    registration,
+    assertion,
   };
 
   // Each caller's first request as itself is where a break-glass use is recorded (the bootstrap

@@ -4,7 +4,18 @@
  * to sign-in and back here afterwards.
  */
 import {
-  Button, Caption1, Menu, MenuItemRadio, MenuList, MenuPopover, MenuTrigger, Text, Tooltip, makeStyles, mergeClasses, tokens,
+  Button,
+  Caption1,
+  Menu,
+  MenuItemRadio,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Text,
+  Tooltip,
+  makeStyles,
+  mergeClasses,
+  tokens,
 } from '@fluentui/react-components';
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -19,8 +30,13 @@ import { useThemeControl, type ThemeChoice } from './theme.ts';
 const useStyles = makeStyles({
   root: { minHeight: '100vh', display: 'grid', gridTemplateRows: 'auto 1fr', backgroundColor: tokens.colorNeutralBackground2 },
   header: {
-    display: 'flex', alignItems: 'center', gap: '12px', padding: '8px 16px', backgroundColor: tokens.colorBrandBackground,
-    color: tokens.colorNeutralForegroundOnBrand, flexWrap: 'wrap',
+    display: 'flex',
+    alignItems: 'center',
+    gap: '12px',
+    padding: '8px 16px',
+    backgroundColor: tokens.colorBrandBackground,
+    color: tokens.colorNeutralForegroundOnBrand,
+    flexWrap: 'wrap',
   },
   brand: { display: 'flex', alignItems: 'center', gap: '8px', fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400 },
   spacer: { flexGrow: 1 },
@@ -28,20 +44,33 @@ const useStyles = makeStyles({
   // At phone width the navigation sits above the page: it keeps its own height, the page takes the rest.
   body: { display: 'grid', gridTemplateColumns: '220px 1fr', '@media (max-width: 700px)': { gridTemplateColumns: '1fr', gridTemplateRows: 'auto 1fr' } },
   nav: {
-    display: 'flex', flexDirection: 'column', gap: '2px', padding: '12px 8px', backgroundColor: tokens.colorNeutralBackground1,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+    padding: '12px 8px',
+    backgroundColor: tokens.colorNeutralBackground1,
     borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
     '@media (max-width: 700px)': { flexDirection: 'row', flexWrap: 'wrap', borderRight: 'none', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
   },
   navHeading: { padding: '12px 12px 4px', color: tokens.colorNeutralForeground3, '@media (max-width: 700px)': { display: 'none' } },
   link: {
-    display: 'block', padding: '8px 12px', borderRadius: tokens.borderRadiusMedium, color: tokens.colorNeutralForeground1, textDecoration: 'none',
+    display: 'block',
+    padding: '8px 12px',
+    borderRadius: tokens.borderRadiusMedium,
+    color: tokens.colorNeutralForeground1,
+    textDecoration: 'none',
     ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
   },
   current: { backgroundColor: tokens.colorBrandBackground2, color: tokens.colorBrandForeground2, fontWeight: tokens.fontWeightSemibold },
   main: { padding: '24px', minWidth: 0, '@media (max-width: 700px)': { padding: '16px 12px' } },
   skip: {
-    position: 'absolute', left: '-9999px', top: '8px', zIndex: 10, padding: '8px', backgroundColor: tokens.colorNeutralBackground1,
+    position: 'absolute',
+    left: '-9999px',
+    top: '8px',
+    zIndex: 10,
+    padding: '8px',
+    backgroundColor: tokens.colorNeutralBackground1,
     ':focus': { left: '8px' },
   },
 });
@@ -84,9 +113,14 @@ export function Shell() {
   return (
     <StepUpProvider>
       <div className={styles.root}>
-        <a className={styles.skip} href="#main">Skip to content</a>
+        <a className={styles.skip} href="#main">
+          Skip to content
+        </a>
         <header className={styles.header}>
-          <span className={styles.brand}><img src="/favicon.svg" alt="" width={24} height={24} />OpenPIM</span>
+          <span className={styles.brand}>
+            <img src="/favicon.svg" alt="" width={24} height={24} />
+            OpenPIM
+          </span>
           <span className={styles.spacer} />
           {session.data && <SessionClock session={session.data} />}
           <ThemeMenu />
@@ -98,7 +132,10 @@ export function Shell() {
             {NAV.filter((n) => !n.section || administers).map((n, i, shown) => (
               <Fragment key={n.to}>
                 {n.section && n.section !== shown[i - 1]?.section && <Caption1 className={styles.navHeading}>{n.section}</Caption1>}
-                <NavLink to={n.to} className={({ isActive }) => mergeClasses(styles.link, isActive && styles.current)}>{n.label}{n.Count && <n.Count />}</NavLink>
+                <NavLink to={n.to} className={({ isActive }) => mergeClasses(styles.link, isActive && styles.current)}>
+                  {n.label}
+                  {n.Count && <n.Count />}
+                </NavLink>
               </Fragment>
             ))}
           </nav>
@@ -118,8 +155,14 @@ function SessionClock({ session }: { session: Session }) {
   const ends = Math.min(Date.parse(session.expiresDateTime), session.idleExpiresDateTime ? Date.parse(session.idleExpiresDateTime) : Infinity);
   const idle = session.idleExpiresDateTime !== null && Date.parse(session.idleExpiresDateTime) <= Date.parse(session.expiresDateTime);
   return (
-    <Tooltip relationship="description" content={`${idle ? 'Ends after inactivity' : 'Ends'} at ${formatInstant(new Date(ends).toISOString())}; the absolute end is ${formatInstant(session.expiresDateTime)}.`}>
-      <Text size={200} className={styles.onBrand} tabIndex={0}>Session: {formatRemaining(ends, now)}{idle ? ' idle' : ''} left</Text>
+    <Tooltip
+      relationship="description"
+      content={`${idle ? 'Ends after inactivity' : 'Ends'} at ${formatInstant(new Date(ends).toISOString())}; the absolute end is ${formatInstant(session.expiresDateTime)}.`}
+    >
+      <Text size={200} className={styles.onBrand} tabIndex={0}>
+        Session: {formatRemaining(ends, now)}
+        {idle ? ' idle' : ''} left
+      </Text>
     </Tooltip>
   );
 }
@@ -130,13 +173,21 @@ function ThemeMenu() {
   return (
     <Menu checkedValues={{ theme: [choice] }} onCheckedValueChange={(_e, d) => setChoice(d.checkedItems[0] as ThemeChoice)}>
       <MenuTrigger disableButtonEnhancement>
-        <Button appearance="transparent" className={styles.onBrand}>Theme</Button>
+        <Button appearance="transparent" className={styles.onBrand}>
+          Theme
+        </Button>
       </MenuTrigger>
       <MenuPopover>
         <MenuList>
-          <MenuItemRadio name="theme" value="system">System</MenuItemRadio>
-          <MenuItemRadio name="theme" value="light">Light</MenuItemRadio>
-          <MenuItemRadio name="theme" value="dark">Dark</MenuItemRadio>
+          <MenuItemRadio name="theme" value="system">
+            System
+          </MenuItemRadio>
+          <MenuItemRadio name="theme" value="light">
+            Light
+          </MenuItemRadio>
+          <MenuItemRadio name="theme" value="dark">
+            Dark
+          </MenuItemRadio>
         </MenuList>
       </MenuPopover>
     </Menu>
@@ -151,11 +202,20 @@ function Account() {
   const [busy, setBusy] = useState(false);
   return (
     <>
-      <Text size={200} className={styles.onBrand}>{me.data?.displayName ?? ''}</Text>
-      <Button appearance="outline" className={styles.onBrand} disabled={busy} onClick={() => {
-        setBusy(true);
-        signOut.mutate(undefined, { onSettled: () => navigate('/signin', { replace: true }) });
-      }}>Sign out</Button>
+      <Text size={200} className={styles.onBrand}>
+        {me.data?.displayName ?? ''}
+      </Text>
+      <Button
+        appearance="outline"
+        className={styles.onBrand}
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          signOut.mutate(undefined, { onSettled: () => navigate('/signin', { replace: true }) });
+        }}
+      >
+        Sign out
+      </Button>
     </>
   );
 }

@@ -10,9 +10,13 @@ export function NotFoundPage() {
   const styles = useStyles();
   return (
     <section className={styles.page} aria-labelledby="not-found-title">
-      <Title2 as="h1" id="not-found-title">Page not found</Title2>
+      <Title2 as="h1" id="not-found-title">
+        Page not found
+      </Title2>
       {/* One link: a Fluent link around a router link was a button around a link (nested controls). */}
-      <Text as="p">There is no page at this address. <RouteLink to="/assignments">Go to My roles</RouteLink></Text>
+      <Text as="p">
+        There is no page at this address. <RouteLink to="/assignments">Go to My roles</RouteLink>
+      </Text>
     </section>
   );
 }

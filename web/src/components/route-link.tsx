@@ -3,7 +3,17 @@ import { Link } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 
-export function RouteLink({ to, children, className, 'aria-label': ariaLabel }: { to: string; children: ReactNode; className?: string; 'aria-label'?: string }) {
+export function RouteLink({
+  to,
+  children,
+  className,
+  'aria-label': ariaLabel,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  'aria-label'?: string;
+}) {
   const navigate = useNavigate();
   return (
     <Link

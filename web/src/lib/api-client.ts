@@ -4,9 +4,7 @@
  * message (shown to people) and, for a step-up challenge, what the policy asks for.
  */
 
-export type Challenge =
-  | { readonly kind: 'mfa' }
-  | { readonly kind: 'authenticationContext'; readonly acrValues: readonly string[] };
+export type Challenge = { readonly kind: 'mfa' } | { readonly kind: 'authenticationContext'; readonly acrValues: readonly string[] };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -56,7 +54,13 @@ async function failure(res: Response): Promise<ApiError> {
   }
   const message = body.error?.message ?? body.detail ?? body.error_description ?? `The server answered ${res.status} ${res.statusText}.`;
   const retry = Number(res.headers.get('retry-after'));
-  return new ApiError(res.status, body.error?.code ?? String(res.status), message, challengeOf(res.headers.get('www-authenticate')), Number.isFinite(retry) && retry > 0 ? retry : null);
+  return new ApiError(
+    res.status,
+    body.error?.code ?? String(res.status),
+    message,
+    challengeOf(res.headers.get('www-authenticate')),
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+  );
 }
 
 export interface RequestOptions {

@@ -18,18 +18,34 @@ export interface CliAuthorization {
 }
 
 export async function authorizeCli(deps: SessionDeps, caller: Caller, input: CliAuthorization, sourceIp: string | null): Promise<{ readonly code: string }> {
-  if (!isLoopbackRedirect(input.redirectUri)) throw new DomainError('Request_BadRequest', 'redirect_uri must be http://127.0.0.1:PORT/…, http://[::1]:PORT/… or http://localhost:PORT/… (RFC 8252).');
-  if (!isS256Challenge(input.codeChallenge)) throw new DomainError('Request_BadRequest', 'code_challenge must be a PKCE S256 challenge (43 base64url characters).');
-  if (!caller.sessionId || caller.principal.type !== 'user') throw new DomainError('Authorization_RequestDenied', 'Only a user signed in to OpenPIM in this browser can sign in the CLI.');
+  if (!isLoopbackRedirect(input.redirectUri))
+    throw new DomainError('Request_BadRequest', 'redirect_uri must be http://127.0.0.1:PORT/…, http://[::1]:PORT/… or http://localhost:PORT/… (RFC 8252).');
+  if (!isS256Challenge(input.codeChallenge))
+    throw new DomainError('Request_BadRequest', 'code_challenge must be a PKCE S256 challenge (43 base64url characters).');
+  if (!caller.sessionId || caller.principal.type !== 'user')
+    throw new DomainError('Authorization_RequestDenied', 'Only a user signed in to OpenPIM in this browser can sign in the CLI.');
   const now = deps.clock.now();
   const code = encodeSecret(deps.random.bytes(32));
   await deps.uow.run(async (tx) => {
     const from = await tx.sessions.get(caller.tenantId, caller.sessionId!);
     if (!from) throw new DomainError('InvalidAuthenticationToken', 'The sign-in session is not known: sign in again.');
-    await openSession(tx, deps, {
-      tenantId: caller.tenantId, principalId: caller.principal.id, amr: from.amr, acrs: from.acrs, authTime: from.authTime,
-      kind: 'cli', method: 'session', sourceIp, endsBy: from.expiresAt,
-    }, now, { codeHash: hashAuthorizationCode(code), challenge: input.codeChallenge, redirectUri: input.redirectUri, expiresAt: now + CODE_TTL });
+    await openSession(
+      tx,
+      deps,
+      {
+        tenantId: caller.tenantId,
+        principalId: caller.principal.id,
+        amr: from.amr,
+        acrs: from.acrs,
+        authTime: from.authTime,
+        kind: 'cli',
+        method: 'session',
+        sourceIp,
+        endsBy: from.expiresAt,
+      },
+      now,
+      { codeHash: hashAuthorizationCode(code), challenge: input.codeChallenge, redirectUri: input.redirectUri, expiresAt: now + CODE_TTL },
+    );
   });
   return { code };
 }

@@ -16,9 +16,13 @@ export interface RedeemCodeInput {
   readonly codeVerifier: string;
 }
 
-const invalidGrant = () => new DomainError('InvalidGrant', 'The authorization code is invalid, expired or already used, or the redirect URI or code verifier does not match.');
+const invalidGrant = () =>
+  new DomainError('InvalidGrant', 'The authorization code is invalid, expired or already used, or the redirect URI or code verifier does not match.');
 
-export async function redeemCode(deps: TokenDeps & { readonly uow: UnitOfWork<'sessions' | 'principals'>; readonly clock: Clock }, input: RedeemCodeInput): Promise<IssuedToken> {
+export async function redeemCode(
+  deps: TokenDeps & { readonly uow: UnitOfWork<'sessions' | 'principals'>; readonly clock: Clock },
+  input: RedeemCodeInput,
+): Promise<IssuedToken> {
   if (!isWellFormedSecret(input.code)) throw invalidGrant();
   const now = deps.clock.now();
   const session = await deps.uow.run(async (tx) => {
@@ -33,5 +37,12 @@ export async function redeemCode(deps: TokenDeps & { readonly uow: UnitOfWork<'s
   if (session === null || session === 'rejected') throw invalidGrant();
   const principal = await deps.uow.read.principals.get(session.tenantId, session.principalId);
   if (!principal?.accountEnabled) throw invalidGrant();
-  return issueToken(deps, { tenantId: session.tenantId, principalId: session.principalId, amr: session.amr, authTime: session.authTime, acrs: session.acrs, sessionId: session.id });
+  return issueToken(deps, {
+    tenantId: session.tenantId,
+    principalId: session.principalId,
+    amr: session.amr,
+    authTime: session.authTime,
+    acrs: session.acrs,
+    sessionId: session.id,
+  });
 }

@@ -26,10 +26,15 @@ export async function revokeSignInSessions(
     if (!self) await authorizeCredentialChange(tx, caller, user, 'sessions', now);
     const ended = await tx.sessions.revokeAllOf(user.tenantId, user.id, now, self ? 'revokedByUser' : 'revokedByAdmin');
     if (ended > 0) {
-      await tx.audit.append(auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
-        activity: ACTIVITY.signInSessionsRevoked, category: 'UserManagement', operationType: 'Update', targets: [principalTarget(user)],
-        details: { SessionsRevoked: String(ended) },
-      }));
+      await tx.audit.append(
+        auditRecord(user.tenantId, actorOf(caller), caller.correlationId, now, {
+          activity: ACTIVITY.signInSessionsRevoked,
+          category: 'UserManagement',
+          operationType: 'Update',
+          targets: [principalTarget(user)],
+          details: { SessionsRevoked: String(ended) },
+        }),
+      );
     }
     return ended;
   });

@@ -10,7 +10,10 @@ import type { UnitOfWork } from '../../ports/repositories.ts';
 
 export async function signOut(deps: { readonly uow: UnitOfWork<'sessions'>; readonly clock: Clock }, caller: Caller): Promise<void> {
   if (!caller.sessionId) {
-    throw new DomainError('Request_BadRequest', 'This token is not from a sign-in session (a service principal or operator token): there is nothing to sign out of; let it expire.');
+    throw new DomainError(
+      'Request_BadRequest',
+      'This token is not from a sign-in session (a service principal or operator token): there is nothing to sign out of; let it expire.',
+    );
   }
   await deps.uow.run((tx) => tx.sessions.revoke(caller.tenantId, caller.sessionId!, deps.clock.now(), 'signOut'));
 }

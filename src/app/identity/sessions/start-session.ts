@@ -53,13 +53,31 @@ export async function openSession(
   const secret = input.kind === 'browser' ? encodeSecret(deps.random.bytes(32)) : null;
   const sessionId = deps.ids.uuid();
   const expiresAt = Math.min(now + deps.sessions.absoluteTimeout, input.endsBy ?? Infinity);
-  await tx.sessions.insert({
-    tenantId: input.tenantId, id: sessionId, principalId: input.principalId, kind: input.kind, method: input.method,
-    secretHash: secret ? hashSessionSecret(secret) : null, amr: input.amr, acrs: input.acrs, authTime: input.authTime,
-    createdAt: now, lastSeenAt: now, expiresAt, revokedAt: null, revokedReason: null, sourceIp: input.sourceIp,
-  }, code);
+  await tx.sessions.insert(
+    {
+      tenantId: input.tenantId,
+      id: sessionId,
+      principalId: input.principalId,
+      kind: input.kind,
+      method: input.method,
+      secretHash: secret ? hashSessionSecret(secret) : null,
+      amr: input.amr,
+      acrs: input.acrs,
+      authTime: input.authTime,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      revokedAt: null,
+      revokedReason: null,
+      sourceIp: input.sourceIp,
+    },
+    code,
+  );
   return {
-    sessionId, secret, csrfToken: secret ? csrfTokenFor(secret) : null, expiresAt,
+    sessionId,
+    secret,
+    csrfToken: secret ? csrfTokenFor(secret) : null,
+    expiresAt,
     idleExpiresAt: input.kind === 'browser' ? Math.min(expiresAt, now + deps.sessions.idleTimeout) : null,
   };
 }

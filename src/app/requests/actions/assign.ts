@@ -11,7 +11,8 @@ import { adminDefaultLength, checkPolicy } from './check-policy.ts';
 export async function assign(ctx: RequestContext): Promise<ScheduleRequest> {
   const window = windowOf(ctx.input.scheduleInfo, ctx.now, adminDefaultLength(ctx));
   checkPolicy(ctx, window);
-  if (await findOpenClosingOverdue(ctx, ctx.key, ctx.input.targetScheduleId)) throw new DomainError('RoleAssignmentExists', 'The role assignment already exists.');
+  if (await findOpenClosingOverdue(ctx, ctx.key, ctx.input.targetScheduleId))
+    throw new DomainError('RoleAssignmentExists', 'The role assignment already exists.');
   const schedule = newSchedule(ctx, ctx.key, ctx.requestId, window);
   const request = newRequest(ctx, { status: window.startAt > ctx.now ? 'Granted' : 'Provisioned', targetScheduleId: schedule.id });
   await recordRequest(ctx, request, requestActivity(ctx.key.kind, 'adminAssign', window.endAt === null), window);

@@ -7,15 +7,19 @@ import type { RequestContext } from '../request-context.ts';
 
 export function checkPolicy(ctx: RequestContext, window: Window): void {
   const { input, caller } = ctx;
-  const failures = evaluatePolicy(ctx.policy.rules, {
-    action: input.action,
-    kind: input.kind,
-    window,
-    justification: input.justification,
-    ticketInfo: input.ticketInfo,
-    mfa: caller.mfa,
-    acrs: caller.acrs,
-  }, ctx.now);
+  const failures = evaluatePolicy(
+    ctx.policy.rules,
+    {
+      action: input.action,
+      kind: input.kind,
+      window,
+      justification: input.justification,
+      ticketInfo: input.ticketInfo,
+      mfa: caller.mfa,
+      acrs: caller.acrs,
+    },
+    ctx.now,
+  );
   const error = policyError(failures);
   if (error) throw error;
 }

@@ -47,9 +47,10 @@ function initial(policy: Policy): State {
   };
 }
 
-const subjectOf = (p: DirectoryObject): SubjectSet => (p.kind === 'group'
-  ? { '@odata.type': '#microsoft.graph.groupMembers', groupId: p.id, description: p.displayName }
-  : { '@odata.type': '#microsoft.graph.singleUser', userId: p.id, description: p.displayName });
+const subjectOf = (p: DirectoryObject): SubjectSet =>
+  p.kind === 'group'
+    ? { '@odata.type': '#microsoft.graph.groupMembers', groupId: p.id, description: p.displayName }
+    : { '@odata.type': '#microsoft.graph.singleUser', userId: p.id, description: p.displayName };
 const subjectId = (s: SubjectSet) => s.userId ?? s.groupId ?? `manager-${s.managerLevel ?? 1}`;
 
 export function ActivationSection({ policy }: { policy: Policy }) {
@@ -63,28 +64,55 @@ export function ActivationSection({ policy }: { policy: Policy }) {
   const hoursInvalid = !Number.isFinite(hours) || hours < 0.5 || hours > 24;
   const contextInvalid = state.step === 'context' && state.claimValue.trim() === '';
   const current = ruleOf(policy, 'Approval_EndUser_Assignment')?.setting;
-  const setting = (): ApprovalSetting | undefined => current && {
-    ...current,
-    isApprovalRequired: state.approval,
-    approvalStages: current.approvalStages.length > 0
-      ? current.approvalStages.map((stage, i) => (i === 0 ? { ...stage, primaryApprovers: state.approvers } : stage))
-      : [{ approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0, isEscalationEnabled: false, primaryApprovers: state.approvers, escalationApprovers: [] }],
-  };
+  const setting = (): ApprovalSetting | undefined =>
+    current && {
+      ...current,
+      isApprovalRequired: state.approval,
+      approvalStages:
+        current.approvalStages.length > 0
+          ? current.approvalStages.map((stage, i) => (i === 0 ? { ...stage, primaryApprovers: state.approvers } : stage))
+          : [
+              {
+                approvalStageTimeOutInDays: 1,
+                isApproverJustificationRequired: true,
+                escalationTimeInMinutes: 0,
+                isEscalationEnabled: false,
+                primaryApprovers: state.approvers,
+                escalationApprovers: [],
+              },
+            ],
+    };
   const enabledRules = [
-    ...(state.step === 'mfa' ? ['MultiFactorAuthentication'] : []), ...(state.justification ? ['Justification'] : []), ...(state.ticket ? ['Ticketing'] : []),
+    ...(state.step === 'mfa' ? ['MultiFactorAuthentication'] : []),
+    ...(state.justification ? ['Justification'] : []),
+    ...(state.ticket ? ['Ticketing'] : []),
   ];
   const patches = [
     ...(hoursInvalid ? [] : patchIf(policy, 'Expiration_EndUser_Assignment', { maximumDuration: minutesToDuration(Math.round(hours * 60)) })),
     ...patchIf(policy, 'Enablement_EndUser_Assignment', { enabledRules }),
-    ...patchIf(policy, 'AuthenticationContext_EndUser_Assignment', { isEnabled: state.step === 'context', claimValue: state.step === 'context' ? state.claimValue.trim() : null }),
+    ...patchIf(policy, 'AuthenticationContext_EndUser_Assignment', {
+      isEnabled: state.step === 'context',
+      claimValue: state.step === 'context' ? state.claimValue.trim() : null,
+    }),
     ...(current ? patchIf(policy, 'Approval_EndUser_Assignment', { setting: setting() }) : []),
   ].filter((p) => !(p.rule.id === 'Expiration_EndUser_Assignment' && durationToMinutes(p.rule.maximumDuration) === Math.round(hours * 60)));
-  const nameOf = (s: SubjectSet) => principals.data?.find((p) => p.id === subjectId(s))?.displayName ?? s.description ?? (s.managerLevel ? 'The requestor’s manager' : subjectId(s));
+  const nameOf = (s: SubjectSet) =>
+    principals.data?.find((p) => p.id === subjectId(s))?.displayName ?? s.description ?? (s.managerLevel ? 'The requestor’s manager' : subjectId(s));
 
   return (
-    <SettingsSection policy={policy} title="Activation" id="settings-activation" patches={patches} invalid={hoursInvalid || contextInvalid}
-      onReset={() => setState(initial(policy))}>
-      <Field label="Activation maximum duration (hours)" hint="From 0.5 to 24 hours." validationMessage={hoursInvalid ? 'Give a number of hours from 0.5 to 24.' : undefined}>
+    <SettingsSection
+      policy={policy}
+      title="Activation"
+      id="settings-activation"
+      patches={patches}
+      invalid={hoursInvalid || contextInvalid}
+      onReset={() => setState(initial(policy))}
+    >
+      <Field
+        label="Activation maximum duration (hours)"
+        hint="From 0.5 to 24 hours."
+        validationMessage={hoursInvalid ? 'Give a number of hours from 0.5 to 24.' : undefined}
+      >
         <Input type="number" min={0.5} max={24} step={0.5} value={state.hours} onChange={(_e, d) => set({ hours: d.value })} style={{ maxWidth: 140 }} />
       </Field>
       <Field label="On activation, require">
@@ -96,7 +124,11 @@ export function ActivationSection({ policy }: { policy: Policy }) {
       </Field>
       {state.step === 'context' && (
         <div className={styles.indent}>
-          <Field label="Authentication context (claim value)" required validationMessage={contextInvalid ? 'Name the authentication context, e.g. c1.' : undefined}>
+          <Field
+            label="Authentication context (claim value)"
+            required
+            validationMessage={contextInvalid ? 'Name the authentication context, e.g. c1.' : undefined}
+          >
             <Input value={state.claimValue} onChange={(_e, d) => set({ claimValue: d.value })} maxLength={100} />
           </Field>
         </div>
@@ -104,11 +136,18 @@ export function ActivationSection({ policy }: { policy: Policy }) {
       <div className={styles.group}>
         <Checkbox label="Require justification on activation" checked={state.justification} onChange={(_e, d) => set({ justification: d.checked === true })} />
         <Checkbox label="Require ticket information on activation" checked={state.ticket} onChange={(_e, d) => set({ ticket: d.checked === true })} />
-        <Checkbox label="Require approval to activate" checked={state.approval} onChange={(_e, d) => set({ approval: d.checked === true })} disabled={!current} />
+        <Checkbox
+          label="Require approval to activate"
+          checked={state.approval}
+          onChange={(_e, d) => set({ approval: d.checked === true })}
+          disabled={!current}
+        />
       </div>
       {state.approval && (
         <div className={styles.indent}>
-          <Text weight="semibold" id="approvers-label">Approvers</Text>
+          <Text weight="semibold" id="approvers-label">
+            Approvers
+          </Text>
           {state.approvers.length === 0 ? (
             <Text size={200} className={styles.muted}>
               {policy.scopeType === 'Group'
@@ -119,16 +158,39 @@ export function ActivationSection({ policy }: { policy: Policy }) {
             <ul className={styles.approvers} aria-labelledby="approvers-label">
               {state.approvers.map((s) => (
                 <li key={subjectId(s)} className={styles.approver}>
-                  <Text>{nameOf(s)}{s.groupId ? ' (group)' : ''}</Text>
-                  <Button size="small" appearance="subtle" icon={<DismissRegular />} aria-label={`Remove approver ${nameOf(s)}`}
-                    onClick={() => set({ approvers: state.approvers.filter((x) => subjectId(x) !== subjectId(s)) })} />
+                  <Text>
+                    {nameOf(s)}
+                    {s.groupId ? ' (group)' : ''}
+                  </Text>
+                  <Button
+                    size="small"
+                    appearance="subtle"
+                    icon={<DismissRegular />}
+                    aria-label={`Remove approver ${nameOf(s)}`}
+                    onClick={() => set({ approvers: state.approvers.filter((x) => subjectId(x) !== subjectId(s)) })}
+                  />
                 </li>
               ))}
             </ul>
           )}
-          <PrincipalPicker key={state.approvers.length} label="Add an approver" value={picked} onChange={setPicked} accept={(p) => !state.approvers.some((s) => subjectId(s) === p.id)} />
-          <Button size="small" style={{ alignSelf: 'flex-start' }} disabled={!picked}
-            onClick={() => { if (picked) set({ approvers: [...state.approvers, subjectOf(picked)] }); setPicked(null); }}>Add approver</Button>
+          <PrincipalPicker
+            key={state.approvers.length}
+            label="Add an approver"
+            value={picked}
+            onChange={setPicked}
+            accept={(p) => !state.approvers.some((s) => subjectId(s) === p.id)}
+          />
+          <Button
+            size="small"
+            style={{ alignSelf: 'flex-start' }}
+            disabled={!picked}
+            onClick={() => {
+              if (picked) set({ approvers: [...state.approvers, subjectOf(picked)] });
+              setPicked(null);
+            }}
+          >
+            Add approver
+          </Button>
         </div>
       )}
     </SettingsSection>

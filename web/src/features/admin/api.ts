@@ -14,8 +14,17 @@ export interface DirectoryObject {
   readonly isAssignableToRole?: boolean;
 }
 
-interface UserRow { readonly id: string; readonly displayName: string; readonly userPrincipalName: string | null }
-interface GroupRow { readonly id: string; readonly displayName: string; readonly isAssignableToRole: boolean; readonly description: string | null }
+interface UserRow {
+  readonly id: string;
+  readonly displayName: string;
+  readonly userPrincipalName: string | null;
+}
+interface GroupRow {
+  readonly id: string;
+  readonly displayName: string;
+  readonly isAssignableToRole: boolean;
+  readonly description: string | null;
+}
 
 export const directoryKeys = {
   principals: ['admin', 'principals'] as const,
@@ -38,7 +47,11 @@ export function usePrincipals() {
       return [
         ...users.map((u): DirectoryObject => ({ id: u.id, displayName: u.displayName, kind: 'user', detail: u.userPrincipalName })),
         ...groups.map((g): DirectoryObject => ({
-          id: g.id, displayName: g.displayName, kind: 'group', detail: g.isAssignableToRole ? 'Role-assignable group' : 'Group', isAssignableToRole: g.isAssignableToRole,
+          id: g.id,
+          displayName: g.displayName,
+          kind: 'group',
+          detail: g.isAssignableToRole ? 'Role-assignable group' : 'Group',
+          isAssignableToRole: g.isAssignableToRole,
         })),
       ].sort((a, b) => a.displayName.localeCompare(b.displayName));
     },
@@ -50,7 +63,11 @@ export function usePrincipals() {
 export function searchPrincipals(all: readonly DirectoryObject[], text: string, limit = 20): DirectoryObject[] {
   const q = text.trim().toLowerCase();
   if (q === '') return all.slice(0, limit);
-  const starts = (p: DirectoryObject) => p.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || (p.detail ?? '').toLowerCase().startsWith(q);
+  const starts = (p: DirectoryObject) =>
+    p.displayName
+      .toLowerCase()
+      .split(/\s+/)
+      .some((w) => w.startsWith(q)) || (p.detail ?? '').toLowerCase().startsWith(q);
   const contains = (p: DirectoryObject) => p.displayName.toLowerCase().includes(q) || (p.detail ?? '').toLowerCase().includes(q);
   return [...all.filter(starts), ...all.filter((p) => !starts(p) && contains(p))].slice(0, limit);
 }
@@ -67,8 +84,11 @@ export interface Place {
 export function useAdministrativeUnits() {
   return useQuery({
     queryKey: directoryKeys.administrativeUnits,
-    queryFn: async (): Promise<Place[]> => (await fetchAll<{ id: string; displayName: string }>('/v1.0/directory/administrativeUnits?$top=999'))
-      .map((u) => ({ id: `/administrativeUnits/${u.id}`, displayName: u.displayName })),
+    queryFn: async (): Promise<Place[]> =>
+      (await fetchAll<{ id: string; displayName: string }>('/v1.0/directory/administrativeUnits?$top=999')).map((u) => ({
+        id: `/administrativeUnits/${u.id}`,
+        displayName: u.displayName,
+      })),
     staleTime: 300_000,
   });
 }
@@ -77,8 +97,12 @@ export function useAdministrativeUnits() {
 export function useResourceScopes() {
   return useQuery({
     queryKey: directoryKeys.resourceScopes,
-    queryFn: async (): Promise<Place[]> => (await fetchAll<{ id: string; displayName: string | null; parentId: string | null }>('/openpim/scopes?$top=999', 20_000))
-      .map((s) => ({ id: s.id, displayName: s.displayName ?? s.id, parentId: s.parentId })),
+    queryFn: async (): Promise<Place[]> =>
+      (await fetchAll<{ id: string; displayName: string | null; parentId: string | null }>('/openpim/scopes?$top=999', 20_000)).map((s) => ({
+        id: s.id,
+        displayName: s.displayName ?? s.id,
+        parentId: s.parentId,
+      })),
     staleTime: 300_000,
   });
 }
@@ -87,6 +111,11 @@ export function useResourceScopes() {
 export function placeName(scope: string, places: readonly Place[] | undefined): string {
   if (scope === '/') return 'Directory';
   const known = places?.find((p) => p.id === scope);
-  if (known) return scope.startsWith('/administrativeUnits/') ? `${known.displayName} (administrative unit)` : known.displayName === scope ? scope : `${known.displayName} (${scope})`;
+  if (known)
+    return scope.startsWith('/administrativeUnits/')
+      ? `${known.displayName} (administrative unit)`
+      : known.displayName === scope
+        ? scope
+        : `${known.displayName} (${scope})`;
   return scope;
 }

@@ -6,8 +6,24 @@
  * scope (the Resource scopes page) the same, with the role chosen and the scope given.
  */
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, MessageBar, MessageBarBody, Option, Radio,
-  RadioGroup, Text, Textarea, makeStyles,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Radio,
+  RadioGroup,
+  Text,
+  Textarea,
+  makeStyles,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -30,9 +46,12 @@ const useStyles = makeStyles({
 export type AssignTarget =
   | { readonly provider: 'directory'; readonly roleId: string; readonly places: readonly Place[]; readonly policies: readonly Policy[] | undefined }
   | {
-    readonly provider: 'group'; readonly groupId: string; readonly isAssignableToRole: boolean; readonly initialAccess: GroupAccess;
-    readonly policies: Partial<Record<GroupAccess, Policy>> | undefined;
-  }
+      readonly provider: 'group';
+      readonly groupId: string;
+      readonly isAssignableToRole: boolean;
+      readonly initialAccess: GroupAccess;
+      readonly policies: Partial<Record<GroupAccess, Policy>> | undefined;
+    }
   /** A role chosen among `roles` (resource and custom roles), at one resource scope. */
   | { readonly provider: 'scope'; readonly scope: Place; readonly roles: readonly { readonly id: string; readonly displayName: string }[] };
 
@@ -62,7 +81,8 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
   const chosenPolicies = useRolePolicies(roleId, { enabled: atScope !== null && roleId !== '' });
   const role = atScope?.roles.find((r) => r.id === roleId);
   const rules = adminRulesOf(
-    target.provider === 'group' ? target.policies?.[access] : policyAt(target.provider === 'directory' ? target.policies : chosenPolicies.data, scope), kind,
+    target.provider === 'group' ? target.policies?.[access] : policyAt(target.provider === 'directory' ? target.policies : chosenPolicies.data, scope),
+    kind,
   );
   const [length, setLength] = useState<Length>('permanent');
   const [start, setStart] = useState('');
@@ -98,28 +118,49 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
     if (!principal || !exp || missing.justification || missing.role) return;
     try {
       const startIso = localToIso(start);
-      const where = target.provider === 'group'
-        ? { provider: 'group' as const, roleDefinitionId: access, directoryScopeId: target.groupId }
-        : { roleDefinitionId: target.provider === 'scope' ? roleId : target.roleId, directoryScopeId: scope };
-      const result = await withStepUp(() => submit.mutateAsync({
-        ...where, kind, action: 'adminAssign', principalId: principal.id,
-        justification: justification.trim() || undefined, startDateTime: startIso ?? undefined, expiration: exp,
-      }));
+      const where =
+        target.provider === 'group'
+          ? { provider: 'group' as const, roleDefinitionId: access, directoryScopeId: target.groupId }
+          : { roleDefinitionId: target.provider === 'scope' ? roleId : target.roleId, directoryScopeId: scope };
+      const result = await withStepUp(() =>
+        submit.mutateAsync({
+          ...where,
+          kind,
+          action: 'adminAssign',
+          principalId: principal.id,
+          justification: justification.trim() || undefined,
+          startDateTime: startIso ?? undefined,
+          expiration: exp,
+        }),
+      );
       const later = result.status === 'Granted' ? ' from the start you gave' : '';
-      onDone(group
-        ? `${principal.displayName} is now ${kind === 'eligible' ? 'eligible as' : 'active as'} ${access} of ${name}${later}.`
-        : role
-          ? `${principal.displayName} is now ${kind === 'eligible' ? 'eligible for' : 'assigned'} ${role.displayName} at ${name}${later}.`
-          : `${principal.displayName} is now ${kind === 'eligible' ? 'eligible for' : 'assigned'} ${name}${later}.`);
+      onDone(
+        group
+          ? `${principal.displayName} is now ${kind === 'eligible' ? 'eligible as' : 'active as'} ${access} of ${name}${later}.`
+          : role
+            ? `${principal.displayName} is now ${kind === 'eligible' ? 'eligible for' : 'assigned'} ${role.displayName} at ${name}${later}.`
+            : `${principal.displayName} is now ${kind === 'eligible' ? 'eligible for' : 'assigned'} ${name}${later}.`,
+      );
     } catch (e) {
       setError(e);
     }
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>Add assignment: {name}</DialogTitle>
             <DialogContent className={styles.content}>
@@ -137,31 +178,63 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
                       <Radio value="owner" label="Owner (manages its members)" />
                     </RadioGroup>
                   </Field>
-                  <PrincipalPicker label="User or group" required value={principal} onChange={setPrincipal} accept={(p) => p.id !== group.groupId}
+                  <PrincipalPicker
+                    label="User or group"
+                    required
+                    value={principal}
+                    onChange={setPrincipal}
+                    accept={(p) => p.id !== group.groupId}
                     hint={group.isAssignableToRole ? 'This group is role-assignable: its members and owners are people, not groups.' : 'A person or a group.'}
-                    validationMessage={tried ? missing.principal : undefined} />
+                    validationMessage={tried ? missing.principal : undefined}
+                  />
                 </>
               ) : atScope ? (
                 <>
                   <Field label="Role" required validationMessage={tried ? missing.role : undefined}>
-                    <Dropdown placeholder="Choose a role" value={role?.displayName ?? ''} selectedOptions={roleId ? [roleId] : []}
-                      onOptionSelect={(_e, d) => setRoleId(d.optionValue ?? '')}>
-                      {atScope.roles.map((r) => <Option key={r.id} value={r.id}>{r.displayName}</Option>)}
+                    <Dropdown
+                      placeholder="Choose a role"
+                      value={role?.displayName ?? ''}
+                      selectedOptions={roleId ? [roleId] : []}
+                      onOptionSelect={(_e, d) => setRoleId(d.optionValue ?? '')}
+                    >
+                      {atScope.roles.map((r) => (
+                        <Option key={r.id} value={r.id}>
+                          {r.displayName}
+                        </Option>
+                      ))}
                     </Dropdown>
                   </Field>
-                  <PrincipalPicker label="Member" required value={principal} onChange={setPrincipal}
+                  <PrincipalPicker
+                    label="Member"
+                    required
+                    value={principal}
+                    onChange={setPrincipal}
                     accept={(p) => p.kind === 'user' || p.isAssignableToRole === true}
-                    hint="Users, and groups marked role-assignable." validationMessage={tried ? missing.principal : undefined} />
-                  <Text>Scope: <strong>{placeName(atScope.scope.id, places)}</strong> — and every scope below it.</Text>
+                    hint="Users, and groups marked role-assignable."
+                    validationMessage={tried ? missing.principal : undefined}
+                  />
+                  <Text>
+                    Scope: <strong>{placeName(atScope.scope.id, places)}</strong> — and every scope below it.
+                  </Text>
                 </>
               ) : (
                 <>
-                  <PrincipalPicker label="Member" required value={principal} onChange={setPrincipal}
+                  <PrincipalPicker
+                    label="Member"
+                    required
+                    value={principal}
+                    onChange={setPrincipal}
                     accept={(p) => p.kind === 'user' || p.isAssignableToRole === true}
-                    hint="Users, and groups marked role-assignable." validationMessage={tried ? missing.principal : undefined} />
+                    hint="Users, and groups marked role-assignable."
+                    validationMessage={tried ? missing.principal : undefined}
+                  />
                   <Field label="Scope" required>
                     <Dropdown value={placeName(scope, places)} selectedOptions={[scope]} onOptionSelect={(_e, d) => setScope(d.optionValue ?? '/')}>
-                      {places.map((p) => <Option key={p.id} value={p.id} text={placeName(p.id, places)}>{placeName(p.id, places)}</Option>)}
+                      {places.map((p) => (
+                        <Option key={p.id} value={p.id} text={placeName(p.id, places)}>
+                          {placeName(p.id, places)}
+                        </Option>
+                      ))}
                     </Dropdown>
                   </Field>
                 </>
@@ -169,7 +242,11 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
               {rules && <Text size={200}>{describeAdminRules(rules, group ? `${ACCESS_LABEL[access]} settings` : undefined)}</Text>}
               <Field label="Duration">
                 <RadioGroup value={effectiveLength} onChange={(_e, d) => setLength(d.value as Length)}>
-                  <Radio value="permanent" label={rules && !rules.permanentAllowed ? 'Permanent (not allowed by the settings)' : 'Permanent'} disabled={rules ? !rules.permanentAllowed : false} />
+                  <Radio
+                    value="permanent"
+                    label={rules && !rules.permanentAllowed ? 'Permanent (not allowed by the settings)' : 'Permanent'}
+                    disabled={rules ? !rules.permanentAllowed : false}
+                  />
                   <Radio value="until" label="Until a date" />
                   <Radio value="for" label="For a duration" />
                 </RadioGroup>
@@ -189,7 +266,12 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
                         <Input type="number" min={1} value={amount} onChange={(_e, d) => setAmount(d.value)} style={{ width: 96 }} />
                       </Field>
                       <Field label="Unit">
-                        <Dropdown value={unit} selectedOptions={[unit]} onOptionSelect={(_e, d) => setUnit(d.optionValue === 'hours' ? 'hours' : 'days')} style={{ minWidth: 110 }}>
+                        <Dropdown
+                          value={unit}
+                          selectedOptions={[unit]}
+                          onOptionSelect={(_e, d) => setUnit(d.optionValue === 'hours' ? 'hours' : 'days')}
+                          style={{ minWidth: 110 }}
+                        >
                           <Option value="hours">hours</Option>
                           <Option value="days">days</Option>
                         </Dropdown>
@@ -201,11 +283,17 @@ export function AssignDialog({ target, name, initialKind, onDone, onClose }: Ass
               <Field label="Justification" required={rules?.justification} validationMessage={tried ? missing.justification : undefined}>
                 <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} />
               </Field>
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={submit.isPending}>{submit.isPending ? 'Assigning…' : 'Assign'}</Button>
+              <Button type="submit" appearance="primary" disabled={submit.isPending}>
+                {submit.isPending ? 'Assigning…' : 'Assign'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -61,25 +61,55 @@ export function AssignmentSection({ policy }: { policy: Policy }) {
     }),
   ];
   return (
-    <SettingsSection policy={policy} title="Assignment" id="settings-assignment" patches={patches} invalid={eligibleBad || activeBad}
-      onReset={() => setState(initial(policy))}>
+    <SettingsSection
+      policy={policy}
+      title="Assignment"
+      id="settings-assignment"
+      patches={patches}
+      invalid={eligibleBad || activeBad}
+      onReset={() => setState(initial(policy))}
+    >
       <div className={styles.block}>
-        <Checkbox label="Allow permanent eligible assignment" checked={state.eligiblePermanent} onChange={(_e, d) => set({ eligiblePermanent: d.checked === true })} />
-        <Field className={styles.indent} label="Expire eligible assignments after (days)" hint={state.eligiblePermanent ? 'The longest a time-bound eligible assignment may last.' : 'Every eligible assignment ends within this.'}
-          validationMessage={eligibleBad ? 'Give a whole number of days from 1 to 36525.' : undefined}>
+        <Checkbox
+          label="Allow permanent eligible assignment"
+          checked={state.eligiblePermanent}
+          onChange={(_e, d) => set({ eligiblePermanent: d.checked === true })}
+        />
+        <Field
+          className={styles.indent}
+          label="Expire eligible assignments after (days)"
+          hint={state.eligiblePermanent ? 'The longest a time-bound eligible assignment may last.' : 'Every eligible assignment ends within this.'}
+          validationMessage={eligibleBad ? 'Give a whole number of days from 1 to 36525.' : undefined}
+        >
           <Input type="number" min={1} value={state.eligibleDays} onChange={(_e, d) => set({ eligibleDays: d.value })} style={{ maxWidth: 140 }} />
         </Field>
       </div>
       <div className={styles.block}>
-        <Checkbox label="Allow permanent active assignment" checked={state.activePermanent} onChange={(_e, d) => set({ activePermanent: d.checked === true })} />
-        <Field className={styles.indent} label="Expire active assignments after (days)" hint={state.activePermanent ? 'The longest a time-bound active assignment may last.' : 'Every active assignment ends within this.'}
-          validationMessage={activeBad ? 'Give a whole number of days from 1 to 36525.' : undefined}>
+        <Checkbox
+          label="Allow permanent active assignment"
+          checked={state.activePermanent}
+          onChange={(_e, d) => set({ activePermanent: d.checked === true })}
+        />
+        <Field
+          className={styles.indent}
+          label="Expire active assignments after (days)"
+          hint={state.activePermanent ? 'The longest a time-bound active assignment may last.' : 'Every active assignment ends within this.'}
+          validationMessage={activeBad ? 'Give a whole number of days from 1 to 36525.' : undefined}
+        >
           <Input type="number" min={1} value={state.activeDays} onChange={(_e, d) => set({ activeDays: d.value })} style={{ maxWidth: 140 }} />
         </Field>
       </div>
       <div className={styles.block}>
-        <Checkbox label="Require multi-factor authentication on active assignment" checked={state.activeMfa} onChange={(_e, d) => set({ activeMfa: d.checked === true })} />
-        <Checkbox label="Require justification on active assignment" checked={state.activeJustification} onChange={(_e, d) => set({ activeJustification: d.checked === true })} />
+        <Checkbox
+          label="Require multi-factor authentication on active assignment"
+          checked={state.activeMfa}
+          onChange={(_e, d) => set({ activeMfa: d.checked === true })}
+        />
+        <Checkbox
+          label="Require justification on active assignment"
+          checked={state.activeJustification}
+          onChange={(_e, d) => set({ activeJustification: d.checked === true })}
+        />
       </div>
     </SettingsSection>
   );

@@ -5,7 +5,20 @@
  * the API's own words — e.g. why the last Global Administrator or a group's last owner cannot be removed.
  */
 import {
-  Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text, Textarea,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Text,
+  Textarea,
   makeStyles,
 } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -21,7 +34,12 @@ const useStyles = makeStyles({ content: { display: 'flex', flexDirection: 'colum
 
 export type Change = 'adminUpdate' | 'adminExtend' | 'adminRenew' | 'adminRemove';
 
-const TITLE: Record<Change, string> = { adminUpdate: 'Update assignment', adminExtend: 'Extend assignment', adminRenew: 'Renew assignment', adminRemove: 'Remove assignment' };
+const TITLE: Record<Change, string> = {
+  adminUpdate: 'Update assignment',
+  adminExtend: 'Extend assignment',
+  adminRenew: 'Renew assignment',
+  adminRemove: 'Remove assignment',
+};
 const DONE: Record<Change, string> = { adminUpdate: 'updated', adminExtend: 'extended', adminRenew: 'renewed', adminRemove: 'removed' };
 const BUTTON: Record<Change, string> = { adminUpdate: 'Update', adminExtend: 'Extend', adminRenew: 'Renew', adminRemove: 'Remove' };
 
@@ -52,26 +70,43 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   const [error, setError] = useState<unknown>(null);
   const [tried, setTried] = useState(false);
   const endIso = localToIso(end);
-  const endProblem = change === 'adminRemove' || permanent ? undefined
-    : endIso === null ? 'Give the new end date and time.'
-      : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd) ? 'An extension ends later than now planned.'
-        : renewing && Date.parse(endIso) <= serverNow() ? 'A renewal ends in the future.' : undefined;
-  const justificationProblem = justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'The settings ask for a justification.' : undefined;
+  const endProblem =
+    change === 'adminRemove' || permanent
+      ? undefined
+      : endIso === null
+        ? 'Give the new end date and time.'
+        : change === 'adminExtend' && currentEnd && Date.parse(endIso) <= Date.parse(currentEnd)
+          ? 'An extension ends later than now planned.'
+          : renewing && Date.parse(endIso) <= serverNow()
+            ? 'A renewal ends in the future.'
+            : undefined;
+  const justificationProblem =
+    justificationRequired && change !== 'adminRemove' && justification.trim() === '' ? 'The settings ask for a justification.' : undefined;
 
   const go = async () => {
     setTried(true);
     setError(null);
     if (endProblem || justificationProblem) return;
     try {
-      await withStepUp(() => submit.mutateAsync({
-        provider: holding.provider, kind, action: change as AdminAction, principalId: holding.principalId, roleDefinitionId: holding.roleDefinitionId,
-        directoryScopeId: holding.directoryScopeId, targetScheduleId: holding.id, justification: justification.trim() || undefined,
-        ...(change === 'adminRemove' ? {} : {
-          // A renewal starts now; the others keep the grant's start.
-          ...(renewing ? {} : { startDateTime: holding.scheduleInfo.startDateTime ?? undefined }),
-          expiration: permanent ? { type: 'noExpiration' } : { type: 'afterDateTime', endDateTime: endIso! },
+      await withStepUp(() =>
+        submit.mutateAsync({
+          provider: holding.provider,
+          kind,
+          action: change as AdminAction,
+          principalId: holding.principalId,
+          roleDefinitionId: holding.roleDefinitionId,
+          directoryScopeId: holding.directoryScopeId,
+          targetScheduleId: holding.id,
+          justification: justification.trim() || undefined,
+          ...(change === 'adminRemove'
+            ? {}
+            : {
+                // A renewal starts now; the others keep the grant's start.
+                ...(renewing ? {} : { startDateTime: holding.scheduleInfo.startDateTime ?? undefined }),
+                expiration: permanent ? { type: 'noExpiration' } : { type: 'afterDateTime', endDateTime: endIso! },
+              }),
         }),
-      }));
+      );
       onDone(`${who}’s ${kind === 'eligible' ? 'eligibility for' : 'assignment of'} ${roleName} was ${DONE[change]}.`);
     } catch (e) {
       setError(e);
@@ -79,28 +114,55 @@ export function ChangeDialog({ change, holding, kind, roleName, scopeName, justi
   };
 
   return (
-    <Dialog open modalType={change === 'adminRemove' ? 'alert' : 'modal'} onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      modalType={change === 'adminRemove' ? 'alert' : 'modal'}
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>{TITLE[change]}</DialogTitle>
             <DialogContent className={styles.content}>
               <Text>
-                <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong>{scopeName ? ` at ${scopeName}` : ''}
+                <strong>{who}</strong> — {kind === 'eligible' ? 'eligible for' : 'active in'} <strong>{roleName}</strong>
+                {scopeName ? ` at ${scopeName}` : ''}
                 {renewing ? `, ended ${formatInstant(currentEnd)}` : currentEnd ? `, until ${formatInstant(currentEnd)}` : ', permanently'}.
               </Text>
-              {change === 'adminRemove' && <Text>The {kind === 'eligible' ? 'eligibility' : 'assignment'} ends now{kind === 'eligible' ? ', with any activation made from it' : ''}.</Text>}
+              {change === 'adminRemove' && (
+                <Text>
+                  The {kind === 'eligible' ? 'eligibility' : 'assignment'} ends now{kind === 'eligible' ? ', with any activation made from it' : ''}.
+                </Text>
+              )}
               {renewing && <Text>The renewed {kind === 'eligible' ? 'eligibility' : 'assignment'} starts now.</Text>}
-              {(change === 'adminUpdate' || renewing) && <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />}
+              {(change === 'adminUpdate' || renewing) && (
+                <Checkbox label="Permanent (no end)" checked={permanent} onChange={(_e, d) => setPermanent(d.checked === true)} />
+              )}
               {change !== 'adminRemove' && !permanent && (
                 <Field label="New end" required validationMessage={tried ? endProblem : undefined}>
                   <Input type="datetime-local" value={end} onChange={(_e, d) => setEnd(d.value)} />
                 </Field>
               )}
-              <Field label="Justification" required={justificationRequired && change !== 'adminRemove'} validationMessage={tried ? justificationProblem : undefined}>
+              <Field
+                label="Justification"
+                required={justificationRequired && change !== 'adminRemove'}
+                validationMessage={tried ? justificationProblem : undefined}
+              >
                 <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} />
               </Field>
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>

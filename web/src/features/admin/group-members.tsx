@@ -5,8 +5,28 @@
  * (the Assignments tab), not this list.
  */
 import {
-  Badge, Button, Card, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, MessageBar, MessageBarBody, Spinner, Table, TableBody,
-  TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens,
+  Badge,
+  Button,
+  Card,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
@@ -47,35 +67,66 @@ export function GroupMembers({ group }: { group: Group }) {
   const items = members.data ?? [];
 
   const remove = (m: Member) => (
-    <Button size="small" aria-label={`Remove ${m.displayName} from ${group.displayName}`} onClick={() => { setNotice(null); setRemoving(m); }}>Remove</Button>
+    <Button
+      size="small"
+      aria-label={`Remove ${m.displayName} from ${group.displayName}`}
+      onClick={() => {
+        setNotice(null);
+        setRemoving(m);
+      }}
+    >
+      Remove
+    </Button>
   );
 
   return (
     <div className={styles.section}>
       <div className={styles.tools}>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => { setNotice(null); setAdding(true); }} disabled={!members.data}>Add member</Button>
-        <Text size={200} className={styles.muted}>Members until removed. For membership that ends, or is activated when needed, use Assignments.</Text>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={() => {
+            setNotice(null);
+            setAdding(true);
+          }}
+          disabled={!members.data}
+        >
+          Add member
+        </Button>
+        <Text size={200} className={styles.muted}>
+          Members until removed. For membership that ends, or is activated when needed, use Assignments.
+        </Text>
       </div>
-      {notice && <MessageBar intent="success" role="status"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {notice && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
       {members.isPending && <Spinner label="Loading members…" />}
       <ErrorMessage error={members.error} title="The members could not be loaded" />
       {members.data && items.length === 0 && <Text>{group.displayName} has no members. Use “Add member” to add someone.</Text>}
       {items.length > 0 && (
         <>
-          <Text role="status" size={200} className={styles.muted}>{items.length} {items.length === 1 ? 'member' : 'members'}</Text>
+          <Text role="status" size={200} className={styles.muted}>
+            {items.length} {items.length === 1 ? 'member' : 'members'}
+          </Text>
           <div className={styles.wide}>
             <Table aria-label={`Members of ${group.displayName}`} size="small" className={styles.table}>
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell style={{ width: '50%' }}>Name</TableHeaderCell>
                   <TableHeaderCell style={{ width: '25%' }}>Type</TableHeaderCell>
-                  <TableHeaderCell><span className="visually-hidden">Actions</span></TableHeaderCell>
+                  <TableHeaderCell>
+                    <span className="visually-hidden">Actions</span>
+                  </TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {items.map((m) => (
                   <TableRow key={m.id}>
-                    <TableCell className={styles.cell}><TableCellLayout description={detailOf(m) ?? undefined}>{m.displayName}</TableCellLayout></TableCell>
+                    <TableCell className={styles.cell}>
+                      <TableCellLayout description={detailOf(m) ?? undefined}>{m.displayName}</TableCellLayout>
+                    </TableCell>
                     <TableCell className={styles.cell}>{TYPE_LABEL[m['@odata.type']] ?? 'Object'}</TableCell>
                     <TableCell className={styles.cell}>{remove(m)}</TableCell>
                   </TableRow>
@@ -88,8 +139,14 @@ export function GroupMembers({ group }: { group: Group }) {
               <li key={m.id}>
                 <Card className={styles.card}>
                   <Text weight="semibold">{m.displayName}</Text>
-                  {detailOf(m) && <Text size={200} className={styles.muted}>{detailOf(m)}</Text>}
-                  <span><Badge appearance="outline">{TYPE_LABEL[m['@odata.type']] ?? 'Object'}</Badge></span>
+                  {detailOf(m) && (
+                    <Text size={200} className={styles.muted}>
+                      {detailOf(m)}
+                    </Text>
+                  )}
+                  <span>
+                    <Badge appearance="outline">{TYPE_LABEL[m['@odata.type']] ?? 'Object'}</Badge>
+                  </span>
                   <span>{remove(m)}</span>
                 </Card>
               </li>
@@ -98,19 +155,41 @@ export function GroupMembers({ group }: { group: Group }) {
         </>
       )}
       {adding && (
-        <AddMemberDialog group={group} memberIds={new Set(items.map((m) => m.id))}
-          onClose={() => setAdding(false)} onDone={(m) => { setAdding(false); setNotice(m); }} />
+        <AddMemberDialog
+          group={group}
+          memberIds={new Set(items.map((m) => m.id))}
+          onClose={() => setAdding(false)}
+          onDone={(m) => {
+            setAdding(false);
+            setNotice(m);
+          }}
+        />
       )}
       {removing && (
-        <RemoveMemberDialog group={group} member={removing}
-          onClose={() => setRemoving(null)} onDone={(m) => { setRemoving(null); setNotice(m); }} />
+        <RemoveMemberDialog
+          group={group}
+          member={removing}
+          onClose={() => setRemoving(null)}
+          onDone={(m) => {
+            setRemoving(null);
+            setNotice(m);
+          }}
+        />
       )}
     </div>
   );
 }
 
-function AddMemberDialog({ group, memberIds, onDone, onClose }: {
-  group: Group; memberIds: ReadonlySet<string>; onDone(message: string): void; onClose(): void;
+function AddMemberDialog({
+  group,
+  memberIds,
+  onDone,
+  onClose,
+}: {
+  group: Group;
+  memberIds: ReadonlySet<string>;
+  onDone(message: string): void;
+  onClose(): void;
 }) {
   const styles = useStyles();
   const add = useAddMember(group.id);
@@ -130,21 +209,46 @@ function AddMemberDialog({ group, memberIds, onDone, onClose }: {
     }
   };
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>Add member: {group.displayName}</DialogTitle>
             <DialogContent className={styles.content}>
-              <PrincipalPicker label="User or group" required value={picked} onChange={(p) => { setPicked(p); setError(null); }}
+              <PrincipalPicker
+                label="User or group"
+                required
+                value={picked}
+                onChange={(p) => {
+                  setPicked(p);
+                  setError(null);
+                }}
                 accept={(p) => p.id !== group.id && !memberIds.has(p.id)}
                 hint={group.isAssignableToRole ? 'This group is role-assignable: it takes people, not groups.' : 'A person or a group.'}
-                validationMessage={tried && !picked ? 'Choose a person or group.' : undefined} />
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+                validationMessage={tried && !picked ? 'Choose a person or group.' : undefined}
+              />
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={add.isPending}>{add.isPending ? 'Adding…' : 'Add'}</Button>
+              <Button type="submit" appearance="primary" disabled={add.isPending}>
+                {add.isPending ? 'Adding…' : 'Add'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>
@@ -168,9 +272,20 @@ function RemoveMemberDialog({ group, member, onDone, onClose }: { group: Group; 
     }
   };
   return (
-    <Dialog open modalType="alert" onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+        >
           <DialogBody>
             <DialogTitle>Remove member</DialogTitle>
             <DialogContent className={styles.content}>
@@ -178,11 +293,17 @@ function RemoveMemberDialog({ group, member, onDone, onClose }: { group: Group; 
                 Remove <strong>{member.displayName}</strong> from <strong>{group.displayName}</strong>? What the group holds ends for
                 {member['@odata.type'] === '#microsoft.graph.group' ? ' its members' : ' them'} now, unless they have it another way.
               </Text>
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={remove.isPending}>{remove.isPending ? 'Removing…' : 'Remove'}</Button>
+              <Button type="submit" appearance="primary" disabled={remove.isPending}>
+                {remove.isPending ? 'Removing…' : 'Remove'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -5,7 +5,19 @@
  * policies, in the role settings' own sections).
  */
 import {
-  Button, Dropdown, Field, MessageBar, MessageBarBody, Option, Spinner, Tab, TabList, Text, Title2, makeStyles, tokens,
+  Button,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
@@ -56,8 +68,12 @@ export function GroupPage() {
   if (group.error instanceof ApiError && group.error.status === 404) {
     return (
       <section className={styles.page} aria-labelledby="group-title">
-        <Title2 as="h1" id="group-title">Group not found</Title2>
-        <Text>No group has this id. <RouteLink to="/admin/groups">Back to Groups</RouteLink></Text>
+        <Title2 as="h1" id="group-title">
+          Group not found
+        </Title2>
+        <Text>
+          No group has this id. <RouteLink to="/admin/groups">Back to Groups</RouteLink>
+        </Text>
       </section>
     );
   }
@@ -67,9 +83,15 @@ export function GroupPage() {
   return (
     <section className={styles.page} aria-labelledby="group-title">
       <div className={styles.head}>
-        <Text size={200}><RouteLink to="/admin/groups">Groups</RouteLink> ›</Text>
-        <Title2 as="h1" id="group-title">{g.displayName}</Title2>
-        <span><GroupBadge assignable={g.isAssignableToRole} /></span>
+        <Text size={200}>
+          <RouteLink to="/admin/groups">Groups</RouteLink> ›
+        </Text>
+        <Title2 as="h1" id="group-title">
+          {g.displayName}
+        </Title2>
+        <span>
+          <GroupBadge assignable={g.isAssignableToRole} />
+        </span>
         <Text className={styles.muted}>
           {g.isAssignableToRole
             ? 'Roles can be assigned to this group; its members hold them.'
@@ -104,13 +126,26 @@ function Assignments({ group }: { group: Group }) {
   return (
     <div className={styles.panel}>
       <div className={styles.tools}>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => { setNotice(null); setAdding(true); }}>Add assignment</Button>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={() => {
+            setNotice(null);
+            setAdding(true);
+          }}
+        >
+          Add assignment
+        </Button>
       </div>
       <Text size={200} className={styles.muted}>
-        Privileged access to the group (PIM for Groups): a member holds what the group holds, an owner manages its members — for as long
-        as the assignment lasts, or once activated when eligible.
+        Privileged access to the group (PIM for Groups): a member holds what the group holds, an owner manages its members — for as long as the assignment
+        lasts, or once activated when eligible.
       </Text>
-      {notice && <MessageBar intent="success" role="status"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {notice && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_e, d) => choose(String(d.value))} aria-label="Assignments">
         <Tab value="eligible">Eligible assignments</Tab>
         <Tab value="active">Active assignments</Tab>
@@ -119,34 +154,72 @@ function Assignments({ group }: { group: Group }) {
       {view === 'expired' ? (
         <>
           <Text>
-            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in
-            {' '}<RouteLink to="/audit">the audit log</RouteLink>.
+            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in{' '}
+            <RouteLink to="/audit">the audit log</RouteLink>.
           </Text>
           {(['eligible', 'active'] as const).map((k) => (
-            <ExpiredHolders key={k} group={group} kind={k} itemName={accessName}
-              onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: k }); }} />
+            <ExpiredHolders
+              key={k}
+              group={group}
+              kind={k}
+              itemName={accessName}
+              onChange={(change, holding) => {
+                setNotice(null);
+                setChanging({ change, holding, kind: k });
+              }}
+            />
           ))}
         </>
       ) : (
-        <Holders key={view} group={group} kind={view} itemName={accessName}
-          onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
+        <Holders
+          key={view}
+          group={group}
+          kind={view}
+          itemName={accessName}
+          onChange={(change, holding) => {
+            setNotice(null);
+            setChanging({ change, holding, kind: view });
+          }}
+        />
       )}
       {adding && (
-        <AssignDialog target={{ provider: 'group', groupId: group.id, isAssignableToRole: group.isAssignableToRole, initialAccess: 'member', policies: policies.data }}
-          name={group.displayName} initialKind={view === 'active' ? 'active' : 'eligible'}
-          onClose={() => setAdding(false)} onDone={(m) => { setAdding(false); setNotice(m); }} />
+        <AssignDialog
+          target={{ provider: 'group', groupId: group.id, isAssignableToRole: group.isAssignableToRole, initialAccess: 'member', policies: policies.data }}
+          name={group.displayName}
+          initialKind={view === 'active' ? 'active' : 'eligible'}
+          onClose={() => setAdding(false)}
+          onDone={(m) => {
+            setAdding(false);
+            setNotice(m);
+          }}
+        />
       )}
       {changing && (
-        <ChangeDialog {...changing} roleName={accessName(changing.holding)}
+        <ChangeDialog
+          {...changing}
+          roleName={accessName(changing.holding)}
           justificationRequired={adminRulesOf(policies.data?.[accessOf(changing.holding)], changing.kind)?.justification ?? false}
-          onClose={() => setChanging(null)} onDone={(m) => { setChanging(null); setNotice(m); }} />
+          onClose={() => setChanging(null)}
+          onDone={(m) => {
+            setChanging(null);
+            setNotice(m);
+          }}
+        />
       )}
     </div>
   );
 }
 
-function ExpiredHolders({ group, kind, itemName, onChange }: {
-  group: Group; kind: HolderKind; itemName(h: Holding): string; onChange(change: Change, h: Holding): void;
+function ExpiredHolders({
+  group,
+  kind,
+  itemName,
+  onChange,
+}: {
+  group: Group;
+  kind: HolderKind;
+  itemName(h: Holding): string;
+  onChange(change: Change, h: Holding): void;
 }) {
   const expired = useExpiredGroupSchedules(group.id, kind);
   const principals = usePrincipals();
@@ -156,30 +229,66 @@ function ExpiredHolders({ group, kind, itemName, onChange }: {
   const items = expired.data.map((s) => toHolding(s, principals.data));
   return (
     <section aria-label={what}>
-      <Text as="h2" weight="semibold" block>{what}</Text>
-      {items.length === 0 ? <Text>None in the last 30 days.</Text> : (
-        <HoldersList kind={kind} items={items} roleName={group.displayName} itemName={itemName} label={`${what} of ${group.displayName}`} showState={false}
-          place={{ label: 'Role', name: (h) => ACCESS_LABEL[accessOf(h)] }} onChange={onChange} />
+      <Text as="h2" weight="semibold" block>
+        {what}
+      </Text>
+      {items.length === 0 ? (
+        <Text>None in the last 30 days.</Text>
+      ) : (
+        <HoldersList
+          kind={kind}
+          items={items}
+          roleName={group.displayName}
+          itemName={itemName}
+          label={`${what} of ${group.displayName}`}
+          showState={false}
+          place={{ label: 'Role', name: (h) => ACCESS_LABEL[accessOf(h)] }}
+          onChange={onChange}
+        />
       )}
     </section>
   );
 }
 
-function Holders({ group, kind, itemName, onChange }: {
-  group: Group; kind: HolderKind; itemName(h: Holding): string; onChange(change: Change, h: Holding): void;
+function Holders({
+  group,
+  kind,
+  itemName,
+  onChange,
+}: {
+  group: Group;
+  kind: HolderKind;
+  itemName(h: Holding): string;
+  onChange(change: Change, h: Holding): void;
 }) {
   const schedules = useGroupSchedules(group.id, kind);
   const principals = usePrincipals();
   if (schedules.isPending) return <Spinner label="Loading assignments…" />;
   if (schedules.error) return <ErrorMessage error={schedules.error} title="The assignments could not be loaded" />;
-  const items = schedules.data.map((s) => toHolding(s, principals.data))
-    .sort((a, b) => a.roleDefinitionId.localeCompare(b.roleDefinitionId) || (a.principal?.displayName ?? a.principalId).localeCompare(b.principal?.displayName ?? b.principalId));
+  const items = schedules.data
+    .map((s) => toHolding(s, principals.data))
+    .sort(
+      (a, b) =>
+        a.roleDefinitionId.localeCompare(b.roleDefinitionId) ||
+        (a.principal?.displayName ?? a.principalId).localeCompare(b.principal?.displayName ?? b.principalId),
+    );
   if (items.length === 0) {
-    return <Text>{kind === 'eligible' ? `Nobody is eligible for ${group.displayName}.` : `Nobody holds access to ${group.displayName} now.`} Use “Add assignment” to give it to someone.</Text>;
+    return (
+      <Text>
+        {kind === 'eligible' ? `Nobody is eligible for ${group.displayName}.` : `Nobody holds access to ${group.displayName} now.`} Use “Add assignment” to give
+        it to someone.
+      </Text>
+    );
   }
   return (
-    <HoldersList kind={kind} items={items} roleName={group.displayName} itemName={itemName}
-      place={{ label: 'Role', name: (h) => ACCESS_LABEL[accessOf(h)] }} onChange={onChange} />
+    <HoldersList
+      kind={kind}
+      items={items}
+      roleName={group.displayName}
+      itemName={itemName}
+      place={{ label: 'Role', name: (h) => ACCESS_LABEL[accessOf(h)] }}
+      onChange={onChange}
+    />
   );
 }
 
@@ -193,10 +302,18 @@ function Settings({ group }: { group: Group }) {
   return (
     <div className={styles.settings}>
       <Field label="Settings for" style={{ alignSelf: 'flex-start', maxWidth: '100%' }}>
-        <Dropdown value={`${ACCESS_LABEL[access]} access`} selectedOptions={[access]} style={{ minWidth: 220, maxWidth: '100%' }}
-          onOptionSelect={(_e, d) => setParams(d.optionValue === 'owner' ? { tab: 'settings', access: 'owner' } : { tab: 'settings' }, { replace: true })}>
-          <Option value="member" text="Member access">Member access</Option>
-          <Option value="owner" text="Owner access">Owner access</Option>
+        <Dropdown
+          value={`${ACCESS_LABEL[access]} access`}
+          selectedOptions={[access]}
+          style={{ minWidth: 220, maxWidth: '100%' }}
+          onOptionSelect={(_e, d) => setParams(d.optionValue === 'owner' ? { tab: 'settings', access: 'owner' } : { tab: 'settings' }, { replace: true })}
+        >
+          <Option value="member" text="Member access">
+            Member access
+          </Option>
+          <Option value="owner" text="Owner access">
+            Owner access
+          </Option>
         </Dropdown>
       </Field>
       {policies.isPending && <Spinner label="Loading the settings…" />}
@@ -221,7 +338,8 @@ function Origin({ policy, access }: { policy: Policy; access: GroupAccess }) {
   return (
     <MessageBar intent="info" layout="multiline">
       <MessageBarBody>
-        These settings govern {access === 'owner' ? 'ownership' : 'membership'} of this group through PIM for Groups: activating it, assigning it, and who is told.
+        These settings govern {access === 'owner' ? 'ownership' : 'membership'} of this group through PIM for Groups: activating it, assigning it, and who is
+        told.
         {modified}
       </MessageBarBody>
     </MessageBar>

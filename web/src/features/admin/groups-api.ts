@@ -61,10 +61,17 @@ export interface NewGroup {
 export function useCreateGroup() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: NewGroup) => api<Group>('/v1.0/groups', {
-      method: 'POST',
-      body: { displayName: input.displayName, mailEnabled: false, securityEnabled: true, isAssignableToRole: input.isAssignableToRole, ...(input.description ? { description: input.description } : {}) },
-    }),
+    mutationFn: (input: NewGroup) =>
+      api<Group>('/v1.0/groups', {
+        method: 'POST',
+        body: {
+          displayName: input.displayName,
+          mailEnabled: false,
+          securityEnabled: true,
+          isAssignableToRole: input.isAssignableToRole,
+          ...(input.description ? { description: input.description } : {}),
+        },
+      }),
     onSettled: () => client.invalidateQueries({ queryKey: directoryKeys.principals }),
   });
 }
@@ -73,9 +80,11 @@ export function useCreateGroup() {
 export function useAddMember(groupId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (memberId: string) => api<void>(`${groupPath(groupId)}/members/$ref`, {
-      method: 'POST', body: { '@odata.id': `${window.location.origin}/v1.0/directoryObjects/${memberId}` },
-    }),
+    mutationFn: (memberId: string) =>
+      api<void>(`${groupPath(groupId)}/members/$ref`, {
+        method: 'POST',
+        body: { '@odata.id': `${window.location.origin}/v1.0/directoryObjects/${memberId}` },
+      }),
     onSettled: () => client.invalidateQueries({ queryKey: groupKeys.members(groupId) }),
   });
 }
@@ -116,11 +125,13 @@ export function toHolding(s: GroupSchedule, principals: readonly DirectoryObject
     assignmentType: s.assignmentType ? capitalised<'Assigned' | 'Activated'>(s.assignmentType) : null,
     scheduleInfo: s.scheduleInfo,
     ...(s.status ? { status: s.status } : {}),
-    principal: p ? {
-      '@odata.type': p.kind === 'group' ? '#microsoft.graph.group' : '#microsoft.graph.user',
-      displayName: p.displayName,
-      userPrincipalName: p.kind === 'user' ? p.detail : null,
-    } : null,
+    principal: p
+      ? {
+          '@odata.type': p.kind === 'group' ? '#microsoft.graph.group' : '#microsoft.graph.user',
+          displayName: p.displayName,
+          userPrincipalName: p.kind === 'user' ? p.detail : null,
+        }
+      : null,
   };
 }
 
@@ -132,9 +143,10 @@ export function toHolding(s: GroupSchedule, principals: readonly DirectoryObject
 export function useGroupSchedules(groupId: string, kind: HolderKind) {
   return useQuery({
     queryKey: roleKeys.holdersOf(groupId, kind),
-    queryFn: () => fetchAll<GroupSchedule>(
-      `${GROUPS}/${kind === 'eligible' ? 'eligibilitySchedules' : 'assignmentSchedules'}?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
-    ),
+    queryFn: () =>
+      fetchAll<GroupSchedule>(
+        `${GROUPS}/${kind === 'eligible' ? 'eligibilitySchedules' : 'assignmentSchedules'}?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
+      ),
     refetchInterval: 30_000,
   });
 }
@@ -143,9 +155,10 @@ export function useGroupSchedules(groupId: string, kind: HolderKind) {
 export function useExpiredGroupSchedules(groupId: string, kind: HolderKind) {
   return useQuery({
     queryKey: [...roleKeys.holdersOf(groupId, kind), 'expired'],
-    queryFn: () => fetchAll<GroupSchedule>(
-      `/openpim/identityGovernance/privilegedAccess/group/${kind === 'eligible' ? 'expiredEligibilitySchedules' : 'expiredAssignmentSchedules'}`
-        + `?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
-    ),
+    queryFn: () =>
+      fetchAll<GroupSchedule>(
+        `/openpim/identityGovernance/privilegedAccess/group/${kind === 'eligible' ? 'expiredEligibilitySchedules' : 'expiredAssignmentSchedules'}` +
+          `?$filter=${encodeURIComponent(`groupId eq ${odataString(groupId)}`)}&$top=999`,
+      ),
   });
 }

@@ -1,6 +1,22 @@
 /** Groups: the directory's groups with the role-assignable ones marked; each opens its page (members, PIM for Groups, settings); New group. */
 import {
-  Badge, Button, Card, Field, SearchBox, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title2, makeStyles, tokens,
+  Badge,
+  Button,
+  Card,
+  Field,
+  SearchBox,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
@@ -26,15 +42,33 @@ export function GroupsPage() {
   const [text, setText] = useState('');
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
-  const groups = searchPrincipals((principals.data ?? []).filter((p) => p.kind === 'group'), text, 5_000);
+  const groups = searchPrincipals(
+    (principals.data ?? []).filter((p) => p.kind === 'group'),
+    text,
+    5_000,
+  );
   return (
     <section className={styles.page} aria-labelledby="groups-title">
-      <Title2 as="h1" id="groups-title">Groups</Title2>
+      <Title2 as="h1" id="groups-title">
+        Groups
+      </Title2>
       <div className={styles.tools}>
-        <Field label="Search groups" className={styles.search}><SearchBox value={text} onChange={(_e, d) => setText(d.value)} /></Field>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => setCreating(true)}>New group</Button>
+        <Field label="Search groups" className={styles.search}>
+          <SearchBox value={text} onChange={(_e, d) => setText(d.value)} />
+        </Field>
+        <Button appearance="primary" icon={<AddRegular />} onClick={() => setCreating(true)}>
+          New group
+        </Button>
       </div>
-      {creating && <NewGroupDialog onClose={() => setCreating(false)} onCreated={(g) => { setCreating(false); navigate(groupLink(g.id)); }} />}
+      {creating && (
+        <NewGroupDialog
+          onClose={() => setCreating(false)}
+          onCreated={(g) => {
+            setCreating(false);
+            navigate(groupLink(g.id));
+          }}
+        />
+      )}
       {principals.isPending && <Spinner label="Loading groups…" />}
       <ErrorMessage error={principals.error} title="The groups could not be loaded" />
       {principals.data && groups.length === 0 && <Text role="status">{text ? `No group matches “${text.trim()}”.` : 'There are no groups yet.'}</Text>}
@@ -42,12 +76,23 @@ export function GroupsPage() {
         <>
           <div className={styles.wide}>
             <Table aria-label="Groups" size="small">
-              <TableHeader><TableRow><TableHeaderCell>Group</TableHeaderCell><TableHeaderCell>Type</TableHeaderCell></TableRow></TableHeader>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Group</TableHeaderCell>
+                  <TableHeaderCell>Type</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
               <TableBody>
                 {groups.map((g) => (
                   <TableRow key={g.id}>
-                    <TableCell><TableCellLayout><RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink></TableCellLayout></TableCell>
-                    <TableCell><GroupBadge assignable={g.isAssignableToRole === true} /></TableCell>
+                    <TableCell>
+                      <TableCellLayout>
+                        <RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink>
+                      </TableCellLayout>
+                    </TableCell>
+                    <TableCell>
+                      <GroupBadge assignable={g.isAssignableToRole === true} />
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -55,8 +100,16 @@ export function GroupsPage() {
           </div>
           <ul className={styles.narrow} aria-label="Groups">
             {groups.map((g) => (
-              <li key={g.id}><Card className={styles.card}><Text weight="semibold"><RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink></Text>
-                <span><GroupBadge assignable={g.isAssignableToRole === true} /></span></Card></li>
+              <li key={g.id}>
+                <Card className={styles.card}>
+                  <Text weight="semibold">
+                    <RouteLink to={groupLink(g.id)}>{g.displayName}</RouteLink>
+                  </Text>
+                  <span>
+                    <GroupBadge assignable={g.isAssignableToRole === true} />
+                  </span>
+                </Card>
+              </li>
             ))}
           </ul>
         </>
@@ -69,5 +122,11 @@ const groupLink = (id: string) => `/admin/groups/${encodeURIComponent(id)}`;
 
 /** "Role-assignable" (its members may hold roles) or "Security group". */
 export function GroupBadge({ assignable }: { assignable: boolean }) {
-  return assignable ? <Badge appearance="tint" color="danger">Role-assignable</Badge> : <Badge appearance="outline">Security group</Badge>;
+  return assignable ? (
+    <Badge appearance="tint" color="danger">
+      Role-assignable
+    </Badge>
+  ) : (
+    <Badge appearance="outline">Security group</Badge>
+  );
 }

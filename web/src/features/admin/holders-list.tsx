@@ -6,7 +6,20 @@
  * each one comes from.
  */
 import {
-  Badge, Button, Card, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, mergeClasses, tokens,
+  Badge,
+  Button,
+  Card,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
 } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { Change } from './change-dialog.tsx';
@@ -70,11 +83,22 @@ function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onCh
   const styles = useStyles();
   const who = holderName(h).name;
   const changes = changesFor(h);
-  if (changes.length === 0) return <Text size={200} className={styles.muted}>{h.memberType === 'Group' ? 'Change the group' : 'Change at the parent scope'}</Text>;
+  if (changes.length === 0)
+    return (
+      <Text size={200} className={styles.muted}>
+        {h.memberType === 'Group' ? 'Change the group' : 'Change at the parent scope'}
+      </Text>
+    );
   return (
     <span className={styles.actions}>
       {changes.map((c) => (
-        <Button key={c} size="small" appearance={c === 'adminRemove' ? 'secondary' : 'subtle'} aria-label={`${LABEL[c]} ${who}’s ${roleName}`} onClick={() => onChange(c, h)}>
+        <Button
+          key={c}
+          size="small"
+          appearance={c === 'adminRemove' ? 'secondary' : 'subtle'}
+          aria-label={`${LABEL[c]} ${who}’s ${roleName}`}
+          onClick={() => onChange(c, h)}
+        >
           {LABEL[c]}
         </Button>
       ))}
@@ -84,12 +108,26 @@ function Actions({ h, roleName, onChange }: { h: Holding; roleName: string; onCh
 
 function State({ h }: { h: Holding }) {
   if (!h.assignmentType) return null;
-  return <Badge appearance="tint" color={h.assignmentType === 'Activated' ? 'success' : 'informative'} style={{ whiteSpace: 'nowrap' }}>{h.assignmentType}</Badge>;
+  return (
+    <Badge appearance="tint" color={h.assignmentType === 'Activated' ? 'success' : 'informative'} style={{ whiteSpace: 'nowrap' }}>
+      {h.assignmentType}
+    </Badge>
+  );
 }
 
 export function HoldersList({
-  kind, items, roleName, place, source, membership = memberTypeLabel, label: givenLabel, showState = kind === 'active', showMembership = true,
-  fitContainer = false, itemName = () => roleName, onChange,
+  kind,
+  items,
+  roleName,
+  place,
+  source,
+  membership = memberTypeLabel,
+  label: givenLabel,
+  showState = kind === 'active',
+  showMembership = true,
+  fitContainer = false,
+  itemName = () => roleName,
+  onChange,
 }: HoldersListProps) {
   const styles = useStyles();
   const label = givenLabel ?? (kind === 'eligible' ? `Eligible for ${roleName}` : `Active in ${roleName}`);
@@ -106,7 +144,11 @@ export function HoldersList({
               {showState && <TableHeaderCell style={{ width: '11%' }}>State</TableHeaderCell>}
               <TableHeaderCell style={{ width: '13%' }}>Start</TableHeaderCell>
               <TableHeaderCell style={{ width: '13%' }}>End</TableHeaderCell>
-              {onChange && <TableHeaderCell className={styles.actionsCol}><span className="visually-hidden">Actions</span></TableHeaderCell>}
+              {onChange && (
+                <TableHeaderCell className={styles.actionsCol}>
+                  <span className="visually-hidden">Actions</span>
+                </TableHeaderCell>
+              )}
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -114,14 +156,24 @@ export function HoldersList({
               const who = holderName(h);
               return (
                 <TableRow key={h.id}>
-                  <TableCell className={styles.cell}><TableCellLayout description={who.detail ?? undefined}>{who.name}</TableCellLayout></TableCell>
+                  <TableCell className={styles.cell}>
+                    <TableCellLayout description={who.detail ?? undefined}>{who.name}</TableCellLayout>
+                  </TableCell>
                   <TableCell className={styles.cell}>{place.name(h)}</TableCell>
                   {source && <TableCell className={styles.cell}>{source.name(h)}</TableCell>}
                   {showMembership && <TableCell className={styles.cell}>{membership(h)}</TableCell>}
-                  {showState && <TableCell className={styles.cell}><State h={h} /></TableCell>}
+                  {showState && (
+                    <TableCell className={styles.cell}>
+                      <State h={h} />
+                    </TableCell>
+                  )}
                   <TableCell className={styles.cell}>{startLabel(h)}</TableCell>
                   <TableCell className={styles.cell}>{endLabel(h)}</TableCell>
-                  {onChange && <TableCell className={styles.cell}><Actions h={h} roleName={itemName(h)} onChange={onChange} /></TableCell>}
+                  {onChange && (
+                    <TableCell className={styles.cell}>
+                      <Actions h={h} roleName={itemName(h)} onChange={onChange} />
+                    </TableCell>
+                  )}
                 </TableRow>
               );
             })}
@@ -135,10 +187,24 @@ export function HoldersList({
             <li key={h.id}>
               <Card className={styles.card}>
                 <Text weight="semibold">{who.name}</Text>
-                {who.detail && <Text size={200} className={styles.muted}>{who.detail}</Text>}
-                <Text size={200}>{place.name(h)}{showMembership && ` · ${membership(h)}`} {showState && <State h={h} />}</Text>
-                {source && <Text size={200}>{source.label}: {source.name(h)}</Text>}
-                <Text size={200}>From {startLabel(h)}{endOf(h) === null ? ', permanent' : ` until ${endLabel(h)}`}</Text>
+                {who.detail && (
+                  <Text size={200} className={styles.muted}>
+                    {who.detail}
+                  </Text>
+                )}
+                <Text size={200}>
+                  {place.name(h)}
+                  {showMembership && ` · ${membership(h)}`} {showState && <State h={h} />}
+                </Text>
+                {source && (
+                  <Text size={200}>
+                    {source.label}: {source.name(h)}
+                  </Text>
+                )}
+                <Text size={200}>
+                  From {startLabel(h)}
+                  {endOf(h) === null ? ', permanent' : ` until ${endLabel(h)}`}
+                </Text>
                 {onChange && <Actions h={h} roleName={itemName(h)} onChange={onChange} />}
               </Card>
             </li>

@@ -4,7 +4,20 @@
  * dialog says so; the API's refusal is shown in its words.
  */
 import {
-  Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Textarea, makeStyles,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Textarea,
+  makeStyles,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -29,16 +42,29 @@ export function NewGroupDialog({ onClose, onCreated }: { onClose(): void; onCrea
     setError(null);
     if (nameProblem) return;
     try {
-      onCreated(await withStepUp(() => create.mutateAsync({ displayName: name.trim(), description: description.trim() || null, isAssignableToRole: assignable })));
+      onCreated(
+        await withStepUp(() => create.mutateAsync({ displayName: name.trim(), description: description.trim() || null, isAssignableToRole: assignable })),
+      );
     } catch (e) {
       setError(e);
     }
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>New group</DialogTitle>
             <DialogContent className={styles.content}>
@@ -51,11 +77,17 @@ export function NewGroupDialog({ onClose, onCreated }: { onClose(): void; onCrea
               <Field hint="Its members may then hold roles assigned to it. It takes no groups as members, only privileged administrators change it, and this cannot be changed later.">
                 <Checkbox label="Roles can be assigned to this group" checked={assignable} onChange={(_e, d) => setAssignable(d.checked === true)} />
               </Field>
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={create.isPending}>{create.isPending ? 'Creating…' : 'Create'}</Button>
+              <Button type="submit" appearance="primary" disabled={create.isPending}>
+                {create.isPending ? 'Creating…' : 'Create'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -11,7 +11,10 @@ import { patchIf, SettingsSection } from './settings-form.tsx';
 const useStyles = makeStyles({
   event: { display: 'flex', flexDirection: 'column', gap: '8px', borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: '12px' },
   row: {
-    display: 'grid', gridTemplateColumns: 'minmax(180px, 1.2fr) auto minmax(200px, 2fr) auto', gap: '8px 16px', alignItems: 'center',
+    display: 'grid',
+    gridTemplateColumns: 'minmax(180px, 1.2fr) auto minmax(200px, 2fr) auto',
+    gap: '8px 16px',
+    alignItems: 'center',
     '@media (max-width: 700px)': { gridTemplateColumns: '1fr', gap: '4px', paddingBottom: '8px' },
   },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -29,7 +32,11 @@ const RECIPIENTS = [
   { who: 'Approver', label: (l: string) => (l === 'EndUser_Assignment' ? 'Request to approve an activation' : 'Request to approve an extension or renewal') },
 ] as const;
 
-interface RowState { readonly defaults: boolean; readonly extra: string; readonly critical: boolean }
+interface RowState {
+  readonly defaults: boolean;
+  readonly extra: string;
+  readonly critical: boolean;
+}
 
 const rowOf = (r: Rule | undefined): RowState => ({
   defaults: r?.isDefaultRecipientsEnabled ?? true,
@@ -38,14 +45,20 @@ const rowOf = (r: Rule | undefined): RowState => ({
 });
 
 const initial = (policy: Policy) => Object.fromEntries(policy.rules.filter((r) => r.id.startsWith('Notification_')).map((r) => [r.id, rowOf(r)]));
-const addresses = (text: string) => text.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+const addresses = (text: string) =>
+  text
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
 
 export function NotificationSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
   const [rows, setRows] = useState<Record<string, RowState>>(() => initial(policy));
   const set = (id: string, changes: Partial<RowState>) => setRows((all) => ({ ...all, [id]: { ...(all[id] ?? rowOf(undefined)), ...changes } }));
-  const bad = Object.entries(rows).filter(([, r]) => addresses(r.extra).some((a) => !looksLikeEmail(a))).map(([id]) => id);
+  const bad = Object.entries(rows)
+    .filter(([, r]) => addresses(r.extra).some((a) => !looksLikeEmail(a)))
+    .map(([id]) => id);
   const patches = Object.entries(rows).flatMap(([id, r]) => {
     const rule = ruleOf(policy, id);
     if (!rule || bad.includes(id)) return [];
@@ -53,11 +66,19 @@ export function NotificationSection({ policy }: { policy: Policy }) {
     return patchIf(policy, id, { isDefaultRecipientsEnabled: r.defaults, notificationRecipients: addresses(r.extra), notificationLevel: level });
   });
   return (
-    <SettingsSection policy={policy} title="Notification" id="settings-notification" patches={patches} invalid={bad.length > 0}
-      onReset={() => setRows(initial(policy))}>
+    <SettingsSection
+      policy={policy}
+      title="Notification"
+      id="settings-notification"
+      patches={patches}
+      invalid={bad.length > 0}
+      onReset={() => setRows(initial(policy))}
+    >
       {EVENTS.map((e) => (
         <div key={e.level} className={styles.event} role="group" aria-labelledby={`n-${e.level}`}>
-          <Subtitle2 as="h3" id={`n-${e.level}`} style={{ fontSize: tokens.fontSizeBase300 }}>{e.title}</Subtitle2>
+          <Subtitle2 as="h3" id={`n-${e.level}`} style={{ fontSize: tokens.fontSizeBase300 }}>
+            {e.title}
+          </Subtitle2>
           {RECIPIENTS.map((r) => {
             const id = `Notification_${r.who}_${e.level}`;
             const row = rows[id];
@@ -66,11 +87,24 @@ export function NotificationSection({ policy }: { policy: Policy }) {
             return (
               <div key={id} className={styles.row}>
                 <Text>{label}</Text>
-                <Checkbox label="Default recipients" checked={row.defaults} onChange={(_e, d) => set(id, { defaults: d.checked === true })} aria-label={`${label}: default recipients`} />
-                <Field label={<span className="visually-hidden">{label}: additional recipients</span>} validationMessage={bad.includes(id) ? 'Give email addresses separated by commas.' : undefined}>
+                <Checkbox
+                  label="Default recipients"
+                  checked={row.defaults}
+                  onChange={(_e, d) => set(id, { defaults: d.checked === true })}
+                  aria-label={`${label}: default recipients`}
+                />
+                <Field
+                  label={<span className="visually-hidden">{label}: additional recipients</span>}
+                  validationMessage={bad.includes(id) ? 'Give email addresses separated by commas.' : undefined}
+                >
                   <Input value={row.extra} onChange={(_e, d) => set(id, { extra: d.value })} placeholder="Additional emails" />
                 </Field>
-                <Checkbox label="Critical emails only" checked={row.critical} onChange={(_e, d) => set(id, { critical: d.checked === true })} aria-label={`${label}: critical emails only`} />
+                <Checkbox
+                  label="Critical emails only"
+                  checked={row.critical}
+                  onChange={(_e, d) => set(id, { critical: d.checked === true })}
+                  aria-label={`${label}: critical emails only`}
+                />
               </div>
             );
           })}

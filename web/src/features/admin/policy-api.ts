@@ -82,7 +82,9 @@ export function useRolePolicies(roleId: string, { enabled = true }: { enabled?: 
     enabled,
     queryFn: async (): Promise<Policy[]> => {
       const filter = `scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(roleId)}`;
-      const rows = await fetchAll<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
+      const rows = await fetchAll<PolicyAssignment>(
+        `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`,
+      );
       return rows.map((r) => r.policy).sort((a, b) => (a.scopeId === '/' ? -1 : b.scopeId === '/' ? 1 : a.scopeId.localeCompare(b.scopeId)));
     },
   });
@@ -96,8 +98,12 @@ export function useGroupPolicies(groupId: string) {
     queryKey: policyKeys.ofGroup(groupId),
     queryFn: async (): Promise<Partial<Record<GroupAccess, Policy>>> => {
       const filter = `scopeId eq ${odataString(groupId)} and scopeType eq 'Group'`;
-      const rows = await fetchAll<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
-      return Object.fromEntries(rows.filter((r) => r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner').map((r) => [r.roleDefinitionId, r.policy]));
+      const rows = await fetchAll<PolicyAssignment>(
+        `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`,
+      );
+      return Object.fromEntries(
+        rows.filter((r) => r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner').map((r) => [r.roleDefinitionId, r.policy]),
+      );
     },
   });
 }
@@ -115,15 +121,17 @@ export function useSaveRules(policyId: string) {
     mutationFn: async (patches: readonly RulePatch[]) => {
       for (const p of patches) {
         await api(`/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(p.rule.id)}`, {
-          method: 'PATCH', body: { '@odata.type': p.rule['@odata.type'], id: p.rule.id, ...p.changes },
+          method: 'PATCH',
+          body: { '@odata.type': p.rule['@odata.type'], id: p.rule.id, ...p.changes },
         });
       }
     },
-    onSettled: () => Promise.all([
-      client.invalidateQueries({ queryKey: policyKeys.all }),
-      // My roles shows what activation asks: it reads the same rules.
-      client.invalidateQueries({ queryKey: ['activationRules'] }),
-    ]),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: policyKeys.all }),
+        // My roles shows what activation asks: it reads the same rules.
+        client.invalidateQueries({ queryKey: ['activationRules'] }),
+      ]),
   });
 }
 

@@ -20,26 +20,42 @@ export function PrincipalPicker({ label, value, onChange, accept = () => true, h
   const [text, setText] = useState(value?.displayName ?? '');
   const matches = searchPrincipals((principals.data ?? []).filter(accept), text === value?.displayName ? '' : text);
   return (
-    <Field label={label} hint={hint} required={required}
+    <Field
+      label={label}
+      hint={hint}
+      required={required}
       validationMessage={principals.error ? `People and groups could not be loaded: ${messageOf(principals.error)}` : validationMessage}
-      validationState={principals.error || validationMessage ? 'error' : 'none'}>
+      validationState={principals.error || validationMessage ? 'error' : 'none'}
+    >
       <Combobox
         freeform
         placeholder="Type a name or sign-in name"
         value={text}
         selectedOptions={value ? [value.id] : []}
-        onChange={(e) => { setText(e.target.value); if (value) onChange(null); }}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (value) onChange(null);
+        }}
         onOptionSelect={(_e, d) => {
           const picked = principals.data?.find((p) => p.id === d.optionValue) ?? null;
           onChange(picked);
           setText(picked?.displayName ?? '');
         }}
       >
-        {principals.isPending && <Option disabled value="" text="Loading">Loading people and groups…</Option>}
-        {principals.data && matches.length === 0 && <Option disabled value="" text="No match">No person or group matches</Option>}
+        {principals.isPending && (
+          <Option disabled value="" text="Loading">
+            Loading people and groups…
+          </Option>
+        )}
+        {principals.data && matches.length === 0 && (
+          <Option disabled value="" text="No match">
+            No person or group matches
+          </Option>
+        )}
         {matches.map((p) => (
           <Option key={p.id} value={p.id} text={p.displayName}>
-            {p.displayName}{p.detail ? ` — ${p.detail}` : ''}
+            {p.displayName}
+            {p.detail ? ` — ${p.detail}` : ''}
           </Option>
         ))}
       </Combobox>

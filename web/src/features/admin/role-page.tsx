@@ -48,7 +48,9 @@ export function RolePage() {
     return (
       <section className={styles.page}>
         <Title2 as="h1">Role not found</Title2>
-        <Text>No role has this id. <RouteLink to="/admin/roles">Back to Roles</RouteLink></Text>
+        <Text>
+          No role has this id. <RouteLink to="/admin/roles">Back to Roles</RouteLink>
+        </Text>
       </section>
     );
   }
@@ -61,20 +63,49 @@ export function RolePage() {
   return (
     <section className={styles.page} aria-labelledby="role-title">
       <div className={styles.head}>
-        <Text size={200}><RouteLink to="/admin/roles">Roles</RouteLink> ›</Text>
-        <Title2 as="h1" id="role-title">{role.displayName}</Title2>
+        <Text size={200}>
+          <RouteLink to="/admin/roles">Roles</RouteLink> ›
+        </Text>
+        <Title2 as="h1" id="role-title">
+          {role.displayName}
+        </Title2>
         <RoleBadges role={role} />
         {role.description && <Text className={styles.muted}>{role.description}</Text>}
       </div>
       <div className={styles.tools}>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => { setNotice(null); setAdding(true); }} disabled={places.length === 0}>Add assignment</Button>
-        <Button icon={<SettingsRegular />} onClick={() => navigate(`/admin/roles/${encodeURIComponent(roleId)}/settings`)}>Role settings</Button>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={() => {
+            setNotice(null);
+            setAdding(true);
+          }}
+          disabled={places.length === 0}
+        >
+          Add assignment
+        </Button>
+        <Button icon={<SettingsRegular />} onClick={() => navigate(`/admin/roles/${encodeURIComponent(roleId)}/settings`)}>
+          Role settings
+        </Button>
       </div>
       {kind === 'resource' && resources.data?.length === 0 && (
-        <MessageBar intent="info"><MessageBarBody>No resource scope is registered yet: a resource role is assigned at one. Register it on <RouteLink to="/admin/scopes">Resource scopes</RouteLink>.</MessageBarBody></MessageBar>
+        <MessageBar intent="info">
+          <MessageBarBody>
+            No resource scope is registered yet: a resource role is assigned at one. Register it on <RouteLink to="/admin/scopes">Resource scopes</RouteLink>.
+          </MessageBarBody>
+        </MessageBar>
       )}
-      {notice && <MessageBar intent="success" role="status"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
-      <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_e, d) => setParams(d.value === 'eligible' ? {} : { view: String(d.value) }, { replace: true })} aria-label="Assignments">
+      {notice && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
+      <TabList
+        className={styles.tabs}
+        selectedValue={view}
+        onTabSelect={(_e, d) => setParams(d.value === 'eligible' ? {} : { view: String(d.value) }, { replace: true })}
+        aria-label="Assignments"
+      >
         <Tab value="eligible">Eligible assignments</Tab>
         <Tab value="active">Active assignments</Tab>
         <Tab value="expired">Expired assignments</Tab>
@@ -82,33 +113,77 @@ export function RolePage() {
       {view === 'expired' ? (
         <>
           <Text className={styles.muted}>
-            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in
-            {' '}<RouteLink to="/audit">the audit log</RouteLink>.
+            What ran out in the last 30 days; renew it from here, or the holder asks to from My roles. Older history is in{' '}
+            <RouteLink to="/audit">the audit log</RouteLink>.
           </Text>
           {(['eligible', 'active'] as const).map((k) => (
-            <ExpiredHolders key={k} roleId={roleId} kind={k} roleName={role.displayName} scopeName={scopeName}
-              onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: k }); }} />
+            <ExpiredHolders
+              key={k}
+              roleId={roleId}
+              kind={k}
+              roleName={role.displayName}
+              scopeName={scopeName}
+              onChange={(change, holding) => {
+                setNotice(null);
+                setChanging({ change, holding, kind: k });
+              }}
+            />
           ))}
         </>
       ) : (
-        <Holders key={view} roleId={roleId} kind={view} roleName={role.displayName} scopeName={scopeName}
-          onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
+        <Holders
+          key={view}
+          roleId={roleId}
+          kind={view}
+          roleName={role.displayName}
+          scopeName={scopeName}
+          onChange={(change, holding) => {
+            setNotice(null);
+            setChanging({ change, holding, kind: view });
+          }}
+        />
       )}
       {adding && (
-        <AssignDialog target={{ provider: 'directory', roleId, places, policies: policies.data }} name={role.displayName} initialKind={view === 'active' ? 'active' : 'eligible'}
-          onClose={() => setAdding(false)} onDone={(m) => { setAdding(false); setNotice(m); }} />
+        <AssignDialog
+          target={{ provider: 'directory', roleId, places, policies: policies.data }}
+          name={role.displayName}
+          initialKind={view === 'active' ? 'active' : 'eligible'}
+          onClose={() => setAdding(false)}
+          onDone={(m) => {
+            setAdding(false);
+            setNotice(m);
+          }}
+        />
       )}
       {changing && (
-        <ChangeDialog {...changing} roleName={role.displayName} scopeName={scopeName(changing.holding.directoryScopeId)}
+        <ChangeDialog
+          {...changing}
+          roleName={role.displayName}
+          scopeName={scopeName(changing.holding.directoryScopeId)}
           justificationRequired={adminRulesOf(policyAt(policies.data, changing.holding.directoryScopeId), changing.kind)?.justification ?? false}
-          onClose={() => setChanging(null)} onDone={(m) => { setChanging(null); setNotice(m); }} />
+          onClose={() => setChanging(null)}
+          onDone={(m) => {
+            setChanging(null);
+            setNotice(m);
+          }}
+        />
       )}
     </section>
   );
 }
 
-function ExpiredHolders({ roleId, kind, roleName, scopeName, onChange }: {
-  roleId: string; kind: HolderKind; roleName: string; scopeName(scope: string): string; onChange(change: Change, h: Holding): void;
+function ExpiredHolders({
+  roleId,
+  kind,
+  roleName,
+  scopeName,
+  onChange,
+}: {
+  roleId: string;
+  kind: HolderKind;
+  roleName: string;
+  scopeName(scope: string): string;
+  onChange(change: Change, h: Holding): void;
 }) {
   const expired = useExpiredHolders(roleId, kind);
   const what = kind === 'eligible' ? 'Expired eligibilities' : 'Expired active assignments';
@@ -116,24 +191,47 @@ function ExpiredHolders({ roleId, kind, roleName, scopeName, onChange }: {
   if (expired.error) return <ErrorMessage error={expired.error} title={`${what} could not be loaded`} />;
   return (
     <section aria-label={what}>
-      <Text as="h2" weight="semibold" block>{what}</Text>
-      {expired.data.length === 0 ? <Text>None in the last 30 days.</Text> : (
-        <HoldersList kind={kind} items={expired.data} roleName={roleName} label={`${what} of ${roleName}`} showState={false}
-          place={{ label: 'Scope', name: (h) => scopeName(h.directoryScopeId) }} onChange={onChange} />
+      <Text as="h2" weight="semibold" block>
+        {what}
+      </Text>
+      {expired.data.length === 0 ? (
+        <Text>None in the last 30 days.</Text>
+      ) : (
+        <HoldersList
+          kind={kind}
+          items={expired.data}
+          roleName={roleName}
+          label={`${what} of ${roleName}`}
+          showState={false}
+          place={{ label: 'Scope', name: (h) => scopeName(h.directoryScopeId) }}
+          onChange={onChange}
+        />
       )}
     </section>
   );
 }
 
-function Holders({ roleId, kind, roleName, scopeName, onChange }: {
-  roleId: string; kind: HolderKind; roleName: string; scopeName(scope: string): string; onChange(change: Change, h: Holding): void;
+function Holders({
+  roleId,
+  kind,
+  roleName,
+  scopeName,
+  onChange,
+}: {
+  roleId: string;
+  kind: HolderKind;
+  roleName: string;
+  scopeName(scope: string): string;
+  onChange(change: Change, h: Holding): void;
 }) {
   const holders = useHolders(roleId, kind);
   const items = holders.data?.pages.flatMap((p) => p.value) ?? [];
   if (holders.isPending) return <Spinner label="Loading assignments…" />;
   if (holders.error) return <ErrorMessage error={holders.error} title="The assignments could not be loaded" />;
   if (items.length === 0) {
-    return <Text>{kind === 'eligible' ? `Nobody is eligible for ${roleName}.` : `Nobody holds ${roleName} now.`} Use “Add assignment” to give it to someone.</Text>;
+    return (
+      <Text>{kind === 'eligible' ? `Nobody is eligible for ${roleName}.` : `Nobody holds ${roleName} now.`} Use “Add assignment” to give it to someone.</Text>
+    );
   }
   return (
     <>

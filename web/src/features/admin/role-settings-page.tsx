@@ -4,8 +4,23 @@
  * or a narrower scope's own; "Override for a scope" gives a scope its own copy to change.
  */
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, MessageBar, MessageBarBody, Option, Spinner, Text,
-  Title2, makeStyles, tokens,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
@@ -43,16 +58,23 @@ export function RoleSettingsPage() {
   const choose = (s: string) => setParams(s === '/' ? {} : { scope: s }, { replace: true });
   const kind = role ? kindOf(role) : 'directory';
   // A resource role is overridden at resource scopes, a directory role at administrative units.
-  const overridable = places.filter((p) => p.id !== '/' && !policies.data?.some((x) => x.scopeId === p.id)
-    && (kind === 'resource' ? !p.id.startsWith('/administrativeUnits/') : kind === 'directory' ? p.id.startsWith('/administrativeUnits/') : true));
+  const overridable = places.filter(
+    (p) =>
+      p.id !== '/' &&
+      !policies.data?.some((x) => x.scopeId === p.id) &&
+      (kind === 'resource' ? !p.id.startsWith('/administrativeUnits/') : kind === 'directory' ? p.id.startsWith('/administrativeUnits/') : true),
+  );
 
   return (
     <section className={styles.page} aria-labelledby="settings-title">
       <div className={styles.head}>
         <Text size={200}>
-          <RouteLink to="/admin/roles">Roles</RouteLink> › {role ? <RouteLink to={`/admin/roles/${encodeURIComponent(roleId)}`}>{role.displayName}</RouteLink> : '…'} ›
+          <RouteLink to="/admin/roles">Roles</RouteLink> ›{' '}
+          {role ? <RouteLink to={`/admin/roles/${encodeURIComponent(roleId)}`}>{role.displayName}</RouteLink> : '…'} ›
         </Text>
-        <Title2 as="h1" id="settings-title">Role settings{role ? `: ${role.displayName}` : ''}</Title2>
+        <Title2 as="h1" id="settings-title">
+          Role settings{role ? `: ${role.displayName}` : ''}
+        </Title2>
       </div>
       {(policies.isPending || catalogue.isPending) && <Spinner label="Loading the role settings…" />}
       <ErrorMessage error={policies.error ?? catalogue.error} title="The role settings could not be loaded" />
@@ -61,7 +83,12 @@ export function RoleSettingsPage() {
         <>
           <div className={styles.scope}>
             <Field label="Settings for">
-              <Dropdown value={placeName(policy.scopeId, places)} selectedOptions={[policy.scopeId]} onOptionSelect={(_e, d) => choose(d.optionValue ?? '/')} style={{ minWidth: 260 }}>
+              <Dropdown
+                value={placeName(policy.scopeId, places)}
+                selectedOptions={[policy.scopeId]}
+                onOptionSelect={(_e, d) => choose(d.optionValue ?? '/')}
+                style={{ minWidth: 260 }}
+              >
                 {(policies.data ?? []).map((p) => (
                   <Option key={p.id} value={p.scopeId} text={placeName(p.scopeId, places)}>
                     {p.scopeId === '/' ? 'Directory (the role’s own settings)' : `${placeName(p.scopeId, places)} — override`}
@@ -69,13 +96,18 @@ export function RoleSettingsPage() {
                 ))}
               </Dropdown>
             </Field>
-            <Button onClick={() => setOverriding(true)} disabled={overridable.length === 0} aria-describedby={overridable.length === 0 ? 'no-override' : undefined}>
+            <Button
+              onClick={() => setOverriding(true)}
+              disabled={overridable.length === 0}
+              aria-describedby={overridable.length === 0 ? 'no-override' : undefined}
+            >
               Override for a scope
             </Button>
           </div>
           {overridable.length === 0 && units.data && resources.data && (
             <Text id="no-override" size={200} className={styles.muted}>
-              {kind === 'resource' ? 'Every registered resource scope' : 'Every administrative unit'} already has its own settings for this role, or there is none to override at.
+              {kind === 'resource' ? 'Every registered resource scope' : 'Every administrative unit'} already has its own settings for this role, or there is
+              none to override at.
             </Text>
           )}
           <Origin policy={policy} places={places} />
@@ -86,14 +118,27 @@ export function RoleSettingsPage() {
           </div>
         </>
       )}
-      {overriding && <OverrideDialog roleId={roleId} places={overridable} allPlaces={places} onClose={() => setOverriding(false)} onCreated={(s) => { setOverriding(false); choose(s); }} />}
+      {overriding && (
+        <OverrideDialog
+          roleId={roleId}
+          places={overridable}
+          allPlaces={places}
+          onClose={() => setOverriding(false)}
+          onCreated={(s) => {
+            setOverriding(false);
+            choose(s);
+          }}
+        />
+      )}
     </section>
   );
 }
 
 function Origin({ policy, places }: { policy: Policy; places: readonly Place[] }) {
   const styles = useStyles();
-  const modified = policy.lastModifiedDateTime ? ` Last changed ${formatInstant(policy.lastModifiedDateTime)}${policy.lastModifiedBy?.displayName ? ` by ${policy.lastModifiedBy.displayName}` : ''}.` : '';
+  const modified = policy.lastModifiedDateTime
+    ? ` Last changed ${formatInstant(policy.lastModifiedDateTime)}${policy.lastModifiedBy?.displayName ? ` by ${policy.lastModifiedBy.displayName}` : ''}.`
+    : '';
   return (
     <MessageBar intent="info" layout="multiline">
       <MessageBarBody>
@@ -106,8 +151,18 @@ function Origin({ policy, places }: { policy: Policy; places: readonly Place[] }
   );
 }
 
-function OverrideDialog({ roleId, places, allPlaces, onClose, onCreated }: {
-  roleId: string; places: readonly Place[]; allPlaces: readonly Place[]; onClose(): void; onCreated(scopeId: string): void;
+function OverrideDialog({
+  roleId,
+  places,
+  allPlaces,
+  onClose,
+  onCreated,
+}: {
+  roleId: string;
+  places: readonly Place[];
+  allPlaces: readonly Place[];
+  onClose(): void;
+  onCreated(scopeId: string): void;
 }) {
   const create = useCreateScopedPolicy(roleId);
   const withStepUp = useWithStepUp();
@@ -123,23 +178,50 @@ function OverrideDialog({ roleId, places, allPlaces, onClose, onCreated }: {
     }
   };
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+        >
           <DialogBody>
             <DialogTitle>Override for a scope</DialogTitle>
             <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-              <Text>The scope gets its own settings, starting as a copy of those in force there now. Change them afterwards; the rest of the directory keeps the role’s own.</Text>
+              <Text>
+                The scope gets its own settings, starting as a copy of those in force there now. Change them afterwards; the rest of the directory keeps the
+                role’s own.
+              </Text>
               <Field label="Scope" required>
-                <Dropdown value={scope ? placeName(scope, allPlaces) : ''} selectedOptions={scope ? [scope] : []} onOptionSelect={(_e, d) => setScope(d.optionValue ?? '')}>
-                  {places.map((p) => <Option key={p.id} value={p.id} text={placeName(p.id, allPlaces)}>{placeName(p.id, allPlaces)}</Option>)}
+                <Dropdown
+                  value={scope ? placeName(scope, allPlaces) : ''}
+                  selectedOptions={scope ? [scope] : []}
+                  onOptionSelect={(_e, d) => setScope(d.optionValue ?? '')}
+                >
+                  {places.map((p) => (
+                    <Option key={p.id} value={p.id} text={placeName(p.id, allPlaces)}>
+                      {placeName(p.id, allPlaces)}
+                    </Option>
+                  ))}
                 </Dropdown>
               </Field>
-              {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+              {error !== null && (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>{messageOf(error)}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={!scope || create.isPending}>{create.isPending ? 'Creating…' : 'Create override'}</Button>
+              <Button type="submit" appearance="primary" disabled={!scope || create.isPending}>
+                {create.isPending ? 'Creating…' : 'Create override'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>

@@ -41,7 +41,8 @@ export const roleKeys = {
 export function useCatalogue() {
   return useQuery({
     queryKey: roleKeys.catalogue,
-    queryFn: () => fetchAll<CatalogueRole>(`${DIRECTORY}/roleDefinitions?$select=id,templateId,displayName,description,isBuiltIn,isEnabled,isPrivileged&$top=999`),
+    queryFn: () =>
+      fetchAll<CatalogueRole>(`${DIRECTORY}/roleDefinitions?$select=id,templateId,displayName,description,isBuiltIn,isEnabled,isPrivileged&$top=999`),
     staleTime: 60_000,
   });
 }
@@ -93,9 +94,10 @@ const EXPIRED: Record<HolderKind, string> = { eligible: 'expiredRoleEligibilityS
 export function useExpiredHolders(roleId: string, kind: HolderKind) {
   return useQuery({
     queryKey: [...roleKeys.holdersOf(roleId, kind), 'expired'],
-    queryFn: () => fetchAll<Holding>(
-      `/openpim/roleManagement/directory/${EXPIRED[kind]}?$filter=${encodeURIComponent(`roleDefinitionId eq ${odataString(roleId)}`)}&$expand=principal&$top=999`,
-    ),
+    queryFn: () =>
+      fetchAll<Holding>(
+        `/openpim/roleManagement/directory/${EXPIRED[kind]}?$filter=${encodeURIComponent(`roleDefinitionId eq ${odataString(roleId)}`)}&$expand=principal&$top=999`,
+      ),
   });
 }
 
@@ -129,10 +131,13 @@ export function adminRequest(input: AdminRequestInput): { path: string; body: Re
   const path = group
     ? `${GROUPS}/${input.kind === 'eligible' ? 'eligibility' : 'assignment'}ScheduleRequests`
     : `${DIRECTORY}/${input.kind === 'eligible' ? 'roleEligibility' : 'roleAssignment'}ScheduleRequests`;
-  const scheduleInfo = input.action === 'adminRemove' ? undefined : {
-    ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
-    ...(input.expiration ? { expiration: input.expiration } : {}),
-  };
+  const scheduleInfo =
+    input.action === 'adminRemove'
+      ? undefined
+      : {
+          ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
+          ...(input.expiration ? { expiration: input.expiration } : {}),
+        };
   return {
     path,
     body: {
@@ -161,6 +166,7 @@ export function useAdminRequest() {
       const { path, body } = adminRequest(input);
       return api<RequestResult>(path, { method: 'POST', body });
     },
-    onSettled: (_d, _e, input) => client.invalidateQueries({ queryKey: roleKeys.holders(input.provider === 'group' ? input.directoryScopeId : input.roleDefinitionId) }),
+    onSettled: (_d, _e, input) =>
+      client.invalidateQueries({ queryKey: roleKeys.holders(input.provider === 'group' ? input.directoryScopeId : input.roleDefinitionId) }),
   });
 }

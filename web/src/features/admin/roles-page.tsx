@@ -3,8 +3,24 @@
  * assignments. A table on wide screens, cards on a phone.
  */
 import {
-  Badge, Card, Field, SearchBox, Spinner, Tab, TabList, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title2,
-  makeStyles, tokens,
+  Badge,
+  Card,
+  Field,
+  SearchBox,
+  Spinner,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -38,17 +54,22 @@ export function RolesPage() {
   const catalogue = useCatalogue();
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
-    if (value === '' || value === 'all') next.delete(key); else next.set(key, value);
+    if (value === '' || value === 'all') next.delete(key);
+    else next.set(key, value);
     setParams(next, { replace: true });
   };
   const q = text.trim().toLowerCase();
-  const roles = (catalogue.data ?? []).filter((r) => (filter === 'all' || kindOf(r) === filter)
-    && (q === '' || r.displayName.toLowerCase().includes(q) || (r.description ?? '').toLowerCase().includes(q)));
+  const roles = (catalogue.data ?? []).filter(
+    (r) =>
+      (filter === 'all' || kindOf(r) === filter) && (q === '' || r.displayName.toLowerCase().includes(q) || (r.description ?? '').toLowerCase().includes(q)),
+  );
   const count = (k: Filter) => (catalogue.data ?? []).filter((r) => k === 'all' || kindOf(r) === k).length;
 
   return (
     <section className={styles.page} aria-labelledby="roles-title">
-      <Title2 as="h1" id="roles-title">Roles</Title2>
+      <Title2 as="h1" id="roles-title">
+        Roles
+      </Title2>
       <Text>Choose a role to see who is eligible for it or holds it, assign it, and change its settings.</Text>
       <div className={styles.tools}>
         <Field label="Search roles" className={styles.search}>
@@ -68,7 +89,9 @@ export function RolesPage() {
       )}
       {roles.length > 0 && (
         <>
-          <Text role="status" size={200} className={styles.muted}>{roles.length} {roles.length === 1 ? 'role' : 'roles'}</Text>
+          <Text role="status" size={200} className={styles.muted}>
+            {roles.length} {roles.length === 1 ? 'role' : 'roles'}
+          </Text>
           <div className={styles.wide}>
             <Table aria-label="Roles" size="small" className={styles.table}>
               <TableHeader>
@@ -81,9 +104,17 @@ export function RolesPage() {
               <TableBody>
                 {roles.map((r) => (
                   <TableRow key={r.id}>
-                    <TableCell><TableCellLayout><RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`}>{r.displayName}</RouteLink></TableCellLayout></TableCell>
-                    <TableCell><RoleBadges role={r} /></TableCell>
-                    <TableCell><Text size={200}>{r.description || <span className={styles.muted}>No description</span>}</Text></TableCell>
+                    <TableCell>
+                      <TableCellLayout>
+                        <RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`}>{r.displayName}</RouteLink>
+                      </TableCellLayout>
+                    </TableCell>
+                    <TableCell>
+                      <RoleBadges role={r} />
+                    </TableCell>
+                    <TableCell>
+                      <Text size={200}>{r.description || <span className={styles.muted}>No description</span>}</Text>
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -93,7 +124,9 @@ export function RolesPage() {
             {roles.map((r) => (
               <li key={r.id}>
                 <Card className={styles.card}>
-                  <Text weight="semibold"><RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`}>{r.displayName}</RouteLink></Text>
+                  <Text weight="semibold">
+                    <RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`}>{r.displayName}</RouteLink>
+                  </Text>
                   <RoleBadges role={r} />
                   {r.description && <Text size={200}>{r.description}</Text>}
                 </Card>
@@ -110,9 +143,19 @@ export function RoleBadges({ role }: { role: CatalogueRole }) {
   const styles = useStyles();
   return (
     <span className={styles.badges}>
-      <Badge appearance="outline" color="informative">{KIND_LABEL[kindOf(role)]}</Badge>
-      {role.isPrivileged && <Badge appearance="tint" color="danger">Privileged</Badge>}
-      {!role.isEnabled && <Badge appearance="tint" color="subtle">Disabled</Badge>}
+      <Badge appearance="outline" color="informative">
+        {KIND_LABEL[kindOf(role)]}
+      </Badge>
+      {role.isPrivileged && (
+        <Badge appearance="tint" color="danger">
+          Privileged
+        </Badge>
+      )}
+      {!role.isEnabled && (
+        <Badge appearance="tint" color="subtle">
+          Disabled
+        </Badge>
+      )}
     </span>
   );
 }

@@ -4,9 +4,7 @@
  * inherited from the scopes above (marked with where they were made); and who holds access there
  * now, as the access engine answers it (direct, inherited, members of holder groups).
  */
-import {
-  Button, Caption1, MessageBar, MessageBarBody, Spinner, Subtitle2, Tab, TabList, Text, Title3, makeStyles, tokens,
-} from '@fluentui/react-components';
+import { Button, Caption1, MessageBar, MessageBarBody, Spinner, Subtitle2, Tab, TabList, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
@@ -81,10 +79,14 @@ export function ScopeDetails({ scope, places, linkTo, onRegisterBelow }: ScopeDe
 
   return (
     <section className={styles.root} aria-labelledby="scope-title">
-      <Title3 as="h2" id="scope-title" className={styles.heading}>{scope.displayName}</Title3>
+      <Title3 as="h2" id="scope-title" className={styles.heading}>
+        {scope.displayName}
+      </Title3>
       <dl className={styles.facts}>
         <dt className={styles.term}>Path</dt>
-        <dd className={styles.value}><span className={styles.path}>{scope.id}</span></dd>
+        <dd className={styles.value}>
+          <span className={styles.path}>{scope.id}</span>
+        </dd>
         <dt className={styles.term}>Type</dt>
         <dd className={styles.value}>{typeOf(scope.id) || '—'}</dd>
         <dt className={styles.term}>Parent</dt>
@@ -94,10 +96,24 @@ export function ScopeDetails({ scope, places, linkTo, onRegisterBelow }: ScopeDe
         </dd>
       </dl>
       <div className={styles.tools}>
-        <Button appearance="primary" icon={<AddRegular />} disabled={assignable.length === 0} onClick={() => { setNotice(null); setAdding(true); }}>Add assignment</Button>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          disabled={assignable.length === 0}
+          onClick={() => {
+            setNotice(null);
+            setAdding(true);
+          }}
+        >
+          Add assignment
+        </Button>
         <Button onClick={onRegisterBelow}>Register scope below</Button>
       </div>
-      {notice && <MessageBar intent="success" role="status"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {notice && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
       <ErrorMessage error={catalogue.error} title="The roles could not be loaded" />
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_e, d) => setView(String(d.value))} aria-label="Access at this scope">
         <Tab value="eligible">Eligible assignments</Tab>
@@ -107,27 +123,70 @@ export function ScopeDetails({ scope, places, linkTo, onRegisterBelow }: ScopeDe
       {view === 'access' ? (
         <AccessNow scope={scope} roleName={roleName} from={from} />
       ) : (
-        <Assignments key={view} scope={scope} kind={view} roleName={roleName} from={from}
-          onChange={(change, holding) => { setNotice(null); setChanging({ change, holding, kind: view }); }} />
+        <Assignments
+          key={view}
+          scope={scope}
+          kind={view}
+          roleName={roleName}
+          from={from}
+          onChange={(change, holding) => {
+            setNotice(null);
+            setChanging({ change, holding, kind: view });
+          }}
+        />
       )}
       {adding && (
-        <AssignDialog target={{ provider: 'scope', scope, roles: assignable }} name={scope.displayName} initialKind={view === 'active' ? 'active' : 'eligible'}
-          onClose={() => setAdding(false)} onDone={done} />
+        <AssignDialog
+          target={{ provider: 'scope', scope, roles: assignable }}
+          name={scope.displayName}
+          initialKind={view === 'active' ? 'active' : 'eligible'}
+          onClose={() => setAdding(false)}
+          onDone={done}
+        />
       )}
-      {changing && <ChangeAtScope {...changing} roleName={roleName(changing.holding.roleDefinitionId)} scopeName={scopeName(scope.id)} onClose={() => setChanging(null)} onDone={done} />}
+      {changing && (
+        <ChangeAtScope
+          {...changing}
+          roleName={roleName(changing.holding.roleDefinitionId)}
+          scopeName={scopeName(scope.id)}
+          onClose={() => setChanging(null)}
+          onDone={done}
+        />
+      )}
     </section>
   );
 }
 
 /** The change dialog, with what the role's settings at this scope ask of it. */
-function ChangeAtScope({ change, holding, kind, roleName, scopeName, onClose, onDone }: {
-  change: Change; holding: Holding; kind: HolderKind; roleName: string; scopeName: string; onClose(): void; onDone(message: string): void;
+function ChangeAtScope({
+  change,
+  holding,
+  kind,
+  roleName,
+  scopeName,
+  onClose,
+  onDone,
+}: {
+  change: Change;
+  holding: Holding;
+  kind: HolderKind;
+  roleName: string;
+  scopeName: string;
+  onClose(): void;
+  onDone(message: string): void;
 }) {
   const policies = useRolePolicies(holding.roleDefinitionId);
   return (
-    <ChangeDialog change={change} holding={holding} kind={kind} roleName={roleName} scopeName={scopeName}
+    <ChangeDialog
+      change={change}
+      holding={holding}
+      kind={kind}
+      roleName={roleName}
+      scopeName={scopeName}
       justificationRequired={adminRulesOf(policyAt(policies.data, holding.directoryScopeId), kind)?.justification ?? false}
-      onClose={onClose} onDone={onDone} />
+      onClose={onClose}
+      onDone={onDone}
+    />
   );
 }
 
@@ -145,28 +204,57 @@ function Assignments({ scope, kind, roleName, from, onChange }: PartProps & { ki
   return (
     <>
       <div className={styles.part}>
-        <Subtitle2 as="h3" className={styles.heading}>Assigned at this scope</Subtitle2>
-        {here.isPending ? <Spinner size="small" label="Loading assignments…" />
-          : here.error ? <ErrorMessage error={here.error} title="The assignments could not be loaded" />
-            : here.data.length === 0 ? (
-              <Text>{kind === 'eligible' ? 'Nobody is eligible for a role at this scope.' : 'Nobody holds a role assigned at this scope.'} Use “Add assignment” to give one.</Text>
-            ) : (
-              <HoldersList kind={kind} items={here.data} roleName={scope.displayName} label={`${what} assignments at ${scope.displayName}`} fitContainer showMembership={false}
-                place={{ label: 'Role', name: (h) => roleName(h.roleDefinitionId) }} itemName={(h) => roleName(h.roleDefinitionId)} onChange={onChange} />
-            )}
+        <Subtitle2 as="h3" className={styles.heading}>
+          Assigned at this scope
+        </Subtitle2>
+        {here.isPending ? (
+          <Spinner size="small" label="Loading assignments…" />
+        ) : here.error ? (
+          <ErrorMessage error={here.error} title="The assignments could not be loaded" />
+        ) : here.data.length === 0 ? (
+          <Text>
+            {kind === 'eligible' ? 'Nobody is eligible for a role at this scope.' : 'Nobody holds a role assigned at this scope.'} Use “Add assignment” to give
+            one.
+          </Text>
+        ) : (
+          <HoldersList
+            kind={kind}
+            items={here.data}
+            roleName={scope.displayName}
+            label={`${what} assignments at ${scope.displayName}`}
+            fitContainer
+            showMembership={false}
+            place={{ label: 'Role', name: (h) => roleName(h.roleDefinitionId) }}
+            itemName={(h) => roleName(h.roleDefinitionId)}
+            onChange={onChange}
+          />
+        )}
       </div>
       <div className={styles.part}>
-        <Subtitle2 as="h3" className={styles.heading}>Inherited from above</Subtitle2>
+        <Subtitle2 as="h3" className={styles.heading}>
+          Inherited from above
+        </Subtitle2>
         <Text size={200} className={styles.muted}>
           In effect now, made at a scope above this one: they apply here too. Change them where they were made.
         </Text>
-        {inherited.isPending ? <Spinner size="small" label="Loading inherited assignments…" />
-          : inherited.error ? <ErrorMessage error={inherited.error} title="The inherited assignments could not be loaded" />
-            : inherited.data.length === 0 ? <Text>Nothing {kind === 'eligible' ? 'eligible' : 'active'} is inherited from above.</Text> : (
-              <HoldersList kind={kind} items={inherited.data} roleName={scope.displayName} label={`${what} assignments inherited at ${scope.displayName}`} fitContainer showMembership={false}
-                place={{ label: 'Role', name: (h) => roleName(h.roleDefinitionId) }}
-                source={{ label: 'Inherited from', name: (h) => from(h.directoryScopeId) }} />
-            )}
+        {inherited.isPending ? (
+          <Spinner size="small" label="Loading inherited assignments…" />
+        ) : inherited.error ? (
+          <ErrorMessage error={inherited.error} title="The inherited assignments could not be loaded" />
+        ) : inherited.data.length === 0 ? (
+          <Text>Nothing {kind === 'eligible' ? 'eligible' : 'active'} is inherited from above.</Text>
+        ) : (
+          <HoldersList
+            kind={kind}
+            items={inherited.data}
+            roleName={scope.displayName}
+            label={`${what} assignments inherited at ${scope.displayName}`}
+            fitContainer
+            showMembership={false}
+            place={{ label: 'Role', name: (h) => roleName(h.roleDefinitionId) }}
+            source={{ label: 'Inherited from', name: (h) => from(h.directoryScopeId) }}
+          />
+        )}
       </div>
     </>
   );
@@ -181,8 +269,13 @@ function asHolding(h: AccessHolder, name: (id: string) => { displayName: string;
     roleDefinitionId: h.roleDefinitionId,
     directoryScopeId: h.scopeId,
     memberType: h.memberType,
-    scheduleInfo: { startDateTime: h.startDateTime, expiration: { type: h.endDateTime ? 'afterDateTime' : 'noExpiration', endDateTime: h.endDateTime, duration: null } },
-    principal: who ? { '@odata.type': who.group ? '#microsoft.graph.group' : '#microsoft.graph.user', displayName: who.displayName, userPrincipalName: who.detail } : null,
+    scheduleInfo: {
+      startDateTime: h.startDateTime,
+      expiration: { type: h.endDateTime ? 'afterDateTime' : 'noExpiration', endDateTime: h.endDateTime, duration: null },
+    },
+    principal: who
+      ? { '@odata.type': who.group ? '#microsoft.graph.group' : '#microsoft.graph.user', displayName: who.displayName, userPrincipalName: who.detail }
+      : null,
   };
 }
 
@@ -197,26 +290,42 @@ function AccessNow({ scope, roleName, from }: PartProps) {
   };
   const raw = holders.data ?? [];
   // By name, then role: the API sorts by principal id.
-  const items = raw.map((h) => asHolding(h, name))
-    .sort((a, b) => (a.principal?.displayName ?? a.principalId).localeCompare(b.principal?.displayName ?? b.principalId) || a.roleDefinitionId.localeCompare(b.roleDefinitionId));
+  const items = raw
+    .map((h) => asHolding(h, name))
+    .sort(
+      (a, b) =>
+        (a.principal?.displayName ?? a.principalId).localeCompare(b.principal?.displayName ?? b.principalId) ||
+        a.roleDefinitionId.localeCompare(b.roleDefinitionId),
+    );
   const byKey = new Map(raw.map((h) => [`${h.principalId}|${h.grantId}`, h]));
   return (
     <div className={styles.part}>
       <Text size={200} className={styles.muted}>
-        Everyone who holds a role that applies here now: assigned at this scope, inherited from above, or as a member of a group that holds it.
-        Eligible people who have not activated are not listed.
+        Everyone who holds a role that applies here now: assigned at this scope, inherited from above, or as a member of a group that holds it. Eligible people
+        who have not activated are not listed.
       </Text>
-      {holders.isPending ? <Spinner size="small" label="Loading who holds access…" />
-        : holders.error ? <ErrorMessage error={holders.error} title="Who holds access could not be loaded" />
-          : items.length === 0 ? <Text>Nobody holds access at this scope now.</Text> : (
-            <HoldersList kind="active" showState={false} fitContainer items={items} roleName={scope.displayName} label={`Who holds access at ${scope.displayName} now`}
-              place={{ label: 'Role', name: (h) => byKey.get(h.id)?.roleDisplayName ?? roleName(h.roleDefinitionId) }}
-              source={{ label: 'Granted at', name: (h) => from(h.directoryScopeId) }}
-              membership={(h) => {
-                const group = byKey.get(h.id)?.groupId;
-                return group ? `Through ${name(group)?.displayName ?? 'a group'}` : memberTypeLabel(h);
-              }} />
-          )}
+      {holders.isPending ? (
+        <Spinner size="small" label="Loading who holds access…" />
+      ) : holders.error ? (
+        <ErrorMessage error={holders.error} title="Who holds access could not be loaded" />
+      ) : items.length === 0 ? (
+        <Text>Nobody holds access at this scope now.</Text>
+      ) : (
+        <HoldersList
+          kind="active"
+          showState={false}
+          fitContainer
+          items={items}
+          roleName={scope.displayName}
+          label={`Who holds access at ${scope.displayName} now`}
+          place={{ label: 'Role', name: (h) => byKey.get(h.id)?.roleDisplayName ?? roleName(h.roleDefinitionId) }}
+          source={{ label: 'Granted at', name: (h) => from(h.directoryScopeId) }}
+          membership={(h) => {
+            const group = byKey.get(h.id)?.groupId;
+            return group ? `Through ${name(group)?.displayName ?? 'a group'}` : memberTypeLabel(h);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -8,7 +8,16 @@
  * opens and closes it without selecting.
  */
 import {
-  Field, FlatTree, FlatTreeItem, SearchBox, Text, TreeItemLayout, makeStyles, mergeClasses, tokens, type TreeItemValue,
+  Field,
+  FlatTree,
+  FlatTreeItem,
+  SearchBox,
+  Text,
+  TreeItemLayout,
+  makeStyles,
+  mergeClasses,
+  tokens,
+  type TreeItemValue,
 } from '@fluentui/react-components';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ancestorsOf, type ScopeTree as Tree } from './scopes-api.ts';
@@ -19,14 +28,21 @@ const PAGE = 100;
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: '8px', minWidth: 0 },
   tree: {
-    overflowY: 'auto', overflowX: 'hidden', maxHeight: 'calc(100vh - 260px)', padding: '4px',
-    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    overflowY: 'auto',
+    overflowX: 'hidden',
+    maxHeight: 'calc(100vh - 260px)',
+    padding: '4px',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
     '@media (max-width: 1000px)': { maxHeight: '45vh' },
   },
   // A long name ends in an ellipsis; the item's tooltip is the full path.
   main: { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   selected: {
-    backgroundColor: tokens.colorBrandBackground2, color: tokens.colorBrandForeground2, fontWeight: tokens.fontWeightSemibold,
+    backgroundColor: tokens.colorBrandBackground2,
+    color: tokens.colorBrandForeground2,
+    fontWeight: tokens.fontWeightSemibold,
     ':hover': { backgroundColor: tokens.colorBrandBackground2Hover, color: tokens.colorBrandForeground2 },
   },
   more: { color: tokens.colorBrandForegroundLink, fontStyle: 'italic' },
@@ -41,7 +57,15 @@ export interface ScopeTreeProps {
 }
 
 type Row =
-  | { readonly kind: 'scope'; readonly index: number; readonly level: number; readonly pos: number; readonly size: number; readonly parent: number | null; readonly branch: boolean }
+  | {
+      readonly kind: 'scope';
+      readonly index: number;
+      readonly level: number;
+      readonly pos: number;
+      readonly size: number;
+      readonly parent: number | null;
+      readonly branch: boolean;
+    }
   | { readonly kind: 'more'; readonly parent: number | null; readonly level: number; readonly pos: number; readonly size: number; readonly hidden: number };
 
 const ROOT = -1;
@@ -137,7 +161,9 @@ export function ScopeTree({ tree, selected, onSelect }: ScopeTreeProps) {
       </Field>
       {search && (
         <Text size={200} role="status" className={styles.muted}>
-          {search.matches.size === 0 ? `No scope matches “${text.trim()}”.` : `${search.matches.size} ${search.matches.size === 1 ? 'scope matches' : 'scopes match'}.`}
+          {search.matches.size === 0
+            ? `No scope matches “${text.trim()}”.`
+            : `${search.matches.size} ${search.matches.size === 1 ? 'scope matches' : 'scopes match'}.`}
         </Text>
       )}
       {rows.length > 0 && (
@@ -156,18 +182,37 @@ export function ScopeTree({ tree, selected, onSelect }: ScopeTreeProps) {
           {rows.map((row) => {
             if (row.kind === 'more') {
               return (
-                <FlatTreeItem key={moreValue(row.parent)} value={moreValue(row.parent)} itemType="leaf" aria-level={row.level} aria-setsize={row.size}
-                  aria-posinset={row.pos} parentValue={row.parent ?? undefined} onClick={() => showMore(row)}>
-                  <TreeItemLayout className={styles.more}>Show {Math.min(PAGE, row.hidden)} more of {row.hidden}…</TreeItemLayout>
+                <FlatTreeItem
+                  key={moreValue(row.parent)}
+                  value={moreValue(row.parent)}
+                  itemType="leaf"
+                  aria-level={row.level}
+                  aria-setsize={row.size}
+                  aria-posinset={row.pos}
+                  parentValue={row.parent ?? undefined}
+                  onClick={() => showMore(row)}
+                >
+                  <TreeItemLayout className={styles.more}>
+                    Show {Math.min(PAGE, row.hidden)} more of {row.hidden}…
+                  </TreeItemLayout>
                 </FlatTreeItem>
               );
             }
             const node = tree.nodes[row.index]!;
             const isSelected = row.index === selected;
             return (
-              <FlatTreeItem key={row.index} value={row.index} itemType={row.branch ? 'branch' : 'leaf'} aria-level={row.level} aria-setsize={row.size}
-                aria-posinset={row.pos} parentValue={row.parent ?? undefined} aria-selected={isSelected} title={node.scope.id}
-                onClick={() => onSelect(row.index)}>
+              <FlatTreeItem
+                key={row.index}
+                value={row.index}
+                itemType={row.branch ? 'branch' : 'leaf'}
+                aria-level={row.level}
+                aria-setsize={row.size}
+                aria-posinset={row.pos}
+                parentValue={row.parent ?? undefined}
+                aria-selected={isSelected}
+                title={node.scope.id}
+                onClick={() => onSelect(row.index)}
+              >
                 <TreeItemLayout className={mergeClasses(isSelected && styles.selected)} main={{ className: styles.main }}>
                   {node.scope.displayName}
                 </TreeItemLayout>

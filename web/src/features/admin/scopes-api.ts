@@ -173,11 +173,13 @@ type Instance = Omit<Holding, 'scheduleInfo'> & { readonly startDateTime: string
 export function useInheritedAt(path: string, kind: HolderKind) {
   return useQuery({
     queryKey: scopeKeys.inherited(path, kind),
-    queryFn: async (): Promise<Holding[]> => (await fetchAll<Instance>(`${DIRECTORY}/${INSTANCES[kind]}?${atScope(path)}`, LIMIT))
-      .filter((i) => i.directoryScopeId !== path)
-      .map(({ startDateTime, endDateTime, ...rest }) => ({
-        ...rest, scheduleInfo: { startDateTime, expiration: { type: endDateTime ? 'afterDateTime' : 'noExpiration', endDateTime, duration: null } },
-      })),
+    queryFn: async (): Promise<Holding[]> =>
+      (await fetchAll<Instance>(`${DIRECTORY}/${INSTANCES[kind]}?${atScope(path)}`, LIMIT))
+        .filter((i) => i.directoryScopeId !== path)
+        .map(({ startDateTime, endDateTime, ...rest }) => ({
+          ...rest,
+          scheduleInfo: { startDateTime, expiration: { type: endDateTime ? 'afterDateTime' : 'noExpiration', endDateTime, duration: null } },
+        })),
     refetchInterval: 30_000,
   });
 }

@@ -39,8 +39,17 @@ export function SettingsSection({ policy, title, id, patches, invalid = false, o
   };
   return (
     <Card className={styles.card} role="region" aria-labelledby={id}>
-      <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate style={{ display: 'contents' }}>
-        <Subtitle2 as="h2" id={id}>{title}</Subtitle2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void go();
+        }}
+        noValidate
+        style={{ display: 'contents' }}
+      >
+        <Subtitle2 as="h2" id={id}>
+          {title}
+        </Subtitle2>
         {children}
         {outcome && (
           <MessageBar intent={outcome.ok ? 'success' : 'error'} role={outcome.ok ? 'status' : 'alert'}>
@@ -48,8 +57,18 @@ export function SettingsSection({ policy, title, id, patches, invalid = false, o
           </MessageBar>
         )}
         <div className={styles.actions}>
-          <Button type="submit" appearance="primary" disabled={patches.length === 0 || invalid || save.isPending}>{save.isPending ? 'Saving…' : 'Save'}</Button>
-          <Button onClick={() => { setOutcome(null); onReset(); }} disabled={patches.length === 0 || save.isPending}>Discard changes</Button>
+          <Button type="submit" appearance="primary" disabled={patches.length === 0 || invalid || save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save'}
+          </Button>
+          <Button
+            onClick={() => {
+              setOutcome(null);
+              onReset();
+            }}
+            disabled={patches.length === 0 || save.isPending}
+          >
+            Discard changes
+          </Button>
         </div>
       </form>
     </Card>

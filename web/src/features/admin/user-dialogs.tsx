@@ -5,7 +5,19 @@
  * Administrator, why the last working administrator stays enabled.
  */
 import {
-  Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Text,
   makeStyles,
 } from '@fluentui/react-components';
 import { useId, useState, type ReactNode } from 'react';
@@ -30,26 +42,60 @@ function suggestPassword(): string {
 
 function ErrorBar({ error }: { error: unknown }) {
   if (error === null) return null;
-  return <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>;
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>{messageOf(error)}</MessageBarBody>
+    </MessageBar>
+  );
 }
 
 /** A password field with its rules, "Show" and "Suggest one". */
-function PasswordField({ label, value, onChange, problem, required, hint }: {
-  label: string; value: string; onChange(v: string): void; problem: string | undefined; required: boolean; hint?: ReactNode;
+function PasswordField({
+  label,
+  value,
+  onChange,
+  problem,
+  required,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  problem: string | undefined;
+  required: boolean;
+  hint?: ReactNode;
 }) {
   const styles = useStyles();
   const [shown, setShown] = useState(false);
   return (
     <>
       <div className={styles.row}>
-        <Field label={label} required={required} className={styles.grow} validationMessage={problem}
-          hint={<>{PASSWORD_RULES}{hint ? <> {hint}</> : null}</>}>
+        <Field
+          label={label}
+          required={required}
+          className={styles.grow}
+          validationMessage={problem}
+          hint={
+            <>
+              {PASSWORD_RULES}
+              {hint ? <> {hint}</> : null}
+            </>
+          }
+        >
           <Input type={shown ? 'text' : 'password'} value={value} onChange={(_e, d) => onChange(d.value)} autoComplete="new-password" spellCheck={false} />
         </Field>
       </div>
       <div className={styles.row}>
         <Checkbox label="Show the password" checked={shown} onChange={(_e, d) => setShown(d.checked === true)} />
-        <Button size="small" onClick={() => { onChange(suggestPassword()); setShown(true); }}>Suggest a password</Button>
+        <Button
+          size="small"
+          onClick={() => {
+            onChange(suggestPassword());
+            setShown(true);
+          }}
+        >
+          Suggest a password
+        </Button>
       </div>
     </>
   );
@@ -79,9 +125,15 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
     setError(null);
     if (Object.values(problems).some(Boolean)) return;
     try {
-      const user = await withStepUp(() => create.mutateAsync({
-        displayName: displayName.trim(), userPrincipalName: upn.trim(), mail: mail.trim() || null, accountEnabled: enabled, password: password === '' ? null : password,
-      }));
+      const user = await withStepUp(() =>
+        create.mutateAsync({
+          displayName: displayName.trim(),
+          userPrincipalName: upn.trim(),
+          mail: mail.trim() || null,
+          accountEnabled: enabled,
+          password: password === '' ? null : password,
+        }),
+      );
       onCreated(user);
     } catch (e) {
       setError(e);
@@ -89,9 +141,20 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>New user</DialogTitle>
             <DialogContent className={styles.content}>
@@ -104,15 +167,24 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
               <Field label="Email" hint="Where notifications go; the user name when left empty." validationMessage={tried ? problems.mail : undefined}>
                 <Input type="email" value={mail} onChange={(_e, d) => setMail(d.value)} maxLength={256} autoComplete="off" />
               </Field>
-              <PasswordField label="Initial password" value={password} onChange={setPassword} required={false}
+              <PasswordField
+                label="Initial password"
+                value={password}
+                onChange={setPassword}
+                required={false}
                 problem={tried ? problems.password : undefined}
-                hint="Leave it empty for someone who signs in only through your identity provider." />
+                hint="Leave it empty for someone who signs in only through your identity provider."
+              />
               <Checkbox label="Account enabled: the user can sign in" checked={enabled} onChange={(_e, d) => setEnabled(d.checked === true)} />
               <ErrorBar error={error} />
             </DialogContent>
             <DialogActions>
-              <Button onClick={onClose} disabled={busy}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={busy}>{busy ? 'Creating…' : 'Create user'}</Button>
+              <Button onClick={onClose} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" appearance="primary" disabled={busy}>
+                {busy ? 'Creating…' : 'Create user'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>
@@ -145,22 +217,37 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface aria-describedby={whatId}>
-        <form onSubmit={(e) => { e.preventDefault(); void go(); }} noValidate>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void go();
+          }}
+          noValidate
+        >
           <DialogBody>
             <DialogTitle>Reset {user.displayName}’s password</DialogTitle>
             <DialogContent className={styles.content}>
               <Text id={whatId}>
-                The old password stops working and <strong>{user.displayName}</strong> is signed out of every browser and the CLI.
-                A lockout after wrong passwords is cleared.
+                The old password stops working and <strong>{user.displayName}</strong> is signed out of every browser and the CLI. A lockout after wrong
+                passwords is cleared.
               </Text>
               <PasswordField label="New password" value={password} onChange={setPassword} required problem={tried ? problem : undefined} />
               <ErrorBar error={error} />
             </DialogContent>
             <DialogActions>
-              <Button onClick={onClose} disabled={busy}>Cancel</Button>
-              <Button type="submit" appearance="primary" disabled={busy}>{busy ? 'Resetting…' : 'Reset password'}</Button>
+              <Button onClick={onClose} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" appearance="primary" disabled={busy}>
+                {busy ? 'Resetting…' : 'Reset password'}
+              </Button>
             </DialogActions>
           </DialogBody>
         </form>
@@ -171,44 +258,75 @@ export function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onC
 
 export type ConfirmedChange = Exclude<UserChange['kind'], 'resetPassword'>;
 
-const CONFIRM: Record<ConfirmedChange, {
-  title(name: string): string;
-  what(name: string): ReactNode;
-  button: string;
-  busy: string;
-  done(name: string): string;
-}> = {
+const CONFIRM: Record<
+  ConfirmedChange,
+  {
+    title(name: string): string;
+    what(name: string): ReactNode;
+    button: string;
+    busy: string;
+    done(name: string): string;
+  }
+> = {
   disable: {
     title: (n) => `Disable ${n}?`,
-    what: (n) => <><strong>{n}</strong> can no longer sign in, and every session and token they have stops working now. Their roles stay assigned; enabling the account again restores sign-in, not the old sessions.</>,
+    what: (n) => (
+      <>
+        <strong>{n}</strong> can no longer sign in, and every session and token they have stops working now. Their roles stay assigned; enabling the account
+        again restores sign-in, not the old sessions.
+      </>
+    ),
     button: 'Disable',
     busy: 'Disabling…',
     done: (n) => `${n} was disabled and signed out everywhere.`,
   },
   enable: {
     title: (n) => `Enable ${n}?`,
-    what: (n) => <><strong>{n}</strong> can sign in again with their password (and authenticator app, if they have one).</>,
+    what: (n) => (
+      <>
+        <strong>{n}</strong> can sign in again with their password (and authenticator app, if they have one).
+      </>
+    ),
     button: 'Enable',
     busy: 'Enabling…',
     done: (n) => `${n} was enabled: they can sign in again.`,
   },
   removeTotp: {
     title: (n) => `Remove ${n}’s authenticator app?`,
-    what: (n) => <>For a lost or replaced phone. <strong>{n}</strong>’s recovery codes stop working too; they sign in with their password and set up an app again.</>,
+    what: (n) => (
+      <>
+        For a lost or replaced phone. <strong>{n}</strong>’s recovery codes stop working too; they sign in with their password and set up an app again.
+      </>
+    ),
     button: 'Remove app',
     busy: 'Removing…',
     done: (n) => `${n}’s authenticator app and recovery codes were removed.`,
   },
   revokeSessions: {
     title: (n) => `Sign ${n} out everywhere?`,
-    what: (n) => <>Ends every sign-in session of <strong>{n}</strong> — in browsers and the CLI — and the tokens issued from them. Their account and password stay as they are.</>,
+    what: (n) => (
+      <>
+        Ends every sign-in session of <strong>{n}</strong> — in browsers and the CLI — and the tokens issued from them. Their account and password stay as they
+        are.
+      </>
+    ),
     button: 'Sign out everywhere',
     busy: 'Signing out…',
     done: (n) => `${n} was signed out everywhere.`,
   },
 };
 
-export function ConfirmUserChangeDialog({ user, change, onClose, onDone }: { user: User; change: ConfirmedChange; onClose(): void; onDone(message: string): void }) {
+export function ConfirmUserChangeDialog({
+  user,
+  change,
+  onClose,
+  onDone,
+}: {
+  user: User;
+  change: ConfirmedChange;
+  onClose(): void;
+  onDone(message: string): void;
+}) {
   const styles = useStyles();
   const withStepUp = useWithStepUp();
   const mutation = useChangeUser();
@@ -228,7 +346,13 @@ export function ConfirmUserChangeDialog({ user, change, onClose, onDone }: { use
   };
 
   return (
-    <Dialog open modalType="alert" onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface aria-describedby={whatId}>
         <DialogBody>
           <DialogTitle>{text.title(user.displayName)}</DialogTitle>
@@ -237,8 +361,12 @@ export function ConfirmUserChangeDialog({ user, change, onClose, onDone }: { use
             <ErrorBar error={error} />
           </DialogContent>
           <DialogActions>
-            <Button onClick={onClose} disabled={busy}>Cancel</Button>
-            <Button appearance="primary" onClick={() => void go()} disabled={busy}>{busy ? text.busy : text.button}</Button>
+            <Button onClick={onClose} disabled={busy}>
+              Cancel
+            </Button>
+            <Button appearance="primary" onClick={() => void go()} disabled={busy}>
+              {busy ? text.busy : text.button}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>
@@ -251,7 +379,9 @@ export type UserDialog = { readonly user: User; readonly change: ConfirmedChange
 
 export function UserDialogs({ dialog, onClose, onDone }: { dialog: UserDialog; onClose(): void; onDone(message: string): void }) {
   if (!dialog) return null;
-  return dialog.change === 'resetPassword'
-    ? <ResetPasswordDialog user={dialog.user} onClose={onClose} onDone={onDone} />
-    : <ConfirmUserChangeDialog user={dialog.user} change={dialog.change} onClose={onClose} onDone={onDone} />;
+  return dialog.change === 'resetPassword' ? (
+    <ResetPasswordDialog user={dialog.user} onClose={onClose} onDone={onDone} />
+  ) : (
+    <ConfirmUserChangeDialog user={dialog.user} change={dialog.change} onClose={onClose} onDone={onDone} />
+  );
 }

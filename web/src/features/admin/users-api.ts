@@ -129,32 +129,29 @@ export interface NewUser {
 /** After any change: the list, the user's detail, and the pickers' directory. */
 function useRefresh() {
   const client = useQueryClient();
-  return () => Promise.all([
-    client.invalidateQueries({ queryKey: userKeys.all }),
-    client.invalidateQueries({ queryKey: directoryKeys.principals }),
-  ]);
+  return () => Promise.all([client.invalidateQueries({ queryKey: userKeys.all }), client.invalidateQueries({ queryKey: directoryKeys.principals })]);
 }
 
 export function useCreateUser() {
   const refresh = useRefresh();
   return useMutation({
-    mutationFn: (input: NewUser) => api<User>(USERS, {
-      method: 'POST',
-      body: {
-        displayName: input.displayName,
-        userPrincipalName: input.userPrincipalName,
-        accountEnabled: input.accountEnabled,
-        ...(input.mail ? { mail: input.mail } : {}),
-        ...(input.password !== null ? { passwordProfile: { password: input.password, forceChangePasswordNextSignIn: false } } : {}),
-      },
-    }),
+    mutationFn: (input: NewUser) =>
+      api<User>(USERS, {
+        method: 'POST',
+        body: {
+          displayName: input.displayName,
+          userPrincipalName: input.userPrincipalName,
+          accountEnabled: input.accountEnabled,
+          ...(input.mail ? { mail: input.mail } : {}),
+          ...(input.password !== null ? { passwordProfile: { password: input.password, forceChangePasswordNextSignIn: false } } : {}),
+        },
+      }),
     onSuccess: refresh,
   });
 }
 
 export type UserChange =
-  | { readonly kind: 'enable' | 'disable' | 'removeTotp' | 'revokeSessions' }
-  | { readonly kind: 'resetPassword'; readonly password: string };
+  { readonly kind: 'enable' | 'disable' | 'removeTotp' | 'revokeSessions' } | { readonly kind: 'resetPassword'; readonly password: string };
 
 export function changeRequest(id: string, change: UserChange): Promise<unknown> {
   switch (change.kind) {

@@ -5,8 +5,32 @@
  * opens their detail (/admin/users/{id}). A table on wide screens, cards on a phone.
  */
 import {
-  Badge, Button, Card, Field, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, MessageBar, MessageBarBody, SearchBox, Spinner, Tab, TabList,
-  Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Title2, makeStyles, tokens,
+  Badge,
+  Button,
+  Card,
+  Field,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  MessageBar,
+  MessageBarBody,
+  SearchBox,
+  Spinner,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular, MoreHorizontalRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
@@ -42,13 +66,28 @@ export function searchUsers(all: readonly User[], text: string): User[] {
   const q = text.trim().toLowerCase();
   if (q === '') return [...all];
   const fields = (u: User) => [u.displayName.toLowerCase(), (u.userPrincipalName ?? '').toLowerCase(), (u.mail ?? '').toLowerCase()];
-  const starts = (u: User) => u.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || fields(u).slice(1).some((f) => f.startsWith(q));
+  const starts = (u: User) =>
+    u.displayName
+      .toLowerCase()
+      .split(/\s+/)
+      .some((w) => w.startsWith(q)) ||
+    fields(u)
+      .slice(1)
+      .some((f) => f.startsWith(q));
   const contains = (u: User) => fields(u).some((f) => f.includes(q));
   return [...all.filter(starts), ...all.filter((u) => !starts(u) && contains(u))];
 }
 
 export function StatusBadge({ enabled }: { enabled: boolean }) {
-  return enabled ? <Badge appearance="tint" color="success">Enabled</Badge> : <Badge appearance="filled" color="danger">Disabled</Badge>;
+  return enabled ? (
+    <Badge appearance="tint" color="success">
+      Enabled
+    </Badge>
+  ) : (
+    <Badge appearance="filled" color="danger">
+      Disabled
+    </Badge>
+  );
 }
 
 export const userPath = (u: Pick<User, 'id'>) => `/admin/users/${encodeURIComponent(u.id)}`;
@@ -67,7 +106,8 @@ export function UsersPage() {
 
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
-    if (value === '' || value === 'all') next.delete(key); else next.set(key, value);
+    if (value === '' || value === 'all') next.delete(key);
+    else next.set(key, value);
     setParams(next, { replace: true });
     setLimit(PAGE);
   };
@@ -76,20 +116,42 @@ export function UsersPage() {
   const count = (s: Status) => matching.filter((u) => s === 'all' || u.accountEnabled === (s === 'enabled')).length;
   const listed = matching.filter((u) => status === 'all' || u.accountEnabled === (status === 'enabled'));
   const shown = listed.slice(0, limit);
-  const act = (user: User, change: NonNullable<UserDialog>['change']) => { setNotice(null); setDialog({ user, change }); };
-  const empty = text.trim() !== ''
-    ? `No ${status === 'all' ? '' : `${status} `}user matches “${text.trim()}”. Search by name or user name.`
-    : status === 'disabled' ? 'No account is disabled.' : status === 'enabled' ? 'No account is enabled.' : 'There are no users yet. Create the first with “New user”.';
+  const act = (user: User, change: NonNullable<UserDialog>['change']) => {
+    setNotice(null);
+    setDialog({ user, change });
+  };
+  const empty =
+    text.trim() !== ''
+      ? `No ${status === 'all' ? '' : `${status} `}user matches “${text.trim()}”. Search by name or user name.`
+      : status === 'disabled'
+        ? 'No account is disabled.'
+        : status === 'enabled'
+          ? 'No account is enabled.'
+          : 'There are no users yet. Create the first with “New user”.';
 
   return (
     <section className={styles.page} aria-labelledby="users-title">
-      <Title2 as="h1" id="users-title">Users</Title2>
-      <Text>Create people’s accounts, reset a password, remove a lost authenticator app, disable an account or sign someone out everywhere. Choose a user to see their groups and roles.</Text>
+      <Title2 as="h1" id="users-title">
+        Users
+      </Title2>
+      <Text>
+        Create people’s accounts, reset a password, remove a lost authenticator app, disable an account or sign someone out everywhere. Choose a user to see
+        their groups and roles.
+      </Text>
       <div className={styles.tools}>
         <Field label="Search users" className={styles.search}>
           <SearchBox value={text} onChange={(_e, d) => set('q', d.value)} placeholder="Name or user name" />
         </Field>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => { setNotice(null); setCreating(true); }}>New user</Button>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={() => {
+            setNotice(null);
+            setCreating(true);
+          }}
+        >
+          New user
+        </Button>
       </div>
       <TabList className={styles.tabs} selectedValue={status} onTabSelect={(_e, d) => set('status', String(d.value))} aria-label="Show users">
         <Tab value="all">All ({count('all')})</Tab>
@@ -99,30 +161,52 @@ export function UsersPage() {
       <div role="status" aria-live="polite">
         {notice && (
           <MessageBar intent="success">
-            <MessageBarBody>{notice.text}{notice.user && <> <RouteLink to={userPath(notice.user)}>Open {notice.user.displayName}</RouteLink></>}</MessageBarBody>
+            <MessageBarBody>
+              {notice.text}
+              {notice.user && (
+                <>
+                  {' '}
+                  <RouteLink to={userPath(notice.user)}>Open {notice.user.displayName}</RouteLink>
+                </>
+              )}
+            </MessageBarBody>
           </MessageBar>
         )}
       </div>
       {users.isPending && <Spinner label="Loading users…" />}
       <ErrorMessage error={users.error} title="The users could not be loaded" />
       {all.length >= USERS_LIMIT && (
-        <MessageBar intent="warning"><MessageBarBody>Only the first {USERS_LIMIT.toLocaleString()} users (by name) are loaded and searched here.</MessageBarBody></MessageBar>
+        <MessageBar intent="warning">
+          <MessageBarBody>Only the first {USERS_LIMIT.toLocaleString()} users (by name) are loaded and searched here.</MessageBarBody>
+        </MessageBar>
       )}
       {users.data && listed.length === 0 && <Text>{empty}</Text>}
       {shown.length > 0 && (narrow ? <UserCards users={shown} onAct={act} /> : <UserTable users={shown} onAct={act} />)}
       {listed.length > 0 && (
         <div className={styles.more}>
-          <Text size={200} className={styles.muted}>Showing {shown.length} of {listed.length} {listed.length === 1 ? 'user' : 'users'}.</Text>
+          <Text size={200} className={styles.muted}>
+            Showing {shown.length} of {listed.length} {listed.length === 1 ? 'user' : 'users'}.
+          </Text>
           {listed.length > shown.length && <Button onClick={() => setLimit(limit + PAGE)}>Show {Math.min(PAGE, listed.length - shown.length)} more</Button>}
         </div>
       )}
       {creating && (
         <CreateUserDialog
           onClose={() => setCreating(false)}
-          onCreated={(user) => { setCreating(false); setNotice({ text: `${user.displayName} (${user.userPrincipalName ?? user.id}) was created.`, user }); }}
+          onCreated={(user) => {
+            setCreating(false);
+            setNotice({ text: `${user.displayName} (${user.userPrincipalName ?? user.id}) was created.`, user });
+          }}
         />
       )}
-      <UserDialogs dialog={dialog} onClose={() => setDialog(null)} onDone={(m) => { setDialog(null); setNotice({ text: m }); }} />
+      <UserDialogs
+        dialog={dialog}
+        onClose={() => setDialog(null)}
+        onDone={(m) => {
+          setDialog(null);
+          setNotice({ text: m });
+        }}
+      />
     </section>
   );
 }
@@ -143,7 +227,9 @@ export function UserActionsMenu({ user, onAct }: { user: User; onAct: ListProps[
       <MenuPopover>
         <MenuList>
           <MenuItem onClick={() => onAct(user, 'resetPassword')}>Reset password…</MenuItem>
-          <MenuItem onClick={() => onAct(user, user.accountEnabled ? 'disable' : 'enable')}>{user.accountEnabled ? 'Disable account…' : 'Enable account…'}</MenuItem>
+          <MenuItem onClick={() => onAct(user, user.accountEnabled ? 'disable' : 'enable')}>
+            {user.accountEnabled ? 'Disable account…' : 'Enable account…'}
+          </MenuItem>
           <MenuItem onClick={() => onAct(user, 'removeTotp')}>Remove authenticator app…</MenuItem>
           <MenuItem onClick={() => onAct(user, 'revokeSessions')}>Sign out everywhere…</MenuItem>
         </MenuList>
@@ -163,17 +249,27 @@ function UserTable({ users, onAct }: ListProps) {
             <TableHeaderCell style={{ width: '30%' }}>User name</TableHeaderCell>
             <TableHeaderCell style={{ width: '12%' }}>Account</TableHeaderCell>
             <TableHeaderCell style={{ width: '16%' }}>Created</TableHeaderCell>
-            <TableHeaderCell style={{ width: '8%' }}><span className="visually-hidden">Actions</span></TableHeaderCell>
+            <TableHeaderCell style={{ width: '8%' }}>
+              <span className="visually-hidden">Actions</span>
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {users.map((u) => (
             <TableRow key={u.id}>
-              <TableCell className={styles.cell}><TableCellLayout><RouteLink to={userPath(u)}>{u.displayName}</RouteLink></TableCellLayout></TableCell>
+              <TableCell className={styles.cell}>
+                <TableCellLayout>
+                  <RouteLink to={userPath(u)}>{u.displayName}</RouteLink>
+                </TableCellLayout>
+              </TableCell>
               <TableCell className={styles.cell}>{u.userPrincipalName ?? <span className={styles.muted}>None</span>}</TableCell>
-              <TableCell className={styles.cell}><StatusBadge enabled={u.accountEnabled} /></TableCell>
+              <TableCell className={styles.cell}>
+                <StatusBadge enabled={u.accountEnabled} />
+              </TableCell>
               <TableCell className={styles.cell}>{formatInstant(u.createdDateTime, '—')}</TableCell>
-              <TableCell className={styles.cell}><UserActionsMenu user={u} onAct={onAct} /></TableCell>
+              <TableCell className={styles.cell}>
+                <UserActionsMenu user={u} onAct={onAct} />
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -190,11 +286,15 @@ function UserCards({ users, onAct }: ListProps) {
         <li key={u.id}>
           <Card className={styles.card}>
             <div className={styles.cardHead}>
-              <Text weight="semibold"><RouteLink to={userPath(u)}>{u.displayName}</RouteLink></Text>
+              <Text weight="semibold">
+                <RouteLink to={userPath(u)}>{u.displayName}</RouteLink>
+              </Text>
               <UserActionsMenu user={u} onAct={onAct} />
             </div>
             {u.userPrincipalName && <Text size={200}>{u.userPrincipalName}</Text>}
-            <span><StatusBadge enabled={u.accountEnabled} /></span>
+            <span>
+              <StatusBadge enabled={u.accountEnabled} />
+            </span>
           </Card>
         </li>
       ))}

@@ -6,9 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMyRolesLoaded } from '../my-roles/api.ts';
 import { api, ApiError, fetchAll } from '../../lib/api-client.ts';
-import {
-  approvalPath, SOURCES, toRequest, type Approval, type ApprovalStep, type MyRequest, type RawRequest, type Source,
-} from '../requests/api.ts';
+import { approvalPath, SOURCES, toRequest, type Approval, type ApprovalStep, type MyRequest, type RawRequest, type Source } from '../requests/api.ts';
 
 export type Provider = 'directory' | 'group';
 export type Kind = 'assignment' | 'eligibility';
@@ -20,11 +18,13 @@ export interface ApprovableRequest extends MyRequest {
   readonly principalUpn: string | null;
 }
 
-export const toApprovable = (source: Pick<Source, 'provider' | 'kind'>) => (x: RawRequest): ApprovableRequest => ({
-  ...toRequest(source)(x),
-  principalName: x.principal?.displayName ?? null,
-  principalUpn: x.principal?.userPrincipalName ?? null,
-});
+export const toApprovable =
+  (source: Pick<Source, 'provider' | 'kind'>) =>
+  (x: RawRequest): ApprovableRequest => ({
+    ...toRequest(source)(x),
+    principalName: x.principal?.displayName ?? null,
+    principalUpn: x.principal?.userPrincipalName ?? null,
+  });
 
 /** The list options a source takes beyond paging: requesters' names where it can expand them. */
 export const listOptions = (s: Source): string => (s.expandsPrincipal ? '$expand=principal' : '');
@@ -35,7 +35,8 @@ export const approvalKeys = {
   all: ['approvals'] as const,
   inbox: () => [...approvalKeys.all, 'inbox'] as const,
   lookup: (approvalId: string) => [...approvalKeys.all, 'lookup', approvalId] as const,
-  history: (r: Pick<ApprovableRequest, 'id' | 'provider' | 'principalId' | 'roleId' | 'scope'>) => [...approvalKeys.all, 'history', r.provider, r.principalId, r.roleId, r.scope, r.id] as const,
+  history: (r: Pick<ApprovableRequest, 'id' | 'provider' | 'principalId' | 'roleId' | 'scope'>) =>
+    [...approvalKeys.all, 'history', r.provider, r.principalId, r.roleId, r.scope, r.id] as const,
   approverRule: (r: Pick<ApprovableRequest, 'provider' | 'roleId' | 'scope'>) => [...approvalKeys.all, 'approverRule', r.provider, r.roleId, r.scope] as const,
   link: (token: string) => [...approvalKeys.all, 'link', token] as const,
 };
@@ -44,11 +45,13 @@ export const approvalKeys = {
 const APPROVAL_KEY = ['approval'] as const;
 
 async function fetchInbox(): Promise<ApprovableRequest[]> {
-  const lists = await Promise.all(SOURCES.map(async (s) => {
-    const options = listOptions(s);
-    const items = await fetchAll<RawRequest>(`${s.path}/${INBOX}?$top=100${options ? `&${options}` : ''}`, 1_000);
-    return items.map(toApprovable(s));
-  }));
+  const lists = await Promise.all(
+    SOURCES.map(async (s) => {
+      const options = listOptions(s);
+      const items = await fetchAll<RawRequest>(`${s.path}/${INBOX}?$top=100${options ? `&${options}` : ''}`, 1_000);
+      return items.map(toApprovable(s));
+    }),
+  );
   // Oldest first: the one that has waited longest is decided first.
   return lists.flat().sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
 }
@@ -94,9 +97,13 @@ export async function decide({ request, decision, justification }: DecisionInput
   const step = myStep(approval);
   if (!step) {
     const current = approval.steps.find((s) => s.status === 'InProgress');
-    throw new ApiError(409, 'ApprovalStepNotActive', current
-      ? 'You have already decided on this step, or are no longer one of its approvers.'
-      : 'This request no longer waits for a decision: it was already decided, has timed out or was canceled.');
+    throw new ApiError(
+      409,
+      'ApprovalStepNotActive',
+      current
+        ? 'You have already decided on this step, or are no longer one of its approvers.'
+        : 'This request no longer waits for a decision: it was already decided, has timed out or was canceled.',
+    );
   }
   await api<void>(`${base}/steps/${encodeURIComponent(step.id)}`, {
     method: 'PATCH',
@@ -104,7 +111,8 @@ export async function decide({ request, decision, justification }: DecisionInput
   });
   const approvals = (step.decisions ?? []).filter((d) => d.reviewResult === 'Approve').length + 1;
   const approvalsStillNeeded = decision === 'Approve' ? Math.max(0, (step.approvalsRequired ?? 1) - approvals) : 0;
-  const laterStage = decision === 'Approve' && approvalsStillNeeded === 0 && approval.steps.some((s) => Number(s.id) > Number(step.id) && s.status === 'NotStarted');
+  const laterStage =
+    decision === 'Approve' && approvalsStillNeeded === 0 && approval.steps.some((s) => Number(s.id) > Number(step.id) && s.status === 'NotStarted');
   return { decision, approvalsStillNeeded, laterStage };
 }
 
@@ -114,10 +122,7 @@ export function useDecide() {
   return useMutation({
     mutationFn: decide,
     onSettled: async () => {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: approvalKeys.all }),
-        client.invalidateQueries({ queryKey: APPROVAL_KEY }),
-      ]);
+      await Promise.all([client.invalidateQueries({ queryKey: approvalKeys.all }), client.invalidateQueries({ queryKey: APPROVAL_KEY })]);
     },
   });
 }

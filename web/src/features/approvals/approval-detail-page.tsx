@@ -27,8 +27,13 @@ const useStyles = makeStyles({
   head: { display: 'flex', gap: '12px', alignItems: 'center', flexWrap: 'wrap' },
   title: { overflowWrap: 'anywhere' },
   panel: {
-    display: 'flex', flexDirection: 'column', gap: '12px', padding: '16px', borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '12px',
+    padding: '16px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   heading: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -57,10 +62,21 @@ function ApprovalDetail({ approvalId }: { approvalId: string }) {
 
   return (
     <section className={styles.page} aria-labelledby="approval-title">
-      <RouteLink to="/approvals"><span className={styles.back}><ArrowLeftRegular aria-hidden />Approve requests</span></RouteLink>
+      <RouteLink to="/approvals">
+        <span className={styles.back}>
+          <ArrowLeftRegular aria-hidden />
+          Approve requests
+        </span>
+      </RouteLink>
       <div className={styles.head}>
-        <Title2 as="h1" id="approval-title" className={styles.title}>{title}</Title2>
-        {stateLabel && <Badge appearance="filled" color={stateColor} size="large">{stateLabel}</Badge>}
+        <Title2 as="h1" id="approval-title" className={styles.title}>
+          {title}
+        </Title2>
+        {stateLabel && (
+          <Badge appearance="filled" color={stateColor} size="large">
+            {stateLabel}
+          </Badge>
+        )}
       </div>
       {(lookup.isPending || (lookup.data && approval.isPending)) && <Spinner label="Loading the request…" />}
       <ErrorMessage error={lookup.error ?? approval.error} title="This request could not be shown" />
@@ -75,8 +91,8 @@ function ApprovalDetail({ approvalId }: { approvalId: string }) {
               </>
             ) : (
               <Text>
-                The request's details are shown to its requester, to its approvers while it waits for them, and to administrators and readers.
-                The approval below shows every decision.
+                The request's details are shown to its requester, to its approvers while it waits for them, and to administrators and readers. The approval
+                below shows every decision.
               </Text>
             )}
           </div>
@@ -92,7 +108,9 @@ function ApprovalDetail({ approvalId }: { approvalId: string }) {
           </div>
           {request && (
             <div className={styles.panel}>
-              <h2 className={styles.heading}>{names.requester(request).displayName}'s recent activations of {names.role(request)}</h2>
+              <h2 className={styles.heading}>
+                {names.requester(request).displayName}'s recent activations of {names.role(request)}
+              </h2>
               <History request={request} />
             </div>
           )}
@@ -113,7 +131,9 @@ function History({ request }: { request: ApprovableRequest }) {
   const shown = history.data.visible ? history.data.activations.slice(0, 10) : [];
   return (
     <>
-      <Text>{recent.length === 0 ? 'No activation in the last 30 days.' : `${recent.length} activation${recent.length === 1 ? '' : 's'} in the last 30 days.`}</Text>
+      <Text>
+        {recent.length === 0 ? 'No activation in the last 30 days.' : `${recent.length} activation${recent.length === 1 ? '' : 's'} in the last 30 days.`}
+      </Text>
       {shown.length > 0 && <Text>Latest requests to activate it:</Text>}
       {shown.length > 0 && (
         <ul className={styles.history} aria-label="Latest requests to activate this role">
@@ -121,7 +141,10 @@ function History({ request }: { request: ApprovableRequest }) {
             const w = requestedWindow(a);
             return (
               <li key={a.id}>
-                <Text>{formatInstant(a.createdDateTime)} · {w.length} · </Text><StatusBadge status={a.status} />
+                <Text>
+                  {formatInstant(a.createdDateTime)} · {w.length} ·{' '}
+                </Text>
+                <StatusBadge status={a.status} />
                 {a.justification && <Text className={styles.muted}> “{a.justification}”</Text>}
               </li>
             );

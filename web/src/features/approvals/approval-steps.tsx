@@ -6,8 +6,13 @@ import type { Approval, ApprovalStep } from '../requests/api.ts';
 const useStyles = makeStyles({
   stages: { display: 'flex', flexDirection: 'column', gap: '12px', margin: 0, padding: 0, listStyle: 'none' },
   stage: {
-    display: 'flex', flexDirection: 'column', gap: '8px', padding: '12px 16px', borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '8px',
+    padding: '12px 16px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   current: { borderLeft: `4px solid ${tokens.colorBrandStroke1}` },
   head: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
@@ -51,13 +56,22 @@ export function ApprovalSteps({ approval }: { approval: Approval }) {
           <li key={step.id} className={mergeClasses(styles.stage, step.status === 'InProgress' && styles.current)}>
             <div className={styles.head}>
               <h3 className={styles.heading}>{step.displayName}</h3>
-              <Badge appearance="tint" color={color}>{label}</Badge>
-              {step.assignedToMe && <Badge appearance="outline" color="brand">Waiting for you</Badge>}
+              <Badge appearance="tint" color={color}>
+                {label}
+              </Badge>
+              {step.assignedToMe && (
+                <Badge appearance="outline" color="brand">
+                  Waiting for you
+                </Badge>
+              )}
             </div>
             <Text>
-              Needs {required} approval{required === 1 ? '' : 's'}{required > 1 ? ' (a quorum)' : ''}; {approvals} so far. One deny ends the request.
+              Needs {required} approval{required === 1 ? '' : 's'}
+              {required > 1 ? ' (a quorum)' : ''}; {approvals} so far. One deny ends the request.
             </Text>
-            {decisions.length === 0 ? <Text className={styles.muted}>No decisions yet.</Text> : (
+            {decisions.length === 0 ? (
+              <Text className={styles.muted}>No decisions yet.</Text>
+            ) : (
               <ul className={styles.decisions} aria-label={`Decisions of ${step.displayName}`}>
                 {decisions.map((d) => (
                   <li key={`${d.reviewedBy.id}-${d.reviewedDateTime}`} className={styles.decision}>
@@ -66,9 +80,11 @@ export function ApprovalSteps({ approval }: { approval: Approval }) {
                       {d.reviewResult === 'Deny' ? ' denied' : ' approved'}
                       <Text className={styles.muted}> · {formatInstant(d.reviewedDateTime)}</Text>
                     </Text>
-                    {d.justification
-                      ? <Text className={styles.quote}>“{d.justification}”</Text>
-                      : <Text className={styles.muted}>No justification given.</Text>}
+                    {d.justification ? (
+                      <Text className={styles.quote}>“{d.justification}”</Text>
+                    ) : (
+                      <Text className={styles.muted}>No justification given.</Text>
+                    )}
                   </li>
                 ))}
               </ul>

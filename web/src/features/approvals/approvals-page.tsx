@@ -19,8 +19,15 @@ const useStyles = makeStyles({
   spacer: { flexGrow: 1 },
   muted: { color: tokens.colorNeutralForeground3 },
   empty: {
-    display: 'flex', flexDirection: 'column', gap: '4px', alignItems: 'center', padding: '32px 16px', textAlign: 'center',
-    backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, border: `1px dashed ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '4px',
+    alignItems: 'center',
+    padding: '32px 16px',
+    textAlign: 'center',
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px dashed ${tokens.colorNeutralStroke2}`,
   },
 });
 
@@ -44,36 +51,48 @@ export function ApprovalsPage() {
 
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
-    if (on) next.add(id); else next.delete(id);
+    if (on) next.add(id);
+    else next.delete(id);
     setSelected(next);
   };
   const rows = {
-    requests, names, histories, selected, toggle,
+    requests,
+    names,
+    histories,
+    selected,
+    toggle,
     toggleAll: (on: boolean) => setSelected(on ? new Set(requests.map((r) => r.id)) : new Set()),
     decide: (r: ApprovableRequest, decision: Decision) => setDeciding({ requests: [r], decision }),
   };
 
   return (
     <section className={styles.page} aria-labelledby="approvals-title">
-      <Title2 as="h1" id="approvals-title" tabIndex={-1}>Approve requests</Title2>
+      <Title2 as="h1" id="approvals-title" tabIndex={-1}>
+        Approve requests
+      </Title2>
       <Text>Requests waiting for your decision, oldest first. Open one to see its approval stages and every decision so far.</Text>
       {inbox.isPending && <Spinner label="Loading the requests waiting for you…" />}
       <ErrorMessage error={inbox.error} title="The requests waiting for you could not be loaded" />
       {inbox.data && requests.length === 0 && (
         <div className={styles.empty} role="status">
-          <Text size={400} weight="semibold">Nothing waits for your approval.</Text>
+          <Text size={400} weight="semibold">
+            Nothing waits for your approval.
+          </Text>
           <Text className={styles.muted}>New requests appear here by themselves.</Text>
         </div>
       )}
       {requests.length > 0 && (
         <>
           <div className={styles.toolbar}>
-            <Button appearance="primary" icon={<CheckmarkRegular />} disabled={chosen.length === 0}
-              onClick={() => setDeciding({ requests: chosen, decision: 'Approve' })}>
+            <Button
+              appearance="primary"
+              icon={<CheckmarkRegular />}
+              disabled={chosen.length === 0}
+              onClick={() => setDeciding({ requests: chosen, decision: 'Approve' })}
+            >
               Approve selected ({chosen.length})
             </Button>
-            <Button icon={<DismissRegular />} disabled={chosen.length === 0}
-              onClick={() => setDeciding({ requests: chosen, decision: 'Deny' })}>
+            <Button icon={<DismissRegular />} disabled={chosen.length === 0} onClick={() => setDeciding({ requests: chosen, decision: 'Deny' })}>
               Deny selected ({chosen.length})
             </Button>
             <span className={styles.spacer} />

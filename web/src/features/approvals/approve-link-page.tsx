@@ -23,8 +23,13 @@ import { RequestFacts, StatusBadge } from './request-facts.tsx';
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '720px' },
   panel: {
-    display: 'flex', flexDirection: 'column', gap: '12px', padding: '16px', borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '12px',
+    padding: '16px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   actions: { display: 'flex', gap: '12px', flexWrap: 'wrap', alignItems: 'center' },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -39,10 +44,16 @@ export function ApproveLinkPage() {
   return (
     <section className={styles.page} aria-labelledby="approve-link-title">
       {/* With the link read, the panel says what it is about (a question only while there is something to decide). */}
-      {!link.data && <Title2 as="h1" id="approve-link-title">Decide from a link</Title2>}
+      {!link.data && (
+        <Title2 as="h1" id="approve-link-title">
+          Decide from a link
+        </Title2>
+      )}
       {token === '' && (
         <MessageBar intent="error" role="alert">
-          <MessageBarBody>This approval link is incomplete: it has no token. Open the whole link from the message, or decide in Approve requests.</MessageBarBody>
+          <MessageBarBody>
+            This approval link is incomplete: it has no token. Open the whole link from the message, or decide in Approve requests.
+          </MessageBarBody>
         </MessageBar>
       )}
       {link.isLoading && <Spinner label="Reading the link…" />}
@@ -84,7 +95,9 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
   if (done) {
     return (
       <>
-        <Title2 as="h1" id="approve-link-title">{done.decision === 'Approve' ? 'Approved' : 'Denied'}</Title2>
+        <Title2 as="h1" id="approve-link-title">
+          {done.decision === 'Approve' ? 'Approved' : 'Denied'}
+        </Title2>
         <MessageBar intent="success" role="status" ref={focusOnMount} tabIndex={-1}>
           <MessageBarBody>
             <MessageBarTitle>{done.decision === 'Approve' ? 'Approved' : 'Denied'}</MessageBarTitle>
@@ -100,7 +113,9 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
   const closed = closedState(link);
   return (
     <>
-      <Title2 as="h1" id="approve-link-title">{open ? `${link.decision} this request?` : expired && !closed ? 'This link has expired' : closed?.title}</Title2>
+      <Title2 as="h1" id="approve-link-title">
+        {open ? `${link.decision} this request?` : expired && !closed ? 'This link has expired' : closed?.title}
+      </Title2>
       <Text>
         You opened a link to <strong>{link.decision === 'Approve' ? 'approve' : 'deny'}</strong> {what}.{open ? ' Nothing is decided until you confirm.' : ''}
       </Text>
@@ -116,11 +131,26 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
         <RequestFacts request={request} names={names} schedule={known !== null} status={<StatusBadge status={link.request.status} />} />
       </div>
       {closed ? (
-        <MessageBar intent="info"><MessageBarBody>{closed.text} <RouteLink to={requestPage}>Open the request</RouteLink> to see every decision.</MessageBarBody></MessageBar>
+        <MessageBar intent="info">
+          <MessageBarBody>
+            {closed.text} <RouteLink to={requestPage}>Open the request</RouteLink> to see every decision.
+          </MessageBarBody>
+        </MessageBar>
       ) : expired ? (
-        <MessageBar intent="warning"><MessageBarBody>This link has expired. You can still decide on the request itself: <RouteLink to={requestPage}>open the request</RouteLink>.</MessageBarBody></MessageBar>
+        <MessageBar intent="warning">
+          <MessageBarBody>
+            This link has expired. You can still decide on the request itself: <RouteLink to={requestPage}>open the request</RouteLink>.
+          </MessageBarBody>
+        </MessageBar>
       ) : (
-        <form className={styles.panel} onSubmit={(e) => { e.preventDefault(); void confirm(); }} aria-label="Confirm your decision">
+        <form
+          className={styles.panel}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void confirm();
+          }}
+          aria-label="Confirm your decision"
+        >
           <Field
             label="Justification"
             required={link.justificationRequired}
@@ -129,13 +159,19 @@ function LinkDecisionPanel({ token, link, onChanged }: { token: string; link: Ap
             <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} disabled={act.isPending} resize="vertical" />
           </Field>
           <div className={styles.actions}>
-            <Button type="submit" appearance="primary" icon={link.decision === 'Approve' ? <CheckmarkRegular /> : <DismissRegular />}
-              disabled={act.isPending || (link.justificationRequired && !justification.trim())}>
+            <Button
+              type="submit"
+              appearance="primary"
+              icon={link.decision === 'Approve' ? <CheckmarkRegular /> : <DismissRegular />}
+              disabled={act.isPending || (link.justificationRequired && !justification.trim())}
+            >
               {act.isPending ? (link.decision === 'Approve' ? 'Approving…' : 'Denying…') : link.decision === 'Approve' ? 'Yes, approve' : 'Yes, deny'}
             </Button>
             <RouteLink to={requestPage}>Open the request instead</RouteLink>
           </div>
-          <Text size={200} className={styles.muted}>The link works once, until {formatInstant(link.expiresDateTime)}.</Text>
+          <Text size={200} className={styles.muted}>
+            The link works once, until {formatInstant(link.expiresDateTime)}.
+          </Text>
         </form>
       )}
     </>
@@ -152,7 +188,10 @@ function closedState(link: ApprovalLink): { title: string; text: string } | null
   if (link.pending) return null;
   switch (link.request.status) {
     case 'PendingApproval':
-      return { title: 'No longer waiting for you', text: 'This request still waits for approval, but no longer for your decision: you already decided, or your stage is over.' };
+      return {
+        title: 'No longer waiting for you',
+        text: 'This request still waits for approval, but no longer for your decision: you already decided, or your stage is over.',
+      };
     case 'Provisioned':
     case 'Granted':
     case 'PendingProvisioning':
@@ -177,9 +216,10 @@ function LinkProblem({ error }: { error: unknown }) {
   const navigate = useNavigate();
   const location = useLocation();
   const otherApprover = error instanceof ApiError && error.status === 403;
-  const switchAccount = () => signOut.mutate(undefined, {
-    onSettled: () => navigate(`/signin?returnTo=${encodeURIComponent(`${location.pathname}${location.search}`)}`, { replace: true }),
-  });
+  const switchAccount = () =>
+    signOut.mutate(undefined, {
+      onSettled: () => navigate(`/signin?returnTo=${encodeURIComponent(`${location.pathname}${location.search}`)}`, { replace: true }),
+    });
   return (
     <>
       <ErrorMessage error={error} title="This link cannot be used" />
@@ -187,7 +227,9 @@ function LinkProblem({ error }: { error: unknown }) {
         {otherApprover && (
           <>
             <Text>You are signed in as {me.data?.displayName ?? 'someone else'}.</Text>
-            <Button onClick={switchAccount} disabled={signOut.isPending}>Sign in as another person</Button>
+            <Button onClick={switchAccount} disabled={signOut.isPending}>
+              Sign in as another person
+            </Button>
           </>
         )}
         <RouteLink to="/approvals">Go to Approve requests</RouteLink>

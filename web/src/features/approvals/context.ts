@@ -20,9 +20,10 @@ interface PolicyAssignment {
 
 type Role = Pick<ApprovableRequest, 'provider' | 'roleId' | 'scope'>;
 
-const policyFilter = (r: Role, scopeId: string) => (r.provider === 'group'
-  ? `scopeId eq ${odataString(r.scope)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(r.roleId)}`
-  : `scopeId eq ${odataString(scopeId)} and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(r.roleId)}`);
+const policyFilter = (r: Role, scopeId: string) =>
+  r.provider === 'group'
+    ? `scopeId eq ${odataString(r.scope)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(r.roleId)}`
+    : `scopeId eq ${odataString(scopeId)} and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(r.roleId)}`;
 
 /** Per stage, whether its approvers must justify; null when no policy could be read. */
 async function approverJustificationOf(r: Role): Promise<readonly boolean[] | null> {
@@ -51,9 +52,7 @@ export function useApproverJustificationRequired(requests: readonly Role[]): boo
   return results.some((q) => q.data?.some(Boolean) ?? false);
 }
 
-export type History =
-  | { readonly visible: true; readonly activations: readonly ApprovableRequest[] }
-  | { readonly visible: false };
+export type History = { readonly visible: true; readonly activations: readonly ApprovableRequest[] } | { readonly visible: false };
 
 const HISTORY_SIZE = 20;
 

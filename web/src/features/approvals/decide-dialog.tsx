@@ -5,7 +5,19 @@
  * first says so plainly (the inbox refreshes behind the dialog).
  */
 import {
-  Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Text, Textarea, makeStyles, tokens,
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ApprovableRequest, Decision } from './api.ts';
@@ -21,7 +33,12 @@ const useStyles = makeStyles({
   problem: { color: tokens.colorPaletteRedForeground1 },
 });
 
-export function DecideDialog({ requests, decision, names, onClose }: {
+export function DecideDialog({
+  requests,
+  decision,
+  names,
+  onClose,
+}: {
   requests: readonly ApprovableRequest[];
   decision: Decision;
   names: Names;
@@ -35,9 +52,7 @@ export function DecideDialog({ requests, decision, names, onClose }: {
   const finished = requests.every((r) => outcomes.has(r.id) && outcomes.get(r.id)!.kind !== 'failed');
   const verb = decision === 'Approve' ? 'Approve' : 'Deny';
   const single = requests.length === 1 ? requests[0]! : null;
-  const title = single
-    ? `${verb} ${names.requester(single).displayName}'s request`
-    : `${verb} ${requests.length} requests`;
+  const title = single ? `${verb} ${names.requester(single).displayName}'s request` : `${verb} ${requests.length} requests`;
 
   const submit = () => {
     if (finished) onClose();
@@ -45,9 +60,19 @@ export function DecideDialog({ requests, decision, names, onClose }: {
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
           <DialogBody>
             <DialogTitle>{title}</DialogTitle>
             <DialogContent className={styles.body}>
@@ -57,7 +82,9 @@ export function DecideDialog({ requests, decision, names, onClose }: {
                     <span className={styles.item}>
                       <Text weight="semibold">{names.requester(r).displayName}</Text>
                       <Text>{names.role(r)}</Text>
-                      <Text size={200} className={styles.muted}>{names.scope(r)}</Text>
+                      <Text size={200} className={styles.muted}>
+                        {names.scope(r)}
+                      </Text>
                       <OutcomeBadge outcome={outcomes.get(r.id)} />
                     </span>
                   </li>
@@ -66,20 +93,26 @@ export function DecideDialog({ requests, decision, names, onClose }: {
               <Field
                 label={requests.length > 1 ? 'Justification (for every selected request)' : 'Justification'}
                 required={required}
-                hint={decision === 'Deny'
-                  ? 'The requester reads it with the denial.'
-                  : policyAsks ? 'The role\'s settings ask approvers to say why.' : 'Optional. The requester and the audit log keep it.'}
+                hint={
+                  decision === 'Deny'
+                    ? 'The requester reads it with the denial.'
+                    : policyAsks
+                      ? "The role's settings ask approvers to say why."
+                      : 'Optional. The requester and the audit log keep it.'
+                }
               >
                 <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} disabled={busy || finished} resize="vertical" />
               </Field>
             </DialogContent>
             <DialogActions>
-              {!finished && <Button onClick={onClose} disabled={busy}>Cancel</Button>}
+              {!finished && (
+                <Button onClick={onClose} disabled={busy}>
+                  Cancel
+                </Button>
+              )}
               {/* The same button becomes Close, so keyboard focus stays in the dialog when the decisions are done. */}
               <Button type="submit" appearance="primary" disabledFocusable={busy} disabled={!busy && !finished && required && !justification.trim()}>
-                {finished ? 'Close'
-                  : busy ? `${decision === 'Approve' ? 'Approving' : 'Denying'}…`
-                    : requests.length > 1 ? `${verb} ${requests.length}` : verb}
+                {finished ? 'Close' : busy ? `${decision === 'Approve' ? 'Approving' : 'Denying'}…` : requests.length > 1 ? `${verb} ${requests.length}` : verb}
               </Button>
             </DialogActions>
           </DialogBody>
@@ -94,12 +127,20 @@ export function OutcomeBadge({ outcome }: { outcome: Outcome | undefined }) {
   const styles = useStyles();
   if (!outcome) return null;
   if (outcome.kind === 'decided') {
-    return <Badge appearance="filled" color={outcome.result.decision === 'Deny' ? 'danger' : 'success'}>{outcomeLabel(outcome)}</Badge>;
+    return (
+      <Badge appearance="filled" color={outcome.result.decision === 'Deny' ? 'danger' : 'success'}>
+        {outcomeLabel(outcome)}
+      </Badge>
+    );
   }
   return (
     <span role="alert" className={styles.item}>
-      <Badge appearance="tint" color={outcome.kind === 'conflict' ? 'warning' : 'danger'}>{outcomeLabel(outcome)}</Badge>
-      <Text size={200} className={outcome.kind === 'failed' ? styles.problem : undefined}>{outcome.message}</Text>
+      <Badge appearance="tint" color={outcome.kind === 'conflict' ? 'warning' : 'danger'}>
+        {outcomeLabel(outcome)}
+      </Badge>
+      <Text size={200} className={outcome.kind === 'failed' ? styles.problem : undefined}>
+        {outcome.message}
+      </Text>
     </span>
   );
 }

@@ -42,7 +42,9 @@ export function DecisionForm({ request, waiting, onTried }: { request: Decidable
   if (outcome?.kind === 'decided') {
     return (
       <MessageBar intent="success" role="status" ref={focusOnMount} tabIndex={-1}>
-        <MessageBarBody><MessageBarTitle>{outcomeLabel(outcome)}</MessageBarTitle>Your decision is recorded; the requester is told.</MessageBarBody>
+        <MessageBarBody>
+          <MessageBarTitle>{outcomeLabel(outcome)}</MessageBarTitle>Your decision is recorded; the requester is told.
+        </MessageBarBody>
       </MessageBar>
     );
   }
@@ -56,19 +58,31 @@ export function DecisionForm({ request, waiting, onTried }: { request: Decidable
   );
   if (!waiting && !busy) return problem ?? null;
   return (
-    <form noValidate className={styles.form} onSubmit={(e) => { e.preventDefault(); decide('Approve'); }} aria-label="Your decision">
+    <form
+      noValidate
+      className={styles.form}
+      onSubmit={(e) => {
+        e.preventDefault();
+        decide('Approve');
+      }}
+      aria-label="Your decision"
+    >
       {problem}
       <Field
         label="Justification"
         required={policyAsks}
-        hint={policyAsks ? 'The role\'s settings ask approvers to say why.' : 'Needed to deny; optional to approve. The requester and the audit log keep it.'}
+        hint={policyAsks ? "The role's settings ask approvers to say why." : 'Needed to deny; optional to approve. The requester and the audit log keep it.'}
         validationMessage={tried && missing(tried) ? `Say why you ${tried === 'Deny' ? 'deny' : 'approve'} this request.` : undefined}
       >
         <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} disabled={busy} resize="vertical" />
       </Field>
       <div className={styles.actions}>
-        <Button type="submit" appearance="primary" icon={<CheckmarkRegular />} disabled={busy}>{busy && tried === 'Approve' ? 'Approving…' : 'Approve'}</Button>
-        <Button icon={<DismissRegular />} disabled={busy} onClick={() => decide('Deny')}>{busy && tried === 'Deny' ? 'Denying…' : 'Deny'}</Button>
+        <Button type="submit" appearance="primary" icon={<CheckmarkRegular />} disabled={busy}>
+          {busy && tried === 'Approve' ? 'Approving…' : 'Approve'}
+        </Button>
+        <Button icon={<DismissRegular />} disabled={busy} onClick={() => decide('Deny')}>
+          {busy && tried === 'Deny' ? 'Denying…' : 'Deny'}
+        </Button>
       </div>
     </form>
   );

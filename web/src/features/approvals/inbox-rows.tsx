@@ -4,8 +4,20 @@
  * screen readers too. Both share the selection and the decide actions.
  */
 import {
-  Button, Card, Checkbox, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, Tooltip,
-  makeStyles, tokens,
+  Button,
+  Card,
+  Checkbox,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Tooltip,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { CheckmarkRegular, DismissRegular } from '@fluentui/react-icons';
 import { formatInstant, useNow } from '../../lib/time.ts';
@@ -62,8 +74,11 @@ export function InboxTable({ requests, names, histories, selected, toggle, toggl
         <TableHeader>
           <TableRow>
             <TableHeaderCell style={{ width: 44 }}>
-              <Checkbox aria-label="Select every request" checked={count === 0 ? false : count === requests.length ? true : 'mixed'}
-                onChange={(_e, d) => toggleAll(d.checked === true)} />
+              <Checkbox
+                aria-label="Select every request"
+                checked={count === 0 ? false : count === requests.length ? true : 'mixed'}
+                onChange={(_e, d) => toggleAll(d.checked === true)}
+              />
             </TableHeaderCell>
             <TableHeaderCell style={{ width: '20%' }}>Requester</TableHeaderCell>
             <TableHeaderCell style={{ width: '19%' }}>Role and scope</TableHeaderCell>
@@ -71,7 +86,9 @@ export function InboxTable({ requests, names, histories, selected, toggle, toggl
             <TableHeaderCell style={{ width: '14%' }}>Requested window</TableHeaderCell>
             <TableHeaderCell style={{ width: '12%' }}>Requested</TableHeaderCell>
             <TableHeaderCell style={{ width: '10%' }}>Activations (30 days)</TableHeaderCell>
-            <TableHeaderCell style={{ width: 84 }}><span className="visually-hidden">Decide</span></TableHeaderCell>
+            <TableHeaderCell style={{ width: 84 }}>
+              <span className="visually-hidden">Decide</span>
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -85,20 +102,42 @@ export function InboxTable({ requests, names, histories, selected, toggle, toggl
                 <TableCell>
                   <Checkbox aria-label={`Select ${about}`} checked={selected.has(r.id)} onChange={(_e, d) => toggle(r.id, d.checked === true)} />
                 </TableCell>
-                <TableCell className={styles.cell}><TableCellLayout description={who.detail ?? undefined}><Requester request={r} names={names} /></TableCellLayout></TableCell>
-                <TableCell className={styles.cell}><TableCellLayout description={roleLine(r, names)}>{names.role(r)}</TableCellLayout></TableCell>
                 <TableCell className={styles.cell}>
-                  <TableCellLayout description={ticket ? `Ticket: ${ticket}` : undefined}>
-                    {r.justification ? <span className={styles.clamp} title={r.justification}>{r.justification}</span> : <span className={styles.muted}>None given</span>}
+                  <TableCellLayout description={who.detail ?? undefined}>
+                    <Requester request={r} names={names} />
                   </TableCellLayout>
                 </TableCell>
-                <TableCell className={styles.cell}><TableCellLayout description={window.length}>{window.start}</TableCellLayout></TableCell>
+                <TableCell className={styles.cell}>
+                  <TableCellLayout description={roleLine(r, names)}>{names.role(r)}</TableCellLayout>
+                </TableCell>
+                <TableCell className={styles.cell}>
+                  <TableCellLayout description={ticket ? `Ticket: ${ticket}` : undefined}>
+                    {r.justification ? (
+                      <span className={styles.clamp} title={r.justification}>
+                        {r.justification}
+                      </span>
+                    ) : (
+                      <span className={styles.muted}>None given</span>
+                    )}
+                  </TableCellLayout>
+                </TableCell>
+                <TableCell className={styles.cell}>
+                  <TableCellLayout description={window.length}>{window.start}</TableCellLayout>
+                </TableCell>
                 <TableCell className={styles.cell}>{formatInstant(r.createdDateTime)}</TableCell>
-                <TableCell className={styles.cell}><HistorySummary history={histories.get(r.id)} /></TableCell>
+                <TableCell className={styles.cell}>
+                  <HistorySummary history={histories.get(r.id)} />
+                </TableCell>
                 <TableCell>
                   <span className={styles.actions}>
                     <Tooltip content="Approve" relationship="description">
-                      <Button size="small" appearance="subtle" icon={<CheckmarkRegular />} aria-label={`Approve ${about}`} onClick={() => decide(r, 'Approve')} />
+                      <Button
+                        size="small"
+                        appearance="subtle"
+                        icon={<CheckmarkRegular />}
+                        aria-label={`Approve ${about}`}
+                        onClick={() => decide(r, 'Approve')}
+                      />
                     </Tooltip>
                     <Tooltip content="Deny" relationship="description">
                       <Button size="small" appearance="subtle" icon={<DismissRegular />} aria-label={`Deny ${about}`} onClick={() => decide(r, 'Deny')} />
@@ -129,17 +168,29 @@ export function InboxCards({ requests, names, histories, selected, toggle, decid
               <div className={styles.cardHead}>
                 <Checkbox aria-label={`Select ${about}`} checked={selected.has(r.id)} onChange={(_e, d) => toggle(r.id, d.checked === true)} />
                 <span className={styles.cardTitle}>
-                  <Text weight="semibold"><Requester request={r} names={names} /></Text>
-                  <Text>{names.role(r)} <span className={styles.muted}>· {roleLine(r, names)}</span></Text>
+                  <Text weight="semibold">
+                    <Requester request={r} names={names} />
+                  </Text>
+                  <Text>
+                    {names.role(r)} <span className={styles.muted}>· {roleLine(r, names)}</span>
+                  </Text>
                 </span>
               </div>
               <Text>{r.justification ?? <span className={styles.muted}>No justification given</span>}</Text>
               {ticket && <Text size={200}>Ticket: {ticket}</Text>}
-              <Text size={200}>{window.start}, {window.length} · requested {formatInstant(r.createdDateTime)}</Text>
-              <Text size={200}>Activations in 30 days: <HistorySummary history={histories.get(r.id)} inline /></Text>
+              <Text size={200}>
+                {window.start}, {window.length} · requested {formatInstant(r.createdDateTime)}
+              </Text>
+              <Text size={200}>
+                Activations in 30 days: <HistorySummary history={histories.get(r.id)} inline />
+              </Text>
               <div className={styles.cardActions}>
-                <Button size="small" icon={<CheckmarkRegular />} aria-label={`Approve ${about}`} onClick={() => decide(r, 'Approve')}>Approve</Button>
-                <Button size="small" icon={<DismissRegular />} aria-label={`Deny ${about}`} onClick={() => decide(r, 'Deny')}>Deny</Button>
+                <Button size="small" icon={<CheckmarkRegular />} aria-label={`Approve ${about}`} onClick={() => decide(r, 'Approve')}>
+                  Approve
+                </Button>
+                <Button size="small" icon={<DismissRegular />} aria-label={`Deny ${about}`} onClick={() => decide(r, 'Deny')}>
+                  Deny
+                </Button>
               </div>
             </Card>
           </li>
@@ -158,5 +209,11 @@ function HistorySummary({ history, inline = false }: { history: History | undefi
   if (recent === null) return <span className={styles.muted}>{inline ? 'not visible to you' : <span aria-label="Not visible to you">—</span>}</span>;
   if (recent.length === 0) return <>None</>;
   const last = `last ${formatInstant(recent[0]!.createdDateTime)}`;
-  return inline ? <>{recent.length} ({last})</> : <TableCellLayout description={last}>{recent.length}</TableCellLayout>;
+  return inline ? (
+    <>
+      {recent.length} ({last})
+    </>
+  ) : (
+    <TableCellLayout description={last}>{recent.length}</TableCellLayout>
+  );
 }

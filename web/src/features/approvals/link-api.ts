@@ -48,10 +48,25 @@ export function requestOfLink(link: ApprovalLink): ApprovableRequest {
   const r = link.request;
   const group = (r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner') && r.directoryScopeId.startsWith(GROUP_SCOPE);
   return {
-    id: r.id, provider: group ? 'group' : 'directory', kind: 'assignment', action: r.action, status: r.status, principalId: r.principalId,
-    principalName: null, principalUpn: null, roleId: r.roleDefinitionId, scope: group ? r.directoryScopeId.slice(GROUP_SCOPE.length) : r.directoryScopeId,
-    justification: r.justification, ticketNumber: r.ticketInfo?.ticketNumber ?? null, ticketSystem: r.ticketInfo?.ticketSystem ?? null,
-    approvalId: link.approvalId, createdDateTime: '', completedDateTime: null, startDateTime: null, endDateTime: null, duration: null,
+    id: r.id,
+    provider: group ? 'group' : 'directory',
+    kind: 'assignment',
+    action: r.action,
+    status: r.status,
+    principalId: r.principalId,
+    principalName: null,
+    principalUpn: null,
+    roleId: r.roleDefinitionId,
+    scope: group ? r.directoryScopeId.slice(GROUP_SCOPE.length) : r.directoryScopeId,
+    justification: r.justification,
+    ticketNumber: r.ticketInfo?.ticketNumber ?? null,
+    ticketSystem: r.ticketInfo?.ticketSystem ?? null,
+    approvalId: link.approvalId,
+    createdDateTime: '',
+    completedDateTime: null,
+    startDateTime: null,
+    endDateTime: null,
+    duration: null,
   };
 }
 

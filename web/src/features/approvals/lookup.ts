@@ -44,17 +44,19 @@ async function requestOf(client: QueryClient, provider: Provider, approvalId: st
   const cached = inbox && !inbox.isInvalidated ? inbox.data?.find((r) => r.approvalId === approvalId) : undefined;
   if (cached) return cached;
   const filter = `$filter=${encodeURIComponent(`approvalId eq ${odataString(approvalId)}`)}`;
-  const attempts = SOURCES.filter((s) => s.provider === provider).flatMap((s) => VIEWS.map(async (view) => {
-    const options = listOptions(s);
-    try {
-      const page = await api<Collection<RawRequest>>(`${s.path}${view}?${filter}&$top=1${options ? `&${options}` : ''}`);
-      return page.value.map(toApprovable(s))[0] ?? null;
-    } catch (e) {
-      // The whole collection is for readers only: a 403 there just means "not this way".
-      if (notFound(e)) return null;
-      throw e;
-    }
-  }));
+  const attempts = SOURCES.filter((s) => s.provider === provider).flatMap((s) =>
+    VIEWS.map(async (view) => {
+      const options = listOptions(s);
+      try {
+        const page = await api<Collection<RawRequest>>(`${s.path}${view}?${filter}&$top=1${options ? `&${options}` : ''}`);
+        return page.value.map(toApprovable(s))[0] ?? null;
+      } catch (e) {
+        // The whole collection is for readers only: a 403 there just means "not this way".
+        if (notFound(e)) return null;
+        throw e;
+      }
+    }),
+  );
   return (await Promise.all(attempts)).find((r) => r !== null) ?? null;
 }
 

@@ -20,7 +20,11 @@ interface DirectoryObject {
 
 /** A principal by id: a user, else a group, else a service principal. */
 async function principalOf(id: string): Promise<PrincipalName | null> {
-  const kinds = [['users', 'id,displayName,userPrincipalName'], ['groups', 'id,displayName'], ['servicePrincipals', 'id,displayName']] as const;
+  const kinds = [
+    ['users', 'id,displayName,userPrincipalName'],
+    ['groups', 'id,displayName'],
+    ['servicePrincipals', 'id,displayName'],
+  ] as const;
   for (const [collection, select] of kinds) {
     try {
       const o = await api<DirectoryObject>(`/v1.0/${collection}/${encodeURIComponent(id)}?$select=${select}`);
@@ -51,7 +55,13 @@ interface AdministrativeUnit {
 function useAdministrativeUnits(enabled: boolean) {
   return useQuery({
     queryKey: ['administrativeUnits'],
-    queryFn: async () => new Map((await api<Collection<AdministrativeUnit>>('/v1.0/directory/administrativeUnits?$select=id,displayName&$top=999')).value.map((u) => [u.id, u.displayName])),
+    queryFn: async () =>
+      new Map(
+        (await api<Collection<AdministrativeUnit>>('/v1.0/directory/administrativeUnits?$select=id,displayName&$top=999')).value.map((u) => [
+          u.id,
+          u.displayName,
+        ]),
+      ),
     enabled,
     staleTime: 300_000,
   });
@@ -62,13 +72,20 @@ const AU = '/administrativeUnits/';
 /** What the request asks, in words. */
 export function actionLabel(action: string, kind: ApprovableRequest['kind']): string {
   switch (action) {
-    case 'selfActivate': return 'Activate';
-    case 'selfExtend': return kind === 'eligibility' ? 'Extend eligibility' : 'Extend';
-    case 'selfRenew': return kind === 'eligibility' ? 'Renew eligibility' : 'Renew';
-    case 'adminAssign': return kind === 'eligibility' ? 'Make eligible' : 'Assign';
-    case 'adminExtend': return 'Extend';
-    case 'adminRenew': return 'Renew';
-    default: return action.replace(/([a-z])([A-Z])/g, '$1 $2');
+    case 'selfActivate':
+      return 'Activate';
+    case 'selfExtend':
+      return kind === 'eligibility' ? 'Extend eligibility' : 'Extend';
+    case 'selfRenew':
+      return kind === 'eligibility' ? 'Renew eligibility' : 'Renew';
+    case 'adminAssign':
+      return kind === 'eligibility' ? 'Make eligible' : 'Assign';
+    case 'adminExtend':
+      return 'Extend';
+    case 'adminRenew':
+      return 'Renew';
+    default:
+      return action.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 }
 
@@ -90,12 +107,14 @@ export function useNames(requests: readonly Named[]): Names {
   const people = usePrincipalNames(requests.filter((r) => r.principalName === null).map((r) => r.principalId));
   const units = useAdministrativeUnits(requests.some((r) => r.provider === 'directory' && r.scope.startsWith(AU)));
   return {
-    requester: (r) => (r.principalName !== null
-      ? { displayName: r.principalName, detail: r.principalUpn }
-      : people.get(r.principalId) ?? { displayName: r.principalId, detail: null }),
-    role: (r) => (r.provider === 'group'
-      ? `${groups.get(r.scope) ?? 'Group'} — ${r.roleId === 'owner' ? 'owner' : 'member'}`
-      : roles.data?.get(r.roleId)?.displayName ?? r.roleId),
+    requester: (r) =>
+      r.principalName !== null
+        ? { displayName: r.principalName, detail: r.principalUpn }
+        : (people.get(r.principalId) ?? { displayName: r.principalId, detail: null }),
+    role: (r) =>
+      r.provider === 'group'
+        ? `${groups.get(r.scope) ?? 'Group'} — ${r.roleId === 'owner' ? 'owner' : 'member'}`
+        : (roles.data?.get(r.roleId)?.displayName ?? r.roleId),
     scope: (r) => {
       if (r.provider === 'group') return 'Group';
       if (r.scope === '/') return 'Directory';

@@ -8,11 +8,16 @@ import { requestedWindow, ticketOf } from './window.ts';
 
 const useStyles = makeStyles({
   list: {
-    display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: '24px', rowGap: '8px', margin: 0,
+    display: 'grid',
+    gridTemplateColumns: 'max-content minmax(0, 1fr)',
+    columnGap: '24px',
+    rowGap: '8px',
+    margin: 0,
     '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr)', rowGap: '2px' },
   },
   term: {
-    color: tokens.colorNeutralForeground3, fontWeight: tokens.fontWeightSemibold,
+    color: tokens.colorNeutralForeground3,
+    fontWeight: tokens.fontWeightSemibold,
     '@media (max-width: 600px)': { marginTop: '8px' },
   },
   value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
@@ -33,7 +38,17 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
  * Every fact of the request, and its status when given. `schedule: false` leaves out the window and
  * the request time (a one-click link describes the request without them).
  */
-export function RequestFacts({ request, names, status, schedule = true }: { request: ApprovableRequest; names: Names; status?: ReactNode; schedule?: boolean }) {
+export function RequestFacts({
+  request,
+  names,
+  status,
+  schedule = true,
+}: {
+  request: ApprovableRequest;
+  names: Names;
+  status?: ReactNode;
+  schedule?: boolean;
+}) {
   const styles = useStyles();
   const who = names.requester(request);
   const window = requestedWindow(request);
@@ -41,7 +56,8 @@ export function RequestFacts({ request, names, status, schedule = true }: { requ
   return (
     <dl className={styles.list}>
       <Fact term="Requester">
-        {who.displayName}{who.detail && <Text className={styles.muted}> ({who.detail})</Text>}
+        {who.displayName}
+        {who.detail && <Text className={styles.muted}> ({who.detail})</Text>}
       </Fact>
       <Fact term="Asks to">{actionLabel(request.action, request.kind)}</Fact>
       <Fact term={request.provider === 'group' ? 'Group access' : 'Role'}>{names.role(request)}</Fact>
@@ -63,7 +79,11 @@ export function RequestFacts({ request, names, status, schedule = true }: { requ
 /** Request statuses in words, as a badge. */
 export function StatusBadge({ status }: { status: string }) {
   const [label, color] = STATUS[status] ?? [status.replace(/([a-z])([A-Z])/g, '$1 $2'), 'informative'];
-  return <Badge appearance="tint" color={color}>{label}</Badge>;
+  return (
+    <Badge appearance="tint" color={color}>
+      {label}
+    </Badge>
+  );
 }
 
 type BadgeColor = 'brand' | 'danger' | 'important' | 'informative' | 'severe' | 'subtle' | 'success' | 'warning';

@@ -19,9 +19,7 @@ export function requestedWindow(r: Windowed): RequestedWindow {
   const immediate = startMs === null || startMs - Date.parse(r.createdDateTime) < SAME_MOMENT_MS;
   const start = immediate ? (r.status === 'PendingApproval' ? 'When approved' : formatInstant(r.createdDateTime)) : formatInstant(r.startDateTime);
   const minutes = durationToMinutes(r.duration);
-  const length = r.endDateTime ? `until ${formatInstant(r.endDateTime)}`
-    : minutes !== null ? `for ${describeMinutes(minutes)}`
-      : 'permanently';
+  const length = r.endDateTime ? `until ${formatInstant(r.endDateTime)}` : minutes !== null ? `for ${describeMinutes(minutes)}` : 'permanently';
   return { start, length };
 }
 

@@ -10,9 +10,14 @@ import type { AuditFilters, Person } from './api.ts';
 
 const useStyles = makeStyles({
   form: {
-    display: 'grid', gap: '12px', alignItems: 'end', padding: '12px', borderRadius: tokens.borderRadiusMedium,
+    display: 'grid',
+    gap: '12px',
+    alignItems: 'end',
+    padding: '12px',
+    borderRadius: tokens.borderRadiusMedium,
     gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   buttons: { display: 'flex', gap: '8px', flexWrap: 'wrap' },
   option: { display: 'flex', flexDirection: 'column' },
@@ -78,14 +83,15 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
   const styles = useStyles();
   const nameOf = (id: string | undefined) => {
     const person = id ? people.find((p) => p.id === id) : undefined;
-    return person ? personLabel(person) : id ?? '';
+    return person ? personLabel(person) : (id ?? '');
   };
   // Typed text that names exactly one option counts as that option; anything else is taken as an id.
-  const personId = (p: Picked, among: readonly Person[]) => p.id ?? uniqueId(among.filter((x) => sameText(personLabel(x), p.text) || sameText(x.userPrincipalName ?? '', p.text))) ?? pickedId(p);
+  const personId = (p: Picked, among: readonly Person[]) =>
+    p.id ?? uniqueId(among.filter((x) => sameText(personLabel(x), p.text) || sameText(x.userPrincipalName ?? '', p.text))) ?? pickedId(p);
   const [activity, setActivity] = useState(value.activity ?? '');
   const [actor, setActor] = useState<Picked>({ id: value.actor ?? null, text: nameOf(value.actor) });
   const [target, setTarget] = useState<Picked>({ id: value.target ?? null, text: nameOf(value.target) });
-  const [role, setRole] = useState<Picked>({ id: value.role ?? null, text: value.role ? roles?.get(value.role)?.displayName ?? value.role : '' });
+  const [role, setRole] = useState<Picked>({ id: value.role ?? null, text: value.role ? (roles?.get(value.role)?.displayName ?? value.role) : '' });
   const [from, setFrom] = useState(toLocalInput(value.from));
   const [to, setTo] = useState(toLocalInput(value.to));
   const fromIso = fromLocalInput(from);
@@ -97,7 +103,12 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
     if (backwards) return;
     onApply({
       activity: activity.trim() || undefined,
-      actor: set.people ? personId(actor, people.filter((p) => p.kind === 'user')) : undefined,
+      actor: set.people
+        ? personId(
+            actor,
+            people.filter((p) => p.kind === 'user'),
+          )
+        : undefined,
       target: set.people ? personId(target, people) : undefined,
       role: role.id ?? uniqueId(roleList.filter((r) => sameText(r.displayName, role.text))) ?? pickedId(role),
       from: fromIso,
@@ -118,7 +129,10 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
     <form
       className={styles.form}
       aria-label="Filter events"
-      onSubmit={(e) => { e.preventDefault(); apply(); }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply();
+      }}
       // Enter in a closed combobox applies the filters, as in any other field (an open one picks its option).
       onKeyDownCapture={(e) => {
         const box = e.target as HTMLElement;
@@ -129,25 +143,49 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
       }}
     >
       <Field label="Activity">
-        <Combobox className={styles.combo} freeform placeholder="Any activity" value={activity} selectedOptions={activities.includes(activity) ? [activity] : []}
+        <Combobox
+          className={styles.combo}
+          freeform
+          placeholder="Any activity"
+          value={activity}
+          selectedOptions={activities.includes(activity) ? [activity] : []}
           onInput={(e) => setActivity((e.target as HTMLInputElement).value)}
-          onOptionSelect={(_e, d) => setActivity(d.optionText ?? '')}>
-          {(activities.includes(activity) ? activities : activities.filter((a) => a.toLowerCase().includes(activity.toLowerCase()))).map((a) => <Option key={a}>{a}</Option>)}
+          onOptionSelect={(_e, d) => setActivity(d.optionText ?? '')}
+        >
+          {(activities.includes(activity) ? activities : activities.filter((a) => a.toLowerCase().includes(activity.toLowerCase()))).map((a) => (
+            <Option key={a}>{a}</Option>
+          ))}
         </Combobox>
       </Field>
       {set.people && (
         <>
-          <PersonField label="Initiated by" placeholder="Anyone (a name or an id)" people={people.filter((p) => p.kind === 'user')} value={actor} onChange={setActor} />
+          <PersonField
+            label="Initiated by"
+            placeholder="Anyone (a name or an id)"
+            people={people.filter((p) => p.kind === 'user')}
+            value={actor}
+            onChange={setActor}
+          />
           <PersonField label="Target (user or group)" placeholder="Anything (a name or an id)" people={people} value={target} onChange={setTarget} />
         </>
       )}
       <Field label="Role">
-        <Combobox className={styles.combo} freeform placeholder="Any role" value={role.text} selectedOptions={role.id ? [role.id] : []}
+        <Combobox
+          className={styles.combo}
+          freeform
+          placeholder="Any role"
+          value={role.text}
+          selectedOptions={role.id ? [role.id] : []}
           onInput={(e) => setRole({ id: null, text: (e.target as HTMLInputElement).value })}
-          onOptionSelect={(_e, d) => setRole({ id: d.optionValue ?? null, text: d.optionText ?? '' })}>
-          {roleList.filter((r) => role.id !== null || r.displayName.toLowerCase().includes(role.text.toLowerCase())).map((r) => (
-            <Option key={r.id} value={r.id}>{r.displayName}</Option>
-          ))}
+          onOptionSelect={(_e, d) => setRole({ id: d.optionValue ?? null, text: d.optionText ?? '' })}
+        >
+          {roleList
+            .filter((r) => role.id !== null || r.displayName.toLowerCase().includes(role.text.toLowerCase()))
+            .map((r) => (
+              <Option key={r.id} value={r.id}>
+                {r.displayName}
+              </Option>
+            ))}
         </Combobox>
       </Field>
       <Field label="From">
@@ -157,7 +195,9 @@ export function AuditFilterForm({ value, set, activities, roles, people, onApply
         <Input type="datetime-local" value={to} onChange={(_e, d) => setTo(d.value)} />
       </Field>
       <div className={styles.buttons}>
-        <Button type="submit" appearance="primary" disabled={backwards}>Apply filters</Button>
+        <Button type="submit" appearance="primary" disabled={backwards}>
+          Apply filters
+        </Button>
         <Button onClick={clear}>Clear</Button>
       </div>
     </form>
@@ -174,8 +214,18 @@ const pickedId = (p: Picked): string | undefined => p.id ?? (p.text.trim() || un
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase() && b.trim() !== '';
 const uniqueId = (matches: readonly { id: string }[]): string | undefined => (matches.length === 1 ? matches[0]!.id : undefined);
 
-function PersonField({ label, placeholder, people, value, onChange }: {
-  label: string; placeholder: string; people: readonly Person[]; value: Picked; onChange(p: Picked): void;
+function PersonField({
+  label,
+  placeholder,
+  people,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  people: readonly Person[];
+  value: Picked;
+  onChange(p: Picked): void;
 }) {
   const styles = useStyles();
   const query = value.id === null ? value.text.trim().toLowerCase() : '';
@@ -184,14 +234,20 @@ function PersonField({ label, placeholder, people, value, onChange }: {
     .slice(0, 50);
   return (
     <Field label={label}>
-      <Combobox className={styles.combo} freeform placeholder={placeholder} value={value.text} selectedOptions={value.id ? [value.id] : []}
+      <Combobox
+        className={styles.combo}
+        freeform
+        placeholder={placeholder}
+        value={value.text}
+        selectedOptions={value.id ? [value.id] : []}
         onInput={(e) => onChange({ id: null, text: (e.target as HTMLInputElement).value })}
-        onOptionSelect={(_e, d) => onChange({ id: d.optionValue ?? null, text: d.optionText ?? '' })}>
+        onOptionSelect={(_e, d) => onChange({ id: d.optionValue ?? null, text: d.optionText ?? '' })}
+      >
         {matches.map((p) => (
           <Option key={p.id} value={p.id} text={personLabel(p)}>
             <span className={styles.option}>
               <span>{personLabel(p)}</span>
-              <span className={styles.hint}>{p.kind === 'group' ? 'Group' : p.userPrincipalName ?? 'User'}</span>
+              <span className={styles.hint}>{p.kind === 'group' ? 'Group' : (p.userPrincipalName ?? 'User')}</span>
             </span>
           </Option>
         ))}

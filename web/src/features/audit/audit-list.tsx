@@ -4,7 +4,19 @@
  * event carries. A table on wide screens, cards on a phone; older events a page at a time.
  */
 import {
-  Badge, Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, mergeClasses, tokens,
+  Badge,
+  Button,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
 } from '@fluentui/react-components';
 import { ChevronDownRegular, ChevronUpRegular } from '@fluentui/react-icons';
 import { Fragment, useState, type ReactNode } from 'react';
@@ -31,8 +43,13 @@ const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   cards: { display: 'flex', flexDirection: 'column', gap: '8px', margin: 0, padding: 0, listStyle: 'none' },
   card: {
-    display: 'flex', flexDirection: 'column', gap: '6px', padding: '12px', borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '6px',
+    padding: '12px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   cardHead: { display: 'flex', gap: '8px', justifyContent: 'space-between', alignItems: 'flex-start' },
   cardDetail: { borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: '8px' },
@@ -53,7 +70,11 @@ export interface EventNames {
 
 export function actorOf(e: AuditEvent, names: EventNames): { name: string; detail: string | null } {
   const { user, app } = e.initiatedBy;
-  if (user) return { name: user.id === names.meId ? 'You' : user.displayName ?? user.userPrincipalName ?? user.id, detail: user.id === names.meId ? null : user.userPrincipalName };
+  if (user)
+    return {
+      name: user.id === names.meId ? 'You' : (user.displayName ?? user.userPrincipalName ?? user.id),
+      detail: user.id === names.meId ? null : user.userPrincipalName,
+    };
   if (app?.servicePrincipalId === SYSTEM_ID) return { name: app.displayName ?? 'OpenPIM', detail: 'the system' };
   return { name: app?.displayName ?? app?.servicePrincipalId ?? 'Unknown', detail: 'application' };
 }
@@ -68,7 +89,12 @@ function targetName(t: AuditTarget, names: EventNames): string {
 /** A target by name; a request links to its page. */
 function TargetName({ target, names }: { target: AuditTarget; names: EventNames }) {
   const name = targetName(target, names);
-  if (target.type === 'Request') return <RouteLink to={`/requests/${encodeURIComponent(target.id)}`} aria-label={`Request ${target.id}`}>Request</RouteLink>;
+  if (target.type === 'Request')
+    return (
+      <RouteLink to={`/requests/${encodeURIComponent(target.id)}`} aria-label={`Request ${target.id}`}>
+        Request
+      </RouteLink>
+    );
   return <>{name}</>;
 }
 
@@ -78,7 +104,10 @@ function Targets({ event, names }: { event: AuditEvent; names: EventNames }) {
   return (
     <span className={styles.targets}>
       {event.targetResources.map((t, i) => (
-        <span key={`${t.id}-${i}`}><TargetName target={t} names={names} />{i < event.targetResources.length - 1 ? ',' : ''}</span>
+        <span key={`${t.id}-${i}`}>
+          <TargetName target={t} names={names} />
+          {i < event.targetResources.length - 1 ? ',' : ''}
+        </span>
       ))}
     </span>
   );
@@ -86,9 +115,15 @@ function Targets({ event, names }: { event: AuditEvent; names: EventNames }) {
 
 function Result({ event }: { event: AuditEvent }) {
   const styles = useStyles();
-  return event.result === 'success'
-    ? <Badge appearance="tint" color="success" className={styles.badge}>Succeeded</Badge>
-    : <Badge appearance="tint" color="danger" className={styles.badge}>{event.result === 'failure' ? 'Failed' : event.result}</Badge>;
+  return event.result === 'success' ? (
+    <Badge appearance="tint" color="success" className={styles.badge}>
+      Succeeded
+    </Badge>
+  ) : (
+    <Badge appearance="tint" color="danger" className={styles.badge}>
+      {event.result === 'failure' ? 'Failed' : event.result}
+    </Badge>
+  );
 }
 
 function When({ event }: { event: AuditEvent }) {
@@ -103,18 +138,32 @@ function EventDetail({ event, names, id }: { event: AuditEvent; names: EventName
     <div className={styles.detail} id={id}>
       <div>
         <h3 className={styles.detailHeading}>Details</h3>
-        {event.additionalDetails.length === 0 && !event.resultReason ? <Text className={styles.muted}>None recorded.</Text> : (
+        {event.additionalDetails.length === 0 && !event.resultReason ? (
+          <Text className={styles.muted}>None recorded.</Text>
+        ) : (
           <dl className={styles.facts}>
-            {event.resultReason && <><dt className={styles.term}>Reason</dt><dd className={styles.value}>{event.resultReason}</dd></>}
+            {event.resultReason && (
+              <>
+                <dt className={styles.term}>Reason</dt>
+                <dd className={styles.value}>{event.resultReason}</dd>
+              </>
+            )}
             {event.additionalDetails.map((d) => (
-              <Fragment key={d.key}><dt className={styles.term}>{keyLabel(d.key)}</dt><dd className={styles.value}><DetailValue value={d.value} /></dd></Fragment>
+              <Fragment key={d.key}>
+                <dt className={styles.term}>{keyLabel(d.key)}</dt>
+                <dd className={styles.value}>
+                  <DetailValue value={d.value} />
+                </dd>
+              </Fragment>
             ))}
           </dl>
         )}
       </div>
       <div>
         <h3 className={styles.detailHeading}>Targets</h3>
-        {event.targetResources.length === 0 ? <Text className={styles.muted}>None.</Text> : (
+        {event.targetResources.length === 0 ? (
+          <Text className={styles.muted}>None.</Text>
+        ) : (
           <dl className={styles.facts}>
             {event.targetResources.map((t, i) => (
               <Fragment key={`${t.id}-${i}`}>
@@ -122,9 +171,13 @@ function EventDetail({ event, names, id }: { event: AuditEvent; names: EventName
                 <dd className={styles.value}>
                   <TargetName target={t} names={names} />
                   {t.userPrincipalName && <> ({t.userPrincipalName})</>}
-                  <br /><span className={styles.mono}>{t.id}</span>
+                  <br />
+                  <span className={styles.mono}>{t.id}</span>
                   {t.modifiedProperties.map((m) => (
-                    <span key={m.displayName}><br />{m.displayName}: {m.oldValue ?? '(none)'} → {m.newValue ?? '(none)'}</span>
+                    <span key={m.displayName}>
+                      <br />
+                      {m.displayName}: {m.oldValue ?? '(none)'} → {m.newValue ?? '(none)'}
+                    </span>
                   ))}
                 </dd>
               </Fragment>
@@ -135,12 +188,21 @@ function EventDetail({ event, names, id }: { event: AuditEvent; names: EventName
       <div>
         <h3 className={styles.detailHeading}>Event</h3>
         <dl className={styles.facts}>
-          <dt className={styles.term}>Initiated by</dt><dd className={styles.value}>{actor.name}{actor.detail ? ` (${actor.detail})` : ''}</dd>
-          <dt className={styles.term}>Category</dt><dd className={styles.value}>{event.category}</dd>
-          <dt className={styles.term}>Operation</dt><dd className={styles.value}>{event.operationType}</dd>
-          <dt className={styles.term}>Service</dt><dd className={styles.value}>{event.loggedByService}</dd>
-          <dt className={styles.term}>Correlation id</dt><dd className={mergeClasses(styles.value, styles.mono)}>{event.correlationId}</dd>
-          <dt className={styles.term}>Event id</dt><dd className={mergeClasses(styles.value, styles.mono)}>{event.id}</dd>
+          <dt className={styles.term}>Initiated by</dt>
+          <dd className={styles.value}>
+            {actor.name}
+            {actor.detail ? ` (${actor.detail})` : ''}
+          </dd>
+          <dt className={styles.term}>Category</dt>
+          <dd className={styles.value}>{event.category}</dd>
+          <dt className={styles.term}>Operation</dt>
+          <dd className={styles.value}>{event.operationType}</dd>
+          <dt className={styles.term}>Service</dt>
+          <dd className={styles.value}>{event.loggedByService}</dd>
+          <dt className={styles.term}>Correlation id</dt>
+          <dd className={mergeClasses(styles.value, styles.mono)}>{event.correlationId}</dd>
+          <dt className={styles.term}>Event id</dt>
+          <dd className={mergeClasses(styles.value, styles.mono)}>{event.id}</dd>
         </dl>
       </div>
     </div>
@@ -157,13 +219,26 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 
 /** A detail's value; an instant in the viewer's zone (the stored value on hover). */
 function DetailValue({ value }: { value: string }) {
-  if (ISO_INSTANT.test(value)) return <time dateTime={value} title={value}>{formatInstant(value)}</time>;
+  if (ISO_INSTANT.test(value))
+    return (
+      <time dateTime={value} title={value}>
+        {formatInstant(value)}
+      </time>
+    );
   return <>{value}</>;
 }
 
 function DetailsToggle({ open, controls, onToggle, what }: { open: boolean; controls: string; onToggle(): void; what: string }) {
   return (
-    <Button size="small" appearance="subtle" icon={open ? <ChevronUpRegular /> : <ChevronDownRegular />} aria-expanded={open} aria-controls={open ? controls : undefined} aria-label={`Details of ${what}`} onClick={onToggle}>
+    <Button
+      size="small"
+      appearance="subtle"
+      icon={open ? <ChevronUpRegular /> : <ChevronDownRegular />}
+      aria-expanded={open}
+      aria-controls={open ? controls : undefined}
+      aria-label={`Details of ${what}`}
+      onClick={onToggle}
+    >
       Details
     </Button>
   );
@@ -178,7 +253,8 @@ function useOpenSet() {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) => {
     const next = new Set(open);
-    if (next.has(id)) next.delete(id); else next.add(id);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
     setOpen(next);
   };
   return { open, toggle };
@@ -197,7 +273,9 @@ function EventTable({ events, names }: ListProps) {
             <TableHeaderCell style={{ width: '18%' }}>Initiated by</TableHeaderCell>
             <TableHeaderCell style={{ width: '20%' }}>Targets</TableHeaderCell>
             <TableHeaderCell style={{ width: '10%' }}>Result</TableHeaderCell>
-            <TableHeaderCell style={{ width: '10%' }}><span className="visually-hidden">Details</span></TableHeaderCell>
+            <TableHeaderCell style={{ width: '10%' }}>
+              <span className="visually-hidden">Details</span>
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -207,16 +285,43 @@ function EventTable({ events, names }: ListProps) {
             return (
               <Fragment key={e.id}>
                 <TableRow>
-                  <TableCell className={styles.cell}><When event={e} /></TableCell>
-                  <TableCell className={styles.cell}><span className={styles.activity}>{e.activityDisplayName}</span></TableCell>
-                  <TableCell className={styles.cell}>{actor.name}{actor.detail && <><br /><Text size={200} className={styles.muted}>{actor.detail}</Text></>}</TableCell>
-                  <TableCell className={styles.cell}><Targets event={e} names={names} /></TableCell>
-                  <TableCell className={styles.cell}><Result event={e} /></TableCell>
-                  <TableCell className={styles.cell}><DetailsToggle open={open.has(e.id)} controls={detailId} onToggle={() => toggle(e.id)} what={`${e.activityDisplayName}, ${formatInstant(e.activityDateTime)}`} /></TableCell>
+                  <TableCell className={styles.cell}>
+                    <When event={e} />
+                  </TableCell>
+                  <TableCell className={styles.cell}>
+                    <span className={styles.activity}>{e.activityDisplayName}</span>
+                  </TableCell>
+                  <TableCell className={styles.cell}>
+                    {actor.name}
+                    {actor.detail && (
+                      <>
+                        <br />
+                        <Text size={200} className={styles.muted}>
+                          {actor.detail}
+                        </Text>
+                      </>
+                    )}
+                  </TableCell>
+                  <TableCell className={styles.cell}>
+                    <Targets event={e} names={names} />
+                  </TableCell>
+                  <TableCell className={styles.cell}>
+                    <Result event={e} />
+                  </TableCell>
+                  <TableCell className={styles.cell}>
+                    <DetailsToggle
+                      open={open.has(e.id)}
+                      controls={detailId}
+                      onToggle={() => toggle(e.id)}
+                      what={`${e.activityDisplayName}, ${formatInstant(e.activityDateTime)}`}
+                    />
+                  </TableCell>
                 </TableRow>
                 {open.has(e.id) && (
                   <TableRow>
-                    <TableCell colSpan={6} className={styles.detailCell}><EventDetail event={e} names={names} id={detailId} /></TableCell>
+                    <TableCell colSpan={6} className={styles.detailCell}>
+                      <EventDetail event={e} names={names} id={detailId} />
+                    </TableCell>
                   </TableRow>
                 )}
               </Fragment>
@@ -239,16 +344,39 @@ function EventCards({ events, names }: ListProps) {
         return (
           <li key={e.id} className={styles.card}>
             <div className={styles.cardHead}>
-              <Text weight="semibold" className={styles.activity}>{e.activityDisplayName}</Text>
+              <Text weight="semibold" className={styles.activity}>
+                {e.activityDisplayName}
+              </Text>
               <Result event={e} />
             </div>
             <dl className={styles.facts}>
-              <dt className={styles.term}>When</dt><dd className={styles.value}><When event={e} /></dd>
-              <dt className={styles.term}>By</dt><dd className={styles.value}>{actor.name}{actor.detail ? ` (${actor.detail})` : ''}</dd>
-              <dt className={styles.term}>Targets</dt><dd className={styles.value}><Targets event={e} names={names} /></dd>
+              <dt className={styles.term}>When</dt>
+              <dd className={styles.value}>
+                <When event={e} />
+              </dd>
+              <dt className={styles.term}>By</dt>
+              <dd className={styles.value}>
+                {actor.name}
+                {actor.detail ? ` (${actor.detail})` : ''}
+              </dd>
+              <dt className={styles.term}>Targets</dt>
+              <dd className={styles.value}>
+                <Targets event={e} names={names} />
+              </dd>
             </dl>
-            <div><DetailsToggle open={open.has(e.id)} controls={detailId} onToggle={() => toggle(e.id)} what={`${e.activityDisplayName}, ${formatInstant(e.activityDateTime)}`} /></div>
-            {open.has(e.id) && <div className={styles.cardDetail}><EventDetail event={e} names={names} id={detailId} /></div>}
+            <div>
+              <DetailsToggle
+                open={open.has(e.id)}
+                controls={detailId}
+                onToggle={() => toggle(e.id)}
+                what={`${e.activityDisplayName}, ${formatInstant(e.activityDateTime)}`}
+              />
+            </div>
+            {open.has(e.id) && (
+              <div className={styles.cardDetail}>
+                <EventDetail event={e} names={names} id={detailId} />
+              </div>
+            )}
           </li>
         );
       })}
@@ -280,8 +408,12 @@ export function AuditList({ events, names, pending, error, errorTitle, hasMore, 
       {events && events.length > 0 && (narrow ? <EventCards events={events} names={names} /> : <EventTable events={events} names={names} />)}
       {hasMore && (
         <div className={styles.more}>
-          <Button onClick={onMore} disabled={loadingMore}>{loadingMore ? 'Loading…' : 'Show older events'}</Button>
-          <Text size={200} className={styles.muted}>Showing the newest {events?.length ?? 0}.</Text>
+          <Button onClick={onMore} disabled={loadingMore}>
+            {loadingMore ? 'Loading…' : 'Show older events'}
+          </Button>
+          <Text size={200} className={styles.muted}>
+            Showing the newest {events?.length ?? 0}.
+          </Text>
         </div>
       )}
     </div>

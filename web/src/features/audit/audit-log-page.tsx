@@ -17,13 +17,21 @@ export function AuditLogPage() {
   const styles = useStyles();
   return (
     <section className={styles.page} aria-labelledby="audit-log-title">
-      <Title2 as="h1" id="audit-log-title">Audit log</Title2>
-      <Text as="p" className={styles.lead}>Every change in OpenPIM, newest first. Times are in your time zone.</Text>
+      <Title2 as="h1" id="audit-log-title">
+        Audit log
+      </Title2>
+      <Text as="p" className={styles.lead}>
+        Every change in OpenPIM, newest first. Times are in your time zone.
+      </Text>
       <AuditView
         source="all"
         header={<VerifyChain />}
         errorTitle="The audit log could not be loaded"
-        denied={<Text>The whole log is for security readers and administrators. Your own events are in <RouteLink to="/my-audit">My audit</RouteLink>.</Text>}
+        denied={
+          <Text>
+            The whole log is for security readers and administrators. Your own events are in <RouteLink to="/my-audit">My audit</RouteLink>.
+          </Text>
+        }
         empty={(filtered) => (filtered ? 'No event matches these filters.' : 'The audit log is empty.')}
       />
     </section>

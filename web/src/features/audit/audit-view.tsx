@@ -85,7 +85,11 @@ export function AuditView({ source, empty, errorTitle, header, denied }: Props) 
           />
         </div>
       )}
-      {set > 0 && <Text size={200} className={styles.muted} role="status">{set} filter{set === 1 ? '' : 's'} applied.</Text>}
+      {set > 0 && (
+        <Text size={200} className={styles.muted} role="status">
+          {set} filter{set === 1 ? '' : 's'} applied.
+        </Text>
+      )}
       <AuditList
         events={items}
         names={{ meId: me.data?.id ?? null, roles: roles.data, people: peopleById }}

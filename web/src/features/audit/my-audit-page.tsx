@@ -11,10 +11,12 @@ export function MyAuditPage() {
   const styles = useStyles();
   return (
     <section className={styles.page} aria-labelledby="my-audit-title">
-      <Title2 as="h1" id="my-audit-title">My audit</Title2>
+      <Title2 as="h1" id="my-audit-title">
+        My audit
+      </Title2>
       <Text as="p" className={styles.lead}>
-        Everything you did in OpenPIM, and everything done to your account or your requests — by administrators, approvers
-        or OpenPIM itself. Times are in your time zone.
+        Everything you did in OpenPIM, and everything done to your account or your requests — by administrators, approvers or OpenPIM itself. Times are in your
+        time zone.
       </Text>
       <AuditView
         source="mine"

@@ -80,11 +80,13 @@ export function SignInPage() {
       setBusy(false);
     }
   };
-  const withCode = () => step(() => api('/openpim/auth/stepup', { method: 'POST', body: /^\d{6}$/.test(code.trim()) ? { totp: code.trim() } : { recoveryCode: code.trim() } }));
-  const withKey = () => step(async () => {
-    const options = await api<unknown>('/openpim/auth/webauthn/stepup/options', { method: 'POST', body: {} });
-    await api('/openpim/auth/webauthn/stepup', { method: 'POST', body: { response: await getAssertion(options) } });
-  });
+  const withCode = () =>
+    step(() => api('/openpim/auth/stepup', { method: 'POST', body: /^\d{6}$/.test(code.trim()) ? { totp: code.trim() } : { recoveryCode: code.trim() } }));
+  const withKey = () =>
+    step(async () => {
+      const options = await api<unknown>('/openpim/auth/webauthn/stepup/options', { method: 'POST', body: {} });
+      await api('/openpim/auth/webauthn/stepup', { method: 'POST', body: { response: await getAssertion(options) } });
+    });
 
   return (
     <main className={styles.page}>
@@ -93,9 +95,19 @@ export function SignInPage() {
           <img src="/favicon.svg" alt="" width={32} height={32} />
           <Title2 as="h1">OpenPIM</Title2>
         </div>
-        {expired && !second && <MessageBar intent="warning"><MessageBarBody>Your session ended. Sign in again to continue.</MessageBarBody></MessageBar>}
+        {expired && !second && (
+          <MessageBar intent="warning">
+            <MessageBarBody>Your session ended. Sign in again to continue.</MessageBarBody>
+          </MessageBar>
+        )}
         {!second ? (
-          <form onSubmit={(e) => { e.preventDefault(); void submitPassword(); }} style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submitPassword();
+            }}
+            style={{ display: 'flex', flexDirection: 'column', gap: 12 }}
+          >
             <Text>Sign in to manage your privileged access.</Text>
             <Field label="User name" required>
               <Input autoFocus type="email" autoComplete="username" value={upn} onChange={(_e, d) => setUpn(d.value)} placeholder="you@example.com" />
@@ -111,18 +123,38 @@ export function SignInPage() {
             </div>
           </form>
         ) : (
-          <form onSubmit={(e) => { e.preventDefault(); void withCode(); }} style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void withCode();
+            }}
+            style={{ display: 'flex', flexDirection: 'column', gap: 12 }}
+          >
             <Text>Verify it's you with your second factor.</Text>
             {second.hasTotp && (
               <Field label="Code from your authenticator app (or a recovery code)" validationMessage={error ?? undefined}>
                 <Input autoFocus autoComplete="one-time-code" value={code} onChange={(_e, d) => setCode(d.value)} name="code" />
               </Field>
             )}
-            {!second.hasTotp && error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+            {!second.hasTotp && error && (
+              <MessageBar intent="error">
+                <MessageBarBody>{error}</MessageBarBody>
+              </MessageBar>
+            )}
             <div className={styles.actions}>
-              {second.hasTotp && <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>Verify</Button>}
-              {second.hasKey && <Button onClick={() => void withKey()} disabled={busy} appearance={second.hasTotp ? 'secondary' : 'primary'}>Use a security key or passkey</Button>}
-              <Button appearance="subtle" onClick={() => void finish()} disabled={busy}>Not now</Button>
+              {second.hasTotp && (
+                <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>
+                  Verify
+                </Button>
+              )}
+              {second.hasKey && (
+                <Button onClick={() => void withKey()} disabled={busy} appearance={second.hasTotp ? 'secondary' : 'primary'}>
+                  Use a security key or passkey
+                </Button>
+              )}
+              <Button appearance="subtle" onClick={() => void finish()} disabled={busy}>
+                Not now
+              </Button>
             </div>
             <Text size={200}>Without it you are asked again when an action needs multi-factor authentication.</Text>
           </form>

@@ -4,7 +4,18 @@
  * recovery code, or a security key / passkey) and retries the action — never a dead end.
  */
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody, Text,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Text,
 } from '@fluentui/react-components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
@@ -49,20 +60,23 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     origin.current = null;
   }, [pending]);
 
-  const withStepUp = useCallback<WithStepUp>(async (action) => {
-    // Read before the action runs: the control acted with still has focus.
-    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    try {
-      return await action();
-    } catch (error) {
-      if (!(error instanceof ApiError) || !error.challenge) throw error;
-      const challenge = error.challenge;
-      origin.current = focused;
-      await new Promise<void>((resolve, reject) => setPending({ challenge, message: error.message, resolve, reject }));
-      await client.invalidateQueries({ queryKey: sessionKeys.session });
-      return action();
-    }
-  }, [client]);
+  const withStepUp = useCallback<WithStepUp>(
+    async (action) => {
+      // Read before the action runs: the control acted with still has focus.
+      const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      try {
+        return await action();
+      } catch (error) {
+        if (!(error instanceof ApiError) || !error.challenge) throw error;
+        const challenge = error.challenge;
+        origin.current = focused;
+        await new Promise<void>((resolve, reject) => setPending({ challenge, message: error.message, resolve, reject }));
+        await client.invalidateQueries({ queryKey: sessionKeys.session });
+        return action();
+      }
+    },
+    [client],
+  );
 
   return (
     <StepUpContext.Provider value={withStepUp}>
@@ -70,8 +84,14 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       {pending && (
         <StepUpDialog
           pending={pending}
-          onDone={() => { pending.resolve(); setPending(null); }}
-          onCancel={() => { pending.reject(new ApiError(401, 'StepUpCanceled', 'Verification canceled: nothing was changed.')); setPending(null); }}
+          onDone={() => {
+            pending.resolve();
+            setPending(null);
+          }}
+          onCancel={() => {
+            pending.reject(new ApiError(401, 'StepUpCanceled', 'Verification canceled: nothing was changed.'));
+            setPending(null);
+          }}
         />
       )}
     </StepUpContext.Provider>
@@ -127,23 +147,42 @@ function StepUpDialog({ pending, onDone, onCancel }: { pending: Pending; onDone(
     const body = /^\d{6}$/.test(value) ? { totp: value } : { recoveryCode: value };
     return run(() => api('/openpim/auth/stepup', { method: 'POST', body }));
   };
-  const withKey = () => run(async () => {
-    const options = await api<unknown>('/openpim/auth/webauthn/stepup/options', { method: 'POST', body: {} });
-    await api('/openpim/auth/webauthn/stepup', { method: 'POST', body: { response: await getAssertion(options) } });
-  });
+  const withKey = () =>
+    run(async () => {
+      const options = await api<unknown>('/openpim/auth/webauthn/stepup/options', { method: 'POST', body: {} });
+      await api('/openpim/auth/webauthn/stepup', { method: 'POST', body: { response: await getAssertion(options) } });
+    });
 
   return (
-    <Dialog open modalType="alert" onOpenChange={(_e, d) => { if (!d.open) onCancel(); }}>
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_e, d) => {
+        if (!d.open) onCancel();
+      }}
+    >
       <DialogSurface aria-describedby="step-up-why">
-        <form onSubmit={(e) => { e.preventDefault(); void withCode(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void withCode();
+          }}
+        >
           <DialogBody>
             <DialogTitle>Verify it's you</DialogTitle>
             <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
               <Text id="step-up-why">
                 {keyOnly
                   ? 'This role asks for a phishing-resistant sign-in: use your security key or passkey.'
-                  : `This needs a recent multi-factor sign-in. ${offerCode && has.key ? 'Enter a code from your authenticator app, or use your security key.'
-                    : offerCode ? 'Enter a code from your authenticator app.' : has.key ? 'Use your security key or passkey.' : ''}`}
+                  : `This needs a recent multi-factor sign-in. ${
+                      offerCode && has.key
+                        ? 'Enter a code from your authenticator app, or use your security key.'
+                        : offerCode
+                          ? 'Enter a code from your authenticator app.'
+                          : has.key
+                            ? 'Use your security key or passkey.'
+                            : ''
+                    }`}
               </Text>
               {none && (
                 <MessageBar intent="warning">
@@ -158,12 +197,26 @@ function StepUpDialog({ pending, onDone, onCancel }: { pending: Pending; onDone(
                   <Input ref={input} autoFocus value={code} onChange={(_e, d) => setCode(d.value)} autoComplete="one-time-code" inputMode="text" name="code" />
                 </Field>
               )}
-              {!offerCode && error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+              {!offerCode && error && (
+                <MessageBar intent="error">
+                  <MessageBarBody>{error}</MessageBarBody>
+                </MessageBar>
+              )}
             </DialogContent>
             <DialogActions fluid>
-              <Button onClick={onCancel} disabled={busy}>Cancel</Button>
-              {has.key && <Button onClick={() => void withKey()} disabled={busy} appearance={offerCode ? 'secondary' : 'primary'}>Use a security key or passkey</Button>}
-              {offerCode && <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>Verify</Button>}
+              <Button onClick={onCancel} disabled={busy}>
+                Cancel
+              </Button>
+              {has.key && (
+                <Button onClick={() => void withKey()} disabled={busy} appearance={offerCode ? 'secondary' : 'primary'}>
+                  Use a security key or passkey
+                </Button>
+              )}
+              {offerCode && (
+                <Button type="submit" appearance="primary" disabled={busy || code.trim() === ''}>
+                  Verify
+                </Button>
+              )}
             </DialogActions>
           </DialogBody>
         </form>

@@ -6,7 +6,21 @@
  * result of each is shown as the API answered it.
  */
 import {
-  Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Slider, Text, Textarea, makeStyles, tokens,
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  Slider,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -64,15 +78,17 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
       const key = grantKey(a.grant);
       if (results.get(key) && 'status' in results.get(key)!) continue;
       try {
-        const request = await withStepUp(() => submit.mutateAsync({
-          grant: a.grant,
-          action: 'selfActivate',
-          justification: justification.trim() || undefined,
-          ticketNumber: ticketNumber.trim() || undefined,
-          ticketSystem: ticketSystem.trim() || undefined,
-          duration: minutesToDuration(Math.min(minutes, maxOf(a))),
-          startDateTime: start ? new Date(start).toISOString() : undefined,
-        }));
+        const request = await withStepUp(() =>
+          submit.mutateAsync({
+            grant: a.grant,
+            action: 'selfActivate',
+            justification: justification.trim() || undefined,
+            ticketNumber: ticketNumber.trim() || undefined,
+            ticketSystem: ticketSystem.trim() || undefined,
+            duration: minutesToDuration(Math.min(minutes, maxOf(a))),
+            startDateTime: start ? new Date(start).toISOString() : undefined,
+          }),
+        );
         results.set(key, { status: request.status });
       } catch (e) {
         results.set(key, { error: messageOf(e) });
@@ -83,9 +99,20 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); if (!done) void activate(); else onClose(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!done) void activate();
+            else onClose();
+          }}
+        >
           <DialogBody>
             <DialogTitle>{activations.length === 1 ? `Activate ${activations[0]!.name}` : `Activate ${activations.length} roles`}</DialogTitle>
             <DialogContent className={styles.body}>
@@ -97,19 +124,44 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
                       <span className={styles.result}>
                         <Text weight="semibold">{a.name}</Text>
                         <Text size={200}>up to {describeMinutes(maxOf(a))}</Text>
-                        {rulesOf(a)?.approval && <Badge appearance="tint" color="warning">needs approval</Badge>}
-                        {outcome && 'status' in outcome && <Badge appearance="filled" color={outcome.status === 'Provisioned' ? 'success' : 'informative'}>{statusLabel(outcome.status)}</Badge>}
-                        {outcome && 'error' in outcome && <Text className={styles.error} role="alert">{outcome.error}</Text>}
+                        {rulesOf(a)?.approval && (
+                          <Badge appearance="tint" color="warning">
+                            needs approval
+                          </Badge>
+                        )}
+                        {outcome && 'status' in outcome && (
+                          <Badge appearance="filled" color={outcome.status === 'Provisioned' ? 'success' : 'informative'}>
+                            {statusLabel(outcome.status)}
+                          </Badge>
+                        )}
+                        {outcome && 'error' in outcome && (
+                          <Text className={styles.error} role="alert">
+                            {outcome.error}
+                          </Text>
+                        )}
                       </span>
                     </li>
                   );
                 })}
               </ul>
               <Field label={`Duration: ${describeMinutes(minutes)}`} hint={activations.length > 1 ? 'Each role gets at most its own maximum.' : undefined}>
-                <Slider min={Math.min(step, longest)} max={longest} step={step} value={minutes} onChange={(_e, d) => setMinutes(d.value)} disabled={busy || done} />
+                <Slider
+                  min={Math.min(step, longest)}
+                  max={longest}
+                  step={step}
+                  value={minutes}
+                  onChange={(_e, d) => setMinutes(d.value)}
+                  disabled={busy || done}
+                />
               </Field>
               <Field label="Justification" required={needsJustification}>
-                <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} disabled={busy || done} placeholder="Why do you need this access?" />
+                <Textarea
+                  value={justification}
+                  onChange={(_e, d) => setJustification(d.value)}
+                  maxLength={500}
+                  disabled={busy || done}
+                  placeholder="Why do you need this access?"
+                />
               </Field>
               <div className={styles.row}>
                 <Field label="Ticket number" required={needsTicket}>
@@ -124,9 +176,17 @@ export function ActivateDialog({ activations, onClose }: { activations: readonly
               </Field>
             </DialogContent>
             <DialogActions>
-              <Button onClick={onClose} disabled={busy}>{done ? 'Close' : 'Cancel'}</Button>
+              <Button onClick={onClose} disabled={busy}>
+                {done ? 'Close' : 'Cancel'}
+              </Button>
               {!done && (
-                <Button type="submit" appearance="primary" disabled={busy || current.checking || (needsJustification && !justification.trim()) || (needsTicket && (!ticketNumber.trim() || !ticketSystem.trim()))}>
+                <Button
+                  type="submit"
+                  appearance="primary"
+                  disabled={
+                    busy || current.checking || (needsJustification && !justification.trim()) || (needsTicket && (!ticketNumber.trim() || !ticketSystem.trim()))
+                  }
+                >
                   {busy ? 'Activating…' : 'Activate'}
                 </Button>
               )}

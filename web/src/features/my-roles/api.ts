@@ -52,14 +52,34 @@ const MINE = "filterByCurrentUser(on='principal')";
 const DIRECTORY = '/v1.0/roleManagement/directory';
 const GROUPS = '/v1.0/identityGovernance/privilegedAccess/group';
 
-const fromDirectory = (kind: Grant['kind']) => (x: DirectoryInstance): Grant => ({
-  id: x.id, provider: 'directory', kind, principalId: x.principalId, roleId: x.roleDefinitionId, scope: x.directoryScopeId,
-  startDateTime: x.startDateTime, endDateTime: x.endDateTime, memberType: x.memberType, assignmentType: x.assignmentType ?? null,
-});
-const fromGroup = (kind: Grant['kind']) => (x: GroupInstance): Grant => ({
-  id: x.id, provider: 'group', kind, principalId: x.principalId, roleId: x.accessId, scope: x.groupId,
-  startDateTime: x.startDateTime, endDateTime: x.endDateTime, memberType: x.memberType, assignmentType: x.assignmentType ?? null,
-});
+const fromDirectory =
+  (kind: Grant['kind']) =>
+  (x: DirectoryInstance): Grant => ({
+    id: x.id,
+    provider: 'directory',
+    kind,
+    principalId: x.principalId,
+    roleId: x.roleDefinitionId,
+    scope: x.directoryScopeId,
+    startDateTime: x.startDateTime,
+    endDateTime: x.endDateTime,
+    memberType: x.memberType,
+    assignmentType: x.assignmentType ?? null,
+  });
+const fromGroup =
+  (kind: Grant['kind']) =>
+  (x: GroupInstance): Grant => ({
+    id: x.id,
+    provider: 'group',
+    kind,
+    principalId: x.principalId,
+    roleId: x.accessId,
+    scope: x.groupId,
+    startDateTime: x.startDateTime,
+    endDateTime: x.endDateTime,
+    memberType: x.memberType,
+    assignmentType: x.assignmentType ?? null,
+  });
 
 export const grantKeys = { all: ['grants'] as const, expired: ['grants', 'expired'] as const };
 
@@ -71,8 +91,10 @@ async function fetchMyGrants(): Promise<Grant[]> {
     api<Collection<GroupInstance>>(`${GROUPS}/assignmentScheduleInstances/${MINE}`),
   ]);
   return [
-    ...de.value.map(fromDirectory('eligible')), ...ge.value.map(fromGroup('eligible')),
-    ...da.value.map(fromDirectory('active')), ...ga.value.map(fromGroup('active')),
+    ...de.value.map(fromDirectory('eligible')),
+    ...ge.value.map(fromGroup('eligible')),
+    ...da.value.map(fromDirectory('active')),
+    ...ga.value.map(fromGroup('active')),
   ];
 }
 
@@ -125,11 +147,20 @@ interface ExpiredSchedule {
   readonly scheduleInfo: { readonly startDateTime: string; readonly expiration: { readonly endDateTime: string | null } };
 }
 
-const fromExpired = (provider: Provider, kind: Grant['kind']) => (x: ExpiredSchedule): Grant => ({
-  id: x.id, provider, kind, principalId: x.principalId,
-  roleId: provider === 'group' ? x.accessId! : x.roleDefinitionId!, scope: provider === 'group' ? x.groupId! : x.directoryScopeId!,
-  startDateTime: x.scheduleInfo.startDateTime, endDateTime: x.scheduleInfo.expiration.endDateTime, memberType: x.memberType, assignmentType: x.assignmentType ?? null,
-});
+const fromExpired =
+  (provider: Provider, kind: Grant['kind']) =>
+  (x: ExpiredSchedule): Grant => ({
+    id: x.id,
+    provider,
+    kind,
+    principalId: x.principalId,
+    roleId: provider === 'group' ? x.accessId! : x.roleDefinitionId!,
+    scope: provider === 'group' ? x.groupId! : x.directoryScopeId!,
+    startDateTime: x.scheduleInfo.startDateTime,
+    endDateTime: x.scheduleInfo.expiration.endDateTime,
+    memberType: x.memberType,
+    assignmentType: x.assignmentType ?? null,
+  });
 
 /** The caller's eligibilities and assignments that ran out in the last 30 days: what they may renew. */
 export function useMyExpiredGrants(enabled = true) {
@@ -144,8 +175,10 @@ export function useMyExpiredGrants(enabled = true) {
         api<Collection<ExpiredSchedule>>(`/openpim/identityGovernance/privilegedAccess/group/expiredAssignmentSchedules/${MINE}`),
       ]);
       return [
-        ...de.value.map(fromExpired('directory', 'eligible')), ...ge.value.map(fromExpired('group', 'eligible')),
-        ...da.value.map(fromExpired('directory', 'active')), ...ga.value.map(fromExpired('group', 'active')),
+        ...de.value.map(fromExpired('directory', 'eligible')),
+        ...ge.value.map(fromExpired('group', 'eligible')),
+        ...da.value.map(fromExpired('directory', 'active')),
+        ...ga.value.map(fromExpired('group', 'active')),
       ].sort((a, b) => (b.endDateTime ?? '').localeCompare(a.endDateTime ?? ''));
     },
     refetchInterval: 60_000,
@@ -264,10 +297,15 @@ let waiting: { g: PolicyOf; resolve(rules: ActivationRules | null): void; reject
 async function readPolicies(batch: readonly PolicyOf[]): Promise<(ActivationRules | null)[]> {
   const directory = batch.filter((g) => g.provider === 'directory');
   const groups = batch.filter((g) => g.provider === 'group');
-  const read = (filter: string) => api<Collection<PolicyAssignmentRow>>(`${ASSIGNMENTS}?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
+  const read = (filter: string) =>
+    api<Collection<PolicyAssignmentRow>>(`${ASSIGNMENTS}?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`);
   const [roles, access] = await Promise.all([
-    directory.length === 0 ? null : read(`scopeType eq 'DirectoryRole' and roleDefinitionId in (${quoted(directory.map((g) => g.roleId))})`
-      + ` and scopeId in (${quoted(['/', ...directory.map((g) => g.scope)])})`),
+    directory.length === 0
+      ? null
+      : read(
+          `scopeType eq 'DirectoryRole' and roleDefinitionId in (${quoted(directory.map((g) => g.roleId))})` +
+            ` and scopeId in (${quoted(['/', ...directory.map((g) => g.scope)])})`,
+        ),
     groups.length === 0 ? null : read(`scopeType eq 'Group' and scopeId in (${quoted(groups.map((g) => g.scope))})`),
   ]);
   const rows = [...(roles?.value ?? []), ...(access?.value ?? [])];
@@ -345,17 +383,26 @@ export interface ScheduleRequest {
   readonly status: string;
   readonly action: string;
   readonly approvalId: string | null;
-  readonly scheduleInfo?: { readonly startDateTime: string | null; readonly expiration: { readonly endDateTime: string | null; readonly duration: string | null } };
+  readonly scheduleInfo?: {
+    readonly startDateTime: string | null;
+    readonly expiration: { readonly endDateTime: string | null; readonly duration: string | null };
+  };
 }
 
 /** The body and collection of a self-service request, as Graph takes it for roles and for groups. */
 export function selfRequest(input: SelfRequestInput): { path: string; body: Record<string, unknown> } {
   const { grant, action } = input;
-  const scheduleInfo = action === 'selfDeactivate' ? undefined : {
-    ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
-    expiration: input.endDateTime ? { type: 'afterDateTime', endDateTime: input.endDateTime }
-      : input.duration ? { type: 'afterDuration', duration: input.duration } : { type: 'notSpecified' },
-  };
+  const scheduleInfo =
+    action === 'selfDeactivate'
+      ? undefined
+      : {
+          ...(input.startDateTime ? { startDateTime: input.startDateTime } : {}),
+          expiration: input.endDateTime
+            ? { type: 'afterDateTime', endDateTime: input.endDateTime }
+            : input.duration
+              ? { type: 'afterDuration', duration: input.duration }
+              : { type: 'notSpecified' },
+        };
   const common = {
     action,
     principalId: grant.principalId,
@@ -367,7 +414,10 @@ export function selfRequest(input: SelfRequestInput): { path: string; body: Reco
   // deactivating are about an (activated) assignment.
   const eligibility = grant.kind === 'eligible' && (action === 'selfExtend' || action === 'selfRenew');
   if (grant.provider === 'group') {
-    return { path: `${GROUPS}/${eligibility ? 'eligibility' : 'assignment'}ScheduleRequests`, body: { ...common, groupId: grant.scope, accessId: grant.roleId } };
+    return {
+      path: `${GROUPS}/${eligibility ? 'eligibility' : 'assignment'}ScheduleRequests`,
+      body: { ...common, groupId: grant.scope, accessId: grant.roleId },
+    };
   }
   return {
     path: `${DIRECTORY}/${eligibility ? 'roleEligibility' : 'roleAssignment'}ScheduleRequests`,

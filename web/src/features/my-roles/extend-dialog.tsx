@@ -4,7 +4,22 @@
  * decides, so the request waits for approval and My roles shows it waiting.
  */
 import {
-  Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Radio, RadioGroup, Text, Textarea, makeStyles, tokens,
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  Radio,
+  RadioGroup,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -52,11 +67,15 @@ export function ExtendDialog({ extension, onClose }: { extension: Extension; onC
   const send = async () => {
     setBusy(true);
     try {
-      const request = await withStepUp(() => submit.mutateAsync({
-        grant, action, justification: justification.trim(),
-        // The end of the chosen day in the viewer's time zone.
-        ...(until === 'date' ? { endDateTime: new Date(`${day}T23:59:00`).toISOString() } : {}),
-      }));
+      const request = await withStepUp(() =>
+        submit.mutateAsync({
+          grant,
+          action,
+          justification: justification.trim(),
+          // The end of the chosen day in the viewer's time zone.
+          ...(until === 'date' ? { endDateTime: new Date(`${day}T23:59:00`).toISOString() } : {}),
+        }),
+      );
       setOutcome({ status: request.status });
     } catch (e) {
       setOutcome({ error: messageOf(e) });
@@ -65,19 +84,37 @@ export function ExtendDialog({ extension, onClose }: { extension: Extension; onC
   };
 
   return (
-    <Dialog open onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface>
-        <form onSubmit={(e) => { e.preventDefault(); if (done) onClose(); else void send(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (done) onClose();
+            else void send();
+          }}
+        >
           <DialogBody>
-            <DialogTitle>{verb} {name}</DialogTitle>
+            <DialogTitle>
+              {verb} {name}
+            </DialogTitle>
             <DialogContent className={styles.body}>
               <Text>
-                Your {what} {renewing ? 'ended' : 'ends'} {formatInstant(grant.endDateTime)}.
-                {' '}An administrator decides on {renewing ? 'a renewal' : 'an extension'}; you are told when they do.
+                Your {what} {renewing ? 'ended' : 'ends'} {formatInstant(grant.endDateTime)}. An administrator decides on{' '}
+                {renewing ? 'a renewal' : 'an extension'}; you are told when they do.
               </Text>
               <Field label="Justification" required>
-                <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} maxLength={500} disabled={busy || done}
-                  placeholder={`Why do you still need this ${what}?`} />
+                <Textarea
+                  value={justification}
+                  onChange={(_e, d) => setJustification(d.value)}
+                  maxLength={500}
+                  disabled={busy || done}
+                  placeholder={`Why do you still need this ${what}?`}
+                />
               </Field>
               <Field label="Until">
                 <RadioGroup value={until} onChange={(_e, d) => setUntil(d.value === 'date' ? 'date' : 'policy')} disabled={busy || done}>
@@ -92,13 +129,22 @@ export function ExtendDialog({ extension, onClose }: { extension: Extension; onC
               )}
               {outcome && 'status' in outcome && (
                 <span className={styles.result} role="status">
-                  <Text>Request sent:</Text><Badge appearance="filled" color="informative">{statusLabel(outcome.status)}</Badge>
+                  <Text>Request sent:</Text>
+                  <Badge appearance="filled" color="informative">
+                    {statusLabel(outcome.status)}
+                  </Badge>
                 </span>
               )}
-              {outcome && 'error' in outcome && <Text className={styles.error} role="alert">{outcome.error}</Text>}
+              {outcome && 'error' in outcome && (
+                <Text className={styles.error} role="alert">
+                  {outcome.error}
+                </Text>
+              )}
             </DialogContent>
             <DialogActions>
-              <Button onClick={onClose} disabled={busy}>{done ? 'Close' : 'Cancel'}</Button>
+              <Button onClick={onClose} disabled={busy}>
+                {done ? 'Close' : 'Cancel'}
+              </Button>
               {!done && (
                 <Button type="submit" appearance="primary" disabled={busy || !justification.trim() || (until === 'date' && !day)}>
                   {busy ? 'Sending…' : `Ask to ${verb.toLowerCase()}`}

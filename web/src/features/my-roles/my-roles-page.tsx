@@ -5,8 +5,27 @@
  * decision are shown on top and change without a reload.
  */
 import {
-  Badge, Button, Checkbox, MessageBar, MessageBarBody, Spinner, Tab, TabList, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow,
-  Link, Text, Title2, Tooltip, makeStyles, tokens,
+  Badge,
+  Button,
+  Checkbox,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableCellLayout,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Link,
+  Text,
+  Title2,
+  Tooltip,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -16,7 +35,16 @@ import { useWithStepUp } from '../auth/step-up.tsx';
 import { denialOf, useApproval, useMyRequests, WAITING, type MyRequest } from '../requests/api.ts';
 import { ActivateDialog, statusLabel, type Activation } from './activate-dialog.tsx';
 import {
-  useActivationRules, useGroupNames, useMyExpiredGrants, useMyRolesLoaded, useMyGrants, useRefreshGrantsWhenSettled, useRoleDefinitions, useSelfRequest, type ActivationRules, type Grant,
+  useActivationRules,
+  useGroupNames,
+  useMyExpiredGrants,
+  useMyRolesLoaded,
+  useMyGrants,
+  useRefreshGrantsWhenSettled,
+  useRoleDefinitions,
+  useSelfRequest,
+  type ActivationRules,
+  type Grant,
 } from './api.ts';
 import { ExtendDialog, type Extension } from './extend-dialog.tsx';
 import { grantKey, roleName, scopeName } from './names.ts';
@@ -44,7 +72,7 @@ const WHAT: Readonly<Record<string, string>> = { selfActivate: 'activation', sel
 export function MyRolesPage() {
   const styles = useStyles();
   const [params, setParams] = useSearchParams();
-  const view: View = params.get('view') === 'active' || params.get('view') === 'expired' ? params.get('view') as View : 'eligible';
+  const view: View = params.get('view') === 'active' || params.get('view') === 'expired' ? (params.get('view') as View) : 'eligible';
   const grants = useMyGrants();
   // Read after the current grants, which the page is for: the Expired tab's count may come a moment later.
   const expired = useMyExpiredGrants(grants.isSuccess || view === 'expired');
@@ -67,13 +95,16 @@ export function MyRolesPage() {
 
   const toggle = (key: string, on: boolean) => {
     const next = new Set(selected);
-    if (on) next.add(key); else next.delete(key);
+    if (on) next.add(key);
+    else next.delete(key);
     setSelected(next);
   };
 
   return (
     <section className={styles.page} aria-labelledby="my-roles-title">
-      <Title2 as="h1" id="my-roles-title">My roles</Title2>
+      <Title2 as="h1" id="my-roles-title">
+        My roles
+      </Title2>
       {waiting.map((r) => (
         <MessageBar key={r.id} intent="info">
           <MessageBarBody>
@@ -94,11 +125,16 @@ export function MyRolesPage() {
       {view === 'eligible' && grants.data && (
         <>
           <div className={styles.toolbar}>
-            <Button appearance="primary" disabled={selected.size === 0}
-              onClick={() => setActivating(eligible.filter((g) => selected.has(grantKey(g))).map(activationOf))}>
+            <Button
+              appearance="primary"
+              disabled={selected.size === 0}
+              onClick={() => setActivating(eligible.filter((g) => selected.has(grantKey(g))).map(activationOf))}
+            >
               Activate selected ({selected.size})
             </Button>
-            <Text className={styles.muted} size={200}>Select several roles to activate them with one justification.</Text>
+            <Text className={styles.muted} size={200}>
+              Select several roles to activate them with one justification.
+            </Text>
           </div>
           {eligible.length === 0 ? (
             <Text>You are not eligible for any role. An administrator makes people eligible; then they appear here.</Text>
@@ -107,12 +143,16 @@ export function MyRolesPage() {
               <Table aria-label="Eligible roles" size="small" className={styles.table}>
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell style={{ width: 44 }}><span className="visually-hidden">Select</span></TableHeaderCell>
+                    <TableHeaderCell style={{ width: 44 }}>
+                      <span className="visually-hidden">Select</span>
+                    </TableHeaderCell>
                     <TableHeaderCell>Role</TableHeaderCell>
                     <TableHeaderCell>Scope</TableHeaderCell>
                     <TableHeaderCell>Eligible until</TableHeaderCell>
                     <TableHeaderCell>Activation needs</TableHeaderCell>
-                    <TableHeaderCell><span className="visually-hidden">Actions</span></TableHeaderCell>
+                    <TableHeaderCell>
+                      <span className="visually-hidden">Actions</span>
+                    </TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -122,20 +162,41 @@ export function MyRolesPage() {
                     return (
                       <TableRow key={g.id}>
                         <TableCell>
-                          <Checkbox aria-label={`Select ${name(g)}`} checked={selected.has(key)} disabled={on} onChange={(_e, d) => toggle(key, d.checked === true)} />
+                          <Checkbox
+                            aria-label={`Select ${name(g)}`}
+                            checked={selected.has(key)}
+                            disabled={on}
+                            onChange={(_e, d) => toggle(key, d.checked === true)}
+                          />
                         </TableCell>
-                        <TableCell><TableCellLayout description={g.memberType === 'Group' ? 'through a group' : undefined}>{name(g)}</TableCellLayout></TableCell>
+                        <TableCell>
+                          <TableCellLayout description={g.memberType === 'Group' ? 'through a group' : undefined}>{name(g)}</TableCellLayout>
+                        </TableCell>
                         <TableCell>{scopeName(g)}</TableCell>
                         <TableCell>{formatInstant(g.endDateTime)}</TableCell>
-                        <TableCell><Needs rules={rules.get(key)} /></TableCell>
+                        <TableCell>
+                          <Needs rules={rules.get(key)} />
+                        </TableCell>
                         <TableCell>
                           <span className={styles.actions}>
-                            {on ? <Badge appearance="tint" color="success">Active</Badge> : (
-                              <Button size="small" onClick={() => setActivating([activationOf(g)])}>Activate</Button>
+                            {on ? (
+                              <Badge appearance="tint" color="success">
+                                Active
+                              </Badge>
+                            ) : (
+                              <Button size="small" onClick={() => setActivating([activationOf(g)])}>
+                                Activate
+                              </Button>
                             )}
                             {extendable(g, now) && (
-                              <Button size="small" appearance="subtle" aria-label={`Extend eligibility for ${name(g)}`}
-                                onClick={() => setExtending({ grant: g, name: name(g), action: 'selfExtend' })}>Extend</Button>
+                              <Button
+                                size="small"
+                                appearance="subtle"
+                                aria-label={`Extend eligibility for ${name(g)}`}
+                                onClick={() => setExtending({ grant: g, name: name(g), action: 'selfExtend' })}
+                              >
+                                Extend
+                              </Button>
                             )}
                           </span>
                         </TableCell>
@@ -148,11 +209,19 @@ export function MyRolesPage() {
           )}
         </>
       )}
-      {view === 'active' && grants.data && <ActiveTable grants={active} name={name} onExtend={(g) => setExtending({ grant: g, name: name(g), action: 'selfExtend' })} />}
-      {view === 'expired' && (
-        <ExpiredTable query={expired} name={name} onRenew={(g) => setExtending({ grant: g, name: name(g), action: 'selfRenew' })} />
+      {view === 'active' && grants.data && (
+        <ActiveTable grants={active} name={name} onExtend={(g) => setExtending({ grant: g, name: name(g), action: 'selfExtend' })} />
       )}
-      {activating && <ActivateDialog activations={activating} onClose={() => { setActivating(null); setSelected(new Set()); }} />}
+      {view === 'expired' && <ExpiredTable query={expired} name={name} onRenew={(g) => setExtending({ grant: g, name: name(g), action: 'selfRenew' })} />}
+      {activating && (
+        <ActivateDialog
+          activations={activating}
+          onClose={() => {
+            setActivating(null);
+            setSelected(new Set());
+          }}
+        />
+      )}
       {extending && <ExtendDialog extension={extending} onClose={() => setExtending(null)} />}
     </section>
   );
@@ -170,7 +239,11 @@ function Needs({ rules }: { rules: ActivationRules | undefined }) {
   return (
     <span className={styles.needs}>
       {items.length === 0 && <Text className={styles.muted}>Nothing</Text>}
-      {items.map((i) => <Badge key={i} appearance="outline" color={i === 'Approval' ? 'warning' : 'brand'}>{i}</Badge>)}
+      {items.map((i) => (
+        <Badge key={i} appearance="outline" color={i === 'Approval' ? 'warning' : 'brand'}>
+          {i}
+        </Badge>
+      ))}
     </span>
   );
 }
@@ -192,7 +265,11 @@ function ActiveTable({ grants, name, onExtend }: { grants: readonly Grant[]; nam
   };
   return (
     <>
-      {error !== null && <MessageBar intent="error" role="alert"><MessageBarBody>{messageOf(error)}</MessageBarBody></MessageBar>}
+      {error !== null && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{messageOf(error)}</MessageBarBody>
+        </MessageBar>
+      )}
       <div className={styles.tableWrap}>
         <Table aria-label="Active roles" size="small" className={styles.table}>
           <TableHeader>
@@ -201,7 +278,9 @@ function ActiveTable({ grants, name, onExtend }: { grants: readonly Grant[]; nam
               <TableHeaderCell>Scope</TableHeaderCell>
               <TableHeaderCell>State</TableHeaderCell>
               <TableHeaderCell>Ends</TableHeaderCell>
-              <TableHeaderCell><span className="visually-hidden">Actions</span></TableHeaderCell>
+              <TableHeaderCell>
+                <span className="visually-hidden">Actions</span>
+              </TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -209,21 +288,37 @@ function ActiveTable({ grants, name, onExtend }: { grants: readonly Grant[]; nam
               const end = g.endDateTime ? Date.parse(g.endDateTime) : null;
               return (
                 <TableRow key={g.id}>
-                  <TableCell><TableCellLayout description={g.memberType === 'Group' ? 'through a group' : undefined}>{name(g)}</TableCellLayout></TableCell>
-                  <TableCell>{scopeName(g)}</TableCell>
-                  <TableCell><Badge appearance="tint" color={g.assignmentType === 'Activated' ? 'success' : 'informative'}>{g.assignmentType === 'Activated' ? 'Activated' : 'Assigned'}</Badge></TableCell>
                   <TableCell>
-                    {end === null ? 'Permanent' : (
+                    <TableCellLayout description={g.memberType === 'Group' ? 'through a group' : undefined}>{name(g)}</TableCellLayout>
+                  </TableCell>
+                  <TableCell>{scopeName(g)}</TableCell>
+                  <TableCell>
+                    <Badge appearance="tint" color={g.assignmentType === 'Activated' ? 'success' : 'informative'}>
+                      {g.assignmentType === 'Activated' ? 'Activated' : 'Assigned'}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    {end === null ? (
+                      'Permanent'
+                    ) : (
                       <Tooltip content={formatInstant(g.endDateTime)} relationship="description">
-                        <span><span aria-live="off">{formatRemaining(end, now)}</span> left</span>
+                        <span>
+                          <span aria-live="off">{formatRemaining(end, now)}</span> left
+                        </span>
                       </Tooltip>
                     )}
                   </TableCell>
                   <TableCell>
                     {g.assignmentType === 'Activated' && g.memberType !== 'Group' && (
-                      <Button size="small" disabled={submit.isPending} onClick={() => void deactivate(g)}>Deactivate</Button>
+                      <Button size="small" disabled={submit.isPending} onClick={() => void deactivate(g)}>
+                        Deactivate
+                      </Button>
                     )}
-                    {extendable(g, now) && <Button size="small" appearance="subtle" aria-label={`Extend ${name(g)}`} onClick={() => onExtend(g)}>Extend</Button>}
+                    {extendable(g, now) && (
+                      <Button size="small" appearance="subtle" aria-label={`Extend ${name(g)}`} onClick={() => onExtend(g)}>
+                        Extend
+                      </Button>
+                    )}
                   </TableCell>
                 </TableRow>
               );
@@ -250,7 +345,9 @@ function ExpiredTable({ query, name, onRenew }: { query: ReturnType<typeof useMy
             <TableHeaderCell>Scope</TableHeaderCell>
             <TableHeaderCell>Was</TableHeaderCell>
             <TableHeaderCell>Ended</TableHeaderCell>
-            <TableHeaderCell><span className="visually-hidden">Actions</span></TableHeaderCell>
+            <TableHeaderCell>
+              <span className="visually-hidden">Actions</span>
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -260,7 +357,11 @@ function ExpiredTable({ query, name, onRenew }: { query: ReturnType<typeof useMy
               <TableCell>{scopeName(g)}</TableCell>
               <TableCell>{g.kind === 'eligible' ? 'Eligible' : 'Active'}</TableCell>
               <TableCell>{formatInstant(g.endDateTime)}</TableCell>
-              <TableCell><Button size="small" aria-label={`Renew ${name(g)}`} onClick={() => onRenew(g)}>Renew</Button></TableCell>
+              <TableCell>
+                <Button size="small" aria-label={`Renew ${name(g)}`} onClick={() => onRenew(g)}>
+                  Renew
+                </Button>
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -273,8 +374,16 @@ function ExpiredTable({ query, name, onRenew }: { query: ReturnType<typeof useMy
 function RecentDecisions({ names }: { names(g: Pick<Grant, 'provider' | 'roleId' | 'scope'>): string }) {
   const requests = useMyRequests(useMyRolesLoaded());
   const now = useNow(30_000);
-  const recent = (requests.data ?? []).filter((r) => r.action === 'selfActivate' && r.status === 'Denied' && r.completedDateTime && now - Date.parse(r.completedDateTime) < 3_600_000);
-  return <>{recent.map((r) => <Denial key={r.id} request={r} name={names({ provider: r.provider, roleId: r.roleId, scope: r.scope })} />)}</>;
+  const recent = (requests.data ?? []).filter(
+    (r) => r.action === 'selfActivate' && r.status === 'Denied' && r.completedDateTime && now - Date.parse(r.completedDateTime) < 3_600_000,
+  );
+  return (
+    <>
+      {recent.map((r) => (
+        <Denial key={r.id} request={r} name={names({ provider: r.provider, roleId: r.roleId, scope: r.scope })} />
+      ))}
+    </>
+  );
 }
 
 function Denial({ request, name }: { request: MyRequest; name: string }) {
@@ -284,8 +393,16 @@ function Denial({ request, name }: { request: MyRequest; name: string }) {
     <MessageBar intent="error">
       <MessageBarBody>
         Your activation of <strong>{name}</strong> was denied
-        {denial ? <> by {denial.reviewedBy.displayName ?? 'an approver'}{denial.justification ? <>: “{denial.justification}”</> : '.'}</> : '.'}
-        {' '}<Link href={`/requests/${encodeURIComponent(request.id)}`}>Details</Link>
+        {denial ? (
+          <>
+            {' '}
+            by {denial.reviewedBy.displayName ?? 'an approver'}
+            {denial.justification ? <>: “{denial.justification}”</> : '.'}
+          </>
+        ) : (
+          '.'
+        )}{' '}
+        <Link href={`/requests/${encodeURIComponent(request.id)}`}>Details</Link>
       </MessageBarBody>
     </MessageBar>
   );

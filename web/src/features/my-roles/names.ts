@@ -1,7 +1,11 @@
 /** How grants are named on screen: role or group access, and where it applies. */
 import type { Grant, RoleDefinition } from './api.ts';
 
-export function roleName(g: Pick<Grant, 'provider' | 'roleId' | 'scope'>, roles: ReadonlyMap<string, RoleDefinition> | undefined, groups: ReadonlyMap<string, string>): string {
+export function roleName(
+  g: Pick<Grant, 'provider' | 'roleId' | 'scope'>,
+  roles: ReadonlyMap<string, RoleDefinition> | undefined,
+  groups: ReadonlyMap<string, string>,
+): string {
   if (g.provider === 'group') return `${groups.get(g.scope) ?? 'Group'} — ${g.roleId === 'owner' ? 'owner' : 'member'}`;
   return roles?.get(g.roleId)?.displayName ?? g.roleId;
 }

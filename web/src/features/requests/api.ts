@@ -38,7 +38,10 @@ export interface RawRequest {
   readonly approvalId: string | null;
   readonly createdDateTime: string;
   readonly completedDateTime: string | null;
-  readonly scheduleInfo?: { readonly startDateTime: string | null; readonly expiration?: { readonly endDateTime: string | null; readonly duration: string | null } };
+  readonly scheduleInfo?: {
+    readonly startDateTime: string | null;
+    readonly expiration?: { readonly endDateTime: string | null; readonly duration: string | null };
+  };
   /** With `$expand=principal` (role collections only). */
   readonly principal?: { readonly displayName?: string | null; readonly userPrincipalName?: string | null } | null;
 }
@@ -59,17 +62,29 @@ export const SOURCES: readonly Source[] = [
   { provider: 'group', kind: 'eligibility', path: '/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests', expandsPrincipal: false },
 ];
 
-export const collectionOf = (r: Pick<MyRequest, 'provider' | 'kind'>): string =>
-  SOURCES.find((s) => s.provider === r.provider && s.kind === r.kind)!.path;
+export const collectionOf = (r: Pick<MyRequest, 'provider' | 'kind'>): string => SOURCES.find((s) => s.provider === r.provider && s.kind === r.kind)!.path;
 
-export const toRequest = (source: Pick<Source, 'provider' | 'kind'>) => (x: RawRequest): MyRequest => ({
-  id: x.id, provider: source.provider, kind: source.kind, status: x.status, action: x.action, principalId: x.principalId,
-  roleId: x.roleDefinitionId ?? x.accessId ?? '', scope: x.directoryScopeId ?? x.groupId ?? '',
-  justification: x.justification, ticketNumber: x.ticketInfo?.ticketNumber ?? null, ticketSystem: x.ticketInfo?.ticketSystem ?? null,
-  approvalId: x.approvalId, createdDateTime: x.createdDateTime, completedDateTime: x.completedDateTime,
-  startDateTime: x.scheduleInfo?.startDateTime ?? null, endDateTime: x.scheduleInfo?.expiration?.endDateTime ?? null,
-  duration: x.scheduleInfo?.expiration?.duration ?? null,
-});
+export const toRequest =
+  (source: Pick<Source, 'provider' | 'kind'>) =>
+  (x: RawRequest): MyRequest => ({
+    id: x.id,
+    provider: source.provider,
+    kind: source.kind,
+    status: x.status,
+    action: x.action,
+    principalId: x.principalId,
+    roleId: x.roleDefinitionId ?? x.accessId ?? '',
+    scope: x.directoryScopeId ?? x.groupId ?? '',
+    justification: x.justification,
+    ticketNumber: x.ticketInfo?.ticketNumber ?? null,
+    ticketSystem: x.ticketInfo?.ticketSystem ?? null,
+    approvalId: x.approvalId,
+    createdDateTime: x.createdDateTime,
+    completedDateTime: x.completedDateTime,
+    startDateTime: x.scheduleInfo?.startDateTime ?? null,
+    endDateTime: x.scheduleInfo?.expiration?.endDateTime ?? null,
+    duration: x.scheduleInfo?.expiration?.duration ?? null,
+  });
 
 export const requestKeys = { all: ['requests'] as const };
 
@@ -81,8 +96,9 @@ export function useMyRequests(enabled = true) {
     enabled,
     queryKey: requestKeys.all,
     queryFn: async () => {
-      const pages = await Promise.all(SOURCES.map(async (s) =>
-        (await api<Collection<RawRequest>>(`${s.path}/filterByCurrentUser(on='principal')?$top=200`)).value.map(toRequest(s))));
+      const pages = await Promise.all(
+        SOURCES.map(async (s) => (await api<Collection<RawRequest>>(`${s.path}/filterByCurrentUser(on='principal')?$top=200`)).value.map(toRequest(s))),
+      );
       return pages.flat().sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime));
     },
     // Decisions by approvers appear without a reload: poll quickly while something waits.
@@ -194,9 +210,10 @@ export interface Approval {
 }
 
 /** Where a request's approval lives: roles under roleManagement, groups under privilegedAccess. */
-export const approvalPath = (provider: 'directory' | 'group', approvalId: string): string => (provider === 'group'
-  ? `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${encodeURIComponent(approvalId)}`
-  : `/beta/roleManagement/directory/roleAssignmentApprovals/${encodeURIComponent(approvalId)}`);
+export const approvalPath = (provider: 'directory' | 'group', approvalId: string): string =>
+  provider === 'group'
+    ? `/v1.0/identityGovernance/privilegedAccess/group/assignmentApprovals/${encodeURIComponent(approvalId)}`
+    : `/beta/roleManagement/directory/roleAssignmentApprovals/${encodeURIComponent(approvalId)}`;
 
 /** A request's approval with every decision: who, what and why; `live` re-reads it every few seconds. */
 export function useApproval(provider: 'directory' | 'group', approvalId: string | null, live = false) {

@@ -1,6 +1,15 @@
 /** Cancel a pending request, after saying what stops; the API's own words when it refuses. */
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, MessageBar, MessageBarBody, Text,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  Text,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
@@ -23,25 +32,46 @@ export function CancelDialog({ request, name, onClose, onCanceled }: { request: 
     }
   };
   const verb = actionLabel(request).toLowerCase();
-  const what = request.status === 'Granted'
-    ? <>Your request to {verb} <strong>{name}</strong> is scheduled; it will not start.</>
-    : request.status === 'PendingApproval'
-      ? <>Approvers will no longer be asked to decide on your request to {verb} <strong>{name}</strong>.</>
-      : <>Your request to {verb} <strong>{name}</strong> will not be carried out.</>;
+  const what =
+    request.status === 'Granted' ? (
+      <>
+        Your request to {verb} <strong>{name}</strong> is scheduled; it will not start.
+      </>
+    ) : request.status === 'PendingApproval' ? (
+      <>
+        Approvers will no longer be asked to decide on your request to {verb} <strong>{name}</strong>.
+      </>
+    ) : (
+      <>
+        Your request to {verb} <strong>{name}</strong> will not be carried out.
+      </>
+    );
   return (
-    <Dialog open modalType="alert" onOpenChange={(_e, d) => { if (!d.open && !busy) onClose(); }}>
+    <Dialog
+      open
+      modalType="alert"
+      onOpenChange={(_e, d) => {
+        if (!d.open && !busy) onClose();
+      }}
+    >
       <DialogSurface aria-describedby="cancel-request-what">
         <DialogBody>
           <DialogTitle>Cancel this request?</DialogTitle>
           <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-            <Text id="cancel-request-what">
-              {what} You can ask again later.
-            </Text>
-            {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+            <Text id="cancel-request-what">{what} You can ask again later.</Text>
+            {error && (
+              <MessageBar intent="error" role="alert">
+                <MessageBarBody>{error}</MessageBarBody>
+              </MessageBar>
+            )}
           </DialogContent>
           <DialogActions>
-            <Button onClick={onClose} disabled={busy} style={{ whiteSpace: 'nowrap' }}>Keep it</Button>
-            <Button appearance="primary" onClick={() => void confirm()} disabled={busy} style={{ whiteSpace: 'nowrap' }}>{busy ? 'Canceling…' : 'Cancel request'}</Button>
+            <Button onClick={onClose} disabled={busy} style={{ whiteSpace: 'nowrap' }}>
+              Keep it
+            </Button>
+            <Button appearance="primary" onClick={() => void confirm()} disabled={busy} style={{ whiteSpace: 'nowrap' }}>
+              {busy ? 'Canceling…' : 'Cancel request'}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

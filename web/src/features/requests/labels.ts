@@ -5,17 +5,28 @@ import type { MyRequest } from './api.ts';
 /** Request statuses in words. */
 export function statusLabel(status: string): string {
   switch (status) {
-    case 'Provisioned': return 'Active';
-    case 'PendingApproval': return 'Waiting for approval';
-    case 'PendingScheduleCreation': return 'Being processed';
-    case 'PendingProvisioning': return 'Being provisioned';
-    case 'Granted': return 'Scheduled';
-    case 'Denied': return 'Denied';
-    case 'Canceled': return 'Canceled';
-    case 'Revoked': return 'Ended';
-    case 'TimedOut': return 'Timed out';
-    case 'Failed': return 'Failed';
-    default: return status.replace(/([a-z])([A-Z])/g, '$1 $2');
+    case 'Provisioned':
+      return 'Active';
+    case 'PendingApproval':
+      return 'Waiting for approval';
+    case 'PendingScheduleCreation':
+      return 'Being processed';
+    case 'PendingProvisioning':
+      return 'Being provisioned';
+    case 'Granted':
+      return 'Scheduled';
+    case 'Denied':
+      return 'Denied';
+    case 'Canceled':
+      return 'Canceled';
+    case 'Revoked':
+      return 'Ended';
+    case 'TimedOut':
+      return 'Timed out';
+    case 'Failed':
+      return 'Failed';
+    default:
+      return status.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 }
 
@@ -27,13 +38,18 @@ export function statusLabel(status: string): string {
 export function outcomeLabel(r: Pick<MyRequest, 'status' | 'action'>): string {
   if (r.status !== 'Provisioned') return statusLabel(r.status);
   switch (r.action) {
-    case 'selfActivate': return 'Activated';
-    case 'selfDeactivate': return 'Deactivated';
+    case 'selfActivate':
+      return 'Activated';
+    case 'selfDeactivate':
+      return 'Deactivated';
     case 'selfExtend':
-    case 'adminExtend': return 'Extended';
+    case 'adminExtend':
+      return 'Extended';
     case 'selfRenew':
-    case 'adminRenew': return 'Renewed';
-    default: return 'Done';
+    case 'adminRenew':
+      return 'Renewed';
+    default:
+      return 'Done';
   }
 }
 
@@ -41,15 +57,21 @@ export type BadgeColor = 'brand' | 'danger' | 'important' | 'informative' | 'sev
 
 export function statusColor(status: string): BadgeColor {
   switch (status) {
-    case 'Provisioned': return 'success';
-    case 'PendingApproval': return 'warning';
+    case 'Provisioned':
+      return 'success';
+    case 'PendingApproval':
+      return 'warning';
     case 'Granted':
     case 'PendingScheduleCreation':
-    case 'PendingProvisioning': return 'informative';
+    case 'PendingProvisioning':
+      return 'informative';
     case 'Denied':
-    case 'Failed': return 'danger';
-    case 'TimedOut': return 'severe';
-    default: return 'subtle';
+    case 'Failed':
+      return 'danger';
+    case 'TimedOut':
+      return 'severe';
+    default:
+      return 'subtle';
   }
 }
 
@@ -57,16 +79,26 @@ export function statusColor(status: string): BadgeColor {
 export function actionLabel(r: Pick<MyRequest, 'action' | 'kind'>): string {
   const eligibility = r.kind === 'eligibility';
   switch (r.action) {
-    case 'selfActivate': return 'Activate';
-    case 'selfDeactivate': return 'Deactivate';
-    case 'selfExtend': return eligibility ? 'Extend eligibility' : 'Extend';
-    case 'selfRenew': return eligibility ? 'Renew eligibility' : 'Renew';
-    case 'adminAssign': return eligibility ? 'Made eligible by an administrator' : 'Assigned by an administrator';
-    case 'adminUpdate': return 'Changed by an administrator';
-    case 'adminRemove': return eligibility ? 'Eligibility removed by an administrator' : 'Removed by an administrator';
-    case 'adminExtend': return 'Extended by an administrator';
-    case 'adminRenew': return 'Renewed by an administrator';
-    default: return r.action.replace(/([a-z])([A-Z])/g, '$1 $2');
+    case 'selfActivate':
+      return 'Activate';
+    case 'selfDeactivate':
+      return 'Deactivate';
+    case 'selfExtend':
+      return eligibility ? 'Extend eligibility' : 'Extend';
+    case 'selfRenew':
+      return eligibility ? 'Renew eligibility' : 'Renew';
+    case 'adminAssign':
+      return eligibility ? 'Made eligible by an administrator' : 'Assigned by an administrator';
+    case 'adminUpdate':
+      return 'Changed by an administrator';
+    case 'adminRemove':
+      return eligibility ? 'Eligibility removed by an administrator' : 'Removed by an administrator';
+    case 'adminExtend':
+      return 'Extended by an administrator';
+    case 'adminRenew':
+      return 'Renewed by an administrator';
+    default:
+      return r.action.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 }
 

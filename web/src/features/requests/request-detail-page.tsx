@@ -21,12 +21,21 @@ const useStyles = makeStyles({
   head: { display: 'flex', gap: '12px', alignItems: 'center', flexWrap: 'wrap' },
   title: { margin: 0, overflowWrap: 'anywhere' },
   panel: {
-    display: 'flex', flexDirection: 'column', gap: '12px', padding: '16px', borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '12px',
+    padding: '16px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
   },
   heading: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
   facts: {
-    display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', columnGap: '16px', rowGap: '8px', margin: 0,
+    display: 'grid',
+    gridTemplateColumns: 'minmax(120px, max-content) 1fr',
+    columnGap: '16px',
+    rowGap: '8px',
+    margin: 0,
     '@media (max-width: 480px)': { gridTemplateColumns: '1fr', rowGap: '2px' },
   },
   term: { color: tokens.colorNeutralForeground3, '@media (max-width: 480px)': { marginTop: '8px' } },
@@ -39,13 +48,24 @@ const useStyles = makeStyles({
   decisions: { display: 'flex', flexDirection: 'column', gap: '8px', margin: '4px 0 0', paddingLeft: '18px' },
   timeline: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column' },
   entry: {
-    position: 'relative', display: 'flex', flexDirection: 'column', gap: '2px', padding: '0 0 16px 24px',
-    borderLeft: `2px solid ${tokens.colorNeutralStroke2}`, marginLeft: '6px',
+    position: 'relative',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '2px',
+    padding: '0 0 16px 24px',
+    borderLeft: `2px solid ${tokens.colorNeutralStroke2}`,
+    marginLeft: '6px',
     ':last-child': { borderLeftColor: 'transparent', paddingBottom: 0 },
   },
   dot: {
-    position: 'absolute', left: '-8px', top: '2px', width: '10px', height: '10px', borderRadius: '50%',
-    border: `2px solid ${tokens.colorNeutralBackground1}`, backgroundColor: tokens.colorNeutralForeground3,
+    position: 'absolute',
+    left: '-8px',
+    top: '2px',
+    width: '10px',
+    height: '10px',
+    borderRadius: '50%',
+    border: `2px solid ${tokens.colorNeutralBackground1}`,
+    backgroundColor: tokens.colorNeutralForeground3,
   },
   good: { backgroundColor: tokens.colorPaletteGreenForeground1 },
   bad: { backgroundColor: tokens.colorPaletteRedForeground1 },
@@ -59,11 +79,15 @@ export function RequestDetailPage() {
   const r = request.data;
   return (
     <section className={styles.page} aria-labelledby="request-title">
-      <Text><RouteLink to="/requests">← My requests</RouteLink></Text>
+      <Text>
+        <RouteLink to="/requests">← My requests</RouteLink>
+      </Text>
       {request.isPending && <Spinner label="Loading the request…" />}
       {request.error && (
         <>
-          <Title2 as="h1" id="request-title" className={styles.title}>Request</Title2>
+          <Title2 as="h1" id="request-title" className={styles.title}>
+            Request
+          </Title2>
           <ErrorMessage error={request.error} title="This request could not be shown" />
         </>
       )}
@@ -93,35 +117,62 @@ function RequestDetail({ request: r }: { request: MyRequest }) {
   return (
     <>
       <div className={styles.head}>
-        <Title2 as="h1" id="request-title" className={styles.title}>{actionLabel(r)}: {name}</Title2>
+        <Title2 as="h1" id="request-title" className={styles.title}>
+          {actionLabel(r)}: {name}
+        </Title2>
         <span role="status" aria-live="polite">
           <span className="visually-hidden">Status: </span>
-          <Badge appearance="filled" color={statusColor(r.status)} size="large">{outcomeLabel(r)}</Badge>
+          <Badge appearance="filled" color={statusColor(r.status)} size="large">
+            {outcomeLabel(r)}
+          </Badge>
         </span>
       </div>
       {waiting && <Text className={styles.muted}>{r.status === 'PendingApproval' ? 'Waiting for an approver. ' : ''}This page updates by itself.</Text>}
-      {notice && <MessageBar intent="success"><MessageBarBody>{notice}</MessageBarBody></MessageBar>}
+      {notice && (
+        <MessageBar intent="success">
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
       {mine && CANCELABLE.has(r.status) && (
-        <div><Button onClick={() => setCanceling(true)}>Cancel request</Button></div>
+        <div>
+          <Button onClick={() => setCanceling(true)}>Cancel request</Button>
+        </div>
       )}
 
       <section className={styles.panel} aria-labelledby="request-facts">
-        <h2 id="request-facts" className={styles.heading}>What was asked</h2>
+        <h2 id="request-facts" className={styles.heading}>
+          What was asked
+        </h2>
         <dl className={styles.facts}>
-          <dt className={styles.term}>{r.provider === 'group' ? 'Group access' : 'Role'}</dt><dd className={styles.value}>{name}</dd>
-          <dt className={styles.term}>Scope</dt><dd className={styles.value}>{names.scope(r)}</dd>
-          <dt className={styles.term}>Action</dt><dd className={styles.value}>{actionLabel(r)}</dd>
-          <dt className={styles.term}>Requested</dt><dd className={styles.value}>{formatInstant(r.createdDateTime)}</dd>
-          <dt className={styles.term}>Window</dt><dd className={styles.value}>{windowLabel(r)}</dd>
-          <dt className={styles.term}>Justification</dt><dd className={styles.value}>{r.justification ?? <span className={styles.muted}>None given</span>}</dd>
-          <dt className={styles.term}>Ticket</dt><dd className={styles.value}>{ticket ?? <span className={styles.muted}>None</span>}</dd>
-          {r.completedDateTime && <><dt className={styles.term}>{r.status === 'Granted' ? 'Granted' : 'Completed'}</dt><dd className={styles.value}>{formatInstant(r.completedDateTime)}</dd></>}
-          <dt className={styles.term}>Request id</dt><dd className={mergeClasses(styles.value, styles.mono)}>{r.id}</dd>
+          <dt className={styles.term}>{r.provider === 'group' ? 'Group access' : 'Role'}</dt>
+          <dd className={styles.value}>{name}</dd>
+          <dt className={styles.term}>Scope</dt>
+          <dd className={styles.value}>{names.scope(r)}</dd>
+          <dt className={styles.term}>Action</dt>
+          <dd className={styles.value}>{actionLabel(r)}</dd>
+          <dt className={styles.term}>Requested</dt>
+          <dd className={styles.value}>{formatInstant(r.createdDateTime)}</dd>
+          <dt className={styles.term}>Window</dt>
+          <dd className={styles.value}>{windowLabel(r)}</dd>
+          <dt className={styles.term}>Justification</dt>
+          <dd className={styles.value}>{r.justification ?? <span className={styles.muted}>None given</span>}</dd>
+          <dt className={styles.term}>Ticket</dt>
+          <dd className={styles.value}>{ticket ?? <span className={styles.muted}>None</span>}</dd>
+          {r.completedDateTime && (
+            <>
+              <dt className={styles.term}>{r.status === 'Granted' ? 'Granted' : 'Completed'}</dt>
+              <dd className={styles.value}>{formatInstant(r.completedDateTime)}</dd>
+            </>
+          )}
+          <dt className={styles.term}>Request id</dt>
+          <dd className={mergeClasses(styles.value, styles.mono)}>{r.id}</dd>
         </dl>
       </section>
 
       <section className={styles.panel} aria-labelledby="request-approval">
-        <h2 id="request-approval" className={styles.heading}>Approval</h2>
+        <h2 id="request-approval" className={styles.heading}>
+          Approval
+        </h2>
         {r.approvalId === null && <Text>No approval was needed.</Text>}
         {approval.isPending && r.approvalId !== null && <Spinner size="small" label="Loading the decisions…" />}
         <ErrorMessage error={approval.error} title="The decisions could not be loaded" />
@@ -129,13 +180,20 @@ function RequestDetail({ request: r }: { request: MyRequest }) {
       </section>
 
       <section className={styles.panel} aria-labelledby="request-timeline">
-        <h2 id="request-timeline" className={styles.heading}>Timeline</h2>
+        <h2 id="request-timeline" className={styles.heading}>
+          Timeline
+        </h2>
         <ol className={styles.timeline}>
           {timelineOf(r, approval.data, now).map((e, i) => (
             <li key={`${e.at}-${i}`} className={styles.entry}>
               <span className={mergeClasses(styles.dot, toneClass(styles, e.tone))} aria-hidden />
-              <Text weight="semibold">{e.title}{e.tone === 'upcoming' && <span className="visually-hidden"> (still to come)</span>}</Text>
-              <Text size={200} className={styles.muted}>{formatInstant(e.at)}</Text>
+              <Text weight="semibold">
+                {e.title}
+                {e.tone === 'upcoming' && <span className="visually-hidden"> (still to come)</span>}
+              </Text>
+              <Text size={200} className={styles.muted}>
+                {formatInstant(e.at)}
+              </Text>
               {e.detail && <Text className={styles.value}>{e.detail}</Text>}
             </li>
           ))}
@@ -143,7 +201,15 @@ function RequestDetail({ request: r }: { request: MyRequest }) {
       </section>
 
       {canceling && (
-        <CancelDialog request={r} name={name} onClose={() => setCanceling(false)} onCanceled={() => { setCanceling(false); setNotice('The request was canceled.'); }} />
+        <CancelDialog
+          request={r}
+          name={name}
+          onClose={() => setCanceling(false)}
+          onCanceled={() => {
+            setCanceling(false);
+            setNotice('The request was canceled.');
+          }}
+        />
       )}
     </>
   );
@@ -178,10 +244,18 @@ function Decisions({ approval }: { approval: Approval }) {
           <li key={step.id}>
             <div className={styles.stepHead}>
               <h3 className={styles.stepName}>{step.displayName}</h3>
-              <Badge appearance="tint" color={color}>{label}</Badge>
-              {required > 1 && <Text size={200} className={styles.muted}>needs {required} approvals</Text>}
+              <Badge appearance="tint" color={color}>
+                {label}
+              </Badge>
+              {required > 1 && (
+                <Text size={200} className={styles.muted}>
+                  needs {required} approvals
+                </Text>
+              )}
             </div>
-            {decisions.length === 0 ? <Text className={styles.muted}>No decisions yet.</Text> : (
+            {decisions.length === 0 ? (
+              <Text className={styles.muted}>No decisions yet.</Text>
+            ) : (
               <ul className={styles.decisions} aria-label={`Decisions of ${step.displayName}`}>
                 {decisions.map((d) => (
                   <li key={`${d.reviewedBy.id}-${d.reviewedDateTime}`}>

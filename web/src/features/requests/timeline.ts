@@ -18,22 +18,30 @@ export interface TimelineEntry {
 const GRANTS = new Set(['selfActivate', 'selfExtend', 'selfRenew', 'adminAssign', 'adminUpdate', 'adminExtend', 'adminRenew']);
 const IN_FORCE = new Set(['Granted', 'Provisioned', 'PendingProvisioning']);
 
-
 function outcome(r: MyRequest): { title: string; tone: Tone; detail: string | null } {
   switch (r.status) {
-    case 'Provisioned': return { title: outcomeLabel(r), tone: 'good', detail: null };
-    case 'Denied': return { title: 'Denied', tone: 'bad', detail: null };
-    case 'Canceled': return { title: 'Canceled', tone: 'neutral', detail: null };
-    case 'TimedOut': return { title: 'Timed out', tone: 'bad', detail: 'No decision came in time.' };
-    case 'Failed': return { title: 'Failed', tone: 'bad', detail: 'It could not be carried out; an administrator can see why in the audit log.' };
-    case 'Revoked': return { title: 'Ended', tone: 'neutral', detail: null };
-    default: return { title: outcomeLabel(r), tone: 'neutral', detail: null };
+    case 'Provisioned':
+      return { title: outcomeLabel(r), tone: 'good', detail: null };
+    case 'Denied':
+      return { title: 'Denied', tone: 'bad', detail: null };
+    case 'Canceled':
+      return { title: 'Canceled', tone: 'neutral', detail: null };
+    case 'TimedOut':
+      return { title: 'Timed out', tone: 'bad', detail: 'No decision came in time.' };
+    case 'Failed':
+      return { title: 'Failed', tone: 'bad', detail: 'It could not be carried out; an administrator can see why in the audit log.' };
+    case 'Revoked':
+      return { title: 'Ended', tone: 'neutral', detail: null };
+    default:
+      return { title: outcomeLabel(r), tone: 'neutral', detail: null };
   }
 }
 
 /** Every entry, oldest first; `nowMs` decides what is still to come. */
 export function timelineOf(r: MyRequest, approval: Approval | undefined, nowMs: number): TimelineEntry[] {
-  const entries: TimelineEntry[] = [{ at: r.createdDateTime, title: r.action.startsWith('admin') ? actionLabel(r) : 'Requested', detail: null, tone: 'neutral' }];
+  const entries: TimelineEntry[] = [
+    { at: r.createdDateTime, title: r.action.startsWith('admin') ? actionLabel(r) : 'Requested', detail: null, tone: 'neutral' },
+  ];
   const staged = (approval?.steps.length ?? 0) > 1;
   for (const step of approval?.steps ?? []) {
     for (const d of step.decisions ?? []) {
