@@ -17,6 +17,7 @@ import { completionCommand } from './completion.command.ts';
 import { configCommand } from './config.command.ts';
 import { demoCommand } from './demo.command.ts';
 import { holdersCommand } from './holders.command.ts';
+import { importCommand } from './import.command.ts';
 import { loginCommand, logoutCommand } from './login.command.ts';
 import { mfaCommand } from './mfa.command.ts';
 import { migrateCommand } from './migrate.command.ts';
@@ -61,6 +62,7 @@ for (const command of [
   unassignCommand(),
   holdersCommand(),
   configCommand(),
+  importCommand(),
   completionCommand(),
 ])
   program.addCommand(command);
