@@ -72,7 +72,7 @@ const READERS = 'DDAADAA'; // "reading everything": Security Reader, Global Read
 const READERS_HIDDEN = 'DHAAHAA'; // the same, where others get 404 (someone else's request, schedule, approval)
 const ROLE_ADMINS = 'DDDDDAA'; // managing assignments, role definitions, policies, scopes, role-assignable groups
 const USER_ADMINS = 'DDDDADA'; // users and (not role-assignable) groups
-const GROUP_MANAGERS = 'DDDDAAA'; // PIM for Groups access of a group that is not role-assignable (request-target.ts)
+const GROUP_MANAGERS = 'DDDDAAA'; // PIM for Groups access of a group that is not role-assignable (grants/grant-target.ts)
 const GLOBAL_ADMIN = 'DDDDDDA'; // credentials and service principals, among our personas only the Global Administrator
 const CANCEL_OTHERS = 'DHDDHAA'; // readers see someone else's request (403 on cancel); non-readers don't (404)
 const NOBODY = 'DDDDDDD';
@@ -598,7 +598,7 @@ const MATRIX: readonly Row[] = [
       body: { maximumDuration: 'PT8H' },
     }),
   },
-  // A group's own policy: also whoever manages the group's access (request-target.ts: User and Groups Administrators for groups that are not role-assignable).
+  // A group's own policy: also whoever manages the group's access (grants/grant-target.ts: User and Groups Administrators for groups that are not role-assignable).
   {
     route: `PATCH ${POLICIES}/{id}/rules/{ruleId}`,
     variant: "a security group's membership policy",

@@ -1,7 +1,7 @@
 /**
  * Add or remove a group member (Graph: POST /groups/{id}/members/$ref, DELETE …/{memberId}/$ref).
  * Members of role-assignable groups (and of groups nested into one) hold roles, so only privileged
- * admins change them and they take no group as a member (hands-out-roles.ts); other groups are
+ * admins change them and they take no group as a member (grants/hands-out-roles.ts); other groups are
  * changed by User and Groups Administrators and the group's owners. Nesting that would make a cycle
  * is refused.
  */

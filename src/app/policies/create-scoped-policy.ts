@@ -33,7 +33,7 @@ export async function createScopedPolicy(
       lastModifiedBy: { id: caller.principal.id, displayName: caller.principal.displayName },
       lastModifiedAt: now,
     };
-    // Checked against the new policy's scope, which requestTarget validates for the role's kind.
+    // Checked against the new policy's scope, which grantTarget validates for the role's kind.
     await authorizePolicyChange(tx, caller, policy, role, now);
     if (await tx.policies.forRoleAt(caller.tenantId, role.id, input.scopeId)) {
       throw new DomainError('ObjectConflict', `Role '${role.displayName}' already has a policy at '${input.scopeId}'.`);
