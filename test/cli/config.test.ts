@@ -12,11 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { DAY, MINUTE } from '../../src/domain/time.ts';
-import { DIR, PASSWORD, STACK, startHarness, type Harness, type TestUser } from './cli-harness.ts';
-
-const GROUPS_PIM = '/v1.0/identityGovernance/privilegedAccess/group';
-const POLICIES = '/v1.0/policies/roleManagementPolicies';
-const EXPIRATION = '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule';
+import { DIR, STACK, type Harness, type TestUser } from './cli-harness.ts';
+import { commonState, EXPIRATION, GROUPS_PIM, iso, patchRule, policyOf, twoServers, type Side } from './settings-fixtures.ts';
 
 let a: Harness; // the server whose state is exported
 let b: Harness; // an empty one, with the same users
@@ -25,129 +22,46 @@ let danaB: TestUser;
 let exported: string;
 let file: string;
 
-/** Makes a user Global Administrator (permanently) and signs them in to the CLI. */
-async function administrator(h: Harness): Promise<TestUser> {
-  const dana = await h.user('Dana', { login: false });
-  await h.api(h.adminToken, 'POST', `${DIR}/roleAssignmentScheduleRequests`, {
-    action: 'adminAssign',
-    principalId: dana.id,
-    roleDefinitionId: ROLE.globalAdministrator,
-    directoryScopeId: '/',
-    justification: 'config admin',
-    scheduleInfo: { expiration: { type: 'noExpiration' } },
-  });
-  const login = await h.cli(dana, ['login', '--server', h.server.url, '--username', dana.upn, '--password-stdin'], { input: `${PASSWORD}\n` });
-  expect(login.code, login.stderr).toBe(0);
-  return dana;
-}
-
-const iso = (at: number) => new Date(Math.floor(at / 1000) * 1000).toISOString();
 const withoutHeader = (text: string) => text.replace(/^(#.*\n)+/, '');
-const policyOf = async (h: Harness, roleId: string, scopeId = '/') => (await h.server.store.read.policies.forRoleAt(h.server.tenant.id, roleId, scopeId))!.id;
-const patchRule = (h: Harness, policyId: string, ruleId: string, body: Record<string, unknown>) =>
-  h.api(h.adminToken, 'PATCH', `${POLICIES}/${policyId}/rules/${ruleId}`, { id: ruleId, ...body });
 
-async function buildState(h: Harness, users: Record<string, TestUser>): Promise<void> {
+async function buildState(h: Harness, users: Side['users']): Promise<void> {
   const { alice, bob, carol } = users;
-  const now = h.clock.now();
   // Directory: two resource scopes, an administrative unit, two groups with members.
   await h.api(h.adminToken, 'POST', '/openpim/scopes', { id: '/subscriptions/s1', displayName: 'Production' });
   await h.api(h.adminToken, 'POST', '/openpim/scopes', { id: '/subscriptions/s1/resourceGroups/rg1' });
   const sales = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/directory/administrativeUnits', { displayName: 'Sales' });
-  const ops = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', {
-    displayName: 'Ops',
-    description: 'On-call operators',
-    isAssignableToRole: true,
-  });
-  const readers = await h.api<{ id: string }>(h.adminToken, 'POST', '/v1.0/groups', { displayName: 'Readers' });
-  for (const [group, user] of [
-    [ops, alice],
-    [ops, bob],
-    [readers, carol],
-  ] as const) {
-    await h.api(h.adminToken, 'POST', `/v1.0/groups/${group.id}/members/$ref`, {
-      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user!.id}`,
-    });
-  }
-  // Role settings: two roles, a scoped policy, a group's own policy.
-  const userAdmin = await policyOf(h, ROLE.userAdministrator);
-  await patchRule(h, userAdmin, 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT2H' });
-  await patchRule(h, userAdmin, 'Enablement_EndUser_Assignment', {
-    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
-    enabledRules: ['MultiFactorAuthentication', 'Justification', 'Ticketing'],
-  });
-  await patchRule(h, await policyOf(h, ROLE.securityReader), 'Approval_EndUser_Assignment', {
-    '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
-    setting: {
-      isApprovalRequired: true,
-      isApprovalRequiredForExtension: false,
-      isRequestorJustificationRequired: true,
-      approvalMode: 'SingleStage',
-      approvalStages: [
-        {
-          approvalStageTimeOutInDays: 2,
-          isApproverJustificationRequired: false,
-          escalationTimeInMinutes: 0,
-          isEscalationEnabled: false,
-          approvalsRequired: 1,
-          primaryApprovers: [
-            { '@odata.type': '#microsoft.graph.singleUser', userId: carol!.id },
-            { '@odata.type': '#microsoft.graph.groupMembers', groupId: ops.id },
-          ],
-          escalationApprovers: [],
-        },
-      ],
-    },
-  });
+  const { now, ops, readers, assign, until } = await commonState(h, users);
   const scoped = await h.api<{ id: string }>(h.adminToken, 'POST', '/openpim/policies', { roleDefinitionId: ROLE.reader, scopeId: '/subscriptions/s1' });
   await patchRule(h, scoped.id, 'Expiration_Admin_Eligibility', { '@odata.type': EXPIRATION, isExpirationRequired: true, maximumDuration: 'P90D' });
-  await patchRule(h, await policyOf(h, 'member', `/groups/${ops.id}`), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT4H' });
   // Assignments: eligible and active, users and a group, at /, an administrative unit, a resource scope, and PIM for Groups.
-  const assign = (collection: string, body: Record<string, unknown>, expiration: Record<string, unknown> = { type: 'noExpiration' }, start?: number) =>
-    h.api(h.adminToken, 'POST', collection, {
-      action: 'adminAssign',
-      justification: 'set up',
-      ...body,
-      scheduleInfo: { ...(start ? { startDateTime: iso(start) } : {}), expiration },
-    });
-  const until = (days: number) => ({ type: 'afterDateTime', endDateTime: iso(now + days * DAY) });
-  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice!.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/' });
-  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice!.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/' }, until(30));
-  await assign(`${DIR}/roleAssignmentScheduleRequests`, { principalId: bob!.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' }, until(7));
+  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice.id, roleDefinitionId: ROLE.userAdministrator, directoryScopeId: '/' });
+  await assign(`${DIR}/roleEligibilityScheduleRequests`, { principalId: alice.id, roleDefinitionId: ROLE.securityReader, directoryScopeId: '/' }, until(30));
+  await assign(`${DIR}/roleAssignmentScheduleRequests`, { principalId: bob.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' }, until(7));
   await assign(`${DIR}/roleEligibilityScheduleRequests`, {
-    principalId: bob!.id,
+    principalId: bob.id,
     roleDefinitionId: ROLE.userAdministrator,
     directoryScopeId: `/administrativeUnits/${sales.id}`,
   });
   await assign(
     `${DIR}/roleEligibilityScheduleRequests`,
-    { principalId: carol!.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/subscriptions/s1' },
+    { principalId: carol.id, roleDefinitionId: ROLE.reader, directoryScopeId: '/subscriptions/s1' },
     until(60),
   );
   await assign(
     `${DIR}/roleEligibilityScheduleRequests`,
-    { principalId: carol!.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' },
+    { principalId: carol.id, roleDefinitionId: ROLE.globalReader, directoryScopeId: '/' },
     until(10),
     now + 2 * DAY,
   );
   await assign(`${DIR}/roleAssignmentScheduleRequests`, { principalId: ops.id, roleDefinitionId: ROLE.helpdeskAdministrator, directoryScopeId: '/' });
-  await assign(`${GROUPS_PIM}/eligibilityScheduleRequests`, { principalId: carol!.id, groupId: ops.id, accessId: 'member' }, until(20));
-  await assign(`${GROUPS_PIM}/assignmentScheduleRequests`, { principalId: bob!.id, groupId: readers.id, accessId: 'owner' });
+  await assign(`${GROUPS_PIM}/eligibilityScheduleRequests`, { principalId: carol.id, groupId: ops.id, accessId: 'member' }, until(20));
+  await assign(`${GROUPS_PIM}/assignmentScheduleRequests`, { principalId: bob.id, groupId: readers.id, accessId: 'owner' });
 }
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([startHarness('config-a'), startHarness('config-b')]);
-  const made = await Promise.all(
-    [a, b].map(async (h) => {
-      const dana = await administrator(h);
-      const users: Record<string, TestUser> = {};
-      for (const name of ['Alice', 'Bob', 'Carol']) users[name.toLowerCase()] = await h.user(name, { login: false });
-      return { dana, users };
-    }),
-  );
-  danaA = made[0]!.dana;
-  danaB = made[1]!.dana;
-  await buildState(a, made[0]!.users);
+  const [sideA, sideB] = await twoServers('config-a', 'config-b');
+  [a, b, danaA, danaB] = [sideA.h, sideB.h, sideA.dana, sideB.dana];
+  await buildState(a, sideA.users);
   file = join(danaA.configDir, '..', 'settings.yaml');
   const run = await a.cli(danaA, ['config', 'export', '--output', file]);
   expect(run.code, run.stderr).toBe(0);
