@@ -13,13 +13,14 @@ import { MINUTE, type Instant } from '../../domain/time.ts';
 import { auditRecord, requesterTarget, requestTarget } from '../audit/record.ts';
 import { requestFacts } from '../ports/change-feed.ts';
 import type { Clock, Ids } from '../ports/clock.ts';
-import type { ReadRepositories, TimelineItem, UnitOfWork } from '../ports/repositories.ts';
+import type { TimelineItem, UnitOfWork } from '../ports/repositories.ts';
 import { expireIfOverdue } from '../grants/end-schedule.ts';
 import type { GrantContext, GrantRepositories } from '../grants/grant-context.ts';
 import { currentStage, markEscalated } from '../../domain/approvals/approval.ts';
 import { resolveApprovers } from '../approvals/approvers.ts';
 import { approvalPending, endApprovalOf } from '../approvals/open-approval.ts';
 import { remindExpiry } from '../grants/expiry-reminders.ts';
+import { findRequestOfAnyKind } from '../queries/requests.ts';
 
 export interface ProcessDueDeps {
   readonly uow: UnitOfWork<keyof GrantRepositories>;
@@ -81,7 +82,7 @@ async function handle(ctx: GrantContext, item: TimelineItem): Promise<void> {
       break;
     }
     case 'requestTimeout': {
-      const request = await findRequest(tx, item.tenantId, item.refId);
+      const request = await findRequestOfAnyKind(tx, item.tenantId, item.refId);
       if (request && isPending(request.status) && request.expiresAt !== null && request.expiresAt <= now) {
         const timedOut = await tx.requests.applyTransition(transition(request, 'TimedOut', now));
         await endApprovalOf(tx, request, 'Expired', now);
@@ -135,8 +136,4 @@ async function escalate(tx: GrantRepositories, item: TimelineItem, now: Instant,
     }),
   );
   await tx.feed.append(item.tenantId, 'approval.pending', approval.id, approvalPending(escalated, stage, request, added, true));
-}
-
-async function findRequest(tx: ReadRepositories<'requests'>, tenantId: string, id: string) {
-  return (await tx.requests.get(tenantId, 'assignment', id)) ?? (await tx.requests.get(tenantId, 'eligibility', id));
 }

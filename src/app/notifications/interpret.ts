@@ -12,6 +12,7 @@ import type { ReadRepositories } from '../ports/repositories.ts';
 import { resolvePolicy } from '../policies/resolve-policy.ts';
 import { contextOfRequest, contextOfSchedule, type NotificationEvent, type NotificationParams } from './events.ts';
 import { peopleByIds, personById, privilegedAdmins } from './people.ts';
+import { findRequestOfAnyKind } from '../queries/requests.ts';
 
 export interface Interpreted {
   readonly event: NotificationEvent;
@@ -56,10 +57,6 @@ const scheduleParams = (s: Schedule): Omit<NotificationParams, 'audience'> => ({
   endAt: s.endAt,
 });
 
-async function findRequest(read: ReadRepositories<'requests'>, tenantId: string, id: string): Promise<ScheduleRequest | null> {
-  return (await read.requests.get(tenantId, 'assignment', id)) ?? (await read.requests.get(tenantId, 'eligibility', id));
-}
-
 const isPrivileged = (role: RoleDefinition | null) => role?.isPrivileged ?? false;
 
 type Outcome = Extract<FeedEvent, { topic: 'request.approved' | 'request.denied' | 'request.timedOut' | 'request.failed' }>;
@@ -79,7 +76,7 @@ export async function interpret(read: EventReads, row: FeedEvent, now: Instant):
       return outcome(read, row);
     case 'request.created': {
       if (row.payload.action !== 'adminExtend') return null;
-      const request = await findRequest(read, row.tenantId, row.entityId);
+      const request = await findRequestOfAnyKind(read, row.tenantId, row.entityId);
       const schedule = request?.targetScheduleId ? await read.schedules.get(row.tenantId, request.targetScheduleId) : null;
       if (!request || !schedule || request.status !== 'Provisioned') return null;
       return grantEvent(read, 'extended', `request:${request.id}`, schedule, false, now);
@@ -156,7 +153,7 @@ async function approvalNeeded(read: EventReads, row: Extract<FeedEvent, { topic:
 /** A request was decided (or ran out of time, or failed): its requester hears. */
 async function outcome(read: EventReads, row: Outcome): Promise<Interpreted | null> {
   const { tenantId } = row;
-  const request = await findRequest(read, tenantId, row.entityId);
+  const request = await findRequestOfAnyKind(read, tenantId, row.entityId);
   if (!request) return null;
   const { params, rules, role } = await basics(read, request);
   const approverId = row.topic === 'request.approved' || row.topic === 'request.denied' ? row.payload.approverId : null;

@@ -34,3 +34,8 @@ export async function getRequest(
   if (!request || !visible) throw new DomainError('Request_ResourceNotFound', `Request '${id}' does not exist.`);
   return request;
 }
+
+/** A request by id, whichever kind it is (assignment or eligibility): feed rows and timeline items name only the id. */
+export async function findRequestOfAnyKind(read: ReadRepositories<'requests'>, tenantId: string, id: string): Promise<ScheduleRequest | null> {
+  return (await read.requests.get(tenantId, 'assignment', id)) ?? (await read.requests.get(tenantId, 'eligibility', id));
+}

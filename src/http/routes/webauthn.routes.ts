@@ -4,9 +4,9 @@
  * contexts it satisfies in `acrs` (default: `phishing-resistant`). Each ceremony is two calls:
  * options (a single-use challenge stored server-side for 5 minutes), then the authenticator's answer.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { tooManyAttempts, type AttemptContext } from '../../app/identity/attempts.ts';
+import { tooManyAttempts } from '../../app/identity/attempts.ts';
 import { beginWebAuthnRegistration } from '../../app/identity/begin-webauthn-registration.ts';
 import { beginWebAuthnStepUp } from '../../app/identity/begin-webauthn-step-up.ts';
 import { finishWebAuthnRegistration } from '../../app/identity/finish-webauthn-registration.ts';
@@ -21,6 +21,7 @@ import type { HttpDeps, IdentityHttpDeps, WebAuthnHttpDeps } from '../context.ts
 import { WEBAUTHN_STEP_UP_PATH } from '../errors.ts';
 import { doc } from '../openapi.ts';
 import { idString, parseBody, singleLine } from '../validation.ts';
+import { contextOf } from './auth.routes.ts';
 
 export const WEBAUTHN_REGISTER_OPTIONS_PATH = '/openpim/auth/webauthn/register/options';
 export const WEBAUTHN_REGISTER_PATH = '/openpim/auth/webauthn/register/verify';
@@ -56,8 +57,6 @@ function requireWebAuthn(deps: HttpDeps): { identity: IdentityHttpDeps; webauthn
   if (!identity?.webauthn) throw new DomainError('Request_ResourceNotFound', 'WebAuthn is not enabled on this server.');
   return { identity, webauthn: identity.webauthn };
 }
-
-const contextOf = (req: FastifyRequest): AttemptContext => ({ correlationId: String(req.headers['client-request-id'] ?? req.id), sourceIp: req.ip ?? null });
 
 const credentialView = (c: WebAuthnCredential) => ({
   id: c.id,
