@@ -608,6 +608,25 @@ const MATRIX: readonly Row[] = [
       body: { maximumDuration: 'PT8H' },
     }),
   },
+  {
+    route: `PATCH ${POLICIES}/{id}/rules/{ruleId}`,
+    variant: 'the tenant default',
+    expect: ROLE_ADMINS,
+    call: () => ({ url: `${POLICIES}/${w.defaultPolicyId}/rules/Expiration_EndUser_Assignment`, body: { maximumDuration: 'PT8H' } }),
+  },
+  // Resetting a rule to inherit is allowed to whoever may change it (a rule already inherited: 204 all the same).
+  {
+    route: `DELETE ${POLICIES}/{id}/rules/{ruleId}`,
+    variant: "a directory role's tenant-wide policy",
+    expect: ROLE_ADMINS,
+    call: () => ({ url: `${POLICIES}/${w.tenantPolicyId}/rules/Expiration_EndUser_Assignment` }),
+  },
+  {
+    route: `DELETE ${POLICIES}/{id}/rules/{ruleId}`,
+    variant: "a security group's membership policy",
+    expect: GROUP_MANAGERS,
+    call: () => ({ url: `${POLICIES}/${w.groupPolicyId}/rules/Expiration_EndUser_Assignment` }),
+  },
   { route: 'GET /v1.0/policies/roleManagementPolicyAssignments', expect: SIGNED_IN, call: () => ({ url: '/v1.0/policies/roleManagementPolicyAssignments' }) },
   {
     route: 'GET /v1.0/policies/roleManagementPolicyAssignments/{id}',

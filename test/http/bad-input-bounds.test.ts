@@ -8,6 +8,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/domain/model.ts';
+import { effectivePolicy } from '../../src/app/policies/resolve-policy.ts';
 import type { PolicyRule } from '../../src/domain/policy/rules.ts';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { createUserWithPassword, FORM, PASSWORD, TOKEN } from '../support/browser-session.ts';
@@ -136,13 +137,19 @@ describe.each(TEST_DATABASES)('bad input the store cannot hold, on $name', (data
         '100 years',
       );
       // The domain re-checks what the CLI or an old database may hold.
-      const current = (await api.h.store.read.policies.get(api.h.tenantId, policyId))!.rules.Expiration_Admin_Eligibility;
+      const record = (await api.h.store.read.policies.get(api.h.tenantId, policyId))!;
+      const current = (await effectivePolicy(api.h.store.read, record)).rules.Expiration_Admin_Eligibility;
       const stored = { ...current, isExpirationRequired: true, maximumDuration: 'P14300000W' } as PolicyRule;
-      await api.h.store.run((tx) => tx.policies.updateRule(api.h.tenantId, policyId, stored, { id: api.admin.id, displayName: null }, api.clock.now()));
+      const by = { id: api.admin.id, displayName: null };
+      await api.h.store.run((tx) => tx.policies.setRule(api.h.tenantId, policyId, stored, by, api.clock.now()));
       try {
         expectGraph400(await refused(() => eligibility(assign({ expiration: { type: 'notSpecified' } }))), schedule, '100 years');
       } finally {
-        await api.h.store.run((tx) => tx.policies.updateRule(api.h.tenantId, policyId, current, { id: api.admin.id, displayName: null }, api.clock.now()));
+        const own = record.rules.Expiration_Admin_Eligibility;
+        await api.h.store.run(async (tx) => {
+          if (own) await tx.policies.setRule(api.h.tenantId, policyId, own, by, api.clock.now());
+          else await tx.policies.inheritRule(api.h.tenantId, policyId, 'Expiration_Admin_Eligibility', by, api.clock.now());
+        });
       }
     });
 

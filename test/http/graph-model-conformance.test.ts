@@ -49,6 +49,13 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'approval.steps': 'Where OpenPIM differs from Graph',
   // Graph's v1.0 metadata types a group assignment request's targetSchedule as an eligibility schedule.
   'privilegedAccessGroupEligibilitySchedule.assignmentType': 'Where OpenPIM differs from Graph',
+  // Where an inherited rule comes from (docs/guide.md, "Policies (role settings)").
+  ...Object.fromEntries(
+    ['Expiration', 'Enablement', 'Approval', 'AuthenticationContext', 'Notification'].map((kind) => [
+      `unifiedRoleManagementPolicy${kind}Rule.inheritedFrom`,
+      'Where OpenPIM differs from Graph',
+    ]),
+  ),
 };
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;

@@ -68,6 +68,8 @@ export const w = {} as {
   approvalId: string;
   groupApprovalId: string;
   tenantPolicyId: string;
+  /** The tenant default role settings (isOrganizationDefault). */
+  defaultPolicyId: string;
   groupPolicyId: string;
   sp: { id: string; secret: string };
   auditId: string;
@@ -269,6 +271,7 @@ export async function buildWorldOn(database: TestDatabase): Promise<void> {
   // The group approval: the role-assignable group's membership needs Dave's approval; Alice is eligible and asks.
   const policyOf = async (roleId: string, scopeId: string) => (await H.store.read.policies.forRoleAt(H.tenantId, roleId, scopeId))!.id;
   w.tenantPolicyId = await policyOf(ROLE.helpdeskAdministrator, '/');
+  w.defaultPolicyId = (await H.store.read.policies.organizationDefault(H.tenantId))!.id;
   w.groupPolicyId = await policyOf(GROUP_ROLE.member, groupScope(w.group.id));
   const roleGroupPolicy = await policyOf(GROUP_ROLE.member, groupScope(w.roleGroup.id));
   const approvalRule = await api.call(api.admin, 'PATCH', `${POLICIES}/${roleGroupPolicy}/rules/Approval_EndUser_Assignment`, {

@@ -130,6 +130,18 @@ export async function policyRulesOf(portal: Portal, roleId: string): Promise<Rec
   return Object.fromEntries((assignment?.policy.rules ?? []).map((r) => [r.id, r]));
 }
 
+/** The tenant default policy's rules, by rule id, as the API (an administrator) reads them. */
+export async function tenantDefaultRulesOf(portal: Portal): Promise<Record<string, Record<string, unknown>>> {
+  const res = await portal.api.call(
+    portal.api.admin,
+    'GET',
+    `/v1.0/policies/roleManagementPolicies?$filter=${encodeURIComponent('isOrganizationDefault eq true')}&$expand=rules`,
+  );
+  if (res.statusCode !== 200) throw new Error(`tenant default policy: ${res.statusCode} ${res.body}`);
+  const [policy] = json<{ value: { rules: { id: string }[] }[] }>(res).value;
+  return Object.fromEntries((policy?.rules ?? []).map((r) => [r.id, r]));
+}
+
 export async function openPortal(options: PortalOptions = {}): Promise<Portal> {
   const clock = new LiveClock();
   const origins: string[] = [];

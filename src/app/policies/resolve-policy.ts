@@ -1,21 +1,64 @@
 /**
- * Which policy governs a role at a scope: the one set at that scope, else at each ancestor up to
- * `/` (most specific first: docs/guide.md, "Policies (role settings)"), following registered parents
- * (scopes/ancestry.ts). Every role has a policy at `/` from its creation.
+ * The rules in force for a role at a scope (docs/guide.md, "Policies (role settings)"): the policy
+ * set nearest to it — at that scope, else at each ancestor up to `/`, following registered parents
+ * (scopes/ancestry.ts) — with each rule it does not set inherited from the next policy up that sets
+ * it, and last from the tenant default (domain/policy/inherit.ts).
  */
 import { DomainError } from '../../domain/errors.ts';
-import type { Policy, ReadRepositories } from '../ports/repositories.ts';
+import { inheritRules, type RuleSource } from '../../domain/policy/inherit.ts';
+import type { Policy, PolicyRecord, ReadRepositories } from '../ports/repositories.ts';
 import { scopeAncestors } from '../scopes/ancestry.ts';
 
-export async function resolvePolicy(
-  repos: ReadRepositories<'policies' | 'scopes'>,
-  tenantId: string,
-  roleDefinitionId: string,
-  scopeId: string,
-): Promise<Policy> {
+type PolicyReads = ReadRepositories<'policies' | 'scopes'>;
+
+export async function resolvePolicy(repos: PolicyReads, tenantId: string, roleDefinitionId: string, scopeId: string): Promise<Policy> {
+  const chain = await roleChain(repos, tenantId, roleDefinitionId, scopeId);
+  if (chain.length === 0) throw new DomainError('Request_ResourceNotFound', `No role management policy exists for role ${roleDefinitionId}.`);
+  return inEffect(chain, await organizationDefault(repos, tenantId));
+}
+
+/** A stored policy with the rules in force for it. */
+export async function effectivePolicy(repos: PolicyReads, record: PolicyRecord): Promise<Policy> {
+  return (await effectivePolicies(repos, [record]))[0]!;
+}
+
+/** Many stored policies with their rules in force: the tenant default is read once. */
+export async function effectivePolicies(repos: PolicyReads, records: readonly PolicyRecord[]): Promise<Policy[]> {
+  if (records.length === 0) return [];
+  const fallback = await organizationDefault(repos, records[0]!.tenantId);
+  const result: Policy[] = [];
+  for (const record of records) {
+    if (record.isOrganizationDefault || record.roleDefinitionId === null) {
+      result.push(inEffect([record], fallback));
+      continue;
+    }
+    // A role's policy at `/` inherits from the tenant default only; a narrower one from the role's policies above it first.
+    const above = record.scopeId === '/' ? [] : await roleChain(repos, record.tenantId, record.roleDefinitionId, record.scopeId);
+    result.push(inEffect([record, ...above.filter((p) => p.id !== record.id)], fallback));
+  }
+  return result;
+}
+
+/** The role's policies from the scope up to `/`, nearest first. */
+async function roleChain(repos: PolicyReads, tenantId: string, roleDefinitionId: string, scopeId: string): Promise<PolicyRecord[]> {
+  const chain: PolicyRecord[] = [];
   for (const scope of await scopeAncestors(repos, tenantId, scopeId)) {
     const policy = await repos.policies.forRoleAt(tenantId, roleDefinitionId, scope);
-    if (policy) return policy;
+    if (policy) chain.push(policy);
   }
-  throw new DomainError('Request_ResourceNotFound', `No role management policy exists for role ${roleDefinitionId}.`);
+  return chain;
+}
+
+async function organizationDefault(repos: PolicyReads, tenantId: string): Promise<PolicyRecord> {
+  const found = await repos.policies.organizationDefault(tenantId);
+  if (!found) throw new Error(`tenant ${tenantId} has no default role settings (app/policies/organization-default.ts creates them)`);
+  return found;
+}
+
+const sourceOf = (p: PolicyRecord): RuleSource => ({ policyId: p.id, scopeId: p.scopeId, isOrganizationDefault: p.isOrganizationDefault });
+
+function inEffect(chain: readonly PolicyRecord[], fallback: PolicyRecord): Policy {
+  const links = [...chain, ...(chain.some((p) => p.id === fallback.id) ? [] : [fallback])];
+  const { rules, inheritedFrom } = inheritRules(links.map((p) => ({ source: sourceOf(p), rules: p.rules })));
+  return { ...chain[0]!, rules, inheritedFrom };
 }

@@ -1,7 +1,8 @@
 /**
  * Change one rule of a role management policy (Graph: PATCH
- * /policies/roleManagementPolicies/{id}/rules/{ruleId}). The rule is validated as a whole; the old
- * and new values go into the audit event.
+ * /policies/roleManagementPolicies/{id}/rules/{ruleId}). The change applies to the rule in force, and
+ * the policy then sets that rule itself (an inherited rule stops being inherited). The rule is
+ * validated as a whole; the old and new values go into the audit event.
  */
 import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -13,7 +14,8 @@ import { grantTarget, managementPermissions } from '../grants/grant-target.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Policy, ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
+import type { Policy, PolicyRecord, ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
+import { effectivePolicy } from './resolve-policy.ts';
 import type { RoleDefinition } from '../../domain/model.ts';
 
 /** What changing a policy touches: the policy, its role, and what authorizing and validating it read. */
@@ -29,21 +31,15 @@ export async function updatePolicyRule(
 ): Promise<PolicyRule> {
   const now = deps.clock.now();
   return deps.uow.run(async (tx) => {
-    const policy = await tx.policies.get(caller.tenantId, policyId);
-    if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${policyId}' does not exist.`);
-    const role = await tx.roles.get(caller.tenantId, policy.roleDefinitionId);
-    await authorizePolicyChange(tx, caller, policy, role, now);
+    const { policy, role } = await loadPolicyToChange(tx, caller, policyId, now);
     const current = policy.rules[ruleId];
     const next = change(current);
     if (next.id !== ruleId || next.kind !== current.kind) {
       throw new DomainError('Request_BadRequest', `Rule '${ruleId}' is a ${current.kind} rule; its id and type cannot change.`);
     }
-    const problems = [
-      ...validateRule(next, { approverRequired: role !== null && role.kind !== 'directory' }),
-      ...(await unknownApprovers(tx, caller.tenantId, next)),
-    ];
+    const problems = [...validateRule(next, { approverRequired: approverRequired(role) }), ...(await unknownApprovers(tx, caller.tenantId, next))];
     if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
-    await tx.policies.updateRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
+    await tx.policies.setRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
     await tx.audit.append(
       auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
         activity: ACTIVITY.policyUpdated,
@@ -57,17 +53,49 @@ export async function updatePolicyRule(
             modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(current), newValue: JSON.stringify(next) }],
           },
         ],
-        details: { RoleDefinitionId: policy.roleDefinitionId, ScopeId: policy.scopeId, RuleId: ruleId },
+        details: policyDetails(policy, ruleId),
       }),
     );
     await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, {
       ruleId,
       rule: next,
+      inherited: false,
       roleDefinitionId: policy.roleDefinitionId,
       scopeId: policy.scopeId,
     });
     return next;
   });
+}
+
+/** The policy with its rules in force and its role (none for the tenant default), once the caller may change it. */
+export async function loadPolicyToChange(
+  tx: ReadRepositories<'policies' | 'roles' | 'principals' | 'scopes'>,
+  caller: Caller,
+  policyId: string,
+  now: Instant,
+): Promise<{ policy: Policy; role: RoleDefinition | null }> {
+  const record = await tx.policies.get(caller.tenantId, policyId);
+  if (!record) throw new DomainError('Request_ResourceNotFound', `Policy '${policyId}' does not exist.`);
+  const role = record.roleDefinitionId === null ? null : await tx.roles.get(caller.tenantId, record.roleDefinitionId);
+  await authorizePolicyChange(tx, caller, record, role, now);
+  return { policy: await effectivePolicy(tx, record), role };
+}
+
+/**
+ * Groups and resource roles need a named approver (no administrators stand in for them). The tenant
+ * default is inherited by them too, so its approval rule must name one as well.
+ */
+export const approverRequired = (role: RoleDefinition | null): boolean => role === null || role.kind !== 'directory';
+
+/** What an audit event of a rule change says of the policy: its role and scope, the rule, and whether it was inherited before. */
+export function policyDetails(policy: Policy, ruleId: RuleId): Record<string, string> {
+  const from = policy.inheritedFrom[ruleId];
+  return {
+    RoleDefinitionId: policy.roleDefinitionId ?? 'TenantDefault',
+    ScopeId: policy.scopeId,
+    RuleId: ruleId,
+    ...(from ? { InheritedBefore: from.policyId } : {}),
+  };
 }
 
 /**
@@ -79,7 +107,7 @@ export async function updatePolicyRule(
 export async function authorizePolicyChange(
   tx: ReadRepositories<'principals' | 'scopes'>,
   caller: Caller,
-  policy: Policy,
+  policy: PolicyRecord,
   role: RoleDefinition | null,
   now: Instant,
 ): Promise<void> {

@@ -55,7 +55,17 @@ export interface ChangeTopics {
   'scope.created': { readonly scope: Scope };
   /** entityId: the policy. Its rules: `policies.get`. */
   'policy.created': { readonly roleDefinitionId: string; readonly scopeId: string };
-  'policy.updated': { readonly ruleId: string; readonly rule: PolicyRule; readonly roleDefinitionId: string; readonly scopeId: string };
+  /**
+   * A rule was set, or reset to inherit (`inherited`); `rule` is the one now in force there. For the
+   * tenant default (`roleDefinitionId` null), every policy inheriting the rule changed with it.
+   */
+  'policy.updated': {
+    readonly ruleId: string;
+    readonly rule: PolicyRule;
+    readonly inherited: boolean;
+    readonly roleDefinitionId: string | null;
+    readonly scopeId: string;
+  };
 
   /** entityId: the schedule (an eligibility or assignment: a grant), as it stands after the change. */
   'schedule.created': { readonly schedule: Schedule };

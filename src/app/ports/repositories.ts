@@ -5,7 +5,8 @@
 import type { Approval, ApprovalDecision } from '../../domain/approvals/approval.ts';
 import type { AuditEvent, AuditRecord } from '../../domain/audit/event.ts';
 import type { AssignmentKey, Principal, PrincipalType, RoleDefinition, Schedule, ScheduleKind, ScheduleRequest, Scope } from '../../domain/model.ts';
-import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
+import type { OwnRules, RuleSource } from '../../domain/policy/inherit.ts';
+import type { PolicyRule, PolicyRules, RuleId } from '../../domain/policy/rules.ts';
 import type { RequestTransition } from '../../domain/requests/lifecycle.ts';
 import type { StandingGrant } from '../../domain/safeguards.ts';
 import type { Instant } from '../../domain/time.ts';
@@ -93,28 +94,46 @@ export interface ScopeRepository {
   insert(scope: Scope): Promise<void>;
 }
 
-export interface Policy {
+/**
+ * A policy as stored: the rules it sets itself. Every role has one at `/`; a role may have more at
+ * narrower scopes; the tenant has one default (`isOrganizationDefault`, no role), which sets every
+ * rule. What is in force is a `Policy` (app/policies/resolve-policy.ts).
+ */
+export interface PolicyRecord {
   readonly tenantId: string;
   readonly id: string;
   /** Where the policy applies: `/` or a narrower scope. */
   readonly scopeId: string;
   readonly scopeType: 'DirectoryRole' | 'Directory' | 'Group';
-  readonly roleDefinitionId: string;
+  /** Null only for the tenant default. */
+  readonly roleDefinitionId: string | null;
   readonly displayName: string;
   readonly description: string;
   readonly isOrganizationDefault: boolean;
   readonly lastModifiedBy: { id: string; displayName: string | null } | null;
   readonly lastModifiedAt: Instant | null;
+  readonly rules: OwnRules;
+}
+
+/** A policy with the rules in force: its own, and the rest inherited (domain/policy/inherit.ts). */
+export interface Policy extends Omit<PolicyRecord, 'rules'> {
   readonly rules: PolicyRules;
+  /** The rules it does not set itself, and where each comes from. */
+  readonly inheritedFrom: Partial<Record<RuleId, RuleSource>>;
 }
 
 export interface PolicyRepository {
-  get(tenantId: string, id: string): Promise<Policy | null>;
+  get(tenantId: string, id: string): Promise<PolicyRecord | null>;
   /** The policy for a role at exactly this scope, if one is set there. */
-  forRoleAt(tenantId: string, roleDefinitionId: string, scopeId: string): Promise<Policy | null>;
-  list(tenantId: string, query: ListQuery): Promise<Page<Policy>>;
-  insert(policy: Policy): Promise<void>;
-  updateRule(tenantId: string, policyId: string, rule: PolicyRule, modifiedBy: { id: string; displayName: string | null }, at: Instant): Promise<void>;
+  forRoleAt(tenantId: string, roleDefinitionId: string, scopeId: string): Promise<PolicyRecord | null>;
+  /** The tenant default; every tenant has one from its creation (or its first start on this version). */
+  organizationDefault(tenantId: string): Promise<PolicyRecord | null>;
+  list(tenantId: string, query: ListQuery): Promise<Page<PolicyRecord>>;
+  insert(policy: PolicyRecord): Promise<void>;
+  /** Sets a rule on the policy (it no longer inherits it). */
+  setRule(tenantId: string, policyId: string, rule: PolicyRule, modifiedBy: { id: string; displayName: string | null }, at: Instant): Promise<void>;
+  /** Removes the policy's own rule, so it inherits it; false when it had none. */
+  inheritRule(tenantId: string, policyId: string, ruleId: RuleId, modifiedBy: { id: string; displayName: string | null } | null, at: Instant): Promise<boolean>;
   /** Deletes a role's policies at every scope, with their rules; returns how many policies there were. */
   deleteForRole(tenantId: string, roleDefinitionId: string): Promise<number>;
 }
@@ -287,7 +306,7 @@ export type Writes = WriteMethods<{
   principals: 'insert' | 'addMember' | 'removeMember' | 'setManager';
   roles: 'insert' | 'update' | 'delete';
   scopes: 'insert';
-  policies: 'insert' | 'updateRule' | 'deleteForRole';
+  policies: 'insert' | 'setRule' | 'inheritRule' | 'deleteForRole';
   schedules: 'insert' | 'update' | 'deleteClosedOfRole';
   requests: 'insert' | 'applyTransition' | 'setExpiresAt';
   approvals: 'insert' | 'update' | 'addDecision' | 'addApprovers' | 'deactivateApprovers';

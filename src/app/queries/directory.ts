@@ -7,6 +7,7 @@ import type { Principal, PrincipalType, RoleDefinition, Scope } from '../../doma
 import type { Caller } from '../caller.ts';
 import type { Policy, ReadRepositories } from '../ports/repositories.ts';
 import { narrowed, type ListQuery, type Page } from '../query.ts';
+import { effectivePolicies, effectivePolicy } from '../policies/resolve-policy.ts';
 
 export const listPrincipals = (read: ReadRepositories<'principals'>, caller: Caller, type: PrincipalType, query: ListQuery): Promise<Page<Principal>> =>
   read.principals.list(caller.tenantId, type, query);
@@ -39,13 +40,20 @@ export async function getRole(read: ReadRepositories<'roles'>, caller: Caller, i
   return role;
 }
 
-export const listPolicies = (read: ReadRepositories<'policies'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> =>
-  read.policies.list(caller.tenantId, query);
+/** Policies with the rules in force for each (policies/resolve-policy.ts), the tenant default among them. */
+export async function listPolicies(read: ReadRepositories<'policies' | 'scopes'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> {
+  const page = await read.policies.list(caller.tenantId, query);
+  return { ...page, items: await effectivePolicies(read, page.items) };
+}
 
-export async function getPolicy(read: ReadRepositories<'policies'>, caller: Caller, id: string): Promise<Policy> {
+/** Graph's policy assignments link a policy to its role: every policy but the tenant default, which has no role. */
+export const listRolePolicies = (read: ReadRepositories<'policies' | 'scopes'>, caller: Caller, query: ListQuery): Promise<Page<Policy>> =>
+  listPolicies(read, caller, narrowed(query, { op: 'eq', field: 'isOrganizationDefault', value: false }));
+
+export async function getPolicy(read: ReadRepositories<'policies' | 'scopes'>, caller: Caller, id: string): Promise<Policy> {
   const policy = await read.policies.get(caller.tenantId, id);
   if (!policy) throw new DomainError('Request_ResourceNotFound', `Policy '${id}' does not exist.`);
-  return policy;
+  return effectivePolicy(read, policy);
 }
 
 /** Scopes of one type (e.g. administrative units). */

@@ -12,6 +12,7 @@ import { auditRecord, principalTarget, requestTarget, roleTarget } from '../audi
 import type { Clock, Ids } from '../ports/clock.ts';
 import type { Tenant, UnitOfWork } from '../ports/repositories.ts';
 import { newRolePolicy } from '../policies/new-policy.ts';
+import { newOrganizationDefault } from '../policies/organization-default.ts';
 import { upgradeCatalogue, type CatalogueRepositories } from './upgrade-catalogue.ts';
 
 export interface BootstrapResult {
@@ -36,6 +37,7 @@ export async function bootstrapTenant(
     const tenant: Tenant = { id: deps.ids.uuid(), displayName: input.tenantName, createdAt: now };
     await tx.tenants.insert(tenant);
     await tx.scopes.insert({ tenantId: tenant.id, id: '/', type: 'tenant', displayName: input.tenantName, parentId: null });
+    await tx.policies.insert(newOrganizationDefault(tenant.id, deps.ids.uuid()));
     for (const role of builtInRoles(tenant.id)) {
       await tx.roles.insert(role);
       await tx.policies.insert(newRolePolicy(role, deps.ids.uuid()));

@@ -1,6 +1,7 @@
 /**
  * A database made by an earlier version gets what later versions add to the built-in catalogue:
- * missing built-in roles (with their policy at `/`), and each group's two PIM for Groups policies.
+ * the tenant default role settings (policies/organization-default.ts), missing built-in roles (with
+ * their policy at `/`), and each group's two PIM for Groups policies.
  * Idempotent; runs at every start inside the bootstrap transaction, and does nothing once current.
  * A new built-in whose name a custom role already has is left out — audited, so an administrator
  * can rename the custom role and restart — rather than failing the start or renaming what the
@@ -14,13 +15,15 @@ import { auditRecord, roleTarget } from '../audit/record.ts';
 import type { Ids } from '../ports/clock.ts';
 import type { ReadRepositories, Repositories } from '../ports/repositories.ts';
 import { ensureGroupPolicies, newRolePolicy } from '../policies/new-policy.ts';
+import { ensureOrganizationDefault } from '../policies/organization-default.ts';
 
 const ALL = { orderBy: [], top: 1_000_000, skip: 0, count: false } as const;
 
 /** What adding the catalogue's new roles touches: the roles and their policies, and the groups it reads. */
-export type CatalogueRepositories = Pick<Repositories, 'roles' | 'policies' | 'audit' | 'feed'> & ReadRepositories<'principals'>;
+export type CatalogueRepositories = Pick<Repositories, 'roles' | 'policies' | 'audit' | 'feed'> & ReadRepositories<'principals' | 'scopes'>;
 
 export async function upgradeCatalogue(tx: CatalogueRepositories, tenantId: string, ids: Ids, now: Instant): Promise<void> {
+  await ensureOrganizationDefault(tx, tenantId, ids, now);
   const builtIns = builtInRoles(tenantId);
   const present = new Set(
     (

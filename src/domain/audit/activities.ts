@@ -54,6 +54,7 @@ export const ACTIVITY = {
   managerSet: 'Update user manager',
   policyUpdated: 'Update role setting in PIM',
   policyAdded: 'Add role setting in PIM at a scope',
+  organizationDefaultAdded: 'Add tenant default role settings in PIM',
   roleDefinitionAdded: 'Add role definition',
   roleDefinitionUpdated: 'Update role definition',
   roleDefinitionDeleted: 'Delete role definition',

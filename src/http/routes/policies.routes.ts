@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createScopedPolicy } from '../../app/policies/create-scoped-policy.ts';
 import { groupScope } from '../../domain/group-access.ts';
-import { getPolicy, listPolicies } from '../../app/queries/directory.ts';
+import { getPolicy, listPolicies, listRolePolicies } from '../../app/queries/directory.ts';
+import { inheritPolicyRule } from '../../app/policies/inherit-policy-rule.ts';
 import type { FilterExpr } from '../../app/query.ts';
 import { updatePolicyRule } from '../../app/policies/update-policy-rule.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -22,6 +23,7 @@ import {
   policyShape,
   rulePatchDoc,
   ruleShape,
+  rulesShape,
 } from '../shapes/policies.ts';
 import { idString, parseBody, singleLine } from '../validation.ts';
 import { countRoute } from './list-route.ts';
@@ -78,7 +80,7 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
       tags: ['policies'],
       body: scopedPolicyBody,
       notes:
-        'The new policy starts as a copy of the one that governs the role there now (most specific first: the scope, its ancestors, then `/`); change its rules with PATCH /v1.0/policies/roleManagementPolicies/{id}/rules/{ruleId}. Allowed to Global and Privileged Role Administrators, and to Owners and User Access Administrators at the scope or above.',
+        'The new policy sets no rule of its own: it inherits each from the policy that governs the role there now (most specific first: the scope, its ancestors, then `/`, then the tenant default) until changed; change its rules with PATCH /v1.0/policies/roleManagementPolicies/{id}/rules/{ruleId}. Allowed to Global and Privileged Role Administrators, and to Owners and User Access Administrators at the scope or above.',
       responses: {
         201: 'The new policy with its rules.',
         400: '`Request_BadRequest`: an unknown or group role, `/`, or a scope the role cannot be assigned at.',
@@ -98,7 +100,8 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
       summary: 'List role management policies',
       tags,
       query: listQuery(POLICY_FIELDS, ['rules', 'effectiveRules']),
-      notes: "Filter by scopeId and scopeType as Entra tools do (scopeType 'Directory' and 'DirectoryRole' both match).",
+      notes:
+        "Filter by scopeId and scopeType as Entra tools do (scopeType 'Directory' and 'DirectoryRole' both match a role's policy). The tenant default role settings are the policy with `isOrganizationDefault` true (`$filter=isOrganizationDefault eq true`); it has no role and no policy assignment.",
       responses: { 200: 'A page of policies (with $expand=rules, their rules).' },
     }),
     async (req) => {
@@ -157,7 +160,7 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     async (req) => {
       const policy = await getPolicy(read, req.caller, req.params.id);
       const query = parseListQuery(req.query as Record<string, unknown>, { fields: [], defaultOrder: [] });
-      const rules = Object.values(policy.rules).map(ruleShape);
+      const rules = rulesShape(policy);
       return versioned(
         req,
         collection(
@@ -191,7 +194,14 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     async (req) => {
       const policy = await getPolicy(read, req.caller, req.params.id);
       if (!isRuleId(req.params.ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${req.params.ruleId}' does not exist.`);
-      return versioned(req, entity(req, `policies/roleManagementPolicies('${policy.id}')/rules`, ruleShape(policy.rules[req.params.ruleId])));
+      return versioned(
+        req,
+        entity(
+          req,
+          `policies/roleManagementPolicies('${policy.id}')/rules`,
+          ruleShape(policy.rules[req.params.ruleId], policy.inheritedFrom[req.params.ruleId]),
+        ),
+      );
     },
   );
   app.patch<{ Params: { id: string; ruleId: string } }>(
@@ -215,6 +225,28 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
       return reply.status(204).send();
     },
   );
+  app.delete<{ Params: { id: string; ruleId: string } }>(
+    `${POLICIES}/:id/rules/:ruleId`,
+    doc({
+      summary: 'Reset a policy rule to inherit it',
+      tags,
+      params: { id: 'The policy id.', ruleId: RULE_ID },
+      notes:
+        "OpenPIM extension. The policy stops setting the rule: the rule in force becomes the one of the nearest policy above that sets it (the role at an ancestor scope, then at `/`), else the tenant default's. Resetting a rule already inherited changes nothing.",
+      responses: {
+        204: 'The rule is inherited.',
+        400: '`Request_BadRequest`: the policy is the tenant default, which sets every rule.',
+        403: '`Authorization_RequestDenied`: not allowed to change this policy.',
+        404: '`Request_ResourceNotFound`: no policy or rule has this id.',
+      },
+    }),
+    async (req, reply) => {
+      const ruleId = req.params.ruleId;
+      if (!isRuleId(ruleId)) throw new DomainError('Request_ResourceNotFound', `Rule '${ruleId}' does not exist.`);
+      await inheritPolicyRule(deps, req.caller, req.params.id, ruleId);
+      return reply.status(204).send();
+    },
+  );
 
   app.get(
     ASSIGNMENTS,
@@ -231,7 +263,7 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
         defaultOrder: byId,
         expandable: ['policy'],
       });
-      const page = await listPolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
+      const page = await listRolePolicies(read, req.caller, { ...query, filter: normaliseScopeType(query.filter) });
       const withPolicy = query.expand?.includes('policy') ?? false;
       const items = page.items.map((p) => policyAssignmentShape(p, withPolicy));
       return versioned(req, collection(req, 'policies/roleManagementPolicyAssignments', { ...page, items }, query, POLICY_ASSIGNMENT_PROPERTIES));
@@ -243,7 +275,7 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
     tags,
     fields: POLICY_FIELDS,
     defaultOrder: byId,
-    fetch: (req, q) => listPolicies(read, req.caller, { ...q, filter: normaliseScopeType(q.filter) }),
+    fetch: (req, q) => listRolePolicies(read, req.caller, { ...q, filter: normaliseScopeType(q.filter) }),
   });
   app.get<{ Params: { id: string } }>(
     `${ASSIGNMENTS}/:id`,
@@ -258,7 +290,7 @@ export function policyRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const query = parseListQuery(withoutNestedExpand(req.query as Record<string, unknown>), { fields: [], defaultOrder: [], expandable: ['policy'] });
       const policyId = req.params.id.replace(/_[^_]+$/, '');
       const policy = await getPolicy(read, req.caller, policyId);
-      if (`${policy.id}_${policy.roleDefinitionId}` !== req.params.id)
+      if (policy.roleDefinitionId === null || `${policy.id}_${policy.roleDefinitionId}` !== req.params.id)
         throw new DomainError('Request_ResourceNotFound', `Policy assignment '${req.params.id}' does not exist.`);
       return versioned(
         req,

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Policy } from '../../app/ports/repositories.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { groupOfScope } from '../../domain/group-access.ts';
-import type { PolicyRule, RuleKind } from '../../domain/policy/rules.ts';
+import type { RuleSource } from '../../domain/policy/inherit.ts';
+import { RULE_IDS, type PolicyRule, type RuleKind } from '../../domain/policy/rules.ts';
 import { toIso } from '../../domain/time.ts';
 import { duration, singleLine } from '../validation.ts';
 
@@ -35,18 +36,33 @@ export const POLICY_ASSIGNMENT_PROPERTIES = ['id', 'policyId', 'roleDefinitionId
 
 /**
  * A rule as Graph writes it: the target's `operations` in Graph's enum spelling (`all`, `activate`,
- * …: lower case, whatever case the policy was written with), its type annotation `#`-qualified.
+ * …: lower case, whatever case the policy was written with), its type annotation `#`-qualified. A
+ * rule the policy inherits carries OpenPIM's `inheritedFrom`: the policy it comes from.
  */
-export function ruleShape(rule: PolicyRule) {
+export function ruleShape(rule: PolicyRule, from?: RuleSource) {
   const { kind, ...fields } = rule;
   const target = { ...rule.target, operations: rule.target.operations.map((o) => o.toLowerCase()) };
-  return { '@odata.type': TYPE_OF[kind], ...fields, target: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...target } };
+  return {
+    '@odata.type': TYPE_OF[kind],
+    ...fields,
+    target: { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyRuleTarget', ...target },
+    ...(from
+      ? { inheritedFrom: { policyId: from.policyId, scopeId: groupOfScope(from.scopeId) ?? from.scopeId, isOrganizationDefault: from.isOrganizationDefault } }
+      : {}),
+  };
 }
 
-/** A group's policies name the group as their scope, as Graph does; the store holds /groups/{id}. */
-const publicScopeId = (p: Policy): string => groupOfScope(p.scopeId) ?? p.scopeId;
+/** Every rule in force for the policy, in Graph's order, each marked where it is inherited. */
+export const rulesShape = (p: Policy) => RULE_IDS.map((id) => ruleShape(p.rules[id], p.inheritedFrom[id]));
 
-/** `effectiveRules` (Graph: the rules in force after inheritance) are the rules themselves: OpenPIM's policies inherit nothing. */
+/** A group's policies name the group as their scope, as Graph does; the store holds /groups/{id}. */
+const publicScopeId = (p: Pick<Policy, 'scopeId'>): string => groupOfScope(p.scopeId) ?? p.scopeId;
+
+/**
+ * `rules` and `effectiveRules` (Graph: the rules in force after inheritance) are the same 17: the
+ * rules in force, so Entra tools that read and write `rules` find each; inherited ones carry
+ * `inheritedFrom`.
+ */
 export function policyShape(p: Policy, withRules: boolean, withEffectiveRules = false) {
   return {
     id: p.id,
@@ -57,8 +73,8 @@ export function policyShape(p: Policy, withRules: boolean, withEffectiveRules = 
     scopeType: p.scopeType,
     lastModifiedDateTime: p.lastModifiedAt === null ? null : toIso(p.lastModifiedAt),
     lastModifiedBy: p.lastModifiedBy ? { displayName: p.lastModifiedBy.displayName, id: p.lastModifiedBy.id } : null,
-    ...(withRules ? { rules: Object.values(p.rules).map(ruleShape) } : {}),
-    ...(withEffectiveRules ? { effectiveRules: Object.values(p.rules).map(ruleShape) } : {}),
+    ...(withRules ? { rules: rulesShape(p) } : {}),
+    ...(withEffectiveRules ? { effectiveRules: rulesShape(p) } : {}),
   };
 }
 
@@ -176,8 +192,9 @@ const PATCH: Record<RuleKind, z.ZodObject> = {
  */
 export function parseRulePatch(body: unknown, current: PolicyRule): PolicyRule {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('Request_BadRequest', 'The request body must be a JSON object.');
-  // A rule read with a Graph SDK and sent back carries annotations (@odata.context, @odata.etag, …): ignored.
-  const { '@odata.type': type, id, target: t, ...annotated } = body as Record<string, unknown>;
+  // A rule read with a Graph SDK and sent back carries annotations (@odata.context, @odata.etag, …) and
+  // the read-only `inheritedFrom`: ignored.
+  const { '@odata.type': type, id, target: t, inheritedFrom: _readOnly, ...annotated } = body as Record<string, unknown>;
   const rest = Object.fromEntries(Object.entries(annotated).filter(([k]) => !k.startsWith('@odata.')));
   if (type !== undefined && type !== TYPE_OF[current.kind] && type !== TYPE_OF[current.kind].slice(1)) {
     throw new DomainError('Request_BadRequest', `Rule '${current.id}' is of type ${TYPE_OF[current.kind]}, not ${String(type)}.`);

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Policy, PolicyRepository } from '../../app/ports/repositories.ts';
-import type { PolicyRule, PolicyRules } from '../../domain/policy/rules.ts';
+import type { PolicyRecord, PolicyRepository } from '../../app/ports/repositories.ts';
+import type { OwnRules } from '../../domain/policy/inherit.ts';
+import type { PolicyRule } from '../../domain/policy/rules.ts';
 import { listPage, type FieldMap } from '../query/apply-list-query.ts';
 import type { Database, PoliciesTable } from '../schema.ts';
 import { bool, fromJson, int, toJson } from './json.ts';
@@ -16,7 +17,7 @@ const FIELDS: FieldMap = {
 };
 
 export function policiesRepository(db: Kysely<Database>): PolicyRepository {
-  async function withRules(rows: Selectable<PoliciesTable>[]): Promise<Policy[]> {
+  async function withRules(rows: Selectable<PoliciesTable>[]): Promise<PolicyRecord[]> {
     if (rows.length === 0) return [];
     const ruleRows = await db
       .selectFrom('policy_rules')
@@ -45,8 +46,17 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
       isOrganizationDefault: bool(r.is_organization_default),
       lastModifiedBy: fromJson(r.last_modified_by),
       lastModifiedAt: r.last_modified_at,
-      rules: (byPolicy.get(r.id) ?? {}) as PolicyRules,
+      rules: (byPolicy.get(r.id) ?? {}) as OwnRules,
     }));
+  }
+
+  async function touch(tenantId: string, policyId: string, modifiedBy: { id: string; displayName: string | null }, at: number): Promise<void> {
+    await db
+      .updateTable('policies')
+      .set({ last_modified_by: toJson(modifiedBy), last_modified_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', policyId)
+      .execute();
   }
 
   return {
@@ -62,6 +72,10 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
         .where('role_definition_id', '=', roleDefinitionId)
         .where('scope_id', '=', scopeId)
         .execute();
+      return (await withRules(rows))[0] ?? null;
+    },
+    async organizationDefault(tenantId) {
+      const rows = await db.selectFrom('policies').selectAll().where('tenant_id', '=', tenantId).where('is_organization_default', '=', 1).execute();
       return (await withRules(rows))[0] ?? null;
     },
     async list(tenantId, query) {
@@ -84,32 +98,31 @@ export function policiesRepository(db: Kysely<Database>): PolicyRepository {
           last_modified_at: policy.lastModifiedAt,
         })
         .execute();
+      const rules = Object.values(policy.rules);
+      if (rules.length === 0) return;
       await db
         .insertInto('policy_rules')
-        .values(
-          Object.values(policy.rules).map((rule) => ({
-            tenant_id: policy.tenantId,
-            policy_id: policy.id,
-            rule_id: rule.id,
-            body: toJson(rule),
-          })),
-        )
+        .values(rules.map((rule) => ({ tenant_id: policy.tenantId, policy_id: policy.id, rule_id: rule.id, body: toJson(rule) })))
         .execute();
     },
-    async updateRule(tenantId, policyId, rule, modifiedBy, at) {
+    async setRule(tenantId, policyId, rule, modifiedBy, at) {
       await db
-        .updateTable('policy_rules')
-        .set({ body: toJson(rule) })
+        .insertInto('policy_rules')
+        .values({ tenant_id: tenantId, policy_id: policyId, rule_id: rule.id, body: toJson(rule) })
+        .onConflict((oc) => oc.columns(['tenant_id', 'policy_id', 'rule_id']).doUpdateSet({ body: toJson(rule) }))
+        .execute();
+      await touch(tenantId, policyId, modifiedBy, at);
+    },
+    async inheritRule(tenantId, policyId, ruleId, modifiedBy, at) {
+      const deleted = await db
+        .deleteFrom('policy_rules')
         .where('tenant_id', '=', tenantId)
         .where('policy_id', '=', policyId)
-        .where('rule_id', '=', rule.id)
-        .execute();
-      await db
-        .updateTable('policies')
-        .set({ last_modified_by: toJson(modifiedBy), last_modified_at: at })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', policyId)
-        .execute();
+        .where('rule_id', '=', ruleId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) return false;
+      if (modifiedBy) await touch(tenantId, policyId, modifiedBy, at);
+      return true;
     },
     async deleteForRole(tenantId, roleDefinitionId) {
       const ids = db.selectFrom('policies').select('id').where('tenant_id', '=', tenantId).where('role_definition_id', '=', roleDefinitionId);

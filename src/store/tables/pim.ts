@@ -10,7 +10,8 @@ export interface PoliciesTable {
   id: string;
   scope_id: string;
   scope_type: 'DirectoryRole' | 'Directory' | 'Group';
-  role_definition_id: string;
+  /** Null only for the tenant default (is_organization_default = 1). */
+  role_definition_id: string | null;
   display_name: string;
   description: string;
   is_organization_default: number;

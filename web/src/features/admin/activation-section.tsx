@@ -7,9 +7,10 @@ import { DismissRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { durationToMinutes, minutesToDuration } from '../../lib/time.ts';
 import { usePrincipals, type DirectoryObject } from './api.ts';
+import { useLoadedForm } from './loaded-form.ts';
 import { ruleOf, type ApprovalSetting, type Policy, type SubjectSet } from './policy-api.ts';
 import { PrincipalPicker } from './principal-picker.tsx';
-import { patchIf, SettingsSection } from './settings-form.tsx';
+import { patchIf, SettingsSection, switchRules } from './settings-form.tsx';
 
 const useStyles = makeStyles({
   group: { display: 'flex', flexDirection: 'column', gap: '4px' },
@@ -53,49 +54,77 @@ const subjectOf = (p: DirectoryObject): SubjectSet =>
     : { '@odata.type': '#microsoft.graph.singleUser', userId: p.id, description: p.displayName };
 const subjectId = (s: SubjectSet) => s.userId ?? s.groupId ?? `manager-${s.managerLevel ?? 1}`;
 
+const RULE_IDS = [
+  'Expiration_EndUser_Assignment',
+  'Enablement_EndUser_Assignment',
+  'AuthenticationContext_EndUser_Assignment',
+  'Approval_EndUser_Assignment',
+] as const;
+
+/** The approval setting with the form's choice and first-stage approvers; a stage is added only when there are approvers to put in it. */
+function approvalSetting(current: ApprovalSetting, state: State): ApprovalSetting {
+  const stages =
+    current.approvalStages.length > 0
+      ? current.approvalStages.map((stage, i) => (i === 0 ? { ...stage, primaryApprovers: state.approvers } : stage))
+      : state.approvers.length > 0
+        ? [
+            {
+              approvalStageTimeOutInDays: 1,
+              isApproverJustificationRequired: true,
+              escalationTimeInMinutes: 0,
+              isEscalationEnabled: false,
+              primaryApprovers: state.approvers,
+              escalationApprovers: [],
+            },
+          ]
+        : [];
+  return { ...current, isApprovalRequired: state.approval, approvalStages: stages };
+}
+
+/** The rule changes the form holds: only rules whose values differ from those in force. */
+function patchesOf(policy: Policy, state: State, minutes: number | null) {
+  const expiration = ruleOf(policy, 'Expiration_EndUser_Assignment');
+  const context = ruleOf(policy, 'AuthenticationContext_EndUser_Assignment');
+  const approval = ruleOf(policy, 'Approval_EndUser_Assignment')?.setting;
+  return [
+    // The same length written the way the rule holds it (PT90M and PT1H30M alike) is not a change.
+    ...(minutes === null
+      ? []
+      : patchIf(policy, 'Expiration_EndUser_Assignment', {
+          maximumDuration: durationToMinutes(expiration?.maximumDuration) === minutes ? expiration?.maximumDuration : minutesToDuration(minutes),
+        })),
+    ...patchIf(policy, 'Enablement_EndUser_Assignment', {
+      enabledRules: switchRules(ruleOf(policy, 'Enablement_EndUser_Assignment')?.enabledRules, {
+        // An authentication context kept as it is leaves MFA as the rule has it (the API may set both).
+        MultiFactorAuthentication: state.step === 'mfa' ? true : state.step === 'context' && context?.isEnabled ? undefined : false,
+        Justification: state.justification,
+        Ticketing: state.ticket,
+      }),
+    }),
+    ...patchIf(
+      policy,
+      'AuthenticationContext_EndUser_Assignment',
+      state.step === 'context'
+        ? { isEnabled: true, claimValue: state.claimValue.trim() }
+        : // Turned off: the claim goes too; left off: whatever the rule holds stays.
+          { isEnabled: false, claimValue: context?.isEnabled ? null : (context?.claimValue ?? null) },
+    ),
+    ...(approval ? patchIf(policy, 'Approval_EndUser_Assignment', { setting: approvalSetting(approval, state) }) : []),
+  ];
+}
+
 export function ActivationSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
-  const [state, setState] = useState(() => initial(policy));
+  const form = useLoadedForm(initial(policy));
+  const { state, set } = form;
   const [picked, setPicked] = useState<DirectoryObject | null>(null);
   const principals = usePrincipals();
-  const set = (changes: Partial<State>) => setState((s) => ({ ...s, ...changes }));
 
   const hours = Number(state.hours);
   const hoursInvalid = !Number.isFinite(hours) || hours < 0.5 || hours > 24;
   const contextInvalid = state.step === 'context' && state.claimValue.trim() === '';
   const current = ruleOf(policy, 'Approval_EndUser_Assignment')?.setting;
-  const setting = (): ApprovalSetting | undefined =>
-    current && {
-      ...current,
-      isApprovalRequired: state.approval,
-      approvalStages:
-        current.approvalStages.length > 0
-          ? current.approvalStages.map((stage, i) => (i === 0 ? { ...stage, primaryApprovers: state.approvers } : stage))
-          : [
-              {
-                approvalStageTimeOutInDays: 1,
-                isApproverJustificationRequired: true,
-                escalationTimeInMinutes: 0,
-                isEscalationEnabled: false,
-                primaryApprovers: state.approvers,
-                escalationApprovers: [],
-              },
-            ],
-    };
-  const enabledRules = [
-    ...(state.step === 'mfa' ? ['MultiFactorAuthentication'] : []),
-    ...(state.justification ? ['Justification'] : []),
-    ...(state.ticket ? ['Ticketing'] : []),
-  ];
-  const patches = [
-    ...(hoursInvalid ? [] : patchIf(policy, 'Expiration_EndUser_Assignment', { maximumDuration: minutesToDuration(Math.round(hours * 60)) })),
-    ...patchIf(policy, 'Enablement_EndUser_Assignment', { enabledRules }),
-    ...patchIf(policy, 'AuthenticationContext_EndUser_Assignment', {
-      isEnabled: state.step === 'context',
-      claimValue: state.step === 'context' ? state.claimValue.trim() : null,
-    }),
-    ...(current ? patchIf(policy, 'Approval_EndUser_Assignment', { setting: setting() }) : []),
-  ].filter((p) => !(p.rule.id === 'Expiration_EndUser_Assignment' && durationToMinutes(p.rule.maximumDuration) === Math.round(hours * 60)));
+  const patches = patchesOf(policy, state, hoursInvalid ? null : Math.round(hours * 60));
   const nameOf = (s: SubjectSet) =>
     principals.data?.find((p) => p.id === subjectId(s))?.displayName ?? s.description ?? (s.managerLevel ? 'The requestor’s manager' : subjectId(s));
 
@@ -104,9 +133,11 @@ export function ActivationSection({ policy }: { policy: Policy }) {
       policy={policy}
       title="Activation"
       id="settings-activation"
+      ruleIds={RULE_IDS}
       patches={patches}
+      dirty={form.dirty}
       invalid={hoursInvalid || contextInvalid}
-      onReset={() => setState(initial(policy))}
+      onDiscard={form.discard}
     >
       <Field
         label="Activation maximum duration (hours)"
@@ -150,9 +181,11 @@ export function ActivationSection({ policy }: { policy: Policy }) {
           </Text>
           {state.approvers.length === 0 ? (
             <Text size={200} className={styles.muted}>
-              {policy.scopeType === 'Group'
-                ? 'None named: name at least one approver — a group’s access has no default approvers.'
-                : 'None named: Privileged Role Administrators and Global Administrators approve (directory roles only; a resource role needs an approver).'}
+              {policy.isOrganizationDefault
+                ? 'None named: name at least one approver — groups and resource roles inherit this setting, and they have no default approvers.'
+                : policy.scopeType === 'Group'
+                  ? 'None named: name at least one approver — a group’s access has no default approvers.'
+                  : 'None named: Privileged Role Administrators and Global Administrators approve (directory roles only; a resource role needs an approver).'}
             </Text>
           ) : (
             <ul className={styles.approvers} aria-labelledby="approvers-label">

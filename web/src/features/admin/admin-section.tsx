@@ -1,6 +1,7 @@
 /**
  * The administration pages, loaded as their own chunk (router.tsx lazy-loads this module) so that
- * My roles stays small: /admin/roles, /admin/roles/{id}, /admin/roles/{id}/settings, /admin/groups, /admin/groups/{id}.
+ * My roles stays small: /admin/roles, /admin/roles/{id}, /admin/roles/{id}/settings, /admin/roles/tenant-default (the
+ * settings every role inherits), /admin/groups, /admin/groups/{id}.
  * Users: /admin/users, /admin/users/{id}.
  * Resource scopes: /admin/scopes (?path= the selected scope).
  */
@@ -12,6 +13,7 @@ import { RolePage } from './role-page.tsx';
 import { RoleSettingsPage } from './role-settings-page.tsx';
 import { RolesPage } from './roles-page.tsx';
 import { ScopesPage } from './scopes-page.tsx';
+import { TenantDefaultPage } from './tenant-default-page.tsx';
 import { UserPage } from './user-page.tsx';
 import { UsersPage } from './users-page.tsx';
 
@@ -19,6 +21,8 @@ export default function AdminSection() {
   return (
     <Routes>
       <Route path="roles" element={<RolesPage />} />
+      {/* A fixed segment: ranked before roles/:roleId. */}
+      <Route path="roles/tenant-default" element={<TenantDefaultPage />} />
       <Route path="roles/:roleId" element={<RolePage />} />
       <Route path="roles/:roleId/settings" element={<RoleSettingsPage />} />
       <Route path="scopes" element={<ScopesPage />} />

@@ -3,10 +3,10 @@
  * they last when not, and what an admin must give to assign active (MFA, justification).
  */
 import { Checkbox, Field, Input, makeStyles } from '@fluentui/react-components';
-import { useState } from 'react';
 import { durationToMinutes } from '../../lib/time.ts';
+import { useLoadedForm } from './loaded-form.ts';
 import { ruleOf, type Policy } from './policy-api.ts';
-import { patchIf, SettingsSection } from './settings-form.tsx';
+import { patchIf, SettingsSection, switchRules } from './settings-form.tsx';
 
 const useStyles = makeStyles({
   block: { display: 'flex', flexDirection: 'column', gap: '4px' },
@@ -47,17 +47,28 @@ function expirationChange(policy: Policy, ruleId: string, permanent: boolean, da
   return patchIf(policy, ruleId, { isExpirationRequired: !permanent, maximumDuration: sameLength ? rule?.maximumDuration : `P${Number(dayText)}D` });
 }
 
+const RULE_IDS = ['Expiration_Admin_Eligibility', 'Expiration_Admin_Assignment', 'Enablement_Admin_Assignment'] as const;
+
+/** The shown rules, and the one rule the section has no control for (what eligible assignment asks) when this policy sets it: so it can be reset. */
+const ruleIdsOf = (policy: Policy) => [
+  ...RULE_IDS,
+  ...(ruleOf(policy, 'Enablement_Admin_Eligibility') && !ruleOf(policy, 'Enablement_Admin_Eligibility')?.inheritedFrom ? ['Enablement_Admin_Eligibility'] : []),
+];
+
 export function AssignmentSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
-  const [state, setState] = useState(() => initial(policy));
-  const set = (changes: Partial<State>) => setState((s) => ({ ...s, ...changes }));
+  const form = useLoadedForm(initial(policy));
+  const { state, set } = form;
   const eligibleBad = !validDays(state.eligibleDays);
   const activeBad = !validDays(state.activeDays);
   const patches = [
     ...(eligibleBad ? [] : expirationChange(policy, 'Expiration_Admin_Eligibility', state.eligiblePermanent, state.eligibleDays)),
     ...(activeBad ? [] : expirationChange(policy, 'Expiration_Admin_Assignment', state.activePermanent, state.activeDays)),
     ...patchIf(policy, 'Enablement_Admin_Assignment', {
-      enabledRules: [...(state.activeMfa ? ['MultiFactorAuthentication'] : []), ...(state.activeJustification ? ['Justification'] : [])],
+      enabledRules: switchRules(ruleOf(policy, 'Enablement_Admin_Assignment')?.enabledRules, {
+        MultiFactorAuthentication: state.activeMfa,
+        Justification: state.activeJustification,
+      }),
     }),
   ];
   return (
@@ -65,9 +76,11 @@ export function AssignmentSection({ policy }: { policy: Policy }) {
       policy={policy}
       title="Assignment"
       id="settings-assignment"
+      ruleIds={policy.isOrganizationDefault ? RULE_IDS : ruleIdsOf(policy)}
       patches={patches}
+      dirty={form.dirty}
       invalid={eligibleBad || activeBad}
-      onReset={() => setState(initial(policy))}
+      onDiscard={form.discard}
     >
       <div className={styles.block}>
         <Checkbox

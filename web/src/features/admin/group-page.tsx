@@ -334,12 +334,12 @@ function Settings({ group }: { group: Group }) {
 function Origin({ policy, access }: { policy: Policy; access: GroupAccess }) {
   const modified = policy.lastModifiedDateTime
     ? ` Last changed ${formatInstant(policy.lastModifiedDateTime)}${policy.lastModifiedBy?.displayName ? ` by ${policy.lastModifiedBy.displayName}` : ''}.`
-    : ' Not changed since the group was made: they are the tenant’s defaults for groups.';
+    : ' Not changed since the group was made.';
   return (
     <MessageBar intent="info" layout="multiline">
       <MessageBarBody>
         These settings govern {access === 'owner' ? 'ownership' : 'membership'} of this group through PIM for Groups: activating it, assigning it, and who is
-        told.
+        told. A setting not set here is inherited from the defaults for groups, then from the tenant default.
         {modified}
       </MessageBarBody>
     </MessageBar>

@@ -4,8 +4,9 @@
  * requestor, approvers), extra recipients, and whether only critical emails go out.
  */
 import { Checkbox, Field, Input, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useLoadedForm } from './loaded-form.ts';
 import { ruleOf, type Policy, type Rule } from './policy-api.ts';
+import { recipientLabel } from './rule-labels.ts';
 import { patchIf, SettingsSection } from './settings-form.tsx';
 
 const useStyles = makeStyles({
@@ -20,17 +21,15 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
+/** Entra's headings; the tenant default speaks of any role. */
 const EVENTS = [
-  { level: 'Admin_Eligibility', title: 'When members are assigned as eligible to this role' },
-  { level: 'Admin_Assignment', title: 'When members are assigned as active to this role' },
-  { level: 'EndUser_Assignment', title: 'When eligible members activate this role' },
+  { level: 'Admin_Eligibility', title: (role: string) => `When members are assigned as eligible to ${role}` },
+  { level: 'Admin_Assignment', title: (role: string) => `When members are assigned as active to ${role}` },
+  { level: 'EndUser_Assignment', title: (role: string) => `When eligible members activate ${role}` },
 ] as const;
 
-const RECIPIENTS = [
-  { who: 'Admin', label: (l: string) => (l === 'EndUser_Assignment' ? 'Role activation alert (admins)' : 'Role assignment alert (admins)') },
-  { who: 'Requestor', label: (l: string) => (l === 'EndUser_Assignment' ? 'Notification to the activated user' : 'Notification to the assigned user') },
-  { who: 'Approver', label: (l: string) => (l === 'EndUser_Assignment' ? 'Request to approve an activation' : 'Request to approve an extension or renewal') },
-] as const;
+const RECIPIENTS = ['Admin', 'Requestor', 'Approver'] as const;
+const RULE_IDS = EVENTS.flatMap((e) => RECIPIENTS.map((who) => `Notification_${who}_${e.level}`));
 
 interface RowState {
   readonly defaults: boolean;
@@ -54,8 +53,9 @@ const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
 
 export function NotificationSection({ policy }: { policy: Policy }) {
   const styles = useStyles();
-  const [rows, setRows] = useState<Record<string, RowState>>(() => initial(policy));
-  const set = (id: string, changes: Partial<RowState>) => setRows((all) => ({ ...all, [id]: { ...(all[id] ?? rowOf(undefined)), ...changes } }));
+  const form = useLoadedForm<Record<string, RowState>>(initial(policy));
+  const rows = form.state;
+  const set = (id: string, changes: Partial<RowState>) => form.update((all) => ({ ...all, [id]: { ...(all[id] ?? rowOf(undefined)), ...changes } }));
   const bad = Object.entries(rows)
     .filter(([, r]) => addresses(r.extra).some((a) => !looksLikeEmail(a)))
     .map(([id]) => id);
@@ -70,20 +70,22 @@ export function NotificationSection({ policy }: { policy: Policy }) {
       policy={policy}
       title="Notification"
       id="settings-notification"
+      ruleIds={RULE_IDS}
       patches={patches}
+      dirty={form.dirty}
       invalid={bad.length > 0}
-      onReset={() => setRows(initial(policy))}
+      onDiscard={form.discard}
     >
       {EVENTS.map((e) => (
         <div key={e.level} className={styles.event} role="group" aria-labelledby={`n-${e.level}`}>
           <Subtitle2 as="h3" id={`n-${e.level}`} style={{ fontSize: tokens.fontSizeBase300 }}>
-            {e.title}
+            {e.title(policy.isOrganizationDefault ? 'a role' : 'this role')}
           </Subtitle2>
-          {RECIPIENTS.map((r) => {
-            const id = `Notification_${r.who}_${e.level}`;
+          {RECIPIENTS.map((who) => {
+            const id = `Notification_${who}_${e.level}`;
             const row = rows[id];
             if (!row) return null;
-            const label = r.label(e.level);
+            const label = recipientLabel(who, e.level);
             return (
               <div key={id} className={styles.row}>
                 <Text>{label}</Text>

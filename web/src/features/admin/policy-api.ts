@@ -1,9 +1,10 @@
 /**
  * A role's policies (role settings): the one at `/` and any narrower scope's own, their rules as
- * Graph shapes them, and the two ways to change them — PATCH one rule, or give a scope its own policy.
- * A group's two policies (PIM for Groups: `member` and `owner`) are read and changed the same way.
+ * Graph shapes them, and the ways to change them — PATCH one rule, reset one to inherit it (DELETE),
+ * or give a scope its own policy. A group's two policies (PIM for Groups: `member` and `owner`) and
+ * the tenant default, which every other policy inherits from, are read and changed the same way.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, fetchAll, odataString } from '../../lib/api-client.ts';
 
 export interface SubjectSet {
@@ -34,10 +35,19 @@ export interface ApprovalSetting {
   readonly grantStartsAt?: 'approval' | 'request';
 }
 
-/** One rule, as GET returns it (fields per @odata.type). */
+/** Where a rule the policy does not set itself comes from (OpenPIM's `inheritedFrom`). */
+export interface RuleSource {
+  readonly policyId: string;
+  /** `/`, a narrower scope path, or a group's id. */
+  readonly scopeId: string;
+  readonly isOrganizationDefault: boolean;
+}
+
+/** One rule in force, as GET returns it (fields per @odata.type); `inheritedFrom` when the policy does not set it itself. */
 export interface Rule {
   readonly '@odata.type': string;
   readonly id: string;
+  readonly inheritedFrom?: RuleSource;
   readonly isExpirationRequired?: boolean;
   readonly maximumDuration?: string;
   readonly enabledRules?: readonly string[];
@@ -55,8 +65,10 @@ export interface Policy {
   readonly id: string;
   /** `/` or a narrower scope path; a group's policy names the group's id. */
   readonly scopeId: string;
-  /** 'DirectoryRole', or 'Group' for a group's member or owner policy. */
+  /** 'DirectoryRole', 'Group' for a group's member or owner policy, 'Directory' for the tenant default. */
   readonly scopeType?: string;
+  /** The tenant default: it sets every rule and inherits none. */
+  readonly isOrganizationDefault?: boolean;
   readonly lastModifiedDateTime: string | null;
   readonly lastModifiedBy: { readonly displayName: string | null } | null;
   readonly rules: readonly Rule[];
@@ -73,6 +85,7 @@ export const policyKeys = {
   all: ['admin', 'policies'] as const,
   ofRole: (roleId: string) => ['admin', 'policies', roleId] as const,
   ofGroup: (groupId: string) => ['admin', 'policies', 'group', groupId] as const,
+  tenantDefault: ['admin', 'policies', 'tenant-default'] as const,
 };
 
 /** Every policy of the role — `/` first, then narrower scopes' own — with their rules. Not read while `enabled` is false (no role chosen yet). */
@@ -108,13 +121,29 @@ export function useGroupPolicies(groupId: string) {
   });
 }
 
+/** The tenant default policy, with its rules; null when the API shows none. */
+export function useTenantDefaultPolicy() {
+  return useQuery({
+    queryKey: policyKeys.tenantDefault,
+    queryFn: async (): Promise<Policy | null> => {
+      const rows = await fetchAll<Policy>(`/v1.0/policies/roleManagementPolicies?$filter=${encodeURIComponent('isOrganizationDefault eq true')}&$expand=rules`);
+      return rows[0] ?? null;
+    },
+  });
+}
+
 /** The changed fields of one rule, with its @odata.type (Graph requires it). */
 export interface RulePatch {
   readonly rule: Rule;
   readonly changes: Partial<Rule>;
 }
 
-/** PATCHes the given rules one after another; stops at the first refusal (the API's message is the error). Every policy read refreshes after. */
+/** Every policy read, and My roles' activation rules (the same rules), read again: a change to one policy can change what others inherit. */
+function refreshPolicies(client: QueryClient) {
+  return Promise.all([client.invalidateQueries({ queryKey: policyKeys.all }), client.invalidateQueries({ queryKey: ['activationRules'] })]);
+}
+
+/** PATCHes the given rules one after another (each is then set by this policy); stops at the first refusal (the API's message is the error). */
 export function useSaveRules(policyId: string) {
   const client = useQueryClient();
   return useMutation({
@@ -126,16 +155,21 @@ export function useSaveRules(policyId: string) {
         });
       }
     },
-    onSettled: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: policyKeys.all }),
-        // My roles shows what activation asks: it reads the same rules.
-        client.invalidateQueries({ queryKey: ['activationRules'] }),
-      ]),
+    onSettled: () => refreshPolicies(client),
   });
 }
 
-/** Gives the role its own policy at a narrower scope, starting as a copy of the one in force there. */
+/** Resets one rule to inherit it: the policy stops setting it (DELETE; not on the tenant default, which sets every rule). */
+export function useResetRule(policyId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (ruleId: string) =>
+      api(`/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(ruleId)}`, { method: 'DELETE' }),
+    onSettled: () => refreshPolicies(client),
+  });
+}
+
+/** Gives the role its own policy at a narrower scope; it sets no rule at first, so it inherits every rule in force there. */
 export function useCreateScopedPolicy(roleId: string) {
   const client = useQueryClient();
   return useMutation({

@@ -1,7 +1,8 @@
 /**
  * Role settings: every rule of the role's policy, grouped as Entra groups them (Activation,
- * Assignment, Notification), each section saved on its own. The policy shown is the role's at `/`
- * or a narrower scope's own; "Override for a scope" gives a scope its own copy to change.
+ * Assignment, Notification), each section saved on its own and saying which rules are set here and
+ * where the others are inherited from. The policy shown is the role's at `/` or a narrower scope's
+ * own; "Override for a scope" gives a scope its own policy, which inherits everything until changed.
  */
 import {
   Button,
@@ -34,10 +35,12 @@ import { AssignmentSection } from './assignment-section.tsx';
 import { NotificationSection } from './notification-section.tsx';
 import { useCreateScopedPolicy, useRolePolicies, type Policy } from './policy-api.ts';
 import { kindOf, useCatalogue } from './roles-api.ts';
+import { TenantDefaultLink } from './tenant-default-link.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '960px' },
   head: { display: 'flex', flexDirection: 'column', gap: '6px' },
+  titleRow: { display: 'flex', gap: '8px 16px', alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' },
   scope: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -72,9 +75,12 @@ export function RoleSettingsPage() {
           <RouteLink to="/admin/roles">Roles</RouteLink> ›{' '}
           {role ? <RouteLink to={`/admin/roles/${encodeURIComponent(roleId)}`}>{role.displayName}</RouteLink> : '…'} ›
         </Text>
-        <Title2 as="h1" id="settings-title">
-          Role settings{role ? `: ${role.displayName}` : ''}
-        </Title2>
+        <div className={styles.titleRow}>
+          <Title2 as="h1" id="settings-title">
+            Role settings{role ? `: ${role.displayName}` : ''}
+          </Title2>
+          <TenantDefaultLink />
+        </div>
       </div>
       {(policies.isPending || catalogue.isPending) && <Spinner label="Loading the role settings…" />}
       <ErrorMessage error={policies.error ?? catalogue.error} title="The role settings could not be loaded" />
@@ -143,8 +149,8 @@ function Origin({ policy, places }: { policy: Policy; places: readonly Place[] }
     <MessageBar intent="info" layout="multiline">
       <MessageBarBody>
         {policy.scopeId === '/'
-          ? 'These settings apply wherever the role is assigned, except at scopes with their own override.'
-          : `These settings apply at ${placeName(policy.scopeId, places)} and below; elsewhere the role’s own settings apply.`}
+          ? 'These settings apply wherever the role is assigned, except at scopes with their own override. A setting the role doesn’t set here is inherited from the tenant default.'
+          : `These settings apply at ${placeName(policy.scopeId, places)} and below; elsewhere the role’s own settings apply. A setting not set here is inherited from the role’s settings above this scope, then from the tenant default.`}
         <span className={styles.muted}>{modified}</span>
       </MessageBarBody>
     </MessageBar>
@@ -195,8 +201,8 @@ function OverrideDialog({
             <DialogTitle>Override for a scope</DialogTitle>
             <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
               <Text>
-                The scope gets its own settings, starting as a copy of those in force there now. Change them afterwards; the rest of the directory keeps the
-                role’s own.
+                The scope gets its own settings. At first it sets none: each is inherited from the settings in force there now, until you change it here. The
+                rest of the directory keeps the role’s own.
               </Text>
               <Field label="Scope" required>
                 <Dropdown

@@ -27,6 +27,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
 import { KIND_LABEL } from './names.ts';
 import { kindOf, useCatalogue, type CatalogueRole, type RoleKind } from './roles-api.ts';
+import { TenantDefaultLink } from './tenant-default-link.tsx';
 
 const PHONE = '@media (max-width: 700px)';
 
@@ -70,11 +71,15 @@ export function RolesPage() {
       <Title2 as="h1" id="roles-title">
         Roles
       </Title2>
-      <Text>Choose a role to see who is eligible for it or holds it, assign it, and change its settings.</Text>
+      <Text>
+        Choose a role to see who is eligible for it or holds it, assign it, and change its settings. A setting a role doesn’t set comes from the tenant default
+        settings.
+      </Text>
       <div className={styles.tools}>
         <Field label="Search roles" className={styles.search}>
           <SearchBox value={text} onChange={(_e, d) => set('q', d.value)} placeholder="Name or description" />
         </Field>
+        <TenantDefaultLink />
       </div>
       <TabList className={styles.tabs} selectedValue={filter} onTabSelect={(_e, d) => set('kind', String(d.value))} aria-label="Kind of role">
         <Tab value="all">All ({count('all')})</Tab>
