@@ -1,8 +1,8 @@
 /**
  * `openpim config export|plan|apply`: settings as code (docs/guide.md, "Settings as code"). The
- * role settings, scoped policies, eligible and active assignments, groups and their members,
- * resource scopes and administrative units of a server as one YAML file that names everything
- * portably; `plan` shows how the server differs from a file, `apply` makes it match — over the API
+ * role settings (the tenant default, each role's, each narrower scope's, the groups'), eligible
+ * and active assignments, groups and their members, resource scopes and administrative units of a
+ * server as one YAML file that names everything portably; `plan` shows how the server differs from a file, `apply` makes it match — over the API
  * only, so every change is authorized and audited.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +15,9 @@ import { totpOption } from './client/request-options.ts';
 import { openSession, serverOption, type Session } from './client/session.ts';
 import { applySettings } from './client/settings-apply.ts';
 import { parseSettings, type FileSettings } from './client/settings-file.ts';
-import { Directory, liveSettings, readLive } from './client/settings-live.ts';
+import { Directory } from './client/settings-directory.ts';
+import { readLive } from './client/settings-live.ts';
+import { liveSettings } from './client/settings-portable.ts';
 import { computePlan } from './client/settings-plan.ts';
 import { countsOf, planJson, planText } from './client/settings-plan-output.ts';
 import { renderSettings } from './client/settings-file.ts';
@@ -45,7 +47,9 @@ async function planFor(session: Session, file: FileSettings) {
 
 function exportCommand(): Command {
   return totpOption(serverOption(new Command('export')))
-    .description("administrators: write the server's settings as YAML (role settings, scoped policies, assignments, groups, scopes, administrative units)")
+    .description(
+      "administrators: write the server's settings as YAML (role settings: tenant default, per role, per scope; assignments, groups, scopes, administrative units)",
+    )
     .option('--output <file>', 'write to this file (default: stdout)')
     .action(async (options: CommonOptions & { output?: string }) => {
       const session = await openSession(options);
@@ -58,7 +62,8 @@ function exportCommand(): Command {
       const who = session.credentials().userPrincipalName;
       const text = renderSettings(settings, [
         `OpenPIM settings exported from ${session.server} at ${new Date(now).toISOString()}${who ? ` by ${who}` : ''} (openpim ${packageJson.version}).`,
-        'Policies list only the rules that differ from the defaults; see docs/guide.md, "Settings as code".',
+        'The tenant default lists its rules that differ from the built-in defaults; each policy, the rules it sets itself (it inherits the others);',
+        'in each rule, only the fields that differ from the built-in default. See docs/guide.md, "Settings as code".',
       ]);
       if (options.output) {
         await writeFile(options.output, text);

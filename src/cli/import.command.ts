@@ -57,7 +57,8 @@ export function importCommand(): Command {
       for (const line of unmapped) note(`openpim: not imported: ${line}`);
       const header = [
         `OpenPIM settings imported from ${server} at ${new Date(now).toISOString()} (openpim ${packageJson.version}).`,
-        'Policies list only the rules that differ from the defaults; see docs/guide.md, "Settings as code" and "Import from Entra".',
+        'The tenant default lists its rules that differ from the built-in defaults; each policy, the rules it sets itself (it inherits the others);',
+        'in each rule, only the fields that differ from the built-in default. See docs/guide.md, "Settings as code" and "Import from Entra".',
         ...(unmapped.length > 0
           ? ['', `Not imported (${unmapped.length}): OpenPIM cannot name these, so they are left out:`, ...unmapped.map((u) => `- ${u}`)]
           : []),

@@ -1,7 +1,8 @@
 /**
- * Settings as code against live servers: a state built through the API (custom settings on two
- * roles, a scoped policy, a group's own policy, eligible and active assignments of users, a group
- * and PIM for Groups, groups with members, resource scopes, an administrative unit) is exported
+ * Settings as code against live servers: a state built through the API (a changed tenant default,
+ * rules set on three roles while others inherit, a scoped policy, a group's own policy, eligible and
+ * active assignments of users, a group and PIM for Groups, groups with members, resource scopes, an
+ * administrative unit) is exported
  * with `openpim config export`, applied to a second, empty server with the same users, and exported
  * there again — the same file, but for the header. `plan` then shows exactly what was changed by
  * hand since, `apply` puts it back, a second `apply` changes nothing, and an apply whose checks
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
 import { DAY, MINUTE } from '../../src/domain/time.ts';
 import { DIR, STACK, type Harness, type TestUser } from './cli-harness.ts';
-import { commonState, EXPIRATION, GROUPS_PIM, iso, patchRule, policyOf, twoServers, type Side } from './settings-fixtures.ts';
+import { commonState, EXPIRATION, GROUPS_PIM, inheritRule, iso, patchRule, policyOf, tenantDefaultOf, twoServers, type Side } from './settings-fixtures.ts';
 
 let a: Harness; // the server whose state is exported
 let b: Harness; // an empty one, with the same users
@@ -81,7 +82,9 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(body).toMatch(
       /^version: 1\nadministrativeUnits:\n {2}- Sales\nscopes:\n {2}\/subscriptions\/s1:\n {4}displayName: Production\n {2}\/subscriptions\/s1\/resourceGroups\/rg1: \{\}\ngroups:\n {2}Ops:\n {4}description: On-call operators\n {4}isAssignableToRole: true\n {4}members:\n {6}- alice@contoso\.test\n {6}- bob@contoso\.test\n/,
     );
-    // Only the rules that differ from the defaults; approvers by name.
+    // The tenant default: its rules that differ from the built-in defaults.
+    expect(body).toContain(['tenantDefault:', '  rules:', '    Expiration_EndUser_Assignment:', '      maximumDuration: PT4H', 'policies:', ''].join('\n'));
+    // A policy: the rules it sets, in each the fields that differ from the built-in default; approvers by name.
     expect(body).toContain(
       [
         '  - role: User Administrator',
@@ -97,6 +100,12 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
       ].join('\n'),
     );
     expect(body).toMatch(/primaryApprovers:\n\s+- user: carol@contoso\.test\n\s+- group: Ops\n/);
+    // A rule set to the built-in default (not the tenant default's PT4H it would inherit) is listed, with no field.
+    expect(body).toContain(['  - role: Helpdesk Administrator', '    scope: /', '    rules:', '      Expiration_EndUser_Assignment: {}', '  - '].join('\n'));
+    // Security Reader sets only its approval rule: it inherits the tenant default's maximum.
+    expect(body).toMatch(
+      /\n {2}- role: Security Reader\n {4}scope: \/\n {4}rules:\n {6}Approval_EndUser_Assignment:\n(?: {8}.*\n)+ {2}- role: User Administrator\n/,
+    );
     expect(body).toContain(
       [
         '  - role: Reader',
@@ -162,6 +171,10 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
 
   it('plans exactly what was changed by hand since, and apply puts it back', async () => {
     await patchRule(b, await policyOf(b, ROLE.userAdministrator), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT3H' });
+    // The tenant default changed; a rule Helpdesk Administrator set reset to inherit; one Security Reader inherited set.
+    await patchRule(b, await tenantDefaultOf(b), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT5H' });
+    await inheritRule(b, await policyOf(b, ROLE.helpdeskAdministrator), 'Expiration_EndUser_Assignment');
+    await patchRule(b, await policyOf(b, ROLE.securityReader), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT1H' });
     const alice = (await b.api<{ id: string }>(b.adminToken, 'GET', '/v1.0/users/alice@contoso.test')).id;
     await b.api(b.adminToken, 'POST', `${DIR}/roleEligibilityScheduleRequests`, {
       action: 'adminRemove',
@@ -176,11 +189,19 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(plan.stdout).toBe(
       [
         'Policies (role settings):',
+        '  ~ the tenant default',
+        '      Expiration_EndUser_Assignment.maximumDuration: PT5H → PT4H',
+        '  ~ Helpdesk Administrator at /',
+        '      + Expiration_EndUser_Assignment: set here, no longer inherited from the tenant default',
+        '          maximumDuration: PT5H → PT8H',
+        '  ~ Security Reader at /',
+        '      - Expiration_EndUser_Assignment: inherit from the tenant default',
+        '          maximumDuration: PT1H → PT4H',
         '  ~ User Administrator at /',
         '      Expiration_EndUser_Assignment.maximumDuration: PT3H → PT2H',
         'Assignments:',
         '  + alice@contoso.test: eligible User Administrator at /, permanent',
-        'Plan: 1 to add, 1 to change, 0 to remove.',
+        'Plan: 1 to add, 4 to change, 0 to remove.',
         '',
       ].join('\n'),
     );
@@ -191,14 +212,38 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
       file,
       warnings: [],
       errors: [],
-      summary: { add: 1, change: 1, remove: 0 },
+      summary: { add: 1, change: 4, remove: 0 },
       changes: [
+        {
+          section: 'policies',
+          action: 'change',
+          tenantDefault: true,
+          fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT5H', new: 'PT4H' }],
+          rules: [{ rule: 'Expiration_EndUser_Assignment', action: 'change', inheritedFrom: null }],
+        },
+        {
+          section: 'policies',
+          action: 'change',
+          role: 'Helpdesk Administrator',
+          scope: '/',
+          fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT5H', new: 'PT8H' }],
+          rules: [{ rule: 'Expiration_EndUser_Assignment', action: 'set', inheritedFrom: 'the tenant default' }],
+        },
+        {
+          section: 'policies',
+          action: 'change',
+          role: 'Security Reader',
+          scope: '/',
+          fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT1H', new: 'PT4H' }],
+          rules: [{ rule: 'Expiration_EndUser_Assignment', action: 'inherit', inheritedFrom: 'the tenant default' }],
+        },
         {
           section: 'policies',
           action: 'change',
           role: 'User Administrator',
           scope: '/',
           fields: [{ field: 'Expiration_EndUser_Assignment.maximumDuration', old: 'PT3H', new: 'PT2H' }],
+          rules: [{ rule: 'Expiration_EndUser_Assignment', action: 'change', inheritedFrom: null }],
         },
         {
           section: 'assignments',
@@ -218,9 +263,21 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     const apply = await b.cli(danaB, ['config', 'apply', file, '--yes']);
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toMatch(
-      /Applying:\n {2}~ User Administrator at \/\n {2}\+ alice@contoso\.test: eligible User Administrator at \/, permanent\nApplied 2 changes/,
+      /Applying:\n {2}~ the tenant default\n {2}~ Helpdesk Administrator at \/\n {2}~ Security Reader at \/\n {2}~ User Administrator at \/\n {2}\+ alice@contoso\.test: eligible User Administrator at \/, permanent\nApplied 5 changes/,
     );
     expect((await b.cli(danaB, ['config', 'plan', file])).code).toBe(0);
+    // Set again, and inherited again, as the file has them.
+    const rules = async (roleId: string) =>
+      (
+        await b.api<{ value: { id: string; maximumDuration?: string; inheritedFrom?: unknown }[] }>(
+          b.adminToken,
+          'GET',
+          `/v1.0/policies/roleManagementPolicies/${await policyOf(b, roleId)}/rules`,
+        )
+      ).value.find((r) => r.id === 'Expiration_EndUser_Assignment')!;
+    expect(await rules(ROLE.helpdeskAdministrator)).toMatchObject({ maximumDuration: 'PT8H' });
+    expect(await rules(ROLE.helpdeskAdministrator)).not.toHaveProperty('inheritedFrom');
+    expect(await rules(ROLE.securityReader)).toMatchObject({ maximumDuration: 'PT4H', inheritedFrom: { isOrganizationDefault: true } });
   });
 
   it('removes assignments the file leaves out, and changes window-only differences in place', async () => {
@@ -299,6 +356,23 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
       /^openpim: ✗ group Readers: active Global Reader at \/, permanent: Group 'Readers' is not role-assignable.*\nopenpim: nothing was changed: 1 of the changes would fail\n$/,
     );
     expect(refused.stderr).not.toMatch(STACK);
+    expect(await groups()).toEqual(['Ops', 'Readers']);
+
+    // The tenant default's approval rule must name an approver (groups and resource roles inherit it), checked before anything changes.
+    const withApproval = (text: string) =>
+      text.replace(
+        '\ntenantDefault:\n  rules:\n',
+        '\ntenantDefault:\n  rules:\n    Approval_EndUser_Assignment:\n      setting:\n        isApprovalRequired: true\n',
+      );
+    await writeFile(bad, withApproval(extra('  servicePrincipals: {}\n')));
+    expect(await readFile(bad, 'utf8')).toContain(
+      '    Approval_EndUser_Assignment:\n      setting:\n        isApprovalRequired: true\n    Expiration_EndUser_Assignment:',
+    );
+    const approval = await b.cli(danaB, ['config', 'apply', bad, '--yes']);
+    expect(approval.code).toBe(1);
+    expect(approval.stderr).toBe(
+      'openpim: ✗ policies: the tenant default: Approval_EndUser_Assignment: every stage needs at least one primary approver for this role.\nopenpim: nothing was changed: 1 of the changes would fail\n',
+    );
     expect(await groups()).toEqual(['Ops', 'Readers']);
     expect((await b.cli(danaB, ['config', 'plan', file])).code).toBe(0);
   });

@@ -1,10 +1,12 @@
 /**
- * `openpim import` against live servers: server A's PIM configuration (custom settings on two
- * roles and on a group's member access, eligible and active assignments of users and a group, PIM
- * for Groups member and owner access, groups with members) is read over standard Graph v1.0 with
- * A's admin token into a settings file; `config apply` of that file on an empty server B with the
- * same users makes B's exported policies, assignments and groups those of A. Then, against a tiny
- * Graph stand-in: what cannot be mapped is reported and left out, and throttling is retried.
+ * `openpim import` against live servers: server A's PIM configuration (a changed tenant default,
+ * rules set on three roles and on a group's member access while other roles inherit, eligible and
+ * active assignments of users and a group, PIM for Groups member and owner access, groups with
+ * members) is read over standard Graph v1.0 with A's admin token into a settings file; `config
+ * apply` of that file on an empty server B with the same users makes B's exported tenant default,
+ * policies, assignments and groups those of A. Then, against a tiny Graph stand-in with no tenant
+ * default (as Microsoft Entra): each role's rules that differ from the built-in defaults are
+ * imported, what cannot be mapped is reported and left out, and throttling is retried.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +57,7 @@ afterAll(async () => {
 
 const sections = (text: string) => {
   const doc = parse(text) as Record<string, unknown>;
-  return { policies: doc.policies, assignments: doc.assignments, groups: doc.groups };
+  return { tenantDefault: doc.tenantDefault, policies: doc.policies, assignments: doc.assignments, groups: doc.groups };
 };
 
 describe('openpim import', { timeout: 60_000 }, () => {
@@ -67,6 +69,12 @@ describe('openpim import', { timeout: 60_000 }, () => {
     const text = await readFile(file, 'utf8');
     expect(text).toMatch(new RegExp(`^# OpenPIM settings imported from ${a.server.url.replace(/[.]/g, '\\.')} at \\S+Z \\(openpim \\S+\\)\\.\n`));
     expect(text).not.toMatch(/Not imported/);
+    // The tenant default, and of each policy only the rules it sets: Helpdesk Administrator's is the built-in default, Security Reader inherits its maximum.
+    expect(text).toContain(['tenantDefault:', '  rules:', '    Expiration_EndUser_Assignment:', '      maximumDuration: PT4H', 'policies:', ''].join('\n'));
+    expect(text).toContain(['  - role: Helpdesk Administrator', '    scope: /', '    rules:', '      Expiration_EndUser_Assignment: {}', '  - '].join('\n'));
+    expect(text).toMatch(
+      /\n {2}- role: Security Reader\n {4}scope: \/\n {4}rules:\n {6}Approval_EndUser_Assignment:\n(?: {8}.*\n)+ {2}- role: User Administrator\n/,
+    );
     // Approvers by name, a group's own settings, PIM for Groups, a start still to come.
     expect(text).toMatch(/primaryApprovers:\n\s+- user: carol@contoso\.test\n\s+- group: Ops\n/);
     expect(text).toContain(
@@ -88,7 +96,8 @@ describe('openpim import', { timeout: 60_000 }, () => {
     expect(fromA.code, fromA.stderr).toBe(0);
     expect(fromB.code, fromB.stderr).toBe(0);
     const want = sections(fromA.stdout);
-    expect(want.policies).toHaveLength(3);
+    expect(want.tenantDefault).toEqual({ rules: { Expiration_EndUser_Assignment: { maximumDuration: 'PT4H' } } });
+    expect(want.policies).toHaveLength(4);
     expect(Object.keys(want.assignments as object)).toEqual(['users', 'groups', 'servicePrincipals']);
     expect(sections(fromB.stdout)).toEqual(want);
     // Once applied, the imported file and the server agree.
@@ -140,6 +149,13 @@ describe('openpim import: what it cannot map', () => {
                 isExpirationRequired: true,
                 maximumDuration: 'PT3H',
                 target: { caller: 'EndUser', operations: ['All'], level: 'Assignment', inheritableSettings: [], enforcedSettings: [] },
+              },
+              // As OpenPIM's built-in default: the tenant default (the built-in defaults) gives it.
+              {
+                '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+                id: 'Enablement_Admin_Eligibility',
+                enabledRules: [],
+                target: { caller: 'Admin', operations: ['All'], level: 'Eligibility', inheritableSettings: [], enforcedSettings: [] },
               },
               { '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyFutureRule', id: 'Future_EndUser_Assignment' },
             ],
@@ -196,6 +212,7 @@ describe('openpim import: what it cannot map', () => {
       },
     ]);
     const text = renderSettings(settings, ['imported']);
+    expect(parse(text).tenantDefault).toEqual({ rules: {} });
     const policies = parse(text).policies as { role: string; rules: Record<string, Record<string, unknown>> }[];
     expect(policies).toHaveLength(1);
     expect(policies[0]!.role).toBe('Reader');

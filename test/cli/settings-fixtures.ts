@@ -50,14 +50,22 @@ export async function twoServers(nameA: string, nameB: string): Promise<[Side, S
 export const iso = (at: number) => new Date(Math.floor(at / 1000) * 1000).toISOString();
 export const policyOf = async (h: Harness, roleId: string, scopeId = '/') =>
   (await h.server.store.read.policies.forRoleAt(h.server.tenant.id, roleId, scopeId))!.id;
+/** The id of the tenant default role settings, as Graph lists them. */
+export const tenantDefaultOf = async (h: Harness) =>
+  (await h.api<{ value: { id: string }[] }>(h.adminToken, 'GET', `${POLICIES}?$filter=${encodeURIComponent('isOrganizationDefault eq true')}`)).value[0]!.id;
 export const patchRule = (h: Harness, policyId: string, ruleId: string, body: Record<string, unknown>) =>
   h.api(h.adminToken, 'PATCH', `${POLICIES}/${policyId}/rules/${ruleId}`, { id: ruleId, ...body });
+/** Resets a rule of a policy to inherit it. */
+export const inheritRule = (h: Harness, policyId: string, ruleId: string) => h.api(h.adminToken, 'DELETE', `${POLICIES}/${policyId}/rules/${ruleId}`);
 
 /**
- * What both files start from: groups Ops (role-assignable: Alice, Bob) and Readers (Carol); User
- * Administrator activations of at most 2 hours with MFA, justification and a ticket; Security
- * Reader activations approved by Carol or a member of Ops; Ops members' activations at most 4 hours.
- * Returns the groups and a way to submit adminAssign requests.
+ * What both files start from: groups Ops (role-assignable: Alice, Bob) and Readers (Carol);
+ * activations of at most 4 hours by default (the tenant default), which Security Reader inherits;
+ * User Administrator activations of at most 2 hours with MFA, justification and a ticket; Security
+ * Reader activations approved by Carol or a member of Ops; Helpdesk Administrator activations of
+ * at most 8 hours (set on the role: the built-in default, not the tenant's); Ops members'
+ * activations at most 4 hours (set on the group, the same as it would inherit). Returns the groups
+ * and a way to submit adminAssign requests.
  */
 export async function commonState(h: Harness, users: Side['users']) {
   const { alice, bob, carol } = users;
@@ -77,6 +85,8 @@ export async function commonState(h: Harness, users: Side['users']) {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user!.id}`,
     });
   }
+  await patchRule(h, await tenantDefaultOf(h), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT4H' });
+  await patchRule(h, await policyOf(h, ROLE.helpdeskAdministrator), 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT8H' });
   const userAdmin = await policyOf(h, ROLE.userAdministrator);
   await patchRule(h, userAdmin, 'Expiration_EndUser_Assignment', { '@odata.type': EXPIRATION, maximumDuration: 'PT2H' });
   await patchRule(h, userAdmin, 'Enablement_EndUser_Assignment', {

@@ -2,22 +2,20 @@
  * `openpim import` (docs/guide.md, "Import from Entra"): the PIM configuration of any Microsoft
  * Graph endpoint — a Microsoft Entra tenant or another OpenPIM — read through standard Graph v1.0
  * paths and properties only, and named portably (settings-model.ts) for the file `config export`
- * writes: role settings (roleManagementPolicyAssignments with their policies' rules), eligible and
+ * writes: role settings (the tenant default if the endpoint has one, and roleManagementPolicyAssignments
+ * with their policies' rules: graph-import-policies.ts), eligible and
  * administrator-assigned active role assignments, PIM for Groups eligibility and assignments with
  * the groups' own policies, and the groups all of these name (with their members). Whatever cannot
  * be named portably — an unknown rule, an app-scoped assignment, a principal of another type, a
  * directory scope that is neither `/` nor an administrative unit — is reported and left out.
  */
-import { RULE_IDS, kindOfRule, type RuleId } from '../../domain/policy/rules.ts';
 import { CliError, EXIT } from './cli-error.ts';
+import { policyImport, type GraphPolicy } from './graph-import-policies.ts';
 import type { GraphReader } from './graph-reader.ts';
 import {
   compareAssignments,
   comparePolicyTargets,
   cmp,
-  defaultRules,
-  portableRule,
-  RULE_TYPE,
   type Access,
   type AssignmentSetting,
   type GroupSetting,
@@ -25,7 +23,6 @@ import {
   type PolicyTarget,
   type PrincipalRef,
   type PrincipalType,
-  type Rules,
   type ScopeRef,
   type Settings,
 } from './settings-model.ts';
@@ -48,15 +45,11 @@ interface GraphObject {
   description?: string | null;
   isAssignableToRole?: boolean | null;
 }
-interface GraphRule extends Record<string, unknown> {
-  id: string;
-  '@odata.type'?: string;
-}
 interface GraphPolicyAssignment {
   roleDefinitionId: string;
   scopeId: string;
   scopeType: string;
-  policy?: { id: string; rules?: GraphRule[] };
+  policy?: GraphPolicy;
 }
 interface GraphSchedule {
   id: string;
@@ -81,7 +74,6 @@ const TYPES: Record<string, PrincipalType> = {
   '#microsoft.graph.servicePrincipal': 'servicePrincipal',
 };
 const COLLECTION: Record<PrincipalType, string> = { user: 'users', group: 'groups', servicePrincipal: 'servicePrincipals' };
-const APPROVER_TYPES = new Set(['#microsoft.graph.singleUser', '#microsoft.graph.groupMembers', '#microsoft.graph.requestorManager']);
 
 export interface ImportResult {
   readonly settings: Settings;
@@ -162,49 +154,8 @@ export async function importFromGraph(graph: GraphReader, now: number = Date.now
     return null;
   }
 
-  // Policies: the rules, approvers named portably (unsupported approvers and rules left out).
-  async function rulesOf(policy: GraphPolicyAssignment['policy'], label: string): Promise<Rules> {
-    const defaults = defaultRules();
-    const out = structuredClone(defaults);
-    for (const rule of policy?.rules ?? []) {
-      const id = rule.id as RuleId;
-      if (!(RULE_IDS as readonly string[]).includes(rule.id) || (rule['@odata.type'] && rule['@odata.type'] !== RULE_TYPE[kindOfRule(id)])) {
-        unmapped.add(`${label}: rule ${rule.id} (${rule['@odata.type'] ?? 'no type'}), which OpenPIM does not have`);
-        continue;
-      }
-      const raw = structuredClone(rule) as Record<string, unknown>;
-      const ids = new Map<string, string | null>();
-      const setting = raw.setting as { approvalStages?: Record<string, unknown>[] } | undefined;
-      for (const [i, stage] of (setting?.approvalStages ?? []).entries()) {
-        for (const list of ['primaryApprovers', 'escalationApprovers']) {
-          const kept: Record<string, unknown>[] = [];
-          for (const a of (stage[list] as Record<string, unknown>[] | undefined) ?? []) {
-            const type = String(a['@odata.type'] ?? '');
-            const id = String(a.userId ?? a.groupId ?? a.id ?? '');
-            const resolved =
-              type === '#microsoft.graph.singleUser'
-                ? await userName(id)
-                : type === '#microsoft.graph.groupMembers'
-                  ? await groupName(id)
-                  : APPROVER_TYPES.has(type)
-                    ? ''
-                    : null;
-            if (resolved === null) {
-              unmapped.add(`${label}: ${rule.id} stage ${i + 1}: approver ${type.replace('#microsoft.graph.', '') || '?'} ${id}`.trimEnd());
-              continue;
-            }
-            if (id) ids.set(id, resolved);
-            kept.push(a);
-          }
-          stage[list] = kept;
-        }
-      }
-      const names = { userName: (x: string) => ids.get(x) ?? x, groupName: (x: string) => ids.get(x) ?? x };
-      out[id] = portableRule(id, raw, names);
-    }
-    return out;
-  }
-
+  // Policies: the tenant default (if the endpoint has one) and the rules each sets, approvers named portably.
+  const rules = await policyImport({ graph, unmapped, userName, groupName });
   const policies: PolicySetting[] = [];
   const directoryPolicies = await graph.list<GraphPolicyAssignment>(
     `${POLICY_ASSIGNMENTS}?${q("scopeId eq '/' and scopeType eq 'DirectoryRole'")}&$expand=policy($expand=rules)`,
@@ -216,7 +167,7 @@ export async function importFromGraph(graph: GraphReader, now: number = Date.now
       continue;
     }
     const target: PolicyTarget = { kind: 'role', role, scope: { path: '/' } };
-    policies.push({ target, rules: await rulesOf(p.policy, `role settings of ${role}`) });
+    policies.push({ target, rules: await rules.ownRules(p.policy, `role settings of ${role}`) });
   }
 
   // Assignments: eligible, and active ones an administrator assigned (activations are not configuration).
@@ -315,7 +266,7 @@ export async function importFromGraph(graph: GraphReader, now: number = Date.now
       }
       policies.push({
         target: { kind: 'group', group, access: p.roleDefinitionId },
-        rules: await rulesOf(p.policy, `${p.roleDefinitionId} settings of group ${group}`),
+        rules: await rules.ownRules(p.policy, `${p.roleDefinitionId} settings of group ${group}`),
       });
     }
   }
@@ -352,6 +303,7 @@ export async function importFromGraph(graph: GraphReader, now: number = Date.now
 
   return {
     settings: {
+      tenantDefault: rules.tenantDefault,
       administrativeUnits: [...new Set([...auNames.values()].filter((n): n is string => n !== null))].sort(cmp),
       scopes: [],
       groups: groups.sort((x, y) => cmp(x.name, y.name)),

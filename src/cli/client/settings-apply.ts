@@ -4,9 +4,10 @@
  * the server would (the domain's own validateRule) and submits every assignment request whose
  * target exists with `isValidationOnly: true`; any failure stops it there, with nothing changed.
  * Then: administrative units, scopes and groups that are missing; group members; new scoped
- * policies and rule PATCHes; and last the assignment requests — all validated again first (those
- * about objects or policies this run made could not be before), then adminAssign, adminUpdate and
- * adminRemove. Between steps it reads the server again and plans anew, so each step works on
+ * policies; the rules of the tenant default and of each policy (a PATCH for each rule set or
+ * changed, a DELETE for each reset to inherit); and last the assignment requests — all validated
+ * again first (those about objects or policies this run made could not be before), then
+ * adminAssign, adminUpdate and adminRemove. Between steps it reads the server again and plans anew, so each step works on
  * what is there.
  */
 import { BUILT_IN_ROLES } from '../../domain/roles/catalogue.ts';
@@ -14,10 +15,13 @@ import { kindOfRule, type PolicyRule } from '../../domain/policy/rules.ts';
 import { validateRule } from '../../domain/policy/validate-rule.ts';
 import { parseDuration } from '../../domain/time.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
+import { Directory } from './settings-directory.ts';
 import type { FileSettings } from './settings-file.ts';
-import { Directory, readLive } from './settings-live.ts';
-import { apiRuleFields, changedRules, RULE_TYPE, targetLabel, type ApproverIds, type PolicyTarget } from './settings-model.ts';
-import { computePlan, type Change, type Plan } from './settings-plan.ts';
+import { readLive } from './settings-live.ts';
+import { targetLabel, type PolicyTarget, type TenantDefault } from './settings-model.ts';
+import type { Change, Plan, RuleChange } from './settings-changes.ts';
+import { computePlan } from './settings-plan.ts';
+import { apiRuleFields, RULE_FIELDS, RULE_TYPE, type ApproverIds } from './settings-rules.ts';
 import { describeChange } from './settings-plan-output.ts';
 import { requestsPath } from './targets.ts';
 
@@ -42,18 +46,33 @@ export interface ApplyResult {
 
 const RESOURCE_ROLES = new Set(BUILT_IN_ROLES.filter((r) => r.kind === 'resource').map((r) => r.id));
 
-/** Resource roles and groups must name an approver when approval is on (directory roles fall back to the administrators). */
-const approverRequired = (dir: Directory, t: PolicyTarget) => t.kind !== 'role' || RESOURCE_ROLES.has(dir.roleId(t.role) ?? '');
+/**
+ * Resource roles and groups must name an approver when approval is on (directory roles fall back to
+ * the administrators); so must the tenant default, which groups and resource roles inherit.
+ */
+const approverRequired = (dir: Directory, t: PolicyTarget | TenantDefault) => t.kind !== 'role' || RESOURCE_ROLES.has(dir.roleId(t.role) ?? '');
 
 /** The rule problems the server would refuse a PATCH for, found without sending one. */
 function policyProblems(changes: readonly PolicyChange[], dir: Directory): string[] {
   const anyId: ApproverIds = { userId: () => 'id', groupId: () => 'id' };
   return changes.flatMap((c) =>
-    changedRules(c.current, c.rules).flatMap(({ id }) => {
-      const rule = { kind: kindOfRule(id), id, ...apiRuleFields(c.rules[id], Object.keys(c.rules[id]), anyId) } as unknown as PolicyRule;
-      return validateRule(rule, { approverRequired: approverRequired(dir, c.target) }).map((p) => `policies: ${targetLabel(c.target)}: ${p}`);
-    }),
+    c.rules
+      .filter((r) => r.action !== 'inherit')
+      .flatMap(({ id }) => {
+        const rule = { kind: kindOfRule(id), id, ...apiRuleFields(c.own[id]!, Object.keys(c.own[id]!), anyId) } as unknown as PolicyRule;
+        return validateRule(rule, { approverRequired: approverRequired(dir, c.target) }).map((p) => `policies: ${targetLabel(c.target)}: ${p}`);
+      }),
   );
+}
+
+/**
+ * The body of a PATCH that sets a rule: every field, so that the rule comes out as the file has it
+ * whatever it inherits by then (other changes of this apply may change that); `target` only when it
+ * differs from the rule in force, so an unchanged target keeps the server's spelling.
+ */
+function patchBody(c: PolicyChange, r: RuleChange, ids: ApproverIds): Record<string, unknown> {
+  const keys = [...RULE_FIELDS[kindOfRule(r.id)], ...(r.fields.some((f) => f.field === 'target') ? ['target'] : [])];
+  return { '@odata.type': RULE_TYPE[kindOfRule(r.id)], id: r.id, ...apiRuleFields(c.own[r.id]!, keys, ids) };
 }
 
 interface RequestPlan {
@@ -110,22 +129,27 @@ async function validate(client: ApiClient, requests: readonly RequestPlan[]): Pr
   return failures;
 }
 
-/** The assignment requests that can be checked now: their principal and target exist, and no policy of their role changes in this run. */
+/**
+ * The assignment requests that can be checked now: their principal and target exist, and no policy
+ * they are governed by changes in this run (their role's, their group's or the defaults for groups
+ * it inherits from, or the tenant default, which they all inherit from).
+ */
 function checkableNow(plan: Plan, dir: Directory, now: number, justification: string): RequestPlan[] {
-  const policies = plan.changes.filter((c): c is PolicyChange => c.section === 'policies');
-  const touched = new Set(
-    policies.map((c) =>
-      c.target.kind === 'role'
-        ? `role:${dir.roleId(c.target.role)}`
-        : c.target.kind === 'group'
-          ? `group:${c.target.group}:${c.target.access}`
-          : `defaults:${c.target.access}`,
-    ),
-  );
+  const governed = (t: PolicyTarget | TenantDefault): string =>
+    t.kind === 'role'
+      ? `role:${dir.roleId(t.role)}`
+      : t.kind === 'group'
+        ? `group:${t.group}:${t.access}`
+        : t.kind === 'groupDefaults'
+          ? `defaults:${t.access}`
+          : 'tenantDefault';
+  const touched = new Set(plan.changes.flatMap((c) => (c.section === 'policies' ? [governed(c.target)] : [])));
+  if (touched.has('tenantDefault')) return [];
   return plan.changes.flatMap((c) => {
     if (c.section !== 'assignments') return [];
     const t = c.assignment.target;
-    if (t.kind === 'role' ? touched.has(`role:${dir.roleId(t.role)}`) : touched.has(`group:${t.group}:${t.access}`)) return [];
+    if (t.kind === 'role' ? touched.has(`role:${dir.roleId(t.role)}`) : touched.has(`group:${t.group}:${t.access}`) || touched.has(`defaults:${t.access}`))
+      return [];
     const request = requestOf(c, dir, now, justification);
     return request ? [request] : [];
   });
@@ -205,7 +229,7 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
     const ids = dir.targetIds(c.target as Extract<PolicyTarget, { kind: 'role' }>)!;
     try {
       await client.call('POST', '/openpim/policies', { roleDefinitionId: ids.roleDefinitionId, scopeId: ids.scopeId });
-      if (c.fields.length === 0) {
+      if (c.rules.length === 0) {
         applied += 1;
         options.done(describeChange(c)[0]!);
       }
@@ -217,7 +241,7 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
   if (members.length + newPolicies.length > 0) await again();
   if (stopped()) return stopped()!;
 
-  // 4. Policy rules, one PATCH per rule that differs (the fields that differ, whole).
+  // 4. Policy rules, the tenant default's first: a PATCH for each rule set or changed, a DELETE for each reset to inherit.
   const ids: ApproverIds = { userId: (upn) => dir.userId(upn)!, groupId: (name) => dir.groupId(name)! };
   const policyChanges = plan.changes.filter((c): c is PolicyChange => c.section === 'policies');
   for (const c of policyChanges) {
@@ -228,13 +252,11 @@ export async function applySettings(client: ApiClient, file: FileSettings, first
     }
     const newlyMade = newPolicies.some((n) => targetLabel(n.target) === targetLabel(c.target));
     const change: Change = newlyMade ? { ...c, action: 'add' } : c;
+    const rulePath = (id: string) => `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policy.id)}/rules/${id}`;
     await step(change, async () => {
-      for (const { id, keys } of changedRules(c.current, c.rules)) {
-        await client.call('PATCH', `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policy.id)}/rules/${id}`, {
-          '@odata.type': RULE_TYPE[kindOfRule(id)],
-          id,
-          ...apiRuleFields(c.rules[id], keys, ids),
-        });
+      for (const r of c.rules) {
+        if (r.action === 'inherit') await client.call('DELETE', rulePath(r.id));
+        else await client.call('PATCH', rulePath(r.id), patchBody(c, r, ids));
       }
     });
   }

@@ -6,17 +6,16 @@
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { isDuration, parseInstant } from '../../domain/time.ts';
-import { kindOfRule, RULE_IDS, type RuleId, type RuleKind } from '../../domain/policy/rules.ts';
+import { kindOfRule, RULE_IDS, type RuleKind } from '../../domain/policy/rules.ts';
 import { usageError } from './cli-error.ts';
+import { overridesOf, ownRules, withOverrides } from './settings-rules.ts';
 import {
-  overridesOf,
-  withOverrides,
   type Access,
   type AssignmentSetting,
   type GroupSetting,
   type PolicySetting,
   type PolicyTarget,
-  type PortableRule,
+  type OwnRules,
   type PrincipalType,
   type ScopeRef,
   type Settings,
@@ -45,10 +44,14 @@ function assignmentEntry(a: AssignmentSetting): Record<string, unknown> {
   };
 }
 
-/** Policies worth writing: a narrower scope's always (that it exists is a setting), others when some rule differs from the defaults. */
+/**
+ * Policies worth writing: a narrower scope's always (that it exists is a setting), others when they
+ * set some rule. Each lists the rules it sets — in each only the fields that differ from the
+ * built-in default, `{}` when none does — and inherits the rest.
+ */
 function policyEntries(policies: readonly PolicySetting[]): Record<string, unknown>[] {
   return policies.flatMap((p) => {
-    const rules = overridesOf(p.rules);
+    const rules = overridesOf(p.rules, 'all');
     const scoped = p.target.kind === 'role' && !('path' in p.target.scope && p.target.scope.path === '/');
     if (!scoped && Object.keys(rules).length === 0) return [];
     return [{ ...targetFields(p.target), rules }];
@@ -71,6 +74,8 @@ export function renderSettings(settings: Settings, header: readonly string[]): s
       settings.scopes.map((s) => [s.path, { ...(s.displayName ? { displayName: s.displayName } : {}), ...(s.parent ? { parent: s.parent } : {}) }]),
     ),
     groups: Object.fromEntries(settings.groups.map((g) => [g.name, groupEntry(g)])),
+    // The rules of the tenant default that differ from the built-in defaults.
+    tenantDefault: { rules: overridesOf(settings.tenantDefault, 'differing') },
     policies: policyEntries(settings.policies),
     assignments,
   };
@@ -188,7 +193,7 @@ const policyEntry = z.strictObject({ ...targetKeys, rules }).transform((e, ctx) 
     ctx.addIssue({ code: 'custom', message: t });
     return z.NEVER;
   }
-  return { target: t, overrides: (e.rules ?? {}) as Partial<Record<RuleId, PortableRule>> };
+  return { target: t, overrides: (e.rules ?? {}) as OwnRules };
 });
 
 const assignmentEntrySchema = z
@@ -238,11 +243,15 @@ const fileSchema = z.strictObject({
         .nullable(),
     )
     .nullish(),
+  tenantDefault: z.strictObject({ rules }).nullish(),
   policies: z.array(policyEntry).nullish(),
   assignments: z.strictObject({ users: principals, groups: principals, servicePrincipals: principals }).nullish(),
 });
 
-/** The settings a file describes, as written (names not yet checked against a server): whole rules, each group's members or null. */
+/**
+ * The settings a file describes, as written (names not yet checked against a server): the tenant
+ * default's 17 rules and the rules each policy sets, whole; each group's members or null.
+ */
 export interface FileSettings extends Settings {
   /** Groups whose `isAssignableToRole` the file leaves out (not compared; false when created). */
   readonly assignableUnsaid: ReadonlySet<string>;
@@ -283,10 +292,11 @@ export function parseSettings(text: string, file: string): FileSettings {
     }
   }
   return {
+    tenantDefault: withOverrides((f.tenantDefault?.rules ?? {}) as OwnRules),
     administrativeUnits: f.administrativeUnits ?? [],
     scopes: Object.entries(f.scopes ?? {}).map(([path, s]) => ({ path, displayName: s?.displayName ?? null, parent: s?.parent ?? null })),
     groups,
-    policies: (f.policies ?? []).map((p) => ({ target: p.target, rules: withOverrides(p.overrides) })),
+    policies: (f.policies ?? []).map((p) => ({ target: p.target, rules: ownRules(p.overrides) })),
     assignments,
     assignableUnsaid,
   };

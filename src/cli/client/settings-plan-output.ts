@@ -1,6 +1,7 @@
 /** How a plan (settings-plan.ts) is shown: lines for people, and JSON for `--output json`. */
-import { principalLabel, targetLabel, type AssignmentSetting, type PolicyTarget } from './settings-model.ts';
-import { SECTIONS, windowOf, type Change, type Plan, type Section } from './settings-plan.ts';
+import { principalLabel, targetLabel, type AssignmentSetting, type PolicyTarget, type TenantDefault } from './settings-model.ts';
+import type { Change, Plan, RuleChange } from './settings-changes.ts';
+import { SECTIONS, windowOf, type Section } from './settings-plan.ts';
 
 const SYMBOL = { add: '+', remove: '-', change: '~' } as const;
 const TITLE: Record<Section, string> = {
@@ -16,6 +17,18 @@ const show = (v: unknown): string => (v === null || v === undefined ? 'null' : t
 const assignmentLine = (a: AssignmentSetting): string =>
   `${principalLabel(a.principal)}: ${a.type} ${a.target.kind === 'role' ? targetLabel(a.target) : `${a.target.access} of group ${a.target.group}`}`;
 
+/**
+ * The lines of one rule of a policy change: `Rule.field: old → new` for a rule set both sides;
+ * `+ Rule: set here, no longer inherited from …` and `- Rule: inherit from …`, each with how the
+ * rule in force changes.
+ */
+function ruleLines(r: RuleChange): string[] {
+  if (r.action === 'change') return r.fields.map((f) => `    ${r.id}.${f.field}: ${show(f.old)} → ${show(f.new)}`);
+  const head = r.action === 'set' ? `    + ${r.id}: set here, no longer inherited from ${r.inheritedFrom}` : `    - ${r.id}: inherit from ${r.inheritedFrom}`;
+  if (r.fields.length === 0) return [`${head} (the same rule)`];
+  return [head, ...r.fields.map((f) => `        ${f.field}: ${show(f.old)} → ${show(f.new)}`)];
+}
+
 /** One line (and its field lines) of the text plan. */
 export function describeChange(c: Change): string[] {
   const head = `${SYMBOL[c.action]} `;
@@ -28,10 +41,7 @@ export function describeChange(c: Change): string[] {
       if ('member' in c) return [`${head}${c.group.name}: member ${principalLabel(c.member)}`];
       return [`${head}${c.group.name}${c.group.isAssignableToRole ? ' (role-assignable)' : ''}${c.group.description ? `: ${c.group.description}` : ''}`];
     case 'policies':
-      return [
-        `${head}${targetLabel(c.target)}${c.action === 'add' ? ' (a new policy for this scope)' : ''}`,
-        ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`),
-      ];
+      return [`${head}${targetLabel(c.target)}${c.action === 'add' ? ' (a new policy for this scope)' : ''}`, ...c.rules.flatMap(ruleLines)];
     case 'assignments':
       if (c.action === 'change') return [`${head}${assignmentLine(c.assignment)}`, ...c.fields.map((f) => `    ${f.field}: ${show(f.old)} → ${show(f.new)}`)];
       return [`${head}${assignmentLine(c.assignment)}, ${windowOf(c.assignment)}`];
@@ -65,14 +75,20 @@ export function planText(plan: Plan, file: string, server: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const targetJson = (t: PolicyTarget) =>
-  t.kind === 'role'
-    ? { role: t.role, ...('path' in t.scope ? { scope: t.scope.path } : { administrativeUnit: t.scope.administrativeUnit }) }
-    : t.kind === 'group'
-      ? { group: t.group, access: t.access }
-      : { access: t.access, scope: '/' };
+const targetJson = (t: PolicyTarget | TenantDefault) =>
+  t.kind === 'tenantDefault'
+    ? { tenantDefault: true }
+    : t.kind === 'role'
+      ? { role: t.role, ...('path' in t.scope ? { scope: t.scope.path } : { administrativeUnit: t.scope.administrativeUnit }) }
+      : t.kind === 'group'
+        ? { group: t.group, access: t.access }
+        : { access: t.access, scope: '/' };
 
-/** `--output json`: `{server, file, changes: [{section, action, …}], warnings, errors, summary}` (docs/guide.md). */
+/**
+ * `--output json`: `{server, file, changes: [{section, action, …}], warnings, errors, summary}`
+ * (docs/guide.md); a policy change has `fields` (`Rule.field`, old, new: how the rules in force
+ * change) and `rules` (`{rule, action: set|change|inherit, inheritedFrom}`).
+ */
 export function planJson(plan: Plan, file: string, server: string): unknown {
   const changes = plan.changes.map((c) => {
     const base = { section: c.section, action: c.action };
@@ -86,7 +102,12 @@ export function planJson(plan: Plan, file: string, server: string): unknown {
           ? { ...base, group: c.group.name, member: { type: c.member.type, name: c.member.name } }
           : { ...base, group: c.group.name, description: c.group.description, isAssignableToRole: c.group.isAssignableToRole };
       case 'policies':
-        return { ...base, ...targetJson(c.target), fields: c.fields };
+        return {
+          ...base,
+          ...targetJson(c.target),
+          fields: c.rules.flatMap((r) => r.fields.map((f) => ({ ...f, field: `${r.id}.${f.field}` }))),
+          rules: c.rules.map((r) => ({ rule: r.id, action: r.action, inheritedFrom: r.inheritedFrom })),
+        };
       case 'assignments':
         return {
           ...base,

@@ -6,66 +6,35 @@
  */
 import { parseDuration } from '../../domain/time.ts';
 import { parentPath } from '../../domain/scope-path.ts';
+import type { Directory } from './settings-directory.ts';
 import type { FileSettings } from './settings-file.ts';
-import { liveSettings, type Directory, type LiveSchedule } from './settings-live.ts';
+import type { LiveSchedule } from './settings-live.ts';
+import { liveSettings } from './settings-portable.ts';
+import type { Change, Plan } from './settings-changes.ts';
 import {
-  ACCESSES,
-  approversOf,
   assignmentKey,
   cmp,
   compareAssignments,
   comparePolicyTargets,
-  defaultRules,
-  mapApprovers,
   principalLabel,
-  ruleChanges,
   targetKey,
   targetLabel,
   type AssignmentSetting,
-  type FieldChange,
   type GroupSetting,
+  type OwnRules,
   type PolicySetting,
   type PolicyTarget,
   type PrincipalRef,
   type PrincipalType,
-  type Rules,
   type ScopeRef,
   type ScopeSetting,
   type Settings,
 } from './settings-model.ts';
+import { planPolicies } from './settings-plan-policies.ts';
+import { approversOf, mapApprovers, type FieldChange } from './settings-rules.ts';
 
 export type Section = 'administrativeUnits' | 'scopes' | 'groups' | 'policies' | 'assignments';
 export const SECTIONS: readonly Section[] = ['administrativeUnits', 'scopes', 'groups', 'policies', 'assignments'];
-
-export type Change =
-  | { readonly section: 'administrativeUnits'; readonly action: 'add'; readonly name: string }
-  | { readonly section: 'scopes'; readonly action: 'add'; readonly scope: ScopeSetting }
-  | { readonly section: 'groups'; readonly action: 'add'; readonly group: GroupSetting }
-  | { readonly section: 'groups'; readonly action: 'add' | 'remove'; readonly group: GroupSetting; readonly member: PrincipalRef }
-  | {
-      readonly section: 'policies';
-      readonly action: 'add' | 'change';
-      readonly target: PolicyTarget;
-      /** The rules the policy should have, and the rules it has now (or will start from). */
-      readonly rules: Rules;
-      readonly current: Rules;
-      readonly fields: readonly FieldChange[];
-    }
-  | {
-      readonly section: 'assignments';
-      readonly action: 'add' | 'remove' | 'change';
-      readonly assignment: AssignmentSetting;
-      readonly schedule: LiveSchedule | null;
-      readonly fields: readonly FieldChange[];
-    };
-
-export interface Plan {
-  readonly changes: readonly Change[];
-  /** Nothing may be applied while there are any. */
-  readonly errors: readonly string[];
-  /** Differences the API cannot reconcile; they are not changes. */
-  readonly warnings: readonly string[];
-}
 
 type Resolved = { desired: Settings; errors: string[] };
 
@@ -174,12 +143,17 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
     (g) => g.name,
     (g) => `group ${g.name}`,
   );
+  /** Approvers spelled as the server spells them. */
+  const approvers = <T extends OwnRules>(rules: T, where: string): T => {
+    const named = approversOf(rules);
+    const users = new Map(named.users.map((u) => [u, user(u, `${where}: approver`)]));
+    const approverGroups = new Map(named.groups.map((x) => [x, group(x, `${where}: approver`)]));
+    return mapApprovers(rules, { user: (u) => users.get(u) ?? u, group: (x) => approverGroups.get(x) ?? x });
+  };
+  const tenantDefault = approvers(file.tenantDefault, 'tenantDefault');
   const policies = file.policies.map((p): PolicySetting => {
     const where = `policies: ${targetLabel(p.target)}`;
-    const approvers = approversOf(p.rules);
-    const users = new Map(approvers.users.map((u) => [u, user(u, `${where}: approver`)]));
-    const approverGroups = new Map(approvers.groups.map((x) => [x, group(x, `${where}: approver`)]));
-    return { target: target(p.target, where), rules: mapApprovers(p.rules, { user: (u) => users.get(u) ?? u, group: (x) => approverGroups.get(x) ?? x }) };
+    return { target: target(p.target, where), rules: approvers(p.rules, where) };
   });
   unique(
     policies,
@@ -191,25 +165,7 @@ export function resolveFile(file: FileSettings, dir: Directory): Resolved {
     return { ...a, principal: principal(a.principal, where), target: target(a.target, where) };
   });
   unique(assignments, assignmentKey, (a) => `assignments: ${principalLabel(a.principal)}: ${a.type} ${targetLabel(a.target)}`);
-  return { desired: { administrativeUnits, scopes, groups, policies, assignments }, errors };
-}
-
-/** The rules a new scoped policy starts from: the policy that governs the role there now (the scope's ancestors', else `/`). */
-function inheritedRules(dir: Directory, file: FileSettings, target: Extract<PolicyTarget, { kind: 'role' }>, problems: string[]): Rules {
-  const roleId = dir.roleId(target.role);
-  const fileParents = new Map(file.scopes.map((s) => [s.path, s.parent]));
-  const liveParents = new Map(dir.live.scopes.map((s) => [s.id, s.parentId]));
-  let at: string | null = 'path' in target.scope ? target.scope.path : '/';
-  const seen = new Set<string>();
-  while (at && !seen.has(at)) {
-    seen.add(at);
-    const policy = dir.live.policies.find((p) => p.roleDefinitionId === roleId && p.scopeId === at);
-    if (policy && at !== ('path' in target.scope ? target.scope.path : null)) return dir.rulesOf(policy, problems);
-    if (at === '/') break;
-    at = liveParents.get(at) ?? fileParents.get(at) ?? parentPath(at);
-  }
-  const root = dir.live.policies.find((p) => p.roleDefinitionId === roleId && p.scopeId === '/');
-  return root ? dir.rulesOf(root, problems) : defaultRules();
+  return { desired: { tenantDefault, administrativeUnits, scopes, groups, policies, assignments }, errors };
 }
 
 export const windowOf = (a: { start: string | null; end: string | null; duration: string | null }): string =>
@@ -306,43 +262,9 @@ export function computePlan(file: FileSettings, dir: Directory, now: number): Pl
     }
   }
 
-  // Policies: every role's at `/`, the group defaults and each group's own match the file, or the defaults when the file leaves them out.
-  const wanted = new Map(desired.policies.map((p) => [targetKey(p.target), p]));
-  const defaults = defaultRules();
-  const handled = new Set<string>();
-  for (const p of current.policies) {
-    const key = targetKey(p.target);
-    handled.add(key);
-    const want = wanted.get(key);
-    const scoped = p.target.kind === 'role' && !('path' in p.target.scope && p.target.scope.path === '/');
-    if (!want && scoped) {
-      warnings.push(`policies: ${targetLabel(p.target)} is on the server only: the API cannot remove a policy (add it to the file to manage it)`);
-      continue;
-    }
-    const rules = want?.rules ?? defaults;
-    const fields = ruleChanges(p.rules, rules);
-    if (fields.length > 0) changes.push({ section: 'policies', action: 'change', target: p.target, rules, current: p.rules, fields });
-  }
-  // Groups the apply creates get their two policies as copies of the group defaults.
-  const groupDefaults = new Map(
-    current.policies.filter((p) => p.target.kind === 'groupDefaults').map((p) => [(p.target as { access: string }).access, p.rules]),
-  );
-  for (const g of desired.groups) {
-    if (liveGroups.has(g.name)) continue;
-    for (const access of ACCESSES) {
-      const target: PolicyTarget = { kind: 'group', group: g.name, access };
-      handled.add(targetKey(target));
-      const start = groupDefaults.get(access) ?? defaults;
-      const rules = wanted.get(targetKey(target))?.rules ?? defaults;
-      const fields = ruleChanges(start, rules);
-      if (fields.length > 0) changes.push({ section: 'policies', action: 'change', target, rules, current: start, fields });
-    }
-  }
-  for (const want of desired.policies) {
-    if (handled.has(targetKey(want.target)) || want.target.kind !== 'role') continue;
-    const start = inheritedRules(dir, file, want.target, warnings);
-    changes.push({ section: 'policies', action: 'add', target: want.target, rules: want.rules, current: start, fields: ruleChanges(start, want.rules) });
-  }
+  // Policies: the tenant default, and the rules each policy sets (settings-plan-policies.ts).
+  const newGroups = desired.groups.filter((g) => !liveGroups.has(g.name)).map((g) => g.name);
+  changes.push(...planPolicies({ dir, file, current, desired, newGroups, warnings }));
 
   // Assignments: the file's exactly — eligible and admin-assigned active ones (activations are not settings).
   const haveByKey = new Map<string, LiveSchedule>();
