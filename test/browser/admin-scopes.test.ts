@@ -195,6 +195,40 @@ describe('the Resource scopes page', () => {
     expect(json<{ value: unknown[] }>(after).value).toEqual([]);
   }, 240_000);
 
+  it("quotes, at a resource group, the role settings of the nearest scope above that has its own (here the subscription's)", async () => {
+    portal = await openPortal();
+    const admin = await portal.user('dana@contoso.test', { totp: true });
+    await adminAssign(portal.api.h, 'assignment', admin.principal, ROLE.globalAdministrator);
+    for (const [id, displayName] of [
+      [SUBSCRIPTION, 'Production subscription'],
+      [RESOURCE_GROUP, 'Web resource group'],
+    ]) {
+      const res = await portal.api.call(portal.api.admin, 'POST', '/openpim/scopes', { id, displayName });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    // Reader's own settings at the subscription: active assignments end within 30 days and need MFA.
+    const policy = await portal.api.call(portal.api.admin, 'POST', '/openpim/policies', { roleDefinitionId: ROLE.reader, scopeId: SUBSCRIPTION });
+    expect(policy.statusCode, policy.body).toBe(201);
+    const rules = `/v1.0/policies/roleManagementPolicies/${json<{ id: string }>(policy).id}/rules`;
+    for (const [ruleId, body] of [
+      ['Expiration_Admin_Assignment', { isExpirationRequired: true, maximumDuration: 'P30D' }],
+      ['Enablement_Admin_Assignment', { enabledRules: ['Justification', 'MultiFactorAuthentication'] }],
+    ] as const) {
+      const res = await portal.api.call(portal.api.admin, 'PATCH', `${rules}/${ruleId}`, body);
+      expect(res.statusCode, res.body).toBe(204);
+    }
+    const page = await chromium.page(portal.url);
+    await signInDirectly(page, portal, admin, { mfa: true });
+    await page.goto(`/admin/scopes?path=${encodeURIComponent(RESOURCE_GROUP)}`);
+    await visible(page.getByRole('heading', { name: 'Web resource group', level: 2 }));
+    await page.getByRole('tab', { name: 'Active assignments' }).click();
+    await page.getByRole('button', { name: 'Add assignment' }).click();
+    const assign = await visible(dialogTitled(page, 'Add assignment: Web resource group'));
+    await assign.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Reader', exact: true }).click();
+    await visible(assign.getByText('Role settings: at most 30 days; needs a justification and a recent MFA sign-in.'));
+  }, 120_000);
+
   it('keeps a large tree collapsed, shows a hundred children at a time, and opens the way to what a search or a link names', async () => {
     portal = await openPortal();
     const admin = await portal.user('dana@contoso.test', { totp: true });

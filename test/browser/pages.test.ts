@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE } from '../../src/domain/roles/catalogue.ts';
-import { checkPage, useChromium } from '../support/browser.ts';
+import { checkPage, DESKTOP, PHONE, useChromium } from '../support/browser.ts';
 import { json } from '../support/http-harness.ts';
 import { openPortal, requestsOf, ROLE_REQUESTS, type ApiRequest, type Portal, type PortalUser } from '../support/portal-server.ts';
 import { dialogTitled, pickOption, signInDirectly, visible } from '../support/portal-ui.ts';
@@ -142,6 +142,18 @@ describe('portal pages', () => {
     const roles = page.getByRole('table', { name: 'Roles' });
     await visible(roles.getByRole('link', { name: 'Helpdesk Administrator', exact: true }));
     await checkPage(page, 'admin-roles');
+    // On a phone the catalogue comes 25 cards at a time; "Show more" reveals the next and focuses the first of them.
+    await page.setViewportSize(PHONE);
+    const cards = page.getByRole('list', { name: 'Roles' });
+    await expect.poll(() => cards.getByRole('link').count()).toBe(25);
+    const total = json<{ value: unknown[] }>(await portal.api.call(dave.principal, 'GET', '/v1.0/roleManagement/directory/roleDefinitions?$top=999')).value
+      .length;
+    await page.getByRole('button', { name: `Show 25 more of ${total - 25}` }).click();
+    await expect.poll(() => cards.getByRole('link').count()).toBe(50);
+    const focused = () =>
+      page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent);
+    expect(await focused()).toBe(await cards.getByRole('link').nth(25).textContent());
+    await page.setViewportSize(DESKTOP);
     await page.getByRole('searchbox').fill('helpdesk');
     await page.waitForURL((url) => url.searchParams.get('q') === 'helpdesk');
     await expect.poll(() => roles.getByRole('link').count()).toBe(1);

@@ -2,6 +2,7 @@
 import { durationToMinutes, describeMinutes } from '../../lib/time.ts';
 import { ruleOf, type Policy } from './policy-api.ts';
 import type { HolderKind } from './roles-api.ts';
+import { parentPath } from './scopes-api.ts';
 
 export interface AdminRules {
   readonly permanentAllowed: boolean;
@@ -11,9 +12,16 @@ export interface AdminRules {
   readonly mfa: boolean;
 }
 
-/** The policy that governs the role at a scope: the scope's own, else the role's at `/`. */
+/**
+ * The policy that governs the role at a scope: the scope's own, else the nearest ancestor's by path,
+ * else the role's at `/`. Its rules are those in force (the server folds in what it inherits). A
+ * parent registered apart from the path (a management group above a subscription) is not followed.
+ */
 export function policyAt(policies: readonly Policy[] | undefined, scopeId: string): Policy | undefined {
-  return policies?.find((p) => p.scopeId === scopeId) ?? policies?.find((p) => p.scopeId === '/');
+  for (let at = scopeId; ; at = parentPath(at)) {
+    const found = policies?.find((p) => p.scopeId === at);
+    if (found || at === '/') return found;
+  }
 }
 
 export function adminRulesOf(policy: Policy | undefined, kind: HolderKind): AdminRules | null {

@@ -1,9 +1,11 @@
 /**
  * Roles: the catalogue (directory, resource and custom roles), searchable; each role opens its
- * assignments. A table on wide screens, cards on a phone.
+ * assignments. A table on wide screens; on a phone, cards 25 at a time with "Show more", and
+ * descriptions cut to two lines, so 128 roles do not make one endless page.
  */
 import {
   Badge,
+  Button,
   Card,
   Field,
   SearchBox,
@@ -22,6 +24,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
@@ -43,7 +46,12 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   narrow: { display: 'none', flexDirection: 'column', gap: '8px', margin: 0, padding: 0, listStyle: 'none', [PHONE]: { display: 'flex' } },
   card: { display: 'flex', flexDirection: 'column', gap: '4px', overflowWrap: 'anywhere' },
+  clamp: { display: '-webkit-box', WebkitLineClamp: '2', WebkitBoxOrient: 'vertical', overflow: 'hidden' },
+  more: { display: 'none', alignSelf: 'flex-start', [PHONE]: { display: 'inline-flex' } },
 });
+
+/** Cards shown at a time on a phone. */
+const PHONE_PAGE = 25;
 
 type Filter = 'all' | RoleKind;
 
@@ -65,6 +73,19 @@ export function RolesPage() {
       (filter === 'all' || kindOf(r) === filter) && (q === '' || r.displayName.toLowerCase().includes(q) || (r.description ?? '').toLowerCase().includes(q)),
   );
   const count = (k: Filter) => (catalogue.data ?? []).filter((r) => k === 'all' || kindOf(r) === k).length;
+  // A new search or tab starts again at the first page of cards.
+  const [shown, setShown] = useState(PHONE_PAGE);
+  useEffect(() => setShown(PHONE_PAGE), [q, filter]);
+  // After "Show more", focus goes to the first card it revealed, so the keyboard carries on from there.
+  const firstNew = useRef<HTMLAnchorElement>(null);
+  const [focusFrom, setFocusFrom] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusFrom !== null) firstNew.current?.focus();
+  }, [focusFrom]);
+  const showMore = () => {
+    setFocusFrom(shown);
+    setShown(shown + PHONE_PAGE);
+  };
 
   return (
     <section className={styles.page} aria-labelledby="roles-title">
@@ -126,18 +147,29 @@ export function RolesPage() {
             </Table>
           </div>
           <ul className={styles.narrow} aria-label="Roles">
-            {roles.map((r) => (
+            {roles.slice(0, shown).map((r, i) => (
               <li key={r.id}>
                 <Card className={styles.card}>
                   <Text weight="semibold">
-                    <RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`}>{r.displayName}</RouteLink>
+                    <RouteLink to={`/admin/roles/${encodeURIComponent(r.id)}`} ref={i === focusFrom ? firstNew : undefined}>
+                      {r.displayName}
+                    </RouteLink>
                   </Text>
                   <RoleBadges role={r} />
-                  {r.description && <Text size={200}>{r.description}</Text>}
+                  {r.description && (
+                    <Text size={200} className={styles.clamp} title={r.description}>
+                      {r.description}
+                    </Text>
+                  )}
                 </Card>
               </li>
             ))}
           </ul>
+          {roles.length > shown && (
+            <Button className={styles.more} onClick={showMore}>
+              Show {Math.min(PHONE_PAGE, roles.length - shown)} more of {roles.length - shown}
+            </Button>
+          )}
         </>
       )}
     </section>
