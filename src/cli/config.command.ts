@@ -91,32 +91,46 @@ function planCommand(): Command {
 }
 
 function applyCommand(): Command {
-  return totpOption(serverOption(new Command('apply')))
+  return outputOption(totpOption(serverOption(new Command('apply'))))
     .description('make the server match a settings file, through the API; every request is validated first, and nothing changes if any would fail')
     .argument('<file>', 'the settings file (YAML)')
     .option('--yes', 'apply without asking')
     .option('--reason <text>', 'justification of every request', DEFAULT_REASON)
-    .action(async (file: string, options: CommonOptions & { yes?: boolean; reason: string }) => {
+    .action(async (file: string, options: CommonOptions & OutputOptions & { yes?: boolean; reason: string }) => {
+      const json = isJson(options);
       const settings = await readSettings(file);
-      if (!options.yes && !interactive()) throw usageError('pass --yes to apply without asking (or run it on a terminal)');
+      if (!options.yes && (json || !interactive()))
+        throw usageError(`pass --yes to apply without asking${json ? ' (--output json asks nothing)' : ' (or run it on a terminal)'}`);
       const session = await openSession(options);
       const first = await planFor(session, settings);
       const { plan } = first;
-      process.stdout.write(planText(plan, file, session.server));
-      if (plan.errors.length > 0) throw new CliError('nothing was changed: fix the errors above first');
-      if (plan.changes.length === 0) return;
+      const applied: string[] = [];
+      // With --output json, one document on stdout whatever happens: the plan, then what was applied and what failed.
+      const report = (outcome: 'unchanged' | 'applied' | 'refused' | 'stopped', failures: readonly string[] = []) => {
+        if (json) printJson({ ...(planJson(plan, file, session.server) as object), outcome, applied, failures });
+      };
+      if (!json) process.stdout.write(planText(plan, file, session.server));
+      if (plan.errors.length > 0) {
+        report('refused');
+        throw new CliError(json ? `nothing was changed: ${plan.errors.length} errors in the plan` : 'nothing was changed: fix the errors above first');
+      }
+      if (plan.changes.length === 0) return report('unchanged');
       if (!options.yes) {
         const n = countsOf(plan);
         const answer = await ask(`Apply ${n.add + n.change + n.remove} changes to ${session.server}? [y/N] `);
         if (!/^y(es)?$/i.test(answer?.trim() ?? '')) throw new CliError('canceled: nothing was changed');
       }
-      process.stdout.write('Applying:\n');
+      if (!json) process.stdout.write('Applying:\n');
       const result = await applySettings(session.client, settings, first, {
         justification: options.reason,
         now: Date.now,
-        done: (line) => process.stdout.write(`  ${line}\n`),
+        done: (line) => {
+          applied.push(line);
+          if (!json) process.stdout.write(`  ${line}\n`);
+        },
       });
       for (const failure of result.failures) process.stderr.write(`openpim: ✗ ${failure}\n`);
+      report(result.stoppedAt === 'checks' ? 'refused' : result.failures.length > 0 ? 'stopped' : 'applied', result.failures);
       if (result.stoppedAt === 'checks') {
         throw new CliError(`nothing was changed: ${result.failures.length} of the changes would fail`);
       }
@@ -126,7 +140,7 @@ function applyCommand(): Command {
         );
       }
       if (result.failures.length > 0) throw new CliError(`${result.applied} changes were made; ${result.failures.length} failed`);
-      process.stdout.write(`Applied ${result.applied} changes to ${session.server}.\n`);
+      if (!json) process.stdout.write(`Applied ${result.applied} changes to ${session.server}.\n`);
     });
 }
 

@@ -167,6 +167,11 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(plan).toMatchObject({ code: 0, stderr: '', stdout: `No changes: ${b.server.url} matches ${file}.\n` });
     const apply = await b.cli(danaB, ['config', 'apply', file, '--yes']);
     expect(apply).toMatchObject({ code: 0, stderr: '', stdout: `No changes: ${b.server.url} matches ${file}.\n` });
+    const json = await b.cli(danaB, ['config', 'apply', file, '--yes', '--output', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ outcome: 'unchanged', changes: [], applied: [], failures: [] });
+    // JSON asks nothing: without --yes it is a usage error.
+    expect((await b.cli(danaB, ['config', 'apply', file, '--output', 'json'])).code).toBe(2);
   });
 
   it('plans exactly what was changed by hand since, and apply puts it back', async () => {
@@ -294,8 +299,14 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(plan.stdout).toMatch(
       /^Assignments:\n {2}~ bob@contoso\.test: active Global Reader at \/\n {6}end: \S+ → \S+\n {2}- carol@contoso\.test: eligible member of group Ops, until \S+\nPlan: 0 to add, 1 to change, 1 to remove\.\n$/,
     );
-    const apply = await b.cli(danaB, ['config', 'apply', edited, '--yes']);
+    // As JSON: the plan, then each change as it was applied.
+    const apply = await b.cli(danaB, ['config', 'apply', edited, '--yes', '--output', 'json']);
     expect(apply.code, apply.stderr).toBe(0);
+    const report = JSON.parse(apply.stdout) as { outcome: string; applied: string[]; failures: string[]; changes: { section: string; action: string }[] };
+    expect(report).toMatchObject({ outcome: 'applied', failures: [], summary: { add: 0, change: 1, remove: 1 } });
+    expect(report.changes.map((c) => `${c.section} ${c.action}`)).toEqual(['assignments change', 'assignments remove']);
+    expect(report.applied).toHaveLength(2);
+    expect(report.applied[0]).toMatch(/^~ bob@contoso\.test: active Global Reader at \//);
     expect((await b.cli(danaB, ['config', 'plan', edited])).code).toBe(0);
     const requests = await b.api<{ value: { action: string }[] }>(
       b.adminToken,
@@ -341,6 +352,13 @@ describe('openpim config export, plan and apply', { timeout: 60_000 }, () => {
     expect(unknown.stdout).toContain("✗ assignments: nobody@contoso.test: no user 'nobody@contoso.test' (config does not create users)");
     expect(unknown.stdout).toContain("✗ assignments: service principal Nobody: no service principal named 'Nobody'");
     expect(unknown.stderr).toBe('openpim: nothing was changed: fix the errors above first\n');
+    const unknownJson = await b.cli(danaB, ['config', 'apply', bad, '--yes', '--output', 'json']);
+    expect(unknownJson.code).toBe(1);
+    expect(JSON.parse(unknownJson.stdout)).toMatchObject({
+      outcome: 'refused',
+      applied: [],
+      errors: expect.arrayContaining([expect.stringContaining('nobody@contoso.test')]),
+    });
     expect((await b.cli(danaB, ['config', 'plan', bad])).code).toBe(1);
 
     // Readers is not role-assignable: the server refuses the request when it is validated, before anything changes.
