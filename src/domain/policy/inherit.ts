@@ -4,6 +4,7 @@
  * does — the role's policy at each ancestor scope, then at `/` — and last from the tenant default,
  * which sets every rule.
  */
+import { canonicalJson } from '../audit/chain.ts';
 import { RULE_IDS, type PolicyRule, type PolicyRules, type RuleId } from './rules.ts';
 
 /** The rules a policy sets itself (absent: inherited). */
@@ -41,14 +42,4 @@ export function inheritRules(chain: readonly { readonly source: RuleSource; read
 }
 
 /** The same rule, whatever order its fields were written in. */
-export function sameRule(a: PolicyRule, b: PolicyRule): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
-  );
-}
+export const sameRule = (a: PolicyRule, b: PolicyRule): boolean => canonicalJson(a) === canonicalJson(b);
