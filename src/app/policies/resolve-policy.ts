@@ -22,19 +22,36 @@ export async function effectivePolicy(repos: PolicyReads, record: PolicyRecord):
   return (await effectivePolicies(repos, [record]))[0]!;
 }
 
-/** Many stored policies with their rules in force: the tenant default is read once. */
+/**
+ * Many stored policies with their rules in force. The tenant default is read once, and each role's
+ * policy at a scope above once however many policies below it share it (every group's two share
+ * the defaults for groups at `/`).
+ */
 export async function effectivePolicies(repos: PolicyReads, records: readonly PolicyRecord[]): Promise<Policy[]> {
   if (records.length === 0) return [];
   const fallback = await organizationDefault(repos, records[0]!.tenantId);
+  const above = new Map<string, Promise<PolicyRecord | null>>();
+  const policyAt = (tenantId: string, roleId: string, scopeId: string) => {
+    const key = `${roleId}\n${scopeId}`;
+    if (!above.has(key)) above.set(key, repos.policies.forRoleAt(tenantId, roleId, scopeId));
+    return above.get(key)!;
+  };
   const result: Policy[] = [];
   for (const record of records) {
-    if (record.isOrganizationDefault || record.roleDefinitionId === null) {
+    const roleId = record.roleDefinitionId;
+    if (record.isOrganizationDefault || roleId === null) {
       result.push(inEffect([record], fallback));
       continue;
     }
     // A role's policy at `/` inherits from the tenant default only; a narrower one from the role's policies above it first.
-    const above = record.scopeId === '/' ? [] : await roleChain(repos, record.tenantId, record.roleDefinitionId, record.scopeId);
-    result.push(inEffect([record, ...above.filter((p) => p.id !== record.id)], fallback));
+    const chain = [record];
+    if (record.scopeId !== '/') {
+      for (const scope of (await scopeAncestors(repos, record.tenantId, record.scopeId)).slice(1)) {
+        const policy = await policyAt(record.tenantId, roleId, scope);
+        if (policy) chain.push(policy);
+      }
+    }
+    result.push(inEffect(chain, fallback));
   }
   return result;
 }
