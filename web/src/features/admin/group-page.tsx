@@ -4,42 +4,27 @@
  * and owner access — add, update, extend, remove, as for a role) and Settings (the member and owner
  * policies, in the role settings' own sections).
  */
-import {
-  Button,
-  Dropdown,
-  Field,
-  MessageBar,
-  MessageBarBody,
-  Option,
-  Spinner,
-  Tab,
-  TabList,
-  Text,
-  Title2,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarBody, Spinner, Tab, TabList, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
 import { ApiError } from '../../lib/api-client.ts';
-import { formatInstant } from '../../lib/time.ts';
-import { ActivationSection } from './activation-section.tsx';
+import { AccessChooser, accessParam } from './access-chooser.tsx';
 import { usePrincipals } from './api.ts';
 import { AssignDialog } from './assign-dialog.tsx';
 import { adminRulesOf } from './assignment-rules.ts';
-import { AssignmentSection } from './assignment-section.tsx';
 import { ChangeDialog, type Change } from './change-dialog.tsx';
 import { GroupMembers } from './group-members.tsx';
 import { GroupBadge } from './groups-page.tsx';
 import { toHolding, useExpiredGroupSchedules, useGroup, useGroupSchedules, type Group } from './groups-api.ts';
 import { HoldersList } from './holders-list.tsx';
 import { ACCESS_LABEL } from './names.ts';
-import { NotificationSection } from './notification-section.tsx';
-import { useGroupPolicies, type GroupAccess, type Policy } from './policy-api.ts';
+import { useGroupPolicies, type GroupAccess } from './policy-api.ts';
+import { lastChanged, PolicySections } from './policy-sections.tsx';
 import type { HolderKind, Holding } from './roles-api.ts';
+import { GroupsDefaultLink } from './settings-links.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px' },
@@ -48,6 +33,7 @@ const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
   panel: { display: 'flex', flexDirection: 'column', gap: '12px' },
   settings: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '960px' },
+  chooser: { display: 'flex', gap: '8px 16px', alignItems: 'flex-end', justifyContent: 'space-between', flexWrap: 'wrap' },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -292,56 +278,37 @@ function Holders({
   );
 }
 
-/** The member and owner policies, one at a time, in the role settings' sections. */
+/** The member and owner policies, one at a time, in the role settings' sections; the way to the defaults for groups they inherit. */
 function Settings({ group }: { group: Group }) {
   const styles = useStyles();
   const [params, setParams] = useSearchParams();
-  const access: GroupAccess = params.get('access') === 'owner' ? 'owner' : 'member';
+  const access = accessParam(params);
   const policies = useGroupPolicies(group.id);
   const policy = policies.data?.[access];
   return (
     <div className={styles.settings}>
-      <Field label="Settings for" style={{ alignSelf: 'flex-start', maxWidth: '100%' }}>
-        <Dropdown
-          value={`${ACCESS_LABEL[access]} access`}
-          selectedOptions={[access]}
-          style={{ minWidth: 220, maxWidth: '100%' }}
-          onOptionSelect={(_e, d) => setParams(d.optionValue === 'owner' ? { tab: 'settings', access: 'owner' } : { tab: 'settings' }, { replace: true })}
-        >
-          <Option value="member" text="Member access">
-            Member access
-          </Option>
-          <Option value="owner" text="Owner access">
-            Owner access
-          </Option>
-        </Dropdown>
-      </Field>
+      <div className={styles.chooser}>
+        <AccessChooser
+          access={access}
+          onChange={(a) => setParams(a === 'owner' ? { tab: 'settings', access: 'owner' } : { tab: 'settings' }, { replace: true })}
+        />
+        <GroupsDefaultLink access={access} />
+      </div>
       {policies.isPending && <Spinner label="Loading the settings…" />}
       <ErrorMessage error={policies.error} title="The settings could not be loaded" />
       {policies.data && !policy && <Text>This group has no {access} policy the API shows to you.</Text>}
       {policy && (
-        <div key={policy.id} style={{ display: 'contents' }}>
-          <Origin policy={policy} access={access} />
-          <ActivationSection policy={policy} />
-          <AssignmentSection policy={policy} />
-          <NotificationSection policy={policy} />
-        </div>
+        <>
+          <MessageBar intent="info" layout="multiline">
+            <MessageBarBody>
+              These settings govern {access === 'owner' ? 'ownership' : 'membership'} of this group through PIM for Groups: activating it, assigning it, and who
+              is told. A setting not set here is inherited from the defaults for groups, then from the tenant default.
+              {lastChanged(policy, ' Not changed since the group was made.')}
+            </MessageBarBody>
+          </MessageBar>
+          <PolicySections policy={policy} />
+        </>
       )}
     </div>
-  );
-}
-
-function Origin({ policy, access }: { policy: Policy; access: GroupAccess }) {
-  const modified = policy.lastModifiedDateTime
-    ? ` Last changed ${formatInstant(policy.lastModifiedDateTime)}${policy.lastModifiedBy?.displayName ? ` by ${policy.lastModifiedBy.displayName}` : ''}.`
-    : ' Not changed since the group was made.';
-  return (
-    <MessageBar intent="info" layout="multiline">
-      <MessageBarBody>
-        These settings govern {access === 'owner' ? 'ownership' : 'membership'} of this group through PIM for Groups: activating it, assigning it, and who is
-        told. A setting not set here is inherited from the defaults for groups, then from the tenant default.
-        {modified}
-      </MessageBarBody>
-    </MessageBar>
   );
 }

@@ -1,4 +1,7 @@
-/** Groups: the directory's groups with the role-assignable ones marked; each opens its page (members, PIM for Groups, settings); New group. */
+/**
+ * Groups: the directory's groups with the role-assignable ones marked; each opens its page (members, PIM for Groups,
+ * settings); New group; the way to the defaults for groups.
+ */
 import {
   Badge,
   Button,
@@ -25,12 +28,14 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
 import { searchPrincipals, usePrincipals } from './api.ts';
 import { NewGroupDialog } from './new-group-dialog.tsx';
+import { GroupsDefaultLink } from './settings-links.tsx';
 
 const PHONE = '@media (max-width: 700px)';
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px' },
   search: { maxWidth: '360px', flexGrow: 1 },
   tools: { display: 'flex', gap: '12px', alignItems: 'flex-end', justifyContent: 'space-between', flexWrap: 'wrap' },
+  actions: { display: 'flex', gap: '8px', flexWrap: 'wrap' },
   wide: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, [PHONE]: { display: 'none' } },
   narrow: { display: 'none', flexDirection: 'column', gap: '8px', margin: 0, padding: 0, listStyle: 'none', [PHONE]: { display: 'flex' } },
   card: { display: 'flex', flexDirection: 'column', gap: '4px' },
@@ -56,9 +61,12 @@ export function GroupsPage() {
         <Field label="Search groups" className={styles.search}>
           <SearchBox value={text} onChange={(_e, d) => setText(d.value)} />
         </Field>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => setCreating(true)}>
-          New group
-        </Button>
+        <div className={styles.actions}>
+          <GroupsDefaultLink />
+          <Button appearance="primary" icon={<AddRegular />} onClick={() => setCreating(true)}>
+            New group
+          </Button>
+        </div>
       </div>
       {creating && (
         <NewGroupDialog

@@ -6,7 +6,7 @@
 import { Checkbox, Field, Input, Subtitle2, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useLoadedForm } from './loaded-form.ts';
 import { ruleOf, type Policy, type Rule } from './policy-api.ts';
-import { recipientLabel } from './rule-labels.ts';
+import { isGroupsDefault, recipientLabel } from './rule-labels.ts';
 import { patchIf, SettingsSection } from './settings-form.tsx';
 
 const useStyles = makeStyles({
@@ -21,7 +21,7 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** Entra's headings; the tenant default speaks of any role. */
+/** Entra's headings; the tenant default speaks of any role, the defaults for groups of any group. */
 const EVENTS = [
   { level: 'Admin_Eligibility', title: (role: string) => `When members are assigned as eligible to ${role}` },
   { level: 'Admin_Assignment', title: (role: string) => `When members are assigned as active to ${role}` },
@@ -79,7 +79,7 @@ export function NotificationSection({ policy }: { policy: Policy }) {
       {EVENTS.map((e) => (
         <div key={e.level} className={styles.event} role="group" aria-labelledby={`n-${e.level}`}>
           <Subtitle2 as="h3" id={`n-${e.level}`} style={{ fontSize: tokens.fontSizeBase300 }}>
-            {e.title(policy.isOrganizationDefault ? 'a role' : 'this role')}
+            {e.title(policy.isOrganizationDefault ? 'a role' : isGroupsDefault(policy) ? 'a group' : 'this role')}
           </Subtitle2>
           {RECIPIENTS.map((who) => {
             const id = `Notification_${who}_${e.level}`;

@@ -1,8 +1,9 @@
 /**
  * A role's policies (role settings): the one at `/` and any narrower scope's own, their rules as
  * Graph shapes them, and the ways to change them — PATCH one rule, reset one to inherit it (DELETE),
- * or give a scope its own policy. A group's two policies (PIM for Groups: `member` and `owner`) and
- * the tenant default, which every other policy inherits from, are read and changed the same way.
+ * or give a scope its own policy. A group's two policies (PIM for Groups: `member` and `owner`), the
+ * defaults for groups (the two at `/`, which groups' own inherit) and the tenant default, which every
+ * other policy inherits from, are read and changed the same way.
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, fetchAll, odataString } from '../../lib/api-client.ts';
@@ -86,6 +87,7 @@ export const policyKeys = {
   ofRole: (roleId: string) => ['admin', 'policies', roleId] as const,
   ofGroup: (groupId: string) => ['admin', 'policies', 'group', groupId] as const,
   tenantDefault: ['admin', 'policies', 'tenant-default'] as const,
+  groupsDefault: ['admin', 'policies', 'groups-default'] as const,
 };
 
 /** Every policy of the role — `/` first, then narrower scopes' own — with their rules. Not read while `enabled` is false (no role chosen yet). */
@@ -105,20 +107,26 @@ export function useRolePolicies(roleId: string, { enabled = true }: { enabled?: 
 
 export type GroupAccess = 'member' | 'owner';
 
+/** The member and owner policies of type Group at `scopeId` (a group's id, or `/` for the defaults for groups), by access. */
+async function groupPoliciesAt(scopeId: string): Promise<Partial<Record<GroupAccess, Policy>>> {
+  const filter = `scopeId eq ${odataString(scopeId)} and scopeType eq 'Group'`;
+  const rows = await fetchAll<PolicyAssignment>(
+    `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`,
+  );
+  return Object.fromEntries(rows.filter((r) => r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner').map((r) => [r.roleDefinitionId, r.policy]));
+}
+
 /** A group's two policies (PIM for Groups), by access; one the API does not show is absent. */
 export function useGroupPolicies(groupId: string) {
-  return useQuery({
-    queryKey: policyKeys.ofGroup(groupId),
-    queryFn: async (): Promise<Partial<Record<GroupAccess, Policy>>> => {
-      const filter = `scopeId eq ${odataString(groupId)} and scopeType eq 'Group'`;
-      const rows = await fetchAll<PolicyAssignment>(
-        `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)&$top=999`,
-      );
-      return Object.fromEntries(
-        rows.filter((r) => r.roleDefinitionId === 'member' || r.roleDefinitionId === 'owner').map((r) => [r.roleDefinitionId, r.policy]),
-      );
-    },
-  });
+  return useQuery({ queryKey: policyKeys.ofGroup(groupId), queryFn: () => groupPoliciesAt(groupId) });
+}
+
+/**
+ * The defaults for groups, by access: the member and owner policies at `/`, which every group's own inherit from for
+ * the rules they do not set (and which inherit from the tenant default in turn).
+ */
+export function useGroupsDefaultPolicies() {
+  return useQuery({ queryKey: policyKeys.groupsDefault, queryFn: () => groupPoliciesAt('/') });
 }
 
 /** The tenant default policy, with its rules; null when the API shows none. */

@@ -27,15 +27,12 @@ import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { ErrorMessage, messageOf } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
-import { formatInstant } from '../../lib/time.ts';
 import { useWithStepUp } from '../auth/step-up.tsx';
-import { ActivationSection } from './activation-section.tsx';
 import { placeName, useAdministrativeUnits, useResourceScopes, type Place } from './api.ts';
-import { AssignmentSection } from './assignment-section.tsx';
-import { NotificationSection } from './notification-section.tsx';
 import { useCreateScopedPolicy, useRolePolicies, type Policy } from './policy-api.ts';
+import { lastChanged, PolicySections } from './policy-sections.tsx';
 import { kindOf, useCatalogue } from './roles-api.ts';
-import { TenantDefaultLink } from './tenant-default-link.tsx';
+import { TenantDefaultLink } from './settings-links.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '960px' },
@@ -117,11 +114,7 @@ export function RoleSettingsPage() {
             </Text>
           )}
           <Origin policy={policy} places={places} />
-          <div key={policy.id} style={{ display: 'contents' }}>
-            <ActivationSection policy={policy} />
-            <AssignmentSection policy={policy} />
-            <NotificationSection policy={policy} />
-          </div>
+          <PolicySections policy={policy} />
         </>
       )}
       {overriding && (
@@ -142,9 +135,7 @@ export function RoleSettingsPage() {
 
 function Origin({ policy, places }: { policy: Policy; places: readonly Place[] }) {
   const styles = useStyles();
-  const modified = policy.lastModifiedDateTime
-    ? ` Last changed ${formatInstant(policy.lastModifiedDateTime)}${policy.lastModifiedBy?.displayName ? ` by ${policy.lastModifiedBy.displayName}` : ''}.`
-    : '';
+  const modified = lastChanged(policy, '');
   return (
     <MessageBar intent="info" layout="multiline">
       <MessageBarBody>

@@ -30,7 +30,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
 import { KIND_LABEL } from './names.ts';
 import { kindOf, useCatalogue, type CatalogueRole, type RoleKind } from './roles-api.ts';
-import { TenantDefaultLink } from './tenant-default-link.tsx';
+import { TenantDefaultLink } from './settings-links.tsx';
 
 const PHONE = '@media (max-width: 700px)';
 

@@ -3,10 +3,16 @@
  * policy shown, or inherited — from the tenant default, the role's settings for the whole directory,
  * the role's settings at a scope above, or (for a group's access) the defaults for groups.
  */
-import type { Policy, Rule, RuleSource } from './policy-api.ts';
+import type { GroupAccess, Policy, Rule, RuleSource } from './policy-api.ts';
 
 /** The tenant default settings page. */
 export const TENANT_DEFAULT_PATH = '/admin/roles/tenant-default';
+
+/** The defaults for groups page, showing the member access's (or the owner access's) defaults. */
+export const groupsDefaultPath = (access: GroupAccess = 'member'): string => `/admin/groups/defaults${access === 'owner' ? '?access=owner' : ''}`;
+
+/** The defaults for groups: a policy of type Group at `/` (a group's own names the group). */
+export const isGroupsDefault = (policy: Policy): boolean => policy.scopeType === 'Group' && policy.scopeId === '/';
 
 export type NotificationLevel = 'Admin_Eligibility' | 'Admin_Assignment' | 'EndUser_Assignment';
 export type Recipient = 'Admin' | 'Requestor' | 'Approver';
@@ -47,14 +53,14 @@ export const ruleLabel = (id: string): string => RULE_LABEL[id] ?? id;
 /** A source of inherited rules, as the page names it. */
 export type SourceKind =
   | { readonly kind: 'tenant-default' }
-  | { readonly kind: 'groups-default' }
+  | { readonly kind: 'groups-default'; readonly policyId: string }
   | { readonly kind: 'role-directory' }
   | { readonly kind: 'role-scope'; readonly scopeId: string };
 
 /** What a policy's inherited rule comes from, in the policy's own terms (a group's access inherits from the defaults for groups). */
 export function sourceKind(policy: Policy, from: RuleSource): SourceKind {
   if (from.isOrganizationDefault) return { kind: 'tenant-default' };
-  if (policy.scopeType === 'Group') return { kind: 'groups-default' };
+  if (policy.scopeType === 'Group') return { kind: 'groups-default', policyId: from.policyId };
   return from.scopeId === '/' ? { kind: 'role-directory' } : { kind: 'role-scope', scopeId: from.scopeId };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Where a settings section's rules come from, shown once per section rather than on every control: each rule this
- * policy sets itself ("Set here", with Reset to inherited), then where the others are inherited from, in plain words.
- * Nothing is shown for the tenant default, which sets every rule.
+ * policy sets itself ("Set here", with Reset to inherited), then where the others are inherited from, in plain words
+ * that link to those settings. Nothing is shown for the tenant default, which sets every rule.
  */
 import { Badge, Button, MessageBar, MessageBarBody, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowUndoRegular } from '@fluentui/react-icons';
@@ -11,8 +11,8 @@ import { messageOf } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { placeName, useAdministrativeUnits, useResourceScopes } from './api.ts';
-import { useResetRule, type Policy, type RuleSource } from './policy-api.ts';
-import { originsOf, ruleLabel, sourceKind, TENANT_DEFAULT_PATH } from './rule-labels.ts';
+import { useGroupsDefaultPolicies, useResetRule, type Policy, type RuleSource } from './policy-api.ts';
+import { groupsDefaultPath, originsOf, ruleLabel, sourceKind, TENANT_DEFAULT_PATH } from './rule-labels.ts';
 
 const useStyles = makeStyles({
   box: {
@@ -136,7 +136,7 @@ function SourceName({ policy, from }: { policy: Policy; from: RuleSource }) {
     case 'tenant-default':
       return <RouteLink to={TENANT_DEFAULT_PATH}>the tenant default</RouteLink>;
     case 'groups-default':
-      return <>the defaults for groups</>;
+      return <GroupsDefaultSource policyId={source.policyId} />;
     case 'role-directory':
       return <RouteLink to={pathname}>this role’s settings for the whole directory</RouteLink>;
     case 'role-scope':
@@ -150,4 +150,11 @@ function ScopeSource({ pathname, scopeId }: { pathname: string; scopeId: string 
   const resources = useResourceScopes();
   const name = placeName(scopeId, [...(units.data ?? []), ...(resources.data ?? [])]);
   return <RouteLink to={`${pathname}?scope=${encodeURIComponent(scopeId)}`}>this role’s settings at {name}</RouteLink>;
+}
+
+/** The defaults for groups, showing the access (member or owner) whose policy the rule comes from. */
+function GroupsDefaultSource({ policyId }: { policyId: string }) {
+  const defaults = useGroupsDefaultPolicies();
+  const access = defaults.data?.owner?.id === policyId ? 'owner' : 'member';
+  return <RouteLink to={groupsDefaultPath(access)}>the defaults for groups</RouteLink>;
 }

@@ -9,6 +9,7 @@ import { useState, type ReactNode } from 'react';
 import { messageOf } from '../../components/error-message.tsx';
 import { useWithStepUp } from '../auth/step-up.tsx';
 import { useSaveRules, type Policy, type RulePatch } from './policy-api.ts';
+import { isGroupsDefault } from './rule-labels.ts';
 import { RuleOriginList } from './rule-origins.tsx';
 
 const useStyles = makeStyles({
@@ -34,6 +35,7 @@ export interface SectionProps {
 
 function savedText(policy: Policy, title: string): string {
   if (policy.isOrganizationDefault) return 'Saved. Every role and group that inherits these settings follows them from its next request.';
+  if (isGroupsDefault(policy)) return 'Saved. Every group that inherits these settings follows them from its next request.';
   const what = policy.scopeType === 'Group' ? 'this group access' : 'this role';
   return `Saved. The next ${title === 'Notification' ? 'notification' : 'request'} for ${what} follows these settings.`;
 }

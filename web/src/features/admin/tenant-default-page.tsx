@@ -6,11 +6,9 @@
 import { MessageBar, MessageBarBody, Spinner, Text, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RouteLink } from '../../components/route-link.tsx';
-import { formatInstant } from '../../lib/time.ts';
-import { ActivationSection } from './activation-section.tsx';
-import { AssignmentSection } from './assignment-section.tsx';
-import { NotificationSection } from './notification-section.tsx';
 import { useTenantDefaultPolicy } from './policy-api.ts';
+import { groupsDefaultPath } from './rule-labels.ts';
+import { lastChanged, PolicySections } from './policy-sections.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '960px' },
@@ -39,19 +37,12 @@ export function TenantDefaultPage() {
         <>
           <MessageBar intent="info" layout="multiline">
             <MessageBarBody>
-              Every role’s settings inherit from these defaults for each setting they don’t set themselves — and so do groups’ member and owner settings.
-              <span className={styles.muted}>
-                {p.lastModifiedDateTime
-                  ? ` Last changed ${formatInstant(p.lastModifiedDateTime)}${p.lastModifiedBy?.displayName ? ` by ${p.lastModifiedBy.displayName}` : ''}.`
-                  : ' Not changed since the tenant was set up.'}
-              </span>
+              Every role’s settings inherit from these defaults for each setting they don’t set themselves — and so do groups’ member and owner settings,
+              through the <RouteLink to={groupsDefaultPath()}>defaults for groups</RouteLink>.
+              <span className={styles.muted}>{lastChanged(p, ' Not changed since the tenant was set up.')}</span>
             </MessageBarBody>
           </MessageBar>
-          <div key={p.id} style={{ display: 'contents' }}>
-            <ActivationSection policy={p} />
-            <AssignmentSection policy={p} />
-            <NotificationSection policy={p} />
-          </div>
+          <PolicySections policy={p} />
         </>
       )}
     </section>
