@@ -4,15 +4,13 @@
  * nearest policy above that sets it, or the tenant default's (resolve-policy.ts). The tenant default
  * sets every rule and inherits none. Resetting a rule that is inherited already changes nothing.
  */
-import { ACTIVITY } from '../../domain/audit/activities.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { PolicyRule, RuleId } from '../../domain/policy/rules.ts';
-import { actorOf, auditRecord } from '../audit/record.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnitOfWork } from '../ports/repositories.ts';
 import { effectivePolicy } from './resolve-policy.ts';
-import { loadPolicyToChange, policyDetails, type PolicyRepositories } from './update-policy-rule.ts';
+import { loadPolicyToChange, recordRuleChange, type PolicyRepositories } from './update-policy-rule.ts';
 
 /** The rule in force once inherited, and whether anything changed. */
 export async function inheritPolicyRule(
@@ -31,28 +29,13 @@ export async function inheritPolicyRule(
     await tx.policies.inheritRule(caller.tenantId, policy.id, ruleId, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
     const after = await effectivePolicy(tx, (await tx.policies.get(caller.tenantId, policy.id))!);
     const rule = after.rules[ruleId];
-    await tx.audit.append(
-      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-        activity: ACTIVITY.policyUpdated,
-        category: 'Policy',
-        operationType: 'Update',
-        targets: [
-          {
-            id: policy.id,
-            displayName: role?.displayName ?? null,
-            type: 'Policy',
-            modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(policy.rules[ruleId]), newValue: JSON.stringify(rule) }],
-          },
-        ],
-        details: { ...policyDetails(policy, ruleId), InheritedFrom: after.inheritedFrom[ruleId]!.policyId },
-      }),
-    );
-    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, {
+    await recordRuleChange(tx, caller, now, {
+      policy,
+      role,
       ruleId,
-      rule,
-      inherited: true,
-      roleDefinitionId: policy.roleDefinitionId,
-      scopeId: policy.scopeId,
+      before: policy.rules[ruleId],
+      after: rule,
+      inheritedFrom: after.inheritedFrom[ruleId]!.policyId,
     });
     return { rule, changed: true };
   });

@@ -14,7 +14,7 @@ import { grantTarget, managementPermissions } from '../grants/grant-target.ts';
 import type { Instant } from '../../domain/time.ts';
 import type { Caller } from '../caller.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Policy, PolicyRecord, ReadRepositories, UnitOfWork } from '../ports/repositories.ts';
+import type { Policy, PolicyRecord, ReadRepositories, Repositories, UnitOfWork } from '../ports/repositories.ts';
 import { effectivePolicy } from './resolve-policy.ts';
 import type { RoleDefinition } from '../../domain/model.ts';
 
@@ -40,29 +40,7 @@ export async function updatePolicyRule(
     const problems = [...validateRule(next, { approverRequired: approverRequired(role) }), ...(await unknownApprovers(tx, caller.tenantId, next))];
     if (problems.length > 0) throw new DomainError('Request_BadRequest', problems.join(' '), { problems });
     await tx.policies.setRule(caller.tenantId, policyId, next, { id: caller.principal.id, displayName: caller.principal.displayName }, now);
-    await tx.audit.append(
-      auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
-        activity: ACTIVITY.policyUpdated,
-        category: 'Policy',
-        operationType: 'Update',
-        targets: [
-          {
-            id: policy.id,
-            displayName: role?.displayName ?? null,
-            type: 'Policy',
-            modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(current), newValue: JSON.stringify(next) }],
-          },
-        ],
-        details: policyDetails(policy, ruleId),
-      }),
-    );
-    await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, {
-      ruleId,
-      rule: next,
-      inherited: false,
-      roleDefinitionId: policy.roleDefinitionId,
-      scopeId: policy.scopeId,
-    });
+    await recordRuleChange(tx, caller, now, { policy, role, ruleId, before: current, after: next, inheritedFrom: null });
     return next;
   });
 }
@@ -87,15 +65,47 @@ export async function loadPolicyToChange(
  */
 export const approverRequired = (role: RoleDefinition | null): boolean => role === null || role.kind !== 'directory';
 
-/** What an audit event of a rule change says of the policy: its role and scope, the rule, and whether it was inherited before. */
-export function policyDetails(policy: Policy, ruleId: RuleId): Record<string, string> {
-  const from = policy.inheritedFrom[ruleId];
-  return {
-    RoleDefinitionId: policy.roleDefinitionId ?? 'TenantDefault',
-    ScopeId: policy.scopeId,
-    RuleId: ruleId,
-    ...(from ? { InheritedBefore: from.policyId } : {}),
-  };
+/**
+ * A rule of a policy changed (set, or reset to inherit `inheritedFrom`): the audit event, with the old
+ * and new rule in force and where it was inherited from before, and the change-feed row.
+ */
+export async function recordRuleChange(
+  tx: Pick<Repositories, 'audit' | 'feed'>,
+  caller: Caller,
+  now: Instant,
+  change: { policy: Policy; role: RoleDefinition | null; ruleId: RuleId; before: PolicyRule; after: PolicyRule; inheritedFrom: string | null },
+): Promise<void> {
+  const { policy, ruleId } = change;
+  const before = policy.inheritedFrom[ruleId];
+  await tx.audit.append(
+    auditRecord(caller.tenantId, actorOf(caller), caller.correlationId, now, {
+      activity: ACTIVITY.policyUpdated,
+      category: 'Policy',
+      operationType: 'Update',
+      targets: [
+        {
+          id: policy.id,
+          displayName: change.role?.displayName ?? null,
+          type: 'Policy',
+          modifiedProperties: [{ displayName: ruleId, oldValue: JSON.stringify(change.before), newValue: JSON.stringify(change.after) }],
+        },
+      ],
+      details: {
+        RoleDefinitionId: policy.roleDefinitionId ?? 'TenantDefault',
+        ScopeId: policy.scopeId,
+        RuleId: ruleId,
+        ...(before ? { InheritedBefore: before.policyId } : {}),
+        ...(change.inheritedFrom ? { InheritedFrom: change.inheritedFrom } : {}),
+      },
+    }),
+  );
+  await tx.feed.append(caller.tenantId, 'policy.updated', policy.id, {
+    ruleId,
+    rule: change.after,
+    inherited: change.inheritedFrom !== null,
+    roleDefinitionId: policy.roleDefinitionId,
+    scopeId: policy.scopeId,
+  });
 }
 
 /**
