@@ -9,6 +9,10 @@ import { ruleOf, type Policy, type Rule } from './policy-api.ts';
 import { isGroupsDefault, recipientLabel } from './rule-labels.ts';
 import { patchIf, SettingsSection } from './settings-form.tsx';
 
+/** What the headings speak of: any role (the tenant default), any group (the defaults for groups), this group, or this role. */
+const subjectOf = (policy: Policy): string =>
+  policy.isOrganizationDefault ? 'a role' : isGroupsDefault(policy) ? 'a group' : policy.scopeType === 'Group' ? 'this group' : 'this role';
+
 const useStyles = makeStyles({
   event: { display: 'flex', flexDirection: 'column', gap: '8px', borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: '12px' },
   row: {
@@ -79,7 +83,7 @@ export function NotificationSection({ policy }: { policy: Policy }) {
       {EVENTS.map((e) => (
         <div key={e.level} className={styles.event} role="group" aria-labelledby={`n-${e.level}`}>
           <Subtitle2 as="h3" id={`n-${e.level}`} style={{ fontSize: tokens.fontSizeBase300 }}>
-            {e.title(policy.isOrganizationDefault ? 'a role' : isGroupsDefault(policy) ? 'a group' : 'this role')}
+            {e.title(subjectOf(policy))}
           </Subtitle2>
           {RECIPIENTS.map((who) => {
             const id = `Notification_${who}_${e.level}`;
