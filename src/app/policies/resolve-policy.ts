@@ -12,7 +12,8 @@ import { scopeAncestors } from '../scopes/ancestry.ts';
 type PolicyReads = ReadRepositories<'policies' | 'scopes'>;
 
 export async function resolvePolicy(repos: PolicyReads, tenantId: string, roleDefinitionId: string, scopeId: string): Promise<Policy> {
-  const chain = await roleChain(repos, tenantId, roleDefinitionId, scopeId);
+  const lookup = (scope: string) => repos.policies.forRoleAt(tenantId, roleDefinitionId, scope);
+  const chain = await setAt(await scopeAncestors(repos, tenantId, scopeId), lookup);
   if (chain.length === 0) throw new DomainError('Request_ResourceNotFound', `No role management policy exists for role ${roleDefinitionId}.`);
   return inEffect(chain, await organizationDefault(repos, tenantId));
 }
@@ -31,39 +32,33 @@ export async function effectivePolicies(repos: PolicyReads, records: readonly Po
   if (records.length === 0) return [];
   const fallback = await organizationDefault(repos, records[0]!.tenantId);
   const above = new Map<string, Promise<PolicyRecord | null>>();
-  const policyAt = (tenantId: string, roleId: string, scopeId: string) => {
-    const key = `${roleId}\n${scopeId}`;
-    if (!above.has(key)) above.set(key, repos.policies.forRoleAt(tenantId, roleId, scopeId));
-    return above.get(key)!;
-  };
   const result: Policy[] = [];
   for (const record of records) {
     const roleId = record.roleDefinitionId;
-    if (record.isOrganizationDefault || roleId === null) {
+    if (roleId === null) {
       result.push(inEffect([record], fallback));
       continue;
     }
-    // A role's policy at `/` inherits from the tenant default only; a narrower one from the role's policies above it first.
-    const chain = [record];
-    if (record.scopeId !== '/') {
-      for (const scope of (await scopeAncestors(repos, record.tenantId, record.scopeId)).slice(1)) {
-        const policy = await policyAt(record.tenantId, roleId, scope);
-        if (policy) chain.push(policy);
-      }
-    }
-    result.push(inEffect(chain, fallback));
+    const lookup = (scope: string) => {
+      const key = `${roleId}\n${scope}`;
+      if (!above.has(key)) above.set(key, repos.policies.forRoleAt(record.tenantId, roleId, scope));
+      return above.get(key)!;
+    };
+    // The role's policies above this one's scope (none above `/`: a policy there inherits from the tenant default only).
+    const ancestors = (await scopeAncestors(repos, record.tenantId, record.scopeId)).slice(1);
+    result.push(inEffect([record, ...(await setAt(ancestors, lookup))], fallback));
   }
   return result;
 }
 
-/** The role's policies from the scope up to `/`, nearest first. */
-async function roleChain(repos: PolicyReads, tenantId: string, roleDefinitionId: string, scopeId: string): Promise<PolicyRecord[]> {
-  const chain: PolicyRecord[] = [];
-  for (const scope of await scopeAncestors(repos, tenantId, scopeId)) {
-    const policy = await repos.policies.forRoleAt(tenantId, roleDefinitionId, scope);
-    if (policy) chain.push(policy);
+/** The policies found at these scopes, in their order (nearest first). */
+async function setAt(scopes: readonly string[], lookup: (scope: string) => Promise<PolicyRecord | null>): Promise<PolicyRecord[]> {
+  const found: PolicyRecord[] = [];
+  for (const scope of scopes) {
+    const policy = await lookup(scope);
+    if (policy) found.push(policy);
   }
-  return chain;
+  return found;
 }
 
 async function organizationDefault(repos: PolicyReads, tenantId: string): Promise<PolicyRecord> {
